@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+/**
+ * The command line: parses and dispatches, nothing else. Every command's work lives in src/commands/.
+ * Errors reach the user as one line on stderr with an exit code from src/errors.ts, never a stack trace.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import yargs, { Argv } from 'yargs';
+import { runSample } from './commands/sample';
+import { describeError, EXIT, exitCodeOf, usageError, VigilError } from './errors';
+import { DEFAULT_INTERVAL_MS, DEFAULT_PROC_INTERVAL_MS, MIN_PROC_INTERVAL_MS } from './sampler/sampler';
+
+const MIN_INTERVAL_MS = 50;
+
+function version(): string {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`vigil: ${message}\n`);
+  process.exit(code);
+}
+
+function notBuilt(what: string): never {
+  throw new VigilError(`${what} is not built yet (try 'vigil sample')`, EXIT.USAGE);
+}
+
+/** --interval / --proc-interval, shared by every command that samples. */
+function samplingOptions<T>(y: Argv<T>) {
+  return y
+    .option('interval', {
+      type: 'number',
+      default: DEFAULT_INTERVAL_MS,
+      describe: `system sampling interval, ms (min ${MIN_INTERVAL_MS})`,
+    })
+    .option('proc-interval', {
+      type: 'number',
+      default: DEFAULT_PROC_INTERVAL_MS,
+      describe: `process table interval, ms (min ${MIN_PROC_INTERVAL_MS})`,
+    })
+    .option('debug-timings', { type: 'boolean', default: false, describe: 'report parse time per /proc source' });
+}
+
+function checkInterval(name: string, v: number, min: number): number {
+  if (!Number.isFinite(v) || !Number.isInteger(v) || v < min) {
+    throw usageError(`--${name} must be an integer of at least ${min} (ms), got ${String(v)}`);
+  }
+  return v;
+}
+
+function positiveInt(name: string, v: number | undefined): number | null {
+  if (v === undefined) return null;
+  if (!Number.isInteger(v) || v < 1) throw usageError(`--${name} must be a positive integer, got ${String(v)}`);
+  return v;
+}
+
+async function main(argv: string[]): Promise<void> {
+  // A reader that goes away (vigil sample | head) is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(EXIT.OK);
+    fail(describeError(err), EXIT.IOERR);
+  });
+
+  const commands = ['record', 'replay', 'run', 'export', 'alerts', 'sample'];
+  await yargs(argv)
+    .scriptName('vigil')
+    .usage('vigil [command] [options]\n\nA terminal system monitor for Linux. With no command, the live monitor.')
+    .command(
+      '$0',
+      'the live monitor (default)',
+      (y) =>
+        samplingOptions(y)
+          .option('color', { type: 'boolean', default: true, describe: 'colours (--no-color, or NO_COLOR in the environment, turns them off)' })
+          .option('config', { type: 'string', describe: 'JSON config file' }),
+      () => notBuilt('the live monitor'),
+    )
+    .command(
+      'record <file>',
+      'sample headless into a SQLite recording',
+      (y) => samplingOptions(y).positional('file', { type: 'string', describe: 'recording to write' }),
+      () => notBuilt("'vigil record'"),
+    )
+    .command(
+      'replay <file>',
+      'the monitor over a recording',
+      (y) => y.positional('file', { type: 'string', describe: 'recording to read' }),
+      () => notBuilt("'vigil replay'"),
+    )
+    .command(
+      'run',
+      'start a command under the monitor, with its socket traffic counted (vigil run -- CMD ARGS...)',
+      (y) => y,
+      () => notBuilt("'vigil run'"),
+    )
+    .command(
+      'export <file>',
+      'write a recording as CSV or JSON lines',
+      (y) => y.positional('file', { type: 'string', describe: 'recording to read' }),
+      () => notBuilt("'vigil export'"),
+    )
+    .command(
+      'alerts [file]',
+      'list threshold breaches from the alert log or a recording',
+      (y) => y.positional('file', { type: 'string', describe: 'recording (default: the alert log)' }),
+      () => notBuilt("'vigil alerts'"),
+    )
+    .command(
+      'sample',
+      'print one derived snapshot per tick as a JSON line',
+      (y) =>
+        samplingOptions(y).option('count', { type: 'number', describe: 'stop after N lines (default: until interrupted)' }),
+      async (a) => {
+        const intervalMs = checkInterval('interval', a.interval, MIN_INTERVAL_MS);
+        const procIntervalMs = checkInterval('proc-interval', a['proc-interval'], MIN_PROC_INTERVAL_MS);
+        await runSample({ count: positiveInt('count', a.count), intervalMs, procIntervalMs, debugTimings: a['debug-timings'] });
+      },
+    )
+    .strict()
+    .strictCommands()
+    .version(version())
+    .help()
+    .alias('h', 'help')
+    .alias('V', 'version')
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      if (err) throw err;
+      // yargs reports an unknown command as an unknown argument of the default command.
+      const unknown = /^Unknown arguments?: (\S+?),?( |$)/.exec(msg ?? '');
+      if (unknown && argv[0] === unknown[1] && !argv[0].startsWith('-')) {
+        fail(`unknown command '${unknown[1]}' (commands: ${commands.join(', ')}; see vigil --help)`, EXIT.USAGE);
+      }
+      fail(`${(msg ?? 'bad arguments').split('\n')[0]} (see vigil --help)`, EXIT.USAGE);
+    })
+    .parseAsync();
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (process.env.VIGIL_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
+  fail(describeError(err), exitCodeOf(err));
+});

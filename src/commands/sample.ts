@@ -1,0 +1,51 @@
+import { derive } from '../derive';
+import { Sampler } from '../sampler/sampler';
+import { Ticker } from '../ticker';
+
+export interface SampleOptions {
+  count: number | null;
+  intervalMs: number;
+  procIntervalMs: number;
+  debugTimings: boolean;
+}
+
+/**
+ * `vigil sample`: one derived Snapshot per tick as a JSON line on stdout, after the first tick (which
+ * has nothing to take a rate against). The process list appears on the ticks where it was re-read.
+ */
+export function runSample(opts: SampleOptions, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+  const sampler = new Sampler({
+    intervalMs: opts.intervalMs,
+    procIntervalMs: opts.procIntervalMs,
+    debugTimings: opts.debugTimings,
+  });
+  let prev = sampler.sample();
+  let printed = 0;
+  return new Promise((resolve, reject) => {
+    const finish = (err?: unknown): void => {
+      ticker.stop();
+      sampler.close();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onSignal = (): void => finish();
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    const ticker = new Ticker(opts.intervalMs, (now) => {
+      try {
+        const curr = sampler.sample(now);
+        const snap = derive(prev, curr, sampler.host);
+        prev = curr;
+        const line = sampler.timings ? { ...snap, timings_ms: sampler.timings.take() } : snap;
+        out.write(JSON.stringify(line) + '\n');
+        printed++;
+        if (opts.count !== null && printed >= opts.count) finish();
+      } catch (err) {
+        finish(err);
+      }
+    });
+    ticker.start();
+  });
+}

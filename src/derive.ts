@@ -1,0 +1,379 @@
+/**
+ * derive(prev, curr, host): the one function that turns two Samples into a Snapshot of rates and
+ * percentages. Live, record/replay and export all go through it, so every formula on screen is here,
+ * next to a comment naming its /proc fields. Every number it returns is finite; "no value" is null
+ * (an interval under 1 ms, a field the kernel lacks, a counter that went backwards).
+ */
+import { Counter, counterDelta, counterDeltaWrap } from './counter';
+import type {
+  CoreSnap,
+  CpuPct,
+  CpuTimes,
+  DiskSample,
+  DiskSnap,
+  FsSnap,
+  HostInfo,
+  MemSample,
+  MemSnap,
+  NetDevSample,
+  NetSnap,
+  ProcSample,
+  ProcSnap,
+  ProcTable,
+  PsiResource,
+  PsiSnap,
+  Sample,
+  Snapshot,
+  TcpSnap,
+  UdpSnap,
+} from './model';
+
+/** Intervals shorter than this give no rates: the division would amplify noise (or divide by zero). */
+export const MIN_INTERVAL_NS = 1_000_000n;
+/** /proc/diskstats counts 512-byte sectors whatever the device's real sector size. */
+const SECTOR_BYTES = 512;
+
+/** x if it is a finite number ≥ 0, else null: the gate every derived value passes. */
+function ok(x: number): number | null {
+  return Number.isFinite(x) && x >= 0 ? x : null;
+}
+
+/** Per-second rate of a counter: Δ / Δt. */
+function rate(p: Counter | null | undefined, c: Counter | null | undefined, dtS: number): number | null {
+  if (p == null || c == null) return null;
+  const d = counterDelta(p, c);
+  return d === null ? null : ok(d / dtS);
+}
+
+/** Δ of a /proc/stat column, saturated at 0: NO_HZ kernels can report idle and iowait going backwards. */
+function tickDelta(p: Counter | null, c: Counter | null): number | null {
+  if (p === null || c === null) return null;
+  return counterDelta(p, c) ?? 0;
+}
+
+const NULL_CPU: CpuPct = {
+  cpu_pct: null, user_pct: null, nice_pct: null, system_pct: null, idle_pct: null, iowait_pct: null,
+  irq_pct: null, softirq_pct: null, steal_pct: null, guest_pct: null,
+};
+
+/**
+ * CPU shares of one /proc/stat line over the interval, in % of that line's capacity.
+ *   total = Δ(user + nice + system + idle + iowait + irq + softirq + steal)
+ * guest and guest_nice are already inside user and nice, so they are not added to total; user_pct and
+ * nice_pct exclude them and guest_pct shows them, so that the parts add up to 100.
+ *   cpu_pct = 100 × (total − Δidle − Δiowait) / total
+ */
+export function cpuPct(p: CpuTimes | null, c: CpuTimes | null): CpuPct {
+  if (p === null || c === null) return NULL_CPU;
+  const user = tickDelta(p.user, c.user) ?? 0;
+  const nice = tickDelta(p.nice, c.nice) ?? 0;
+  const system = tickDelta(p.system, c.system) ?? 0;
+  const idle = tickDelta(p.idle, c.idle) ?? 0;
+  const iowait = tickDelta(p.iowait, c.iowait);
+  const irq = tickDelta(p.irq, c.irq);
+  const softirq = tickDelta(p.softirq, c.softirq);
+  const steal = tickDelta(p.steal, c.steal);
+  const guest = tickDelta(p.guest, c.guest);
+  const guestNice = tickDelta(p.guest_nice, c.guest_nice);
+  const total = user + nice + system + idle + (iowait ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0);
+  if (total <= 0) return NULL_CPU;
+  const pct = (x: number | null): number | null => (x === null ? null : ok((100 * x) / total));
+  const g = (guest ?? 0) + (guestNice ?? 0);
+  return {
+    cpu_pct: pct(Math.max(0, total - idle - (iowait ?? 0))),
+    user_pct: pct(Math.max(0, user - (guest ?? 0))),
+    nice_pct: pct(Math.max(0, nice - (guestNice ?? 0))),
+    system_pct: pct(system),
+    idle_pct: pct(idle),
+    iowait_pct: pct(iowait),
+    irq_pct: pct(irq),
+    softirq_pct: pct(softirq),
+    steal_pct: pct(steal),
+    guest_pct: guest === null && guestNice === null ? null : pct(Math.min(g, user + nice)),
+  };
+}
+
+/**
+ * Memory as free(1) shows it (procps ≥ 3.3.10):
+ *   used = MemTotal − MemAvailable; cache = Cached + SReclaimable; used_pct = used / MemTotal.
+ * Kernels before 3.14 have no MemAvailable; there available ≈ MemFree + Buffers + Cached (the old
+ * "-/+ buffers/cache" line). MemTotal 0 or missing gives no percentage.
+ */
+export function memSnap(m: MemSample): MemSnap {
+  const total = m.total;
+  let available = m.available;
+  if (available === null && m.free !== null) available = m.free + (m.buffers ?? 0) + (m.cached ?? 0);
+  if (available !== null && total !== null) available = Math.min(available, total);
+  const used = total !== null && available !== null ? Math.max(0, total - available) : null;
+  const swapUsed = m.swap_total !== null && m.swap_free !== null ? Math.max(0, m.swap_total - m.swap_free) : null;
+  return {
+    mem_total_bytes: total,
+    mem_used_bytes: used,
+    mem_available_bytes: available,
+    mem_free_bytes: m.free,
+    mem_buffers_bytes: m.buffers,
+    mem_cache_bytes: m.cached === null ? null : m.cached + (m.sreclaimable ?? 0),
+    mem_shmem_bytes: m.shmem,
+    mem_dirty_bytes: m.dirty,
+    mem_used_pct: used !== null && total ? ok((100 * used) / total) : null,
+    swap_total_bytes: m.swap_total,
+    swap_used_bytes: swapUsed,
+    swap_used_pct: swapUsed !== null && m.swap_total ? ok((100 * swapUsed) / m.swap_total) : null,
+  };
+}
+
+/** PSI: avgN as the kernel gives them; some_pct/full_pct = 100 × Δtotal_µs / Δt_µs over this interval. */
+function psiSnap(p: PsiResource | null, c: PsiResource | null, dtS: number): PsiSnap | null {
+  if (c === null) return null;
+  const share = (pl: PsiResource['some'], cl: PsiResource['some']): number | null => {
+    const r = rate(pl?.total, cl?.total, dtS); // µs of stall per second
+    return r === null ? null : Math.min(100, r / 1e4);
+  };
+  return {
+    some_avg10: c.some?.avg10 ?? null,
+    some_avg60: c.some?.avg60 ?? null,
+    some_avg300: c.some?.avg300 ?? null,
+    some_pct: p ? share(p.some, c.some) : null,
+    full_avg10: c.full?.avg10 ?? null,
+    full_pct: p ? share(p.full, c.full) : null,
+  };
+}
+
+/**
+ * Per interface, Δ/Δt of /proc/net/dev. A new ifindex, or bytes and packets both falling, is a re-created
+ * interface: no rates this interval. One of the pair falling while the other rose is a 32-bit wrap.
+ */
+function netSnap(p: NetDevSample | undefined, c: NetDevSample, dtS: number): NetSnap {
+  const out: NetSnap = {
+    iface: c.iface, rx_bytes_per_s: null, tx_bytes_per_s: null, rx_packets_per_s: null, tx_packets_per_s: null,
+    rx_errs_per_s: null, tx_errs_per_s: null, rx_drop_per_s: null, tx_drop_per_s: null,
+  };
+  if (p === undefined || (p.ifindex !== null && c.ifindex !== null && p.ifindex !== c.ifindex)) return out;
+  const pair = (pb: Counter, cb: Counter, pp: Counter, cp: Counter): [number | null, number | null] => {
+    const bytesRose = counterDelta(pb, cb) !== null;
+    const packetsRose = counterDelta(pp, cp) !== null;
+    const b = counterDeltaWrap(pb, cb, packetsRose);
+    const k = counterDeltaWrap(pp, cp, bytesRose);
+    return [b === null ? null : ok(b / dtS), k === null ? null : ok(k / dtS)];
+  };
+  [out.rx_bytes_per_s, out.rx_packets_per_s] = pair(p.rx_bytes, c.rx_bytes, p.rx_packets, c.rx_packets);
+  [out.tx_bytes_per_s, out.tx_packets_per_s] = pair(p.tx_bytes, c.tx_bytes, p.tx_packets, c.tx_packets);
+  out.rx_errs_per_s = rate(p.rx_errs, c.rx_errs, dtS);
+  out.tx_errs_per_s = rate(p.tx_errs, c.tx_errs, dtS);
+  out.rx_drop_per_s = rate(p.rx_drop, c.rx_drop, dtS);
+  out.tx_drop_per_s = rate(p.tx_drop, c.tx_drop, dtS);
+  return out;
+}
+
+/**
+ * Per disk, from /proc/diskstats:
+ *   read/write bytes/s = Δsectors × 512 / Δt;  IOPS = Δcompleted / Δt;
+ *   util_pct = 100 × Δio_ticks_ms / Δt_ms (capped at 100; iostat's %util);
+ *   await_ms = (Δread_ms + Δwrite_ms) / (Δreads + Δwrites).
+ * A device re-added under the same name (new major:minor, or counters falling) gives no values.
+ */
+function diskSnap(p: DiskSample | undefined, c: DiskSample, dtS: number): DiskSnap {
+  const out: DiskSnap = {
+    device: c.device, read_bytes_per_s: null, write_bytes_per_s: null, read_iops: null, write_iops: null,
+    util_pct: null, await_ms: null, in_flight: c.in_flight,
+  };
+  if (p === undefined || p.major !== c.major || p.minor !== c.minor) return out;
+  const rs = rate(p.read_sectors, c.read_sectors, dtS);
+  const ws = rate(p.write_sectors, c.write_sectors, dtS);
+  out.read_bytes_per_s = rs === null ? null : rs * SECTOR_BYTES;
+  out.write_bytes_per_s = ws === null ? null : ws * SECTOR_BYTES;
+  out.read_iops = rate(p.reads, c.reads, dtS);
+  out.write_iops = rate(p.writes, c.writes, dtS);
+  const io = counterDelta(p.io_ms, c.io_ms);
+  out.util_pct = io === null ? null : ok(Math.min(100, (100 * io) / (dtS * 1000)));
+  const ios = (counterDelta(p.reads, c.reads) ?? NaN) + (counterDelta(p.writes, c.writes) ?? NaN);
+  const ms = (counterDelta(p.read_ms, c.read_ms) ?? NaN) + (counterDelta(p.write_ms, c.write_ms) ?? NaN);
+  out.await_ms = ios > 0 ? ok(ms / ios) : null;
+  return out;
+}
+
+/** df's arithmetic: used = f_blocks − f_bfree; Use% = used / (used + f_bavail). */
+function fsSnap(f: Sample['sys']['fs'][number]): FsSnap {
+  const used = Math.max(0, f.size_bytes - f.free_bytes);
+  const denom = used + f.avail_bytes;
+  return {
+    mount: f.mount, source: f.source, fstype: f.fstype, size_bytes: f.size_bytes, used_bytes: used,
+    avail_bytes: f.avail_bytes, used_pct: f.size_bytes > 0 && denom > 0 ? ok(Math.min(100, (100 * used) / denom)) : null,
+  };
+}
+
+const procIndex = new WeakMap<ProcTable, Map<number, ProcSample>>();
+function indexOf(t: ProcTable): Map<number, ProcSample> {
+  let m = procIndex.get(t);
+  if (m === undefined) {
+    m = new Map();
+    for (const p of t.procs) m.set(p.pid, p);
+    procIndex.set(t, m);
+  }
+  return m;
+}
+
+/**
+ * One process over the process tier's interval. A pid whose start time changed is a new process: no
+ * rates (pid reuse never shows as a spike).
+ *   cpu_pct  = 100 × Δrun_ns / Δt_ns (schedstat, summed over threads; 100% = one core, like top), or
+ *              100 × Δ(utime + stime) / CLK_TCK / Δt_s when schedstat is missing (10 ms resolution);
+ *   wait_pct = 100 × Δwait_ns / Δt_ns (time runnable but not running: CPU contention);
+ *   mem_pct  = 100 × rss / MemTotal;  faults/s = Δminflt, Δmajflt / Δt;
+ *   I/O bytes/s, ctx switches/s: Δ over the slow tier's own interval (slow_prev → slow).
+ */
+function procSnap(
+  c: ProcSample, p: ProcSample | undefined, dtNs: number, host: HostInfo, memTotal: number | null,
+): ProcSnap {
+  const same = p !== undefined && p.start_time === c.start_time;
+  const dtS = dtNs / 1e9;
+  let cpu: number | null = null;
+  let wait: number | null = null;
+  let minflt: number | null = null;
+  let majflt: number | null = null;
+  if (same && dtNs > 0) {
+    const prev = p as ProcSample;
+    if (c.run_ns !== null && prev.run_ns !== null) {
+      const d = counterDelta(prev.run_ns, c.run_ns);
+      cpu = d === null ? null : ok((100 * d) / dtNs);
+      const w = c.wait_ns !== null && prev.wait_ns !== null ? counterDelta(prev.wait_ns, c.wait_ns) : null;
+      wait = w === null ? null : ok((100 * w) / dtNs);
+    } else {
+      const du = counterDelta(prev.utime, c.utime);
+      const ds = counterDelta(prev.stime, c.stime);
+      cpu = du === null || ds === null ? null : ok((100 * (du + ds)) / host.clk_tck / dtS);
+    }
+    minflt = rate(prev.minflt, c.minflt, dtS);
+    majflt = rate(prev.majflt, c.majflt, dtS);
+  }
+  const s = c.slow;
+  const sp = c.slow_prev;
+  const slowS = s !== null && sp !== null ? Number(s.mono_ns - sp.mono_ns) / 1e9 : 0;
+  const slowRate = (pick: (x: NonNullable<ProcSample['slow']>) => Counter | null): number | null =>
+    slowS * 1e9 >= Number(MIN_INTERVAL_NS) ? rate(pick(sp!), pick(s!), slowS) : null;
+  const vol = slowRate((x) => x.vol_ctxsw);
+  const invol = slowRate((x) => x.invol_ctxsw);
+  return {
+    pid: c.pid,
+    start_time: c.start_time,
+    start_ms: host.boot_time_s === null ? null : Math.round((host.boot_time_s + c.start_time / host.clk_tck) * 1000),
+    ppid: c.ppid,
+    comm: c.comm,
+    cmdline: c.cmdline,
+    user: c.user,
+    uid: c.uid,
+    state: c.state,
+    kthread: c.kthread,
+    threads: c.threads,
+    nice: c.nice,
+    cpu_pct: cpu,
+    wait_pct: wait,
+    mem_pct: memTotal ? ok((100 * c.rss_bytes) / memTotal) : null,
+    rss_bytes: c.rss_bytes,
+    vsize_bytes: c.vsize_bytes,
+    swap_bytes: s?.swap_bytes ?? null,
+    read_bytes_per_s: slowRate((x) => x.read_bytes),
+    write_bytes_per_s: slowRate((x) => x.write_bytes),
+    rchar_per_s: slowRate((x) => x.rchar),
+    wchar_per_s: slowRate((x) => x.wchar),
+    minflt_per_s: minflt,
+    majflt_per_s: majflt,
+    ctxsw_per_s: vol !== null && invol !== null ? vol + invol : null,
+    vol_ctxsw_per_s: vol,
+    invol_ctxsw_per_s: invol,
+    fds: s?.fds ?? null,
+  };
+}
+
+/** Process rates, when the process table was re-read between prev and curr; else null. */
+export function deriveProcs(prev: ProcTable | null, curr: ProcTable | null, host: HostInfo, memTotal: number | null): ProcSnap[] | null {
+  if (curr === null || (prev !== null && curr.mono_ns === prev.mono_ns)) return null;
+  const dtNs = prev === null ? 0 : Number(curr.mono_ns - prev.mono_ns);
+  const valid = dtNs >= Number(MIN_INTERVAL_NS);
+  const before = prev !== null && valid ? indexOf(prev) : null;
+  const out = new Array<ProcSnap>(curr.procs.length);
+  for (let i = 0; i < curr.procs.length; i++) {
+    const c = curr.procs[i];
+    out[i] = procSnap(c, before?.get(c.pid), valid ? dtNs : 0, host, memTotal);
+  }
+  return out;
+}
+
+function tcpSnap(p: Sample['sys']['snmp'], c: Sample['sys']['snmp'], dtS: number): TcpSnap {
+  const r = (k: keyof NonNullable<Sample['sys']['snmp']>): number | null =>
+    p && c ? rate(p[k] as Counter | null, c[k] as Counter | null, dtS) : null;
+  return {
+    retrans_per_s: r('tcp_retrans_segs'),
+    in_segs_per_s: r('tcp_in_segs'),
+    out_segs_per_s: r('tcp_out_segs'),
+    active_opens_per_s: r('tcp_active_opens'),
+    passive_opens_per_s: r('tcp_passive_opens'),
+    attempt_fails_per_s: r('tcp_attempt_fails'),
+    estab_resets_per_s: r('tcp_estab_resets'),
+    out_rsts_per_s: r('tcp_out_rsts'),
+    in_errs_per_s: r('tcp_in_errs'),
+    curr_estab: c?.tcp_curr_estab ?? null,
+  };
+}
+
+function udpSnap(p: Sample['sys']['snmp'], c: Sample['sys']['snmp'], dtS: number): UdpSnap {
+  const r = (k: keyof NonNullable<Sample['sys']['snmp']>): number | null =>
+    p && c ? rate(p[k] as Counter | null, c[k] as Counter | null, dtS) : null;
+  return {
+    in_datagrams_per_s: r('udp_in_datagrams'),
+    out_datagrams_per_s: r('udp_out_datagrams'),
+    in_errors_per_s: r('udp_in_errors'),
+    no_ports_per_s: r('udp_no_ports'),
+  };
+}
+
+export function derive(prev: Sample, curr: Sample, host: HostInfo): Snapshot {
+  const dtNs = curr.mono_ns - prev.mono_ns;
+  const valid = dtNs >= MIN_INTERVAL_NS;
+  // An invalid interval yields dtS = NaN: every rate below then fails the finite gate and is null.
+  const dtS = valid ? Number(dtNs) / 1e9 : NaN;
+  const ps = prev.sys;
+  const cs = curr.sys;
+  const ncores = Math.max(cs.stat.cores.length, host.ncpu);
+  const cores: CoreSnap[] = new Array(ncores);
+  for (let i = 0; i < ncores; i++) {
+    const pc = ps.stat.cores[i] ?? null;
+    const cc = cs.stat.cores[i] ?? null;
+    cores[i] = { cpu: i, online: cc !== null, ...(valid ? cpuPct(pc, cc) : NULL_CPU) };
+  }
+  const prevNet = new Map(ps.net.map((n) => [n.iface, n]));
+  const prevDisk = new Map(ps.disks.map((d) => [d.device, d]));
+  const mem = memSnap(cs.mem);
+  const procs = deriveProcs(prev.procs, curr.procs, host, cs.mem.total);
+  return {
+    t: curr.t,
+    interval_ms: valid ? Number(dtNs) / 1e6 : 0,
+    uptime_s: cs.uptime_s,
+    cpu: valid ? cpuPct(ps.stat.total, cs.stat.total) : NULL_CPU,
+    cores,
+    load1: cs.load?.load1 ?? null,
+    load5: cs.load?.load5 ?? null,
+    load15: cs.load?.load15 ?? null,
+    procs_running: cs.stat.procs_running,
+    procs_blocked: cs.stat.procs_blocked,
+    ctxt_per_s: rate(ps.stat.ctxt, cs.stat.ctxt, dtS),
+    forks_per_s: rate(ps.stat.processes, cs.stat.processes, dtS),
+    mem,
+    psi: {
+      cpu: psiSnap(ps.psi.cpu, cs.psi.cpu, dtS),
+      memory: psiSnap(ps.psi.memory, cs.psi.memory, dtS),
+      io: psiSnap(ps.psi.io, cs.psi.io, dtS),
+    },
+    pgfault_per_s: rate(ps.vmstat?.pgfault, cs.vmstat?.pgfault, dtS),
+    pgmajfault_per_s: rate(ps.vmstat?.pgmajfault, cs.vmstat?.pgmajfault, dtS),
+    pswpin_per_s: rate(ps.vmstat?.pswpin, cs.vmstat?.pswpin, dtS),
+    pswpout_per_s: rate(ps.vmstat?.pswpout, cs.vmstat?.pswpout, dtS),
+    tcp: tcpSnap(ps.snmp, cs.snmp, dtS),
+    udp: udpSnap(ps.snmp, cs.snmp, dtS),
+    net: cs.net.map((n) => netSnap(prevNet.get(n.iface), n, dtS)),
+    disks: cs.disks.map((d) => diskSnap(prevDisk.get(d.device), d, dtS)),
+    fs: cs.fs.map(fsSnap),
+    procs,
+    procs_interval_ms: procs !== null && prev.procs !== null && curr.procs !== null ? Number(curr.procs.mono_ns - prev.procs.mono_ns) / 1e6 : null,
+  };
+}

@@ -1,0 +1,44 @@
+import { Counter, parseCounter } from '../../counter';
+import type { NetDevSample } from '../../model';
+import { asText, ProcText, words } from './text';
+
+/**
+ * /proc/net/dev. A name of 15 characters touches the colon ("abcdefghijklmno:123 ..."), so a line is split
+ * on its first ':' rather than on spaces; names are taken as the kernel gives them (they may hold bytes
+ * that are not UTF-8). The two header lines are recognised by content ('|'), not skipped by count.
+ */
+export function parseNetDev(input: ProcText): NetDevSample[] {
+  const out: NetDevSample[] = [];
+  for (const line of asText(input).split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon < 0 || line.includes('|')) continue;
+    const iface = line.slice(0, colon).replace(/^ +/, '');
+    const f = words(line.slice(colon + 1));
+    if (iface.length === 0 || f.length < 16) continue;
+    const v: Counter[] = [];
+    let ok = true;
+    for (let i = 0; i < 16; i++) {
+      const c = parseCounter(f[i]);
+      if (c === null || (typeof c === 'number' && c < 0)) {
+        ok = false;
+        break;
+      }
+      v.push(c);
+    }
+    if (!ok) continue;
+    // Receive: bytes packets errs drop fifo frame compressed multicast; Transmit: bytes packets errs drop ...
+    out.push({
+      iface,
+      ifindex: null,
+      rx_bytes: v[0],
+      rx_packets: v[1],
+      rx_errs: v[2],
+      rx_drop: v[3],
+      tx_bytes: v[8],
+      tx_packets: v[9],
+      tx_errs: v[10],
+      tx_drop: v[11],
+    });
+  }
+  return out;
+}
