@@ -347,6 +347,7 @@ export function derive(prev: Sample, curr: Sample, host: HostInfo): Snapshot {
   const procs = deriveProcs(prev.procs, curr.procs, host, cs.mem.total);
   return {
     t: curr.t,
+    mono_ms: Number(curr.mono_ns) / 1e6,
     interval_ms: valid ? Number(dtNs) / 1e6 : 0,
     uptime_s: cs.uptime_s,
     cpu: valid ? cpuPct(ps.stat.total, cs.stat.total) : NULL_CPU,

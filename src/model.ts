@@ -397,8 +397,10 @@ export interface ProcSnap {
 }
 
 export interface Snapshot {
-  /** Wall clock of the later Sample, ms since the epoch. */
+  /** Wall clock of the later Sample, ms since the epoch: a label. */
   t: number;
+  /** Monotonic time of the later Sample, ms: what the history window orders and ages by. */
+  mono_ms: number;
   /** Length of the interval the rates cover, ms. */
   interval_ms: number;
   uptime_s: number | null;
