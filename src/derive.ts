@@ -220,7 +220,8 @@ function indexOf(t: ProcTable): Map<number, ProcSample> {
  *              100 × Δ(utime + stime) / CLK_TCK / Δt_s when schedstat is missing (10 ms resolution);
  *   wait_pct = 100 × Δwait_ns / Δt_ns (time runnable but not running: CPU contention);
  *   mem_pct  = 100 × rss / MemTotal;  faults/s = Δminflt, Δmajflt / Δt;
- *   I/O bytes/s, ctx switches/s: Δ over the slow tier's own interval (slow_prev → slow).
+ *   ctxsw/s  = Δtimeslices / Δt (schedstat's switch-ins, all threads: equal to voluntary + involuntary);
+ *   I/O bytes/s: Δ over the slow tier's own interval (slow_prev → slow).
  */
 function procSnap(
   c: ProcSample, p: ProcSample | undefined, dtNs: number, host: HostInfo, memTotal: number | null,
@@ -231,6 +232,7 @@ function procSnap(
   let wait: number | null = null;
   let minflt: number | null = null;
   let majflt: number | null = null;
+  let ctxsw: number | null = null;
   if (same && dtNs > 0) {
     const prev = p as ProcSample;
     if (c.run_ns !== null && prev.run_ns !== null) {
@@ -245,14 +247,13 @@ function procSnap(
     }
     minflt = rate(prev.minflt, c.minflt, dtS);
     majflt = rate(prev.majflt, c.majflt, dtS);
+    ctxsw = rate(prev.timeslices, c.timeslices, dtS);
   }
   const s = c.slow;
   const sp = c.slow_prev;
   const slowS = s !== null && sp !== null ? Number(s.mono_ns - sp.mono_ns) / 1e9 : 0;
   const slowRate = (pick: (x: NonNullable<ProcSample['slow']>) => Counter | null): number | null =>
     slowS * 1e9 >= Number(MIN_INTERVAL_NS) ? rate(pick(sp!), pick(s!), slowS) : null;
-  const vol = slowRate((x) => x.vol_ctxsw);
-  const invol = slowRate((x) => x.invol_ctxsw);
   return {
     pid: c.pid,
     start_time: c.start_time,
@@ -271,16 +272,14 @@ function procSnap(
     mem_pct: memTotal ? ok((100 * c.rss_bytes) / memTotal) : null,
     rss_bytes: c.rss_bytes,
     vsize_bytes: c.vsize_bytes,
-    swap_bytes: s?.swap_bytes ?? null,
+    swap_bytes: c.swap_bytes,
     read_bytes_per_s: slowRate((x) => x.read_bytes),
     write_bytes_per_s: slowRate((x) => x.write_bytes),
     rchar_per_s: slowRate((x) => x.rchar),
     wchar_per_s: slowRate((x) => x.wchar),
     minflt_per_s: minflt,
     majflt_per_s: majflt,
-    ctxsw_per_s: vol !== null && invol !== null ? vol + invol : null,
-    vol_ctxsw_per_s: vol,
-    invol_ctxsw_per_s: invol,
+    ctxsw_per_s: ctxsw,
     fds: s?.fds ?? null,
   };
 }

@@ -174,12 +174,9 @@ export interface SystemSample {
   uptime_s: number | null;
 }
 
-/** The part of a process read at most once a second: /proc/PID/status, io and fd/. */
+/** The part of a process read at most once a second: /proc/PID/io and the fd count. */
 export interface ProcSlow {
   mono_ns: bigint;
-  vol_ctxsw: Counter | null;
-  invol_ctxsw: Counter | null;
-  swap_bytes: number | null;
   /** /proc/PID/io; null when unreadable (EACCES: another user's process): unknown, not zero. */
   rchar: Counter | null;
   wchar: Counter | null;
@@ -222,6 +219,14 @@ export interface ProcSample {
   run_ns: Counter | null;
   wait_ns: Counter | null;
   timeslices: Counter | null;
+  /**
+   * From /proc/PID/status, read when the process is first seen and then every few seconds (it is the
+   * dearest file to read). The switch counts there are the main thread's only: totals for all threads
+   * come from schedstat's timeslices.
+   */
+  swap_bytes: number | null;
+  vol_ctxsw: Counter | null;
+  invol_ctxsw: Counter | null;
   /** Latest and previous reads of the slow tier; rates of slow counters come from this pair. */
   slow: ProcSlow | null;
   slow_prev: ProcSlow | null;
@@ -390,9 +395,8 @@ export interface ProcSnap {
   wchar_per_s: number | null;
   minflt_per_s: number | null;
   majflt_per_s: number | null;
+  /** Context switches of all threads per second (schedstat timeslices). */
   ctxsw_per_s: number | null;
-  vol_ctxsw_per_s: number | null;
-  invol_ctxsw_per_s: number | null;
   fds: number | null;
 }
 

@@ -12,6 +12,8 @@ export interface FsUsageOptions {
   timeoutMs?: number;
   /** Also statfs network and FUSE filesystems (they can hang). */
   includeRemote?: boolean;
+  /** The statfs to call (tests pass one that never answers, as a dead NFS server's does). */
+  statfs?: typeof fs.statfs;
 }
 
 interface MountState {
@@ -33,6 +35,7 @@ export class FsUsage {
   private readonly mountsEveryMs: number;
   private readonly timeoutMs: number;
   private readonly includeRemote: boolean;
+  private readonly statfs: typeof fs.statfs;
   private mounts = new Map<string, MountState>();
   private mountsReadAt = -Infinity;
   private timer: NodeJS.Timeout | null = null;
@@ -43,6 +46,7 @@ export class FsUsage {
     this.mountsEveryMs = opts.mountsEveryMs ?? 10_000;
     this.timeoutMs = opts.timeoutMs ?? 2000;
     this.includeRemote = opts.includeRemote ?? false;
+    this.statfs = opts.statfs ?? fs.statfs;
   }
 
   start(): void {
@@ -86,7 +90,7 @@ export class FsUsage {
       if (m.pending) continue;
       m.pending = true;
       m.sentAt = now;
-      fs.statfs(m.entry.mountPoint, (err, st) => {
+      this.statfs(m.entry.mountPoint, (err, st) => {
         m.pending = false;
         if (err || st.bsize <= 0) {
           m.last = null;

@@ -1,12 +1,15 @@
 import * as fs from 'fs';
-import { Counter, counterAdd, counterDelta } from '../counter';
+import type { Counter } from '../counter';
 import type { ProcSample, ProcSlow, ProcTable } from '../model';
 import { closeQuietly, isDenied, isGone, O_READ, preadAll, ReadBuf, readOnce } from './procfile';
 import { CMDLINE_MAX, parseCmdline } from './parse/cmdline';
 import { parsePidIo } from './parse/pid-io';
 import { parsePidStat, PF_KTHREAD, PidStat } from './parse/pid-stat';
 import { parsePidStatus } from './parse/pid-status';
-import { parseSchedstat, Schedstat } from './parse/schedstat';
+import { parseSchedstat } from './parse/schedstat';
+import { FdBudget } from './fdbudget';
+import { pidOf } from './pid';
+import { ThreadTimes } from './threads';
 import { Timings } from './timings';
 import { UserNames } from './users';
 
@@ -16,8 +19,10 @@ export interface ProcReaderOptions {
   pageSize: number;
   /** How often the process tier runs; the slow tier is staggered across its ticks. */
   procIntervalMs: number;
-  /** status, io and fd/ are read at most this often per process (default 1000 ms). */
+  /** io and fd/ are read at most this often per process (default 1000 ms). */
   slowIntervalMs?: number;
+  /** status (uid, swap, main-thread switch counts) is read this often per process (default 5000 ms). */
+  statusIntervalMs?: number;
   /** Re-read a cmdline this often even if comm did not change (setproctitle). */
   cmdlineRefreshMs?: number;
   /** Kept-open fds allowed in total; processes beyond it are read with open+read+close. */
@@ -41,40 +46,45 @@ interface Entry {
   cmdlineTruncated: boolean;
   cmdlineAt: bigint;
   uid: number | null;
+  swap: number | null;
+  vol: Counter | null;
+  invol: Counter | null;
+  statusDue: bigint;
   slow: ProcSlow | null;
   slowPrev: ProcSlow | null;
   slowDue: bigint;
-  /** Last schedstat per thread id, to sum per-thread deltas into the process's cumulative counters. */
-  tids: Map<number, Schedstat>;
-  run: Counter | null;
-  wait: Counter | null;
-  slices: Counter | null;
+  /** Scheduler time summed over threads, as cumulative counters. */
+  sched: ThreadTimes;
   gen: number;
 }
 
+/** stat, schedstat, status and io of one process. */
 const FDS_PER_ENTRY = 4;
 
 /**
- * Reads every process on the process tier. Files are opened once per process and re-read with pread;
- * status, io and the fd count come at most once a second per process, staggered over the ticks; the
- * cmdline once per identity (again when comm changes, i.e. after an exec, and every minute).
+ * Reads every process on the process tier. Files are opened once per process and re-read with pread:
+ *   every tier tick: stat and schedstat (CPU, faults, RSS, threads, run-queue wait, switches);
+ *   once a second:   io and the fd count, staggered over the ticks;
+ *   every 5 s:       status (uid, swap, main-thread switch split), the dearest file to read;
+ *   once:            cmdline (again when comm changes, i.e. after an exec, and every minute).
  */
 export class ProcReader {
   private readonly root: string;
   private readonly pageSize: number;
   private readonly slowNs: bigint;
+  private readonly statusNs: bigint;
   private readonly tolNs: bigint;
   private readonly staggerSlots: number;
   private readonly procIntervalNs: bigint;
   private readonly cmdlineRefreshNs: bigint;
-  private readonly maxKeptEntries: number;
+  private readonly budget: FdBudget;
   private readonly timings: Timings | null;
   private readonly users: UserNames;
   private readonly entries = new Map<number, Entry>();
-  private readonly rb = new ReadBuf(4096);
+  // Large enough that one pread of any per-process file leaves ≥ 4 KiB spare: preadAll then knows it hit EOF.
+  private readonly rb = new ReadBuf(16384);
   private readonly cmdRb = new ReadBuf(CMDLINE_MAX + 1);
   private readonly fdCountBySize: boolean;
-  private keptEntries = 0;
   private gen = 0;
 
   constructor(opts: ProcReaderOptions) {
@@ -82,12 +92,13 @@ export class ProcReader {
     this.pageSize = opts.pageSize;
     const slowMs = Math.max(opts.slowIntervalMs ?? 1000, opts.procIntervalMs);
     this.slowNs = BigInt(Math.round(slowMs * 1e6));
+    this.statusNs = BigInt(Math.round(Math.max(opts.statusIntervalMs ?? 5000, slowMs) * 1e6));
     this.procIntervalNs = BigInt(Math.round(opts.procIntervalMs * 1e6));
     // A tick that comes a little early must still count as due, or a 1 s tier would read every 2 s.
     this.tolNs = this.procIntervalNs / 2n;
     this.staggerSlots = Math.max(1, Math.floor(slowMs / opts.procIntervalMs));
     this.cmdlineRefreshNs = BigInt((opts.cmdlineRefreshMs ?? 60_000) * 1e6);
-    this.maxKeptEntries = Math.floor((opts.maxKeptFds ?? keptFdBudget()) / FDS_PER_ENTRY);
+    this.budget = new FdBudget(opts.maxKeptFds);
     this.timings = opts.timings ?? null;
     this.users = new UserNames(opts.passwdPath);
     this.fdCountBySize = probeFdCountBySize(this.root);
@@ -147,21 +158,22 @@ export class ProcReader {
 
   private open(pid: number, nowNs: bigint): [Entry, PidStat] | null {
     const base = `${this.root}/${pid}`;
-    const keep = this.keptEntries < this.maxKeptEntries;
+    const keep = this.budget.take(FDS_PER_ENTRY);
     const e: Entry = {
       pid, start: -1, base, statFd: null, schedFd: null, statusFd: null, ioFd: null, ioDenied: false,
       noSchedstat: false, comm: '', cmdline: '', cmdlineTruncated: false, cmdlineAt: nowNs, uid: null,
-      slow: null, slowPrev: null, slowDue: nowNs, tids: new Map(), run: null, wait: null, slices: null, gen: 0,
+      swap: null, vol: null, invol: null, statusDue: nowNs, slow: null, slowPrev: null, slowDue: nowNs, sched: new ThreadTimes(base, this.budget), gen: 0,
     };
     if (keep) {
       try {
         e.statFd = fs.openSync(`${base}/stat`, O_READ);
       } catch (err) {
+        this.budget.give(FDS_PER_ENTRY);
         if (isGone(err) || isDenied(err)) return null;
+        // Out of fds after all (EMFILE/ENFILE): read this process without kept fds.
         if ((err as NodeJS.ErrnoException).code !== 'EMFILE' && (err as NodeJS.ErrnoException).code !== 'ENFILE') throw err;
       }
       if (e.statFd !== null) {
-        this.keptEntries++;
         e.schedFd = this.openOptional(`${base}/schedstat`, e, 'sched');
         e.statusFd = this.openOptional(`${base}/status`, e, 'status');
         e.ioFd = this.openOptional(`${base}/io`, e, 'io');
@@ -176,9 +188,6 @@ export class ProcReader {
     e.start = st.starttime;
     e.comm = st.comm;
     this.readCmdline(e, nowNs);
-    // Spread the slow tier over the ticks of one slow interval, so 1000 processes do not all read status
-    // on the same tick (the first read is now: the uid is needed from the start).
-    e.slowDue = nowNs;
     this.entries.set(pid, e);
     return [e, st];
   }
@@ -225,13 +234,18 @@ export class ProcReader {
       this.readCmdline(e, nowNs);
     }
     if (!e.noSchedstat) this.readSchedstat(e, st.threads);
+    // The first slow read after discovery is pushed by up to one slow interval, by pid: 1000 processes
+    // found on the same tick then spread their io/fd reads over the ticks instead of all landing on one.
+    const stagger = (first: boolean, every: bigint): bigint =>
+      first ? BigInt(e.pid % this.staggerSlots) * this.procIntervalNs * (every / this.slowNs) : 0n;
+    if (nowNs >= e.statusDue) {
+      if (!this.readStatus(e)) return null;
+      e.statusDue = nowNs + this.statusNs - this.tolNs - stagger(e.slow === null, this.statusNs);
+    }
     if (nowNs >= e.slowDue) {
-      const slow = this.readSlow(e, nowNs);
-      if (slow === null) return null;
       e.slowPrev = e.slow;
-      e.slow = slow;
-      const stagger = e.slowPrev === null ? BigInt(e.pid % this.staggerSlots) * this.procIntervalNs : 0n;
-      e.slowDue = nowNs + this.slowNs - this.tolNs - stagger;
+      e.slow = this.readSlow(e, nowNs);
+      e.slowDue = nowNs + this.slowNs - this.tolNs - stagger(e.slowPrev === null, this.slowNs);
     }
     return {
       pid: e.pid,
@@ -255,85 +269,43 @@ export class ProcReader {
       majflt: st.majflt,
       utime: st.utime,
       stime: st.stime,
-      run_ns: e.run,
-      wait_ns: e.wait,
-      timeslices: e.slices,
+      run_ns: e.sched.run,
+      wait_ns: e.sched.wait,
+      timeslices: e.sched.slices,
+      swap_bytes: e.swap,
+      vol_ctxsw: e.vol,
+      invol_ctxsw: e.invol,
       slow: e.slow,
       slow_prev: e.slowPrev,
     };
   }
 
-  /**
-   * /proc/PID/schedstat covers the main thread only. A multithreaded process's time is the sum over
-   * /proc/PID/task/TID/schedstat, kept as a cumulative counter: run += Σ per-thread Δ (a thread first seen
-   * counts from zero, i.e. with its whole value; a thread that exited loses only its last partial interval).
-   */
+  /** Scheduler times: the process's own schedstat when it has one thread, per thread otherwise. */
   private readSchedstat(e: Entry, threads: number): void {
-    let dRun = 0;
-    let dWait = 0;
-    let dSlices = 0;
-    const first = e.run === null;
-    const seen = (tid: number, s: Schedstat): void => {
-      const p = e.tids.get(tid);
-      const r = p === undefined ? null : counterDelta(p.run_ns, s.run_ns);
-      const w = p === undefined ? null : counterDelta(p.wait_ns, s.wait_ns);
-      const n = p === undefined ? null : counterDelta(p.timeslices, s.timeslices);
-      // Unknown or reused thread id: its whole value is new time.
-      dRun += r ?? Number(s.run_ns);
-      dWait += w ?? Number(s.wait_ns);
-      dSlices += n ?? Number(s.timeslices);
-    };
-    if (threads <= 1) {
-      const n = this.readFile(e.schedFd, `${e.base}/schedstat`);
-      const s = n === null ? null : parseSchedstat(this.rb.buf, n);
-      if (s === null) {
-        if (n === null && e.schedFd === null) e.noSchedstat = true;
-        return;
-      }
-      if (first) [e.run, e.wait, e.slices] = [s.run_ns, s.wait_ns, s.timeslices];
-      else seen(e.pid, s);
-      if (e.tids.size !== 1 || !e.tids.has(e.pid)) e.tids.clear();
-      e.tids.set(e.pid, s);
-    } else {
-      let tids: string[];
-      try {
-        tids = fs.readdirSync(`${e.base}/task`);
-      } catch {
-        return;
-      }
-      const next = new Map<number, Schedstat>();
-      let run: Counter = 0;
-      let wait: Counter = 0;
-      let slices: Counter = 0;
-      for (const name of tids) {
-        const tid = pidOf(name);
-        if (tid === 0) continue;
-        const n = readOnce(`${e.base}/task/${name}/schedstat`, this.rb);
-        const s = n === null ? null : parseSchedstat(this.rb.buf, n);
-        if (s === null) continue;
-        next.set(tid, s);
-        if (first) {
-          run = counterAdd(run, s.run_ns);
-          wait = counterAdd(wait, s.wait_ns);
-          slices = counterAdd(slices, s.timeslices);
-        } else seen(tid, s);
-      }
-      e.tids = next;
-      if (first) [e.run, e.wait, e.slices] = [run, wait, slices];
+    if (threads > 1) {
+      e.sched.updateMulti(threads, this.rb);
+      return;
     }
-    if (!first) {
-      e.run = counterAdd(e.run as Counter, dRun);
-      e.wait = counterAdd(e.wait as Counter, dWait);
-      e.slices = counterAdd(e.slices as Counter, dSlices);
-    }
+    const n = this.readFile(e.schedFd, `${e.base}/schedstat`);
+    const s = n === null ? null : parseSchedstat(this.rb.buf, n);
+    if (s !== null) e.sched.updateSingle(e.pid, s);
+    else if (e.schedFd === null) e.noSchedstat = true;
   }
 
-  /** status, io and the fd count. null if the process is gone. */
-  private readSlow(e: Entry, nowNs: bigint): ProcSlow | null {
+  /** /proc/PID/status: uid, swap, switch counts. false if the process is gone. */
+  private readStatus(e: Entry): boolean {
     const n = this.readFile(e.statusFd, `${e.base}/status`);
-    if (n === null) return null;
+    if (n === null) return false;
     const status = parsePidStatus(this.rb.buf, n);
     if (status.uid !== null) e.uid = status.uid;
+    e.swap = status.swap_bytes;
+    e.vol = status.vol_ctxsw;
+    e.invol = status.invol_ctxsw;
+    return true;
+  }
+
+  /** io and the fd count. */
+  private readSlow(e: Entry, nowNs: bigint): ProcSlow {
     let io = null;
     if (!e.ioDenied) {
       const m = this.readFile(e.ioFd, `${e.base}/io`);
@@ -342,9 +314,6 @@ export class ProcReader {
     }
     return {
       mono_ns: nowNs,
-      vol_ctxsw: status.vol_ctxsw,
-      invol_ctxsw: status.invol_ctxsw,
-      swap_bytes: status.swap_bytes,
       rchar: io?.rchar ?? null,
       wchar: io?.wchar ?? null,
       read_bytes: io?.read_bytes ?? null,
@@ -364,7 +333,8 @@ export class ProcReader {
   }
 
   private closeFds(e: Entry): void {
-    if (e.statFd !== null) this.keptEntries--;
+    if (e.statFd !== null) this.budget.give(FDS_PER_ENTRY);
+    e.sched.closeAll();
     closeQuietly(e.statFd);
     closeQuietly(e.schedFd);
     closeQuietly(e.statusFd);
@@ -378,19 +348,6 @@ export class ProcReader {
   }
 }
 
-/** The pid a /proc entry name stands for, or 0 for anything that is not all digits. */
-export function pidOf(name: string): number {
-  const n = name.length;
-  if (n === 0 || n > 10) return 0;
-  let v = 0;
-  for (let i = 0; i < n; i++) {
-    const c = name.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return 0;
-    v = v * 10 + c;
-  }
-  return v;
-}
-
 function probeFdCountBySize(root: string): boolean {
   try {
     const size = fs.statSync(`${root}/self/fd`).size;
@@ -399,16 +356,4 @@ function probeFdCountBySize(root: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Most of the soft RLIMIT_NOFILE, leaving room for everything else vigil opens. */
-function keptFdBudget(): number {
-  try {
-    const limits = fs.readFileSync('/proc/self/limits', 'latin1');
-    const m = /^Max open files\s+(\d+)/m.exec(limits);
-    if (m) return Math.max(0, Number(m[1]) - 256);
-  } catch {
-    // Unknown limit: assume the common default.
-  }
-  return 1024 - 256;
 }

@@ -1,0 +1,22 @@
+/**
+ * `npm run bench [-- NAME...]`: every benchmark, or the named ones, printing figures. Figures are medians
+ * of several runs or ratios measured in the same run: these machines are shared and noisy.
+ */
+import { benchSampler } from './sampler';
+
+const benches: Record<string, () => Promise<void>> = {
+  sampler: benchSampler,
+};
+
+async function main(): Promise<void> {
+  const names = process.argv.slice(2);
+  for (const n of names) if (!(n in benches)) throw new Error(`unknown bench '${n}' (have: ${Object.keys(benches).join(', ')})`);
+  for (const [name, fn] of Object.entries(benches)) {
+    if (names.length === 0 || names.includes(name)) await fn();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(`bench: ${(e as Error).message}`);
+  process.exit(1);
+});

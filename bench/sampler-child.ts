@@ -1,0 +1,84 @@
+/**
+ * One measured run, in its own process so that its CPU and RSS are its own:
+ *   node sampler-child.js vigil|reference INTERVAL_MS PROC_INTERVAL_MS DURATION_MS
+ * vigil: the Sampler plus derive on the Ticker, exactly what `vigil sample` does minus JSON output.
+ * reference: a plain loop reading /proc/PID/stat and statm of every pid through kept-open fds.
+ */
+import * as fs from 'fs';
+import { derive } from '../src/derive';
+import { Sampler } from '../src/sampler/sampler';
+import { Ticker } from '../src/ticker';
+
+const [mode, intervalArg, procArg, durArg] = process.argv.slice(2);
+const intervalMs = Number(intervalArg);
+const procIntervalMs = Number(procArg);
+const durationMs = Number(durArg);
+
+function reference(): () => void {
+  const fds = new Map<number, [number, number]>();
+  const buf = Buffer.allocUnsafe(4096);
+  let sink = 0;
+  return () => {
+    const seen = new Set<number>();
+    for (const name of fs.readdirSync('/proc')) {
+      const pid = Number(name);
+      if (!Number.isInteger(pid)) continue;
+      seen.add(pid);
+      let f = fds.get(pid);
+      try {
+        if (!f) {
+          f = [fs.openSync(`/proc/${pid}/stat`, 'r'), fs.openSync(`/proc/${pid}/statm`, 'r')];
+          fds.set(pid, f);
+        }
+        sink += fs.readSync(f[0], buf, 0, 4096, 0);
+        sink += fs.readSync(f[1], buf, 0, 4096, 0);
+      } catch {
+        if (f) for (const fd of f) fs.closeSync(fd);
+        fds.delete(pid);
+      }
+    }
+    for (const [pid, f] of fds) if (!seen.has(pid)) {
+      for (const fd of f) fs.closeSync(fd);
+      fds.delete(pid);
+    }
+    if (sink < 0) console.error(sink);
+  };
+}
+
+function vigil(): () => void {
+  const s = new Sampler({ intervalMs, procIntervalMs });
+  let prev = s.sample();
+  return () => {
+    const cur = s.sample();
+    derive(prev, cur, s.host);
+    prev = cur;
+  };
+}
+
+const tick = mode === 'reference' ? reference() : vigil();
+// Steady state is what a monitor costs: the first seconds (JIT compilation on V8's background threads,
+// the first open of every fd) are left out of the measurement for both loops alike.
+const WARMUP_MS = 3000;
+let ticks = 0;
+let c0 = process.cpuUsage();
+let t0 = Date.now();
+let warm = false;
+const ticker = new Ticker(intervalMs, () => {
+  tick();
+  if (!warm) {
+    if (Date.now() - t0 < WARMUP_MS) return;
+    warm = true;
+    c0 = process.cpuUsage();
+    t0 = Date.now();
+    return;
+  }
+  ticks++;
+  if (Date.now() - t0 >= durationMs) {
+    ticker.stop();
+    const c = process.cpuUsage(c0);
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    process.stdout.write(JSON.stringify({ ticks, cpuMsPerTick: (c.user + c.system) / 1000 / ticks, peakRss: hwm ? Number(hwm[1]) * 1024 : null }) + '\n');
+    process.exit(0);
+  }
+});
+ticker.start();

@@ -1,0 +1,60 @@
+/**
+ * Sampler cost at +0, +300 and +1000 idle processes: CPU ms per 100 ms tick of the sampling process
+ * (median of RUNS runs of DURATION each), for a full refresh every tick (--proc-interval 100) and for the
+ * defaults, against a plain reference loop (stat + statm of every pid through kept fds); peak RSS of the
+ * real `vigil sample` CLI at each load.
+ */
+import { spawn } from 'child_process';
+import * as path from 'path';
+import { fmt, idleProcesses, median, peakRss, runJson, sleep } from './util';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 10_000);
+const CHILD = path.join(__dirname, 'sampler-child.js');
+const CLI = path.join(__dirname, '..', 'src', 'cli.js');
+
+interface Run {
+  ticks: number;
+  cpuMsPerTick: number;
+  peakRss: number | null;
+}
+
+async function measure(mode: string, procIntervalMs: number): Promise<number> {
+  const runs: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const r = await runJson<Run>(CHILD, [mode, '100', String(procIntervalMs), String(DURATION_MS)]);
+    runs.push(r.cpuMsPerTick);
+  }
+  return median(runs);
+}
+
+async function cliPeakRss(): Promise<number | null> {
+  const c = spawn(process.execPath, [CLI, 'sample', '--proc-interval', '100'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  await sleep(Math.min(DURATION_MS, 10_000));
+  const rss = peakRss(c.pid!);
+  c.kill('SIGTERM');
+  await new Promise((r) => c.on('close', r));
+  return rss;
+}
+
+export async function benchSampler(): Promise<void> {
+  console.log(`\n== sampler: CPU ms per 100 ms tick (median of ${RUNS} × ${DURATION_MS / 1000} s), peak RSS of vigil sample`);
+  console.log('load    reference  full(100ms)  ratio  defaults  peakRSS(MB)');
+  for (const extra of [0, 300, 1000]) {
+    const kill = await idleProcesses(extra);
+    try {
+      const ref = await measure('reference', 100);
+      const full = await measure('vigil', 100);
+      const defaults = await measure('vigil', 1000);
+      const rss = await cliPeakRss();
+      console.log(
+        `+${String(extra).padEnd(6)} ${fmt(ref, 3).padStart(9)}  ${fmt(full, 3).padStart(11)}  ${fmt(full / ref).padStart(5)}  ${fmt(defaults, 3).padStart(8)}  ${rss === null ? '-' : fmt(rss / 1e6, 1).padStart(11)}`,
+      );
+    } finally {
+      kill();
+    }
+  }
+  console.log('targets: full refresh at +1000 ≤ 1.2× reference; defaults at +300 ≤ 1 ms/tick; peak RSS ≤ 80 MB at +1000');
+}
+
+if (require.main === module) benchSampler().catch((e) => { console.error(e); process.exit(1); });

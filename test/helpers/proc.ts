@@ -1,0 +1,39 @@
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+
+/** Ground truth read by the test itself, independently of vigil's readers. */
+export function schedstatRunNs(pid: number): number {
+  return Number(fs.readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Starts a child and kills it (by pid, with SIGKILL) when the test ends. */
+export function child(t: { teardown(fn: () => void): void }, cmd: string, args: string[], opts: Parameters<typeof spawn>[2] = {}): ChildProcess {
+  const c = spawn(cmd, args, { stdio: 'ignore', ...opts });
+  t.teardown(() => {
+    try {
+      if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  });
+  return c;
+}
+
+/** Waits until the child's /proc/PID/stat shows it exec'd into `comm`. */
+export async function waitForComm(pid: number, comm: string, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    try {
+      const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (s.slice(s.indexOf('(') + 1, s.lastIndexOf(')')) === comm) return;
+    } catch {
+      // not there yet
+    }
+    await sleep(10);
+  }
+  throw new Error(`pid ${pid} never became ${comm}`);
+}

@@ -1,0 +1,173 @@
+/**
+ * The sampler on this machine's real /proc against known work. Each check compares vigil's figure with
+ * ground truth taken over the same interval (the burner's own schedstat, the bytes the test itself moved),
+ * with tolerances that hold when other jobs share the machine.
+ */
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import t from 'tap';
+import { derive } from '../../src/derive';
+import { Sampler } from '../../src/sampler/sampler';
+import { child, schedstatRunNs, sleep, waitForComm } from '../helpers/proc';
+
+const MiB = 1024 * 1024;
+
+function newSampler(): Sampler {
+  return new Sampler({ intervalMs: 100, procIntervalMs: 100, filesystems: false });
+}
+
+t.test('a process burning one core shows ~100% CPU, as its own schedstat says', async (t) => {
+  const burner = child(t, 'sh', ['-c', 'while :; do :; done']);
+  await sleep(200);
+  const s = newSampler();
+  t.teardown(() => s.close());
+  const a = s.sample();
+  const g0 = schedstatRunNs(burner.pid!);
+  await sleep(2000);
+  const g1 = schedstatRunNs(burner.pid!);
+  const b = s.sample();
+  const snap = derive(a, b, s.host);
+  const p = snap.procs?.find((x) => x.pid === burner.pid);
+  t.ok(p, 'burner is in the table');
+  const truth = (100 * (g1 - g0)) / Number(b.mono_ns - a.mono_ns);
+  const vigil = p?.cpu_pct ?? NaN;
+  t.ok(Math.abs(vigil - truth) < 3, `vigil ${vigil.toFixed(1)}% vs schedstat ${truth.toFixed(1)}%`);
+  if (truth >= 90) t.ok(vigil >= 90 && vigil <= 105, `in 90–105 (${vigil.toFixed(1)})`);
+  else t.comment(`machine busy: the burner only got ${truth.toFixed(1)}% of a core; compared with that`);
+  t.ok((p?.wait_pct ?? -1) >= 0, 'run-queue wait is a number');
+});
+
+t.test('a process that touched 200 MiB shows that RSS within 5%', async (t) => {
+  // dd reads 200 MiB from /dev/zero into one buffer (touching every page), then blocks writing it into a
+  // pipe nobody reads: a process holding exactly 200 MiB plus dd's ~1 MiB of its own.
+  const dd = child(t, 'sh', ['-c', 'exec dd if=/dev/zero bs=200M count=1 status=none | sleep 60']);
+  const s = newSampler();
+  t.teardown(() => s.close());
+  let rss = 0;
+  for (let i = 0; i < 100 && rss < 200 * MiB; i++) {
+    await sleep(50);
+    const table = s.sample().procs?.procs ?? [];
+    rss = table.find((p) => p.comm === 'dd' && p.ppid === dd.pid)?.rss_bytes ?? 0;
+  }
+  t.ok(Math.abs(rss - 200 * MiB) / (200 * MiB) < 0.05, `RSS ${(rss / MiB).toFixed(1)} MiB`);
+});
+
+t.test('64 MiB written and fsynced raise some disk\'s write bytes by at least 64 MiB', async (t) => {
+  // Written inside the checkout: /tmp may be a tmpfs, which no disk sees.
+  const dir = fs.mkdtempSync(path.join(__dirname, '..', '..', '.tap-scratch-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const s = newSampler();
+  t.teardown(() => s.close());
+  const a = s.sample();
+  t.ok(a.sys.disks.length > 0, `disks: ${a.sys.disks.map((d) => d.device).join(', ')}`);
+  const fd = fs.openSync(path.join(dir, 'blob'), 'w');
+  const chunk = Buffer.alloc(MiB, 0x5a);
+  for (let i = 0; i < 64; i++) fs.writeSync(fd, chunk);
+  fs.fsyncSync(fd);
+  fs.closeSync(fd);
+  const b = s.sample();
+  const snap = derive(a, b, s.host);
+  const written = Math.max(...snap.disks.map((d) => (d.write_bytes_per_s ?? 0) * (snap.interval_ms / 1000)));
+  t.ok(written >= 64 * MiB, `largest disk write: ${(written / MiB).toFixed(1)} MiB`);
+});
+
+t.test('64 MiB sent over loopback TCP raise lo rx and tx by at least 64 MiB', async (t) => {
+  const s = newSampler();
+  t.teardown(() => s.close());
+  let received = 0;
+  const server = net.createServer((sock) => sock.on('data', (d) => (received += d.length)));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.teardown(() => server.close());
+  const a = s.sample();
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve, reject) => {
+    const c = net.connect(port, '127.0.0.1', () => {
+      const chunk = Buffer.alloc(MiB, 1);
+      let n = 0;
+      const pump = (): void => {
+        while (n < 64) {
+          n++;
+          if (!c.write(chunk)) return void c.once('drain', pump);
+        }
+        c.end();
+      };
+      pump();
+    });
+    c.on('error', reject);
+    c.on('close', () => resolve());
+  });
+  while (received < 64 * MiB) await sleep(10);
+  const b = s.sample();
+  const lo = derive(a, b, s.host).net.find((n) => n.iface === 'lo');
+  const secs = Number(b.mono_ns - a.mono_ns) / 1e9;
+  const rx = (lo?.rx_bytes_per_s ?? 0) * secs;
+  const tx = (lo?.tx_bytes_per_s ?? 0) * secs;
+  t.ok(rx >= 64 * MiB, `lo rx ${(rx / MiB).toFixed(1)} MiB`);
+  t.ok(tx >= 64 * MiB, `lo tx ${(tx / MiB).toFixed(1)} MiB`);
+});
+
+t.test('a process named "a) R 1 (b" is read with the right ppid', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-comm-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const weird = path.join(dir, 'a) R 1 (b');
+  fs.symlinkSync('/bin/sleep', weird);
+  const c = child(t, weird, ['30']);
+  await waitForComm(c.pid!, 'a) R 1 (b');
+  const s = newSampler();
+  t.teardown(() => s.close());
+  const p = s.sample().procs?.procs.find((x) => x.pid === c.pid);
+  t.equal(p?.comm, 'a) R 1 (b');
+  t.equal(p?.ppid, process.pid);
+  t.equal(p?.state, 'S');
+  t.match(p?.cmdline, /a\) R 1 \(b 30$/);
+});
+
+t.test('vigil reads itself as Node does', async (t) => {
+  const s = newSampler();
+  t.teardown(() => s.close());
+  const me = s.sample().procs?.procs.find((p) => p.pid === process.pid);
+  t.ok(me);
+  t.equal(me?.ppid, process.ppid);
+  t.ok((me?.threads ?? 0) >= 2, 'node has threads');
+  const rss = process.memoryUsage().rss;
+  t.ok(Math.abs((me?.rss_bytes ?? 0) - rss) / rss < 0.2, `rss ${me?.rss_bytes} vs ${rss}`);
+  t.equal(me?.uid, process.getuid!());
+  t.ok(me?.slow && me.slow.fds !== null && me.slow.fds >= 3, 'fd count');
+  t.equal(me?.kthread, false);
+  const kthreadd = s.sample().procs?.procs.find((p) => p.pid === 2);
+  if (kthreadd) t.equal(kthreadd.kthread, true, 'kthreadd by PF_KTHREAD');
+});
+
+t.test('processes exiting between listing and reading never throw', async (t) => {
+  const s = new Sampler({ intervalMs: 50, procIntervalMs: 100, filesystems: false });
+  t.teardown(() => s.close());
+  let stop = false;
+  // A storm of short-lived processes while the sampler reads as fast as it can.
+  const storm = (async () => {
+    while (!stop) {
+      const batch = Array.from({ length: 8 }, () => child(t, 'true', []));
+      await Promise.all(batch.map((c) => new Promise((r) => c.on('exit', r))));
+    }
+  })();
+  let prev = s.sample();
+  let samples = 0;
+  let insane = 0;
+  let offset = 0n;
+  // At least 1.5 s and 20 samples, however slow a shared machine is today.
+  const start = Date.now();
+  while (Date.now() - start < 1500 || samples < 20) {
+    await sleep(5);
+    offset += 200_000_000n; // a clock that runs ahead, so the process table is due on every call
+    const cur = s.sample(process.hrtime.bigint() + offset);
+    const snap = derive(prev, cur, s.host);
+    for (const p of snap.procs ?? []) if (p.cpu_pct !== null && !(p.cpu_pct >= 0 && Number.isFinite(p.cpu_pct))) insane++;
+    prev = cur;
+    samples++;
+  }
+  stop = true;
+  await storm;
+  t.ok(samples >= 20, `${samples} samples during the storm`);
+  t.equal(insane, 0, 'every CPU figure finite and non-negative');
+});
