@@ -6,7 +6,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import yargs, { Argv } from 'yargs';
+import { runLive } from './commands/live';
 import { runSample } from './commands/sample';
+import { hiddenPanes, loadConfig } from './config';
 import { describeError, EXIT, exitCodeOf, usageError, VigilError } from './errors';
 import { DEFAULT_INTERVAL_MS, DEFAULT_PROC_INTERVAL_MS, MIN_PROC_INTERVAL_MS } from './sampler/sampler';
 
@@ -76,7 +78,20 @@ async function main(argv: string[]): Promise<void> {
         samplingOptions(y)
           .option('color', { type: 'boolean', default: true, describe: 'colours (--no-color, or NO_COLOR in the environment, turns them off)' })
           .option('config', { type: 'string', describe: 'JSON config file' }),
-      () => notBuilt('the live monitor'),
+      (a) => {
+        const config = loadConfig(a.config);
+        // A flag given on the command line wins over the config file, which wins over the defaults.
+        const given = (flag: string): boolean => argv.some((x) => x === `--${flag}` || x.startsWith(`--${flag}=`));
+        const intervalMs = checkInterval('interval', given('interval') ? a.interval : config.interval_ms ?? a.interval, MIN_INTERVAL_MS);
+        const procIntervalMs = checkInterval('proc-interval', given('proc-interval') ? a['proc-interval'] : config.proc_interval_ms ?? a['proc-interval'], MIN_PROC_INTERVAL_MS);
+        runLive({
+          intervalMs,
+          procIntervalMs,
+          colour: a.color && config.color !== false,
+          debugTimings: a['debug-timings'],
+          hidden: hiddenPanes(config),
+        });
+      },
     )
     .command(
       'record <file>',

@@ -1,0 +1,87 @@
+import type { CoreSnap } from '../model';
+import { bar } from '../ui/braille';
+import { labelledChart } from './chart';
+import * as format from '../ui/format';
+import type { PaneView, ViewInput } from './view';
+
+/** Charts: the last minute from the window's raw ring (100 ms resolution), the last hour from its buckets. */
+const RECENT_S = 60;
+const HOUR_S = 3600;
+
+const avg = (input: ViewInput, seconds: number): string => format.pct(input.history.avg('cpu.total_pct', '', seconds).value);
+
+/** One core: "  3 ██████▍    45.2" (bar width adapts), or a single block when space is short. */
+function coreCell(c: CoreSnap, barW: number, input: ViewInput): string {
+  const num = String(c.cpu).padStart(3);
+  if (!c.online) return `${num} ${input.theme.fg('gray', 'offline'.padEnd(barW + 6).slice(0, barW + 6))}`;
+  const p = c.cpu_pct;
+  return `${num} ${input.theme.level(p, bar(p === null ? null : p / 100, barW))} ${format.pct(p).padStart(5)}`;
+}
+
+const BLOCKS = ' ▁▂▃▄▅▆▇█';
+function coreBlock(c: CoreSnap, input: ViewInput): string {
+  if (!c.online || c.cpu_pct === null) return input.theme.fg('gray', '·');
+  return input.theme.level(c.cpu_pct, BLOCKS[Math.round((Math.min(100, c.cpu_pct) / 100) * 8)]);
+}
+
+/** Per-core list laid out in as many columns as the rows require, each `cellW` wide. */
+function coreColumns(input: ViewInput, rows: number, maxWidth: number): { lines: string[]; width: number } {
+  const cores = input.snap.cores;
+  if (cores.length === 0 || rows <= 0) return { lines: [], width: 0 };
+  for (const barW of [10, 6, 3]) {
+    const cellW = 3 + 1 + barW + 1 + 5 + 1;
+    const cols = Math.ceil(cores.length / rows);
+    if (cols * cellW <= maxWidth) {
+      const lines: string[] = [];
+      for (let r = 0; r < Math.min(rows, cores.length); r++) {
+        const cells: string[] = [];
+        for (let k = 0; k < cols; k++) {
+          const c = cores[k * rows + r];
+          if (c) cells.push(coreCell(c, barW, input));
+        }
+        lines.push(cells.join(' '));
+      }
+      return { lines, width: cols * cellW };
+    }
+  }
+  // Hundreds of cores: one block character per core, as many per line as fit.
+  const per = Math.max(1, maxWidth - 1);
+  const lines: string[] = [];
+  for (let i = 0; i < cores.length && lines.length < rows; i += per) lines.push(cores.slice(i, i + per).map((c) => coreBlock(c, input)).join(''));
+  return { lines, width: Math.min(per, cores.length) + 1 };
+}
+
+function chartLines(input: ViewInput, seconds: number, width: number, height: number, label: string): string[] {
+  if (height <= 0 || width <= 0) return [];
+  return labelledChart(input.history.chart('cpu.total_pct', '', seconds, width * 2), width, height, label, 'green', input.theme, { max: 100 });
+}
+
+export function cpuView(input: ViewInput): PaneView {
+  const { snap, width, height, theme } = input;
+  const c = snap.cpu;
+  const stats = [
+    `${theme.bold(format.pct(c.cpu_pct))}%`,
+    `usr ${format.pct(c.user_pct)}`,
+    `sys ${format.pct(c.system_pct)}`,
+    `wait ${format.pct(c.iowait_pct)}`,
+    `steal ${format.pct(c.steal_pct)}`,
+    `avg ${avg(input, 60)} ${avg(input, 300)} ${avg(input, 900)}`,
+  ].join('  ');
+  const chartRows = Math.max(0, height - 1);
+  const cores = width >= 40 ? coreColumns(input, chartRows, Math.floor(width * 0.45)) : { lines: [], width: 0 };
+  const chartW = Math.max(0, width - (cores.width > 0 ? cores.width + 1 : 0));
+  const recentH = chartRows >= 6 ? Math.ceil(chartRows / 2) : chartRows;
+  const hourH = chartRows - recentH;
+  const charts = [
+    ...chartLines(input, RECENT_S, chartW, recentH, '60s'),
+    ...chartLines(input, HOUR_S, chartW, hourH, '1h'),
+  ];
+  const lines: string[] = [];
+  for (let r = 0; r < chartRows; r++) {
+    const left = charts[r] ?? ' '.repeat(chartW);
+    const right = cores.lines[r];
+    lines.push(right === undefined ? left : `${left} ${right}`);
+  }
+  lines.push(stats);
+  return { label: `cpu ${snap.cores.filter((x) => x.online).length}/${snap.cores.length} cores`, lines };
+}

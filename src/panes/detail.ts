@@ -1,0 +1,148 @@
+import * as blessed from 'blessed';
+import * as contrib from 'blessed-contrib';
+import type { ProcSnap } from '../model';
+import type { HistoryWindow } from '../store/window';
+import { procSubject } from '../store/window';
+import * as format from '../ui/format';
+import type { Rect } from '../ui/layout';
+import { sanitize, sanitizeTagged } from '../ui/sanitize';
+import type { Theme } from '../ui/theme';
+import { commandOf } from './proctable';
+
+/** How much history the detail charts show, and in how many points. */
+export const DETAIL_SECONDS = 600;
+const POINTS = 60;
+
+export interface DetailInput {
+  proc: ProcSnap;
+  /** Still in the newest process table. */
+  alive: boolean;
+  procs: ProcSnap[];
+  history: HistoryWindow;
+  cwd: string;
+  theme: Theme;
+  width: number;
+}
+
+export interface ChartData {
+  title: string;
+  /** Values over the last DETAIL_SECONDS, oldest first; null where there is no data. */
+  y: (number | null)[];
+  unit: string;
+}
+
+export interface DetailView {
+  label: string;
+  lines: string[];
+  charts: ChartData[];
+}
+
+/** The parent chain up to pid 1 (or as far as the table knows), nearest first. */
+export function parentChain(p: ProcSnap, procs: ProcSnap[]): ProcSnap[] {
+  const byPid = new Map(procs.map((x) => [x.pid, x]));
+  const out: ProcSnap[] = [];
+  const seen = new Set<number>([p.pid]);
+  for (let q = byPid.get(p.ppid); q !== undefined && !seen.has(q.pid); q = byPid.get(q.ppid)) {
+    out.push(q);
+    seen.add(q.pid);
+  }
+  return out;
+}
+
+const sum = (a: (number | null)[], b: (number | null)[]): (number | null)[] => a.map((v, i) => (v === null && b[i] === null ? null : (v ?? 0) + (b[i] ?? 0)));
+
+/** Identity and current figures of one process, and its history from the window. */
+export function detailView(input: DetailInput): DetailView {
+  const { proc: p, theme, history } = input;
+  const subject = procSubject(p.pid, p.start_time);
+  const chart = (series: Parameters<HistoryWindow['chart']>[0]): (number | null)[] => history.chart(series, subject, DETAIL_SECONDS, POINTS);
+  const started = p.start_ms === null ? '-' : new Date(p.start_ms).toLocaleString();
+  const chain = parentChain(p, input.procs).map((q) => `${q.pid} ${sanitizeTagged(q.comm)}`).join(' ← ');
+  const wrapW = Math.max(20, input.width - 12);
+  const cmd = sanitize(commandOf(p));
+  const cmdLines: string[] = [];
+  for (let i = 0; i < cmd.length && cmdLines.length < 4; i += wrapW) cmdLines.push(cmd.slice(i, i + wrapW).replace(/[{}]/g, (c) => (c === '{' ? '{open}' : '{close}')));
+  const lines = [
+    `${theme.bold(`${p.pid}`)}  ${sanitizeTagged(p.comm)}  ${input.alive ? '' : theme.fg('red', '(exited)')}`,
+    `command    ${cmdLines[0] ?? ''}`,
+    ...cmdLines.slice(1).map((l) => `           ${l}`),
+    `cwd        ${sanitizeTagged(input.cwd)}`,
+    `user       ${sanitizeTagged(p.user ?? '-')} (uid ${p.uid ?? '-'})   state ${p.state}   threads ${p.threads}   nice ${p.nice}`,
+    `started    ${started}   (start time ${p.start_time} ticks after boot)`,
+    `parents    ${chain || '-'}`,
+    `now        cpu ${format.pct(p.cpu_pct)}%  wait ${format.pct(p.wait_pct)}%  rss ${format.bytes(p.rss_bytes)}  swap ${format.bytes(p.swap_bytes)}  fds ${format.count(p.fds)}  ` +
+      `read ${format.byteRate(p.read_bytes_per_s)}  write ${format.byteRate(p.write_bytes_per_s)}  faults ${format.count(p.minflt_per_s)}/${format.count(p.majflt_per_s)} /s  csw ${format.count(p.ctxsw_per_s)}/s`,
+  ];
+  return {
+    label: `process ${p.pid} · last ${DETAIL_SECONDS / 60} min · Esc closes`,
+    lines,
+    charts: [
+      { title: 'CPU %', y: chart('proc.cpu_pct'), unit: '%' },
+      { title: 'RSS MiB', y: chart('proc.rss_bytes').map((v) => (v === null ? null : v / 1048576)), unit: 'MiB' },
+      { title: 'I/O KiB/s (read + write)', y: sum(chart('proc.read_bytes_per_s'), chart('proc.write_bytes_per_s')).map((v) => (v === null ? null : v / 1024)), unit: 'KiB/s' },
+      { title: 'page faults /s (minor + major)', y: sum(chart('proc.minflt_per_s'), chart('proc.majflt_per_s')), unit: '/s' },
+    ],
+  };
+}
+
+/**
+ * The widget: identity text on top, four blessed-contrib line charts below (with time axes: this view
+ * redraws once a second at most, where contrib's labelled charts are affordable).
+ */
+export class DetailPane {
+  private readonly box: blessed.Widgets.BoxElement;
+  private readonly text: blessed.Widgets.BoxElement;
+  private readonly charts: contrib.Widgets.LineElement[] = [];
+  private readonly xLabels: string[];
+
+  constructor(screen: blessed.Widgets.Screen, colour: boolean) {
+    this.box = blessed.box({ parent: screen, hidden: true, border: { type: 'line' }, tags: true, style: { border: colour ? { fg: 'cyan' } : {} } });
+    this.text = blessed.box({ parent: this.box, top: 0, left: 0, right: 0, height: 9, tags: true });
+    for (let i = 0; i < 4; i++) {
+      const line = contrib.line({
+        style: colour ? { line: ['green', 'cyan', 'blue', 'yellow'][i], text: 'white', baseline: 'gray' } : { line: 'white', text: 'white', baseline: 'white' },
+        showLegend: false,
+        wholeNumbersOnly: false,
+        label: '',
+        numYLabels: 3,
+      } as contrib.Widgets.LineOptions);
+      this.box.append(line);
+      this.charts.push(line);
+    }
+    this.xLabels = Array.from({ length: POINTS }, (_, i) => {
+      const ago = DETAIL_SECONDS - (i * DETAIL_SECONDS) / (POINTS - 1);
+      return ago === 0 ? 'now' : `-${Math.round(ago / 60)}m`;
+    });
+  }
+
+  get visible(): boolean {
+    return this.box.visible;
+  }
+
+  show(rect: Rect): void {
+    Object.assign(this.box, rect);
+    const innerW = rect.width - 2;
+    const chartTop = 9;
+    const chartH = Math.max(4, Math.floor((rect.height - 2 - chartTop) / 2));
+    this.charts.forEach((c, i) => {
+      Object.assign(c, { top: chartTop + Math.floor(i / 2) * chartH, left: (i % 2) * Math.floor(innerW / 2), width: Math.floor(innerW / 2), height: chartH });
+    });
+    this.box.show();
+    this.box.setFront();
+  }
+
+  hide(): void {
+    this.box.hide();
+  }
+
+  update(view: DetailView): void {
+    this.box.setLabel(` ${view.label} `);
+    this.text.setContent(view.lines.join('\n'));
+    view.charts.forEach((c, i) => {
+      const chart = this.charts[i];
+      chart.setLabel(` ${c.title} `);
+      // contrib's line cannot draw gaps: no data is drawn at 0, and the title says what the chart is.
+      chart.setData([{ title: c.title, x: this.xLabels, y: c.y.map((v) => v ?? 0) }]);
+    });
+  }
+}

@@ -1,0 +1,28 @@
+import { bar } from '../ui/braille';
+import * as format from '../ui/format';
+import { sanitizeTagged } from '../ui/sanitize';
+import { fit, safeFit } from '../ui/width';
+import type { PaneView, ViewInput } from './view';
+
+/** Per disk: read and write bytes/s, IOPS, utilisation; per filesystem: a usage bar, used and size. */
+export function diskView(input: ViewInput): PaneView {
+  const { snap, width, height, theme } = input;
+  const nameW = Math.min(10, Math.max(4, ...snap.disks.map((d) => d.device.length)));
+  const lines: string[] = [];
+  lines.push(theme.fg('gray', `${fit('disk', nameW)} ${'read/s'.padStart(7)} ${'write/s'.padStart(7)} ${'r/s'.padStart(5)} ${'w/s'.padStart(5)} ${'util'.padStart(5)}`));
+  for (const d of snap.disks) {
+    lines.push(
+      `${safeFit(d.device, nameW)} ${format.byteRate(d.read_bytes_per_s).padStart(7)} ${format.byteRate(d.write_bytes_per_s).padStart(7)} ${format.count(d.read_iops).padStart(5)} ${format.count(d.write_iops).padStart(5)} ${theme.level(d.util_pct, format.pct(d.util_pct).padStart(4))}%`,
+    );
+  }
+  const mountW = Math.min(20, Math.max(5, ...snap.fs.map((f) => f.mount.length)));
+  const barW = Math.max(0, width - mountW - 1 - 1 - 6 - 1 - 6 - 1 - 6);
+  for (const f of snap.fs) {
+    if (lines.length >= height) break;
+    const frac = f.used_pct === null ? null : f.used_pct / 100;
+    lines.push(
+      `${safeFit(f.mount, mountW)} ${theme.level(f.used_pct, bar(frac, barW))} ${format.pct(f.used_pct).padStart(5)}% ${format.bytes(f.used_bytes).padStart(6)} ${format.bytes(f.size_bytes).padStart(6)}`,
+    );
+  }
+  return { label: 'disk', lines: lines.slice(0, height) };
+}

@@ -1,0 +1,57 @@
+import type { NetSnap } from '../model';
+import * as format from '../ui/format';
+import { sanitizeTagged } from '../ui/sanitize';
+import { fit, safeFit } from '../ui/width';
+import { labelledChart } from './chart';
+import type { PaneView, ViewInput } from './view';
+
+const RECENT_S = 60;
+
+/** Interfaces whose traffic the chart sums: all but loopback, unless loopback is all there is. */
+function charted(net: NetSnap[]): string[] {
+  const real = net.filter((n) => n.iface !== 'lo').map((n) => n.iface);
+  return real.length > 0 ? real : net.map((n) => n.iface);
+}
+
+function sumCharts(input: ViewInput, series: 'net.rx_bytes_per_s' | 'net.tx_bytes_per_s', ifaces: string[], points: number): (number | null)[] {
+  let out: (number | null)[] = new Array(points).fill(null);
+  for (const i of ifaces) {
+    const c = input.history.chart(series, i, RECENT_S, points);
+    out = out.map((v, k) => (c[k] === null ? v : (v ?? 0) + (c[k] as number)));
+  }
+  return out;
+}
+
+/**
+ * Per interface: received and sent bytes/s and packets/s, errors and drops per second; a chart of the
+ * last minute, received above the middle line and sent below it (as btop draws it); TCP retransmits/s.
+ */
+export function netView(input: ViewInput): PaneView {
+  const { snap, width, height, theme } = input;
+  const nameW = Math.min(12, Math.max(4, ...snap.net.map((n) => n.iface.length)));
+  const head = theme.fg('gray', `${fit('iface', nameW)} ${'rx/s'.padStart(7)} ${'tx/s'.padStart(7)} ${'rx pk/s'.padStart(7)} ${'tx pk/s'.padStart(7)} ${'err/s'.padStart(6)} ${'drop/s'.padStart(6)}`);
+  const rows = snap.net.map((n) => {
+    const errs = n.rx_errs_per_s === null || n.tx_errs_per_s === null ? null : n.rx_errs_per_s + n.tx_errs_per_s;
+    const drops = n.rx_drop_per_s === null || n.tx_drop_per_s === null ? null : n.rx_drop_per_s + n.tx_drop_per_s;
+    const bad = (v: number | null, s: string): string => (v !== null && v > 0 ? theme.fg('red', s) : s);
+    return `${safeFit(n.iface, nameW)} ${format.byteRate(n.rx_bytes_per_s).padStart(7)} ${format.byteRate(n.tx_bytes_per_s).padStart(7)} ${format.count(n.rx_packets_per_s).padStart(7)} ${format.count(n.tx_packets_per_s).padStart(7)} ${bad(errs, format.count(errs).padStart(6))} ${bad(drops, format.count(drops).padStart(6))}`;
+  });
+  const t = snap.tcp;
+  const tcp = `tcp retrans/s ${t.retrans_per_s !== null && t.retrans_per_s > 0 ? theme.fg('yellow', format.count(t.retrans_per_s)) : format.count(t.retrans_per_s)}  estab ${format.count(t.curr_estab)}  opens/s ${format.count(t.active_opens_per_s)}`;
+  const tableH = Math.min(rows.length + 1, Math.max(2, height - 1 - 2));
+  const chartH = height - tableH - 1;
+  const lines: string[] = [];
+  if (chartH >= 2) {
+    const ifaces = charted(snap.net);
+    const up = Math.ceil(chartH / 2);
+    const rx = sumCharts(input, 'net.rx_bytes_per_s', ifaces, width * 2);
+    const tx = sumCharts(input, 'net.tx_bytes_per_s', ifaces, width * 2);
+    // One scale for both halves, so that up and down compare.
+    const max = Math.max(1024, ...rx.map((v) => v ?? 0), ...tx.map((v) => v ?? 0));
+    lines.push(...labelledChart(rx, width, up, `rx ${format.byteRate(snap.net.filter((n) => ifaces.includes(n.iface)).reduce((s, n) => s + (n.rx_bytes_per_s ?? 0), 0))}`, 'blue', theme, { max }));
+    lines.push(...labelledChart(tx, width, chartH - up, `tx ${format.byteRate(snap.net.filter((n) => ifaces.includes(n.iface)).reduce((s, n) => s + (n.tx_bytes_per_s ?? 0), 0))}`, 'magenta', theme, { max, down: true }));
+  }
+  lines.push(head, ...rows.slice(0, Math.max(0, tableH - 1)));
+  if (lines.length < height) lines.push(tcp);
+  return { label: 'net', lines: lines.slice(0, height) };
+}

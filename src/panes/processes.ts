@@ -1,0 +1,126 @@
+import type { ProcSnap } from '../model';
+import * as format from '../ui/format';
+import { sanitizeTagged } from '../ui/sanitize';
+import type { Theme } from '../ui/theme';
+import { fit, safeFit } from '../ui/width';
+import { ColumnKey, commandOf, Row, TableState } from './proctable';
+
+interface ColumnDef {
+  title: string;
+  width: number;
+  /** Columns with the highest number are dropped first when the terminal is narrow; 0 never is. */
+  drop: number;
+  align: 'left' | 'right';
+  cell: (p: ProcSnap) => string;
+  /** A 0..100 share to colour the cell by. */
+  level?: (p: ProcSnap) => number | null;
+}
+
+/** Every column of the process table: adding a ColumnKey fails to compile until it is described here. */
+export const COLUMNS: { [K in ColumnKey]: ColumnDef } = {
+  pid: { title: 'PID', width: 7, drop: 0, align: 'right', cell: (p) => String(p.pid) },
+  user: { title: 'USER', width: 9, drop: 2, align: 'left', cell: (p) => p.user ?? (p.uid === null ? '-' : String(p.uid)) },
+  state: { title: 'S', width: 1, drop: 3, align: 'left', cell: (p) => p.state },
+  threads: { title: 'THR', width: 4, drop: 7, align: 'right', cell: (p) => format.count(p.threads) },
+  cpu: { title: 'CPU%', width: 5, drop: 0, align: 'right', cell: (p) => format.pct(p.cpu_pct), level: (p) => p.cpu_pct },
+  mem: { title: 'MEM%', width: 5, drop: 1, align: 'right', cell: (p) => format.pct(p.mem_pct), level: (p) => p.mem_pct },
+  rss: { title: 'RSS', width: 6, drop: 4, align: 'right', cell: (p) => format.bytes(p.rss_bytes) },
+  read: { title: 'READ/s', width: 7, drop: 5, align: 'right', cell: (p) => format.bytes(p.read_bytes_per_s) },
+  write: { title: 'WRITE/s', width: 7, drop: 5, align: 'right', cell: (p) => format.bytes(p.write_bytes_per_s) },
+  minflt: { title: 'MINFLT/s', width: 8, drop: 9, align: 'right', cell: (p) => format.count(p.minflt_per_s) },
+  majflt: { title: 'MAJFLT/s', width: 8, drop: 8, align: 'right', cell: (p) => format.count(p.majflt_per_s) },
+  ctxsw: { title: 'CSW/s', width: 6, drop: 8, align: 'right', cell: (p) => format.count(p.ctxsw_per_s) },
+  wait: { title: 'WAIT%', width: 5, drop: 6, align: 'right', cell: (p) => format.pct(p.wait_pct), level: (p) => p.wait_pct },
+  fds: { title: 'FDS', width: 5, drop: 7, align: 'right', cell: (p) => format.count(p.fds) },
+  command: { title: 'COMMAND', width: 0, drop: 0, align: 'left', cell: (p) => commandOf(p) },
+};
+
+export const COLUMN_ORDER: ColumnKey[] = ['pid', 'user', 'state', 'threads', 'cpu', 'mem', 'rss', 'read', 'write', 'minflt', 'majflt', 'ctxsw', 'wait', 'fds', 'command'];
+
+const COMMAND_MIN = 16;
+
+/** The columns that fit `width`, dropping the least important first; the command takes the rest. */
+export function fitColumns(width: number): { key: ColumnKey; width: number }[] {
+  const keys = [...COLUMN_ORDER];
+  const used = (ks: ColumnKey[]): number => ks.reduce((s, k) => s + (k === 'command' ? 0 : COLUMNS[k].width + 1), 0);
+  while (used(keys) + COMMAND_MIN > width) {
+    let worst = -1;
+    for (let i = 0; i < keys.length; i++) if (COLUMNS[keys[i]].drop > 0 && (worst < 0 || COLUMNS[keys[i]].drop > COLUMNS[keys[worst]].drop)) worst = i;
+    if (worst < 0) break;
+    keys.splice(worst, 1);
+  }
+  return keys.map((k) => ({ key: k, width: k === 'command' ? Math.max(1, width - used(keys)) : COLUMNS[k].width }));
+}
+
+export interface ProcessesView {
+  label: string;
+  lines: string[];
+  /** Header x ranges, for sorting by a click. */
+  columns: { key: ColumnKey; x0: number; x1: number }[];
+  /** Index in `rows` of the first row shown (after scrolling). */
+  top: number;
+}
+
+/** Keeps the selected row on screen: the first row to show. */
+export function scrollFor(selected: number, top: number, visible: number, total: number): number {
+  if (visible <= 0 || total <= 0) return 0;
+  let t = Math.min(top, Math.max(0, total - visible));
+  if (selected >= 0) {
+    if (selected < t) t = selected;
+    if (selected >= t + visible) t = selected - visible + 1;
+  }
+  return Math.max(0, t);
+}
+
+export interface ProcessesInput {
+  rows: Row[];
+  total: number;
+  state: TableState;
+  selected: number;
+  top: number;
+  width: number;
+  height: number;
+  theme: Theme;
+  /** Shown after the counts in the label (e.g. "io unreadable for 12"). */
+  note?: string;
+}
+
+/** Formats the header and only the rows on screen. */
+export function processesView(input: ProcessesInput): ProcessesView {
+  const { rows, state, width, height, theme } = input;
+  const cols = fitColumns(width);
+  const columns: ProcessesView['columns'] = [];
+  let x = 0;
+  const head = cols
+    .map((c) => {
+      const def = COLUMNS[c.key];
+      const arrow = c.key === state.sortKey ? (state.descending ? '▼' : '▲') : '';
+      const title = fit(def.title + arrow, c.width, c.key === 'command' ? 'left' : def.align);
+      columns.push({ key: c.key, x0: x, x1: x + c.width });
+      x += c.width + 1;
+      return c.key === state.sortKey ? theme.bold(title) : title;
+    })
+    .join(' ');
+  const visible = Math.max(0, height - 1);
+  const top = scrollFor(input.selected, input.top, visible, rows.length);
+  const lines = [theme.inverse(head)];
+  for (let i = top; i < Math.min(rows.length, top + visible); i++) {
+    const r = rows[i];
+    const cells = cols.map((c) => {
+      const def = COLUMNS[c.key];
+      if (c.key === 'command') return safeFit(r.prefix + def.cell(r.proc), c.width);
+      if (c.key === 'user') return safeFit(def.cell(r.proc), c.width, def.align);
+      const text = fit(def.cell(r.proc), c.width, def.align);
+      const lv = def.level?.(r.proc) ?? null;
+      return lv !== null && lv >= 1 ? theme.level(lv, text) : text;
+    });
+    const line = cells.join(' ');
+    lines.push(i === input.selected ? theme.inverse(line) : line);
+  }
+  const parts = [`processes ${rows.length}/${input.total}`];
+  if (state.filter !== '') parts.push(`filter "${sanitizeTagged(state.filter)}"`);
+  if (state.tree) parts.push('tree');
+  if (state.follow !== null) parts.push(`follow ${state.follow.pid}`);
+  if (input.note) parts.push(input.note);
+  return { label: parts.join(' · '), lines, columns, top };
+}

@@ -1,0 +1,26 @@
+import type { HostInfo, ProcSnap, Snapshot } from '../model';
+import type { HistoryWindow } from '../store/window';
+import type { Theme } from '../ui/theme';
+
+/**
+ * What every view function gets: the newest Snapshot, the latest process table, the history window and
+ * the size it may fill. Views are pure: they read these and return lines of tagged text; they never do
+ * I/O and never touch blessed.
+ */
+export interface ViewInput {
+  snap: Snapshot;
+  /** The latest process table (Snapshots carry one only on the ticks where it was re-read). */
+  procs: ProcSnap[];
+  history: HistoryWindow;
+  host: HostInfo;
+  theme: Theme;
+  /** Inner size (inside the border). */
+  width: number;
+  height: number;
+}
+
+export interface PaneView {
+  /** The border label. */
+  label: string;
+  lines: string[];
+}

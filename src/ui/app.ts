@@ -1,0 +1,499 @@
+import * as blessed from 'blessed';
+import type { ProcSnap, Snapshot } from '../model';
+import { cpuView } from '../panes/cpu';
+import { DetailPane, detailView } from '../panes/detail';
+import { diskView } from '../panes/disk';
+import { headerView, HeaderState } from '../panes/header';
+import { memoryView } from '../panes/memory';
+import { netView } from '../panes/net';
+import { BoxPane } from '../panes/pane';
+import { COLUMN_ORDER, processesView } from '../panes/processes';
+import { ProcId, Row, sameProc, TableState, tableRows } from '../panes/proctable';
+import type { PaneView, ViewInput } from '../panes/view';
+import { readCwd } from '../sampler/procinfo';
+import { HistoryWindow } from '../store/window';
+import { sendSignal, SIGNALS } from './actions';
+import { Action, actionFor, helpLines } from './keys';
+import { layout, Layout, PaneKind } from './layout';
+import { sanitizeTagged } from './sanitize';
+import { RenderScheduler } from './scheduler';
+import type { Source } from './source';
+import { TerminalOutput } from './terminal';
+import { makeTheme, Theme } from './theme';
+
+export interface AppOptions {
+  colour: boolean;
+  hidden: ReadonlySet<PaneKind>;
+  debugTimings: boolean;
+  /** Start following this pid (vigil run). */
+  follow?: number;
+  /** Called once the app has restored the terminal and is about to exit. */
+  onExit?: (code: number) => void;
+}
+
+type Mode = 'main' | 'filter' | 'help' | 'kill' | 'confirm' | 'detail';
+
+const STATUS_MS = 5000;
+const DATA_PANES = ['cpu', 'memory', 'net', 'disk'] as const;
+type DataPane = (typeof DATA_PANES)[number];
+const VIEWS: { [K in DataPane]: (input: ViewInput) => PaneView } = { cpu: cpuView, memory: memoryView, net: netView, disk: diskView };
+
+/**
+ * The TUI: one blessed screen whose widgets are created once, a Source of Snapshots feeding the history
+ * window, and one render per frame. Panes get pure views; this class only wires, dispatches keys and
+ * owns the terminal's lifecycle (restored on q, F10, Ctrl-C, SIGTERM, SIGHUP and on an uncaught error).
+ */
+export class App {
+  readonly history = new HistoryWindow();
+  private readonly screen: blessed.Widgets.Screen;
+  private readonly out: TerminalOutput;
+  private readonly theme: Theme;
+  private readonly scheduler: RenderScheduler;
+  private readonly panes: Record<PaneKind, BoxPane>;
+  private readonly detail: DetailPane;
+  private readonly overlay: BoxPane;
+  private readonly tooSmall: blessed.Widgets.BoxElement;
+  private snap: Snapshot | null = null;
+  private procs: ProcSnap[] = [];
+  private table: TableState = { sortKey: 'cpu', descending: true, filter: '', tree: false, follow: null };
+  private rows: Row[] = [];
+  private rowsDirty = true;
+  private selected: ProcId | null = null;
+  private top = 0;
+  private mode: Mode = 'main';
+  private killIndex = 0;
+  private detailCwd = '';
+  private status: { text: string; until: number } | null = null;
+  private shown: Layout = { tooSmall: true };
+  private quitting = false;
+  private pendingFollow: number | null;
+  private readonly warned = new Set<string>();
+  private renderMs: Record<string, number> = {};
+  headerState: HeaderState;
+
+  constructor(
+    private readonly source: Source,
+    private readonly opts: AppOptions,
+    tty: NodeJS.WriteStream = process.stdout,
+    input: NodeJS.ReadStream = process.stdin,
+  ) {
+    this.theme = makeTheme(opts.colour);
+    this.pendingFollow = opts.follow ?? null;
+    this.out = new TerminalOutput(tty);
+    this.screen = blessed.screen({
+      output: this.out as unknown as NodeJS.WritableStream,
+      input,
+      smartCSR: true,
+      fullUnicode: true,
+      autoPadding: false,
+      warnings: false,
+      title: 'vigil',
+    } as unknown as blessed.Widgets.IScreenOptions);
+    this.headerState = { mode: { kind: 'live', intervalMs: source.intervalMs, procIntervalMs: source.procIntervalMs }, alerts: [] };
+    const mk = (border: boolean): BoxPane => new BoxPane(this.screen, { left: 0, top: 0, width: 1, height: 1 }, { border, colour: opts.colour });
+    this.panes = { header: mk(false), cpu: mk(true), memory: mk(true), net: mk(true), disk: mk(true), processes: mk(true), footer: mk(false) };
+    this.overlay = mk(true);
+    this.overlay.place(undefined);
+    this.detail = new DetailPane(this.screen, opts.colour);
+    this.tooSmall = blessed.box({ parent: this.screen, top: 0, left: 0, width: '100%', height: '100%', hidden: true, content: 'terminal too small' });
+    // At most one frame per sampling interval, and never more than 10 a second.
+    this.scheduler = new RenderScheduler(() => this.render(), Math.max(100, source.intervalMs), () => this.out.backlog > 256 * 1024);
+    this.bindInput();
+    this.out.on('resize', () => {
+      this.relayout();
+      this.scheduler.request();
+    });
+    this.out.on('gone', () => void this.quit(0));
+    this.relayout();
+  }
+
+  start(): void {
+    this.source.start((snap) => this.onSnapshot(snap));
+    this.scheduler.request();
+  }
+
+  /** Shows a message in the footer for a few seconds. */
+  say(text: string): void {
+    this.status = { text, until: Date.now() + STATUS_MS };
+    this.scheduler.request();
+  }
+
+  private onSnapshot(snap: Snapshot): void {
+    this.snap = snap;
+    this.history.push(snap);
+    if (snap.procs !== null) {
+      this.procs = snap.procs;
+      this.rowsDirty = true;
+      if (this.pendingFollow !== null) {
+        const p = snap.procs.find((x) => x.pid === this.pendingFollow);
+        if (p) {
+          this.table = { ...this.table, follow: { pid: p.pid, start_time: p.start_time }, tree: true };
+          this.selected = { pid: p.pid, start_time: p.start_time };
+          this.pendingFollow = null;
+        }
+      }
+    }
+    for (const w of this.source.warnings()) {
+      if (!this.warned.has(w)) {
+        this.warned.add(w);
+        this.say(w);
+      }
+    }
+    this.scheduler.request();
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // Layout and rendering
+  // ------------------------------------------------------------------------------------------------
+
+  private relayout(): void {
+    this.shown = layout(this.out.columns, this.out.rows, { hidden: this.opts.hidden, headerLines: this.headerState.alerts.length });
+    if (this.shown.tooSmall) {
+      for (const p of Object.values(this.panes)) p.place(undefined);
+      this.detail.hide();
+      this.overlay.place(undefined);
+      this.tooSmall.show();
+      return;
+    }
+    this.tooSmall.hide();
+    for (const [k, p] of Object.entries(this.panes) as [PaneKind, BoxPane][]) p.place(this.shown.panes[k]);
+    if (this.mode === 'detail') this.showDetail();
+    if (this.mode === 'help' || this.mode === 'kill' || this.mode === 'confirm') this.placeOverlay();
+  }
+
+  private body(): { left: number; top: number; width: number; height: number } {
+    const head = this.shown.tooSmall ? undefined : this.shown.panes.header;
+    const foot = this.shown.tooSmall ? undefined : this.shown.panes.footer;
+    const top = head ? head.height : 0;
+    const bottom = foot ? 1 : 0;
+    return { left: 0, top, width: this.out.columns, height: Math.max(1, this.out.rows - top - bottom) };
+  }
+
+  private getRows(): Row[] {
+    if (this.rowsDirty) {
+      this.rows = tableRows(this.procs, this.table);
+      this.rowsDirty = false;
+    }
+    return this.rows;
+  }
+
+  private selectedIndex(rows: Row[]): number {
+    if (this.selected === null) return rows.length > 0 ? 0 : -1;
+    const sel = this.selected;
+    return rows.findIndex((r) => r.proc.pid === sel.pid && r.proc.start_time === sel.start_time);
+  }
+
+  private timed(name: string, fn: () => void): void {
+    if (!this.opts.debugTimings) return fn();
+    const t0 = process.hrtime.bigint();
+    fn();
+    this.renderMs[name] = Number(process.hrtime.bigint() - t0) / 1e6;
+  }
+
+  private render(): void {
+    if (this.quitting) return;
+    const snap = this.snap;
+    if (this.shown.tooSmall || snap === null) {
+      if (snap === null && !this.shown.tooSmall) this.panes.processes.update({ label: 'processes', lines: ['collecting the first sample…'] });
+      this.screen.render();
+      return;
+    }
+    const base = { snap, procs: this.procs, history: this.history, host: this.source.host, theme: this.theme };
+    this.timed('header', () => this.panes.header.update({ label: '', lines: headerView({ ...base, width: this.out.columns }, this.headerState) }));
+    for (const k of DATA_PANES) {
+      const pane = this.panes[k];
+      if (!pane.visible || this.mode === 'detail') continue;
+      this.timed(k, () => pane.update(VIEWS[k]({ ...base, ...pane.inner })));
+    }
+    if (this.panes.processes.visible && this.mode !== 'detail') this.timed('processes', () => this.renderProcesses());
+    if (this.mode === 'detail') this.timed('detail', () => this.renderDetail());
+    if (this.mode === 'help' || this.mode === 'kill' || this.mode === 'confirm') this.renderOverlay();
+    this.panes.footer.update({ label: '', lines: [this.footerLine()] });
+    this.timed('screen', () => this.screen.render());
+  }
+
+  private renderProcesses(): void {
+    const rows = this.getRows();
+    let idx = this.selectedIndex(rows);
+    if (idx < 0 && rows.length > 0) idx = Math.min(rows.length - 1, Math.max(0, this.top));
+    if (idx >= 0) this.selected = { pid: rows[idx].proc.pid, start_time: rows[idx].proc.start_time };
+    const pane = this.panes.processes;
+    const view = processesView({ rows, total: this.procs.length, state: this.table, selected: idx, top: this.top, ...pane.inner, theme: this.theme });
+    this.top = view.top;
+    this.headerColumns = view.columns;
+    pane.update(view);
+  }
+
+  private headerColumns: { key: TableState['sortKey']; x0: number; x1: number }[] = [];
+
+  private footerLine(): string {
+    const t = this.theme;
+    if (this.mode === 'filter') return `${t.bold('filter:')} ${sanitizeTagged(this.table.filter)}▏  ${t.fg('gray', 'Enter keeps · Esc clears')}`;
+    if (this.status && Date.now() < this.status.until) return sanitizeTagged(this.status.text);
+    if (this.opts.debugTimings) {
+      const parse = this.source.takeTimings();
+      const fmt = (r: Record<string, number>): string => Object.entries(r).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(' ');
+      if (parse) this.lastParse = parse;
+      return `parse ms: ${fmt(this.lastParse)} | render ms: ${fmt(this.renderMs)}`;
+    }
+    const keys = [['q', 'quit'], ['?', 'help'], ['/', 'filter'], ['t', 'tree'], ['f', 'follow'], ['⏎', 'details'], ['k', 'kill'], ['<>', 'sort']];
+    return keys.map(([k, v]) => `${t.bold(k)} ${t.fg('gray', v)}`).join('  ');
+  }
+
+  private lastParse: Record<string, number> = {};
+
+  private renderDetail(): void {
+    // An exited process keeps its last figures and its history; the view marks it as exited.
+    const p = this.selectedProc();
+    if (p !== undefined) this.detailProc = p;
+    if (this.detailProc === null) return;
+    this.detail.update(
+      detailView({ proc: this.detailProc, alive: p !== undefined, procs: this.procs, history: this.history, cwd: this.detailCwd, theme: this.theme, width: this.out.columns - 2 }),
+    );
+  }
+
+  private detailProc: ProcSnap | null = null;
+
+  private showDetail(): void {
+    this.detail.show(this.body());
+  }
+
+  private placeOverlay(): void {
+    const b = this.body();
+    const w = Math.min(b.width, 72);
+    const h = Math.min(b.height, this.mode === 'help' ? helpLines(this.source.kind === 'replay').length + 4 : SIGNALS.length + 4);
+    this.overlay.place({ left: Math.max(0, Math.floor((b.width - w) / 2)), top: b.top + Math.max(0, Math.floor((b.height - h) / 2)), width: w, height: h });
+    this.overlay.box.setFront();
+  }
+
+  private renderOverlay(): void {
+    const t = this.theme;
+    if (this.mode === 'help') {
+      this.overlay.update({ label: 'keys · any key closes', lines: ['', ...helpLines(this.source.kind === 'replay'), ''] });
+      return;
+    }
+    const target = this.selectedProc();
+    const who = target ? `${target.pid} ${sanitizeTagged(target.comm)}` : '?';
+    if (this.mode === 'kill') {
+      const lines = SIGNALS.map((s, i) => (i === this.killIndex ? t.inverse(` ${i + 1} ${s} `) : ` ${i + 1} ${s} `));
+      this.overlay.update({ label: `send a signal to ${who} · Enter picks · Esc cancels`, lines });
+    } else {
+      this.overlay.update({ label: 'confirm', lines: ['', `  Send ${SIGNALS[this.killIndex]} to ${who}?   ${t.bold('y')} yes · ${t.bold('n')} no`] });
+    }
+  }
+
+  private selectedProc(): ProcSnap | undefined {
+    const sel = this.selected;
+    return sel === null ? undefined : this.procs.find((p) => sameProc(sel, p));
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // Input
+  // ------------------------------------------------------------------------------------------------
+
+  private bindInput(): void {
+    this.screen.on('keypress', (ch: string | undefined, key: blessed.Widgets.Events.IKeyEventArg | undefined) => {
+      const name = ch !== undefined && ch.length === 1 && ch >= ' ' && ch !== '\x7f' && !key?.ctrl ? ch : key?.full ?? '';
+      this.onKey(name === 'return' ? 'enter' : name, ch);
+      this.scheduler.request();
+    });
+    const box = this.panes.processes.box;
+    box.enableMouse();
+    box.on('wheeldown', () => this.move(3));
+    box.on('wheelup', () => this.move(-3));
+    box.on('click', (data: { x: number; y: number }) => {
+      const y = data.y - (box.atop as number) - 1;
+      const x = data.x - (box.aleft as number) - 1;
+      if (y === 0) {
+        const col = this.headerColumns.find((c) => x >= c.x0 && x <= c.x1);
+        if (col) this.sortBy(col.key);
+      } else if (y > 0) {
+        const row = this.getRows()[this.top + y - 1];
+        if (row) this.selected = { pid: row.proc.pid, start_time: row.proc.start_time };
+      }
+      this.scheduler.request();
+    });
+  }
+
+  private onKey(name: string, ch: string | undefined): void {
+    if (name === 'C-c' || name === 'f10') return void this.quit(0);
+    if (name === 'C-z') return void this.suspend();
+    switch (this.mode) {
+      case 'filter':
+        return this.onFilterKey(name, ch);
+      case 'help':
+        this.mode = 'main';
+        this.overlay.place(undefined);
+        return;
+      case 'kill':
+        return this.onKillKey(name);
+      case 'confirm':
+        if (name === 'y' || name === 'Y') {
+          const target = this.selectedProc();
+          if (target) this.say(sendSignal({ pid: target.pid, start_time: target.start_time }, SIGNALS[this.killIndex]).message);
+        }
+        this.mode = 'main';
+        this.overlay.place(undefined);
+        return;
+      case 'detail':
+        if (name === 'escape' || name === 'enter') {
+          this.mode = 'main';
+          this.detail.hide();
+          this.relayout();
+          return;
+        }
+        break;
+      default:
+        break;
+    }
+    const action = actionFor(name, this.source.kind === 'replay');
+    if (action !== null) this.act(action);
+  }
+
+  private act(a: Action): void {
+    const page = Math.max(1, this.panes.processes.inner.height - 2);
+    switch (a) {
+      case 'quit':
+        return void this.quit(0);
+      case 'help':
+        this.mode = 'help';
+        return this.placeOverlay();
+      case 'sortNext':
+      case 'sortPrev': {
+        const i = COLUMN_ORDER.indexOf(this.table.sortKey);
+        const n = COLUMN_ORDER.length;
+        return this.sortBy(COLUMN_ORDER[(i + (a === 'sortNext' ? 1 : n - 1)) % n], false);
+      }
+      case 'invert':
+        this.table = { ...this.table, descending: !this.table.descending };
+        this.rowsDirty = true;
+        return;
+      case 'filter':
+        this.mode = 'filter';
+        return;
+      case 'tree':
+        this.table = { ...this.table, tree: !this.table.tree };
+        this.rowsDirty = true;
+        return;
+      case 'follow': {
+        const p = this.selectedProc();
+        this.table = { ...this.table, follow: this.table.follow !== null || p === undefined ? null : { pid: p.pid, start_time: p.start_time } };
+        this.rowsDirty = true;
+        return;
+      }
+      case 'detail': {
+        const p = this.selectedProc();
+        if (p === undefined) return;
+        this.detailCwd = readCwd(p.pid);
+        this.detailProc = p;
+        this.mode = 'detail';
+        return this.showDetail();
+      }
+      case 'kill':
+        if (this.selectedProc() === undefined) return;
+        this.mode = 'kill';
+        this.killIndex = 0;
+        return this.placeOverlay();
+      case 'up':
+        return this.move(-1);
+      case 'down':
+        return this.move(1);
+      case 'pageUp':
+        return this.move(-page);
+      case 'pageDown':
+        return this.move(page);
+      case 'home':
+        return this.move(-Infinity);
+      case 'end':
+        return this.move(Infinity);
+      case 'back':
+        if (this.table.filter !== '' || this.table.follow !== null) {
+          this.table = { ...this.table, filter: '', follow: null };
+          this.rowsDirty = true;
+        }
+        return;
+      default:
+        return this.onReplayAction?.(a);
+    }
+  }
+
+  /** Replay's controls (set by the replay command). */
+  onReplayAction: ((a: Action) => void) | null = null;
+
+  private sortBy(key: TableState['sortKey'], toggle = true): void {
+    const same = key === this.table.sortKey;
+    const numericDefaultDesc = key !== 'pid' && key !== 'user' && key !== 'command' && key !== 'state';
+    this.table = { ...this.table, sortKey: key, descending: same && toggle ? !this.table.descending : numericDefaultDesc };
+    this.rowsDirty = true;
+  }
+
+  private move(delta: number): void {
+    const rows = this.getRows();
+    if (rows.length === 0) return;
+    const cur = Math.max(0, this.selectedIndex(rows));
+    const next = Math.max(0, Math.min(rows.length - 1, delta === Infinity ? rows.length - 1 : delta === -Infinity ? 0 : cur + delta));
+    this.selected = { pid: rows[next].proc.pid, start_time: rows[next].proc.start_time };
+    this.scheduler.request();
+  }
+
+  private onFilterKey(name: string, ch: string | undefined): void {
+    if (name === 'enter') this.mode = 'main';
+    else if (name === 'escape') {
+      this.mode = 'main';
+      this.table = { ...this.table, filter: '' };
+    } else if (name === 'backspace') this.table = { ...this.table, filter: this.table.filter.slice(0, -1) };
+    else if (ch !== undefined && ch.length === 1 && ch >= ' ' && ch !== '\x7f') this.table = { ...this.table, filter: this.table.filter + ch };
+    else return;
+    this.rowsDirty = true;
+    this.top = 0;
+  }
+
+  private onKillKey(name: string): void {
+    if (name === 'escape' || name === 'q') {
+      this.mode = 'main';
+      this.overlay.place(undefined);
+    } else if (name === 'up') this.killIndex = (this.killIndex + SIGNALS.length - 1) % SIGNALS.length;
+    else if (name === 'down') this.killIndex = (this.killIndex + 1) % SIGNALS.length;
+    else if (/^[1-9]$/.test(name) && Number(name) <= SIGNALS.length) {
+      this.killIndex = Number(name) - 1;
+      this.mode = 'confirm';
+    } else if (name === 'enter') this.mode = 'confirm';
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // Lifecycle
+  // ------------------------------------------------------------------------------------------------
+
+  /** Ctrl-Z: give the terminal back (written out before stopping), stop, and redraw everything on SIGCONT. */
+  private async suspend(): Promise<void> {
+    const program = this.screen.program as unknown as { pause(): () => void };
+    const resume = program.pause();
+    await this.out.flush(1000);
+    process.once('SIGCONT', () => {
+      resume();
+      this.screen.alloc();
+      this.relayout();
+      this.scheduler.request();
+    });
+    process.kill(process.pid, 'SIGTSTP');
+  }
+
+  /** Restores the terminal (leaving the alternate screen, showing the cursor) and exits with `code`. */
+  async quit(code: number, message?: string): Promise<void> {
+    if (this.quitting) return;
+    this.quitting = true;
+    this.scheduler.stop();
+    this.source.stop();
+    try {
+      this.screen.destroy();
+    } catch {
+      // A terminal that is already gone cannot be restored.
+    }
+    // A stalled terminal gets a second to take the restore sequence; vigil does not hang on exit for it.
+    await this.out.flush(1000);
+    await this.out.close();
+    if (message) process.stderr.write(message.endsWith('\n') ? message : `${message}\n`);
+    this.opts.onExit?.(code);
+    process.exit(code);
+  }
+}

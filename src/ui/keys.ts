@@ -1,0 +1,51 @@
+/**
+ * Every key vigil answers to, in one table: the dispatcher, the help overlay, the footer and the README
+ * are all made from it.
+ */
+export type Action =
+  | 'quit' | 'help' | 'sortNext' | 'sortPrev' | 'sortMenu' | 'filter' | 'tree' | 'follow' | 'detail' | 'kill'
+  | 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'back' | 'invert'
+  | 'playPause' | 'stepBack' | 'stepForward' | 'minuteBack' | 'minuteForward' | 'goTo' | 'faster' | 'slower' | 'start' | 'finish';
+
+export interface KeyBinding {
+  keys: string[];
+  action: Action;
+  help: string;
+  /** Only in replay. */
+  replay?: boolean;
+}
+
+export const KEYS: KeyBinding[] = [
+  { keys: ['q', 'f10', 'C-c'], action: 'quit', help: 'quit' },
+  { keys: ['?', 'f1'], action: 'help', help: 'this help' },
+  { keys: ['>', 'f6'], action: 'sortNext', help: 'sort by the next column (or click a column title)' },
+  { keys: ['<'], action: 'sortPrev', help: 'sort by the previous column' },
+  { keys: ['I'], action: 'invert', help: 'invert the sort order' },
+  { keys: ['/'], action: 'filter', help: 'filter by command or user (Enter keeps, Esc clears)' },
+  { keys: ['t'], action: 'tree', help: 'tree view' },
+  { keys: ['f'], action: 'follow', help: 'follow the selected process and its descendants (again: stop)' },
+  { keys: ['enter'], action: 'detail', help: 'details and history of the selected process' },
+  { keys: ['k'], action: 'kill', help: 'send a signal to the selected process' },
+  { keys: ['up'], action: 'up', help: 'select the previous process' },
+  { keys: ['down'], action: 'down', help: 'select the next process' },
+  { keys: ['pageup'], action: 'pageUp', help: 'a page up', replay: false },
+  { keys: ['pagedown'], action: 'pageDown', help: 'a page down', replay: false },
+  { keys: ['home'], action: 'home', help: 'first process', replay: false },
+  { keys: ['end'], action: 'end', help: 'last process', replay: false },
+  { keys: ['escape'], action: 'back', help: 'close a view, clear a filter' },
+];
+
+/** The binding for a key name as blessed reports it (key.full). */
+export function actionFor(full: string, replay: boolean): Action | null {
+  for (const b of KEYS) {
+    if (b.replay === false && replay) continue;
+    if (b.replay === true && !replay) continue;
+    if (b.keys.includes(full)) return b.action;
+  }
+  return null;
+}
+
+/** Help lines: "  q, F10, C-c   quit". */
+export function helpLines(replay: boolean): string[] {
+  return KEYS.filter((b) => (replay ? b.replay !== false : b.replay !== true)).map((b) => `  ${b.keys.map((k) => (k.startsWith('f') && k.length > 1 ? k.toUpperCase() : k)).join(', ').padEnd(16)} ${b.help}`);
+}
