@@ -101,12 +101,12 @@ export function syntheticSnapshot(mono_ms: number, t: number, interval_ms: numbe
   s.tcp = {
     retrans_per_s: rnd(), in_segs_per_s: rnd() * 1e4, out_segs_per_s: rnd() * 1e4, active_opens_per_s: rnd() * 10,
     passive_opens_per_s: rnd() * 10, attempt_fails_per_s: rnd(), estab_resets_per_s: rnd(), out_rsts_per_s: rnd(),
-    in_errs_per_s: 0, curr_estab: Math.floor(rnd() * 100),
+    in_errs_per_s: rnd(), curr_estab: Math.floor(rnd() * 100),
   };
-  s.udp = { in_datagrams_per_s: rnd() * 100, out_datagrams_per_s: rnd() * 100, in_errors_per_s: 0, no_ports_per_s: rnd() };
+  s.udp = { in_datagrams_per_s: rnd() * 100, out_datagrams_per_s: rnd() * 100, in_errors_per_s: rnd(), no_ports_per_s: rnd() };
   s.net = Array.from({ length: shape.ifaces }, (_, i): NetSnap => ({
     iface: `eth${i}`, rx_bytes_per_s: rnd() * 1e8, tx_bytes_per_s: rnd() * 1e8, rx_packets_per_s: rnd() * 1e5,
-    tx_packets_per_s: rnd() * 1e5, rx_errs_per_s: 0, tx_errs_per_s: 0, rx_drop_per_s: rnd(), tx_drop_per_s: 0,
+    tx_packets_per_s: rnd() * 1e5, rx_errs_per_s: rnd(), tx_errs_per_s: rnd(), rx_drop_per_s: rnd(), tx_drop_per_s: rnd(),
   }));
   s.disks = Array.from({ length: shape.disks }, (_, i): DiskSnap => ({
     device: `sd${String.fromCharCode(97 + (i % 26))}${i >= 26 ? i : ''}`, read_bytes_per_s: rnd() * 1e8,
