@@ -114,3 +114,14 @@ t.test('pushBucket skips what is not a measurement and refuses seconds out of or
   t.equal(w.pushBucket({ sec: 101, wall_ms: 1e12 + 1000, cells: [cell({ avg: 7, min: 7, max: 7 })] }), 1);
   t.same(w.avg('cpu.total_pct', '', 10), { value: 6, seconds: 2 });
 });
+
+t.test('two cells for one series in a loaded second merge', async (t) => {
+  const w = new HistoryWindow();
+  t.equal(w.pushBucket({
+    sec: 5, wall_ms: 0, cells: [
+      { series: 'disk.util_pct', subject: 'sda', w_ms: 300, avg: 10, min: 5, max: 20 },
+      { series: 'disk.util_pct', subject: 'sda', w_ms: 700, avg: 30, min: 1, max: 40 },
+    ],
+  }), 2);
+  t.same(w.stats('disk.util_pct', 'sda', 1), { avg: 24, min: 1, max: 40, seconds: 1 });
+});

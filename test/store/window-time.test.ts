@@ -254,3 +254,13 @@ t.test('clear() forgets everything; wall-clock labels follow each bucket', async
   t.ok(w.push(snap(10, 10, 5)), 'an earlier time is accepted after clear (replay seeking back)');
   t.equal(w.avg('cpu.total_pct', '', 1).value, 5);
 });
+
+t.test('options are checked', async (t) => {
+  t.throws(() => new HistoryWindow({ horizonSeconds: 0 }), /horizonSeconds must be a positive integer/);
+  t.throws(() => new HistoryWindow({ procFineSeconds: 1.5 }), /procFineSeconds/);
+  t.throws(() => new HistoryWindow({ maxSampleMs: NaN }), /maxSampleMs/);
+  t.throws(() => new HistoryWindow({ horizonSeconds: 100 }), /must not exceed horizonSeconds/);
+  t.throws(() => new HistoryWindow({ trackedWindows: [10, -1] }), /trackedWindows/);
+  const w = new HistoryWindow({ horizonSeconds: 200, trackedWindows: [10, 10, 60, 3600] });
+  t.same(w.options.trackedWindows, [10, 60], 'duplicates and windows beyond the horizon dropped');
+});

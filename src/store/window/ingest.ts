@@ -8,7 +8,7 @@ import { acceptable, addSample, CELL, MAX, MIN, S, W } from './cells';
 import {
   CORE_SERIES, DISK_SERIES, FS_SERIES, NET_SERIES, PROC_SERIES, procSubject, SERIES, SeriesName, SYSTEM_SERIES,
 } from './series';
-import { PM, PROC_METRIC_INDEX, ProcIdentity, WindowState } from './state';
+import { PM, PROC_METRIC_INDEX, ProcIdentity, ProcMeta, WindowState } from './state';
 
 interface Entry<T> {
   name: SeriesName;
@@ -73,6 +73,8 @@ export class Ingest {
   };
   private seq = 0;
   private generation = -1;
+  private readonly pidSlot = new Map<number, number>();
+  private slotBuf = new Int32Array(0);
 
   constructor(private readonly st: WindowState) {}
 
@@ -130,16 +132,33 @@ export class Ingest {
     }
   }
 
+  /**
+   * Process rows: slots first (so the tail's array grows at most once per table), then values. A pid
+   * maps to the slot of its newest process; the slot's start time confirms it is the same process, so
+   * pid reuse and recycled slots fall through to the `pid:start_time` lookup.
+   */
   private procs(snap: Snapshot, sec: number): void {
     const st = this.st;
-    const w = sampleWeight(snap.procs_interval_ms, st.opt.maxSampleMs);
+    const list = snap.procs as NonNullable<Snapshot['procs']>;
+    const n = list.length;
+    if (this.slotBuf.length < n) this.slotBuf = new Int32Array(n + (n >> 1));
+    const slots = this.slotBuf;
     st.latestProcMono = snap.mono_ms;
-    for (const p of snap.procs as NonNullable<Snapshot['procs']>) {
-      const subject = procSubject(p.pid, p.start_time);
-      let slot = st.procSlots.get(subject);
-      if (slot === undefined) slot = st.procSlot(subject, p, snap.mono_ms, snap.t);
-      const meta = st.procSlots.info(slot) as NonNullable<ReturnType<typeof st.procSlots.info>>;
-      if (meta.seq === this.seq) continue;
+    for (let i = 0; i < n; i++) {
+      const p = list[i];
+      let slot = this.pidSlot.get(p.pid);
+      let meta = slot === undefined ? null : st.procSlots.info(slot);
+      if (meta === null || meta.pid !== p.pid || meta.start_time !== p.start_time) {
+        const subject = procSubject(p.pid, p.start_time);
+        slot = st.procSlots.get(subject) ?? st.procSlot(subject, p, snap.mono_ms, snap.t);
+        this.pidSlot.set(p.pid, slot);
+        meta = st.procSlots.info(slot) as ProcMeta;
+      }
+      if (meta.seq === this.seq) {
+        slots[i] = -1; // the same process listed twice: count it once
+        continue;
+      }
+      slots[i] = slot as number;
       meta.seq = this.seq;
       // exec() keeps pid and start time but changes the name: keep the newest.
       meta.comm = p.comm;
@@ -147,11 +166,17 @@ export class Ingest {
       meta.user = p.user;
       meta.last_mono_ms = snap.mono_ms;
       meta.last_t = snap.t;
-      st.procSlots.touch(slot, sec);
-      const arr = st.tailProc();
+      st.procSlots.touch(slot as number, sec);
+    }
+    const arr = st.tailProc();
+    const w = sampleWeight(snap.procs_interval_ms, st.opt.maxSampleMs);
+    for (let i = 0; i < n; i++) {
+      if (slots[i] < 0) continue;
+      const p = list[i];
+      const base = slots[i] * PM * CELL;
       for (let m = 0; m < PM; m++) {
         const v = PROC[m].get(p);
-        if (acceptable(v)) addSample(arr, (slot * PM + m) * CELL, v, w);
+        if (acceptable(v)) addSample(arr, base + m * CELL, v, w);
       }
     }
   }

@@ -137,20 +137,26 @@ export class WindowState {
     for (let row = 0; row < ring.capacity; row++) ring.vals[row * ring.cols + slot] = NaN;
   }
 
-  /** A system slot for (series, subject), allocated on first use; arrays follow capacity growth. */
+  /**
+   * A system slot for (series, subject), allocated on first use. Bucket arrays are sized to the slots in
+   * use (no slack: an hour of them is most of the window's memory); the ring and running sums, small,
+   * grow with the table's capacity.
+   */
   sysSlot(series: SeriesName, subject: string): number {
     const key = `${series}\0${subject}`;
     const found = this.sysSlots.get(key);
     if (found !== undefined) return found;
-    const before = this.sysSlots.cap;
-    const slot = this.sysSlots.alloc(key, { series, subject }, this.now);
-    if (this.sysSlots.cap !== before) {
-      const cap = this.sysSlots.cap;
-      this.sysPool.resize(cap * CELL);
-      this.running.grow(cap);
-      this.ring.grow(cap);
-      const t = this.list.tail;
-      if (t !== null) t.sys = grown(t.sys, cap * CELL);
+    const t = this.sysSlots;
+    const [hw, cap] = [t.highWater, t.cap];
+    const slot = t.alloc(key, { series, subject }, this.now);
+    if (t.highWater !== hw) {
+      this.sysPool.resize(t.highWater * CELL);
+      const tail = this.list.tail;
+      if (tail !== null) tail.sys = grown(tail.sys, t.highWater * CELL);
+    }
+    if (t.cap !== cap) {
+      this.running.grow(t.cap);
+      this.ring.grow(t.cap);
     }
     return slot;
   }
@@ -159,17 +165,20 @@ export class WindowState {
   procSlot(subject: string, id: ProcIdentity, monoMs: number, wall: number): number {
     const found = this.procSlots.get(subject);
     if (found !== undefined) return found;
-    const before = this.procSlots.cap;
-    const meta: ProcMeta = { ...id, first_mono_ms: monoMs, last_mono_ms: monoMs, last_t: wall, seq: -1 };
+    const meta: ProcMeta = {
+      pid: id.pid, start_time: id.start_time, comm: id.comm, user: id.user, cmdline: id.cmdline,
+      first_mono_ms: monoMs, last_mono_ms: monoMs, last_t: wall, seq: -1,
+    };
     const slot = this.procSlots.alloc(subject, meta, this.now);
-    if (this.procSlots.cap !== before) this.procPool.resize(this.procSlots.cap * PM * CELL);
+    this.procPool.resize(this.procSlots.highWater * PM * CELL);
     return slot;
   }
 
-  /** The tail bucket's process array, created on the first process value of the second. */
+  /** The tail bucket's process array (created on the first process value of the second), sized to the
+   *  process slots in use: call it after allocating this push's slots. */
   tailProc(): Float64Array {
     const t = this.list.tail as SecondBucket;
-    const size = this.procSlots.cap * PM * CELL;
+    const size = this.procSlots.highWater * PM * CELL;
     if (t.proc === null) t.proc = this.procPool.take();
     else if (t.proc.length < size) t.proc = grown(t.proc, size);
     return t.proc;
@@ -190,11 +199,17 @@ export class WindowState {
     this.latestProcMono = -Infinity;
   }
 
-  /** Bytes held in typed arrays (the bulk of the window's memory). */
-  get arrayBytes(): number {
-    let n = this.ring.mono.byteLength + this.ring.wt.byteLength + this.ring.vals.byteLength + this.running.bytes;
-    for (let b = this.list.head; b !== null; b = b.next) n += b.sys.byteLength + (b.proc?.byteLength ?? 0);
-    for (let c = this.coarse.head; c !== null; c = c.next) n += c.proc.byteLength;
-    return n;
+  /** Bytes held in typed arrays, by part (the bulk of the window's memory). */
+  arrayBytes(): { sys: number; proc: number; ring: number; running: number; total: number } {
+    let sys = 0;
+    let proc = 0;
+    for (let b = this.list.head; b !== null; b = b.next) {
+      sys += b.sys.byteLength;
+      proc += b.proc?.byteLength ?? 0;
+    }
+    for (let c = this.coarse.head; c !== null; c = c.next) proc += c.proc.byteLength;
+    const ring = this.ring.mono.byteLength + this.ring.wt.byteLength + this.ring.vals.byteLength;
+    const running = this.running.bytes;
+    return { sys, proc, ring, running, total: sys + proc + ring + running };
   }
 }

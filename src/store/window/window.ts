@@ -157,9 +157,9 @@ export class HistoryWindow {
     return null;
   }
 
-  /** Bytes of typed arrays held (buckets, raw ring, running sums): the bulk of the window's memory. */
-  get arrayBytes(): number {
-    return this.st.arrayBytes;
+  /** Bytes of typed arrays held, by part: system buckets, process buckets, raw ring, running sums. */
+  memory(): { sys: number; proc: number; ring: number; running: number; total: number } {
+    return this.st.arrayBytes();
   }
 
   /** Counts for tests and the benchmark: buckets, coarse buckets, slots in use and allocated. */
