@@ -6,7 +6,7 @@
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { HistoryWindow, procSubject } from '../src/store/window';
+import { HistoryWindow, procSubject, SERIES_NAMES } from '../src/store/window';
 import type { BucketCellLoad, SeriesName } from '../src/store/window';
 import { MachineShape, prng, syntheticProcs, syntheticSnapshot } from '../src/store/window/synthetic';
 import type { Snapshot } from '../src/model';
@@ -144,11 +144,12 @@ function timeQueries(w: HistoryWindow): Record<string, number> {
   return out;
 }
 
-/** Rebuilding an hour for replay: pushBucket of pre-aggregated system seconds. */
+/** Rebuilding an hour for replay: clear, then pushBucket of pre-aggregated seconds of every system series. */
 function timeRebuild(shape: MachineShape): { ms: number; cells: number } {
+  const probe = new HistoryWindow();
+  probe.push(syntheticSnapshot(1000, 0, 100, shape, prng(3)));
   const names: [SeriesName, string][] = [];
-  for (const name of ['cpu.total_pct', 'mem.used_pct', 'load.1m'] as SeriesName[]) names.push([name, '']);
-  for (let c = 0; c < shape.cores; c++) names.push(['cpu.core.total_pct', String(c)]);
+  for (const series of SERIES_NAMES) for (const subject of probe.subjects(series)) names.push([series, subject]);
   const seconds: BucketCellLoad[][] = [];
   for (let sec = 0; sec < 3600; sec++) {
     seconds.push(names.map(([series, subject]) => ({ series, subject, w_ms: 1000, avg: 50, min: 10, max: 90 })));
@@ -162,6 +163,30 @@ function timeRebuild(shape: MachineShape): { ms: number; cells: number } {
     runs.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
   return { ms: median(runs), cells: names.length };
+}
+
+/** Rebuilding an hour for replay by pushing one derived Snapshot per second, with 1000 processes. */
+function timeStrideRebuild(shape: MachineShape): number {
+  const f = feed(shape, 1000);
+  const w = new HistoryWindow();
+  const runs: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    w.clear();
+    let mono = 1e7;
+    const t0 = process.hrtime.bigint();
+    for (let sec = 0; sec < 3600; sec++) {
+      const s = f.snaps[sec & 15];
+      mono += 1000;
+      s.mono_ms = mono;
+      s.t = 1.7e12 + mono;
+      s.interval_ms = 1000;
+      s.procs = f.tables[sec & 3];
+      s.procs_interval_ms = 1000;
+      w.push(s);
+    }
+    runs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return median(runs);
 }
 
 export async function benchWindow(): Promise<void> {
@@ -206,7 +231,8 @@ export async function benchWindow(): Promise<void> {
     for (const [k, v] of Object.entries(q)) console.log(`query ${k}: ${v.toFixed(2)} µs`);
   }
   const rb = timeRebuild(typical);
-  console.log(`replay rebuild: clear + 3600 × pushBucket (${rb.cells} cells each): ${rb.ms.toFixed(1)} ms`);
+  console.log(`replay rebuild, system: clear + 3600 × pushBucket (${rb.cells} cells each): ${rb.ms.toFixed(1)} ms`);
+  console.log(`replay rebuild, 1 s stride: clear + 3600 pushes of a Snapshot with ${nTypical} series + 1000 processes: ${timeStrideRebuild(typical).toFixed(0)} ms`);
 }
 
 if (require.main === module) {

@@ -48,11 +48,17 @@ export class NaiveWindow {
     return true;
   }
 
-  add(key: string, v: number | null, w: number): void {
+  /** A pre-aggregated second: it becomes the newest second and the newest time is its end. */
+  advanceBucket(sec: number): void {
+    this.now = sec;
+    this.latestMono = (sec + 1) * 1000;
+  }
+
+  add(key: string, v: number | null, w: number, sec = Math.floor(this.latestMono / 1000)): void {
     if (!ok(v)) return;
     let a = this.samples.get(key);
     if (a === undefined) this.samples.set(key, (a = []));
-    a.push({ sec: Math.floor(this.latestMono / 1000), w, v });
+    a.push({ sec, w, v });
   }
 
   /** Drops samples no window can include any more (keeps a long run's memory flat). */

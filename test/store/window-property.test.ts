@@ -6,7 +6,7 @@
 import t from 'tap';
 import fc from 'fast-check';
 import { HistoryWindow, procSubject, WindowOptions } from '../../src/store/window';
-import type { SeriesName } from '../../src/store/window';
+import type { BucketCellLoad, SeriesName } from '../../src/store/window';
 import { blankProc, blankSnapshot } from '../../src/store/window/synthetic';
 import { close, NaiveWindow, naiveWeight } from './naive-window';
 
@@ -21,7 +21,8 @@ interface ProcOp {
 
 type Op =
   | { kind: 'push'; dt: number; interval: number | null; cpu: V; eth0: V; eth1: V; root: V; procs: ProcOp[] | null; procInterval: number | null }
-  | { kind: 'query'; seconds: number };
+  | { kind: 'query'; seconds: number }
+  | { kind: 'bucket'; gap: number; w: number; cpu: V; eth0: V; proc: ProcOp | null };
 
 const value = (): fc.Arbitrary<V> => fc.oneof(
   { weight: 10, arbitrary: fc.double({ min: 0, max: 1e6, noNaN: true }) },
@@ -53,7 +54,17 @@ function ops(maxGapS: number, horizon: number, tracked: number[]): fc.Arbitrary<
     fc.double({ min: 0.1, max: horizon, noNaN: true }),
   );
   const query = fc.record({ kind: fc.constant('query' as const), seconds });
-  return fc.array(fc.oneof({ weight: 8, arbitrary: push }, { weight: 1, arbitrary: query }), { minLength: 1, maxLength: 160 });
+  // Pre-aggregated seconds (replay's bulk load), in runs: cells with min = max = avg stand for one sample.
+  const bucket = fc.record({
+    kind: fc.constant('bucket' as const), gap: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: maxGapS })),
+    w: fc.double({ min: 1, max: 1500, noNaN: true }), cpu: value(), eth0: value(), proc: fc.option(proc, { freq: 2 }),
+  });
+  const buckets = fc.array(bucket, { minLength: 1, maxLength: 40 });
+  return fc.array(fc.oneof(
+    { weight: 8, arbitrary: push.map((p) => [p as Op]) },
+    { weight: 1, arbitrary: query.map((q) => [q as Op]) },
+    { weight: 1, arbitrary: buckets as fc.Arbitrary<Op[]> },
+  ), { minLength: 1, maxLength: 160 }).map((xs) => xs.flat());
 }
 
 const SYS_KEYS: [SeriesName, string][] = [
@@ -94,9 +105,28 @@ function run(o: Required<Pick<WindowOptions, 'horizonSeconds' | 'procFineSeconds
       }
     }
   };
+  const ok = (v: V): v is number => v !== null && Number.isFinite(v) && Math.abs(v) <= 1e200;
   for (const op of list) {
     if (op.kind === 'query') {
       check(op.seconds);
+      continue;
+    }
+    if (op.kind === 'bucket') {
+      const sec = Math.floor(mono / 1000) + op.gap;
+      const cells: BucketCellLoad[] = [];
+      if (ok(op.cpu)) cells.push({ series: 'cpu.total_pct', subject: '', w_ms: op.w, avg: op.cpu, min: op.cpu, max: op.cpu });
+      if (ok(op.eth0)) cells.push({ series: 'net.rx_bytes_per_s', subject: 'eth0', w_ms: op.w, avg: op.eth0, min: op.eth0, max: op.eth0 });
+      const k = op.proc === null ? '' : procSubject(op.proc.pid, 1000 * op.proc.gen + op.proc.pid);
+      if (op.proc !== null && ok(op.proc.cpu)) {
+        cells.push({ series: 'proc.cpu_pct', subject: k, w_ms: op.w, avg: op.proc.cpu, min: op.proc.cpu, max: op.proc.cpu });
+        procKeys.add(k);
+      }
+      if (win.pushBucket({ sec, wall_ms: 1.7e12 + sec * 1000, cells }) !== cells.length) throw new Error('a valid bucket was refused');
+      naive.advanceBucket(sec);
+      naive.add('cpu.total_pct|', op.cpu, op.w, sec);
+      naive.add('net.rx_bytes_per_s|eth0', op.eth0, op.w, sec);
+      if (op.proc !== null) naive.add(`proc.cpu_pct|${k}`, op.proc.cpu, op.w, sec);
+      mono = (sec + 1) * 1000;
       continue;
     }
     const prev = mono;

@@ -74,6 +74,8 @@ export class Ingest {
   private seq = 0;
   private generation = -1;
   private readonly pidSlot = new Map<number, number>();
+  /** series → subject → system slot, for bulk loads (no key string built per cell). */
+  private readonly bulkSlots = new Map<string, Map<string, number>>();
   private slotBuf = new Int32Array(0);
 
   constructor(private readonly st: WindowState) {}
@@ -188,6 +190,7 @@ export class Ingest {
     this.generation = gen;
     this.plain.fill(-1);
     for (const m of Object.values(this.groups)) m.clear();
+    this.bulkSlots.clear();
   }
 
   /** Bulk-loads one pre-aggregated second. Returns the number of cells taken (invalid ones are skipped). */
@@ -199,7 +202,7 @@ export class Ingest {
       st.rejected++;
       return 0;
     }
-    st.roll(sec, wall_ms);
+    st.roll(sec, wall_ms, true);
     this.syncCaches();
     const end = (sec + 1) * 1000;
     const names = new Map<string, ProcIdentity>();
@@ -227,7 +230,10 @@ export class Ingest {
         sawProcs = true;
       } else {
         if ((info.subject === 'none') !== (c.subject === '')) continue;
-        const slot = st.sysSlot(c.series, c.subject);
+        let bySubject = this.bulkSlots.get(c.series);
+        if (bySubject === undefined) this.bulkSlots.set(c.series, (bySubject = new Map()));
+        let slot = bySubject.get(c.subject);
+        if (slot === undefined) bySubject.set(c.subject, (slot = st.sysSlot(c.series, c.subject)));
         st.sysSlots.touch(slot, sec);
         arr = (st.list.tail as NonNullable<typeof st.list.tail>).sys;
         base = slot * CELL;

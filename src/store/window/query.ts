@@ -81,6 +81,7 @@ function sums(st: WindowState, series: SeriesName, subject: string, seconds: num
   const j = t.proc ? -1 : st.running.index(n);
   if (j >= 0) {
     const tail = st.list.tail as NonNullable<typeof st.list.tail>;
+    st.running.ensure(tail, st.sysSlots.highWater);
     const [w, s] = st.running.read(j, t.slot, tail);
     const inTail = t.base < tail.sys.length;
     return [w + (inTail ? tail.sys[t.base + W] : 0), s + (inTail ? tail.sys[t.base + S] : 0)];

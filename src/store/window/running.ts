@@ -26,6 +26,8 @@ export class RunningSums {
   /** Oldest closed bucket inside window j, or null when only the open tail bucket is inside. */
   private start: (SecondBucket | null)[];
   private rolls = 0;
+  /** Set by bulk loads, which skip the per-second bookkeeping; the next read or live roll rebuilds. */
+  private stale = false;
 
   constructor(readonly windows: readonly number[], private cap: number, private readonly recomputeEvery: number) {
     this.w = windows.map(() => new Float64Array(cap));
@@ -90,7 +92,15 @@ export class RunningSums {
    * `closed` stopped being the tail; `tail` (second `now`) is the new one. Adds closed to the windows
    * it falls in, then moves each cursor past buckets older than now − N + 1.
    */
-  roll(closed: SecondBucket | null, tail: SecondBucket, slots: number): void {
+  roll(closed: SecondBucket | null, tail: SecondBucket, slots: number, bulk = false): void {
+    if (bulk) {
+      this.stale = true;
+      return;
+    }
+    if (this.stale) {
+      this.rebuild(tail, slots);
+      return;
+    }
     const now = tail.sec;
     for (let j = 0; j < this.windows.length; j++) {
       const from = now - this.windows[j] + 1;
@@ -111,6 +121,22 @@ export class RunningSums {
       this.start[j] = b;
     }
     if (++this.rolls >= this.recomputeEvery) this.recompute(tail, slots);
+  }
+
+  /** Before a read: catch up after a bulk load (cursors found by walking back from the tail). */
+  ensure(tail: SecondBucket, slots: number): void {
+    if (this.stale) this.rebuild(tail, slots);
+  }
+
+  private rebuild(tail: SecondBucket, slots: number): void {
+    this.stale = false;
+    for (let j = 0; j < this.windows.length; j++) {
+      const from = tail.sec - this.windows[j] + 1;
+      let start: SecondBucket | null = null;
+      for (let b = tail.prev; b !== null && b.sec >= from; b = b.prev) start = b;
+      this.start[j] = start;
+    }
+    this.recompute(tail, slots);
   }
 
   /** Recomputes every window from its buckets, discarding accumulated rounding. */
@@ -186,6 +212,7 @@ export class RunningSums {
       this.start[j] = null;
     }
     this.rolls = 0;
+    this.stale = false;
   }
 
   get bytes(): number {

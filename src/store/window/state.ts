@@ -80,13 +80,14 @@ export class WindowState {
     return this.now - this.opt.procFineSeconds + 1;
   }
 
-  /** Opens the bucket for second `sec` (> the tail's) and moves everything else along. */
-  roll(sec: number, wallMs: number): SecondBucket {
+  /** Opens the bucket for second `sec` (> the tail's) and moves everything else along. `bulk`: a load of
+   *  many seconds in a row, which leaves the running sums to be rebuilt once when next needed. */
+  roll(sec: number, wallMs: number, bulk = false): SecondBucket {
     const closed = this.list.tail;
     const b = new SecondBucket(sec, wallMs, this.sysPool.take(), null);
     this.list.append(b);
     if (this.fineOldest === null) this.fineOldest = b;
-    this.running.roll(closed, b, this.sysSlots.highWater);
+    this.running.roll(closed, b, this.sysSlots.highWater, bulk);
     this.foldFine(sec);
     const H = this.opt.horizonSeconds;
     while (this.coarse.head !== null && this.coarse.head.sec <= sec - H) {
