@@ -1,0 +1,261 @@
+/**
+ * Writing into the window: a Snapshot's values go into the newest 1 s bucket (and the raw ring), each
+ * weighted by the time it speaks for; pre-aggregated seconds can be bulk-loaded for replay.
+ * Number.isFinite is the gate: a NaN or ±Infinity never reaches a cell.
+ */
+import type { Snapshot } from '../../model';
+import { acceptable, addSample, CELL, MAX, MIN, S, W } from './cells';
+import {
+  CORE_SERIES, DISK_SERIES, FS_SERIES, NET_SERIES, PROC_SERIES, procSubject, SERIES, SeriesName, SYSTEM_SERIES,
+} from './series';
+import { PM, PROC_METRIC_INDEX, ProcIdentity, ProcMeta, WindowState } from './state';
+
+interface Entry<T> {
+  name: SeriesName;
+  get: (x: T) => number | null;
+}
+const entries = <T>(table: Record<string, { get: (x: T) => number | null }>): Entry<T>[] =>
+  Object.entries(table).map(([name, d]) => ({ name: name as SeriesName, get: d.get }));
+
+const PLAIN = entries<Snapshot>(SYSTEM_SERIES);
+const CORE = entries<Snapshot['cores'][number]>(CORE_SERIES);
+const NET = entries<Snapshot['net'][number]>(NET_SERIES);
+const DISK = entries<Snapshot['disks'][number]>(DISK_SERIES);
+const FS = entries<Snapshot['fs'][number]>(FS_SERIES);
+const PROC = entries<NonNullable<Snapshot['procs']>[number]>(PROC_SERIES);
+
+/** Cached slots of one subject (a core, an interface, ...), so a push does one Map lookup per subject. */
+class Group {
+  readonly slots: Int32Array;
+  seq = -1;
+  constructor(n: number) {
+    this.slots = new Int32Array(n).fill(-1);
+  }
+}
+
+/** One pre-aggregated cell of a bucket: `w_ms` of data averaging `avg`, ranging min..max. */
+export interface BucketCellLoad {
+  series: SeriesName;
+  subject: string;
+  w_ms: number;
+  avg: number;
+  min: number;
+  max: number;
+}
+
+/** A whole second, pre-aggregated, for bulk loading (replay rebuilding the window as it was). */
+export interface BucketLoad {
+  /** The second on the monotonic clock: floor(mono_ms / 1000). Must be after every second held. */
+  sec: number;
+  /** Wall clock at the start of that second (a label). */
+  wall_ms: number;
+  cells: Iterable<BucketCellLoad>;
+  /** Names for the processes of proc.* cells (subject `pid:start_time`). */
+  procs?: Iterable<ProcIdentity>;
+}
+
+/** The weight of a sample: its interval, clamped to [1, maxMs] (a pause stays a gap). */
+export function sampleWeight(intervalMs: number | null, maxMs: number): number {
+  if (intervalMs === null || !Number.isFinite(intervalMs) || intervalMs < 1) return 1;
+  return Math.min(intervalMs, maxMs);
+}
+
+function parseProcSubject(subject: string): { pid: number; start_time: number } | null {
+  const m = /^(\d+):(\d+)$/.exec(subject);
+  return m === null ? null : { pid: Number(m[1]), start_time: Number(m[2]) };
+}
+
+export class Ingest {
+  private plain = new Int32Array(PLAIN.length).fill(-1);
+  private groups = {
+    core: new Map<string, Group>(), iface: new Map<string, Group>(),
+    disk: new Map<string, Group>(), mount: new Map<string, Group>(),
+  };
+  private seq = 0;
+  private generation = -1;
+  private readonly pidSlot = new Map<number, number>();
+  /** series → subject → system slot, for bulk loads (no key string built per cell). */
+  private readonly bulkSlots = new Map<string, Map<string, number>>();
+  private slotBuf = new Int32Array(0);
+
+  constructor(private readonly st: WindowState) {}
+
+  /** Adds a Snapshot. Returns false (and counts it in `rejected`) when it is out of order. */
+  push(snap: Snapshot): boolean {
+    const st = this.st;
+    const mono = snap.mono_ms;
+    if (!Number.isFinite(mono) || !Number.isFinite(snap.t) || mono < st.latestMono) {
+      st.rejected++;
+      return false;
+    }
+    const sec = Math.floor(mono / 1000);
+    if (st.list.tail === null || sec > st.list.tail.sec) st.roll(sec, snap.t - (mono - sec * 1000));
+    this.syncCaches();
+    st.latestMono = mono;
+    st.latestWall = snap.t;
+    this.seq++;
+    const w = sampleWeight(snap.interval_ms, st.opt.maxSampleMs);
+    const row = st.ring.begin(mono, w);
+    for (let i = 0; i < PLAIN.length; i++) {
+      const v = PLAIN[i].get(snap);
+      if (!acceptable(v)) continue;
+      let slot = this.plain[i];
+      if (slot < 0) slot = this.plain[i] = st.sysSlot(PLAIN[i].name, '');
+      this.put(slot, v, w, row, sec);
+    }
+    for (const c of snap.cores) this.subject(this.groups.core, CORE, String(c.cpu), c, w, row, sec);
+    for (const n of snap.net) this.subject(this.groups.iface, NET, n.iface, n, w, row, sec);
+    for (const d of snap.disks) this.subject(this.groups.disk, DISK, d.device, d, w, row, sec);
+    for (const f of snap.fs) this.subject(this.groups.mount, FS, f.mount, f, w, row, sec);
+    if (snap.procs !== null) this.procs(snap, sec);
+    return true;
+  }
+
+  private put(slot: number, v: number, w: number, row: number, sec: number): void {
+    const st = this.st;
+    addSample((st.list.tail as NonNullable<typeof st.list.tail>).sys, slot * CELL, v, w);
+    st.ring.vals[row * st.ring.cols + slot] = v;
+    st.sysSlots.touch(slot, sec);
+  }
+
+  private subject<T>(
+    groups: Map<string, Group>, defs: Entry<T>[], subject: string, x: T, w: number, row: number, sec: number,
+  ): void {
+    let g = groups.get(subject);
+    if (g === undefined) groups.set(subject, (g = new Group(defs.length)));
+    if (g.seq === this.seq) return; // listed twice in one Snapshot (a bind mount): count it once
+    g.seq = this.seq;
+    for (let i = 0; i < defs.length; i++) {
+      const v = defs[i].get(x);
+      if (!acceptable(v)) continue;
+      let slot = g.slots[i];
+      if (slot < 0) slot = g.slots[i] = this.st.sysSlot(defs[i].name, subject);
+      this.put(slot, v, w, row, sec);
+    }
+  }
+
+  /**
+   * Process rows: slots first (so the tail's array grows at most once per table), then values. A pid
+   * maps to the slot of its newest process; the slot's start time confirms it is the same process, so
+   * pid reuse and recycled slots fall through to the `pid:start_time` lookup.
+   */
+  private procs(snap: Snapshot, sec: number): void {
+    const st = this.st;
+    const list = snap.procs as NonNullable<Snapshot['procs']>;
+    const n = list.length;
+    if (this.slotBuf.length < n) this.slotBuf = new Int32Array(n + (n >> 1));
+    const slots = this.slotBuf;
+    st.latestProcMono = snap.mono_ms;
+    for (let i = 0; i < n; i++) {
+      const p = list[i];
+      let slot = this.pidSlot.get(p.pid);
+      let meta = slot === undefined ? null : st.procSlots.info(slot);
+      if (meta === null || meta.pid !== p.pid || meta.start_time !== p.start_time) {
+        const subject = procSubject(p.pid, p.start_time);
+        slot = st.procSlots.get(subject) ?? st.procSlot(subject, p, snap.mono_ms, snap.t);
+        this.pidSlot.set(p.pid, slot);
+        meta = st.procSlots.info(slot) as ProcMeta;
+      }
+      if (meta.seq === this.seq) {
+        slots[i] = -1; // the same process listed twice: count it once
+        continue;
+      }
+      slots[i] = slot as number;
+      meta.seq = this.seq;
+      // exec() keeps pid and start time but changes the name: keep the newest.
+      meta.comm = p.comm;
+      meta.cmdline = p.cmdline;
+      meta.user = p.user;
+      meta.last_mono_ms = snap.mono_ms;
+      meta.last_t = snap.t;
+      st.procSlots.touch(slot as number, sec);
+    }
+    const arr = st.tailProc();
+    const w = sampleWeight(snap.procs_interval_ms, st.opt.maxSampleMs);
+    for (let i = 0; i < n; i++) {
+      if (slots[i] < 0) continue;
+      const p = list[i];
+      const base = slots[i] * PM * CELL;
+      for (let m = 0; m < PM; m++) {
+        const v = PROC[m].get(p);
+        if (acceptable(v)) addSample(arr, base + m * CELL, v, w);
+      }
+    }
+  }
+
+  /** Slots were recycled: cached slot numbers may now belong to other series. */
+  private syncCaches(): void {
+    const gen = this.st.sysSlots.generation;
+    if (gen === this.generation) return;
+    this.generation = gen;
+    this.plain.fill(-1);
+    for (const m of Object.values(this.groups)) m.clear();
+    this.bulkSlots.clear();
+  }
+
+  /** Bulk-loads one pre-aggregated second. Returns the number of cells taken (invalid ones are skipped). */
+  pushBucket(load: BucketLoad): number {
+    const st = this.st;
+    const { sec, wall_ms } = load;
+    if (!Number.isInteger(sec) || !Number.isFinite(wall_ms) || sec * 1000 < st.latestMono ||
+      (st.list.tail !== null && sec <= st.list.tail.sec)) {
+      st.rejected++;
+      return 0;
+    }
+    st.roll(sec, wall_ms, true);
+    this.syncCaches();
+    const end = (sec + 1) * 1000;
+    const names = new Map<string, ProcIdentity>();
+    for (const p of load.procs ?? []) names.set(procSubject(p.pid, p.start_time), p);
+    let taken = 0;
+    let sawProcs = false;
+    for (const c of load.cells) {
+      const info = SERIES[c.series];
+      if (info === undefined || !(c.w_ms >= 1) || !Number.isFinite(c.w_ms) || !acceptable(c.avg) ||
+        !acceptable(c.min) || !acceptable(c.max) || c.min > c.max) continue;
+      let arr: Float64Array;
+      let base: number;
+      if (info.family === 'proc') {
+        const parsed = parseProcSubject(c.subject);
+        if (parsed === null) continue;
+        const full: ProcIdentity = names.get(c.subject) ?? { ...parsed, comm: '', user: null, cmdline: '' };
+        let slot = st.procSlots.get(c.subject);
+        if (slot === undefined) slot = st.procSlot(c.subject, full, end, wall_ms + 1000);
+        const meta = st.procSlots.info(slot) as NonNullable<ReturnType<typeof st.procSlots.info>>;
+        meta.last_mono_ms = end;
+        meta.last_t = wall_ms + 1000;
+        st.procSlots.touch(slot, sec);
+        arr = st.tailProc();
+        base = (slot * PM + (PROC_METRIC_INDEX.get(c.series) as number)) * CELL;
+        sawProcs = true;
+      } else {
+        if ((info.subject === 'none') !== (c.subject === '')) continue;
+        let bySubject = this.bulkSlots.get(c.series);
+        if (bySubject === undefined) this.bulkSlots.set(c.series, (bySubject = new Map()));
+        let slot = bySubject.get(c.subject);
+        if (slot === undefined) bySubject.set(c.subject, (slot = st.sysSlot(c.series, c.subject)));
+        st.sysSlots.touch(slot, sec);
+        arr = (st.list.tail as NonNullable<typeof st.list.tail>).sys;
+        base = slot * CELL;
+      }
+      if (arr[base + W] === 0) {
+        arr[base + W] = c.w_ms;
+        arr[base + S] = c.avg * c.w_ms;
+        arr[base + MIN] = c.min;
+        arr[base + MAX] = c.max;
+      } else {
+        arr[base + W] += c.w_ms;
+        arr[base + S] += c.avg * c.w_ms;
+        arr[base + MIN] = Math.min(arr[base + MIN], c.min);
+        arr[base + MAX] = Math.max(arr[base + MAX], c.max);
+      }
+      taken++;
+    }
+    st.latestMono = end;
+    st.latestWall = wall_ms + 1000;
+    if (sawProcs) st.latestProcMono = end;
+    // The raw ring holds no samples of a loaded second: full-resolution charts start after it.
+    st.ring.reset(end);
+    return taken;
+  }
+}

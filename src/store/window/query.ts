@@ -1,0 +1,114 @@
+/**
+ * Reading the window: time-weighted average, min, max and (for rates) the quantity moved, over the last
+ * N seconds. A window is N whole 1 s buckets ending with the newest (still open) one; a missing bucket
+ * (a gap) adds nothing — neither zeros nor time — and the answer says how many seconds of data it covers.
+ * Process series older than the fine horizon sit in coarse buckets: one counts only if it lies wholly
+ * inside the window, so the answer never includes data from before the window (coverage says what's in).
+ */
+import { Acc, CELL, S, W } from './cells';
+import { SERIES, SeriesName } from './series';
+import { PM, PROC_METRIC_INDEX, WindowState } from './state';
+
+/** A value and how much time it rests on. value is null exactly when there is no data (seconds = 0). */
+export interface Covered {
+  value: number | null;
+  /** Seconds of data inside the window (Σ sample weights), ≤ the window asked for, up to rounding. */
+  seconds: number;
+}
+
+export interface WindowStats {
+  avg: number;
+  min: number;
+  max: number;
+  seconds: number;
+}
+
+export const NO_DATA: Readonly<Covered> = Object.freeze({ value: null, seconds: 0 });
+
+/** Where a (series, subject)'s cells are: a system slot, or an offset into process arrays. */
+export interface Target {
+  proc: boolean;
+  /** Offset of the cell in each bucket's sys or proc array. */
+  base: number;
+  /** System slot (for running sums); -1 for processes. */
+  slot: number;
+}
+
+export function resolve(st: WindowState, series: SeriesName, subject: string): Target | null {
+  const info = SERIES[series];
+  if (info === undefined) return null;
+  if (info.family === 'proc') {
+    const slot = st.procSlots.get(subject);
+    if (slot === undefined) return null;
+    return { proc: true, base: (slot * PM + (PROC_METRIC_INDEX.get(series) as number)) * CELL, slot: -1 };
+  }
+  const slot = st.sysSlots.get(`${series}\0${subject}`);
+  return slot === undefined ? null : { proc: false, base: slot * CELL, slot };
+}
+
+/** Buckets in the window of `seconds`: N = ⌈seconds⌉ clamped to [1, horizon]; null when unanswerable. */
+export function windowLength(st: WindowState, seconds: number): number | null {
+  if (st.list.tail === null || !Number.isFinite(seconds) || seconds <= 0) return null;
+  return Math.min(st.opt.horizonSeconds, Math.max(1, Math.ceil(seconds)));
+}
+
+/** Accumulates every cell of target inside [from, now] into acc. */
+export function walk(st: WindowState, t: Target, from: number, acc: Acc): Acc {
+  acc.reset();
+  if (!t.proc) {
+    for (let b = st.list.tail; b !== null && b.sec >= from; b = b.prev) {
+      if (t.base < b.sys.length) acc.addCell(b.sys, t.base);
+    }
+    return acc;
+  }
+  const fineFrom = Math.max(from, st.fineFrom);
+  for (let b = st.list.tail; b !== null && b.sec >= fineFrom; b = b.prev) {
+    if (b.proc !== null && t.base < b.proc.length) acc.addCell(b.proc, t.base);
+  }
+  for (let c = st.coarse.tail; c !== null && c.sec >= from; c = c.prev) {
+    if (t.base < c.proc.length) acc.addCell(c.proc, t.base);
+  }
+  return acc;
+}
+
+const scratch = new Acc();
+
+/** Σw and Σv·w of the window, from running sums when the window is tracked, else by walking. */
+function sums(st: WindowState, series: SeriesName, subject: string, seconds: number): [number, number] | null {
+  const n = windowLength(st, seconds);
+  const t = resolve(st, series, subject);
+  if (n === null || t === null) return null;
+  const j = t.proc ? -1 : st.running.index(n);
+  if (j >= 0) {
+    const tail = st.list.tail as NonNullable<typeof st.list.tail>;
+    st.running.ensure(tail, st.sysSlots.highWater);
+    const [w, s] = st.running.read(j, t.slot, tail);
+    const inTail = t.base < tail.sys.length;
+    return [w + (inTail ? tail.sys[t.base + W] : 0), s + (inTail ? tail.sys[t.base + S] : 0)];
+  }
+  const acc = walk(st, t, st.now - n + 1, scratch);
+  return [acc.weight, acc.sum];
+}
+
+export function average(st: WindowState, series: SeriesName, subject: string, seconds: number): Covered {
+  const r = sums(st, series, subject, seconds);
+  // Weights are ≥ 1 ms per sample: a positive total is real data, not rounding left by subtraction.
+  if (r === null || !(r[0] >= 0.5)) return NO_DATA;
+  return { value: r[1] / r[0], seconds: r[0] / 1000 };
+}
+
+/** Σ rate × time: e.g. bytes moved in the window (rates are per second, weights in ms). */
+export function integral(st: WindowState, series: SeriesName, subject: string, seconds: number): Covered {
+  const r = sums(st, series, subject, seconds);
+  if (r === null || !(r[0] >= 0.5)) return NO_DATA;
+  return { value: r[1] / 1000, seconds: r[0] / 1000 };
+}
+
+export function stats(st: WindowState, series: SeriesName, subject: string, seconds: number): WindowStats | null {
+  const n = windowLength(st, seconds);
+  const t = resolve(st, series, subject);
+  if (n === null || t === null) return null;
+  const acc = walk(st, t, st.now - n + 1, scratch);
+  if (acc.weight === 0) return null;
+  return { avg: acc.sum / acc.weight, min: acc.min, max: acc.max, seconds: acc.weight / 1000 };
+}
