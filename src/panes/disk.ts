@@ -1,6 +1,5 @@
 import { bar } from '../ui/braille';
 import * as format from '../ui/format';
-import { sanitizeTagged } from '../ui/sanitize';
 import { fit, safeFit } from '../ui/width';
 import type { PaneView, ViewInput } from './view';
 

@@ -1,6 +1,5 @@
 import type { NetSnap } from '../model';
 import * as format from '../ui/format';
-import { sanitizeTagged } from '../ui/sanitize';
 import { fit, safeFit } from '../ui/width';
 import { labelledChart } from './chart';
 import type { PaneView, ViewInput } from './view';

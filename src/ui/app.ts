@@ -301,7 +301,8 @@ export class App {
     box.enableMouse();
     box.on('wheeldown', () => this.move(3));
     box.on('wheelup', () => this.move(-3));
-    box.on('click', (data: { x: number; y: number }) => {
+    // On press, as htop does (a click needs the release to arrive in a separate read as well).
+    box.on('mousedown', (data: { x: number; y: number }) => {
       const y = data.y - (box.atop as number) - 1;
       const x = data.x - (box.aleft as number) - 1;
       if (y === 0) {
