@@ -170,6 +170,12 @@ export class Ingest {
       meta.last_t = snap.t;
       st.procSlots.touch(slot as number, sec);
     }
+    // Entries of pids whose slots were recycled are only ever skipped; drop them before pid churn
+    // (pid_max can be 4 million) makes the map large.
+    if (this.pidSlot.size > 2 * st.procSlots.size + 1024) {
+      this.pidSlot.clear();
+      for (const [, slot, meta] of st.procSlots.entries()) this.pidSlot.set(meta.pid, slot);
+    }
     const arr = st.tailProc();
     const w = sampleWeight(snap.procs_interval_ms, st.opt.maxSampleMs);
     for (let i = 0; i < n; i++) {
