@@ -6,7 +6,7 @@
 import type { Snapshot } from '../../model';
 import { acceptable, addSample, CELL, MAX, MIN, S, W } from './cells';
 import {
-  CORE_SERIES, DISK_SERIES, FS_SERIES, NET_SERIES, PROC_SERIES, procSubject, SERIES, SeriesName, SYSTEM_SERIES,
+  CORE_SERIES, DISK_SERIES, FS_SERIES, isSeriesName, NET_SERIES, PROC_SERIES, procSubject, SERIES, SeriesName, SYSTEM_SERIES,
 } from './series';
 import { PM, PROC_METRIC_INDEX, ProcIdentity, ProcMeta, WindowState } from './state';
 
@@ -216,8 +216,9 @@ export class Ingest {
     let taken = 0;
     let sawProcs = false;
     for (const c of load.cells) {
+      if (!isSeriesName(c.series)) continue;
       const info = SERIES[c.series];
-      if (info === undefined || !(c.w_ms >= 1) || !Number.isFinite(c.w_ms) || !acceptable(c.avg) ||
+      if (!(c.w_ms >= 1) || !Number.isFinite(c.w_ms) || !acceptable(c.avg) ||
         !acceptable(c.min) || !acceptable(c.max) || c.min > c.max) continue;
       let arr: Float64Array;
       let base: number;
