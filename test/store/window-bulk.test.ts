@@ -99,12 +99,15 @@ t.test('pushBucket skips what is not a measurement and refuses seconds out of or
       cell({ subject: 'eth0' }), // a system-wide series with a subject
       cell({ series: 'net.rx_bytes_per_s' }), // a per-interface series without one
       cell({ series: 'nope' as SeriesName }),
+      cell({ series: 'toString' as SeriesName, subject: 'x' }), // not a series, though SERIES has the property
       cell({ series: 'proc.cpu_pct', subject: 'not-a-pid' }),
       cell({ series: 'proc.cpu_pct', subject: '12:34', avg: 3, min: 3, max: 3 }),
     ],
   });
   t.equal(taken, 2, 'one system cell and one process cell');
   t.same(w.avg('cpu.total_pct', '', 10), { value: 5, seconds: 1 });
+  t.same(w.avg('toString' as SeriesName, 'x', 10), { value: null, seconds: 0 });
+  t.same(w.subjects('toString' as SeriesName), []);
   t.equal(w.proc('12:34')?.pid, 12, 'a process known only by its subject');
   t.equal(w.pushBucket({ sec: 100, wall_ms: 1e12, cells: [cell({})] }), 0, 'the same second again');
   t.equal(w.pushBucket({ sec: 99, wall_ms: 1e12, cells: [cell({})] }), 0, 'an older second');

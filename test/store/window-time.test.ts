@@ -264,3 +264,21 @@ t.test('options are checked', async (t) => {
   const w = new HistoryWindow({ horizonSeconds: 200, trackedWindows: [10, 10, 60, 3600] });
   t.same(w.options.trackedWindows, [10, 60], 'duplicates and windows beyond the horizon dropped');
 });
+
+t.test('pid churn: thousands of short-lived processes, bounded state, histories intact', async (t) => {
+  const w = new HistoryWindow({ horizonSeconds: 120, procFineSeconds: 10, procCoarseSeconds: 10, trackedWindows: [10, 60] });
+  for (let sec = 0; sec < 3000; sec++) {
+    const s = snap(sec * 1000 + 500, 1000, 1);
+    // A long-lived process, a new one every second, and every 7 s one that reuses pid 150.
+    s.procs = [blankProc(1, 1, { cpu_pct: 4 }), blankProc(100 + sec, sec, { cpu_pct: 2 })];
+    if (sec % 7 === 0) s.procs.push(blankProc(150, 100_000 + sec, { cpu_pct: sec }));
+    s.procs_interval_ms = 1000;
+    w.push(s);
+  }
+  t.ok(w.sizes.procSlots < 160, `slots of processes older than the horizon recycled (${w.sizes.procSlots})`);
+  t.same(w.avg('proc.cpu_pct', '1:1', 120), { value: 4, seconds: 120 }, 'the long-lived process keeps one history');
+  t.same(w.avg('proc.cpu_pct', procSubject(150, 100_000 + 2996), 10), { value: 2996, seconds: 1 }, 'each pid reuse is its own history');
+  t.same(w.avg('proc.cpu_pct', procSubject(150, 100_000 + 2989), 20), { value: 2989, seconds: 1 });
+  t.equal(w.proc(procSubject(150, 100_000 + 2996))?.alive, false);
+  t.same(w.avg('proc.cpu_pct', procSubject(3099, 2999), 1), { value: 2, seconds: 1 });
+});

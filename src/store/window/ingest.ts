@@ -6,7 +6,7 @@
 import type { Snapshot } from '../../model';
 import { acceptable, addSample, CELL, MAX, MIN, S, W } from './cells';
 import {
-  CORE_SERIES, DISK_SERIES, FS_SERIES, NET_SERIES, PROC_SERIES, procSubject, SERIES, SeriesName, SYSTEM_SERIES,
+  CORE_SERIES, DISK_SERIES, FS_SERIES, isSeriesName, NET_SERIES, PROC_SERIES, procSubject, SERIES, SeriesName, SYSTEM_SERIES,
 } from './series';
 import { PM, PROC_METRIC_INDEX, ProcIdentity, ProcMeta, WindowState } from './state';
 
@@ -170,6 +170,12 @@ export class Ingest {
       meta.last_t = snap.t;
       st.procSlots.touch(slot as number, sec);
     }
+    // Entries of pids whose slots were recycled are only ever skipped; drop them before pid churn
+    // (pid_max can be 4 million) makes the map large.
+    if (this.pidSlot.size > 2 * st.procSlots.size + 1024) {
+      this.pidSlot.clear();
+      for (const [, slot, meta] of st.procSlots.entries()) this.pidSlot.set(meta.pid, slot);
+    }
     const arr = st.tailProc();
     const w = sampleWeight(snap.procs_interval_ms, st.opt.maxSampleMs);
     for (let i = 0; i < n; i++) {
@@ -210,8 +216,9 @@ export class Ingest {
     let taken = 0;
     let sawProcs = false;
     for (const c of load.cells) {
+      if (!isSeriesName(c.series)) continue;
       const info = SERIES[c.series];
-      if (info === undefined || !(c.w_ms >= 1) || !Number.isFinite(c.w_ms) || !acceptable(c.avg) ||
+      if (!(c.w_ms >= 1) || !Number.isFinite(c.w_ms) || !acceptable(c.avg) ||
         !acceptable(c.min) || !acceptable(c.max) || c.min > c.max) continue;
       let arr: Float64Array;
       let base: number;

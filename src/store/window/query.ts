@@ -6,7 +6,7 @@
  * inside the window, so the answer never includes data from before the window (coverage says what's in).
  */
 import { Acc, CELL, S, W } from './cells';
-import { SERIES, SeriesName } from './series';
+import { isSeriesName, SERIES, SeriesName } from './series';
 import { PM, PROC_METRIC_INDEX, WindowState } from './state';
 
 /** A value and how much time it rests on. value is null exactly when there is no data (seconds = 0). */
@@ -35,8 +35,8 @@ export interface Target {
 }
 
 export function resolve(st: WindowState, series: SeriesName, subject: string): Target | null {
+  if (!isSeriesName(series)) return null;
   const info = SERIES[series];
-  if (info === undefined) return null;
   if (info.family === 'proc') {
     const slot = st.procSlots.get(subject);
     if (slot === undefined) return null;

@@ -12,7 +12,9 @@
  * by summing its buckets afresh. `mag` tracks that mass per slot.
  */
 import type { SecondBucket } from './bucket-list';
-import { CELL, nAdd, S, W } from './cells';
+import { Acc, CELL, nAdd, S, W } from './cells';
+
+const scratch = new Acc();
 
 export class RunningSums {
   /** Per tracked window j, per slot: Σw, its compensation, Σv·w, its compensation. */
@@ -62,30 +64,19 @@ export class RunningSums {
 
   private repair(j: number, slot: number, tail: SecondBucket): void {
     const base = slot * CELL;
-    let w = 0;
-    let wc = 0;
-    let s = 0;
-    let sc = 0;
-    let ms = 0;
+    const acc = scratch.reset();
+    let mass = 0;
     for (let b = this.start[j]; b !== null && b !== tail; b = b.next) {
       if (base >= b.sys.length) continue;
-      const x = b.sys[base + W];
-      if (x === 0) continue;
-      let t = w + x;
-      wc += Math.abs(w) >= x ? (w - t) + x : (x - t) + w;
-      w = t;
-      const y = b.sys[base + S];
-      t = s + y;
-      sc += Math.abs(s) >= Math.abs(y) ? (s - t) + y : (y - t) + s;
-      s = t;
-      ms += Math.abs(y);
+      acc.addCell(b.sys, base);
+      mass += Math.abs(b.sys[base + S]);
     }
-    this.w[j][slot] = w + wc;
+    this.w[j][slot] = acc.weight;
     this.wc[j][slot] = 0;
-    this.s[j][slot] = s + sc;
+    this.s[j][slot] = acc.sum;
     this.sc[j][slot] = 0;
-    this.magW[j][slot] = w + wc;
-    this.magS[j][slot] = ms;
+    this.magW[j][slot] = acc.weight;
+    this.magS[j][slot] = mass;
   }
 
   /**

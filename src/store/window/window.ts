@@ -14,7 +14,7 @@ import { BucketLoad, Ingest } from './ingest';
 import type { WindowOptions } from './options';
 import { average, Covered, integral, NO_DATA, resolve, stats, walk, WindowStats, windowLength } from './query';
 import { Acc } from './cells';
-import { RateSeriesName, SERIES, SeriesName } from './series';
+import { isSeriesName, RateSeriesName, SERIES, SeriesName } from './series';
 import { ProcMeta, WindowState } from './state';
 
 /** A process the window holds history for, alive or exited. */
@@ -109,8 +109,8 @@ export class HistoryWindow {
 
   /** Subjects with history for a series: interfaces, disks, mounts, cores, or process subjects. */
   subjects(series: SeriesName): string[] {
+    if (!isSeriesName(series)) return [];
     const info = SERIES[series];
-    if (info === undefined) return [];
     if (info.family === 'proc') return [...this.st.procSlots.entries()].map(([key]) => key);
     const out: string[] = [];
     for (const [, , m] of this.st.sysSlots.entries()) if (m.series === series) out.push(m.subject);
