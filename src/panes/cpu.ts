@@ -1,5 +1,6 @@
 import type { CoreSnap } from '../model';
 import { bar } from '../ui/braille';
+import { joinFit } from '../ui/width';
 import { labelledChart } from './chart';
 import * as format from '../ui/format';
 import type { PaneView, ViewInput } from './view';
@@ -59,14 +60,14 @@ function chartLines(input: ViewInput, seconds: number, width: number, height: nu
 export function cpuView(input: ViewInput): PaneView {
   const { snap, width, height, theme } = input;
   const c = snap.cpu;
-  const stats = [
+  const stats = joinFit([
     `${theme.bold(format.pct(c.cpu_pct))}%`,
     `usr ${format.pct(c.user_pct)}`,
     `sys ${format.pct(c.system_pct)}`,
     `wait ${format.pct(c.iowait_pct)}`,
     `steal ${format.pct(c.steal_pct)}`,
     `avg ${avg(input, 60)} ${avg(input, 300)} ${avg(input, 900)}`,
-  ].join('  ');
+  ], width);
   const chartRows = Math.max(0, height - 1);
   const cores = width >= 40 ? coreColumns(input, chartRows, Math.floor(width * 0.45)) : { lines: [], width: 0 };
   const chartW = Math.max(0, width - (cores.width > 0 ? cores.width + 1 : 0));

@@ -1,12 +1,12 @@
 import { bar } from '../ui/braille';
 import * as format from '../ui/format';
-import { fit, safeFit } from '../ui/width';
+import { columnWidth, fit, safeFit } from '../ui/width';
 import type { PaneView, ViewInput } from './view';
 
 /** Per disk: read and write bytes/s, IOPS, utilisation; per filesystem: a usage bar, used and size. */
 export function diskView(input: ViewInput): PaneView {
   const { snap, width, height, theme } = input;
-  const nameW = Math.min(10, Math.max(4, ...snap.disks.map((d) => d.device.length)));
+  const nameW = columnWidth(snap.disks.map((d) => d.device), 4, 12);
   const lines: string[] = [];
   lines.push(theme.fg('gray', `${fit('disk', nameW)} ${'read/s'.padStart(7)} ${'write/s'.padStart(7)} ${'r/s'.padStart(5)} ${'w/s'.padStart(5)} ${'util'.padStart(5)}`));
   for (const d of snap.disks) {
@@ -14,7 +14,7 @@ export function diskView(input: ViewInput): PaneView {
       `${safeFit(d.device, nameW)} ${format.byteRate(d.read_bytes_per_s).padStart(7)} ${format.byteRate(d.write_bytes_per_s).padStart(7)} ${format.count(d.read_iops).padStart(5)} ${format.count(d.write_iops).padStart(5)} ${theme.level(d.util_pct, format.pct(d.util_pct).padStart(4))}%`,
     );
   }
-  const mountW = Math.min(20, Math.max(5, ...snap.fs.map((f) => f.mount.length)));
+  const mountW = columnWidth(snap.fs.map((f) => f.mount), 5, 20);
   const barW = Math.max(0, width - mountW - 1 - 1 - 6 - 1 - 6 - 1 - 6);
   for (const f of snap.fs) {
     if (lines.length >= height) break;

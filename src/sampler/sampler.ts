@@ -63,9 +63,14 @@ export class Sampler {
     this.procDueNs = BigInt(Math.round((this.procIntervalMs - this.intervalMs / 2) * 1e6));
   }
 
-  sample(nowNs: bigint = process.hrtime.bigint()): Sample {
+  /**
+   * One Sample. `forceProcs` reads the process table even if its tier is not due: a monitor that starts
+   * takes its second table on the first tick, so that processes have rates within 100 ms of starting
+   * rather than after a whole process interval.
+   */
+  sample(nowNs: bigint = process.hrtime.bigint(), forceProcs = false): Sample {
     const sys = this.system.read(nowNs);
-    if (this.procs && (this.lastProcs === null || nowNs - this.lastProcs.mono_ns >= this.procDueNs)) {
+    if (this.procs && (forceProcs || this.lastProcs === null || nowNs - this.lastProcs.mono_ns >= this.procDueNs)) {
       this.lastProcs = this.procs.read(nowNs);
     }
     return { mono_ns: nowNs, t: Date.now(), sys: { ...sys, fs: this.fsUsage?.latest() ?? [] }, procs: this.lastProcs };

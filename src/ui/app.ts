@@ -44,7 +44,7 @@ const VIEWS: { [K in DataPane]: (input: ViewInput) => PaneView } = { cpu: cpuVie
  * owns the terminal's lifecycle (restored on q, F10, Ctrl-C, SIGTERM, SIGHUP and on an uncaught error).
  */
 export class App {
-  readonly history = new HistoryWindow();
+  readonly history: HistoryWindow;
   private readonly screen: blessed.Widgets.Screen;
   private readonly out: TerminalOutput;
   private readonly theme: Theme;
@@ -78,6 +78,9 @@ export class App {
     input: NodeJS.ReadStream = process.stdin,
   ) {
     this.theme = makeTheme(opts.colour);
+    // A sample counts for its own interval in the averages, up to 1.5 ticks of the slower tier: a longer
+    // silence (a suspended laptop, a stopped vigil) is a gap, not one sample stretched over it.
+    this.history = new HistoryWindow({ maxSampleMs: 1.5 * Math.max(source.intervalMs, source.procIntervalMs) });
     this.pendingFollow = opts.follow ?? null;
     this.out = new TerminalOutput(tty);
     this.screen = blessed.screen({
@@ -293,8 +296,10 @@ export class App {
 
   private bindInput(): void {
     this.screen.on('keypress', (ch: string | undefined, key: blessed.Widgets.Events.IKeyEventArg | undefined) => {
+      // blessed reports a carriage return twice, as 'enter' and as 'return': act on one of them.
+      if (key?.full === 'return') return;
       const name = ch !== undefined && ch.length === 1 && ch >= ' ' && ch !== '\x7f' && !key?.ctrl ? ch : key?.full ?? '';
-      this.onKey(name === 'return' ? 'enter' : name, ch);
+      this.onKey(name, ch);
       this.scheduler.request();
     });
     const box = this.panes.processes.box;

@@ -40,8 +40,10 @@ export class LiveSource implements Source {
 
   start(sink: (snap: Snapshot, sample: Sample) => void): void {
     this.prev = this.sampler.sample();
+    let first = true;
     this.ticker = new Ticker(this.intervalMs, (now) => {
-      const curr = this.sampler.sample(now);
+      const curr = this.sampler.sample(now, first);
+      first = false;
       const snap = derive(this.prev as Sample, curr, this.host);
       this.prev = curr;
       sink(snap, curr);

@@ -41,3 +41,22 @@ export function fit(s: string, width: number, align: 'left' | 'right' = 'left'):
 export function safeFit(s: string, width: number, align: 'left' | 'right' = 'left'): string {
   return escapeTags(fit(sanitize(s), width, align));
 }
+
+/** Parts joined by `sep` for as long as they fit `width` (measured without blessed tags): the rest is left out whole. */
+export function joinFit(parts: string[], width: number, sep = '  '): string {
+  let out = '';
+  let w = 0;
+  for (const p of parts) {
+    const pw = displayWidth(p.replace(/\{[^{}]*\}/g, (m) => (m === '{open}' || m === '{close}' ? 'x' : '')));
+    const add = out === '' ? pw : pw + sep.length;
+    if (w + add > width) break;
+    out += out === '' ? p : sep + p;
+    w += add;
+  }
+  return out;
+}
+
+/** Widest display width of these outside strings once escaped, within [min, max]. */
+export function columnWidth(names: string[], min: number, max: number): number {
+  return Math.min(max, Math.max(min, ...names.map((n) => displayWidth(sanitize(n)))));
+}

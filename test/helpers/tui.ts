@@ -17,7 +17,7 @@ export class Tui {
     const rows = opts.rows ?? 50;
     this.term = new Terminal({ cols, rows, allowProposedApi: true, scrollback: 0 });
     this.proc = pty.spawn(process.execPath, [CLI, ...args], {
-      name: 'xterm-256color',
+      name: opts.env?.TERM ?? 'xterm-256color',
       cols,
       rows,
       cwd: process.cwd(),

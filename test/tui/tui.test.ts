@@ -60,10 +60,12 @@ t.test('filter, sort, tree, detail and kill on processes the test started', asyn
   tui.keys('\r');
   let s = await tui.waitFor((x) => x.includes(`${MARK}-burn`) && x.includes(`${MARK}-sleep 300`) && /CPU%▼/.test(x));
   t.match(s, /processes 3\/\d+ · filter "vigiltst/, 'the filter finds the test processes (sh, sleeper, burner)');
-  // Sorted by CPU (the default, descending): the burner is the first row once it has a rate.
+  // Sorted by CPU (the default, descending): the burner is the first row once it has a rate. How much of
+  // a core it gets depends on what else this machine runs; above its idle siblings is what sorting means.
   s = await tui.waitFor((x) => {
-    const rows = x.split('\n').filter((l) => l.includes(MARK));
-    return rows.length >= 3 && rows[0].includes(`${MARK}-burn`) && /\s(9\d|1\d\d)(\.\d)?\s/.test(rows[0]);
+    const rows = x.split('\n').filter((l) => l.includes(MARK) && !l.includes('filter'));
+    const cpu = (l: string): number => Number(/^\W*\d+\s+\S+\s+\S\s+\S+\s+([\d.]+)\s/.exec(l)?.[1] ?? NaN);
+    return rows.length >= 3 && rows[0].includes(`${MARK}-burn`) && cpu(rows[0]) > 1 && rows.slice(1).every((r) => !(cpu(r) > cpu(rows[0])));
   });
   t.pass('the core burner sorts first by CPU');
   // A click on a column title sorts by it (mouse reports as blessed asks for them: X10 with UTF-8 coordinates).
@@ -80,10 +82,13 @@ t.test('filter, sort, tree, detail and kill on processes the test started', asyn
   const ci = lines.findIndex((l) => l.includes(`└─`) && l.includes(`${MARK}-sleep 300`));
   t.ok(pi >= 0 && ci === pi + 1, 'tree view: the sleeper right under its shell');
   tui.keys('t');
-  // Narrow to the sleeper alone, select it, open the detail view.
+  // Narrow to the shell and its sleeper (sorted by pid now: the sleeper second), select it, open details.
   tui.keys(`/`);
   tui.keys('-sleep\r');
-  s = await tui.waitFor(/processes 1\/\d+/);
+  s = await tui.waitFor(/processes 2\/\d+ · filter "vigiltst\d+-sleep"/);
+  tui.keys('\x1b[H'); // Home
+  tui.keys('\x1b[B'); // Down
+  await sleep(300);
   tui.keys('\r');
   s = await tui.waitFor(/process \d+ · last 10 min/);
   t.match(s, /cwd\s+\//, 'detail view shows the cwd');
@@ -92,7 +97,8 @@ t.test('filter, sort, tree, detail and kill on processes the test started', asyn
   tui.keys('\x1b');
   await tui.waitFor((x) => !/last 10 min/.test(x));
   // k, Enter (SIGTERM is first), y: the sleeper gets SIGTERM.
-  const sleeperPid = Number(/^\s*│?\s*(\d+)\s/m.exec(s.split('\n').find((l) => l.includes(`${MARK}-sleep 300`) && !l.includes('command')) ?? '')?.[1]);
+  const sleeperPid = Number(/process (\d+) · last 10 min/.exec(s)![1]);
+  t.match(s, new RegExp(`command\\s+\\S*${MARK}-sleep 300`), 'the detail view was the sleeper\'s');
   tui.keys('k');
   await tui.waitFor(/send a signal to \d+/);
   tui.keys('\r');
@@ -100,7 +106,7 @@ t.test('filter, sort, tree, detail and kill on processes the test started', asyn
   tui.keys('y');
   s = await tui.waitFor(/sent SIGTERM to \d+/);
   const sent = Number(/sent SIGTERM to (\d+)/.exec(s)![1]);
-  t.ok(Number.isNaN(sleeperPid) || sent === sleeperPid, `sent to the selected process (${sent})`);
+  t.equal(sent, sleeperPid, 'sent to the selected process');
   await new Promise<void>((resolve) => {
     const check = (): void => (fs.existsSync(`/proc/${sent}`) ? void setTimeout(check, 50) : resolve());
     check();
@@ -117,6 +123,8 @@ t.test('a process named with an escape sequence is shown escaped', async (t) => 
   const tui = startTui(t);
   let title = '';
   tui.term.onTitleChange((x) => (title = x));
+  await tui.waitFor(/processes \d+/);
+  tui.keys(`/${MARK}-\r`);
   const s = await tui.waitFor(/\\e\]0;pwned\\x07-\\e\[2J/);
   t.match(s, /\\e\]0;pwned\\x07/, 'shown as text');
   t.not(title, 'pwned', 'the terminal title was not changed');
@@ -193,8 +201,9 @@ t.test('--no-color and NO_COLOR send no colour', async (t) => {
     await sleep(500);
     tui.keys('q');
     await tui.exit();
-    // SGR foreground/background colours: 30-37, 40-47, 90-97, 38;5;N, 38;2;...
-    t.notMatch(tui.raw, /\x1b\[[0-9;]*(?:3[0-7]|4[0-7]|9[0-7]|38;[25])[;m]/, `${args.join(' ') || 'NO_COLOR'}: no colour codes`);
+    // Colours in SGR sequences (ESC [ params m): 30-38 and 40-48, 90-97 and 100-107.
+    const colours = [...tui.raw.matchAll(/\x1b\[([0-9;]*)m/g)].filter((m) => m[1].split(';').some((p) => /^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$/.test(p)));
+    t.same(colours.map((m) => m[0]), [], `${args.join(' ') || 'NO_COLOR'}: no colour codes`);
   }
 });
 
