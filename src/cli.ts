@@ -7,6 +7,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import yargs, { Argv } from 'yargs';
 import { runSample } from './commands/sample';
+import { DEFAULT_LISTEN, runServe, SERVE_INTERVAL_MS } from './commands/serve';
+import { DEFAULT_PROC_TOP } from './export/prometheus/proc-select';
 import { describeError, EXIT, exitCodeOf, usageError, VigilError } from './errors';
 import { DEFAULT_INTERVAL_MS, DEFAULT_PROC_INTERVAL_MS, MIN_PROC_INTERVAL_MS } from './sampler/sampler';
 
@@ -58,6 +60,19 @@ function positiveInt(name: string, v: number | undefined): number | null {
   return v;
 }
 
+function nonNegativeInt(name: string, v: number): number {
+  if (!Number.isInteger(v) || v < 0) throw usageError(`--${name} must be an integer of at least 0, got ${String(v)}`);
+  return v;
+}
+
+function regexOption(name: string, v: string): RegExp {
+  try {
+    return new RegExp(v);
+  } catch (err) {
+    throw usageError(`--${name}: ${(err as Error).message}`);
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   // A reader that goes away (vigil sample | head) is not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -65,7 +80,7 @@ async function main(argv: string[]): Promise<void> {
     fail(describeError(err), EXIT.IOERR);
   });
 
-  const commands = ['record', 'replay', 'run', 'export', 'alerts', 'sample'];
+  const commands = ['record', 'replay', 'run', 'export', 'alerts', 'sample', 'serve'];
   await yargs(argv)
     .scriptName('vigil')
     .usage('vigil [command] [options]\n\nA terminal system monitor for Linux. With no command, the live monitor.')
@@ -117,6 +132,30 @@ async function main(argv: string[]): Promise<void> {
         const intervalMs = checkInterval('interval', a.interval, MIN_INTERVAL_MS);
         const procIntervalMs = checkInterval('proc-interval', a['proc-interval'], MIN_PROC_INTERVAL_MS);
         await runSample({ count: positiveInt('count', a.count), intervalMs, procIntervalMs, debugTimings: a['debug-timings'] });
+      },
+    )
+    .command(
+      'serve',
+      'serve the latest sample as Prometheus metrics on /metrics (no recording)',
+      (y) =>
+        y
+          .option('listen', {
+            type: 'string',
+            default: DEFAULT_LISTEN,
+            describe: 'HOST:PORT to serve /metrics on; loopback by default: an address reachable from other machines (e.g. 0.0.0.0:9464) exposes process names and users, and is your explicit choice',
+          })
+          .option('interval', { type: 'number', default: SERVE_INTERVAL_MS, describe: `system sampling interval, ms (min ${MIN_INTERVAL_MS})` })
+          .option('proc-interval', { type: 'number', default: DEFAULT_PROC_INTERVAL_MS, describe: `process table interval, ms (min ${MIN_PROC_INTERVAL_MS})` })
+          .option('proc-top', { type: 'number', default: DEFAULT_PROC_TOP, describe: 'per-process series for the top N by CPU and the top N by memory (0: none)' })
+          .option('proc-match', { type: 'string', describe: 'also per-process series for every process whose name or command line matches REGEX' }),
+      async (a) => {
+        await runServe({
+          listen: a.listen,
+          intervalMs: checkInterval('interval', a.interval, MIN_INTERVAL_MS),
+          procIntervalMs: checkInterval('proc-interval', a['proc-interval'], MIN_PROC_INTERVAL_MS),
+          procTop: nonNegativeInt('proc-top', a['proc-top']),
+          procMatch: a['proc-match'] === undefined ? null : regexOption('proc-match', a['proc-match']),
+        });
       },
     )
     .strict()
