@@ -2,7 +2,7 @@
  * Black-box tests of `vigil serve`: the built CLI spawned as a user would run it.
  */
 import * as net from 'net';
-import t from 'tap';
+import t, { Test } from 'tap';
 import { get, parseExposition, spawnCli, startServe, stop } from './helpers';
 
 async function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
@@ -13,7 +13,7 @@ async function run(args: string[]): Promise<{ code: number | null; stderr: strin
   return { code, stderr: s.stderr() };
 }
 
-function oneLine(t: Tap.Test, stderr: string, re: RegExp): void {
+function oneLine(t: Test, stderr: string, re: RegExp): void {
   t.match(stderr, /^vigil: [^\n]+\n$/, `exactly one line on stderr: ${JSON.stringify(stderr)}`);
   t.match(stderr, re);
   t.notMatch(stderr, /^\s+at /m, 'no stack trace');

@@ -167,6 +167,21 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A watchdog for a long-lived child: if this test process dies by any path (a failed assertion is
+ * handled by teardown, but tap's timeout or a SIGKILL are not), it sends the child SIGTERM, then
+ * SIGKILL. It exits by itself when the child is gone, and never signals a pid it did not see alive
+ * with a living parent.
+ */
+export function guard(pid: number): void {
+  const script = `
+    while kill -0 "$2" 2>/dev/null; do
+      if ! kill -0 "$1" 2>/dev/null; then kill -TERM "$2" 2>/dev/null; sleep 2; kill -KILL "$2" 2>/dev/null; exit 0; fi
+      sleep 0.5
+    done`;
+  spawn('sh', ['-c', script, 'sh', String(process.pid), String(pid)], { stdio: 'ignore', detached: true }).unref();
+}
+
 export interface Spawned {
   child: ChildProcess;
   stderr: () => string;
@@ -198,6 +213,7 @@ export async function until<T>(what: string, fn: () => T | undefined | null | fa
 /** Starts `vigil serve` on a kernel-chosen loopback port and resolves with its /metrics URL. */
 export async function startServe(args: string[] = []): Promise<Spawned & { url: string }> {
   const s = spawnCli(['serve', '--listen', '127.0.0.1:0', ...args]);
+  guard(s.child.pid!);
   let code: number | null | undefined;
   void s.exited.then((e) => (code = e.code));
   const url = await until('vigil serve to report its URL', () => {
@@ -227,7 +243,9 @@ export async function get(url: string, method = 'GET'): Promise<{ status: number
 export function spawnBurner(dir: string, name: string): ChildProcess {
   const link = path.join(dir, name);
   fs.symlinkSync('/bin/sh', link);
-  return spawn(link, ['-c', 'while :; do i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; sleep 0.05; done'], { stdio: 'ignore' });
+  const child = spawn(link, ['-c', 'while :; do i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; sleep 0.05; done'], { stdio: 'ignore' });
+  guard(child.pid!);
+  return child;
 }
 
 /** utime + stime of a pid in seconds, from /proc/PID/stat directly (fields 14 and 15 after the comm). */

@@ -12,7 +12,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import t from 'tap';
+import t, { Test } from 'tap';
 import { PrometheusMetrics } from '../../src/export/prometheus/metrics';
 import { get, hasBinary, HOST, parseExposition, proc, procSnap, sample, snapshot, spawnBurner, startServe, stop, until } from './helpers';
 
@@ -29,7 +29,7 @@ function withoutCamelFamilies(text: string): string {
   return text.split('\n').filter((l) => !/^(# (HELP|TYPE) )?node_(memory|netstat)_/.test(l)).join('\n');
 }
 
-function check(t: Tap.Test, text: string): void {
+function check(t: Test, text: string): void {
   const all = promtool(text);
   t.ok(all.status === 0 || all.status === 3, `promtool parsed the scrape (exit ${all.status}; 1 would be a parse error)`);
   const other = all.problems.filter((p) => !NODE_EXPORTER_CAMEL.test(p));
