@@ -19,6 +19,12 @@ function oneLine(t: Test, stderr: string, re: RegExp): void {
   t.notMatch(stderr, /^\s+at /m, 'no stack trace');
 }
 
+t.test('--listen without a value is an error, not the default', async (t) => {
+  const r = await run(['serve', '--listen']);
+  t.equal(r.code, 2);
+  oneLine(t, r.stderr, /Not enough arguments following: listen/);
+});
+
 t.test('bad --listen: exit 2 and one line', async (t) => {
   for (const [addr, re] of [
     ['nonsense', /expected HOST:PORT/],
@@ -50,6 +56,10 @@ t.test('bad --proc-match, --proc-top, --interval: exit 2 and one line', async (t
     [['--proc-top', '-1'], /--proc-top must be an integer of at least 0/],
     [['--proc-top', '2.5'], /--proc-top must be an integer of at least 0/],
     [['--interval', '10'], /--interval must be an integer of at least 50/],
+    // A repeated --listen once bound every interface (an array is not a string); now it is refused.
+    [['--listen', '127.0.0.1:0'], /--listen given more than once/],
+    [['--proc-match', 'a', '--proc-match', 'b'], /--proc-match given more than once/],
+    [['--proc-top'], /Not enough arguments following: proc-top/],
   ] as const) {
     const r = await run(['serve', '--listen', '127.0.0.1:0', ...args]);
     t.equal(r.code, 2, `${args.join(' ')}: exit 2`);

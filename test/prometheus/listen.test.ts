@@ -1,5 +1,5 @@
 import t from 'tap';
-import { formatHostPort, parseListen } from '../../src/export/prometheus/listen';
+import { formatHostPort, parseListen, toListenAddress } from '../../src/export/prometheus/listen';
 import { VigilError } from '../../src/errors';
 
 t.test('accepted forms', async (t) => {
@@ -45,4 +45,12 @@ t.test('refused forms: a usage error (exit 2) that says what was expected', asyn
 t.test('formatHostPort brackets IPv6', async (t) => {
   t.equal(formatHostPort('::1', 9464), '[::1]:9464');
   t.equal(formatHostPort('127.0.0.1', 9464), '127.0.0.1:9464');
+});
+
+t.test('toListenAddress checks an already-parsed address too: nothing malformed reaches listen()', async (t) => {
+  t.same(toListenAddress({ host: '::1', port: 0 }), { host: '::1', port: 0 });
+  t.same(toListenAddress('9464'), { host: '127.0.0.1', port: 9464 });
+  for (const bad of [['127.0.0.1:1', '127.0.0.1:2'], {}, { host: '', port: 1 }, { host: '127.0.0.1' }, { host: '127.0.0.1', port: 1.5 }, { host: '127.0.0.1', port: 70000 }, null, 9464]) {
+    t.throws(() => toListenAddress(bad), { exitCode: 2 }, JSON.stringify(bad));
+  }
 });

@@ -44,6 +44,19 @@ export function parseListen(addr: string): ListenAddress {
   return { host: m[1], port: parsePort(m[2], addr) };
 }
 
+/**
+ * ADDR as a string to parse, or an address already parsed: checked either way, so that no malformed
+ * value can reach listen(), where a missing host would mean every interface.
+ */
+export function toListenAddress(v: unknown): ListenAddress {
+  if (typeof v === 'string') return parseListen(v);
+  const a = v as Partial<ListenAddress> | null;
+  if (a && typeof a.host === 'string' && a.host !== '' && Number.isInteger(a.port) && a.port! >= 0 && a.port! <= 65535) {
+    return { host: a.host, port: a.port! };
+  }
+  throw usageError(`--listen: expected HOST:PORT, got ${JSON.stringify(v)}`);
+}
+
 /** host:port as a URL authority (IPv6 in brackets). */
 export function formatHostPort(host: string, port: number): string {
   return `${net.isIPv6(host) ? `[${host}]` : host}:${port}`;

@@ -6,7 +6,7 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { EXIT, VigilError } from '../../errors';
 import type { Sample, Snapshot } from '../../model';
-import { formatHostPort, ListenAddress, parseListen } from './listen';
+import { formatHostPort, ListenAddress, toListenAddress } from './listen';
 import { PrometheusMetrics, PrometheusMetricsOptions } from './metrics';
 
 export interface MetricsServerOptions extends PrometheusMetricsOptions {
@@ -68,7 +68,7 @@ export function handler(metrics: PrometheusMetrics): http.RequestListener {
  * work here, 75 for one already in use) without leaving anything open.
  */
 export async function startMetricsServer(opts: MetricsServerOptions): Promise<MetricsServer> {
-  const addr = typeof opts.listen === 'string' ? parseListen(opts.listen) : opts.listen;
+  const addr = toListenAddress(opts.listen);
   const metrics = new PrometheusMetrics(opts);
   const server = http.createServer(handler(metrics));
   await new Promise<void>((resolve, reject) => {
