@@ -3,6 +3,7 @@
  */
 import * as http from 'http';
 import * as net from 'net';
+import * as zlib from 'zlib';
 import t from 'tap';
 import { VigilError } from '../../src/errors';
 import { startMetricsServer } from '../../src/export/prometheus/server';
@@ -36,6 +37,27 @@ t.test('serves what update() hands over; close() frees the port even with a kept
   });
   t.pass('the port can be bound again');
   await new Promise<void>((r) => again.close(() => r()));
+});
+
+t.test('gzip when asked, identical text once decoded', async (t) => {
+  const server = await startMetricsServer({ listen: '127.0.0.1:0', host: HOST });
+  t.teardown(() => server.close());
+  server.update(sample({ procs: [proc(1, { rss_bytes: 5 })] }), null);
+  const raw = (accept: string | null) => new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+    http.get(server.url, { headers: accept ? { 'Accept-Encoding': accept } : {} }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+  const plainRes = await raw(null);
+  t.equal(plainRes.headers['content-encoding'], undefined);
+  const gz = await raw('gzip, deflate');
+  t.equal(gz.headers['content-encoding'], 'gzip');
+  t.equal(Number(gz.headers['content-length']), gz.body.length);
+  t.equal(zlib.gunzipSync(gz.body).toString(), plainRes.body.toString());
+  t.ok(gz.body.length * 3 < plainRes.body.length, `compressed ${plainRes.body.length} → ${gz.body.length} bytes`);
+  t.equal((await raw('identity')).headers['content-encoding'], undefined);
 });
 
 t.test('bind errors are VigilErrors with their exit codes', async (t) => {

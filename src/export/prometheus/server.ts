@@ -4,6 +4,7 @@
  */
 import * as http from 'http';
 import type { AddressInfo } from 'net';
+import * as zlib from 'zlib';
 import { EXIT, VigilError } from '../../errors';
 import type { Sample, Snapshot } from '../../model';
 import { formatHostPort, ListenAddress, toListenAddress } from './listen';
@@ -53,13 +54,20 @@ export function handler(metrics: PrometheusMetrics): http.RequestListener {
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/metrics') return plain(res, 404, 'not found: vigil serves /metrics only');
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
-    metrics.metrics().then(
-      (body) => {
-        res.writeHead(200, { 'Content-Type': metrics.contentType, 'Content-Length': Buffer.byteLength(body) });
+    const fail = (err: unknown): void => plain(res, 500, `vigil: cannot build metrics: ${String((err as Error)?.message ?? err).split('\n')[0]}`);
+    metrics.metrics().then((text) => {
+      // Prometheus asks for gzip; a scrape's text shrinks about 8 times, which matters across a fleet's network.
+      const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+      const send = (body: Buffer): void => {
+        res.writeHead(200, {
+          'Content-Type': metrics.contentType, 'Content-Length': body.length, Vary: 'Accept-Encoding',
+          ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
+        });
         res.end(req.method === 'HEAD' ? undefined : body);
-      },
-      (err: unknown) => plain(res, 500, `vigil: cannot build metrics: ${String((err as Error)?.message ?? err).split('\n')[0]}`),
-    );
+      };
+      if (!gzip) return send(Buffer.from(text));
+      zlib.gzip(text, (err, body) => (err ? fail(err) : send(body)));
+    }, fail);
   };
 }
 
@@ -71,6 +79,9 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Me
   const addr = toListenAddress(opts.listen);
   const metrics = new PrometheusMetrics(opts);
   const server = http.createServer(handler(metrics));
+  // A scrape is one short request: a client that dribbles its headers or body is cut off.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => reject(bindError(err, formatHostPort(addr.host, addr.port)));
     server.once('error', onError);
