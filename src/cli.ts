@@ -8,7 +8,9 @@ import * as path from 'path';
 import yargs, { Argv } from 'yargs';
 import { runLive } from './commands/live';
 import { runSample } from './commands/sample';
+import { DEFAULT_LISTEN, runServe, SERVE_INTERVAL_MS } from './commands/serve';
 import { hiddenPanes, loadConfig } from './config';
+import { DEFAULT_PROC_TOP } from './export/prometheus/proc-select';
 import { describeError, EXIT, exitCodeOf, usageError, VigilError } from './errors';
 import { DEFAULT_INTERVAL_MS, DEFAULT_PROC_INTERVAL_MS, MIN_PROC_INTERVAL_MS } from './sampler/sampler';
 
@@ -60,6 +62,25 @@ function positiveInt(name: string, v: number | undefined): number | null {
   return v;
 }
 
+/** yargs turns a repeated option into an array; `--listen A --listen B` must not mean anything by accident. */
+function single<T>(name: string, v: T | T[]): T {
+  if (Array.isArray(v)) throw usageError(`--${name} given more than once`);
+  return v;
+}
+
+function nonNegativeInt(name: string, v: number): number {
+  if (!Number.isInteger(v) || v < 0) throw usageError(`--${name} must be an integer of at least 0, got ${String(v)}`);
+  return v;
+}
+
+function regexOption(name: string, v: string): RegExp {
+  try {
+    return new RegExp(v);
+  } catch (err) {
+    throw usageError(`--${name}: ${(err as Error).message}`);
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   // A reader that goes away (vigil sample | head) is not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -67,7 +88,7 @@ async function main(argv: string[]): Promise<void> {
     fail(describeError(err), EXIT.IOERR);
   });
 
-  const commands = ['record', 'replay', 'run', 'export', 'alerts', 'sample'];
+  const commands = ['record', 'replay', 'run', 'export', 'alerts', 'sample', 'serve'];
   await yargs(argv)
     .scriptName('vigil')
     .usage('vigil [command] [options]\n\nA terminal system monitor for Linux. With no command, the live monitor.')
@@ -134,6 +155,32 @@ async function main(argv: string[]): Promise<void> {
         await runSample({ count: positiveInt('count', a.count), intervalMs, procIntervalMs, debugTimings: a['debug-timings'] });
       },
     )
+    .command(
+      'serve',
+      'serve the latest sample as Prometheus metrics on /metrics (no recording)',
+      (y) =>
+        y
+          .option('listen', {
+            type: 'string',
+            requiresArg: true,
+            default: DEFAULT_LISTEN,
+            describe: 'HOST:PORT to serve /metrics on; loopback by default: an address reachable from other machines (e.g. 0.0.0.0:9464) exposes process names and users, and is your explicit choice',
+          })
+          .option('interval', { type: 'number', requiresArg: true, default: SERVE_INTERVAL_MS, describe: `system sampling interval, ms (min ${MIN_INTERVAL_MS})` })
+          .option('proc-interval', { type: 'number', requiresArg: true, default: DEFAULT_PROC_INTERVAL_MS, describe: `process table interval, ms (min ${MIN_PROC_INTERVAL_MS})` })
+          .option('proc-top', { type: 'number', requiresArg: true, default: DEFAULT_PROC_TOP, describe: 'per-process series for the top N by CPU and the top N by memory (0: none)' })
+          .option('proc-match', { type: 'string', requiresArg: true, describe: 'also per-process series for every process whose name or command line matches REGEX' }),
+      async (a) => {
+        const match = single('proc-match', a['proc-match']);
+        await runServe({
+          listen: single('listen', a.listen),
+          intervalMs: checkInterval('interval', single('interval', a.interval), MIN_INTERVAL_MS),
+          procIntervalMs: checkInterval('proc-interval', single('proc-interval', a['proc-interval']), MIN_PROC_INTERVAL_MS),
+          procTop: nonNegativeInt('proc-top', single('proc-top', a['proc-top'])),
+          procMatch: match === undefined ? null : regexOption('proc-match', match),
+        });
+      },
+    )
     .strict()
     .strictCommands()
     .version(version())
@@ -142,7 +189,8 @@ async function main(argv: string[]): Promise<void> {
     .alias('V', 'version')
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((msg, err) => {
-      if (err) throw err;
+      // yargs' own validation errors (YError: a missing option argument, ...) are usage errors, not internal ones.
+      if (err && err.name !== 'YError') throw err;
       // yargs reports an unknown command as an unknown argument of the default command.
       const unknown = /^Unknown arguments?: (\S+?),?( |$)/.exec(msg ?? '');
       if (unknown && argv[0] === unknown[1] && !argv[0].startsWith('-')) {

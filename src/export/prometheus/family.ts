@@ -1,0 +1,88 @@
+/**
+ * One metric family, rebuilt from cached state at each scrape.
+ *
+ * prom-client's Counter and Gauge keep a map of label sets that callers inc() or set(); an exporter whose
+ * truth is "whatever the latest Sample says" would have to reset that map and refill it on every scrape,
+ * and the map's key (`name:value,` concatenated) lets two hostile label sets collide, so a process named
+ * to look like another's labels could add its count to another's series. So a family here is a
+ * prom-client Counter or Gauge (name and label validation, registration, the text format all stay
+ * prom-client's) whose get() lists the series straight from the state: no map, no reset, and a series
+ * absent from the state is absent from the scrape. This is the Go client's "const metrics"
+ * pattern (MustNewConstMetric in a Collector), which node_exporter itself uses.
+ *
+ * series() runs inside a scrape: it must only read memory, never /proc.
+ */
+import { Counter as PromCounter, Gauge as PromGauge, Registry } from 'prom-client';
+import { Counter, counterToNumber } from '../../counter';
+
+/**
+ * 'untyped' exists for node_exporter compatibility only: node_exporter exports the raw /proc/vmstat and
+ * /proc/net/snmp fields as untyped under names without `_total`, and dashboards query those names.
+ */
+export type FamilyType = 'counter' | 'gauge' | 'untyped';
+
+export type Labels = Record<string, string>;
+/** A value of null, a non-finite number or (for a counter) a negative one is left out, never exported. */
+export type SeriesValue = Counter | number | null | undefined;
+export type Series = readonly [Labels, SeriesValue];
+
+export interface FamilySpec<S> {
+  name: string;
+  help: string;
+  type: FamilyType;
+  labelNames: readonly string[];
+  /** The family's series as of `state`. Duplicate label sets: the first wins. */
+  series(state: S): Iterable<Series>;
+}
+
+interface PromValue {
+  value: number;
+  labels: Labels;
+}
+
+/** Number.isFinite is the gate: NaN or ±Inf never reach a scrape; counters are never negative. */
+function exportable(v: SeriesValue, type: FamilyType): number | null {
+  if (v === null || v === undefined) return null;
+  const n = typeof v === 'bigint' ? counterToNumber(v) : v;
+  if (!Number.isFinite(n)) return null;
+  if (type === 'counter' && n < 0) return null;
+  return n;
+}
+
+/** Key of a label set in the label-name order; \0 cannot occur in a /proc name or a passwd entry. */
+function keyOf(labels: Labels, names: readonly string[]): string {
+  let k = '';
+  for (const n of names) k += `${labels[n] ?? ''}\0`;
+  return k;
+}
+
+export function collectSeries<S>(spec: FamilySpec<S>, state: S): PromValue[] {
+  const out: PromValue[] = [];
+  const seen = spec.labelNames.length > 0 ? new Set<string>() : null;
+  for (const [labels, raw] of spec.series(state)) {
+    const value = exportable(raw, spec.type);
+    if (value === null) continue;
+    if (seen) {
+      const k = keyOf(labels, spec.labelNames);
+      if (seen.has(k)) continue;
+      seen.add(k);
+    } else if (out.length > 0) continue;
+    out.push({ value, labels });
+  }
+  return out;
+}
+
+function metricObject<S>(spec: FamilySpec<S>, state: S): unknown {
+  return { name: spec.name, help: spec.help, type: spec.type, aggregator: 'sum', values: collectSeries(spec, state) };
+}
+
+/**
+ * Registers `spec` in `registry`; each scrape calls getState() once per family and lists its series.
+ * Returns nothing to update: the state is the only input.
+ */
+export function registerFamily<S>(registry: Registry, spec: FamilySpec<S>, getState: () => S): void {
+  const config = { name: spec.name, help: spec.help, labelNames: [...spec.labelNames], registers: [registry] };
+  // The overrides are own properties set after prom-client's constructor has validated and registered.
+  const metric = spec.type === 'counter' ? new PromCounter(config) : new PromGauge(config);
+  (metric as unknown as { get: () => Promise<unknown> }).get = async () => metricObject(spec, getState());
+}

@@ -1,0 +1,113 @@
+/**
+ * vigil's Prometheus metrics: the latest Sample and Snapshot held in memory, listed as metric families
+ * when scraped. update() only keeps references (it runs on every sampler tick, up to 10 times a second);
+ * all the work happens in a scrape, and a scrape only reads what update() kept: it never reads /proc.
+ *
+ * One Registry of vigil's own, never prom-client's global one and never its default Node.js metrics
+ * (promtool rejects those: gauges named `_total`), so /metrics holds exactly what is documented.
+ *
+ * A scrape is consistent: the registry calls every family's get() within one run of microtasks, and
+ * update() runs from a timer, so no update can land between two families of the same scrape.
+ */
+import { Registry } from 'prom-client';
+import type { HostInfo, ProcSnap, ProcTable, Sample, Snapshot } from '../../model';
+import { FamilySpec, registerFamily } from './family';
+import { nodeFamilies, SystemState } from './node-families';
+import { PROC_FAMILIES, ProcFamilySpec, ProcState, toFamily } from './proc-families';
+import { DEFAULT_PROC_TOP, ProcRow, selectProcs } from './proc-select';
+
+export interface PrometheusMetricsOptions {
+  host: HostInfo;
+  /** N of the top-N-by-CPU and top-N-by-RSS sets (default 20). */
+  procTop?: number;
+  /** Processes whose comm or command line matches are exported too, beyond the top sets. */
+  procMatch?: RegExp | null;
+}
+
+/** What an added family sees at a scrape. It must only read memory. */
+export interface ScrapeView {
+  sample: Sample | null;
+  snapshot: Snapshot | null;
+  host: HostInfo;
+}
+
+export class PrometheusMetrics {
+  readonly registry = new Registry();
+  private readonly host: HostInfo;
+  private readonly top: number;
+  private readonly match: RegExp | null;
+  private sample: Sample | null = null;
+  private snapshot: Snapshot | null = null;
+  /** The latest derived process rows (a Snapshot has them only when the table was re-read). */
+  private procSnaps: ProcSnap[] | null = null;
+  private memo: { table: ProcTable | null; snaps: ProcSnap[] | null; rows: ProcRow[] } = { table: null, snaps: null, rows: [] };
+
+  constructor(opts: PrometheusMetricsOptions) {
+    this.host = opts.host;
+    this.top = opts.procTop ?? DEFAULT_PROC_TOP;
+    this.match = opts.procMatch ?? null;
+    const system = (): SystemState => ({ sample: this.sample, host: this.host });
+    for (const spec of nodeFamilies()) registerFamily(this.registry, spec, system);
+    registerFamily(this.registry, {
+      name: 'vigil_processes', type: 'gauge', labelNames: [],
+      help: 'Processes in the latest process table.',
+      series: (v: ScrapeView) => [[{}, v.sample?.procs?.procs.length]],
+    }, () => this.view());
+    registerFamily(this.registry, {
+      name: 'vigil_processes_exported', type: 'gauge', labelNames: [],
+      help: 'Processes with vigil_process_* series in this scrape (top N by CPU ∪ top N by RSS ∪ --proc-match).',
+      series: (v: ScrapeView) => [[{}, v.sample?.procs ? this.rows().length : null]],
+    }, () => this.view());
+    for (const spec of PROC_FAMILIES) this.addProcFamily(spec);
+  }
+
+  /** Keep the latest state. O(1): no copying, no selection; `snapshot` may be null before the first rate. */
+  update(sample: Sample, snapshot: Snapshot | null): void {
+    this.sample = sample;
+    if (snapshot !== null) {
+      this.snapshot = snapshot;
+      if (snapshot.procs !== null) this.procSnaps = snapshot.procs;
+    }
+  }
+
+  /**
+   * EXTENSION POINT (issue 6 and any other source of whole-host series): register a family whose series
+   * come from state the caller keeps, e.g. `vigil_alert_active{rule,subject}` = 1 for each active breach
+   * of the alert store. series() runs in a scrape: read memory only.
+   */
+  addFamily(spec: FamilySpec<ScrapeView>): void {
+    registerFamily(this.registry, spec, () => this.view());
+  }
+
+  /** EXTENSION POINT (issues 7, 8): a per-process family over the bounded set; see proc-families.ts. */
+  addProcFamily(spec: ProcFamilySpec): void {
+    registerFamily(this.registry, toFamily(spec), (): ProcState => ({ rows: this.rows(), host: this.host }));
+  }
+
+  /** The text exposition format, as served on /metrics. */
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  private view(): ScrapeView {
+    return { sample: this.sample, snapshot: this.snapshot, host: this.host };
+  }
+
+  /** The exported processes, chosen once per (process table, derived rows) pair and reused by every family. */
+  rows(): ProcRow[] {
+    const table = this.sample?.procs ?? null;
+    if (table === this.memo.table && this.procSnaps === this.memo.snaps) return this.memo.rows;
+    let rows: ProcRow[] = [];
+    if (table !== null) {
+      const snaps = new Map<number, ProcSnap>();
+      for (const s of this.procSnaps ?? []) snaps.set(s.pid, s);
+      rows = selectProcs(table.procs, snaps, { top: this.top, match: this.match });
+    }
+    this.memo = { table, snaps: this.procSnaps, rows };
+    return rows;
+  }
+}
