@@ -6,9 +6,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import yargs, { Argv } from 'yargs';
+import { runExport } from './commands/export';
+import { TABLE_NAMES } from './commands/export-tables';
+import { runRecord } from './commands/record';
 import { runSample } from './commands/sample';
 import { describeError, EXIT, exitCodeOf, usageError, VigilError } from './errors';
 import { DEFAULT_INTERVAL_MS, DEFAULT_PROC_INTERVAL_MS, MIN_PROC_INTERVAL_MS } from './sampler/sampler';
+import { parseDuration } from './timearg';
 
 const MIN_INTERVAL_MS = 50;
 
@@ -81,8 +85,20 @@ async function main(argv: string[]): Promise<void> {
     .command(
       'record <file>',
       'sample headless into a SQLite recording',
-      (y) => samplingOptions(y).positional('file', { type: 'string', describe: 'recording to write' }),
-      () => notBuilt("'vigil record'"),
+      (y) =>
+        samplingOptions(y)
+          .positional('file', { type: 'string', demandOption: true, describe: 'recording to write (appended to if it is one of this host)' })
+          .option('duration', { type: 'string', describe: 'stop after this long (10m, 1h30m, 90s; default: until Ctrl-C)' }),
+      async (a) => {
+        const intervalMs = checkInterval('interval', a.interval, MIN_INTERVAL_MS);
+        const procIntervalMs = checkInterval('proc-interval', a['proc-interval'], MIN_PROC_INTERVAL_MS);
+        let durationMs: number | null = null;
+        if (a.duration !== undefined) {
+          durationMs = parseDuration(a.duration);
+          if (durationMs === null || durationMs <= 0) throw usageError(`--duration must be a positive duration like 10m or 90s, got '${a.duration}'`);
+        }
+        await runRecord({ file: a.file, intervalMs, procIntervalMs: Math.max(procIntervalMs, intervalMs), durationMs, vigilVersion: version() });
+      },
     )
     .command(
       'replay <file>',
@@ -99,8 +115,16 @@ async function main(argv: string[]): Promise<void> {
     .command(
       'export <file>',
       'write a recording as CSV or JSON lines',
-      (y) => y.positional('file', { type: 'string', describe: 'recording to read' }),
-      () => notBuilt("'vigil export'"),
+      (y) =>
+        y
+          .positional('file', { type: 'string', demandOption: true, describe: 'recording to read' })
+          .option('table', { choices: TABLE_NAMES, demandOption: true, describe: 'what to export' })
+          .option('format', { choices: ['csv', 'json'] as const, default: 'csv' as const, describe: 'CSV with a header, or JSON lines' })
+          .option('from', { type: 'string', describe: 'start: HH:MM:SS, ISO date, epoch ms, or +30s from the start' })
+          .option('to', { type: 'string', describe: 'end: HH:MM:SS, ISO date, epoch ms, or -5m from the end' }),
+      async (a) => {
+        await runExport({ file: a.file, table: a.table, format: a.format, from: a.from, to: a.to });
+      },
     )
     .command(
       'alerts [file]',

@@ -55,7 +55,9 @@ export class RecordingWriter {
   private readonly flushNs: bigint;
   private closed = false;
   private failed = false;
+  /** Samples written (committed or in the current transaction) and samples handed over. */
   samples = 0;
+  added = 0;
 
   private constructor(
     readonly file: string,
@@ -111,6 +113,7 @@ export class RecordingWriter {
   add(sample: Sample): void {
     if (this.closed || this.failed) throw new VigilError(`recording to ${this.file} has stopped`, EXIT.IOERR);
     this.buffered.push(sample);
+    this.added++;
     // Measured from the last sample committed: a kill just before a commit loses less than flushNs.
     if (this.lastFlushNs === null || sample.mono_ns - this.lastFlushNs >= this.flushNs) {
       this.lastFlushNs = sample.mono_ns;
