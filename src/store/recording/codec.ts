@@ -6,9 +6,12 @@
  *       a u64 sentinel (2^64 − 1) or a reset round-trips exactly. Values are kept as Counter (number below
  *       2^53, bigint above); negative counters do not exist in /proc and would come back as u64.
  *   g   gauge (bytes, counts): stored curr − prev.
- *   f   two-decimal gauge (load, PSI averages, uptime): always absolute, in hundredths (INTEGER) when that
- *       is exact, else the REAL itself.
+ *   f   two-decimal gauge (load, PSI averages, uptime) in hundredths: the kernel prints two decimals, and
+ *       k / 100 is exactly the double that parsing "k/100" gives. A value with more decimals is stored as
+ *       the REAL itself, in an absolute row.
  *   r   raw integer, always absolute, and left out of change detection (ages and gaps in ns that jitter).
+ *   rg  like r, but in difference rows stored minus the tick's own gap (the process table's interval),
+ *       which makes the usual value 0: the previous slow-tier read's distance.
  *   t   text: absolute in absolute rows; in difference rows NULL means unchanged.
  *   pc, pg  a value stored relative to another column of the same row (`ref`): base − value, or the value
  *       itself when the base is null. Used for the process's previous slow-tier read.
@@ -17,7 +20,7 @@
  */
 import { Counter, fromBig } from '../../counter';
 
-export type Kind = 'c' | 'g' | 'f' | 'r' | 't' | 'pc' | 'pg';
+export type Kind = 'c' | 'g' | 'f' | 'r' | 'rg' | 't' | 'pc' | 'pg';
 export interface Col {
   name: string;
   kind: Kind;
@@ -70,9 +73,10 @@ function gate(v: Val): Val {
   return typeof v === 'number' && !Number.isFinite(v) ? null : v;
 }
 
-function centi(v: number): number {
+/** v in hundredths when that is exact, else null. */
+function centi(v: number): number | null {
   const c = Math.round(v * 100);
-  return c / 100 === v ? c : v;
+  return c / 100 === v ? c : null;
 }
 
 /**
@@ -80,7 +84,9 @@ function centi(v: number): number {
  * changed since `prev`. A difference row is impossible when a counter or gauge appears (null → value):
  * then the row is absolute.
  */
-export function encodeRow(cols: readonly Col[], curr: Val[], prev: Val[] | null, forceAbs: boolean): { k: 0 | 1; vals: unknown[] } | null {
+export function encodeRow(
+  cols: readonly Col[], curr: Val[], prev: Val[] | null, forceAbs: boolean, gap = 0,
+): { k: 0 | 1; vals: unknown[] } | null {
   const n = cols.length;
   for (let i = 0; i < n; i++) curr[i] = gate(curr[i]);
   let abs = forceAbs || prev === null;
@@ -90,8 +96,9 @@ export function encodeRow(cols: readonly Col[], curr: Val[], prev: Val[] | null,
       const kind = cols[i].kind;
       const c = curr[i];
       const p = (prev as Val[])[i];
-      if (kind !== 'r' && c !== p) changed = true;
-      if ((kind === 'c' || kind === 'g') && p === null && c !== null) abs = true;
+      if (kind !== 'r' && kind !== 'rg' && c !== p) changed = true;
+      if ((kind === 'c' || kind === 'g' || kind === 'f') && p === null && c !== null) abs = true;
+      if (kind === 'f' && c !== null && p !== null && (centi(c as number) === null || centi(p as number) === null)) abs = true;
     }
     if (!changed) return null;
   }
@@ -111,10 +118,11 @@ export function encodeRow(cols: readonly Col[], curr: Val[], prev: Val[] | null,
         vals[i] = abs ? c : num(c as number) - num((prev as Val[])[i] as number);
         break;
       case 'f':
-        vals[i] = centi(num(c as number));
+        vals[i] = abs ? (centi(c as number) ?? c) : (centi(c as number) as number) - (centi((prev as Val[])[i] as number) as number);
         break;
       case 'r':
-        vals[i] = typeof c === 'bigint' ? BigInt.asIntN(64, c) : c;
+      case 'rg':
+        vals[i] = typeof c === 'bigint' ? BigInt.asIntN(64, c) : col.kind === 'rg' && !abs ? (c as number) - gap : c;
         break;
       case 't':
         vals[i] = abs || c !== (prev as Val[])[i] ? c : null;
@@ -135,7 +143,9 @@ export function encodeRow(cols: readonly Col[], curr: Val[], prev: Val[] | null,
  * Decodes one stored row into `out` (model values). `prev` is the series's previous decoded row, required
  * for a difference row (k = 0).
  */
-export function decodeRow(cols: readonly Col[], stored: Stored[], offset: number, abs: boolean, prev: Val[] | null, out: Val[]): void {
+export function decodeRow(
+  cols: readonly Col[], stored: Stored[], offset: number, abs: boolean, prev: Val[] | null, out: Val[], gap = 0,
+): void {
   const n = cols.length;
   if (!abs && prev === null) throw new Error('difference row without a base row');
   for (let i = 0; i < n; i++) {
@@ -154,10 +164,14 @@ export function decodeRow(cols: readonly Col[], stored: Stored[], offset: number
         out[i] = abs ? num(v as bigint) : num((prev as Val[])[i] as number) + num(v as bigint);
         break;
       case 'f':
-        out[i] = typeof v === 'bigint' ? Number(v) / 100 : (v as number);
+        if (typeof v !== 'bigint') out[i] = v as number;
+        else out[i] = abs ? Number(v) / 100 : (Math.round(((prev as Val[])[i] as number) * 100) + Number(v)) / 100;
         break;
       case 'r':
-        out[i] = typeof v === 'string' ? v : fromBig(BigInt(v as bigint));
+        out[i] = fromBig(BigInt(v as bigint));
+        break;
+      case 'rg':
+        out[i] = abs ? fromBig(BigInt(v as bigint)) : num(v as bigint) + gap;
         break;
       case 't':
         out[i] = String(v);

@@ -60,12 +60,12 @@ export class SeriesState {
     this.vals.clear();
   }
 
-  apply(row: Stored[]): void {
+  apply(row: Stored[], gap = 0): void {
     const e = this.spec.entity === null ? 0 : Number(row[1]);
     const abs = Number(row[this.offset - 1]) === 1;
     const prev = this.vals.get(e) ?? null;
     const out: Val[] = new Array(this.spec.values.length);
-    decodeRow(this.spec.values, row, this.offset, abs, prev, out);
+    decodeRow(this.spec.values, row, this.offset, abs, prev, out, gap);
     this.vals.set(e, out);
   }
 

@@ -47,7 +47,8 @@ export class SeriesWriter {
     this.lastTick = null;
   }
 
-  write(s: number, items: Item[], keyframe: boolean): void {
+  /** `gap`: this tick's distance from the series's previous tick, in ns (process tables: see codec 'rg'). */
+  write(s: number, items: Item[], keyframe: boolean, gap = 0): void {
     const seen = new Set<string>();
     for (const it of items) {
       seen.add(it.key);
@@ -63,7 +64,7 @@ export class SeriesWriter {
         this.put(s, l.e, encodeRow(this.spec.values, it.vals, null, true));
         continue;
       }
-      const row = encodeRow(this.spec.values, it.vals, l.vals, keyframe);
+      const row = encodeRow(this.spec.values, it.vals, l.vals, keyframe, gap);
       if (row !== null) this.put(s, l.e, row);
       l.vals = it.vals;
     }

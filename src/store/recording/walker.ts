@@ -121,8 +121,11 @@ export class Walker {
       if (age !== null && this.procReady) {
         const st = this.states.proc;
         if (what & KEY_PROCS) st.clear();
-        this.src.proc.take(x, (row) => st.apply(row));
-        this.procTick = { s: x, mono: this.mono - (age as bigint) };
+        const mono = this.mono - (age as bigint);
+        // Difference rows only follow a tick this walk has seen (the walk starts at a keyframe).
+        const gap = this.procTick === null ? 0 : Number(mono - this.procTick.mono);
+        this.src.proc.take(x, (row) => st.apply(row, gap));
+        this.procTick = { s: x, mono };
         this.tableDirty = true;
       }
     }

@@ -226,10 +226,11 @@ export class RecordingWriter {
     if (procTick) {
       this.insertProcTick.run(s, sample.mono_ns - procs.mono_ns);
       if (procKey) this.procKeyNs = procs.mono_ns;
+      const gap = this.lastProcNs === null ? 0 : Number(procs.mono_ns - this.lastProcNs);
       this.lastProcNs = procs.mono_ns;
       const items = new Array(procs.procs.length);
       for (let i = 0; i < items.length; i++) items[i] = flattenProc(procs.procs[i], procs.mono_ns);
-      this.series.proc.write(s, items, procKey);
+      this.series.proc.write(s, items, procKey, gap);
     }
     this.samples++;
   }
@@ -245,7 +246,10 @@ function fileSize(p: string): number | null {
 
 function setMeta(db: Database.Database, kv: Record<string, unknown>): void {
   const st = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
-  for (const [k, v] of Object.entries(kv)) st.run(k, v === null || v === undefined ? null : typeof v === 'number' ? v : String(v));
+  // meta.value has no type affinity: integers are bound as BigInt so that they are stored as INTEGER, not REAL.
+  for (const [k, v] of Object.entries(kv)) {
+    st.run(k, v === null || v === undefined ? null : typeof v === 'number' ? (Number.isSafeInteger(v) ? BigInt(v) : v) : String(v));
+  }
 }
 
 function create(db: Database.Database, opts: WriterOptions): void {
