@@ -22,6 +22,8 @@ export interface WriterOptions {
   vigilVersion: string;
   /** Longest span of samples held before a transaction (default 1 s less half a tick, so jitter never makes it 2 ticks). */
   flushEveryMs?: number;
+  /** SQLite's max_page_count: a size limit (tests use it to simulate a full disk). */
+  maxPageCount?: number;
 }
 
 /** A threshold breach as the alerts code hands it over; upserted by (rule, subject, start_t). */
@@ -77,6 +79,7 @@ export class RecordingWriter {
        ON CONFLICT (rule, subject, start_t) DO UPDATE SET end_t = excluded.end_t, peak = excluded.peak,
          average = excluded.average, threshold = excluded.threshold, samples = excluded.samples`,
     );
+    if (opts.maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.floor(opts.maxPageCount)}`);
     this.lastS = Number((db.prepare('SELECT coalesce(max(s), 0) AS m FROM sample').get() as { m: number }).m);
     this.startSession(opts);
   }
