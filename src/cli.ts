@@ -62,6 +62,17 @@ function positiveInt(name: string, v: number | undefined): number | null {
   return v;
 }
 
+/** `--from -5m`: yargs would read -5m as short flags, so a relative time is glued to its option. */
+function glueRelativeTimes(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if ((a === '--from' || a === '--to') && i + 1 < argv.length && /^-\d/.test(argv[i + 1])) out.push(`${a}=${argv[++i]}`);
+    else out.push(a);
+  }
+  return out;
+}
+
 async function main(argv: string[]): Promise<void> {
   // A reader that goes away (vigil sample | head) is not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -162,7 +173,7 @@ async function main(argv: string[]): Promise<void> {
     .parseAsync();
 }
 
-main(process.argv.slice(2)).catch((err: unknown) => {
+main(glueRelativeTimes(process.argv.slice(2))).catch((err: unknown) => {
   if (process.env.VIGIL_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
   fail(describeError(err), exitCodeOf(err));
 });
