@@ -86,3 +86,15 @@ t.test('Ctrl-C, SIGTERM and SIGHUP end the recording cleanly, out of WAL mode', 
     }),
   );
 });
+
+t.test('a status line on stderr when it is a terminal', async (t) => {
+  const file = path.join(tmpDir(t), 'tty.vigil');
+  // script(1) gives the recorder a pseudo-terminal for its stdio.
+  const r = require('child_process').spawnSync('script', ['-qfec', `${process.execPath} ${path.resolve(__dirname, '../../dist/src/cli.js')} record ${file} --duration 2500ms`, '/dev/null'], { encoding: 'utf8', timeout: 30_000 });
+  if (r.error) {
+    t.comment(`script(1) unavailable: ${r.error.message}`);
+    return;
+  }
+  t.equal(r.status, 0, r.stderr);
+  t.match(r.stdout, /\rrecording .*tty\.vigil: 00:00:0[12], \d+ samples, \d+ KiB/, 'elapsed, samples, file size');
+});

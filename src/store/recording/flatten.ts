@@ -156,7 +156,7 @@ export function buildFs(ident: Val[], v: Val[]): FsSample {
 }
 
 const SLOW_AT = SERIES.proc.values.findIndex((c) => c.name === 'slow_age_ns');
-const PREV_AT = SERIES.proc.values.findIndex((c) => c.name === 'prev_gap_ns');
+const PREV_AT = SERIES.proc.values.findIndex((c) => c.name === 'slow_gap_ns');
 
 /** One process; `tableNs` is the mono time of its table (slow-tier times are stored relative to it). */
 export function flattenProc(p: ProcSample, tableNs: bigint): Item {

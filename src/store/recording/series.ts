@@ -83,9 +83,10 @@ function procColumns(): Col[] {
   ];
   const slowStart = out.length;
   out.push(...SLOW_FIELDS.map((f) => col(f, SLOW_GAUGES.has(f) ? 'g' : 'c')));
-  // The previous slow read: its distance in ns, then each value stored as (current − previous).
-  out.push(col('prev_gap_ns', 'rg'));
-  SLOW_FIELDS.forEach((f, i) => out.push(col(`prev_${f}`, SLOW_GAUGES.has(f) ? 'pg' : 'pc', slowStart + i)));
+  // The previous slow read: its distance in ns, then each value as (this read − previous read), the delta
+  // that slow-tier rates divide by slow_gap_ns.
+  out.push(col('slow_gap_ns', 'rg'));
+  SLOW_FIELDS.forEach((f, i) => out.push(col(`${f}_delta`, SLOW_GAUGES.has(f) ? 'pg' : 'pc', slowStart + i)));
   return out;
 }
 
