@@ -114,7 +114,7 @@ async function sizeAndCpu(dir: string): Promise<void> {
 }
 
 /** A 24-hour recording at 100 ms with 300 processes (20 busy), written straight through the writer. */
-function generate24h(file: string): void {
+export function generate24h(file: string): void {
   const t0 = Date.now();
   const w = RecordingWriter.open(file, { host: SYNTH_HOST, intervalMs: 100, procIntervalMs: 1000, vigilVersion: 'bench', flushEveryMs: 60_000 });
   const src = new SynthSource({ procs: 300, busyProcs: 20, seed: 1 });
@@ -123,7 +123,7 @@ function generate24h(file: string): void {
   console.log(`generated a 24 h recording in ${((Date.now() - t0) / 1000).toFixed(0)} s: ${(fs.statSync(file).size / 1e6).toFixed(0)} MB`);
 }
 
-function seeks(file: string): void {
+export function seeks(file: string): void {
   const rec = Recording.open(file);
   const first = rec.first()!.s;
   const last = rec.last()!.s;

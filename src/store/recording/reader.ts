@@ -5,6 +5,7 @@
  */
 import type { HostInfo, Sample } from '../../model';
 import type { Stored } from './codec';
+import type { BreachRecord } from './writer';
 import { openForReading, OpenedDb } from './open';
 import { readError } from './sqlite-error';
 import { Tables, Walker, WalkerOptions } from './walker';
@@ -37,16 +38,8 @@ export interface SamplePair {
   session: SessionInfo;
 }
 
-export interface AlertRow {
-  rule: string;
-  subject: string;
-  start_t: number;
-  end_t: number | null;
-  peak: number | null;
-  average: number | null;
-  threshold: number | null;
-  samples: number;
-}
+/** One row of the alert table: a breach as the alerts code handed it to the writer. */
+export type AlertRow = BreachRecord;
 
 export interface IterateOptions {
   /** Rebuild process tables (default true). */

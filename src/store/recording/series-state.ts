@@ -68,13 +68,4 @@ export class SeriesState {
     decodeRow(this.spec.values, row, this.offset, abs, prev, out, gap);
     this.vals.set(e, out);
   }
-
-  /** Drops entities that are gone by sample s (keeps memory flat over a long iteration). */
-  prune(cache: EntityCache | null, s: number): void {
-    if (cache === null) return;
-    for (const e of this.vals.keys()) {
-      const ent = cache.entity(e);
-      if (ent.last_s !== null && ent.last_s < s) this.vals.delete(e);
-    }
-  }
 }
