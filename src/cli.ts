@@ -7,12 +7,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import yargs, { Argv } from 'yargs';
 import { runLive } from './commands/live';
+import { runExport } from './commands/export';
+import { TABLE_NAMES } from './commands/export-tables';
+import { runRecord } from './commands/record';
 import { runSample } from './commands/sample';
 import { DEFAULT_LISTEN, runServe, SERVE_INTERVAL_MS } from './commands/serve';
 import { hiddenPanes, loadConfig } from './config';
 import { DEFAULT_PROC_TOP } from './export/prometheus/proc-select';
 import { describeError, EXIT, exitCodeOf, usageError, VigilError } from './errors';
 import { DEFAULT_INTERVAL_MS, DEFAULT_PROC_INTERVAL_MS, MIN_PROC_INTERVAL_MS } from './sampler/sampler';
+import { parseDuration } from './timearg';
 
 const MIN_INTERVAL_MS = 50;
 
@@ -81,6 +85,17 @@ function regexOption(name: string, v: string): RegExp {
   }
 }
 
+/** `--from -5m`: yargs would read -5m as short flags, so a relative time is glued to its option. */
+function glueRelativeTimes(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if ((a === '--from' || a === '--to') && i + 1 < argv.length && /^-\d/.test(argv[i + 1])) out.push(`${a}=${argv[++i]}`);
+    else out.push(a);
+  }
+  return out;
+}
+
 async function main(argv: string[]): Promise<void> {
   // A reader that goes away (vigil sample | head) is not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -117,8 +132,20 @@ async function main(argv: string[]): Promise<void> {
     .command(
       'record <file>',
       'sample headless into a SQLite recording',
-      (y) => samplingOptions(y).positional('file', { type: 'string', describe: 'recording to write' }),
-      () => notBuilt("'vigil record'"),
+      (y) =>
+        samplingOptions(y)
+          .positional('file', { type: 'string', demandOption: true, describe: 'recording to write (appended to if it is one of this host)' })
+          .option('duration', { type: 'string', describe: 'stop after this long (10m, 1h30m, 90s; default: until Ctrl-C)' }),
+      async (a) => {
+        const intervalMs = checkInterval('interval', a.interval, MIN_INTERVAL_MS);
+        const procIntervalMs = checkInterval('proc-interval', a['proc-interval'], MIN_PROC_INTERVAL_MS);
+        let durationMs: number | null = null;
+        if (a.duration !== undefined) {
+          durationMs = parseDuration(a.duration);
+          if (durationMs === null || durationMs <= 0) throw usageError(`--duration must be a positive duration like 10m or 90s, got '${a.duration}'`);
+        }
+        await runRecord({ file: a.file, intervalMs, procIntervalMs: Math.max(procIntervalMs, intervalMs), durationMs, vigilVersion: version() });
+      },
     )
     .command(
       'replay <file>',
@@ -135,8 +162,16 @@ async function main(argv: string[]): Promise<void> {
     .command(
       'export <file>',
       'write a recording as CSV or JSON lines',
-      (y) => y.positional('file', { type: 'string', describe: 'recording to read' }),
-      () => notBuilt("'vigil export'"),
+      (y) =>
+        y
+          .positional('file', { type: 'string', demandOption: true, describe: 'recording to read' })
+          .option('table', { choices: TABLE_NAMES, demandOption: true, describe: 'what to export' })
+          .option('format', { choices: ['csv', 'json'] as const, default: 'csv' as const, describe: 'CSV with a header, or JSON lines' })
+          .option('from', { type: 'string', describe: 'start: HH:MM:SS, ISO date, epoch ms, or +30s from the start' })
+          .option('to', { type: 'string', describe: 'end: HH:MM:SS, ISO date, epoch ms, or -5m from the end' }),
+      async (a) => {
+        await runExport({ file: a.file, table: a.table, format: a.format, from: a.from, to: a.to });
+      },
     )
     .command(
       'alerts [file]',
@@ -201,7 +236,7 @@ async function main(argv: string[]): Promise<void> {
     .parseAsync();
 }
 
-main(process.argv.slice(2)).catch((err: unknown) => {
+main(glueRelativeTimes(process.argv.slice(2))).catch((err: unknown) => {
   if (process.env.VIGIL_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
   fail(describeError(err), exitCodeOf(err));
 });

@@ -1,4 +1,5 @@
-import { spawn, SpawnOptions } from 'child_process';
+import { ChildProcess, spawn, SpawnOptions, spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 
 /** The built CLI (npm test builds first). */
@@ -33,4 +34,53 @@ export function vigil(args: string[], opts: SpawnOptions & { timeoutMs?: number;
 /** One line, no stack trace: what every error must look like. */
 export function isOneLineError(stderr: string): boolean {
   return stderr.startsWith('vigil: ') && stderr.trimEnd().split('\n').length === 1 && !/\n\s+at /.test(stderr);
+}
+
+export type Run = RunResult;
+
+/** Runs the built CLI to completion, synchronously. */
+export function vigilSync(args: string[], opts: { timeoutMs?: number; cwd?: string } = {}): Run {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: opts.timeoutMs ?? 60_000, cwd: opts.cwd, maxBuffer: 256 << 20 });
+  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Starts the built CLI in the background. */
+export function vigilBg(args: string[]): ChildProcess & { done: Promise<Run> } {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  const done = new Promise<Run>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout: out, stderr: err })));
+  return Object.assign(child, { done });
+}
+
+/** Waits until fn() is true (polling), or throws after timeoutMs. */
+export async function until(fn: () => boolean, timeoutMs = 15_000, what = 'condition'): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!fn()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Whether this machine lets an unprivileged user namespace mount (tmpfs, read-only binds). */
+export function canUnshareMount(): boolean {
+  const r = spawnSync('unshare', ['-Urm', 'sh', '-c', 'mount -t tmpfs -o size=64k tmpfs /mnt && echo yes'], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.includes('yes');
+}
+
+/** Runs a shell script inside `unshare -Urm` (its own mount namespace, root mapped to us). */
+export function inMountNs(script: string, timeoutMs = 60_000): Run {
+  const r = spawnSync('unshare', ['-Urm', 'sh', '-ec', script], { encoding: 'utf8', timeout: timeoutMs });
+  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function sha(file: string): string {
+  return require('crypto').createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+/** The files that sit beside a database (SQLite's -wal, -shm, -journal, and our .lock). */
+export function sidecars(file: string): string[] {
+  return ['-wal', '-shm', '-journal', '.lock'].map((s) => file + s).filter((p) => fs.existsSync(p));
 }

@@ -1,0 +1,166 @@
+/**
+ * Recording benchmark (prints figures; targets in docs-draft/recording.md):
+ *   size     MB/hour of `vigil record` with defaults (100 ms system, 1 s processes) at +300 idle processes,
+ *            extrapolated from the growth between a 15 s and a 75 s recording run side by side (one-time
+ *            costs — schema pages, the first keyframe, entity rows — cancel out); atop -w at 1 s on the
+ *            same load, and the ratio.
+ *   cpu      % of one core of `vigil record` over 60 s of steady state, next to the sampler alone (the
+ *            difference is the writer's cost).
+ *   seek     median and max ms of 100 random seeks in a generated 24-hour recording.
+ * Run alone: node dist/bench/record.js
+ */
+import { ChildProcess, spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ReplayCursor } from '../src/store/recording/cursor';
+import { Recording } from '../src/store/recording/reader';
+import { RecordingWriter } from '../src/store/recording/writer';
+import { SYNTH_HOST, SynthSource } from './synthetic';
+
+const CLI = path.resolve(__dirname, '../src/cli.js');
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const CLK_TCK = 100;
+
+function cpuTicks(pid: number): number | null {
+  try {
+    const s = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]); // utime + stime (fields 14, 15)
+  } catch {
+    return null;
+  }
+}
+
+function fileBytes(p: string): number {
+  let n = 0;
+  for (const suffix of ['', '-wal']) {
+    try {
+      n += fs.statSync(p + suffix).size;
+    } catch {
+      // absent
+    }
+  }
+  return n;
+}
+
+function haveAtop(): boolean {
+  if (spawnSync('atop', ['-V']).status === 0) return true;
+  const inst = spawnSync('sh', ['-c', 'DEBIAN_FRONTEND=noninteractive apt-get install -y atop >/dev/null 2>&1 || (apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y atop >/dev/null 2>&1)'], { timeout: 300_000 });
+  return inst.status === 0 && spawnSync('atop', ['-V']).status === 0;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function exited(c: ChildProcess): Promise<void> {
+  return c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.on('close', () => r()));
+}
+
+async function sizeAndCpu(dir: string): Promise<void> {
+  const withAtop = haveAtop(); // before anything starts: installing can take a while
+  const idle: ChildProcess[] = [];
+  for (let i = 0; i < 300; i++) idle.push(spawn('sleep', ['3600'], { stdio: 'ignore' }));
+  const kids: ChildProcess[] = [];
+  try {
+    await sleep(1000);
+    const short = path.join(dir, 'short.vigil');
+    const long = path.join(dir, 'long.vigil');
+    const recShort = spawn(process.execPath, [CLI, 'record', short, '--duration', '15s'], { stdio: 'ignore' });
+    const recLong = spawn(process.execPath, [CLI, 'record', long, '--duration', '75s'], { stdio: 'ignore' });
+    // The sampler alone, same settings, for the writer's share of the CPU.
+    const samplerOnly = spawn(process.execPath, ['-e', `
+      const { Sampler } = require(${JSON.stringify(path.resolve(__dirname, '../src/sampler/sampler.js'))});
+      const { Ticker } = require(${JSON.stringify(path.resolve(__dirname, '../src/ticker.js'))});
+      const s = new Sampler({ intervalMs: 100, procIntervalMs: 1000 });
+      new Ticker(100, (n) => s.sample(n)).start();
+      setTimeout(() => process.exit(0), 76000);`], { stdio: 'ignore' });
+    kids.push(recShort, recLong, samplerOnly);
+    let atop: ChildProcess | null = null;
+    const atopFile = path.join(dir, 'atop.raw');
+    if (withAtop) {
+      atop = spawn('atop', ['-w', atopFile, '1'], { stdio: 'ignore' });
+      kids.push(atop);
+    }
+    await sleep(15_000);
+    const c0 = { rec: cpuTicks(recLong.pid!), smp: cpuTicks(samplerOnly.pid!) };
+    const atop0 = withAtop ? fileBytes(atopFile) : 0;
+    const t0 = Date.now();
+    await sleep(60_000);
+    const c1 = { rec: cpuTicks(recLong.pid!), smp: cpuTicks(samplerOnly.pid!) };
+    const atop1 = withAtop ? fileBytes(atopFile) : 0;
+    const windowS = (Date.now() - t0) / 1000;
+    await exited(recLong);
+    await exited(recShort);
+    const sShort = fileBytes(short);
+    const sLong = fileBytes(long);
+    const perHour = ((sLong - sShort) / 60) * 3600 / 1e6;
+    console.log(`record size at +300 idle processes: ${perHour.toFixed(1)} MB/h (15 s: ${(sShort / 1e6).toFixed(2)} MB, 75 s: ${(sLong / 1e6).toFixed(2)} MB; target <= 15)`);
+    const pct = (a: number | null, b: number | null): number => (a === null || b === null ? NaN : (100 * (b - a)) / CLK_TCK / windowS);
+    const recPct = pct(c0.rec, c1.rec);
+    const smpPct = pct(c0.smp, c1.smp);
+    console.log(`record CPU: ${recPct.toFixed(2)}% of one core (sampler alone ${smpPct.toFixed(2)}%, writer ~${(recPct - smpPct).toFixed(2)}%; target <= 1.5)`);
+    if (withAtop) {
+      const atopPerHour = ((atop1 - atop0) / windowS) * 3600 / 1e6;
+      console.log(`atop -w at 1 s, same load: ${atopPerHour.toFixed(1)} MB/h; vigil/atop = ${(perHour / atopPerHour).toFixed(2)}`);
+    } else {
+      console.log('atop: not available (apt-get install atop failed): comparison skipped');
+    }
+  } finally {
+    for (const k of [...kids, ...idle]) if (k.exitCode === null && k.pid !== undefined) k.kill('SIGTERM');
+  }
+}
+
+/** A 24-hour recording at 100 ms with 300 processes (20 busy), written straight through the writer. */
+export function generate24h(file: string): void {
+  const t0 = Date.now();
+  const w = RecordingWriter.open(file, { host: SYNTH_HOST, intervalMs: 100, procIntervalMs: 1000, vigilVersion: 'bench', flushEveryMs: 60_000 });
+  const src = new SynthSource({ procs: 300, busyProcs: 20, seed: 1 });
+  for (let i = 0; i < 864_000; i++) w.add(src.next());
+  w.close();
+  console.log(`generated a 24 h recording in ${((Date.now() - t0) / 1000).toFixed(0)} s: ${(fs.statSync(file).size / 1e6).toFixed(0)} MB`);
+}
+
+export function seeks(file: string): void {
+  const rec = Recording.open(file);
+  const first = rec.first()!.s;
+  const last = rec.last()!.s;
+  const cur = new ReplayCursor(rec);
+  const times: number[] = [];
+  const rss0 = process.memoryUsage().rss;
+  for (let k = 0; k < 100; k++) {
+    const s = first + Math.floor(Math.random() * (last - first + 1));
+    const a = process.hrtime.bigint();
+    cur.seek(s);
+    cur.snapshot();
+    times.push(Number(process.hrtime.bigint() - a) / 1e6);
+  }
+  const rss1 = process.memoryUsage().rss;
+  console.log(`seek in 24 h (${last - first + 1} samples): median ${median(times).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms over 100 random seeks (target <= 100); RSS +${((rss1 - rss0) / 1e6).toFixed(0)} MB`);
+  const a = process.hrtime.bigint();
+  let n = 0;
+  for (const p of rec.pairs(first, first + 36_000, { procs: false })) if (p.prev) n++;
+  console.log(`walking 1 h of system samples (what a replay window needs): ${(Number(process.hrtime.bigint() - a) / 1e6).toFixed(0)} ms for ${n} pairs`);
+  rec.close();
+}
+
+export async function benchRecord(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-record-'));
+  try {
+    await sizeAndCpu(dir);
+    const file = path.join(dir, '24h.vigil');
+    generate24h(file);
+    seeks(file);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  benchRecord().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

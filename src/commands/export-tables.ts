@@ -1,0 +1,99 @@
+/**
+ * The tables of `vigil export`: column names (snake_case, with units: a user-facing contract, listed in
+ * docs-draft/recording.md) and how each row comes out of a Snapshot. Every rate here is derive()'s.
+ */
+import type { CoreSnap, CpuPct, DiskSnap, FsSnap, MemSnap, NetSnap, ProcSnap, PsiSnap, Snapshot, TcpSnap, UdpSnap } from '../model';
+import type { AlertRow } from '../store/recording/reader';
+
+export type Cell = string | number | boolean | null;
+
+export const TABLE_NAMES = ['system', 'cpu', 'memory', 'net', 'disk', 'fs', 'procs', 'alerts'] as const;
+export type TableName = (typeof TABLE_NAMES)[number];
+
+const CPU_PCT = [
+  'cpu_pct', 'user_pct', 'nice_pct', 'system_pct', 'idle_pct', 'iowait_pct', 'irq_pct', 'softirq_pct', 'steal_pct', 'guest_pct',
+] as const satisfies readonly (keyof CpuPct)[];
+const MEM = [
+  'mem_total_bytes', 'mem_used_bytes', 'mem_available_bytes', 'mem_free_bytes', 'mem_buffers_bytes', 'mem_cache_bytes',
+  'mem_shmem_bytes', 'mem_dirty_bytes', 'mem_used_pct', 'swap_total_bytes', 'swap_used_bytes', 'swap_used_pct',
+] as const satisfies readonly (keyof MemSnap)[];
+const NET = [
+  'iface', 'rx_bytes_per_s', 'tx_bytes_per_s', 'rx_packets_per_s', 'tx_packets_per_s', 'rx_errs_per_s', 'tx_errs_per_s',
+  'rx_drop_per_s', 'tx_drop_per_s',
+] as const satisfies readonly (keyof NetSnap)[];
+const DISK = [
+  'device', 'read_bytes_per_s', 'write_bytes_per_s', 'read_iops', 'write_iops', 'util_pct', 'await_ms', 'in_flight',
+] as const satisfies readonly (keyof DiskSnap)[];
+const FS = ['mount', 'source', 'fstype', 'size_bytes', 'used_bytes', 'avail_bytes', 'used_pct'] as const satisfies readonly (keyof FsSnap)[];
+const PROC = [
+  'pid', 'start_time', 'start_ms', 'ppid', 'comm', 'cmdline', 'user', 'uid', 'state', 'kthread', 'threads', 'nice', 'cpu_pct',
+  'wait_pct', 'mem_pct', 'rss_bytes', 'vsize_bytes', 'swap_bytes', 'read_bytes_per_s', 'write_bytes_per_s', 'rchar_per_s',
+  'wchar_per_s', 'minflt_per_s', 'majflt_per_s', 'ctxsw_per_s', 'fds',
+] as const satisfies readonly (keyof ProcSnap)[];
+const SYS_SCALARS = [
+  'uptime_s', 'load1', 'load5', 'load15', 'procs_running', 'procs_blocked', 'ctxt_per_s', 'forks_per_s', 'pgfault_per_s',
+  'pgmajfault_per_s', 'pswpin_per_s', 'pswpout_per_s',
+] as const satisfies readonly (keyof Snapshot)[];
+const PSI_RES = ['cpu', 'memory', 'io'] as const;
+const PSI = [
+  ['some_pct', 'some_pct'], ['full_pct', 'full_pct'], ['some_avg10_pct', 'some_avg10'], ['some_avg60_pct', 'some_avg60'],
+  ['some_avg300_pct', 'some_avg300'], ['full_avg10_pct', 'full_avg10'],
+] as const satisfies readonly (readonly [string, keyof PsiSnap])[];
+const TCP = [
+  'retrans_per_s', 'in_segs_per_s', 'out_segs_per_s', 'active_opens_per_s', 'passive_opens_per_s', 'attempt_fails_per_s',
+  'estab_resets_per_s', 'out_rsts_per_s', 'in_errs_per_s', 'curr_estab',
+] as const satisfies readonly (keyof TcpSnap)[];
+const UDP = ['in_datagrams_per_s', 'out_datagrams_per_s', 'in_errors_per_s', 'no_ports_per_s'] as const satisfies readonly (keyof UdpSnap)[];
+
+export interface SnapshotTable {
+  kind: 'snapshot';
+  columns: readonly string[];
+  /** Whether rows need process tables rebuilt. */
+  procs: boolean;
+  rows(s: Snapshot): Cell[][];
+}
+export interface AlertTable {
+  kind: 'alerts';
+  columns: readonly string[];
+  row(a: AlertRow): Cell[];
+}
+
+const pick = <T>(o: T, keys: readonly (keyof T)[]): Cell[] => keys.map((k) => o[k] as Cell);
+
+export const TABLES: { [K in TableName]: K extends 'alerts' ? AlertTable : SnapshotTable } = {
+  system: {
+    kind: 'snapshot',
+    procs: false,
+    columns: [
+      't', 'interval_ms', ...CPU_PCT, ...SYS_SCALARS,
+      ...PSI_RES.flatMap((r) => PSI.map(([name]) => `psi_${r}_${name}`)),
+      ...TCP.map((f) => `tcp_${f}`), ...UDP.map((f) => `udp_${f}`),
+    ],
+    rows: (s) => [[
+      s.t, s.interval_ms, ...pick(s.cpu, CPU_PCT), ...pick(s, SYS_SCALARS),
+      ...PSI_RES.flatMap((r) => PSI.map(([, k]) => s.psi[r]?.[k] ?? null)),
+      ...pick(s.tcp, TCP), ...pick(s.udp, UDP),
+    ]],
+  },
+  cpu: {
+    kind: 'snapshot',
+    procs: false,
+    columns: ['t', 'interval_ms', 'cpu', 'online', ...CPU_PCT],
+    rows: (s) => s.cores.map((c: CoreSnap) => [s.t, s.interval_ms, c.cpu, c.online, ...pick(c, CPU_PCT)]),
+  },
+  memory: { kind: 'snapshot', procs: false, columns: ['t', ...MEM], rows: (s) => [[s.t, ...pick(s.mem, MEM)]] },
+  net: { kind: 'snapshot', procs: false, columns: ['t', 'interval_ms', ...NET], rows: (s) => s.net.map((n) => [s.t, s.interval_ms, ...pick(n, NET)]) },
+  disk: { kind: 'snapshot', procs: false, columns: ['t', 'interval_ms', ...DISK], rows: (s) => s.disks.map((d) => [s.t, s.interval_ms, ...pick(d, DISK)]) },
+  fs: { kind: 'snapshot', procs: false, columns: ['t', ...FS], rows: (s) => s.fs.map((f) => [s.t, ...pick(f, FS)]) },
+  procs: {
+    kind: 'snapshot',
+    procs: true,
+    columns: ['t', 'interval_ms', ...PROC],
+    rows: (s) => (s.procs === null ? [] : s.procs.map((p) => [s.t, s.procs_interval_ms, ...pick(p, PROC)])),
+  },
+  alerts: {
+    kind: 'alerts',
+    columns: ['t', 'end_t', 'duration_ms', 'rule', 'subject', 'peak', 'average', 'threshold', 'samples'],
+    row: (a) => [a.start_t, a.end_t, a.end_t === null ? null : a.end_t - a.start_t, a.rule, a.subject, a.peak, a.average, a.threshold, a.samples],
+  },
+};

@@ -1,0 +1,189 @@
+/**
+ * How one value is stored. A row is either absolute (k = 1) or the difference from the same series's
+ * previous row (k = 0); each column's kind says what "difference" means for it:
+ *
+ *   c   cumulative counter, u64: stored curr − prev modulo 2^64 as a signed 64-bit integer, so that even
+ *       a u64 sentinel (2^64 − 1) or a reset round-trips exactly. Values are kept as Counter (number below
+ *       2^53, bigint above); negative counters do not exist in /proc and would come back as u64.
+ *   g   gauge (bytes, counts): stored curr − prev.
+ *   f   two-decimal gauge (load, PSI averages, uptime) in hundredths: the kernel prints two decimals, and
+ *       k / 100 is exactly the double that parsing "k/100" gives. A value with more decimals is stored as
+ *       the REAL itself, in an absolute row.
+ *   r   raw integer, always absolute, and left out of change detection (ages and gaps in ns that jitter).
+ *   rg  like r, but in difference rows stored minus the tick's own gap (the process table's interval),
+ *       which makes the usual value 0: the previous slow-tier read's distance.
+ *   t   text: absolute in absolute rows; in difference rows NULL means unchanged.
+ *   pc, pg  a value stored relative to another column of the same row (`ref`): base − value, or the value
+ *       itself when the base is null. Used for the process's previous slow-tier read.
+ *
+ * Reading uses `.safeIntegers()`: integers come back as bigint, REALs as number.
+ */
+import { Counter, fromBig } from '../../counter';
+
+export type Kind = 'c' | 'g' | 'f' | 'r' | 'rg' | 't' | 'pc' | 'pg';
+export interface Col {
+  name: string;
+  kind: Kind;
+  /** For pc/pg: index of the base column in the same row. */
+  ref?: number;
+}
+
+/** A value as the model holds it. */
+export type Val = Counter | string | null;
+/** A value as SQLite hands it back with safeIntegers on. */
+export type Stored = bigint | number | string | null | Buffer;
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const MAX_SAFE_BIG = BigInt(MAX_SAFE);
+
+/** curr − prev as stored for a counter: exact, wrapping modulo 2^64. */
+function counterDiff(curr: Counter, prev: Counter): number | bigint {
+  if (typeof curr === 'number' && typeof prev === 'number') return curr - prev;
+  return BigInt.asIntN(64, BigInt(curr) - BigInt(prev));
+}
+
+/** prev + d for a counter, back in the u64 range, canonical Counter. */
+function counterApply(prev: Counter, d: bigint | number): Counter {
+  if (typeof prev === 'number') {
+    const dn = typeof d === 'number' ? d : d >= -MAX_SAFE_BIG && d <= MAX_SAFE_BIG ? Number(d) : NaN;
+    const r = prev + dn;
+    if (r >= 0 && r <= MAX_SAFE) return r;
+  }
+  return fromBig(BigInt.asUintN(64, BigInt(prev) + BigInt(d)));
+}
+
+/** A u64 counter as an int64 for binding. */
+function counterBind(v: Counter): number | bigint {
+  if (typeof v === 'number') return v;
+  return BigInt.asIntN(64, v);
+}
+
+function counterFromStored(v: bigint | number): Counter {
+  if (typeof v === 'number') return v;
+  if (v >= 0n && v <= MAX_SAFE_BIG) return Number(v);
+  return fromBig(BigInt.asUintN(64, v));
+}
+
+function num(v: bigint | number): number {
+  return typeof v === 'number' ? v : Number(v);
+}
+
+/** Finite or null: NaN and Infinity never reach the file (better-sqlite3 would store NaN as NULL silently). */
+function gate(v: Val): Val {
+  return typeof v === 'number' && !Number.isFinite(v) ? null : v;
+}
+
+/** v in hundredths when that is exact, else null. */
+function centi(v: number): number | null {
+  const c = Math.round(v * 100);
+  return c / 100 === v ? c : null;
+}
+
+/**
+ * Encodes one row. Returns null when the row may be skipped: not forced absolute and nothing that matters
+ * changed since `prev`. A difference row is impossible when a counter or gauge appears (null → value):
+ * then the row is absolute.
+ */
+export function encodeRow(
+  cols: readonly Col[], curr: Val[], prev: Val[] | null, forceAbs: boolean, gap = 0,
+): { k: 0 | 1; vals: unknown[] } | null {
+  const n = cols.length;
+  for (let i = 0; i < n; i++) curr[i] = gate(curr[i]);
+  let abs = forceAbs || prev === null;
+  if (!abs) {
+    let changed = false;
+    for (let i = 0; i < n; i++) {
+      const kind = cols[i].kind;
+      const c = curr[i];
+      const p = (prev as Val[])[i];
+      if (kind !== 'r' && kind !== 'rg' && c !== p) changed = true;
+      if ((kind === 'c' || kind === 'g' || kind === 'f') && p === null && c !== null) abs = true;
+      if (kind === 'f' && c !== null && p !== null && (centi(c as number) === null || centi(p as number) === null)) abs = true;
+    }
+    if (!changed) return null;
+  }
+  const vals = new Array<unknown>(n);
+  for (let i = 0; i < n; i++) {
+    const col = cols[i];
+    const c = curr[i];
+    if (c === null) {
+      vals[i] = null;
+      continue;
+    }
+    switch (col.kind) {
+      case 'c':
+        vals[i] = abs ? counterBind(c as Counter) : counterDiff(c as Counter, (prev as Val[])[i] as Counter);
+        break;
+      case 'g':
+        vals[i] = abs ? c : num(c as number) - num((prev as Val[])[i] as number);
+        break;
+      case 'f':
+        vals[i] = abs ? (centi(c as number) ?? c) : (centi(c as number) as number) - (centi((prev as Val[])[i] as number) as number);
+        break;
+      case 'r':
+      case 'rg':
+        vals[i] = typeof c === 'bigint' ? BigInt.asIntN(64, c) : col.kind === 'rg' && !abs ? (c as number) - gap : c;
+        break;
+      case 't':
+        vals[i] = abs || c !== (prev as Val[])[i] ? c : null;
+        break;
+      case 'pc':
+      case 'pg': {
+        const base = curr[col.ref as number];
+        if (base === null) vals[i] = col.kind === 'pc' ? counterBind(c as Counter) : c;
+        else vals[i] = col.kind === 'pc' ? counterDiff(base as Counter, c as Counter) : num(base as number) - num(c as number);
+        break;
+      }
+    }
+  }
+  return { k: abs ? 1 : 0, vals };
+}
+
+/**
+ * Decodes one stored row into `out` (model values). `prev` is the series's previous decoded row, required
+ * for a difference row (k = 0).
+ */
+export function decodeRow(
+  cols: readonly Col[], stored: Stored[], offset: number, abs: boolean, prev: Val[] | null, out: Val[], gap = 0,
+): void {
+  const n = cols.length;
+  if (!abs && prev === null) throw new Error('difference row without a base row');
+  for (let i = 0; i < n; i++) {
+    const col = cols[i];
+    const v = stored[offset + i];
+    if (v === null) {
+      out[i] = col.kind === 't' && !abs ? (prev as Val[])[i] : null;
+      continue;
+    }
+    if (Buffer.isBuffer(v)) throw new Error(`unexpected blob in column ${col.name}`);
+    switch (col.kind) {
+      case 'c':
+        out[i] = abs ? counterFromStored(v as bigint) : counterApply((prev as Val[])[i] as Counter, v as bigint);
+        break;
+      case 'g':
+        out[i] = abs ? num(v as bigint) : num((prev as Val[])[i] as number) + num(v as bigint);
+        break;
+      case 'f':
+        if (typeof v !== 'bigint') out[i] = v as number;
+        else out[i] = abs ? Number(v) / 100 : (Math.round(((prev as Val[])[i] as number) * 100) + Number(v)) / 100;
+        break;
+      case 'r':
+        out[i] = fromBig(BigInt(v as bigint));
+        break;
+      case 'rg':
+        out[i] = abs ? fromBig(BigInt(v as bigint)) : num(v as bigint) + gap;
+        break;
+      case 't':
+        out[i] = String(v);
+        break;
+      case 'pc':
+      case 'pg': {
+        const base = out[col.ref as number];
+        if (base === null) out[i] = col.kind === 'pc' ? counterFromStored(v as bigint) : num(v as bigint);
+        else if (col.kind === 'pc') out[i] = counterApply(base as Counter, -BigInt(v as bigint));
+        else out[i] = num(base as number) - num(v as bigint);
+        break;
+      }
+    }
+  }
+}

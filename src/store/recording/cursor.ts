@@ -1,0 +1,115 @@
+/**
+ * ReplayCursor: a position in a recording for `vigil replay`. Seeks rebuild from the nearest keyframes
+ * (≤ 100 ms anywhere in a 24 h file); stepping forward continues the same walk (cheap, for playback);
+ * stepping back is a seek. Every position is a SamplePair, so the TUI derives exactly what live showed.
+ * Methods throw a VigilError (exit 65) if the file turns out to be damaged where they read.
+ */
+import { derive } from '../../derive';
+import type { ProcSnap, Sample, Snapshot } from '../../model';
+import { Recording, SamplePair, SessionInfo } from './reader';
+import { Walker } from './walker';
+
+export class ReplayCursor {
+  private walker: Walker | null = null;
+  private pair: SamplePair | null = null;
+  private procCache: { s: number; procs: ProcSnap[] | null } | null = null;
+
+  constructor(readonly rec: Recording) {}
+
+  /** The current position; null only for a recording without samples. */
+  get current(): SamplePair | null {
+    return this.pair;
+  }
+
+  /** derive(prev, curr, host) at the current position; null at the first sample of a session. */
+  snapshot(): Snapshot | null {
+    const p = this.pair;
+    return p === null || p.prev === null ? null : derive(p.prev, p.curr, p.host);
+  }
+
+  /** Goes to sample id s (clamped to the recording). */
+  seek(s: number): SamplePair | null {
+    const first = this.rec.first();
+    const last = this.rec.last();
+    if (first === null || last === null) return null;
+    let target = Math.min(Math.max(s, first.s), last.s);
+    let ses = this.rec.sessionOf(target);
+    // An id in a session without samples cannot happen with dense ids; fall back to the first sample.
+    if (ses === null) {
+      target = first.s;
+      ses = this.rec.sessionOf(target) as SessionInfo;
+    }
+    const session = ses;
+    this.pair = this.rec.guard(() => {
+      const hasPrev = target > session.first_s;
+      const w = this.rec.walker(hasPrev ? target - 1 : target, { sessionFirst: session.first_s, to: session.last_s as number, procs: true });
+      let prev: Sample | null = null;
+      if (hasPrev) {
+        w.walkTo(target - 1);
+        prev = w.sample();
+      }
+      w.walkTo(target);
+      this.walker = w;
+      return { s: target, prev, curr: w.sample(), host: session.host, session };
+    });
+    return this.pair;
+  }
+
+  /** Goes to the latest sample at or before wall time tMs (the first sample if tMs is earlier). */
+  seekTime(tMs: number): SamplePair | null {
+    const s = this.rec.atOrBefore(tMs);
+    return this.seek(s ?? this.rec.first()?.s ?? 0);
+  }
+
+  first(): SamplePair | null {
+    return this.seek(this.rec.first()?.s ?? 0);
+  }
+
+  last(): SamplePair | null {
+    return this.seek(this.rec.last()?.s ?? 0);
+  }
+
+  /** One sample forward (playback); null at the end, where the position stays. */
+  next(): SamplePair | null {
+    const p = this.pair;
+    if (p === null) return this.first();
+    const w = this.walker;
+    const endOfSession = p.session.last_s === null || p.s >= p.session.last_s;
+    if (w === null || endOfSession) {
+      const last = this.rec.last();
+      if (last === null || p.s >= last.s) return null;
+      return this.seek(p.s + 1); // the next session starts afresh
+    }
+    this.pair = this.rec.guard(() => {
+      w.step();
+      return { s: w.s, prev: p.curr, curr: w.sample(), host: p.host, session: p.session };
+    });
+    return this.pair;
+  }
+
+  /** n samples forward (n > 0) or back (n < 0); clamps at the ends. */
+  step(n: number): SamplePair | null {
+    if (this.pair === null) return this.first();
+    if (n === 1) return this.next() ?? this.pair;
+    return this.seek(this.pair.s + n);
+  }
+
+  /**
+   * The process list as of the latest process-table read at or before the current sample: what the
+   * process pane shows between reads (live keeps the last one the same way).
+   */
+  procs(): ProcSnap[] | null {
+    const w = this.walker;
+    const tickS = w?.procTickS ?? null;
+    if (tickS === null) return null;
+    if (this.procCache?.s === tickS) return this.procCache.procs;
+    const snap = this.pair !== null && this.pair.s === tickS ? this.snapshot() : null;
+    let procs = snap?.procs ?? null;
+    if (snap === null) {
+      const at = this.rec.pairAt(tickS);
+      procs = at.prev === null ? null : derive(at.prev, at.curr, at.host).procs;
+    }
+    this.procCache = { s: tickS, procs };
+    return procs;
+  }
+}

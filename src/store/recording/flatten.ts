@@ -1,0 +1,221 @@
+/**
+ * Sample ⇄ flat rows. flatten* turn the parts of a Sample into value arrays in the column order of
+ * series.ts; build* turn decoded arrays back into the same objects. The round trip is exact (a test
+ * compares derive() over both), except that entity order follows first appearance in the file.
+ */
+import type { Counter } from '../../counter';
+import type {
+  CpuTimes,
+  DiskSample,
+  FsSample,
+  LoadSample,
+  MemSample,
+  NetDevSample,
+  ProcSample,
+  ProcSlow,
+  PsiLine,
+  PsiResource,
+  PsiSample,
+  SnmpSample,
+  SystemSample,
+  VmstatSample,
+} from '../../model';
+import type { Val } from './codec';
+import { ABSENT, CPU_FIELDS, DISK_FIELDS, FS_FIELDS, MEM_FIELDS, NET_FIELDS, PSI_LINES, PSI_RESOURCES, SERIES, SLOW_FIELDS, SNMP_FIELDS, VMSTAT_FIELDS } from './series';
+
+/** One entity's values at one tick: `key` identifies it within its series, `ident` are its identity columns. */
+export interface Item {
+  key: string;
+  ident: Val[];
+  vals: Val[];
+}
+
+function pushCpu(out: Val[], c: CpuTimes | null): void {
+  for (const f of CPU_FIELDS) out.push(c === null ? null : c[f]);
+}
+
+export function flattenSys(s: Omit<SystemSample, 'net' | 'disks' | 'fs'>): Val[] {
+  const out: Val[] = [];
+  let absent = 0;
+  const st = s.stat;
+  if (st.total === null) absent |= ABSENT.stat_total;
+  pushCpu(out, st.total);
+  out.push(st.ctxt, st.processes, st.procs_running, st.procs_blocked, st.btime);
+  for (const f of MEM_FIELDS) out.push(s.mem[f]);
+  const l = s.load;
+  if (l === null) absent |= ABSENT.load;
+  out.push(l?.load1 ?? null, l?.load5 ?? null, l?.load15 ?? null, l?.running ?? null, l?.total ?? null);
+  PSI_RESOURCES.forEach((r, ri) => {
+    const res = s.psi[r];
+    if (res === null) absent |= ABSENT.psi(ri, 0);
+    PSI_LINES.forEach((ln, li) => {
+      const line = res?.[ln] ?? null;
+      if (line === null) absent |= ABSENT.psi(ri, (li + 1) as 1 | 2);
+      out.push(line?.avg10 ?? null, line?.avg60 ?? null, line?.avg300 ?? null, line?.total ?? null);
+    });
+  });
+  if (s.snmp === null) absent |= ABSENT.snmp;
+  for (const f of SNMP_FIELDS) out.push(s.snmp?.[f] ?? null);
+  if (s.vmstat === null) absent |= ABSENT.vmstat;
+  for (const f of VMSTAT_FIELDS) out.push(s.vmstat?.[f] ?? null);
+  out.push(s.uptime_s, absent);
+  return out;
+}
+
+export function buildSys(v: Val[]): Omit<SystemSample, 'net' | 'disks' | 'fs'> {
+  let i = 0;
+  const next = (): Val => v[i++];
+  const absent = Number(v[SERIES.sys.values.length - 1] ?? 0);
+  const cpu = buildCpu(v, 0);
+  i = CPU_FIELDS.length;
+  const stat = {
+    total: absent & ABSENT.stat_total ? null : cpu,
+    cores: [] as (CpuTimes | null)[],
+    ctxt: next() as Counter | null,
+    processes: next() as Counter | null,
+    procs_running: next() as number | null,
+    procs_blocked: next() as number | null,
+    btime: next() as number | null,
+  };
+  const mem = {} as MemSample;
+  for (const f of MEM_FIELDS) mem[f] = next() as number | null;
+  const lv = [next(), next(), next(), next(), next()] as number[];
+  const load: LoadSample | null = absent & ABSENT.load ? null : { load1: lv[0], load5: lv[1], load15: lv[2], running: lv[3], total: lv[4] };
+  const psi = {} as PsiSample;
+  PSI_RESOURCES.forEach((r, ri) => {
+    const res: PsiResource = { some: null, full: null };
+    PSI_LINES.forEach((ln, li) => {
+      const x = [next(), next(), next(), next()];
+      if (!(absent & ABSENT.psi(ri, (li + 1) as 1 | 2))) {
+        res[ln] = { avg10: x[0] as number, avg60: x[1] as number, avg300: x[2] as number, total: x[3] as Counter } satisfies PsiLine;
+      }
+    });
+    psi[r] = absent & ABSENT.psi(ri, 0) ? null : res;
+  });
+  const snmp = {} as SnmpSample;
+  for (const f of SNMP_FIELDS) (snmp as unknown as Record<string, Val>)[f] = next();
+  const vm = {} as VmstatSample;
+  for (const f of VMSTAT_FIELDS) vm[f] = next() as Counter | null;
+  const uptime = next() as number | null;
+  return {
+    stat,
+    mem,
+    load,
+    psi,
+    snmp: absent & ABSENT.snmp ? null : snmp,
+    vmstat: absent & ABSENT.vmstat ? null : vm,
+    uptime_s: uptime,
+  };
+}
+
+export function buildCpu(v: Val[], at = 0): CpuTimes {
+  const c = {} as Record<string, Val>;
+  CPU_FIELDS.forEach((f, j) => (c[f] = v[at + j]));
+  return c as unknown as CpuTimes;
+}
+
+export function flattenCores(cores: (CpuTimes | null)[]): Item[] {
+  const out: Item[] = [];
+  cores.forEach((c, i) => {
+    if (c === null) return;
+    const vals: Val[] = [];
+    pushCpu(vals, c);
+    out.push({ key: String(i), ident: [i], vals });
+  });
+  return out;
+}
+
+export function flattenNet(net: NetDevSample[]): Item[] {
+  return net.map((n) => ({ key: n.iface, ident: [n.iface, n.ifindex], vals: NET_FIELDS.map((f) => n[f]) }));
+}
+
+export function buildNet(ident: Val[], v: Val[]): NetDevSample {
+  const n = { iface: ident[0] as string, ifindex: ident[1] as number | null } as Record<string, unknown>;
+  NET_FIELDS.forEach((f, j) => (n[f] = v[j]));
+  return n as unknown as NetDevSample;
+}
+
+export function flattenDisks(disks: DiskSample[]): Item[] {
+  return disks.map((d) => ({ key: d.device, ident: [d.device, d.major, d.minor], vals: DISK_FIELDS.map((f) => d[f]) }));
+}
+
+export function buildDisk(ident: Val[], v: Val[]): DiskSample {
+  const d = { device: ident[0] as string, major: ident[1] as number, minor: ident[2] as number } as Record<string, unknown>;
+  DISK_FIELDS.forEach((f, j) => (d[f] = v[j]));
+  return d as unknown as DiskSample;
+}
+
+export function flattenFs(fs: FsSample[]): Item[] {
+  return fs.map((f) => ({ key: f.mount, ident: [f.mount, f.source, f.fstype], vals: FS_FIELDS.map((k) => f[k]) }));
+}
+
+export function buildFs(ident: Val[], v: Val[]): FsSample {
+  const f = { mount: ident[0] as string, source: ident[1] as string, fstype: ident[2] as string } as Record<string, unknown>;
+  FS_FIELDS.forEach((k, j) => (f[k] = v[j]));
+  return f as unknown as FsSample;
+}
+
+const SLOW_AT = SERIES.proc.values.findIndex((c) => c.name === 'slow_age_ns');
+const PREV_AT = SERIES.proc.values.findIndex((c) => c.name === 'slow_gap_ns');
+
+/** One process; `tableNs` is the mono time of its table (slow-tier times are stored relative to it). */
+export function flattenProc(p: ProcSample, tableNs: bigint): Item {
+  const vals: Val[] = [
+    p.ppid, p.pgrp, p.state, p.nice, p.priority, p.threads, p.processor, p.vsize_bytes, p.rss_bytes, p.minflt, p.majflt,
+    p.utime, p.stime, p.run_ns, p.wait_ns, p.timeslices, p.swap_bytes, p.vol_ctxsw, p.invol_ctxsw,
+  ];
+  const s = p.slow;
+  const sp = p.slow_prev;
+  vals.push(s === null ? null : Number(tableNs - s.mono_ns));
+  for (const f of SLOW_FIELDS) vals.push(s === null ? null : s[f]);
+  vals.push(sp === null || s === null ? null : Number(s.mono_ns - sp.mono_ns));
+  for (const f of SLOW_FIELDS) vals.push(sp === null || s === null ? null : sp[f]);
+  return {
+    key: String(p.pid),
+    ident: [p.pid, p.start_time, p.comm, p.cmdline, p.cmdline_truncated ? 1 : 0, p.kthread ? 1 : 0, p.uid, p.user],
+    vals,
+  };
+}
+
+function buildSlow(v: Val[], at: number, mono: bigint): ProcSlow {
+  const o = { mono_ns: mono } as Record<string, unknown>;
+  SLOW_FIELDS.forEach((f, j) => (o[f] = v[at + 1 + j]));
+  return o as unknown as ProcSlow;
+}
+
+export function buildProc(ident: Val[], v: Val[], tableNs: bigint): ProcSample {
+  const slowNs = v[SLOW_AT] === null ? null : tableNs - BigInt(v[SLOW_AT] as number);
+  const slow = slowNs === null ? null : buildSlow(v, SLOW_AT, slowNs);
+  const slowPrev = slowNs === null || v[PREV_AT] === null ? null : buildSlow(v, PREV_AT, slowNs - BigInt(v[PREV_AT] as number));
+  return {
+    pid: Number(ident[0]),
+    start_time: Number(ident[1]),
+    ppid: v[0] as number,
+    pgrp: v[1] as number,
+    comm: ident[2] as string,
+    cmdline: ident[3] as string,
+    cmdline_truncated: Number(ident[4]) === 1,
+    state: v[2] as string,
+    kthread: Number(ident[5]) === 1,
+    uid: ident[6] === null ? null : Number(ident[6]),
+    user: ident[7] as string | null,
+    nice: v[3] as number,
+    priority: v[4] as number,
+    threads: v[5] as number,
+    processor: v[6] as number,
+    vsize_bytes: v[7] as number,
+    rss_bytes: v[8] as number,
+    minflt: v[9] as Counter,
+    majflt: v[10] as Counter,
+    utime: v[11] as Counter,
+    stime: v[12] as Counter,
+    run_ns: v[13] as Counter | null,
+    wait_ns: v[14] as Counter | null,
+    timeslices: v[15] as Counter | null,
+    swap_bytes: v[16] as number | null,
+    vol_ctxsw: v[17] as Counter | null,
+    invol_ctxsw: v[18] as Counter | null,
+    slow,
+    slow_prev: slowPrev,
+  };
+}

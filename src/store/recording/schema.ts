@@ -1,0 +1,56 @@
+/**
+ * The recording's file format: identifiers and DDL. docs-draft/recording.md explains every table for users
+ * of the sqlite3 shell; a change here is a new SCHEMA_VERSION, and every later vigil must still read the
+ * fixtures in test/fixtures/recordings/.
+ *
+ * Shape, in one paragraph: `sample` has one row per tick (wall and monotonic time). Every other table
+ * holds raw cumulative counters, either absolute (k = 1) or as the difference from the same series's
+ * previous row (k = 0). Series are entities (a core, an interface, a disk, a mount, a process) listed once
+ * in their own table with the first and last sample they were seen in; a series gets a row only on ticks
+ * where something in it changed, and an absolute row at every keyframe, so any tick is rebuilt from the
+ * last keyframe before it by adding at most one keyframe interval of rows.
+ */
+import { SERIES } from './series';
+
+/** "vigl": `PRAGMA application_id` of every vigil recording. */
+export const APPLICATION_ID = 0x7669676c;
+/** `PRAGMA user_version`: bump on any change of the tables below, and keep reading the old ones. */
+export const SCHEMA_VERSION = 1;
+
+/** System tables get an absolute row per series this often (bounds the rows a seek adds up). */
+export const SYS_KEYFRAME_MS = 10_000;
+/** The process table gets an absolute row per live process this often. */
+export const PROC_KEYFRAME_MS = 60_000;
+
+/** keyframe.what bits. */
+export const KEY_SYS = 1;
+export const KEY_PROCS = 2;
+
+export function schemaSql(): string {
+  const parts: string[] = [
+    `CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID`,
+    `CREATE TABLE session(
+       id INTEGER PRIMARY KEY, first_s INTEGER NOT NULL, started_t INTEGER NOT NULL, hostname TEXT NOT NULL,
+       kernel TEXT NOT NULL, boot_time_s INTEGER, clk_tck INTEGER NOT NULL, page_size INTEGER NOT NULL,
+       ncpu INTEGER NOT NULL, interval_ms INTEGER NOT NULL, proc_interval_ms INTEGER NOT NULL, vigil_version TEXT NOT NULL)`,
+    `CREATE TABLE sample(s INTEGER PRIMARY KEY, t INTEGER NOT NULL, mono_ns INTEGER NOT NULL)`,
+    `CREATE INDEX sample_t ON sample(t)`,
+    `CREATE TABLE keyframe(s INTEGER PRIMARY KEY, what INTEGER NOT NULL)`,
+    `CREATE TABLE proc_tick(s INTEGER PRIMARY KEY, age_ns INTEGER NOT NULL)`,
+    `CREATE TABLE alert(
+       id INTEGER PRIMARY KEY, rule TEXT NOT NULL, subject TEXT NOT NULL, start_t INTEGER NOT NULL, end_t INTEGER,
+       peak REAL, average REAL, threshold REAL, samples INTEGER NOT NULL DEFAULT 0, UNIQUE(rule, subject, start_t))`,
+    `CREATE INDEX alert_start ON alert(start_t)`,
+  ];
+  for (const spec of Object.values(SERIES)) {
+    const cols = spec.values.map((c) => `${c.name} ${c.kind === 't' ? 'TEXT' : 'INTEGER'}`).join(', ');
+    if (spec.entity === null) {
+      parts.push(`CREATE TABLE ${spec.table}(s INTEGER PRIMARY KEY, k INTEGER NOT NULL, ${cols})`);
+    } else {
+      const ident = spec.entity.columns.map((c) => `${c.name} ${c.type}`).join(', ');
+      parts.push(`CREATE TABLE ${spec.entity.table}(e INTEGER PRIMARY KEY, ${ident}, first_s INTEGER NOT NULL, last_s INTEGER)`);
+      parts.push(`CREATE TABLE ${spec.table}(s INTEGER NOT NULL, e INTEGER NOT NULL, k INTEGER NOT NULL, ${cols}, PRIMARY KEY(s, e)) WITHOUT ROWID`);
+    }
+  }
+  return parts.join(';\n') + ';';
+}

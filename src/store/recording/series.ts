@@ -1,0 +1,143 @@
+/**
+ * The recorded series: which columns each table has, and the identity columns of its entities. Column
+ * names are the user-facing contract of the file (docs-draft/recording.md); units are those of the
+ * kernel's counters (ticks of 1/clk_tck s, bytes, 512-byte sectors, ms, ns, µs).
+ */
+import type { Col, Kind } from './codec';
+
+export interface EntitySpec {
+  table: string;
+  columns: { name: string; type: 'INTEGER' | 'TEXT' }[];
+}
+
+export interface SeriesSpec {
+  /** Table of values. */
+  table: string;
+  /** null: one row per sample (the `sys` table), no entity table. */
+  entity: EntitySpec | null;
+  values: Col[];
+  /** Which ticks the series lives on: every sample, or the ticks where the process table was re-read. */
+  tier: 'sys' | 'procs';
+}
+
+const col = (name: string, kind: Kind, ref?: number): Col => (ref === undefined ? { name, kind } : { name, kind, ref });
+const cols = (prefix: string, names: readonly string[], kind: Kind): Col[] => names.map((n) => col(prefix + n, kind));
+
+export const CPU_FIELDS = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal', 'guest', 'guest_nice'] as const;
+export const MEM_FIELDS = [
+  'total', 'free', 'available', 'buffers', 'cached', 'swap_cached', 'swap_total', 'swap_free', 'shmem', 'sreclaimable',
+  'dirty', 'writeback',
+] as const;
+export const PSI_RESOURCES = ['cpu', 'memory', 'io'] as const;
+export const PSI_LINES = ['some', 'full'] as const;
+export const SNMP_FIELDS = [
+  'tcp_active_opens', 'tcp_passive_opens', 'tcp_attempt_fails', 'tcp_estab_resets', 'tcp_curr_estab', 'tcp_in_segs',
+  'tcp_out_segs', 'tcp_retrans_segs', 'tcp_in_errs', 'tcp_out_rsts', 'udp_in_datagrams', 'udp_out_datagrams',
+  'udp_in_errors', 'udp_no_ports',
+] as const;
+export const VMSTAT_FIELDS = ['pgfault', 'pgmajfault', 'pswpin', 'pswpout'] as const;
+export const NET_FIELDS = ['rx_bytes', 'rx_packets', 'rx_errs', 'rx_drop', 'tx_bytes', 'tx_packets', 'tx_errs', 'tx_drop'] as const;
+export const DISK_FIELDS = [
+  'reads', 'reads_merged', 'read_sectors', 'read_ms', 'writes', 'writes_merged', 'write_sectors', 'write_ms', 'in_flight',
+  'io_ms', 'weighted_io_ms', 'discards', 'discard_sectors', 'flushes',
+] as const;
+export const FS_FIELDS = ['size_bytes', 'free_bytes', 'avail_bytes', 'files', 'files_free'] as const;
+export const SLOW_FIELDS = ['rchar', 'wchar', 'read_bytes', 'write_bytes', 'fds'] as const;
+const SLOW_GAUGES = new Set<string>(['fds']);
+
+/** Bits of sys.absent: a part of the Sample that was null as a whole (as opposed to its fields). */
+export const ABSENT = {
+  stat_total: 1 << 0,
+  load: 1 << 1,
+  snmp: 1 << 2,
+  vmstat: 1 << 3,
+  // psi: 3 bits per resource (resource, some, full), from bit 4
+  psi: (r: number, part: 0 | 1 | 2): number => 1 << (4 + r * 3 + part),
+} as const;
+
+function sysColumns(): Col[] {
+  const out: Col[] = [];
+  out.push(...cols('cpu_', CPU_FIELDS, 'c'));
+  out.push(col('ctxt', 'c'), col('processes', 'c'), col('procs_running', 'g'), col('procs_blocked', 'g'), col('btime', 'g'));
+  out.push(...MEM_FIELDS.map((f) => col(f.startsWith('swap_') ? f : `mem_${f}`, 'g')));
+  out.push(col('load1_x100', 'f'), col('load5_x100', 'f'), col('load15_x100', 'f'), col('load_running', 'g'), col('load_total', 'g'));
+  for (const r of PSI_RESOURCES) {
+    for (const l of PSI_LINES) {
+      const p = `psi_${r}_${l}_`;
+      out.push(col(p + 'avg10_x100', 'f'), col(p + 'avg60_x100', 'f'), col(p + 'avg300_x100', 'f'), col(p + 'total_us', 'c'));
+    }
+  }
+  out.push(...SNMP_FIELDS.map((f) => col(f, f === 'tcp_curr_estab' ? 'g' : 'c')));
+  out.push(...cols('', VMSTAT_FIELDS, 'c'));
+  out.push(col('uptime_x100', 'f'), col('absent', 'r'));
+  return out;
+}
+
+function procColumns(): Col[] {
+  const out: Col[] = [
+    col('ppid', 'g'), col('pgrp', 'g'), col('state', 't'), col('nice', 'g'), col('priority', 'g'), col('threads', 'g'),
+    col('processor', 'g'), col('vsize_bytes', 'g'), col('rss_bytes', 'g'), col('minflt', 'c'), col('majflt', 'c'),
+    col('utime', 'c'), col('stime', 'c'), col('run_ns', 'c'), col('wait_ns', 'c'), col('timeslices', 'c'),
+    // From /proc/PID/status, read every few seconds.
+    col('swap_bytes', 'g'), col('vol_ctxsw', 'c'), col('invol_ctxsw', 'c'),
+    // The slow tier (io, fd/): its age relative to the table, then its values.
+    col('slow_age_ns', 'r'),
+  ];
+  const slowStart = out.length;
+  out.push(...SLOW_FIELDS.map((f) => col(f, SLOW_GAUGES.has(f) ? 'g' : 'c')));
+  // The previous slow read: its distance in ns, then each value as (this read − previous read), the delta
+  // that slow-tier rates divide by slow_gap_ns.
+  out.push(col('slow_gap_ns', 'rg'));
+  SLOW_FIELDS.forEach((f, i) => out.push(col(`${f}_delta`, SLOW_GAUGES.has(f) ? 'pg' : 'pc', slowStart + i)));
+  return out;
+}
+
+export const SERIES = {
+  sys: { table: 'sys', entity: null, values: sysColumns(), tier: 'sys' },
+  cpu: {
+    table: 'cpu',
+    entity: { table: 'cpu_core', columns: [{ name: 'cpu', type: 'INTEGER' }] },
+    values: cols('', CPU_FIELDS, 'c'),
+    tier: 'sys',
+  },
+  net: {
+    table: 'net',
+    entity: { table: 'net_iface', columns: [{ name: 'iface', type: 'TEXT' }, { name: 'ifindex', type: 'INTEGER' }] },
+    values: cols('', NET_FIELDS, 'c'),
+    tier: 'sys',
+  },
+  disk: {
+    table: 'disk',
+    entity: {
+      table: 'disk_dev',
+      columns: [{ name: 'device', type: 'TEXT' }, { name: 'major', type: 'INTEGER' }, { name: 'minor', type: 'INTEGER' }],
+    },
+    values: DISK_FIELDS.map((f) => col(f, f === 'in_flight' ? 'g' : 'c')),
+    tier: 'sys',
+  },
+  fs: {
+    table: 'fs',
+    entity: {
+      table: 'fs_mount',
+      columns: [{ name: 'mount', type: 'TEXT' }, { name: 'source', type: 'TEXT' }, { name: 'fstype', type: 'TEXT' }],
+    },
+    values: cols('', FS_FIELDS, 'g'),
+    tier: 'sys',
+  },
+  proc: {
+    table: 'proc_sample',
+    entity: {
+      table: 'proc',
+      columns: [
+        { name: 'pid', type: 'INTEGER' }, { name: 'start_time', type: 'INTEGER' }, { name: 'comm', type: 'TEXT' },
+        { name: 'cmdline', type: 'TEXT' }, { name: 'cmdline_truncated', type: 'INTEGER' }, { name: 'kthread', type: 'INTEGER' },
+        { name: 'uid', type: 'INTEGER' }, { name: 'user', type: 'TEXT' },
+      ],
+    },
+    values: procColumns(),
+    tier: 'procs',
+  },
+} satisfies Record<string, SeriesSpec>;
+
+export type SeriesName = keyof typeof SERIES;
+export const SERIES_NAMES = Object.keys(SERIES) as SeriesName[];

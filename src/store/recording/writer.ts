@@ -1,0 +1,316 @@
+/**
+ * RecordingWriter: Samples in, SQLite out. WAL with synchronous=NORMAL and one transaction per second, so
+ * a crash (SIGKILL included) loses at most the last second and leaves a file that passes integrity_check.
+ * Samples are kept in memory until the second is complete, then written in one transaction.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import Database from 'better-sqlite3';
+import { EXIT, VigilError } from '../../errors';
+import type { HostInfo, Sample } from '../../model';
+import { flattenCores, flattenDisks, flattenFs, flattenNet, flattenProc, flattenSys } from './flatten';
+import { cannotCreate, RecordingLock } from './lock';
+import { APPLICATION_ID, KEY_PROCS, KEY_SYS, PROC_KEYFRAME_MS, schemaSql, SCHEMA_VERSION, SYS_KEYFRAME_MS } from './schema';
+import { SERIES, SERIES_NAMES, SeriesName } from './series';
+import { SeriesWriter } from './series-writer';
+import { sqliteCode, writeError } from './sqlite-error';
+
+export interface WriterOptions {
+  host: HostInfo;
+  intervalMs: number;
+  procIntervalMs: number;
+  vigilVersion: string;
+  /** Longest span of samples held before a transaction (default 1 s less half a tick, so jitter never makes it 2 ticks). */
+  flushEveryMs?: number;
+  /** SQLite's max_page_count: a size limit (tests use it to simulate a full disk). */
+  maxPageCount?: number;
+}
+
+/** A threshold breach as the alerts code hands it over; upserted by (rule, subject, start_t). */
+export interface BreachRecord {
+  rule: string;
+  subject: string;
+  start_t: number;
+  end_t: number | null;
+  peak: number | null;
+  average: number | null;
+  threshold: number | null;
+  samples: number;
+}
+
+const NS_PER_MS = 1_000_000n;
+
+export class RecordingWriter {
+  private readonly series: Record<SeriesName, SeriesWriter>;
+  private readonly insertSample: Database.Statement;
+  private readonly insertKeyframe: Database.Statement;
+  private readonly insertProcTick: Database.Statement;
+  private readonly upsertAlert: Database.Statement;
+  private buffered: Sample[] = [];
+  private pendingAlerts: BreachRecord[] = [];
+  private lastS: number;
+  private firstOfSession = true;
+  private lastProcNs: bigint | null = null;
+  private sysKeyNs: bigint | null = null;
+  private procKeyNs: bigint | null = null;
+  private lastFlushNs: bigint | null = null;
+  private readonly flushNs: bigint;
+  private closed = false;
+  private failed = false;
+  /** Samples written (committed or in the current transaction) and samples handed over. */
+  samples = 0;
+  added = 0;
+
+  private constructor(
+    readonly file: string,
+    private readonly db: Database.Database,
+    private readonly lock: RecordingLock,
+    opts: WriterOptions,
+  ) {
+    this.flushNs = BigInt(Math.round(opts.flushEveryMs ?? 1000 - opts.intervalMs / 2)) * NS_PER_MS;
+    this.series = {} as Record<SeriesName, SeriesWriter>;
+    for (const name of SERIES_NAMES) this.series[name] = new SeriesWriter(db, SERIES[name]);
+    this.insertSample = db.prepare('INSERT INTO sample (s, t, mono_ns) VALUES (?, ?, ?)');
+    this.insertKeyframe = db.prepare('INSERT INTO keyframe (s, what) VALUES (?, ?)');
+    this.insertProcTick = db.prepare('INSERT INTO proc_tick (s, age_ns) VALUES (?, ?)');
+    this.upsertAlert = db.prepare(
+      `INSERT INTO alert (rule, subject, start_t, end_t, peak, average, threshold, samples)
+       VALUES (@rule, @subject, @start_t, @end_t, @peak, @average, @threshold, @samples)
+       ON CONFLICT (rule, subject, start_t) DO UPDATE SET end_t = excluded.end_t, peak = excluded.peak,
+         average = excluded.average, threshold = excluded.threshold, samples = excluded.samples`,
+    );
+    if (opts.maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.floor(opts.maxPageCount)}`);
+    this.lastS = Number((db.prepare('SELECT coalesce(max(s), 0) AS m FROM sample').get() as { m: number }).m);
+    this.startSession(opts);
+  }
+
+  /**
+   * Opens FILE for recording, creating it or appending to it. Throws a VigilError before anything is
+   * sampled: 73 (directory missing or read-only, or FILE is something else), 75 (another recorder), 74.
+   */
+  static open(file: string, opts: WriterOptions): RecordingWriter {
+    const lock = RecordingLock.acquire(file);
+    let db: Database.Database | null = null;
+    try {
+      const exists = fileSize(file);
+      if (exists !== null && exists > 0) db = openExisting(file, opts.host);
+      else {
+        db = new Database(file);
+        create(db, opts);
+      }
+      return new RecordingWriter(file, db, lock, opts);
+    } catch (err) {
+      try {
+        db?.close();
+      } catch {
+        // already failing
+      }
+      lock.release();
+      if (err instanceof VigilError) throw err;
+      if (sqliteCode(err).startsWith('SQLITE_CANTOPEN')) throw cannotCreate(file, { code: 'EACCES' });
+      throw writeError(file, err);
+    }
+  }
+
+  /** Queues a sample; writes the gathered second in one transaction when it is complete. */
+  add(sample: Sample): void {
+    if (this.closed || this.failed) throw new VigilError(`recording to ${this.file} has stopped`, EXIT.IOERR);
+    this.buffered.push(sample);
+    this.added++;
+    // Measured from the last sample committed: a kill just before a commit loses less than flushNs.
+    if (this.lastFlushNs === null || sample.mono_ns - this.lastFlushNs >= this.flushNs) {
+      this.lastFlushNs = sample.mono_ns;
+      this.flush();
+    }
+  }
+
+  /** Hands over a breach (begun, updated or ended); it is written with the next second's samples. */
+  addBreach(b: BreachRecord): void {
+    this.pendingAlerts.push(b);
+  }
+
+  flush(): void {
+    if (this.buffered.length === 0 && this.pendingAlerts.length === 0) return;
+    const batch = this.buffered;
+    const alerts = this.pendingAlerts;
+    this.buffered = [];
+    this.pendingAlerts = [];
+    try {
+      this.db.transaction(() => {
+        for (const s of batch) this.writeOne(s);
+        for (const a of alerts) this.upsertAlert.run(a);
+      })();
+    } catch (err) {
+      this.failed = true;
+      throw writeError(this.file, err);
+    }
+  }
+
+  /** Bytes on disk: the database and its WAL. */
+  size(): number {
+    return (fileSize(this.file) ?? 0) + (fileSize(`${this.file}-wal`) ?? 0);
+  }
+
+  /**
+   * A clean end: the last samples, every live entity marked as last seen, then the WAL folded into the
+   * file and the file switched to a rollback journal, so that it can be read from a read-only place.
+   */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      if (!this.failed) {
+        this.flush();
+        this.db.transaction(() => {
+          for (const name of SERIES_NAMES) this.series[name].closeAll();
+        })();
+        this.db.pragma('wal_checkpoint(TRUNCATE)');
+        try {
+          this.db.pragma('journal_mode = DELETE');
+        } catch (err) {
+          // A reader has the file open: it stays in WAL mode, still complete and valid.
+          if (sqliteCode(err) !== 'SQLITE_BUSY') throw err;
+        }
+      }
+    } catch (err) {
+      this.failed = true;
+      throw writeError(this.file, err);
+    } finally {
+      try {
+        this.db.close();
+      } catch {
+        // nothing more can be done; committed data is safe
+      }
+      this.lock.release();
+    }
+  }
+
+  /** After a failure: close without writing anything more. */
+  abort(): void {
+    this.failed = true;
+    this.close();
+  }
+
+  private startSession(opts: WriterOptions): void {
+    const h = opts.host;
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO session (first_s, started_t, hostname, kernel, boot_time_s, clk_tck, page_size, ncpu, interval_ms,
+             proc_interval_ms, vigil_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(this.lastS + 1, Date.now(), h.hostname, h.kernel, h.boot_time_s, h.clk_tck, h.page_size, h.ncpu, opts.intervalMs, opts.procIntervalMs, opts.vigilVersion);
+      setMeta(this.db, {
+        kernel: h.kernel,
+        boot_time_s: h.boot_time_s,
+        interval_ms: opts.intervalMs,
+        proc_interval_ms: opts.procIntervalMs,
+        vigil_version: opts.vigilVersion,
+      });
+    })();
+  }
+
+  private writeOne(sample: Sample): void {
+    const s = ++this.lastS;
+    this.insertSample.run(s, sample.t, sample.mono_ns);
+    const procs = sample.procs;
+    const procTick = procs !== null && procs.mono_ns !== this.lastProcNs;
+    const sysKey = this.firstOfSession || this.sysKeyNs === null || sample.mono_ns - this.sysKeyNs >= BigInt(SYS_KEYFRAME_MS) * NS_PER_MS;
+    const procKey = procTick && (this.procKeyNs === null || procs.mono_ns - this.procKeyNs >= BigInt(PROC_KEYFRAME_MS) * NS_PER_MS);
+    if (sysKey || procKey) this.insertKeyframe.run(s, (sysKey ? KEY_SYS : 0) | (procKey ? KEY_PROCS : 0));
+    if (sysKey) this.sysKeyNs = sample.mono_ns;
+    this.firstOfSession = false;
+    const sys = sample.sys;
+    this.series.sys.write(s, [{ key: '', ident: [], vals: flattenSys(sys) }], sysKey);
+    this.series.cpu.write(s, flattenCores(sys.stat.cores), sysKey);
+    this.series.net.write(s, flattenNet(sys.net), sysKey);
+    this.series.disk.write(s, flattenDisks(sys.disks), sysKey);
+    this.series.fs.write(s, flattenFs(sys.fs), sysKey);
+    if (procTick) {
+      this.insertProcTick.run(s, sample.mono_ns - procs.mono_ns);
+      if (procKey) this.procKeyNs = procs.mono_ns;
+      const gap = this.lastProcNs === null ? 0 : Number(procs.mono_ns - this.lastProcNs);
+      this.lastProcNs = procs.mono_ns;
+      const items = new Array(procs.procs.length);
+      for (let i = 0; i < items.length; i++) items[i] = flattenProc(procs.procs[i], procs.mono_ns);
+      this.series.proc.write(s, items, procKey, gap);
+    }
+    this.samples++;
+  }
+}
+
+function fileSize(p: string): number | null {
+  try {
+    return fs.statSync(p).size;
+  } catch {
+    return null;
+  }
+}
+
+function setMeta(db: Database.Database, kv: Record<string, unknown>): void {
+  const st = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+  // meta.value has no type affinity: integers are bound as BigInt so that they are stored as INTEGER, not REAL.
+  for (const [k, v] of Object.entries(kv)) {
+    st.run(k, v === null || v === undefined ? null : typeof v === 'number' ? (Number.isSafeInteger(v) ? BigInt(v) : v) : String(v));
+  }
+}
+
+function create(db: Database.Database, opts: WriterOptions): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.transaction(() => {
+    db.exec(schemaSql());
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    setMeta(db, {
+      schema_version: SCHEMA_VERSION,
+      application: 'vigil',
+      host: opts.host.hostname,
+      created_t: Date.now(),
+      created_by: opts.vigilVersion,
+    });
+  })();
+}
+
+/** Appends only to a vigil recording of this host with this schema; anything else is refused untouched. */
+function openExisting(file: string, host: HostInfo): Database.Database {
+  let db: Database.Database;
+  try {
+    db = new Database(file, { fileMustExist: true });
+  } catch (err) {
+    throw refuse(file, `cannot open it (${sqliteCode(err) || (err as Error).message})`);
+  }
+  try {
+    let appId: number;
+    try {
+      appId = Number(db.pragma('application_id', { simple: true }));
+    } catch (err) {
+      const code = sqliteCode(err);
+      throw refuse(file, code === 'SQLITE_NOTADB' ? 'it is not a SQLite database' : `it is damaged (${code})`);
+    }
+    if (appId !== APPLICATION_ID) throw refuse(file, 'it is not a vigil recording');
+    const version = Number(db.pragma('user_version', { simple: true }));
+    if (version !== SCHEMA_VERSION) throw refuse(file, `it has schema version ${version}; this vigil writes version ${SCHEMA_VERSION}`);
+    const row = db.prepare("SELECT value FROM meta WHERE key = 'host'").get() as { value: unknown } | undefined;
+    if (row === undefined) throw refuse(file, 'it has no meta table entry for its host');
+    if (String(row.value) !== host.hostname) throw refuse(file, `it was recorded on host '${String(row.value)}', this is '${os.hostname()}'`);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    // A previous session that crashed left its entities open: they were last seen on its last sample.
+    db.transaction(() => {
+      const last = db.prepare('SELECT max(s) AS m FROM sample').get() as { m: number | null };
+      for (const name of SERIES_NAMES) {
+        const ent = SERIES[name].entity;
+        if (ent !== null) db.prepare(`UPDATE ${ent.table} SET last_s = ? WHERE last_s IS NULL`).run(last.m ?? 0);
+      }
+    })();
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+function refuse(file: string, why: string): VigilError {
+  return new VigilError(`refusing to append to ${file}: ${why}`, EXIT.CANTCREAT);
+}

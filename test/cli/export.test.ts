@@ -1,0 +1,141 @@
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import t from 'tap';
+import { SYNTH_HOST, SynthSource } from '../../bench/synthetic';
+import { TABLES, TABLE_NAMES } from '../../src/commands/export-tables';
+import { RecordingWriter } from '../../src/store/recording/writer';
+import { vigilSync } from '../helpers/cli';
+import { tmpDir } from '../helpers/tmp';
+
+/** Minimal RFC 4180 reader for the checks below. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let q = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (q) {
+      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      else if (c === '"') q = false;
+      else cell += c;
+    } else if (c === '"') q = true;
+    else if (c === ',') row.push(cell), (cell = '');
+    else if (c === '\n') row.push(cell), rows.push(row), (row = []), (cell = '');
+    else cell += c;
+  }
+  return rows;
+}
+
+const REQUIRED: Record<string, string[]> = {
+  system: ['t', 'cpu_pct', 'user_pct', 'system_pct', 'iowait_pct', 'steal_pct'],
+  cpu: ['t', 'cpu', 'cpu_pct', 'user_pct', 'system_pct', 'iowait_pct', 'steal_pct'],
+  memory: ['t', 'mem_total_bytes', 'mem_used_bytes', 'mem_available_bytes', 'swap_used_bytes'],
+  net: ['t', 'iface', 'rx_bytes_per_s', 'tx_bytes_per_s', 'rx_packets_per_s', 'tx_packets_per_s'],
+  disk: ['t', 'device', 'read_bytes_per_s', 'write_bytes_per_s', 'util_pct'],
+  fs: ['t', 'mount', 'used_bytes', 'size_bytes'],
+  procs: ['t', 'pid', 'comm', 'cmdline', 'user', 'cpu_pct', 'rss_bytes', 'read_bytes_per_s', 'write_bytes_per_s', 'minflt_per_s', 'majflt_per_s', 'fds'],
+  alerts: ['t', 'end_t', 'rule', 'subject', 'peak', 'average', 'threshold', 'samples'],
+};
+
+t.test('export of a live recording: every table, both formats, values checked against the machine', async (t) => {
+  const dir = tmpDir(t);
+  const file = path.join(dir, 'live.vigil');
+  // A CPU burner runs during the recording and reports its own CPU time: ground truth for the procs table.
+  const rec = spawn(process.execPath, [path.resolve(__dirname, '../../dist/src/cli.js'), 'record', file, '--duration', '4s'], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 800));
+  const burner = spawn(process.execPath, ['-e', 'const e=Date.now()+1800;while(Date.now()<e);const u=process.cpuUsage();console.log((u.user+u.system)/1e6)'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let burnerOut = '';
+  burner.stdout.on('data', (d) => (burnerOut += d));
+  await new Promise((r) => burner.on('close', r));
+  await new Promise((r) => rec.on('close', r));
+  const burnerCpuS = Number(burnerOut.trim());
+
+  const memTotal = Number(/^MemTotal:\s+(\d+) kB/m.exec(fs.readFileSync('/proc/meminfo', 'utf8'))![1]) * 1024;
+  const ifaces = fs.readFileSync('/proc/net/dev', 'utf8').split('\n').slice(2).map((l) => l.split(':')[0].trim()).filter(Boolean);
+  const root = fs.statfsSync('/');
+
+  for (const table of TABLE_NAMES) {
+    const csv = vigilSync(['export', file, '--table', table, '--format', 'csv']);
+    const json = vigilSync(['export', file, '--table', table, '--format', 'json']);
+    t.equal(csv.code, 0, `${table} csv: ${csv.stderr}`);
+    t.equal(json.code, 0, `${table} json: ${json.stderr}`);
+    const rows = parseCsv(csv.stdout);
+    t.strictSame(rows[0], [...TABLES[table].columns], `${table}: the documented columns, in order`);
+    for (const c of REQUIRED[table]) t.ok(rows[0].includes(c), `${table} has ${c}`);
+    const lines = json.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    t.equal(lines.length, rows.length - 1, `${table}: JSON lines and CSV rows agree in number`);
+    // The same values in both formats.
+    lines.forEach((o, i) => {
+      t.strictSame(Object.keys(o), rows[0]);
+      const asCsv = rows[i + 1];
+      rows[0].forEach((c, j) => {
+        const v = o[c];
+        if (v === null ? asCsv[j] !== '' : String(v) !== asCsv[j]) t.fail(`${table} row ${i} ${c}: json ${String(v)} csv ${asCsv[j]}`);
+      });
+    });
+    if (table === 'alerts') {
+      t.equal(lines.length, 0, 'no alerts recorded yet');
+      continue;
+    }
+    t.ok(lines.length > 0, `${table} has rows`);
+    const ts = lines.map((o) => o.t as number);
+    t.ok(ts.every((x, i) => i === 0 || x >= ts[i - 1]), `${table}: t never goes back`);
+    t.ok(ts.every((x) => Math.abs(x - Date.now()) < 60_000), `${table}: t is epoch ms of this run`);
+    for (const o of lines) for (const [k, v] of Object.entries(o)) if (typeof v === 'number' && (!Number.isFinite(v) || (k.endsWith('_per_s') && v < 0))) t.fail(`${table}.${k} = ${v}`);
+    if (table === 'system') {
+      t.ok(lines.length >= 30 && lines.length <= 42, `one row per sample after the first (${lines.length})`);
+      t.ok(lines.every((o) => (o.cpu_pct as number) >= 0 && (o.cpu_pct as number) <= 100));
+    }
+    if (table === 'cpu') t.equal(lines.length % os.cpus().length, 0, 'one row per core per sample');
+    if (table === 'memory') t.ok(lines.every((o) => o.mem_total_bytes === memTotal), 'MemTotal as /proc/meminfo says');
+    if (table === 'net') t.ok(lines.every((o) => ifaces.includes(o.iface as string)), 'interfaces of /proc/net/dev');
+    if (table === 'fs') {
+      const r = lines.filter((o) => o.mount === '/');
+      t.ok(r.length > 0 && r.every((o) => o.size_bytes === root.blocks * root.bsize), 'size of / as statfs says');
+    }
+    if (table === 'procs') {
+      const mine = lines.filter((o) => String(o.cmdline).includes('const e=Date.now()+1800'));
+      t.ok(mine.length >= 1, 'the burner is in the process table');
+      t.ok(mine.some((o) => (o.cpu_pct as number) > 10), 'and seen burning');
+      // Σ cpu_pct × interval: the CPU time the recording saw, against what the burner measured itself.
+      // Its first second is before its first process-table read, so allow up to one interval missing.
+      const seenS = mine.reduce((a, o) => a + ((o.cpu_pct as number) / 100) * ((o.interval_ms as number) / 1000), 0);
+      t.ok(seenS <= burnerCpuS + 0.15 && seenS >= burnerCpuS - 1.15, `burner CPU ${seenS.toFixed(2)} s recorded vs ${burnerCpuS} s measured`);
+    }
+  }
+});
+
+t.test('--from/--to select by time; alerts export their rows', async (t) => {
+  const file = path.join(tmpDir(t), 'syn.vigil');
+  const w = RecordingWriter.open(file, { host: SYNTH_HOST, intervalMs: 100, procIntervalMs: 1000, vigilVersion: 't' });
+  const src = new SynthSource({ procs: 5, startT: 1_700_000_000_000 });
+  for (let i = 0; i < 600; i++) w.add(src.next());
+  w.addBreach({ rule: 'cpu_pct > 90', subject: 'cpu', start_t: 1_700_000_010_000, end_t: 1_700_000_015_000, peak: 99.5, average: 95.25, threshold: 90, samples: 50 });
+  w.addBreach({ rule: 'mem_used_pct > 80', subject: 'memory', start_t: 1_700_000_040_000, end_t: null, peak: 85, average: 82, threshold: 80, samples: 7 });
+  w.close();
+  const sys = (args: string[]): Record<string, number>[] =>
+    vigilSync(['export', file, '--table', 'system', '--format', 'json', ...args]).stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const all = sys([]);
+  t.equal(all.length, 599);
+  const mid = sys(['--from', '1700000010000', '--to', '1700000019950']);
+  t.equal(mid[0].t, 1_700_000_010_000);
+  t.equal(mid[mid.length - 1].t, 1_700_000_019_900);
+  t.equal(mid.length, 100);
+  t.equal(sys(['--from', '-5s']).length, 51, "'-5s': the last five seconds");
+  t.equal(sys(['--to', '+1s']).length, 10, "'+1s': the first second (its first sample has no rate)");
+  const bad = vigilSync(['export', file, '--table', 'system', '--from', 'noon-ish']);
+  t.equal(bad.code, 2);
+  t.match(bad.stderr, /--from: cannot read time/);
+  const alerts = vigilSync(['export', file, '--table', 'alerts', '--format', 'csv']).stdout;
+  t.equal(
+    alerts,
+    't,end_t,duration_ms,rule,subject,peak,average,threshold,samples\n' +
+      '1700000010000,1700000015000,5000,cpu_pct > 90,cpu,99.5,95.25,90,50\n' +
+      '1700000040000,,,mem_used_pct > 80,memory,85,82,80,7\n',
+  );
+  const later = vigilSync(['export', file, '--table', 'alerts', '--format', 'json', '--from', '1700000030000']).stdout;
+  t.equal(later.trim().split('\n').length, 1, 'only the breach still active after --from');
+});

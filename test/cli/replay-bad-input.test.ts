@@ -1,0 +1,105 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import Database from 'better-sqlite3';
+import t from 'tap';
+import { SYNTH_HOST, SynthSource } from '../../bench/synthetic';
+import { Recording } from '../../src/store/recording/reader';
+import { SCHEMA_VERSION } from '../../src/store/recording/schema';
+import { RecordingWriter } from '../../src/store/recording/writer';
+import { canUnshareMount, CLI, inMountNs, sha, sidecars, until, vigilSync, vigilBg } from '../helpers/cli';
+import { sleep, tmpDir } from '../helpers/tmp';
+
+const oneLine = (s: string): boolean => s.endsWith('\n') && s.trim().split('\n').length === 1 && !/\n\s+at /.test(s);
+
+function goodRecording(file: string, n = 300): void {
+  const w = RecordingWriter.open(file, { host: SYNTH_HOST, intervalMs: 100, procIntervalMs: 1000, vigilVersion: 't' });
+  const src = new SynthSource({ procs: 100, busyProcs: 30 });
+  for (let i = 0; i < n; i++) w.add(src.next());
+  w.close();
+}
+
+t.test('bad recordings: one line, exit 65 (66 when missing), the file untouched', async (t) => {
+  const dir = tmpDir(t);
+  const good = path.join(dir, 'good.vigil');
+  goodRecording(good);
+  const files: Record<string, [string, number, RegExp]> = {};
+  const add = (name: string, make: (p: string) => void, code: number, why: RegExp): void => {
+    const p = path.join(dir, name);
+    make(p);
+    files[name] = [p, code, why];
+  };
+  add('garbage.vigil', (p) => fs.writeFileSync(p, Buffer.from(Array.from({ length: 8192 }, (_, i) => (i * 131 + 7) % 256))), 65, /not a SQLite database/);
+  add('empty.vigil', (p) => fs.writeFileSync(p, ''), 65, /empty/);
+  add('short.vigil', (p) => fs.writeFileSync(p, 'SQLite format 3\0'), 65, /not a SQLite database/);
+  add('truncated.vigil', (p) => {
+    fs.copyFileSync(good, p);
+    fs.truncateSync(p, Math.floor(fs.statSync(p).size / 2));
+  }, 65, /truncated/);
+  add('corrupted.vigil', (p) => {
+    fs.copyFileSync(good, p);
+    const buf = fs.readFileSync(p);
+    // Overwrite every page past the schema with noise, keeping page headers' positions: b-tree pages break.
+    for (let off = 8 * 4096; off < buf.length; off += 4096) for (let i = 0; i < 200; i++) buf[off + i] = (i * 97 + off) & 0xff;
+    fs.writeFileSync(p, buf);
+  }, 65, /damaged|malformed|not a readable/);
+  add('future.vigil', (p) => {
+    fs.copyFileSync(good, p);
+    const db = new Database(p);
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+  }, 65, /newer vigil/);
+  add('foreign.sqlite', (p) => {
+    const db = new Database(p);
+    db.exec('CREATE TABLE x(a)');
+    db.close();
+  }, 65, /not a vigil recording/);
+  for (const [name, [p, code, why]] of Object.entries(files)) {
+    const before = sha(p);
+    const r = vigilSync(['export', p, '--table', 'system', '--format', 'csv']);
+    t.equal(r.code, code, `${name}: exit ${code}`);
+    t.ok(oneLine(r.stderr), `${name}: one line: ${r.stderr}`);
+    t.match(r.stderr, why, name);
+    t.equal(sha(p), before, `${name}: untouched`);
+    t.same(sidecars(p), [], `${name}: nothing created beside it`);
+  }
+  const missing = path.join(dir, 'missing.vigil');
+  const r = vigilSync(['export', missing, '--table', 'system', '--format', 'json']);
+  t.equal(r.code, 66);
+  t.ok(oneLine(r.stderr), r.stderr);
+  t.notOk(fs.existsSync(missing), 'no file is created for a mistyped path');
+  t.throws(() => Recording.open(missing), { exitCode: 66 });
+  t.notOk(fs.existsSync(missing));
+});
+
+t.test('a crash leftover replays, from a read-only place too', async (t) => {
+  const dir = tmpDir(t);
+  const file = path.join(dir, 'crash.vigil');
+  const child = vigilBg(['record', file]);
+  await until(() => fs.existsSync(`${file}-wal`) && fs.statSync(`${file}-wal`).size > 0, 20_000, 'recording');
+  await sleep(1500);
+  child.kill('SIGKILL');
+  await child.done;
+  t.ok(fs.existsSync(`${file}-wal`), 'a WAL is left beside it');
+  const r = vigilSync(['export', file, '--table', 'memory', '--format', 'json']);
+  t.equal(r.code, 0, r.stderr);
+  t.ok(r.stdout.trim().split('\n').length >= 5, 'rows from the leftover');
+  if (!canUnshareMount()) {
+    t.comment('skipping the read-only part: unshare -Urm is not permitted here');
+    return;
+  }
+  // Another leftover, read through a read-only bind mount: SQLite cannot open a WAL there, so vigil copies it aside.
+  const ro = path.join(dir, 'ro');
+  fs.mkdirSync(ro);
+  const f2 = path.join(ro, 'crash.vigil');
+  const c2 = vigilBg(['record', f2]);
+  await until(() => fs.existsSync(`${f2}-wal`) && fs.statSync(`${f2}-wal`).size > 0, 20_000, 'recording');
+  await sleep(1500);
+  c2.kill('SIGKILL');
+  await c2.done;
+  fs.rmSync(`${f2}-shm`, { force: true }); // as if copied from another machine: no -shm
+  const before = sha(f2);
+  const out = inMountNs(`mount --bind ${ro} ${ro}; mount -o remount,bind,ro ${ro}; ${process.execPath} ${CLI} export ${f2} --table system --format csv`);
+  t.equal(out.code, 0, out.stderr);
+  t.ok(out.stdout.trim().split('\n').length >= 5, 'rows from the read-only leftover');
+  t.equal(sha(f2), before, 'untouched');
+});
