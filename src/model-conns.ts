@@ -61,7 +61,8 @@ export interface TcpSockSample {
   /**
    * Processes holding the socket (an fd links to `socket:[inode]`); several after fork, none when no
    * visible process holds it. An orphaned socket (inode 0: closed, still sending its last data) keeps
-   * the owners it had in the previous sample: that traffic is still theirs.
+   * the owners it had in the previous sample: that traffic is still theirs. Shared between samples and
+   * never mutated: treat as read-only.
    */
   pids: number[];
 }

@@ -72,7 +72,7 @@ t.test('inode map: an inode held by two pids (fork), dup counted once, files ign
   fs.mkdirSync(path.join(root, 'self'));
   fs.mkdirSync(path.join(root, 'net'));
   const m = new InodeMap({ procRoot: root });
-  const r = m.refresh(NOW, FAR);
+  const r = m.sweep(NOW, FAR, { fresh: true });
   t.ok(r.complete);
   t.equal(r.reread, 3);
   t.same(m.pidsOf(5000), [100, 200], 'parent and child both hold it');
@@ -90,35 +90,35 @@ t.test('inode map is incremental: only changed fd tables are read again', async 
   const root = fakeProc({ 100: { 3: 'socket:[1]' }, 200: { 3: 'socket:[2]' }, 300: { 3: 'socket:[3]' } });
   t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
   const m = new InodeMap({ procRoot: root, fullEveryMs: 60_000 });
-  t.equal(m.refresh(NOW, FAR).reread, 3);
-  const again = m.refresh(NOW + 1_000_000_000n, FAR);
+  t.equal(m.sweep(NOW, FAR, { fresh: true }).reread, 3);
+  const again = m.sweep(NOW + 1_000_000_000n, FAR, { fresh: true });
   t.equal(again.reread, 0, 'nothing changed: no readlink');
   t.equal(again.links, 0);
 
   setFds(root, 200, { 3: 'socket:[2]', 4: 'socket:[20]' });
-  const r = m.refresh(NOW + 2_000_000_000n, FAR);
+  const r = m.sweep(NOW + 2_000_000_000n, FAR, { fresh: true });
   t.equal(r.reread, 1, 'only the process whose fd count moved');
   t.equal(r.links, 2);
   t.same(m.pidsOf(20), [200]);
 
   // Same count, different socket: invisible to the count, caught by the periodic re-read.
   setFds(root, 300, { 3: 'socket:[30]' });
-  t.equal(m.refresh(NOW + 3_000_000_000n, FAR).reread, 0);
+  t.equal(m.sweep(NOW + 3_000_000_000n, FAR, { fresh: true }).reread, 0);
   t.same(m.pidsOf(3), [300], 'stale until the periodic read');
-  t.equal(m.refresh(NOW + 62_000_000_000n, FAR).reread, 3, 'every socket holder after fullEveryMs');
+  t.equal(m.sweep(NOW + 62_000_000_000n, FAR, { fresh: true }).reread, 3, 'every socket holder after fullEveryMs');
   t.same(m.pidsOf(30), [300]);
   t.equal(m.pidsOf(3), undefined);
 
   // A new process under a reused pid: a new /proc/PID/fd inode, read again whatever its count.
   fs.renameSync(path.join(root, '200'), path.join(root, 'x200'));
   setFds(root, 200, { 3: 'socket:[21]', 4: 'socket:[22]' });
-  t.equal(m.refresh(NOW + 62_500_000_000n, FAR).reread, 1, 'pid reuse is seen by the inode number');
+  t.equal(m.sweep(NOW + 62_500_000_000n, FAR, { fresh: true }).reread, 1, 'pid reuse is seen by the inode number');
   t.same(m.pidsOf(21), [200]);
   t.equal(m.pidsOf(2), undefined);
 
   // A process that exits takes its inodes with it.
   fs.rmSync(path.join(root, '100'), { recursive: true });
-  m.refresh(NOW + 63_000_000_000n, FAR);
+  m.sweep(NOW + 63_000_000_000n, FAR, { fresh: true });
   t.equal(m.pidsOf(1), undefined);
   t.same([...m.holders()].map((h) => h.pid), [200, 300]);
   fs.rmSync(path.join(root, 'x200'), { recursive: true });
@@ -134,7 +134,7 @@ t.test('inode map: a sweep past its deadline stops and resumes where it stopped'
   const seen = new Set<number>();
   let sweeps = 0;
   for (; sweeps < 20; sweeps++) {
-    const r = m.refresh(NOW, 0n);
+    const r = m.sweep(NOW, 0n);
     for (const h of m.holders()) seen.add(h.pid);
     if (r.complete) break;
   }
@@ -143,13 +143,49 @@ t.test('inode map: a sweep past its deadline stops and resumes where it stopped'
   for (let pid = 10; pid < 20; pid++) t.same(m.pidsOf(pid * 100), [pid]);
 });
 
+t.test('inode map: rolling sweeps, holders first, and owner arrays that never change under a reader', async (t) => {
+  const tree: Record<number, Record<number, string>> = {};
+  for (let pid = 10; pid < 20; pid++) tree[pid] = pid < 12 ? { 3: `socket:[${pid * 100}]` } : { 0: '/dev/null' };
+  const root = fakeProc(tree);
+  t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
+  const m = new InodeMap({ procRoot: root, fullEveryMs: 60_000 });
+  t.equal(m.passLength, 10);
+  let passes = 0;
+  for (let i = 0; i < 5; i++) {
+    const r = m.sweep(NOW, FAR, { maxPids: 3 });
+    t.ok(r.reread <= 3, 'at most maxPids processes per call');
+    if (r.complete) passes++;
+  }
+  t.equal(passes, 1, 'ten processes, three per call: the pass completes on the fourth call');
+  t.same(m.takeReread(), [10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+  t.same(m.takeReread(), []);
+  const held = m.pidsOf(1000);
+  t.same(held, [10]);
+
+  // A new socket in a process that already holds one: checkHolders finds it without listing /proc.
+  setFds(root, 10, { 3: 'socket:[1000]', 4: 'socket:[1001]' });
+  // ...and one in a new process, which only a sweep of /proc finds.
+  setFds(root, 30, { 3: 'socket:[3000]' });
+  setFds(root, 11, { 3: 'socket:[1100]', 5: 'socket:[1000]' });
+  const h = m.checkHolders(NOW, FAR);
+  t.ok(h.complete);
+  t.equal(h.reread, 2);
+  t.same(m.pidsOf(1001), [10]);
+  t.equal(m.pidsOf(3000), undefined, 'not a holder yet');
+  t.same(m.pidsOf(1000), [10, 11], 'shared now');
+  t.same(held, [10], 'the array handed out before is unchanged');
+  m.sweep(NOW, FAR, { fresh: true });
+  t.same(m.pidsOf(3000), [30]);
+  t.same(m.takeReread(), [10, 11, 30]);
+});
+
 t.test('inode map on a root with no processes, or none at all', async (t) => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-procfd-'));
   t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
   const m = new InodeMap({ procRoot: root });
-  t.ok(m.refresh(NOW, FAR).complete);
+  t.ok(m.sweep(NOW, FAR, { fresh: true }).complete);
   const gone = new InodeMap({ procRoot: path.join(root, 'missing') });
-  t.ok(gone.refresh(NOW, FAR).complete);
+  t.ok(gone.sweep(NOW, FAR, { fresh: true }).complete);
   t.same([...gone.holders()], []);
 });
 
@@ -168,12 +204,12 @@ t.test('inode map on the real /proc sees this process’s own socket', async (t)
     }
   }
   const m = new InodeMap();
-  const r = m.refresh(process.hrtime.bigint(), process.hrtime.bigint() + 10n ** 10n);
+  const r = m.sweep(process.hrtime.bigint(), process.hrtime.bigint() + 10n ** 10n, { fresh: true });
   t.ok(r.complete);
   t.ok(m.pidsOf(ino)?.includes(process.pid));
   const mine = [...m.holders()].find((h) => h.pid === process.pid);
   t.equal(mine?.comm, fs.readFileSync('/proc/self/comm', 'utf8').trim());
   // Unchanged since: the next sweep reads no link of this process (nor, most likely, any other).
-  const again = m.refresh(process.hrtime.bigint(), process.hrtime.bigint() + 10n ** 10n);
+  const again = m.sweep(process.hrtime.bigint(), process.hrtime.bigint() + 10n ** 10n, { fresh: true });
   t.ok(again.links < r.links, `${again.links} links read again vs ${r.links} the first time`);
 });

@@ -12,7 +12,7 @@ import {
   parseInetDiagMsg,
   TcpDumpParser,
 } from '../../src/sampler/conns/inet-diag';
-import { buildNlmsg, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, walkNlmsgs } from '../../src/sampler/conns/netlink';
+import { buildNlmsg, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, view, walkNlmsgs } from '../../src/sampler/conns/netlink';
 import { parseTcpInfo, u64h } from '../../src/sampler/conns/tcp-info';
 import { datagrams, FIX, meta, parseDump, parseSs } from '../helpers/conns/fixtures';
 
@@ -236,11 +236,11 @@ t.test('a short tcp_info (older kernel) leaves the later fields null', async (t)
 t.test('64-bit counters are exact past 2^53', async (t) => {
   const b = Buffer.alloc(8);
   b.writeBigUInt64LE(2n ** 53n - 1n);
-  t.equal(u64h(b, 0), Number.MAX_SAFE_INTEGER);
+  t.equal(u64h(view(b), 0), Number.MAX_SAFE_INTEGER);
   b.writeBigUInt64LE(2n ** 53n + 1n);
-  t.equal(u64h(b, 0), 2n ** 53n + 1n);
+  t.equal(u64h(view(b), 0), 2n ** 53n + 1n);
   b.writeBigUInt64LE(2n ** 64n - 1n);
-  t.equal(u64h(b, 0), 2n ** 64n - 1n);
+  t.equal(u64h(view(b), 0), 2n ** 64n - 1n);
   // A cookie with a high word past 2^21 becomes a bigint too.
   const { dg, seq } = oneSock((p) => (p.writeUInt32LE(0x00400000, 48), p));
   const p = new TcpDumpParser(new AddrCache());
@@ -323,5 +323,15 @@ t.test('the address cache hands back the same strings and forgets unused ones', 
   walkNlmsgs(dg, dg.length, m.seq4, b.onMsg);
   t.equal(a.socks.length, b.socks.length);
   t.ok(a.socks.every((s, i) => s.local === b.socks[i].local && s.remote === b.socks[i].remote));
+  // The same cookie with other addresses (a socket that connected since) is formatted afresh.
+  const { dg: moved, seq } = oneSock((p) => (p.writeUInt16BE(4242, 6), p));
+  const c = new TcpDumpParser(cache);
+  walkNlmsgs(moved, moved.length, seq, c.onMsg);
+  t.equal(c.socks[0].cookie, a.socks[0].cookie);
+  t.match(c.socks[0].remote, /:4242$/);
+  t.equal(c.socks[0].remote_port, 4242);
+  // Forgotten after 16 reads without it.
+  for (let i = 0; i < 32; i++) cache.endTick();
+  t.equal(cache.size, 0);
   t.equal(AF_INET, 2);
 });

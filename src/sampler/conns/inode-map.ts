@@ -24,11 +24,10 @@ interface PidEntry {
   comm: string;
   denied: boolean;
   readAtNs: bigint;
-  gen: number;
 }
 
 export interface RefreshResult {
-  /** Every process was checked before the deadline. */
+  /** The sweep reached the end of its process list (for checkHolders: every holder was checked). */
   complete: boolean;
   /** Processes whose fd links were (re-)read this call. */
   reread: number;
@@ -36,12 +35,20 @@ export interface RefreshResult {
   links: number;
 }
 
+export interface SweepOptions {
+  /** Start a new pass over a fresh listing of /proc instead of continuing the current one. */
+  fresh?: boolean;
+  /** Check at most this many processes in this call (a rolling sweep spread over several ticks). */
+  maxPids?: number;
+}
+
 /**
- * socket inode → the pids holding it, kept up to date incrementally: every tick one stat of
- * /proc/PID/fd per process (its size is the fd count), and the fd links of a process are read again
- * only when it is new, its fd count changed, or it holds sockets and was last read `fullEveryMs` ago
- * (an fd closed and another opened within one tick leave the count unchanged). ss -p instead reads
- * every fd link of every process on every call. An inode may belong to several pids (fork, SCM_RIGHTS).
+ * socket inode → the pids holding it, kept up to date incrementally. Checking a process costs one
+ * stat of /proc/PID/fd (its size is the fd count, its inode number changes with a reused pid); its
+ * fd links are read again only when it is new, its count or inode changed, or it holds sockets and was
+ * last read `fullEveryMs` ago (an fd closed and another opened between two checks leave the count
+ * unchanged). ss -p instead reads every fd link of every process on every call. An inode may belong
+ * to several pids (fork, SCM_RIGHTS). The caller decides what to check when: see ConnsReader.
  */
 export class InodeMap {
   private readonly root: string;
@@ -49,17 +56,19 @@ export class InodeMap {
   private readonly bySize: boolean;
   private readonly entries = new Map<number, PidEntry>();
   private readonly owners = new Map<number, number[]>();
-  private gen = 0;
-  /** Where an unfinished sweep resumes: the next tick starts after this pid. */
-  private resumeAfter = 0;
+  /** The current pass: a sorted listing of /proc and how far it got. */
+  private pass: number[] | null = null;
+  private cursor = 0;
+  /** Processes whose fd table was read since the last takeReread(). */
+  private rereadPids: number[] = [];
 
   constructor(opts: InodeMapOptions = {}) {
     this.root = opts.procRoot ?? '/proc';
-    this.fullEveryNs = BigInt(Math.round((opts.fullEveryMs ?? 10_000) * 1e6));
+    this.fullEveryNs = BigInt(Math.round((opts.fullEveryMs ?? 30_000) * 1e6));
     this.bySize = probeFdCountBySize(this.root);
   }
 
-  /** The pids holding a socket inode (sorted), or undefined when no visible process holds it. */
+  /** The pids holding a socket inode (sorted; never mutated afterwards), or undefined when no visible process holds it. */
   pidsOf(inode: number): readonly number[] | undefined {
     return this.owners.get(inode);
   }
@@ -76,13 +85,59 @@ export class InodeMap {
     for (const e of this.entries.values()) if (e.socks.length > 0) yield e;
   }
 
+  /** The pids whose fd tables were read since the last call (their socket lists changed or were confirmed). */
+  takeReread(): number[] {
+    const r = this.rereadPids;
+    this.rereadPids = [];
+    return r;
+  }
+
   /**
-   * One sweep over /proc, stopping once `deadlineNs` has passed (a process in progress is finished:
-   * its table is read whole or not at all). An unfinished sweep resumes where it stopped next time.
+   * Checks the processes already known to hold sockets: where a new connection most often belongs (a
+   * server accepting). No listing of /proc. Stops once `deadlineNs` has passed.
    */
-  refresh(nowNs: bigint, deadlineNs: bigint): RefreshResult {
-    const gen = ++this.gen;
+  checkHolders(nowNs: bigint, deadlineNs: bigint): RefreshResult {
     const res: RefreshResult = { complete: true, reread: 0, links: 0 };
+    const holders: PidEntry[] = [];
+    for (const e of this.entries.values()) if (e.socks.length > 0) holders.push(e);
+    for (let k = 0; k < holders.length; k++) {
+      if (k > 0 && process.hrtime.bigint() > deadlineNs) {
+        res.complete = false;
+        break;
+      }
+      this.check(holders[k], nowNs, res);
+    }
+    return res;
+  }
+
+  /**
+   * Continues the pass over every process (or starts one on a fresh listing of /proc), stopping once
+   * `deadlineNs` has passed or `maxPids` were checked; a process in progress is finished (its table
+   * is read whole or not at all). `complete` says the pass reached its end; the next call starts anew.
+   */
+  sweep(nowNs: bigint, deadlineNs: bigint, opts: SweepOptions = {}): RefreshResult {
+    const res: RefreshResult = { complete: false, reread: 0, links: 0 };
+    if (opts.fresh || this.pass === null) this.startPass();
+    const pass = this.pass as number[];
+    const max = opts.maxPids ?? Infinity;
+    for (let k = 0; this.cursor < pass.length; k++) {
+      if (k > 0 && (k >= max || process.hrtime.bigint() > deadlineNs)) return res;
+      const e = this.entries.get(pass[this.cursor++]);
+      if (e) this.check(e, nowNs, res);
+    }
+    res.complete = true;
+    this.pass = null;
+    return res;
+  }
+
+  /** Processes in the current pass (for sizing a rolling sweep). */
+  get passLength(): number {
+    if (this.pass === null) this.startPass();
+    return (this.pass as number[]).length;
+  }
+
+  /** Lists /proc: new pids get an entry (read on their first check), vanished ones are dropped. */
+  private startPass(): void {
     let names: string[];
     try {
       names = fs.readdirSync(this.root);
@@ -95,27 +150,13 @@ export class InodeMap {
       if (pid > 0) pids.push(pid);
     }
     pids.sort((a, b) => a - b);
+    const live = new Set(pids);
+    for (const e of this.entries.values()) if (!live.has(e.pid)) this.drop(e);
     for (const pid of pids) {
-      const e = this.entries.get(pid);
-      if (e) e.gen = gen;
-      else this.entries.set(pid, { pid, fdIno: -1, fdCount: -1, socks: [], comm: '', denied: false, readAtNs: 0n, gen });
+      if (!this.entries.has(pid)) this.entries.set(pid, { pid, fdIno: -1, fdCount: -1, socks: [], comm: '', denied: false, readAtNs: 0n });
     }
-    for (const e of this.entries.values()) if (e.gen !== gen) this.drop(e);
-
-    let start = pids.findIndex((p) => p > this.resumeAfter);
-    if (start < 0) start = 0;
-    for (let k = 0; k < pids.length; k++) {
-      const pid = pids[(start + k) % pids.length];
-      if (k > 0 && process.hrtime.bigint() > deadlineNs) {
-        this.resumeAfter = pids[(start + k - 1) % pids.length];
-        res.complete = false;
-        break;
-      }
-      const e = this.entries.get(pid);
-      if (e) this.check(e, nowNs, res);
-    }
-    if (res.complete) this.resumeAfter = 0;
-    return res;
+    this.pass = pids;
+    this.cursor = 0;
   }
 
   private check(e: PidEntry, nowNs: bigint, res: RefreshResult): void {
@@ -149,6 +190,7 @@ export class InodeMap {
     e.fdCount = count;
     e.readAtNs = nowNs;
     res.reread++;
+    this.rereadPids.push(e.pid);
     this.reread(e, dir, names, res);
   }
 
@@ -187,25 +229,36 @@ export class InodeMap {
     }
   }
 
+  /**
+   * Replaces a process's socket list, touching only the inodes that came or went (both lists are
+   * sorted). Owner arrays are never mutated, only replaced: samples hand them out as `pids`.
+   */
   private setSocks(e: PidEntry, socks: number[]): void {
-    for (const ino of e.socks) this.removeOwner(ino, e.pid);
-    for (const ino of socks) {
-      const o = this.owners.get(ino);
-      if (o === undefined) this.owners.set(ino, [e.pid]);
+    const old = e.socks;
+    let i = 0;
+    let j = 0;
+    while (i < old.length || j < socks.length) {
+      if (j >= socks.length || (i < old.length && old[i] < socks[j])) this.removeOwner(old[i++], e.pid);
+      else if (i >= old.length || socks[j] < old[i]) this.addOwner(socks[j++], e.pid);
       else {
-        o.push(e.pid);
-        o.sort((a, b) => a - b);
+        i++;
+        j++;
       }
     }
     e.socks = socks;
   }
 
+  private addOwner(ino: number, pid: number): void {
+    const o = this.owners.get(ino);
+    this.owners.set(ino, o === undefined ? [pid] : [...o, pid].sort((a, b) => a - b));
+  }
+
   private removeOwner(ino: number, pid: number): void {
     const o = this.owners.get(ino);
     if (o === undefined) return;
-    const i = o.indexOf(pid);
-    if (i >= 0) o.splice(i, 1);
-    if (o.length === 0) this.owners.delete(ino);
+    const rest = o.filter((p) => p !== pid);
+    if (rest.length === 0) this.owners.delete(ino);
+    else this.owners.set(ino, rest);
   }
 
   private drop(e: PidEntry): void {

@@ -28,14 +28,19 @@ export function nlmsgAlign(n: number): number {
   return (n + 3) & ~3;
 }
 
-export function u16h(b: Buffer, off: number): number {
-  return HOST_LE ? b.readUInt16LE(off) : b.readUInt16BE(off);
+/** A DataView over exactly the bytes of b: its reads are intrinsics, where Buffer's are checked calls. */
+export function view(b: Buffer): DataView {
+  return new DataView(b.buffer, b.byteOffset, b.length);
 }
-export function u32h(b: Buffer, off: number): number {
-  return HOST_LE ? b.readUInt32LE(off) : b.readUInt32BE(off);
+
+export function u16h(v: DataView, off: number): number {
+  return v.getUint16(off, HOST_LE);
 }
-export function i32h(b: Buffer, off: number): number {
-  return HOST_LE ? b.readInt32LE(off) : b.readInt32BE(off);
+export function u32h(v: DataView, off: number): number {
+  return v.getUint32(off, HOST_LE);
+}
+export function i32h(v: DataView, off: number): number {
+  return v.getInt32(off, HOST_LE);
 }
 export function w16h(b: Buffer, v: number, off: number): void {
   if (HOST_LE) b.writeUInt16LE(v, off);
@@ -75,7 +80,7 @@ export interface WalkResult {
 
 /**
  * Walks the netlink messages of one datagram. For each data message of sequence `seq`, calls
- * onMsg(buf, payloadStart, payloadEnd, type). Stops at DONE, at an ERROR, or at the first header whose
+ * onMsg(buf, payloadStart, payloadEnd, type, view of buf). Stops at DONE, at an ERROR, or at the first header whose
  * length is impossible (shorter than a header or past the end): the rest of such a datagram cannot be
  * framed, so it is reported in `bad` rather than guessed at.
  */
@@ -83,24 +88,25 @@ export function walkNlmsgs(
   buf: Buffer,
   end: number,
   seq: number,
-  onMsg: (b: Buffer, start: number, end: number, type: number) => void,
+  onMsg: (b: Buffer, start: number, end: number, type: number, v: DataView) => void,
 ): WalkResult {
   const res: WalkResult = { done: false, errno: null, bad: null, interrupted: false, stale: 0 };
   let off = 0;
   const lim = Math.min(end, buf.length);
+  const v = view(buf);
   while (off < lim) {
     if (lim - off < NLMSG_HDRLEN) {
       res.bad = `truncated header: ${lim - off} bytes at ${off}`;
       return res;
     }
-    const len = u32h(buf, off);
+    const len = u32h(v, off);
     if (len < NLMSG_HDRLEN || len > lim - off) {
       res.bad = `bad nlmsg_len ${len} at ${off} (${lim - off} bytes left)`;
       return res;
     }
-    const type = u16h(buf, off + 4);
-    const flags = u16h(buf, off + 6);
-    const mseq = u32h(buf, off + 8);
+    const type = u16h(v, off + 4);
+    const flags = u16h(v, off + 6);
+    const mseq = u32h(v, off + 8);
     const next = off + nlmsgAlign(len);
     if (mseq !== seq) {
       res.stale++;
@@ -112,7 +118,7 @@ export function walkNlmsgs(
       res.done = true;
       // DONE carries an int: 0, or the dump's negative errno.
       if (len >= NLMSG_HDRLEN + 4) {
-        const e = i32h(buf, off + NLMSG_HDRLEN);
+        const e = i32h(v, off + NLMSG_HDRLEN);
         if (e < 0) res.errno = e;
       }
       return res;
@@ -122,7 +128,7 @@ export function walkNlmsgs(
         res.bad = `short NLMSG_ERROR at ${off}`;
         return res;
       }
-      const e = i32h(buf, off + NLMSG_HDRLEN);
+      const e = i32h(v, off + NLMSG_HDRLEN);
       // error 0 is an ACK; anything else ends the request.
       if (e !== 0) {
         res.errno = e;
@@ -133,7 +139,7 @@ export function walkNlmsgs(
       res.bad = 'NLMSG_OVERRUN: the kernel dropped data';
       return res;
     } else if (type !== NLMSG_NOOP) {
-      onMsg(buf, off + NLMSG_HDRLEN, off + len, type);
+      onMsg(buf, off + NLMSG_HDRLEN, off + len, type, v);
     }
     off = next;
   }

@@ -1,10 +1,10 @@
 import * as os from 'os';
 import type { Counter } from '../../counter';
 import type { ConnsProcSample, ConnsSample, TcpSockSample } from '../../model-conns';
-import { ReadBuf, readOnce } from '../procfile';
+import { KeptFile, ReadBuf, readOnce } from '../procfile';
 import { DiagTransport, NetlinkDiagSocket } from './diag-socket';
-import { AddrCache, AF_INET, AF_INET6, buildTcpDumpRequest, TcpDumpParser } from './inet-diag';
-import { InodeMap } from './inode-map';
+import { AddrCache, AF_INET, AF_INET6, buildTcpCompatDumpRequest, buildTcpDumpRequest, TcpDumpParser } from './inet-diag';
+import { InodeMap, RefreshResult } from './inode-map';
 import { walkNlmsgs } from './netlink';
 import { collectInodes, UDP_INODE_FIELD, UNIX_INODE_FIELD } from './proc-net';
 
@@ -12,14 +12,31 @@ export interface ConnsReaderOptions {
   procRoot?: string;
   /** Opens the netlink socket; by default a NetlinkDiagSocket in vigil's own network namespace. */
   transport?: () => DiagTransport;
-  /** Time the fd scan may take per read, ms; the rest of the sweep waits for the next read. */
+  /** Time the fd scan may take per read, ms; the rest waits for the next read. */
   scanBudgetMs?: number;
   /** The longest the fd scan runs without letting the event loop turn, ms. */
   sliceMs?: number;
+  /** The background sweep visits every process once per this many reads. */
+  sweepReads?: number;
   /** See InodeMapOptions.fullEveryMs. */
   fullEveryMs?: number;
   /** Give up on a dump that has not ended after this long, ms. */
   timeoutMs?: number;
+}
+
+/** Where one read's time went, for --debug-timings and the benchmark. */
+export interface ConnsReadStats {
+  /** Parsing the dump's datagrams in vigil's code, ms (the kernel's share is not in here). */
+  parse_ms: number;
+  /** The fd scan, ms. */
+  scan_ms: number;
+  /** Joining sockets to processes and counting, ms. */
+  join_ms: number;
+  /** Sockets no known process held when the dump came in. */
+  unknown: number;
+  /** Processes whose fd links were read, and the readlink calls that took. */
+  reread: number;
+  links: number;
 }
 
 const KIND_OTHER = 0;
@@ -28,10 +45,19 @@ const KIND_UNIX = 2;
 
 /**
  * Reads one ConnsSample: every TCP socket (IPv4 and IPv6) with its tcp_info through sock_diag, then
- * the fd scan that says which processes hold which socket, then UDP and Unix counts per process. The
- * dump is parsed datagram by datagram as it arrives, and the fd scan runs in slices of a few ms, so
- * the event loop (and the sampler's ticks) run in between; the scan stops at its per-read budget and
- * resumes on the next read.
+ * which processes hold them, then UDP and Unix counts per process.
+ *
+ * Attribution does only the work the dump asks for. A socket whose inode no known process holds is
+ * new: the processes already holding sockets are checked first (a server's new connection), then, if
+ * some are still unknown, every process (new ones included). Otherwise a background sweep checks a
+ * slice of the processes per read (all of them every `sweepReads` reads), which keeps the UDP and
+ * Unix counts and the exits current. Checking a process is one stat (see InodeMap). Sockets that a
+ * full pass could not attribute (another user's processes without root) are not chased again until
+ * the background sweep comes round.
+ *
+ * The dump is parsed datagram by datagram as it arrives and the fd scan runs in slices of a few ms,
+ * so the event loop (and the sampler's ticks) run in between; the scan stops at its per-read budget
+ * and carries on at the next read.
  */
 export class ConnsReader {
   private readonly root: string;
@@ -41,14 +67,25 @@ export class ConnsReader {
   private readonly addrs = new AddrCache();
   private readonly scanBudgetNs: bigint;
   private readonly sliceNs: bigint;
+  private readonly sweepReads: number;
   private readonly timeoutMs: number;
   private readonly rb = new ReadBuf(65536);
+  private readonly sockstat: KeptFile;
+  private readonly sockstat6: KeptFile;
   /** Kind of every non-TCP socket inode seen, so /proc/net/{udp,udp6,unix} are read only for new ones. */
   private kinds = new Map<number, number>();
-  /** Owners by cookie from the previous read, for sockets that have since been orphaned. */
-  private lastPids = new Map<Counter, number[]>();
+  /** UDP and Unix counts per process, recomputed when its fd table is read again. */
+  private readonly counts = new Map<number, { udp: number; unix: number }>();
+  /** Inodes a full pass found no visible holder for: not chased again until the background sweep completes. */
+  private unowned = new Set<number>();
+  /** The previous read's sockets, for the owners of sockets that have since been orphaned. */
+  private lastSocks: TcpSockSample[] = [];
   private seq = 0;
   private busy = false;
+  /** Whether the kernel takes the one-walk TCPDIAG_GETSOCK dump; null until the first read says. */
+  private compat: boolean | null = null;
+  /** Where the last read's time went. */
+  stats: ConnsReadStats = { parse_ms: 0, scan_ms: 0, join_ms: 0, unknown: 0, reread: 0, links: 0 };
 
   constructor(opts: ConnsReaderOptions = {}) {
     this.root = opts.procRoot ?? '/proc';
@@ -57,7 +94,10 @@ export class ConnsReader {
     this.inodes = new InodeMap({ procRoot: this.root, fullEveryMs: opts.fullEveryMs });
     this.scanBudgetNs = BigInt(Math.round((opts.scanBudgetMs ?? 50) * 1e6));
     this.sliceNs = BigInt(Math.round((opts.sliceMs ?? 4) * 1e6));
+    this.sweepReads = Math.max(1, opts.sweepReads ?? 10);
     this.timeoutMs = opts.timeoutMs ?? 5000;
+    this.sockstat = new KeptFile(`${this.root}/net/sockstat`);
+    this.sockstat6 = new KeptFile(`${this.root}/net/sockstat6`);
   }
 
   async read(): Promise<ConnsSample> {
@@ -75,11 +115,11 @@ export class ConnsReader {
     const t = Date.now();
     const parser = new TcpDumpParser(this.addrs);
     let costNs = 0n;
-    for (const family of [AF_INET, AF_INET6]) {
+    const dump = async (req: (seq: number) => Buffer): Promise<number | null> => {
       const seq = (this.seq = (this.seq + 1) >>> 0);
       let errno: number | null = null;
       await this.transport.request(
-        buildTcpDumpRequest(family, seq),
+        req(seq),
         (dg) => {
           const s = process.hrtime.bigint();
           const r = walkNlmsgs(dg, dg.length, seq, parser.onMsg);
@@ -90,89 +130,188 @@ export class ConnsReader {
         },
         this.timeoutMs,
       );
+      return errno;
+    };
+    let done = false;
+    if (this.compat !== false) {
+      const errno = await dump((seq) => buildTcpCompatDumpRequest(seq));
+      // Refused (a kernel that dropped it): the v2 requests from now on. Nothing was dumped.
+      if (errno === null) this.compat = done = true;
+      else if (this.compat === true) throw new Error(`sock_diag dump failed: ${errnoName(errno)}`);
+      else this.compat = false;
+    }
+    for (const family of done ? [] : [AF_INET, AF_INET6]) {
+      if (this.familyEmpty(family)) continue;
+      const errno = await dump((seq) => buildTcpDumpRequest(family, seq));
       // A kernel without inet_diag for this family (CONFIG_INET_DIAG, or IPv6 disabled) answers ENOENT.
       if (errno !== null && !(family === AF_INET6 && errno === -2)) throw new Error(`sock_diag dump failed: ${errnoName(errno)}`);
     }
     this.addrs.endTick();
+    const socks = parser.socks;
+    const parseNs = costNs;
 
-    // The fd scan runs in slices with the event loop turning in between, until done or out of budget.
-    let complete = false;
-    let scanNs = 0n;
-    for (;;) {
-      const s0 = process.hrtime.bigint();
-      complete = this.inodes.refresh(s0, s0 + this.sliceNs).complete;
-      scanNs += process.hrtime.bigint() - s0;
-      if (complete || scanNs >= this.scanBudgetNs) break;
-      await new Promise<void>((r) => setImmediate(r));
-    }
-    costNs += scanNs;
+    const scan = await this.attribute(socks, monoNs);
+    costNs += scan.ns;
 
     const s = process.hrtime.bigint();
-    const socks = parser.socks;
-    const tcpByInode = new Map<number, TcpSockSample>();
-    const pidsNow = new Map<Counter, number[]>();
+    const tcpPer = new Map<number, [number, number]>();
+    let before: Map<Counter, readonly number[]> | null = null;
     for (const sk of socks) {
       if (sk.inode !== 0) {
-        tcpByInode.set(sk.inode, sk);
         const p = this.inodes.pidsOf(sk.inode);
-        if (p) sk.pids = p.slice();
+        if (p) sk.pids = p as number[];
       } else {
-        sk.pids = this.lastPids.get(sk.cookie) ?? [];
+        // Orphaned since: its last data is still its owner's traffic. Rare, so the index is lazy.
+        before ??= this.previousOwners();
+        sk.pids = (before.get(sk.cookie) as number[] | undefined) ?? sk.pids;
+        continue; // no longer one of its owner's sockets
       }
-      if (sk.pids.length > 0) pidsNow.set(sk.cookie, sk.pids);
+      for (const pid of sk.pids) {
+        let c = tcpPer.get(pid);
+        if (c === undefined) tcpPer.set(pid, (c = [0, 0]));
+        c[sk.state === 'LISTEN' ? 1 : 0]++;
+      }
     }
-    this.lastPids = pidsNow;
-    const procs = this.countPerProcess(tcpByInode);
-    costNs += process.hrtime.bigint() - s;
+    this.lastSocks = socks;
+    const procs = this.perProcess(tcpPer);
+    const joinNs = process.hrtime.bigint() - s;
+    costNs += joinNs;
+    this.stats = { ...scan.stats, parse_ms: Number(parseNs) / 1e6, scan_ms: Number(scan.ns) / 1e6, join_ms: Number(joinNs) / 1e6 };
     return {
       mono_ns: monoNs,
       t,
       tcp: socks,
       procs,
       denied: this.inodes.denied(),
-      scan_incomplete: !complete,
+      scan_incomplete: !scan.complete,
       malformed: parser.malformed,
       cost_ms: Number(costNs) / 1e6,
     };
   }
 
-  private countPerProcess(tcpByInode: Map<number, TcpSockSample>): ConnsProcSample[] {
-    const holders = [...this.inodes.holders()];
-    let unknown: number[] | null = null;
-    for (const h of holders) {
-      for (const ino of h.socks) {
-        if (!tcpByInode.has(ino) && !this.kinds.has(ino)) (unknown ??= []).push(ino);
+  /**
+   * With the v2 requests (one per family), a family with no TCP socket in use (/proc/net/sockstat{,6}
+   * "TCP: inuse 0") is not dumped: the kernel would still walk its whole established hash for nothing.
+   */
+  private familyEmpty(family: number): boolean {
+    const f = family === AF_INET ? this.sockstat : this.sockstat6;
+    const n = f.read(this.rb);
+    if (n === null) return false;
+    const m = /^TCP6?: inuse (\d+)/m.exec(this.rb.buf.toString('latin1', 0, n));
+    return m !== null && m[1] === '0';
+  }
+
+  private previousOwners(): Map<Counter, readonly number[]> {
+    const m = new Map<Counter, readonly number[]>();
+    for (const sk of this.lastSocks) if (sk.pids.length > 0) m.set(sk.cookie, sk.pids);
+    return m;
+  }
+
+  private unknownInodes(socks: TcpSockSample[]): number {
+    let n = 0;
+    for (const sk of socks) if (sk.inode !== 0 && this.inodes.pidsOf(sk.inode) === undefined && !this.unowned.has(sk.inode)) n++;
+    return n;
+  }
+
+  /** The fd scan of one read; see the class comment. */
+  private async attribute(
+    socks: TcpSockSample[],
+    nowNs: bigint,
+  ): Promise<{ complete: boolean; ns: bigint; stats: Pick<ConnsReadStats, 'unknown' | 'reread' | 'links'> }> {
+    let spent = 0n;
+    const stats = { unknown: this.unknownInodes(socks), reread: 0, links: 0 };
+    const run = (fn: (deadlineNs: bigint) => RefreshResult): RefreshResult => {
+      const s0 = process.hrtime.bigint();
+      const r = fn(s0 + this.sliceNs);
+      spent += process.hrtime.bigint() - s0;
+      stats.reread += r.reread;
+      stats.links += r.links;
+      return r;
+    };
+    if (stats.unknown === 0) {
+      const quota = Math.ceil(this.inodes.passLength / this.sweepReads);
+      const r = run((d) => this.inodes.sweep(nowNs, d, { maxPids: quota }));
+      if (r.complete) this.unowned.clear(); // a full round: sockets nobody held may be held by now
+      const s1 = process.hrtime.bigint();
+      this.recount(socks);
+      spent += process.hrtime.bigint() - s1;
+      return { complete: true, ns: spent, stats };
+    }
+    run((d) => this.inodes.checkHolders(nowNs, d));
+    let complete = true;
+    if (this.unknownInodes(socks) > 0) {
+      let fresh = true;
+      for (;;) {
+        const r = run((d) => this.inodes.sweep(nowNs, d, { fresh }));
+        fresh = false;
+        if (r.complete) break;
+        if (spent >= this.scanBudgetNs) {
+          complete = false;
+          break;
+        }
+        await new Promise<void>((res) => setImmediate(res));
       }
+      if (complete) for (const sk of socks) if (sk.inode !== 0 && this.inodes.pidsOf(sk.inode) === undefined) this.unowned.add(sk.inode);
+    }
+    const s0 = process.hrtime.bigint();
+    this.recount(socks);
+    spent += process.hrtime.bigint() - s0;
+    return { complete, ns: spent, stats };
+  }
+
+  /** UDP and Unix counts of the processes whose fd tables were just read. */
+  private recount(socks: TcpSockSample[]): void {
+    const pids = this.inodes.takeReread();
+    if (pids.length === 0) return;
+    const fresh = new Set(pids);
+    const tcp = new Set<number>();
+    for (const sk of socks) tcp.add(sk.inode);
+    let unknown: number[] | null = null;
+    for (const h of this.inodes.holders()) {
+      if (!fresh.has(h.pid)) continue;
+      for (const ino of h.socks) if (!tcp.has(ino) && !this.kinds.has(ino)) (unknown ??= []).push(ino);
     }
     if (unknown !== null) this.classify(unknown);
-    const out: ConnsProcSample[] = [];
-    let held = 0;
-    for (const h of holders) {
-      const p: ConnsProcSample = { pid: h.pid, comm: h.comm, tcp: 0, tcp_listen: 0, udp: 0, unix: 0 };
+    for (const pid of pids) this.counts.delete(pid);
+    for (const h of this.inodes.holders()) {
+      if (!fresh.has(h.pid)) continue;
+      let udp = 0;
+      let unix = 0;
       for (const ino of h.socks) {
-        const sk = tcpByInode.get(ino);
-        if (sk !== undefined) {
-          if (sk.state === 'LISTEN') p.tcp_listen++;
-          else p.tcp++;
-          continue;
-        }
         const k = this.kinds.get(ino);
-        if (k === KIND_UDP) p.udp++;
-        else if (k === KIND_UNIX) p.unix++;
+        if (k === KIND_UDP) udp++;
+        else if (k === KIND_UNIX) unix++;
       }
-      held += h.socks.length;
-      out.push(p);
+      this.counts.set(h.pid, { udp, unix });
     }
-    // Forget inodes no process holds any more, once they are the bulk of the cache.
+  }
+
+  private perProcess(tcpPer: Map<number, [number, number]>): ConnsProcSample[] {
+    const out: ConnsProcSample[] = [];
+    const live = new Set<number>();
+    let held = 0;
+    for (const h of this.inodes.holders()) {
+      live.add(h.pid);
+      held += h.socks.length;
+      const tcp = tcpPer.get(h.pid);
+      const c = this.counts.get(h.pid);
+      out.push({ pid: h.pid, comm: h.comm, tcp: tcp?.[0] ?? 0, tcp_listen: tcp?.[1] ?? 0, udp: c?.udp ?? 0, unix: c?.unix ?? 0 });
+    }
+    for (const pid of this.counts.keys()) if (!live.has(pid)) this.counts.delete(pid);
+    // Forget kinds of inodes no process holds any more, once they are the bulk of the cache.
     if (this.kinds.size > 2 * held + 1024) {
       const keep = new Map<number, number>();
-      for (const h of holders) for (const ino of h.socks) if (this.kinds.has(ino)) keep.set(ino, this.kinds.get(ino) as number);
+      for (const [ino, k] of this.kinds) if (this.inodes.pidsOf(ino) !== undefined) keep.set(ino, k);
       this.kinds = keep;
     }
     return out;
   }
 
-  /** Reads the UDP and Unix tables once, for inodes not seen before. What is in neither is "other". */
+  /**
+   * Reads the UDP and Unix tables once, for inodes not seen before. Whatever is in neither (a TCP
+   * socket in a state not dumped, netlink, packet, another namespace's) is "other" for good: an
+   * inode's protocol never changes.
+   */
   private classify(unknown: number[]): void {
     const udp = new Set<number>();
     const unix = new Set<number>();
@@ -193,6 +332,8 @@ export class ConnsReader {
 
   close(): void {
     this.transport.close();
+    this.sockstat.close();
+    this.sockstat6.close();
   }
 }
 
