@@ -1,5 +1,6 @@
+import { sockDelta } from './conns-delta';
 import { Counter, counterDelta } from './counter';
-import type { ConnSnap, ConnsSample, ConnsSnap, ProcConnsSnap, RetransEvent, TcpSockSample } from './model-conns';
+import type { ConnSnap, ConnsProcSample, ConnsSample, ConnsSnap, ProcConnsSnap, RetransEvent, TcpSockSample } from './model-conns';
 
 /** Intervals shorter than this give no rates (0/0 and x/0 never reach a screen). */
 const MIN_INTERVAL_NS = 1_000_000n;
@@ -17,41 +18,49 @@ function byCookie(s: ConnsSample): Map<Counter, TcpSockSample> {
   return m;
 }
 
+const procCache = new WeakMap<ConnsSample, Map<number, ConnsProcSample>>();
+
+function byPid(s: ConnsSample): Map<number, ConnsProcSample> {
+  let m = procCache.get(s);
+  if (m === undefined) {
+    m = new Map();
+    for (const p of s.procs) m.set(p.pid, p);
+    procCache.set(s, m);
+  }
+  return m;
+}
+
 /**
- * Bytes or segments moved in the interval by one socket. A socket that appeared since prev counts from
- * zero: everything it ever did, it did since the last sample (its cookie is new, so it is a new socket).
- * A counter the kernel does not report is null; a counter that went backwards (never seen for one
- * cookie) gives null rather than a negative rate.
+ * Growth of one of a process's accumulators over the interval. The same `since_ns` on both sides: the
+ * difference (an accumulator not started yet, null, is 0 of it). Started within the interval (after
+ * prev was read): it holds only this interval's traffic. Otherwise (restarted before the interval, or
+ * the first read's lifetime baseline against nothing) there is no delta.
  */
-function sockDelta(prev: Counter | null | undefined, curr: Counter | null): number | null {
-  if (curr === null) return null;
-  if (prev === undefined) return counterDelta(0, curr);
-  if (prev === null) return null;
-  return counterDelta(prev, curr);
-}
-
-function addNullable(acc: number | null, d: number | null): number | null {
-  if (d === null) return acc;
-  return (acc ?? 0) + d;
-}
-
-interface ProcAcc {
-  snap: ProcConnsSnap;
-  tx: number | null;
-  rx: number | null;
-  retrans: number | null;
+function accDelta(prev: ConnsProcSample | undefined, curr: ConnsProcSample, prevMono: bigint, key: 'tcp_tx_bytes' | 'tcp_rx_bytes' | 'tcp_retrans'): number | null {
+  const c = curr[key];
+  if (prev !== undefined && prev.since_ns === curr.since_ns) {
+    if (c === null) return prev[key] === null ? null : 0;
+    return counterDelta(prev[key] ?? 0, c);
+  }
+  if (curr.since_ns !== null && curr.since_ns >= prevMono) return c === null ? null : counterDelta(0, c);
+  return null;
 }
 
 /**
  * Rates of the connections tier from two ConnsSamples; null when there is no interval to take a rate
  * over (no previous sample, the same sample twice, or under 1 ms apart).
  *
- * Per connection: tx_bytes_per_s = Δtcpi_bytes_acked / Δt, rx_bytes_per_s = Δtcpi_bytes_received / Δt,
- * retrans_per_s = Δtcpi_total_retrans / Δt, rtt_ms = tcpi_rtt / 1000. Per process: the sums over the
- * sockets it holds (a socket held by several processes counts in each), tcp_conns = its non-listening
- * TCP sockets. A socket that closed between the two samples is gone from curr: what it moved since
- * prev is lost (counted in closed_socks). A retransmit event is emitted for every socket whose
- * tcpi_total_retrans rose (or that appeared with a non-zero count).
+ * Per connection (sockets matched by cookie; the delta rule is src/conns-delta.ts):
+ *   tx_bytes_per_s = Δtcpi_bytes_acked / Δt, rx_bytes_per_s = Δtcpi_bytes_received / Δt,
+ *   retrans_per_s = Δtcpi_total_retrans / Δt, rtt_ms = tcpi_rtt / 1000.
+ * Per process: tcp_tx_bytes_per_s = Δtcp_tx_bytes / Δt (and rx, retrans) of the process's accumulators,
+ *   which the sampler adds each socket's per-read delta to (a socket held by several processes counts
+ *   in each). Between consecutive reads that is the sum over its sockets of the per-connection figures;
+ *   it is also what replay has, since recordings keep the accumulators and not every socket.
+ *   tcp_conns = its non-listening TCP sockets.
+ * A socket that closed between two reads is gone: what it moved since the earlier one is lost
+ * (counted in closed_socks). A retransmit event is emitted for every socket whose tcpi_total_retrans
+ * rose (or that appeared with a non-zero count).
  */
 export function deriveConns(prev: ConnsSample | null, curr: ConnsSample): ConnsSnap | null {
   if (prev === null || prev === curr) return null;
@@ -65,25 +74,25 @@ export function deriveConns(prev: ConnsSample | null, curr: ConnsSample): ConnsS
   };
 
   const before = byCookie(prev);
-  const procs = new Map<number, ProcAcc>();
+  const prevProcs = byPid(prev);
+  const comms = new Map<number, string>();
+  const procOut: ProcConnsSnap[] = [];
   for (const p of curr.procs) {
-    // No TCP socket: 0 B/s for certain. With some: unknown until one of them reports a counter.
-    const start = p.tcp + p.tcp_listen > 0 ? null : 0;
-    procs.set(p.pid, {
-      snap: {
-        pid: p.pid,
-        comm: p.comm,
-        tcp_tx_bytes_per_s: 0,
-        tcp_rx_bytes_per_s: 0,
-        tcp_conns: p.tcp,
-        tcp_retrans_per_s: 0,
-        tcp_listen: p.tcp_listen,
-        udp_socks: p.udp,
-        unix_socks: p.unix,
-      },
-      tx: start,
-      rx: start,
-      retrans: start,
+    comms.set(p.pid, p.comm);
+    const q = prevProcs.get(p.pid);
+    // No TCP socket now and nothing counted: 0 B/s for certain; with sockets, unknown stays null.
+    const none = p.tcp + p.tcp_listen === 0 ? 0 : null;
+    const per = (key: 'tcp_tx_bytes' | 'tcp_rx_bytes' | 'tcp_retrans'): number | null => rate(accDelta(q, p, prev.mono_ns, key)) ?? none;
+    procOut.push({
+      pid: p.pid,
+      comm: p.comm,
+      tcp_tx_bytes_per_s: per('tcp_tx_bytes'),
+      tcp_rx_bytes_per_s: per('tcp_rx_bytes'),
+      tcp_conns: p.tcp,
+      tcp_retrans_per_s: per('tcp_retrans'),
+      tcp_listen: p.tcp_listen,
+      udp_socks: p.udp,
+      unix_socks: p.unix,
     });
   }
 
@@ -97,14 +106,7 @@ export function deriveConns(prev: ConnsSample | null, curr: ConnsSample): ConnsS
     const rx = sockDelta(old === undefined ? undefined : old.bytes_received, sk.bytes_received);
     const re = sockDelta(old === undefined ? undefined : old.total_retrans, sk.total_retrans);
     const pid = sk.pids.length > 0 ? sk.pids[0] : null;
-    const comm = pid === null ? null : (procs.get(pid)?.snap.comm ?? null);
-    for (const p of sk.pids) {
-      const acc = procs.get(p);
-      if (acc === undefined) continue; // an orphan's former owner that has exited since
-      acc.tx = addNullable(acc.tx, tx);
-      acc.rx = addNullable(acc.rx, rx);
-      acc.retrans = addNullable(acc.retrans, re);
-    }
+    const comm = pid === null ? null : (comms.get(pid) ?? null);
     if (re !== null && re > 0 && sk.total_retrans !== null) {
       events.push({ t: curr.t, pid, comm, local: sk.local, remote: sk.remote, retrans_total: sk.total_retrans, retrans_new: re });
     }
@@ -126,13 +128,6 @@ export function deriveConns(prev: ConnsSample | null, curr: ConnsSample): ConnsS
   }
   conns.sort((a, b) => (b.tx_bytes_per_s ?? 0) + (b.rx_bytes_per_s ?? 0) - ((a.tx_bytes_per_s ?? 0) + (a.rx_bytes_per_s ?? 0)));
 
-  const procOut: ProcConnsSnap[] = [];
-  for (const acc of procs.values()) {
-    acc.snap.tcp_tx_bytes_per_s = rate(acc.tx);
-    acc.snap.tcp_rx_bytes_per_s = rate(acc.rx);
-    acc.snap.tcp_retrans_per_s = rate(acc.retrans);
-    procOut.push(acc.snap);
-  }
   return {
     interval_ms: Number(dtNs) / 1e6,
     procs: procOut,

@@ -79,6 +79,23 @@ export interface ConnsProcSample {
   udp: number;
   /** Sockets whose inode is in /proc/net/unix. */
   unix: number;
+  /**
+   * vigil's own cumulative counters for the process: the sum, over the reads, of what each TCP socket it
+   * held moved since the previous read (tcpi_bytes_acked, tcpi_bytes_received, tcpi_total_retrans;
+   * sockets new since then count from zero, see src/conns-delta.ts). The kernel keeps no per-process
+   * TCP counter; these are what `record` stores and replay derives the per-process rates from. null
+   * when the kernel reports no such counter.
+   */
+  tcp_tx_bytes: Counter | null;
+  tcp_rx_bytes: Counter | null;
+  tcp_retrans: Counter | null;
+  /**
+   * The counters above count traffic after this monotonic time (the read before they started), or
+   * null for those started at the tier's first read (they hold the sockets' whole lives: a baseline,
+   * never a rate). A different value for the same pid means they started over (a new process under
+   * the same pid, or one that had held no socket for a while): no delta across that.
+   */
+  since_ns: bigint | null;
 }
 
 /** One tick of the connections tier: raw and cumulative; rates come from two of these. */

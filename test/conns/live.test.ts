@@ -108,6 +108,9 @@ t.test('known loopback traffic: per-process tx/rx within 1%, connections with th
   const srx = (me.tcp_rx_bytes_per_s ?? NaN) * dt;
   t.ok(within(stx, nConns * DOWN, 0.01), `server tx ${stx} vs ${nConns * DOWN}`);
   t.ok(within(srx, nConns * UP, 0.01), `server rx ${srx} vs ${nConns * UP}`);
+  // The accumulators (what replay sees) and the per-connection deltas (what live sees) agree exactly.
+  const sumConns = snap.conns.filter((x) => x.pids.includes(cpid)).reduce((a, x) => a + (x.tx_bytes_per_s ?? 0), 0);
+  t.ok(Math.abs(sumConns - (c.tcp_tx_bytes_per_s ?? NaN)) < 1e-6, 'per-process = sum of its connections');
   t.equal(c.tcp_conns, nConns);
   t.equal(c.tcp_listen, 0);
   t.ok(me.tcp_listen >= 1, 'the listeners are this process’s');
@@ -241,12 +244,14 @@ t.test('the tier reads on its own timer and hands out the latest sample', async 
   const seen: ConnsSample[] = [];
   const tier = new ConnsTier({ intervalMs: 100, maxCpuShare: 0.5, onSample: (s) => seen.push(s) });
   t.equal(tier.latest(), null);
+  t.equal(tier.stats(), null);
   tier.start();
   t.teardown(() => tier.stop());
   for (let i = 0; i < 100 && seen.length < 3; i++) await new Promise((r) => setTimeout(r, 20));
   t.ok(seen.length >= 3, `${seen.length} reads`);
   t.equal(tier.latest(), seen[seen.length - 1]);
   t.equal(tier.unavailable(), null);
+  t.ok((tier.stats()?.parse_ms ?? -1) >= 0, 'timings of the last read');
   t.ok(seen[1].mono_ns - seen[0].mono_ns >= 90_000_000n, 'no faster than its interval');
   tier.stop();
   const n = seen.length;

@@ -89,10 +89,16 @@ t.test('captured dumps through the whole reader: a kernel that refuses the one-w
   const client = s.tcp.find((k) => k.inode === f.client);
   t.same(client?.pids, [100]);
   t.same(s.tcp.find((k) => k.inode === f.server)?.pids, [200]);
-  t.same(s.procs.find((p) => p.pid === 100), { pid: 100, comm: 'client', tcp: 1, tcp_listen: 0, udp: 1, unix: 0 });
-  t.same(s.procs.find((p) => p.pid === 200), { pid: 200, comm: 'server', tcp: 1, tcp_listen: 0, udp: 0, unix: 0 });
+  const p4 = m.pairs[0];
+  // First read: the accumulators hold the sockets' whole lives (a baseline, since_ns null).
+  t.same(s.procs.find((p) => p.pid === 100), {
+    pid: 100, comm: 'client', tcp: 1, tcp_listen: 0, udp: 1, unix: 0, tcp_tx_bytes: p4.up + 1, tcp_rx_bytes: p4.down, tcp_retrans: 0, since_ns: null,
+  });
+  t.same(s.procs.find((p) => p.pid === 200), {
+    pid: 200, comm: 'server', tcp: 1, tcp_listen: 0, udp: 0, unix: 0, tcp_tx_bytes: p4.down, tcp_rx_bytes: p4.up, tcp_retrans: 0, since_ns: null,
+  });
   t.ok(s.tcp.filter((k) => k.pids.length === 0).length > 100, 'the rest belong to no fake process');
-  t.same(s2.procs, s.procs, 'the second read finds the same, with nothing unknown left to chase');
+  t.same(s2.procs, s.procs, 'the second read finds the same (the same bytes replayed: nothing moved), nothing unknown left to chase');
   r.close();
   t.ok(kernel.closed);
 });

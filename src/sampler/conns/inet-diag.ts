@@ -106,25 +106,31 @@ export function fmt6(b: Buffer, off: number): string {
   return `${hex(0, bestAt)}::${hex(bestAt + bestLen, 8)}`;
 }
 
-/** The endpoints of one socket as text, with the raw words they were made from. */
-interface AddrEntry {
+/**
+ * What vigil remembers of one socket between reads: its endpoints as text with the raw words they were
+ * made from, and its counters at the last read (undefined before its first).
+ */
+export interface SockMemo {
   /** sport, dport (one 32-bit word) and the address words: 1 + 1 + 1 for IPv4, 1 + 4 + 4 for IPv6. */
   words: number[];
   local: string;
   remote: string;
   seen: number;
+  acked: Counter | null | undefined;
+  received: Counter | null | undefined;
+  retrans: number | null | undefined;
 }
 
 /**
- * Formatted endpoints by socket cookie: a connection is seen every tick, so its two strings are made
- * once. The raw words are compared each time, since a socket's addresses change when it connects.
+ * Per-socket memory by socket cookie. A connection is seen every tick, so its two strings are made
+ * once; the raw words are compared each time, since a socket's addresses change when it connects.
  * Entries not seen for a while are dropped.
  */
 export class AddrCache {
-  private readonly byCookie = new Map<Counter, AddrEntry>();
+  private readonly byCookie = new Map<Counter, SockMemo>();
   private tick = 0;
 
-  get(b: Buffer, v: DataView, msg: number, family: number, cookie: Counter): AddrEntry {
+  get(b: Buffer, v: DataView, msg: number, family: number, cookie: Counter): SockMemo {
     const n = family === AF_INET ? 3 : 9;
     const e = this.byCookie.get(cookie);
     if (e !== undefined && e.words.length === n && sameWords(v, msg, family, e.words)) {
@@ -134,10 +140,12 @@ export class AddrCache {
     const words = readWords(v, msg, family);
     const sport = b.readUInt16BE(msg + 4);
     const dport = b.readUInt16BE(msg + 6);
-    const fresh: AddrEntry =
+    const [local, remote] =
       family === AF_INET
-        ? { words, local: `${fmt4(b, msg + 8)}:${sport}`, remote: `${fmt4(b, msg + 24)}:${dport}`, seen: this.tick }
-        : { words, local: `[${fmt6(b, msg + 8)}]:${sport}`, remote: `[${fmt6(b, msg + 24)}]:${dport}`, seen: this.tick };
+        ? [`${fmt4(b, msg + 8)}:${sport}`, `${fmt4(b, msg + 24)}:${dport}`]
+        : [`[${fmt6(b, msg + 8)}]:${sport}`, `[${fmt6(b, msg + 24)}]:${dport}`];
+    // The same socket with new endpoints (it connected) keeps its counters.
+    const fresh: SockMemo = { words, local, remote, seen: this.tick, acked: e?.acked, received: e?.received, retrans: e?.retrans };
     this.byCookie.set(cookie, fresh);
     return fresh;
   }
@@ -178,7 +186,14 @@ export type DiagReject = 'short' | 'family' | 'attr';
  * message is malformed: shorter than inet_diag_msg, an unknown family, or an attribute whose length
  * runs past the message (the rest could not be framed).
  */
-export function parseInetDiagMsg(b: Buffer, start: number, end: number, addrs: AddrCache, v: DataView = view(b)): TcpSockSample | DiagReject {
+export function parseInetDiagMsg(
+  b: Buffer,
+  start: number,
+  end: number,
+  addrs: AddrCache,
+  v: DataView = view(b),
+  memos?: SockMemo[],
+): TcpSockSample | DiagReject {
   if (end - start < INET_DIAG_MSG_LEN) return 'short';
   const family = b[start];
   if (family !== AF_INET && family !== AF_INET6) return 'family';
@@ -222,6 +237,7 @@ export function parseInetDiagMsg(b: Buffer, start: number, end: number, addrs: A
     pids: NO_PIDS,
   };
   if (info >= 0) fillTcpInfo(v, info, infoLen, s);
+  memos?.push(ep);
   return s;
 }
 
@@ -231,6 +247,8 @@ const NO_PIDS: number[] = [];
 /** Accumulates the sockets of one dump across datagrams. */
 export class TcpDumpParser {
   readonly socks: TcpSockSample[] = [];
+  /** memos[i] is what the cache remembers of socks[i]. */
+  readonly memos: SockMemo[] = [];
   malformed = 0;
 
   constructor(private readonly addrs: AddrCache) {}
@@ -242,7 +260,7 @@ export class TcpDumpParser {
       this.malformed++;
       return;
     }
-    const s = parseInetDiagMsg(b, start, end, this.addrs, v ?? view(b));
+    const s = parseInetDiagMsg(b, start, end, this.addrs, v ?? view(b), this.memos);
     if (typeof s === 'string') this.malformed++;
     else this.socks.push(s);
   };

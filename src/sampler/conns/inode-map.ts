@@ -24,6 +24,8 @@ interface PidEntry {
   comm: string;
   denied: boolean;
   readAtNs: bigint;
+  /** Bumped when /proc/PID/fd's inode changes: possibly another process under the same pid. */
+  epoch: number;
 }
 
 export interface RefreshResult {
@@ -71,6 +73,11 @@ export class InodeMap {
   /** The pids holding a socket inode (sorted; never mutated afterwards), or undefined when no visible process holds it. */
   pidsOf(inode: number): readonly number[] | undefined {
     return this.owners.get(inode);
+  }
+
+  /** Identity of the process behind a pid as far as this map can tell (see PidEntry.epoch); -1 if unknown. */
+  epochOf(pid: number): number {
+    return this.entries.get(pid)?.epoch ?? -1;
   }
 
   /** Processes whose fd directory is not readable by us (other users' processes without root), sorted. */
@@ -153,7 +160,7 @@ export class InodeMap {
     const live = new Set(pids);
     for (const e of this.entries.values()) if (!live.has(e.pid)) this.drop(e);
     for (const pid of pids) {
-      if (!this.entries.has(pid)) this.entries.set(pid, { pid, fdIno: -1, fdCount: -1, socks: [], comm: '', denied: false, readAtNs: 0n });
+      if (!this.entries.has(pid)) this.entries.set(pid, { pid, fdIno: -1, fdCount: -1, socks: [], comm: '', denied: false, readAtNs: 0n, epoch: 0 });
     }
     this.pass = pids;
     this.cursor = 0;
@@ -184,6 +191,7 @@ export class InodeMap {
       }
     }
     const changed = ino !== e.fdIno || count !== e.fdCount;
+    if (e.fdIno !== -1 && ino !== e.fdIno) e.epoch++;
     const due = e.socks.length > 0 && nowNs - e.readAtNs >= this.fullEveryNs;
     if (!changed && !due) return;
     e.fdIno = ino;

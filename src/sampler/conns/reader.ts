@@ -1,5 +1,6 @@
 import * as os from 'os';
-import type { Counter } from '../../counter';
+import { Counter, counterAdd } from '../../counter';
+import { sockDelta } from '../../conns-delta';
 import type { ConnsProcSample, ConnsSample, TcpSockSample } from '../../model-conns';
 import { KeptFile, ReadBuf, readOnce } from '../procfile';
 import { DiagTransport, NetlinkDiagSocket } from './diag-socket';
@@ -37,6 +38,15 @@ export interface ConnsReadStats {
   /** Processes whose fd links were read, and the readlink calls that took. */
   reread: number;
   links: number;
+}
+
+/** A process's accumulators; see ConnsProcSample. */
+interface Acc {
+  since: bigint | null;
+  epoch: number;
+  tx: Counter | null;
+  rx: Counter | null;
+  re: Counter | null;
 }
 
 const KIND_OTHER = 0;
@@ -78,6 +88,10 @@ export class ConnsReader {
   private readonly counts = new Map<number, { udp: number; unix: number }>();
   /** Inodes a full pass found no visible holder for: not chased again until the background sweep completes. */
   private unowned = new Set<number>();
+  /** Per-process cumulative counters (ConnsProcSample.tcp_*), by pid. */
+  private readonly accs = new Map<number, Acc>();
+  /** mono_ns of the previous read: where new accumulators start counting; null before the first. */
+  private prevMonoNs: bigint | null = null;
   /** The previous read's sockets, for the owners of sockets that have since been orphaned. */
   private lastSocks: TcpSockSample[] = [];
   private seq = 0;
@@ -155,8 +169,19 @@ export class ConnsReader {
 
     const s = process.hrtime.bigint();
     const tcpPer = new Map<number, [number, number]>();
+    const memos = parser.memos;
     let before: Map<Counter, readonly number[]> | null = null;
-    for (const sk of socks) {
+    for (let i = 0; i < socks.length; i++) {
+      const sk = socks[i];
+      const m = memos[i];
+      // What this socket moved since the previous read (the one rule: src/conns-delta.ts).
+      const tx = sockDelta(m.acked, sk.bytes_acked);
+      const rx = sockDelta(m.received, sk.bytes_received);
+      const re = sockDelta(m.retrans, sk.total_retrans);
+      m.acked = sk.bytes_acked;
+      m.received = sk.bytes_received;
+      m.retrans = sk.total_retrans;
+      let orphan = false;
       if (sk.inode !== 0) {
         const p = this.inodes.pidsOf(sk.inode);
         if (p) sk.pids = p as number[];
@@ -164,9 +189,16 @@ export class ConnsReader {
         // Orphaned since: its last data is still its owner's traffic. Rare, so the index is lazy.
         before ??= this.previousOwners();
         sk.pids = (before.get(sk.cookie) as number[] | undefined) ?? sk.pids;
-        continue; // no longer one of its owner's sockets
+        orphan = true;
       }
       for (const pid of sk.pids) {
+        const acc = orphan ? this.accs.get(pid) : this.accOf(pid);
+        if (acc !== undefined) {
+          if (tx !== null) acc.tx = acc.tx === null ? tx : counterAdd(acc.tx, tx);
+          if (rx !== null) acc.rx = acc.rx === null ? rx : counterAdd(acc.rx, rx);
+          if (re !== null) acc.re = acc.re === null ? re : counterAdd(acc.re, re);
+        }
+        if (orphan) continue; // no longer one of its owner's sockets
         let c = tcpPer.get(pid);
         if (c === undefined) tcpPer.set(pid, (c = [0, 0]));
         c[sk.state === 'LISTEN' ? 1 : 0]++;
@@ -174,6 +206,7 @@ export class ConnsReader {
     }
     this.lastSocks = socks;
     const procs = this.perProcess(tcpPer);
+    this.prevMonoNs = monoNs;
     const joinNs = process.hrtime.bigint() - s;
     costNs += joinNs;
     this.stats = { ...scan.stats, parse_ms: Number(parseNs) / 1e6, scan_ms: Number(scan.ns) / 1e6, join_ms: Number(joinNs) / 1e6 };
@@ -199,6 +232,20 @@ export class ConnsReader {
     if (n === null) return false;
     const m = /^TCP6?: inuse (\d+)/m.exec(this.rb.buf.toString('latin1', 0, n));
     return m !== null && m[1] === '0';
+  }
+
+  /**
+   * The accumulators of a pid, started at zero (counting traffic after the previous read) when it has
+   * none or the process behind the pid changed.
+   */
+  private accOf(pid: number): Acc {
+    const epoch = this.inodes.epochOf(pid);
+    let a = this.accs.get(pid);
+    if (a === undefined || a.epoch !== epoch) {
+      a = { since: this.prevMonoNs, epoch, tx: null, rx: null, re: null };
+      this.accs.set(pid, a);
+    }
+    return a;
   }
 
   private previousOwners(): Map<Counter, readonly number[]> {
@@ -295,9 +342,22 @@ export class ConnsReader {
       held += h.socks.length;
       const tcp = tcpPer.get(h.pid);
       const c = this.counts.get(h.pid);
-      out.push({ pid: h.pid, comm: h.comm, tcp: tcp?.[0] ?? 0, tcp_listen: tcp?.[1] ?? 0, udp: c?.udp ?? 0, unix: c?.unix ?? 0 });
+      const a = this.accOf(h.pid);
+      out.push({
+        pid: h.pid,
+        comm: h.comm,
+        tcp: tcp?.[0] ?? 0,
+        tcp_listen: tcp?.[1] ?? 0,
+        udp: c?.udp ?? 0,
+        unix: c?.unix ?? 0,
+        tcp_tx_bytes: a.tx,
+        tcp_rx_bytes: a.rx,
+        tcp_retrans: a.re,
+        since_ns: a.since,
+      });
     }
     for (const pid of this.counts.keys()) if (!live.has(pid)) this.counts.delete(pid);
+    for (const pid of this.accs.keys()) if (!live.has(pid)) this.accs.delete(pid);
     // Forget kinds of inodes no process holds any more, once they are the bulk of the cache.
     if (this.kinds.size > 2 * held + 1024) {
       const keep = new Map<number, number>();

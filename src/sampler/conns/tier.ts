@@ -1,5 +1,5 @@
 import type { ConnsSample } from '../../model-conns';
-import { ConnsReader, ConnsReaderOptions } from './reader';
+import { ConnsReader, ConnsReaderOptions, ConnsReadStats } from './reader';
 
 /** Consecutive failed reads after which the tier stops and reports the last error. */
 const MAX_FAILURES = 3;
@@ -60,6 +60,11 @@ export class ConnsTier {
 
   latest(): ConnsSample | null {
     return this.last;
+  }
+
+  /** Where the last read's time went (for --debug-timings), or null before the first read. */
+  stats(): ConnsReadStats | null {
+    return this.last === null || this.reader === null ? null : this.reader.stats;
   }
 
   /** Why the tier is not running (no netlink, no sock_diag), or null. */
