@@ -2,12 +2,12 @@ import * as os from 'os';
 import { Counter, counterAdd } from '../../counter';
 import { sockDelta } from '../../conns-delta';
 import type { ConnsProcSample, ConnsSample, TcpSockSample } from '../../model-conns';
-import { KeptFile, ReadBuf, readOnce } from '../procfile';
+import { KeptFile, ReadBuf } from '../procfile';
 import { DiagTransport, NetlinkDiagSocket } from './diag-socket';
-import { AddrCache, AF_INET, AF_INET6, buildTcpCompatDumpRequest, buildTcpDumpRequest, TcpDumpParser } from './inet-diag';
+import { AddrCache, AF_INET, AF_INET6, buildTcpCompatDumpRequest, buildTcpDumpRequest, SockMemo, TcpDumpParser } from './inet-diag';
 import { InodeMap, RefreshResult } from './inode-map';
 import { walkNlmsgs } from './netlink';
-import { collectInodes, UDP_INODE_FIELD, UNIX_INODE_FIELD } from './proc-net';
+import { SocketCounts, SocketKinds } from './socket-kinds';
 
 export interface ConnsReaderOptions {
   procRoot?: string;
@@ -49,10 +49,6 @@ interface Acc {
   re: Counter | null;
 }
 
-const KIND_OTHER = 0;
-const KIND_UDP = 1;
-const KIND_UNIX = 2;
-
 /**
  * Reads one ConnsSample: every TCP socket (IPv4 and IPv6) with its tcp_info through sock_diag, then
  * which processes hold them, then UDP and Unix counts per process.
@@ -82,10 +78,9 @@ export class ConnsReader {
   private readonly rb = new ReadBuf(65536);
   private readonly sockstat: KeptFile;
   private readonly sockstat6: KeptFile;
-  /** Kind of every non-TCP socket inode seen, so /proc/net/{udp,udp6,unix} are read only for new ones. */
-  private kinds = new Map<number, number>();
+  private readonly kinds: SocketKinds;
   /** UDP and Unix counts per process, recomputed when its fd table is read again. */
-  private readonly counts = new Map<number, { udp: number; unix: number }>();
+  private readonly counts = new Map<number, SocketCounts>();
   /** Inodes a full pass found no visible holder for: not chased again until the background sweep completes. */
   private unowned = new Set<number>();
   /** Per-process cumulative counters (ConnsProcSample.tcp_*), by pid. */
@@ -112,6 +107,7 @@ export class ConnsReader {
     this.timeoutMs = opts.timeoutMs ?? 5000;
     this.sockstat = new KeptFile(`${this.root}/net/sockstat`);
     this.sockstat6 = new KeptFile(`${this.root}/net/sockstat6`);
+    this.kinds = new SocketKinds(this.root, this.rb);
   }
 
   async read(): Promise<ConnsSample> {
@@ -128,6 +124,30 @@ export class ConnsReader {
     const monoNs = process.hrtime.bigint();
     const t = Date.now();
     const parser = new TcpDumpParser(this.addrs);
+    const parseNs = await this.dumpAll(parser);
+    const socks = parser.socks;
+    const scan = await this.attribute(socks, monoNs);
+    const s = process.hrtime.bigint();
+    const tcpPer = this.join(socks, parser.memos);
+    const procs = this.perProcess(tcpPer);
+    this.lastSocks = socks;
+    this.prevMonoNs = monoNs;
+    const joinNs = process.hrtime.bigint() - s;
+    this.stats = { ...scan.stats, parse_ms: Number(parseNs) / 1e6, scan_ms: Number(scan.ns) / 1e6, join_ms: Number(joinNs) / 1e6 };
+    return {
+      mono_ns: monoNs,
+      t,
+      tcp: socks,
+      procs,
+      denied: this.inodes.denied(),
+      scan_incomplete: !scan.complete,
+      malformed: parser.malformed,
+      cost_ms: Number(parseNs + scan.ns + joinNs) / 1e6,
+    };
+  }
+
+  /** Every TCP socket into `parser`: the one-walk request, or one v2 request per family. Returns the parse time, ns. */
+  private async dumpAll(parser: TcpDumpParser): Promise<bigint> {
     let costNs = 0n;
     const dump = async (req: (seq: number) => Buffer): Promise<number | null> => {
       const seq = (this.seq = (this.seq + 1) >>> 0);
@@ -161,15 +181,15 @@ export class ConnsReader {
       if (errno !== null && !(family === AF_INET6 && errno === -2)) throw new Error(`sock_diag dump failed: ${errnoName(errno)}`);
     }
     this.addrs.endTick();
-    const socks = parser.socks;
-    const parseNs = costNs;
+    return costNs;
+  }
 
-    const scan = await this.attribute(socks, monoNs);
-    costNs += scan.ns;
-
-    const s = process.hrtime.bigint();
+  /**
+   * Gives every socket its owners and adds what it moved since the previous read to their
+   * accumulators. Returns the [connections, listeners] count per pid.
+   */
+  private join(socks: TcpSockSample[], memos: SockMemo[]): Map<number, [number, number]> {
     const tcpPer = new Map<number, [number, number]>();
-    const memos = parser.memos;
     let before: Map<Counter, readonly number[]> | null = null;
     for (let i = 0; i < socks.length; i++) {
       const sk = socks[i];
@@ -204,22 +224,7 @@ export class ConnsReader {
         c[sk.state === 'LISTEN' ? 1 : 0]++;
       }
     }
-    this.lastSocks = socks;
-    const procs = this.perProcess(tcpPer);
-    this.prevMonoNs = monoNs;
-    const joinNs = process.hrtime.bigint() - s;
-    costNs += joinNs;
-    this.stats = { ...scan.stats, parse_ms: Number(parseNs) / 1e6, scan_ms: Number(scan.ns) / 1e6, join_ms: Number(joinNs) / 1e6 };
-    return {
-      mono_ns: monoNs,
-      t,
-      tcp: socks,
-      procs,
-      denied: this.inodes.denied(),
-      scan_incomplete: !scan.complete,
-      malformed: parser.malformed,
-      cost_ms: Number(costNs) / 1e6,
-    };
+    return tcpPer;
   }
 
   /**
@@ -306,31 +311,15 @@ export class ConnsReader {
     return { complete, ns: spent, stats };
   }
 
-  /** UDP and Unix counts of the processes whose fd tables were just read. */
+  /** UDP and Unix counts of the processes whose fd tables were just read (the others' have not changed). */
   private recount(socks: TcpSockSample[]): void {
     const pids = this.inodes.takeReread();
     if (pids.length === 0) return;
     const fresh = new Set(pids);
     const tcp = new Set<number>();
     for (const sk of socks) tcp.add(sk.inode);
-    let unknown: number[] | null = null;
-    for (const h of this.inodes.holders()) {
-      if (!fresh.has(h.pid)) continue;
-      for (const ino of h.socks) if (!tcp.has(ino) && !this.kinds.has(ino)) (unknown ??= []).push(ino);
-    }
-    if (unknown !== null) this.classify(unknown);
     for (const pid of pids) this.counts.delete(pid);
-    for (const h of this.inodes.holders()) {
-      if (!fresh.has(h.pid)) continue;
-      let udp = 0;
-      let unix = 0;
-      for (const ino of h.socks) {
-        const k = this.kinds.get(ino);
-        if (k === KIND_UDP) udp++;
-        else if (k === KIND_UNIX) unix++;
-      }
-      this.counts.set(h.pid, { udp, unix });
-    }
+    for (const h of this.inodes.holders()) if (fresh.has(h.pid)) this.counts.set(h.pid, this.kinds.count(h.socks, tcp));
   }
 
   private perProcess(tcpPer: Map<number, [number, number]>): ConnsProcSample[] {
@@ -358,30 +347,8 @@ export class ConnsReader {
     }
     for (const pid of this.counts.keys()) if (!live.has(pid)) this.counts.delete(pid);
     for (const pid of this.accs.keys()) if (!live.has(pid)) this.accs.delete(pid);
-    // Forget kinds of inodes no process holds any more, once they are the bulk of the cache.
-    if (this.kinds.size > 2 * held + 1024) {
-      const keep = new Map<number, number>();
-      for (const [ino, k] of this.kinds) if (this.inodes.pidsOf(ino) !== undefined) keep.set(ino, k);
-      this.kinds = keep;
-    }
+    this.kinds.prune(held, (ino) => this.inodes.pidsOf(ino) !== undefined);
     return out;
-  }
-
-  /**
-   * Reads the UDP and Unix tables once, for inodes not seen before. Whatever is in neither (a TCP
-   * socket in a state not dumped, netlink, packet, another namespace's) is "other" for good: an
-   * inode's protocol never changes.
-   */
-  private classify(unknown: number[]): void {
-    const udp = new Set<number>();
-    const unix = new Set<number>();
-    for (const f of ['udp', 'udp6']) {
-      const n = readOnce(`${this.root}/net/${f}`, this.rb);
-      if (n !== null) collectInodes(this.rb.buf, n, UDP_INODE_FIELD, udp);
-    }
-    const n = readOnce(`${this.root}/net/unix`, this.rb);
-    if (n !== null) collectInodes(this.rb.buf, n, UNIX_INODE_FIELD, unix);
-    for (const ino of unknown) this.kinds.set(ino, udp.has(ino) ? KIND_UDP : unix.has(ino) ? KIND_UNIX : KIND_OTHER);
   }
 
   /** A fresh netlink socket after a failed dump; the fd scan's state is kept. */
