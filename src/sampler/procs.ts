@@ -277,6 +277,8 @@ export class ProcReader {
       invol_ctxsw: e.invol,
       slow: e.slow,
       slow_prev: e.slowPrev,
+      tcp: null,
+      tcp_prev: null,
     };
   }
 

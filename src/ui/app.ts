@@ -1,5 +1,7 @@
 import * as blessed from 'blessed';
 import type { ProcSnap, Snapshot } from '../model';
+import type { ConnsSnap, RetransEvent } from '../model-conns';
+import { connsView, ConnsSort } from '../panes/conns';
 import { cpuView } from '../panes/cpu';
 import { DetailPane, detailView } from '../panes/detail';
 import { diskView } from '../panes/disk';
@@ -31,9 +33,11 @@ export interface AppOptions {
   onExit?: (code: number) => void;
 }
 
-type Mode = 'main' | 'filter' | 'help' | 'kill' | 'confirm' | 'detail';
+type Mode = 'main' | 'filter' | 'help' | 'kill' | 'confirm' | 'detail' | 'conns';
 
 const STATUS_MS = 5000;
+/** Retransmit events kept for the connections view. */
+const EVENTS_KEPT = 200;
 const DATA_PANES = ['cpu', 'memory', 'net', 'disk'] as const;
 type DataPane = (typeof DATA_PANES)[number];
 const VIEWS: { [K in DataPane]: (input: ViewInput) => PaneView } = { cpu: cpuView, memory: memoryView, net: netView, disk: diskView };
@@ -52,6 +56,10 @@ export class App {
   private readonly panes: Record<PaneKind, BoxPane>;
   private readonly detail: DetailPane;
   private readonly overlay: BoxPane;
+  private readonly connsPane: BoxPane;
+  private conns: ConnsSnap | null = null;
+  private events: RetransEvent[] = [];
+  private connsSort: ConnsSort = 'throughput';
   private readonly tooSmall: blessed.Widgets.BoxElement;
   private snap: Snapshot | null = null;
   private procs: ProcSnap[] = [];
@@ -97,6 +105,8 @@ export class App {
     this.panes = { header: mk(false), cpu: mk(true), memory: mk(true), net: mk(true), disk: mk(true), processes: mk(true), footer: mk(false) };
     this.overlay = mk(true);
     this.overlay.place(undefined);
+    this.connsPane = mk(true);
+    this.connsPane.place(undefined);
     this.detail = new DetailPane(this.screen, opts.colour);
     this.tooSmall = blessed.box({ parent: this.screen, top: 0, left: 0, width: '100%', height: '100%', hidden: true, content: 'terminal too small' });
     // At most one frame per sampling interval, and never more than 10 a second.
@@ -121,6 +131,12 @@ export class App {
     this.scheduler.request();
   }
 
+  private sayOnce(text: string): void {
+    if (this.warned.has(text)) return;
+    this.warned.add(text);
+    this.say(text);
+  }
+
   private onSnapshot(snap: Snapshot): void {
     this.snap = snap;
     this.history.push(snap);
@@ -136,12 +152,12 @@ export class App {
         }
       }
     }
-    for (const w of this.source.warnings()) {
-      if (!this.warned.has(w)) {
-        this.warned.add(w);
-        this.say(w);
-      }
+    if (snap.conns !== null) {
+      this.conns = snap.conns;
+      if (snap.conns.retrans_events.length > 0) this.events = [...this.events, ...snap.conns.retrans_events].slice(-EVENTS_KEPT);
+      if (snap.conns.partial) this.sayOnce("some processes' sockets are not visible without root: their NET columns show -");
     }
+    for (const w of this.source.warnings()) this.sayOnce(w);
     this.scheduler.request();
   }
 
@@ -161,6 +177,7 @@ export class App {
     this.tooSmall.hide();
     for (const [k, p] of Object.entries(this.panes) as [PaneKind, BoxPane][]) p.place(this.shown.panes[k]);
     if (this.mode === 'detail') this.showDetail();
+    if (this.mode === 'conns') this.connsPane.place(this.body());
     if (this.mode === 'help' || this.mode === 'kill' || this.mode === 'confirm') this.placeOverlay();
   }
 
@@ -205,11 +222,12 @@ export class App {
     this.timed('header', () => this.panes.header.update({ label: '', lines: headerView({ ...base, width: this.out.columns }, this.headerState) }));
     for (const k of DATA_PANES) {
       const pane = this.panes[k];
-      if (!pane.visible || this.mode === 'detail') continue;
+      if (!pane.visible || this.mode === 'detail' || this.mode === 'conns') continue;
       this.timed(k, () => pane.update(VIEWS[k]({ ...base, ...pane.inner })));
     }
-    if (this.panes.processes.visible && this.mode !== 'detail') this.timed('processes', () => this.renderProcesses());
+    if (this.panes.processes.visible && this.mode !== 'detail' && this.mode !== 'conns') this.timed('processes', () => this.renderProcesses());
     if (this.mode === 'detail') this.timed('detail', () => this.renderDetail());
+    if (this.mode === 'conns') this.timed('conns', () => this.renderConns());
     if (this.mode === 'help' || this.mode === 'kill' || this.mode === 'confirm') this.renderOverlay();
     this.panes.footer.update({ label: '', lines: [this.footerLine()] });
     this.timed('screen', () => this.screen.render());
@@ -239,7 +257,7 @@ export class App {
       if (parse) this.lastParse = parse;
       return `parse ms: ${fmt(this.lastParse)} | render ms: ${fmt(this.renderMs)}`;
     }
-    const keys = [['q', 'quit'], ['?', 'help'], ['/', 'filter'], ['t', 'tree'], ['f', 'follow'], ['⏎', 'details'], ['k', 'kill'], ['<>', 'sort']];
+    const keys = [['q', 'quit'], ['?', 'help'], ['/', 'filter'], ['t', 'tree'], ['f', 'follow'], ['⏎', 'details'], ['k', 'kill'], ['c', 'connections'], ['<>', 'sort']];
     return keys.map(([k, v]) => `${t.bold(k)} ${t.fg('gray', v)}`).join('  ');
   }
 
@@ -251,11 +269,19 @@ export class App {
     if (p !== undefined) this.detailProc = p;
     if (this.detailProc === null) return;
     this.detail.update(
-      detailView({ proc: this.detailProc, alive: p !== undefined, procs: this.procs, history: this.history, cwd: this.detailCwd, theme: this.theme, width: this.out.columns - 2 }),
+      detailView({
+        proc: this.detailProc, alive: p !== undefined, procs: this.procs, history: this.history, cwd: this.detailCwd, theme: this.theme,
+        width: this.out.columns - 2, conns: this.conns?.conns ?? [],
+      }),
     );
   }
 
   private detailProc: ProcSnap | null = null;
+
+  private renderConns(): void {
+    const pane = this.connsPane;
+    pane.update(connsView({ conns: this.conns?.conns ?? [], events: this.events, sort: this.connsSort, ...pane.inner, theme: this.theme, partial: this.conns?.partial ?? false }));
+  }
 
   private showDetail(): void {
     this.detail.show(this.body());
@@ -341,6 +367,18 @@ export class App {
         this.mode = 'main';
         this.overlay.place(undefined);
         return;
+      case 'conns':
+        if (name === 'escape' || name === 'c') {
+          this.mode = 'main';
+          this.connsPane.place(undefined);
+          this.relayout();
+          return;
+        }
+        if (name === 's') {
+          this.connsSort = this.connsSort === 'throughput' ? 'retrans' : 'throughput';
+          return;
+        }
+        break;
       case 'detail':
         if (name === 'escape' || name === 'enter') {
           this.mode = 'main';
@@ -395,6 +433,11 @@ export class App {
         this.mode = 'detail';
         return this.showDetail();
       }
+      case 'conns':
+        this.mode = 'conns';
+        this.connsPane.place(this.body());
+        this.connsPane.box.setFront();
+        return;
       case 'kill':
         if (this.selectedProc() === undefined) return;
         this.mode = 'kill';

@@ -61,6 +61,9 @@ export class LiveSource implements Source {
   }
 
   warnings(): string[] {
-    return this.sampler.stalledMounts().map((m) => `statfs of ${m} is not answering; left out`);
+    const out = this.sampler.stalledMounts().map((m) => `statfs of ${m} is not answering; left out`);
+    const conns = this.sampler.connsUnavailable();
+    if (conns !== null) out.push(`connections: ${conns}; NET columns show -`);
+    return out;
   }
 }
