@@ -7,12 +7,13 @@
  *   cpu      % of one core of `vigil record` over 60 s of steady state, next to the sampler alone (the
  *            difference is the writer's cost).
  *   seek     median and max ms of 100 random seeks in a generated 24-hour recording.
- * Run alone: node dist/bench/record.js
+ * Run alone: node dist/bench/record.js [size] [seek] (default: both)
  */
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import Database from 'better-sqlite3';
 import { ReplayCursor } from '../src/store/recording/cursor';
 import { Recording } from '../src/store/recording/reader';
 import { RecordingWriter } from '../src/store/recording/writer';
@@ -98,6 +99,7 @@ async function sizeAndCpu(dir: string): Promise<void> {
     const sLong = fileBytes(long);
     const perHour = ((sLong - sShort) / 60) * 3600 / 1e6;
     console.log(`record size at +300 idle processes: ${perHour.toFixed(1)} MB/h (15 s: ${(sShort / 1e6).toFixed(2)} MB, 75 s: ${(sLong / 1e6).toFixed(2)} MB; target <= 15)`);
+    tableBreakdown(short, long, 60);
     const pct = (a: number | null, b: number | null): number => (a === null || b === null ? NaN : (100 * (b - a)) / CLK_TCK / windowS);
     const recPct = pct(c0.rec, c1.rec);
     const smpPct = pct(c0.smp, c1.smp);
@@ -111,6 +113,26 @@ async function sizeAndCpu(dir: string): Promise<void> {
   } finally {
     for (const k of [...kids, ...idle]) if (k.exitCode === null && k.pid !== undefined) k.kill('SIGTERM');
   }
+}
+
+/** Bytes per table and index (dbstat), for seeing what dominates a recording. */
+function tableBytes(file: string): Map<string, number> {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const rows = db.prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name').all() as { name: string; bytes: number }[];
+    return new Map(rows.map((r) => [r.name, Number(r.bytes)]));
+  } finally {
+    db.close();
+  }
+}
+
+/** MB/h per table from the growth between the short and the long recording (`spanS` seconds apart). */
+function tableBreakdown(short: string, long: string, spanS: number): void {
+  const a = tableBytes(short);
+  const b = tableBytes(long);
+  const rows = [...b].map(([name, bytes]) => [name, ((bytes - (a.get(name) ?? 0)) / spanS) * 3600 / 1e6] as const);
+  rows.sort((x, y) => y[1] - x[1]);
+  console.log(`  per table (MB/h): ${rows.filter(([, mb]) => Math.abs(mb) >= 0.05).map(([n, mb]) => `${n} ${mb.toFixed(2)}`).join(', ')}`);
 }
 
 /** A 24-hour recording at 100 ms with 300 processes (20 busy), written straight through the writer. */
@@ -146,20 +168,23 @@ export function seeks(file: string): void {
   rec.close();
 }
 
-export async function benchRecord(): Promise<void> {
+export async function benchRecord(parts: string[] = []): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-record-'));
+  const want = (p: string): boolean => parts.length === 0 || parts.includes(p);
   try {
-    await sizeAndCpu(dir);
-    const file = path.join(dir, '24h.vigil');
-    generate24h(file);
-    seeks(file);
+    if (want('size')) await sizeAndCpu(dir);
+    if (want('seek')) {
+      const file = path.join(dir, '24h.vigil');
+      generate24h(file);
+      seeks(file);
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
 if (require.main === module) {
-  benchRecord().catch((err) => {
+  benchRecord(process.argv.slice(2)).catch((err) => {
     console.error(err);
     process.exit(1);
   });
