@@ -2,8 +2,9 @@
  * Synthetic Samples with the shape of a real machine, for the 24-hour seek benchmark and for tests that
  * need counters /proc rarely shows (above 2^53, u64 sentinels, resets). Deterministic (seeded PRNG).
  */
-import type { Counter } from '../src/counter';
-import type { CpuTimes, HostInfo, ProcSample, ProcTable, Sample } from '../src/model';
+import { Counter, counterAdd } from '../src/counter';
+import type { CpuTimes, HostInfo, ProcSample, ProcTable, ProcTcp, Sample } from '../src/model';
+import type { ConnsProcSample, ConnsSample, TcpSockSample } from '../src/model-conns';
 
 export const SYNTH_HOST: HostInfo = { hostname: 'synth', kernel: '6.1.0-synth', clk_tck: 100, page_size: 4096, ncpu: 4, boot_time_s: 1_700_000_000 };
 
@@ -28,6 +29,27 @@ export interface SynthOptions {
   procEvery?: number;
   seed?: number;
   startT?: number;
+  /**
+   * A connections tier: this many TCP sockets (held by the first processes), read every `connsEvery`
+   * samples (default 10; not a multiple of procEvery makes the two tiers slip against each other).
+   */
+  socks?: number;
+  connsEvery?: number;
+}
+
+interface SockState {
+  sk: TcpSockSample;
+  /** Bytes per read while busy, 0 when idle. */
+  rate: number;
+  /** Read before: the next read takes a delta, not the socket's whole life. */
+  seen: boolean;
+}
+
+interface Acc {
+  since: bigint | null;
+  tx: Counter | null;
+  rx: Counter | null;
+  re: Counter | null;
 }
 
 interface ProcState {
@@ -53,11 +75,36 @@ export class SynthSource {
   private table: ProcTable | null = null;
   private prevSlow = new Map<number, ProcSample['slow']>();
   private nextPid = 1000;
+  private socks: SockState[] = [];
+  private nextCookie = 5000;
+  private accs = new Map<number, Acc>();
+  private conns: ConnsSample | null = null;
+  private prevConnsNs: bigint | null = null;
+  private tcpHist = new Map<number, { start: number; cur: ProcTcp; prev: ProcTcp | null }>();
   constructor(private readonly o: SynthOptions = {}) {
     this.r = rng(o.seed ?? 42);
     this.cores = o.cores ?? 4;
     this.cpu = Array.from({ length: this.cores }, () => [1e6, 1e3, 5e5, 1e8, 1e4, 0, 1e3, 0, 0, 0]);
     for (let p = 0; p < (o.procs ?? 300); p++) this.procs.push(this.newProc());
+    for (let k = 0; k < (o.socks ?? 0); k++) this.socks.push(this.newSock(k));
+  }
+
+  /** Socket k: held by process k % 8 (two held by two processes, one by none, one a listener, one with a u64 cookie). */
+  private newSock(k: number): SockState {
+    // Owners move round as sockets are replaced, so processes stop and start holding sockets (their
+    // accumulators start over).
+    const owner = this.procs[(k + this.nextCookie) % Math.min(8, this.procs.length)]?.pid ?? 1000;
+    const cookie: Counter = k === 1 ? 2n ** 64n - 3n : this.nextCookie++;
+    const pids = k === 2 ? [] : k === 3 ? [owner, owner + 1] : [owner];
+    const listen = k === 4;
+    const port = 40000 + this.nextCookie;
+    const sk: TcpSockSample = {
+      cookie, inode: 9000 + this.nextCookie, uid: 1000, family: k % 3 === 0 ? 6 : 4, state: listen ? 'LISTEN' : 'ESTABLISHED',
+      local: k % 3 === 0 ? `[::1]:${port}` : `127.0.0.1:${port}`, remote: listen ? '0.0.0.0:0' : `10.0.0.${k % 250}:443`,
+      local_port: port, remote_port: listen ? 0 : 443, rqueue: 0, wqueue: 0, rtt_us: 200 + k, rttvar_us: 50, cwnd: 10,
+      bytes_acked: k === 5 ? 2n ** 53n + 7n : 0, bytes_received: 0, total_retrans: 0, pids,
+    };
+    return { sk, rate: listen ? 0 : Math.floor(this.r() * 3) * 20_000, seen: false };
   }
 
   private newProc(): ProcState {
@@ -88,6 +135,7 @@ export class SynthSource {
       user: sum(0), nice: sum(1), system: sum(2), idle: sum(3), iowait: sum(4), irq: sum(5), softirq: sum(6), steal: sum(7), guest: sum(8), guest_nice: sum(9),
     };
     const procEvery = this.o.procEvery ?? 10;
+    if (this.socks.length > 0 && this.i % (this.o.connsEvery ?? 10) === 3) this.conns = this.readConns(mono - 2_000_000n, t - 2);
     if (this.i % procEvery === 0) this.table = this.readProcs(mono);
     const free = 8e9 + Math.floor(this.r() * 1e6) * 4096;
     const s: Sample = {
@@ -116,7 +164,7 @@ export class SynthSource {
         uptime_s: 1000 + (this.i * iv) / 1000,
       },
       procs: this.table,
-      conns: null,
+      conns: this.conns,
     };
     this.i++;
     return s;
@@ -150,8 +198,95 @@ export class SynthSource {
         swap_bytes: 0, vol_ctxsw: p.vol, invol_ctxsw: 3, slow, slow_prev: prev, tcp: null, tcp_prev: null,
       });
     }
+    if (this.conns !== null) this.attachTcp(out, this.conns);
     return { mono_ns: mono, procs: out };
   }
+
+  /** One read of a synthetic connections tier, with the accumulators' rules of the real reader. */
+  private readConns(mono: bigint, t: number): ConnsSample {
+    const tcp: TcpSockSample[] = [];
+    const moved = new Map<number, [number, number, number]>();
+    for (let k = 0; k < this.socks.length; k++) {
+      let st = this.socks[k];
+      // Churn: a socket closes and another opens (its owner's accumulators may start over).
+      if (k > 5 && this.r() < 0.08) st = this.socks[k] = this.newSock(k);
+      const old = st.sk;
+      const fresh = !st.seen;
+      st.seen = true;
+      const busy = st.rate > 0 && this.r() < 0.7;
+      const tx = busy ? Math.floor(this.r() * st.rate) : 0;
+      const rx = busy ? Math.floor(this.r() * st.rate * 2) : 0;
+      const re = busy && this.r() < 0.1 ? 1 : 0;
+      const sk: TcpSockSample = {
+        ...old,
+        bytes_acked: counterAdd(old.bytes_acked ?? 0, tx),
+        bytes_received: counterAdd(old.bytes_received ?? 0, rx),
+        total_retrans: (old.total_retrans ?? 0) + re,
+        rtt_us: busy ? 150 + Math.floor(this.r() * 200) : old.rtt_us,
+        wqueue: busy ? Math.floor(this.r() * 4096) : 0,
+      };
+      st.sk = sk;
+      tcp.push(sk);
+      for (const pid of sk.pids) {
+        const m = moved.get(pid) ?? [0, 0, 0];
+        // A new socket counts from zero: all it moved, it moved since the previous read.
+        m[0] += fresh ? counterToNum(sk.bytes_acked) : tx;
+        m[1] += fresh ? counterToNum(sk.bytes_received) : rx;
+        m[2] += re;
+        moved.set(pid, m);
+      }
+    }
+    const procs: ConnsProcSample[] = [];
+    const holders = new Set<number>(moved.keys());
+    // Two processes with Unix sockets only: holders with no TCP counter (null, not 0).
+    for (const p of this.procs.slice(8, Math.floor(this.i / 50) % 2 === 0 ? 10 : 9)) holders.add(p.pid);
+    for (const pid of [...holders].sort((a, b) => a - b)) {
+      let a = this.accs.get(pid);
+      if (a === undefined) this.accs.set(pid, (a = { since: this.prevConnsNs, tx: null, rx: null, re: null }));
+      const m = moved.get(pid);
+      if (m) {
+        a.tx = counterAdd(a.tx ?? 0, m[0]);
+        a.rx = counterAdd(a.rx ?? 0, m[1]);
+        a.re = counterAdd(a.re ?? 0, m[2]);
+      }
+      const nTcp = tcp.filter((k) => k.pids.includes(pid));
+      procs.push({
+        pid, comm: `worker${pid % 50}`, tcp: nTcp.filter((k) => k.state !== 'LISTEN').length, tcp_listen: nTcp.filter((k) => k.state === 'LISTEN').length,
+        udp: pid % 3 === 0 ? 1 : 0, unix: 2, tcp_tx_bytes: a.tx, tcp_rx_bytes: a.rx, tcp_retrans: a.re, since_ns: a.since,
+      });
+    }
+    for (const pid of this.accs.keys()) if (!holders.has(pid)) this.accs.delete(pid);
+    this.prevConnsNs = mono;
+    const phase = Math.floor(this.i / 200) % 3;
+    return {
+      mono_ns: mono, t, tcp, procs, denied: phase === 1 ? [77, 78] : phase === 2 ? [77] : [], scan_incomplete: this.r() < 0.05,
+      malformed: 0, cost_ms: Math.round(this.r() * 1e6) / 1e5,
+    };
+  }
+
+  /** The sampler's attachTcp: each process gets the latest and previous reads it was given. */
+  private attachTcp(table: ProcSample[], conns: ConnsSample): void {
+    const byPid = new Map(conns.procs.map((p) => [p.pid, p]));
+    for (const p of table) {
+      if (conns.denied.includes(p.pid % 100)) continue;
+      let h = this.tcpHist.get(p.pid);
+      if (h !== undefined && h.start !== p.start_time) h = undefined;
+      if (h === undefined || h.cur.mono_ns !== conns.mono_ns) {
+        const c = byPid.get(p.pid);
+        const cur: ProcTcp = c
+          ? { mono_ns: conns.mono_ns, since_ns: c.since_ns, tx_bytes: c.tcp_tx_bytes, rx_bytes: c.tcp_rx_bytes, retrans: c.tcp_retrans, conns: c.tcp }
+          : { mono_ns: conns.mono_ns, since_ns: null, tx_bytes: 0, rx_bytes: 0, retrans: 0, conns: 0 };
+        h = { start: p.start_time, cur, prev: h?.cur ?? null };
+        this.tcpHist.set(p.pid, h);
+      }
+      p.tcp = h.cur;
+      p.tcp_prev = h.prev;
+    }
+  }
+}
+
+function counterToNum(c: Counter | null): number {
+  return c === null ? 0 : Number(c);
 }
 
 /** A counter value near or above 2^53, and the u64 maximum that /proc uses as a sentinel. */

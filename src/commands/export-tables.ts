@@ -2,12 +2,13 @@
  * The tables of `vigil export`: column names (snake_case, with units: a user-facing contract, listed in
  * docs-draft/recording.md) and how each row comes out of a Snapshot. Every rate here is derive()'s.
  */
-import type { CoreSnap, CpuPct, DiskSnap, FsSnap, MemSnap, NetSnap, ProcSnap, PsiSnap, Snapshot, TcpSnap, UdpSnap } from '../model';
+import type { CoreSnap, CpuPct, DiskSnap, FsSnap, MemSnap, NetSnap, ProcSample, ProcSnap, PsiSnap, Sample, Snapshot, TcpSnap, UdpSnap } from '../model';
+import type { ConnSnap } from '../model-conns';
 import type { AlertRow } from '../store/recording/reader';
 
 export type Cell = string | number | boolean | null;
 
-export const TABLE_NAMES = ['system', 'cpu', 'memory', 'net', 'disk', 'fs', 'procs', 'alerts'] as const;
+export const TABLE_NAMES = ['system', 'cpu', 'memory', 'net', 'disk', 'fs', 'procs', 'conns', 'alerts'] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 
 const CPU_PCT = [
@@ -28,8 +29,12 @@ const FS = ['mount', 'source', 'fstype', 'size_bytes', 'used_bytes', 'avail_byte
 const PROC = [
   'pid', 'start_time', 'start_ms', 'ppid', 'comm', 'cmdline', 'user', 'uid', 'state', 'kthread', 'threads', 'nice', 'cpu_pct',
   'wait_pct', 'mem_pct', 'rss_bytes', 'vsize_bytes', 'swap_bytes', 'read_bytes_per_s', 'write_bytes_per_s', 'rchar_per_s',
-  'wchar_per_s', 'minflt_per_s', 'majflt_per_s', 'ctxsw_per_s', 'fds',
+  'wchar_per_s', 'minflt_per_s', 'majflt_per_s', 'ctxsw_per_s', 'fds', 'tcp_tx_bytes_per_s', 'tcp_rx_bytes_per_s', 'tcp_conns',
+  'tcp_retrans_per_s',
 ] as const satisfies readonly (keyof ProcSnap)[];
+const CONN = [
+  'pid', 'comm', 'local', 'remote', 'state', 'tx_bytes_per_s', 'rx_bytes_per_s', 'retrans_total', 'retrans_per_s', 'rtt_ms',
+] as const satisfies readonly (keyof ConnSnap)[];
 const SYS_SCALARS = [
   'uptime_s', 'load1', 'load5', 'load15', 'procs_running', 'procs_blocked', 'ctxt_per_s', 'forks_per_s', 'pgfault_per_s',
   'pgmajfault_per_s', 'pswpin_per_s', 'pswpout_per_s',
@@ -50,7 +55,10 @@ export interface SnapshotTable {
   columns: readonly string[];
   /** Whether rows need process tables rebuilt. */
   procs: boolean;
-  rows(s: Snapshot): Cell[][];
+  /** Whether rows need the connections tier's samples rebuilt (default: as procs). */
+  conns?: boolean;
+  /** The rows of one Snapshot; `curr` is the later Sample it was derived from. */
+  rows(s: Snapshot, curr: Sample): Cell[][];
 }
 export interface AlertTable {
   kind: 'alerts';
@@ -59,6 +67,17 @@ export interface AlertTable {
 }
 
 const pick = <T>(o: T, keys: readonly (keyof T)[]): Cell[] => keys.map((k) => o[k] as Cell);
+
+/**
+ * The interval a process's TCP rates cover, ms: the connections tier's own (tcp_prev → tcp), which is
+ * not the process table's. When the table is read more often than the tier, consecutive rows repeat
+ * the same interval and rates; summing rate × interval over distinct intervals gives the bytes moved.
+ */
+function tcpIntervalMs(p: ProcSample | undefined, pid: number): number | null {
+  if (p === undefined || p.pid !== pid || p.tcp === null || p.tcp_prev === null) return null;
+  const ms = Number(p.tcp.mono_ns - p.tcp_prev.mono_ns) / 1e6;
+  return Number.isFinite(ms) && ms > 0 ? ms : null;
+}
 
 export const TABLES: { [K in TableName]: K extends 'alerts' ? AlertTable : SnapshotTable } = {
   system: {
@@ -88,8 +107,19 @@ export const TABLES: { [K in TableName]: K extends 'alerts' ? AlertTable : Snaps
   procs: {
     kind: 'snapshot',
     procs: true,
-    columns: ['t', 'interval_ms', ...PROC],
-    rows: (s) => (s.procs === null ? [] : s.procs.map((p) => [s.t, s.procs_interval_ms, ...pick(p, PROC)])),
+    conns: false,
+    columns: ['t', 'interval_ms', ...PROC, 'tcp_interval_ms'],
+    // derive() keeps the table's order, so the i-th ProcSnap is the i-th process of the table.
+    rows: (s, curr) =>
+      s.procs === null ? [] : s.procs.map((p, i) => [s.t, s.procs_interval_ms, ...pick(p, PROC), tcpIntervalMs(curr.procs?.procs[i], p.pid)]),
+  },
+  conns: {
+    kind: 'snapshot',
+    procs: false,
+    conns: true,
+    // One row per connection (listeners are not connections) per read of the connections tier.
+    columns: ['t', 'interval_ms', ...CONN],
+    rows: (s) => (s.conns === null ? [] : s.conns.conns.map((c) => [s.t, s.conns!.interval_ms, ...pick(c, CONN)])),
   },
   alerts: {
     kind: 'alerts',

@@ -86,9 +86,9 @@ export async function runExport(opts: ExportOptions, out: NodeJS.WritableStream 
     const fromS = Number.isFinite(fromT) ? rec.atOrAfter(fromT) : first.s;
     const toS = Number.isFinite(toT) ? rec.atOrBefore(toT) : last.s;
     if (fromS === null || toS === null || fromS > toS) return await sink.flush();
-    for (const p of rec.pairs(fromS, toS, { procs: table.procs })) {
+    for (const p of rec.pairs(fromS, toS, { procs: table.procs, conns: table.conns ?? table.procs })) {
       if (p.prev === null) continue; // the first sample of a session has nothing to take a rate against
-      for (const cells of table.rows(derive(p.prev, p.curr, p.host))) await sink.push(line(cells));
+      for (const cells of table.rows(derive(p.prev, p.curr, p.host), p.curr)) await sink.push(line(cells));
     }
     await sink.flush();
   } finally {

@@ -37,12 +37,19 @@ for (const name of fs.readdirSync(DIR).filter((f) => f.endsWith('.vigil'))) {
     t.strictSame(plain(end.procs!.procs[0]), exp.last_procs_first);
     t.equal(crypto.createHash('sha256').update(JSON.stringify(end.procs, big)).digest('hex'), exp.last_procs_sha256, 'last process table');
     let procTicks = 0;
+    let connsTicks = 0;
     for (const p of rec.pairs(first.s, last.s)) {
       if (p.prev === null) continue;
       const s = derive(p.prev, p.curr, p.host);
       if (s.procs !== null) procTicks++;
+      if (s.conns !== null) connsTicks++;
     }
     t.equal(procTicks, exp.proc_ticks);
+    // Connections (schema 1 onwards): the same reads, and the last one rebuilt exactly.
+    if (exp.conns_ticks !== undefined) {
+      t.equal(connsTicks, exp.conns_ticks, 'connections-tier reads with rates');
+      t.equal(crypto.createHash('sha256').update(JSON.stringify(end.conns, big)).digest('hex'), exp.last_conns_sha256, 'last connections sample');
+    }
     rec.close();
     for (const table of TABLE_NAMES) {
       let out = '';

@@ -9,9 +9,13 @@
  *   f   two-decimal gauge (load, PSI averages, uptime) in hundredths: the kernel prints two decimals, and
  *       k / 100 is exactly the double that parsing "k/100" gives. A value with more decimals is stored as
  *       the REAL itself, in an absolute row.
- *   r   raw integer, always absolute, and left out of change detection (ages and gaps in ns that jitter).
- *   rg  like r, but in difference rows stored minus the tick's own gap (the process table's interval),
- *       which makes the usual value 0: the previous slow-tier read's distance.
+ *   r   raw integer, always absolute, and left out of change detection (values that jitter).
+ *   ra  a monotonic time (bigint ns), stored as its age: the row's clock minus the time. Left out of
+ *       change detection; decoded back to the time itself, so a row skipped as unchanged keeps the exact
+ *       time of the read it was written for (which is what its values belong to).
+ *   rg  a gap in ns, like r, but in difference rows stored minus the tick's own gap on the column's
+ *       clock (the process table's interval), which makes the usual value 0: the distance back to the
+ *       previous slow-tier or connections-tier read.
  *   t   text: absolute in absolute rows; in difference rows NULL means unchanged.
  *   pc, pg  a value stored relative to another column of the same row (`ref`): base − value, or the value
  *       itself when the base is null. Used for the process's previous slow-tier read.
@@ -20,13 +24,26 @@
  */
 import { Counter, fromBig } from '../../counter';
 
-export type Kind = 'c' | 'g' | 'f' | 'r' | 'rg' | 't' | 'pc' | 'pg';
+export type Kind = 'c' | 'g' | 'f' | 'r' | 'ra' | 'rg' | 't' | 'pc' | 'pg';
 export interface Col {
   name: string;
   kind: Kind;
   /** For pc/pg: index of the base column in the same row. */
   ref?: number;
+  /** For ra/rg: which of the row's clocks (RowClocks) the value is stored against; default 0. */
+  clock?: number;
 }
+
+/**
+ * The times of one tick that ra and rg columns are stored against, one per clock (the process table's
+ * read; the connections-tier read the table was joined with): `base` for ra, `gap` (ns since the
+ * series's previous tick on the same clock) for rg.
+ */
+export interface RowClocks {
+  base: readonly bigint[];
+  gap: readonly number[];
+}
+export const NO_CLOCKS: RowClocks = { base: [], gap: [] };
 
 /** A value as the model holds it. */
 export type Val = Counter | string | null;
@@ -73,6 +90,12 @@ function gate(v: Val): Val {
   return typeof v === 'number' && !Number.isFinite(v) ? null : v;
 }
 
+function baseOf(clocks: RowClocks, col: Col): bigint {
+  const b = clocks.base[col.clock ?? 0];
+  if (b === undefined) throw new Error(`no clock for column ${col.name}`);
+  return b;
+}
+
 /** v in hundredths when that is exact, else null. */
 function centi(v: number): number | null {
   const c = Math.round(v * 100);
@@ -85,7 +108,7 @@ function centi(v: number): number | null {
  * then the row is absolute.
  */
 export function encodeRow(
-  cols: readonly Col[], curr: Val[], prev: Val[] | null, forceAbs: boolean, gap = 0,
+  cols: readonly Col[], curr: Val[], prev: Val[] | null, forceAbs: boolean, clocks: RowClocks = NO_CLOCKS,
 ): { k: 0 | 1; vals: unknown[] } | null {
   const n = cols.length;
   for (let i = 0; i < n; i++) curr[i] = gate(curr[i]);
@@ -96,7 +119,7 @@ export function encodeRow(
       const kind = cols[i].kind;
       const c = curr[i];
       const p = (prev as Val[])[i];
-      if (kind !== 'r' && kind !== 'rg' && c !== p) changed = true;
+      if (kind !== 'r' && kind !== 'ra' && kind !== 'rg' && c !== p) changed = true;
       if ((kind === 'c' || kind === 'g' || kind === 'f') && p === null && c !== null) abs = true;
       if (kind === 'f' && c !== null && p !== null && (centi(c as number) === null || centi(p as number) === null)) abs = true;
     }
@@ -122,7 +145,10 @@ export function encodeRow(
         break;
       case 'r':
       case 'rg':
-        vals[i] = typeof c === 'bigint' ? BigInt.asIntN(64, c) : col.kind === 'rg' && !abs ? (c as number) - gap : c;
+        vals[i] = typeof c === 'bigint' ? BigInt.asIntN(64, c) : col.kind === 'rg' && !abs ? (c as number) - (clocks.gap[col.clock ?? 0] ?? 0) : c;
+        break;
+      case 'ra':
+        vals[i] = fromBig(baseOf(clocks, col) - BigInt(c as Counter));
         break;
       case 't':
         vals[i] = abs || c !== (prev as Val[])[i] ? c : null;
@@ -144,7 +170,7 @@ export function encodeRow(
  * for a difference row (k = 0).
  */
 export function decodeRow(
-  cols: readonly Col[], stored: Stored[], offset: number, abs: boolean, prev: Val[] | null, out: Val[], gap = 0,
+  cols: readonly Col[], stored: Stored[], offset: number, abs: boolean, prev: Val[] | null, out: Val[], clocks: RowClocks = NO_CLOCKS,
 ): void {
   const n = cols.length;
   if (!abs && prev === null) throw new Error('difference row without a base row');
@@ -171,7 +197,10 @@ export function decodeRow(
         out[i] = fromBig(BigInt(v as bigint));
         break;
       case 'rg':
-        out[i] = abs ? fromBig(BigInt(v as bigint)) : num(v as bigint) + gap;
+        out[i] = abs ? fromBig(BigInt(v as bigint)) : num(v as bigint) + (clocks.gap[col.clock ?? 0] ?? 0);
+        break;
+      case 'ra':
+        out[i] = baseOf(clocks, col) - BigInt(v as bigint);
         break;
       case 't':
         out[i] = String(v);

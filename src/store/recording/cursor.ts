@@ -6,6 +6,7 @@
  */
 import { derive } from '../../derive';
 import type { ProcSnap, Sample, Snapshot } from '../../model';
+import type { ConnsSnap } from '../../model-conns';
 import { Recording, SamplePair, SessionInfo } from './reader';
 import { Walker } from './walker';
 
@@ -13,6 +14,7 @@ export class ReplayCursor {
   private walker: Walker | null = null;
   private pair: SamplePair | null = null;
   private procCache: { s: number; procs: ProcSnap[] | null } | null = null;
+  private connsCache: { s: number; conns: ConnsSnap | null } | null = null;
 
   constructor(readonly rec: Recording) {}
 
@@ -106,10 +108,29 @@ export class ReplayCursor {
     const snap = this.pair !== null && this.pair.s === tickS ? this.snapshot() : null;
     let procs = snap?.procs ?? null;
     if (snap === null) {
-      const at = this.rec.pairAt(tickS);
+      const at = this.rec.pairAt(tickS, { conns: false });
       procs = at.prev === null ? null : derive(at.prev, at.curr, at.host).procs;
     }
     this.procCache = { s: tickS, procs };
     return procs;
+  }
+
+  /**
+   * Connections and retransmit events as of the latest connections-tier read at or before the current
+   * sample (what the connections pane shows between reads): the ConnsSnap derive() made on the sample
+   * where that read arrived. null before the session's second read.
+   */
+  conns(): ConnsSnap | null {
+    const tickS = this.walker?.connsTickS ?? null;
+    if (tickS === null) return null;
+    if (this.connsCache?.s === tickS) return this.connsCache.conns;
+    let conns: ConnsSnap | null;
+    if (this.pair !== null && this.pair.s === tickS) conns = this.snapshot()?.conns ?? null;
+    else {
+      const at = this.rec.pairAt(tickS, { procs: false, conns: true });
+      conns = at.prev === null ? null : derive(at.prev, at.curr, at.host).conns;
+    }
+    this.connsCache = { s: tickS, conns };
+    return conns;
   }
 }

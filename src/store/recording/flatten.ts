@@ -3,7 +3,7 @@
  * series.ts; build* turn decoded arrays back into the same objects. The round trip is exact (a test
  * compares derive() over both), except that entity order follows first appearance in the file.
  */
-import type { Counter } from '../../counter';
+import { Counter, fromBig } from '../../counter';
 import type {
   CpuTimes,
   DiskSample,
@@ -13,6 +13,7 @@ import type {
   NetDevSample,
   ProcSample,
   ProcSlow,
+  ProcTcp,
   PsiLine,
   PsiResource,
   PsiSample,
@@ -20,8 +21,12 @@ import type {
   SystemSample,
   VmstatSample,
 } from '../../model';
+import type { ConnsProcSample, TcpSockSample, TcpState } from '../../model-conns';
 import type { Val } from './codec';
-import { ABSENT, CPU_FIELDS, DISK_FIELDS, FS_FIELDS, MEM_FIELDS, NET_FIELDS, PSI_LINES, PSI_RESOURCES, SERIES, SLOW_FIELDS, SNMP_FIELDS, VMSTAT_FIELDS } from './series';
+import {
+  ABSENT, CPU_FIELDS, DISK_FIELDS, FS_FIELDS, MEM_FIELDS, NET_FIELDS, PSI_LINES, PSI_RESOURCES, SERIES, SLOW_FIELDS, SNMP_FIELDS,
+  SOCK_FIELDS, SOCK_PROC_FIELDS, TCP_FIELDS, VMSTAT_FIELDS,
+} from './series';
 
 /** One entity's values at one tick: `key` identifies it within its series, `ident` are its identity columns. */
 export interface Item {
@@ -157,19 +162,35 @@ export function buildFs(ident: Val[], v: Val[]): FsSample {
 
 const SLOW_AT = SERIES.proc.values.findIndex((c) => c.name === 'slow_age_ns');
 const PREV_AT = SERIES.proc.values.findIndex((c) => c.name === 'slow_gap_ns');
+const TCP_AT = SERIES.proc.values.findIndex((c) => c.name === 'tcp_age_ns');
+const TCP_PREV_AT = SERIES.proc.values.findIndex((c) => c.name === 'tcp_gap_ns');
 
-/** One process; `tableNs` is the mono time of its table (slow-tier times are stored relative to it). */
-export function flattenProc(p: ProcSample, tableNs: bigint): Item {
+/** A monotonic time (bigint ns) as a column value, and back. */
+const monoVal = (ns: bigint | null): Val => (ns === null ? null : fromBig(ns));
+const valMono = (v: Val): bigint | null => (v === null ? null : BigInt(v as Counter));
+
+/**
+ * One process. Slow-tier and connections-tier times go in as absolute monotonic times (the codec's
+ * 'ra' stores them as ages against the tick's clocks); their previous reads as a gap and values (stored
+ * as deltas against the latest read).
+ */
+export function flattenProc(p: ProcSample): Item {
   const vals: Val[] = [
     p.ppid, p.pgrp, p.state, p.nice, p.priority, p.threads, p.processor, p.vsize_bytes, p.rss_bytes, p.minflt, p.majflt,
     p.utime, p.stime, p.run_ns, p.wait_ns, p.timeslices, p.swap_bytes, p.vol_ctxsw, p.invol_ctxsw,
   ];
   const s = p.slow;
-  const sp = p.slow_prev;
-  vals.push(s === null ? null : Number(tableNs - s.mono_ns));
+  const sp = s === null ? null : p.slow_prev;
+  vals.push(s === null ? null : s.mono_ns);
   for (const f of SLOW_FIELDS) vals.push(s === null ? null : s[f]);
-  vals.push(sp === null || s === null ? null : Number(s.mono_ns - sp.mono_ns));
-  for (const f of SLOW_FIELDS) vals.push(sp === null || s === null ? null : sp[f]);
+  vals.push(sp === null ? null : Number((s as ProcSlow).mono_ns - sp.mono_ns));
+  for (const f of SLOW_FIELDS) vals.push(sp === null ? null : sp[f]);
+  const t = p.tcp;
+  const tp = t === null ? null : p.tcp_prev;
+  vals.push(t === null ? null : t.mono_ns, t === null ? null : monoVal(t.since_ns));
+  for (const f of TCP_FIELDS) vals.push(t === null ? null : t[f]);
+  vals.push(tp === null ? null : Number((t as ProcTcp).mono_ns - tp.mono_ns), tp === null ? null : monoVal(tp.since_ns));
+  for (const f of TCP_FIELDS) vals.push(tp === null ? null : tp[f]);
   return {
     key: String(p.pid),
     ident: [p.pid, p.start_time, p.comm, p.cmdline, p.cmdline_truncated ? 1 : 0, p.kthread ? 1 : 0, p.uid, p.user],
@@ -183,10 +204,20 @@ function buildSlow(v: Val[], at: number, mono: bigint): ProcSlow {
   return o as unknown as ProcSlow;
 }
 
-export function buildProc(ident: Val[], v: Val[], tableNs: bigint): ProcSample {
-  const slowNs = v[SLOW_AT] === null ? null : tableNs - BigInt(v[SLOW_AT] as number);
+/** A ProcTcp from its since column at `at` and the values after it. */
+function buildTcp(v: Val[], at: number, mono: bigint): ProcTcp {
+  const o = { mono_ns: mono, since_ns: valMono(v[at]) } as Record<string, unknown>;
+  TCP_FIELDS.forEach((f, j) => (o[f] = v[at + 1 + j]));
+  return o as unknown as ProcTcp;
+}
+
+export function buildProc(ident: Val[], v: Val[]): ProcSample {
+  const slowNs = v[SLOW_AT] as bigint | null;
   const slow = slowNs === null ? null : buildSlow(v, SLOW_AT, slowNs);
   const slowPrev = slowNs === null || v[PREV_AT] === null ? null : buildSlow(v, PREV_AT, slowNs - BigInt(v[PREV_AT] as number));
+  const tcpNs = v[TCP_AT] as bigint | null;
+  const tcp = tcpNs === null ? null : buildTcp(v, TCP_AT + 1, tcpNs);
+  const tcpPrev = tcpNs === null || v[TCP_PREV_AT] === null ? null : buildTcp(v, TCP_PREV_AT + 1, tcpNs - BigInt(v[TCP_PREV_AT] as number));
   return {
     pid: Number(ident[0]),
     start_time: Number(ident[1]),
@@ -215,9 +246,53 @@ export function buildProc(ident: Val[], v: Val[], tableNs: bigint): ProcSample {
     swap_bytes: v[16] as number | null,
     vol_ctxsw: v[17] as Counter | null,
     invol_ctxsw: v[18] as Counter | null,
-    tcp: null,
-    tcp_prev: null,
     slow,
     slow_prev: slowPrev,
+    tcp,
+    tcp_prev: tcpPrev,
   };
+}
+
+/** A socket's key: its cookie, the kernel's id for it (never reused while the kernel runs). */
+export function flattenSocks(socks: TcpSockSample[]): Item[] {
+  const out = new Array<Item>(socks.length);
+  for (let i = 0; i < socks.length; i++) {
+    const k = socks[i];
+    const vals: Val[] = [k.state];
+    for (const f of SOCK_FIELDS) vals.push(k[f]);
+    vals.push(k.pids.join(','));
+    out[i] = { key: String(k.cookie), ident: [k.cookie, k.family, k.local, k.remote, k.local_port, k.remote_port, k.uid], vals };
+  }
+  return out;
+}
+
+const NO_PIDS: number[] = [];
+
+export function buildSock(ident: Val[], v: Val[]): TcpSockSample {
+  const c = ident[0] as Counter;
+  // The cookie is a u64, stored as a signed 64-bit integer.
+  const cookie = typeof c === 'bigint' || c < 0 ? fromBig(BigInt.asUintN(64, BigInt(c))) : c;
+  const o = {
+    cookie, inode: 0, uid: Number(ident[6]), family: Number(ident[1]) as 4 | 6, state: v[0] as TcpState,
+    local: ident[2] as string, remote: ident[3] as string, local_port: Number(ident[4]), remote_port: Number(ident[5]),
+  } as Record<string, unknown>;
+  SOCK_FIELDS.forEach((f, j) => (o[f] = v[1 + j]));
+  const pids = v[1 + SOCK_FIELDS.length] as string;
+  o.pids = pids === '' ? NO_PIDS : pids.split(',').map(Number);
+  return o as unknown as TcpSockSample;
+}
+
+export function flattenSockProcs(procs: ConnsProcSample[]): Item[] {
+  return procs.map((p) => {
+    const vals: Val[] = SOCK_PROC_FIELDS.map((f) => p[f]);
+    vals.push(monoVal(p.since_ns));
+    return { key: String(p.pid), ident: [p.pid, p.comm], vals };
+  });
+}
+
+export function buildSockProc(ident: Val[], v: Val[]): ConnsProcSample {
+  const o = { pid: Number(ident[0]), comm: ident[1] as string } as Record<string, unknown>;
+  SOCK_PROC_FIELDS.forEach((f, j) => (o[f] = v[j]));
+  o.since_ns = valMono(v[SOCK_PROC_FIELDS.length]);
+  return o as unknown as ConnsProcSample;
 }

@@ -44,6 +44,8 @@ export type AlertRow = BreachRecord;
 export interface IterateOptions {
   /** Rebuild process tables (default true). */
   procs?: boolean;
+  /** Rebuild the connections tier's samples (default: as procs). */
+  conns?: boolean;
 }
 
 export class Recording {
@@ -164,7 +166,8 @@ export class Recording {
       const ses = this.sessionOf(s);
       if (ses === null) throw new RangeError(`no sample ${s} in ${this.file}`);
       const hasPrev = s > ses.first_s;
-      const w = new Walker(this.tables, hasPrev ? s - 1 : s, { sessionFirst: ses.first_s, to: s, procs: opts.procs !== false });
+      const procs = opts.procs !== false;
+      const w = new Walker(this.tables, hasPrev ? s - 1 : s, { sessionFirst: ses.first_s, to: s, procs, conns: opts.conns ?? procs });
       let prev: Sample | null = null;
       if (hasPrev) {
         w.walkTo(s - 1);
@@ -186,7 +189,7 @@ export class Recording {
       const a = Math.max(from, ses.first_s);
       const b = Math.min(to, ses.last_s);
       const hasPrev = a > ses.first_s;
-      const w = this.guard(() => new Walker(this.tables, hasPrev ? a - 1 : a, { sessionFirst: ses.first_s, to: b, procs }));
+      const w = this.guard(() => new Walker(this.tables, hasPrev ? a - 1 : a, { sessionFirst: ses.first_s, to: b, procs, conns: opts.conns ?? procs }));
       let prev: Sample | null = null;
       if (hasPrev) {
         this.guard(() => w.walkTo(a - 1));

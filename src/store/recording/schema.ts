@@ -8,7 +8,8 @@
  * previous row (k = 0). Series are entities (a core, an interface, a disk, a mount, a process) listed once
  * in their own table with the first and last sample they were seen in; a series gets a row only on ticks
  * where something in it changed, and an absolute row at every keyframe, so any tick is rebuilt from the
- * last keyframe before it by adding at most one keyframe interval of rows.
+ * last keyframe before it by adding at most one keyframe interval of rows. The process table and the
+ * connections tier have their own ticks (proc_tick, conns_tick: the samples where they read again).
  */
 import { SERIES } from './series';
 
@@ -21,10 +22,13 @@ export const SCHEMA_VERSION = 1;
 export const SYS_KEYFRAME_MS = 10_000;
 /** The process table gets an absolute row per live process this often. */
 export const PROC_KEYFRAME_MS = 60_000;
+/** The connections tier gets an absolute row per live socket and socket-holding process this often. */
+export const CONNS_KEYFRAME_MS = 60_000;
 
 /** keyframe.what bits. */
 export const KEY_SYS = 1;
 export const KEY_PROCS = 2;
+export const KEY_CONNS = 4;
 
 export function schemaSql(): string {
   const parts: string[] = [
@@ -36,7 +40,10 @@ export function schemaSql(): string {
     `CREATE TABLE sample(s INTEGER PRIMARY KEY, t INTEGER NOT NULL, mono_ns INTEGER NOT NULL)`,
     `CREATE INDEX sample_t ON sample(t)`,
     `CREATE TABLE keyframe(s INTEGER PRIMARY KEY, what INTEGER NOT NULL)`,
-    `CREATE TABLE proc_tick(s INTEGER PRIMARY KEY, age_ns INTEGER NOT NULL)`,
+    `CREATE TABLE proc_tick(s INTEGER PRIMARY KEY, age_ns INTEGER NOT NULL, conns_age_ns INTEGER)`,
+    `CREATE TABLE conns_tick(
+       s INTEGER PRIMARY KEY, age_ns INTEGER NOT NULL, t INTEGER NOT NULL, denied TEXT, scan_incomplete INTEGER NOT NULL,
+       malformed INTEGER NOT NULL, cost_ms REAL NOT NULL)`,
     `CREATE TABLE alert(
        id INTEGER PRIMARY KEY, rule TEXT NOT NULL, subject TEXT NOT NULL, start_t INTEGER NOT NULL, end_t INTEGER,
        peak REAL, average REAL, threshold REAL, samples INTEGER NOT NULL DEFAULT 0, UNIQUE(rule, subject, start_t))`,

@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { decodeRow, Stored, Val } from './codec';
+import { fromBig } from '../../counter';
+import { decodeRow, NO_CLOCKS, RowClocks, Stored, Val } from './codec';
 import type { SeriesSpec } from './series';
 
 export interface Entity {
@@ -28,7 +29,8 @@ export class EntityCache {
     if (ent === undefined) {
       const r = this.get.get(e) as Stored[] | undefined;
       if (r === undefined) throw new Error(`missing entity ${e}`);
-      const ident = r.slice(1, 1 + this.width).map((v) => (typeof v === 'bigint' ? Number(v) : (v as Val)));
+      // Integers as Counters: exact (a socket cookie can pass 2^53), numbers for everything that fits.
+      const ident = r.slice(1, 1 + this.width).map((v) => (typeof v === 'bigint' ? fromBig(v) : (v as Val)));
       const last = r[2 + this.width];
       ent = { e, ident, first_s: Number(r[1 + this.width]), last_s: last === null ? null : Number(last) };
       if (this.byE.size > 100_000) this.byE.clear();
@@ -60,12 +62,12 @@ export class SeriesState {
     this.vals.clear();
   }
 
-  apply(row: Stored[], gap = 0): void {
+  apply(row: Stored[], clocks: RowClocks = NO_CLOCKS): void {
     const e = this.spec.entity === null ? 0 : Number(row[1]);
     const abs = Number(row[this.offset - 1]) === 1;
     const prev = this.vals.get(e) ?? null;
     const out: Val[] = new Array(this.spec.values.length);
-    decodeRow(this.spec.values, row, this.offset, abs, prev, out, gap);
+    decodeRow(this.spec.values, row, this.offset, abs, prev, out, clocks);
     this.vals.set(e, out);
   }
 }

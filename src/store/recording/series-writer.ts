@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { encodeRow, Val } from './codec';
+import { encodeRow, NO_CLOCKS, RowClocks, Val } from './codec';
 import type { Item } from './flatten';
 import type { SeriesSpec } from './series';
 
@@ -47,8 +47,8 @@ export class SeriesWriter {
     this.lastTick = null;
   }
 
-  /** `gap`: this tick's distance from the series's previous tick, in ns (process tables: see codec 'rg'). */
-  write(s: number, items: Item[], keyframe: boolean, gap = 0): void {
+  /** `clocks`: the tick's times that ra and rg columns are stored against (process tables: see codec). */
+  write(s: number, items: Item[], keyframe: boolean, clocks: RowClocks = NO_CLOCKS): void {
     const seen = new Set<string>();
     for (const it of items) {
       seen.add(it.key);
@@ -61,10 +61,10 @@ export class SeriesWriter {
         const e = this.insertEntity === null ? 0 : Number(this.insertEntity.run(...it.ident.map(bindIdent), s).lastInsertRowid);
         l = { e, ident: it.ident, vals: it.vals };
         this.live.set(it.key, l);
-        this.put(s, l.e, encodeRow(this.spec.values, it.vals, null, true));
+        this.put(s, l.e, encodeRow(this.spec.values, it.vals, null, true, clocks));
         continue;
       }
-      const row = encodeRow(this.spec.values, it.vals, l.vals, keyframe, gap);
+      const row = encodeRow(this.spec.values, it.vals, l.vals, keyframe, clocks);
       if (row !== null) this.put(s, l.e, row);
       l.vals = it.vals;
     }

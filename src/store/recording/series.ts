@@ -16,11 +16,15 @@ export interface SeriesSpec {
   /** null: one row per sample (the `sys` table), no entity table. */
   entity: EntitySpec | null;
   values: Col[];
-  /** Which ticks the series lives on: every sample, or the ticks where the process table was re-read. */
-  tier: 'sys' | 'procs';
+  /**
+   * Which ticks the series lives on: every sample, the ticks where the process table was re-read, or
+   * those where the connections tier read again.
+   */
+  tier: 'sys' | 'procs' | 'conns';
 }
 
 const col = (name: string, kind: Kind, ref?: number): Col => (ref === undefined ? { name, kind } : { name, kind, ref });
+const timed = (name: string, kind: 'ra' | 'rg', clock: number): Col => ({ name, kind, clock });
 const cols = (prefix: string, names: readonly string[], kind: Kind): Col[] => names.map((n) => col(prefix + n, kind));
 
 export const CPU_FIELDS = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal', 'guest', 'guest_nice'] as const;
@@ -44,6 +48,18 @@ export const DISK_FIELDS = [
 export const FS_FIELDS = ['size_bytes', 'free_bytes', 'avail_bytes', 'files', 'files_free'] as const;
 export const SLOW_FIELDS = ['rchar', 'wchar', 'read_bytes', 'write_bytes', 'fds'] as const;
 const SLOW_GAUGES = new Set<string>(['fds']);
+/** ProcTcp's values, as `tcp_<field>` columns. */
+export const TCP_FIELDS = ['tx_bytes', 'rx_bytes', 'retrans', 'conns'] as const;
+const TCP_GAUGES = new Set<string>(['conns']);
+/** The clocks of a process tick (RowClocks): the table's read, and the connections-tier read it was joined with. */
+export const CLOCK_TABLE = 0;
+export const CLOCK_CONNS = 1;
+/** TcpSockSample's values (tcp_sock_sample), after `state`; then `pids`. */
+export const SOCK_FIELDS = ['inode', 'rqueue', 'wqueue', 'rtt_us', 'rttvar_us', 'cwnd', 'bytes_acked', 'bytes_received', 'total_retrans'] as const;
+const SOCK_COUNTERS = new Set<string>(['bytes_acked', 'bytes_received', 'total_retrans']);
+/** ConnsProcSample's values (sock_proc_sample), then `since_ns`. */
+export const SOCK_PROC_FIELDS = ['tcp', 'tcp_listen', 'udp', 'unix', 'tcp_tx_bytes', 'tcp_rx_bytes', 'tcp_retrans'] as const;
+const SOCK_PROC_GAUGES = new Set<string>(['tcp', 'tcp_listen', 'udp', 'unix']);
 
 /** Bits of sys.absent: a part of the Sample that was null as a whole (as opposed to its fields). */
 export const ABSENT = {
@@ -81,15 +97,34 @@ function procColumns(): Col[] {
     // From /proc/PID/status, read every few seconds.
     col('swap_bytes', 'g'), col('vol_ctxsw', 'c'), col('invol_ctxsw', 'c'),
     // The slow tier (io, fd/): its age relative to the table, then its values.
-    col('slow_age_ns', 'r'),
+    timed('slow_age_ns', 'ra', CLOCK_TABLE),
   ];
   const slowStart = out.length;
   out.push(...SLOW_FIELDS.map((f) => col(f, SLOW_GAUGES.has(f) ? 'g' : 'c')));
   // The previous slow read: its distance in ns, then each value as (this read − previous read), the delta
   // that slow-tier rates divide by slow_gap_ns.
-  out.push(col('slow_gap_ns', 'rg'));
+  out.push(timed('slow_gap_ns', 'rg', CLOCK_TABLE));
   SLOW_FIELDS.forEach((f, i) => out.push(col(`${f}_delta`, SLOW_GAUGES.has(f) ? 'pg' : 'pc', slowStart + i)));
+  // The connections tier (ProcTcp), the same way: its age relative to the connections read the table
+  // was joined with (usually 0), when its counting started (absolute monotonic ns: it changes only
+  // when counting starts over), its values; then the previous read's distance and deltas.
+  out.push(timed('tcp_age_ns', 'ra', CLOCK_CONNS));
+  const sinceAt = out.length;
+  out.push(col('tcp_since_ns', 'c'));
+  const tcpStart = out.length;
+  out.push(...TCP_FIELDS.map((f) => col(`tcp_${f}`, TCP_GAUGES.has(f) ? 'g' : 'c')));
+  out.push(timed('tcp_gap_ns', 'rg', CLOCK_CONNS));
+  out.push(col('tcp_since_ns_delta', 'pc', sinceAt));
+  TCP_FIELDS.forEach((f, i) => out.push(col(`tcp_${f}_delta`, TCP_GAUGES.has(f) ? 'pg' : 'pc', tcpStart + i)));
   return out;
+}
+
+function sockColumns(): Col[] {
+  return [col('state', 't'), ...SOCK_FIELDS.map((f) => col(f, SOCK_COUNTERS.has(f) ? 'c' : 'g')), col('pids', 't')];
+}
+
+function sockProcColumns(): Col[] {
+  return [...SOCK_PROC_FIELDS.map((f) => col(f, SOCK_PROC_GAUGES.has(f) ? 'g' : 'c')), col('since_ns', 'c')];
 }
 
 export const SERIES = {
@@ -136,6 +171,25 @@ export const SERIES = {
     },
     values: procColumns(),
     tier: 'procs',
+  },
+  sock: {
+    table: 'tcp_sock_sample',
+    entity: {
+      table: 'tcp_sock',
+      columns: [
+        { name: 'cookie', type: 'INTEGER' }, { name: 'family', type: 'INTEGER' }, { name: 'local', type: 'TEXT' },
+        { name: 'remote', type: 'TEXT' }, { name: 'local_port', type: 'INTEGER' }, { name: 'remote_port', type: 'INTEGER' },
+        { name: 'uid', type: 'INTEGER' },
+      ],
+    },
+    values: sockColumns(),
+    tier: 'conns',
+  },
+  sockProc: {
+    table: 'sock_proc_sample',
+    entity: { table: 'sock_proc', columns: [{ name: 'pid', type: 'INTEGER' }, { name: 'comm', type: 'TEXT' }] },
+    values: sockProcColumns(),
+    tier: 'conns',
   },
 } satisfies Record<string, SeriesSpec>;
 

@@ -1,15 +1,16 @@
 /**
  * Rebuilds Samples from the file: starts from the keyframes at or before a sample, adds the rows up to
  * it, then moves forward one sample at a time. Every Sample it hands out is a fresh object that is never
- * changed afterwards (a ProcTable is shared between consecutive Samples until the next process tick,
- * exactly as the live sampler shares it).
+ * changed afterwards (a ProcTable, and a ConnsSample, is shared between consecutive Samples until the
+ * next tick of its tier, exactly as the live sampler shares it).
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { CpuTimes, DiskSample, FsSample, NetDevSample, ProcSample, ProcTable, Sample } from '../../model';
+import type { ConnsProcSample, ConnsSample, TcpSockSample } from '../../model-conns';
 import type { Stored, Val } from './codec';
-import { buildCpu, buildDisk, buildFs, buildNet, buildProc, buildSys } from './flatten';
+import { buildCpu, buildDisk, buildFs, buildNet, buildProc, buildSock, buildSockProc, buildSys } from './flatten';
 import { RowSource } from './rows';
-import { KEY_PROCS, KEY_SYS } from './schema';
+import { KEY_CONNS, KEY_PROCS, KEY_SYS } from './schema';
 import { SERIES, SeriesName } from './series';
 import { alive, EntityCache, SeriesState } from './series-state';
 
@@ -23,6 +24,8 @@ export class Tables {
   readonly sysKeyAtOrBefore: Statement;
   readonly procKeyAtOrBefore: Statement;
   readonly procTickAtOrBefore: Statement;
+  readonly connsKeyAtOrBefore: Statement;
+  readonly connsTickAtOrBefore: Statement;
 
   constructor(readonly db: Database) {
     const prep = (sql: string): Statement => db.prepare(sql).raw(true).safeIntegers(true);
@@ -34,10 +37,15 @@ export class Tables {
     }
     this.range.sample = prep('SELECT s, t, mono_ns FROM sample WHERE s BETWEEN ? AND ? ORDER BY s');
     this.range.keyframe = prep('SELECT s, what FROM keyframe WHERE s BETWEEN ? AND ? ORDER BY s');
-    this.range.proc_tick = prep('SELECT s, age_ns FROM proc_tick WHERE s BETWEEN ? AND ? ORDER BY s');
+    this.range.proc_tick = prep('SELECT s, age_ns, conns_age_ns FROM proc_tick WHERE s BETWEEN ? AND ? ORDER BY s');
+    this.range.conns_tick = prep(
+      'SELECT s, age_ns, t, denied, scan_incomplete, malformed, cost_ms FROM conns_tick WHERE s BETWEEN ? AND ? ORDER BY s',
+    );
     this.sysKeyAtOrBefore = prep(`SELECT s FROM keyframe WHERE s <= ? AND (what & ${KEY_SYS}) != 0 ORDER BY s DESC LIMIT 1`);
     this.procKeyAtOrBefore = prep(`SELECT s FROM keyframe WHERE s <= ? AND (what & ${KEY_PROCS}) != 0 ORDER BY s DESC LIMIT 1`);
     this.procTickAtOrBefore = prep('SELECT s FROM proc_tick WHERE s <= ? ORDER BY s DESC LIMIT 1');
+    this.connsKeyAtOrBefore = prep(`SELECT s FROM keyframe WHERE s <= ? AND (what & ${KEY_CONNS}) != 0 ORDER BY s DESC LIMIT 1`);
+    this.connsTickAtOrBefore = prep('SELECT s FROM conns_tick WHERE s <= ? ORDER BY s DESC LIMIT 1');
   }
 
   scalar(st: Statement, s: number): number | null {
@@ -53,6 +61,19 @@ export interface WalkerOptions {
   to: number;
   /** Rebuild process tables (export of system tables does without). */
   procs: boolean;
+  /** Rebuild the connections tier's samples (default: as procs). */
+  conns?: boolean;
+}
+
+/** What a conns_tick row says of one read of the connections tier. */
+interface ConnsTick {
+  s: number;
+  mono: bigint;
+  t: number;
+  denied: number[];
+  scan_incomplete: boolean;
+  malformed: number;
+  cost_ms: number;
 }
 
 export class Walker {
@@ -66,9 +87,15 @@ export class Walker {
   private procReady = false;
   private readonly sysKey: number;
   private readonly procKey: number | null;
-  private procTick: { s: number; mono: bigint } | null = null;
+  private procTick: { s: number; mono: bigint; connsMono: bigint } | null = null;
   private table: ProcTable | null = null;
   private tableDirty = false;
+  private readonly conns: boolean;
+  private connsReady = false;
+  private readonly connsKey: number | null;
+  private connsTick: ConnsTick | null = null;
+  private connsSample: ConnsSample | null = null;
+  private connsDirty = false;
 
   /** Prepares to walk to `target`: the first step() lands on the keyframe that starts the rebuild. */
   constructor(private readonly tb: Tables, target: number, private readonly opts: WalkerOptions) {
@@ -83,12 +110,24 @@ export class Walker {
         this.procKey = pk !== null && pk >= first ? pk : first;
         start = Math.min(start, this.procKey);
       }
+      // No table read yet at the target: the session's first one, whenever the walk meets it, is a keyframe.
+      else this.procReady = true;
+    }
+    this.conns = opts.conns ?? opts.procs;
+    this.connsKey = null;
+    if (this.conns) {
+      const tick = tb.scalar(tb.connsTickAtOrBefore, target);
+      if (tick !== null && tick >= first) {
+        const ck = tb.scalar(tb.connsKeyAtOrBefore, tick);
+        this.connsKey = ck !== null && ck >= first ? ck : first;
+        start = Math.min(start, this.connsKey);
+      } else this.connsReady = true;
     }
     for (const name of Object.keys(SERIES) as SeriesName[]) {
       this.states[name] = new SeriesState(SERIES[name]);
       this.src[name] = new RowSource(tb.range[name], opts.to, CHUNK);
     }
-    for (const k of ['sample', 'keyframe', 'proc_tick']) this.src[k] = new RowSource(tb.range[k], opts.to, CHUNK);
+    for (const k of ['sample', 'keyframe', 'proc_tick', 'conns_tick']) this.src[k] = new RowSource(tb.range[k], opts.to, CHUNK);
     this.s = start - 1;
   }
 
@@ -116,17 +155,43 @@ export class Walker {
     }
     if (this.opts.procs) {
       if (x === this.procKey) this.procReady = true;
-      let age: bigint | null = null;
-      this.src.proc_tick.take(x, (r) => (age = BigInt(r[1] as bigint)));
-      if (age !== null && this.procReady) {
+      let tick: Stored[] | null = null;
+      this.src.proc_tick.take(x, (r) => (tick = r));
+      if (tick !== null && this.procReady) {
+        const r = tick as Stored[];
         const st = this.states.proc;
         if (what & KEY_PROCS) st.clear();
-        const mono = this.mono - (age as bigint);
+        const mono = this.mono - BigInt(r[1] as bigint);
+        const connsMono = r[2] === null ? mono : mono - BigInt(r[2] as bigint);
         // Difference rows only follow a tick this walk has seen (the walk starts at a keyframe).
-        const gap = this.procTick === null ? 0 : Number(mono - this.procTick.mono);
-        this.src.proc.take(x, (row) => st.apply(row, gap));
-        this.procTick = { s: x, mono };
+        const last = this.procTick;
+        const clocks = {
+          base: [mono, connsMono],
+          gap: last === null ? [0, 0] : [Number(mono - last.mono), Number(connsMono - last.connsMono)],
+        };
+        this.src.proc.take(x, (row) => st.apply(row, clocks));
+        this.procTick = { s: x, mono, connsMono };
         this.tableDirty = true;
+      }
+    }
+    if (this.conns) {
+      if (x === this.connsKey) this.connsReady = true;
+      let tick: Stored[] | null = null;
+      this.src.conns_tick.take(x, (r) => (tick = r));
+      if (tick !== null && this.connsReady) {
+        const r = tick as Stored[];
+        for (const name of ['sock', 'sockProc'] as const) {
+          const st = this.states[name];
+          if (what & KEY_CONNS) st.clear();
+          this.src[name].take(x, (row) => st.apply(row));
+        }
+        // denied NULL: the same list as the previous read (always written at a keyframe, where the walk starts).
+        const denied = r[3] === null ? (this.connsTick?.denied ?? []) : String(r[3]) === '' ? [] : String(r[3]).split(',').map(Number);
+        this.connsTick = {
+          s: x, mono: this.mono - BigInt(r[1] as bigint), t: Number(r[2]), denied,
+          scan_incomplete: Number(r[4]) === 1, malformed: Number(r[5]), cost_ms: Number(r[6]),
+        };
+        this.connsDirty = true;
       }
     }
     return true;
@@ -135,6 +200,11 @@ export class Walker {
   /** The sample whose process table the walker holds (null before the session's first process tick). */
   get procTickS(): number | null {
     return this.procTick?.s ?? null;
+  }
+
+  /** The sample whose connections read the walker holds (null before the session's first one). */
+  get connsTickS(): number | null {
+    return this.connsTick?.s ?? null;
   }
 
   /** Walks until standing on `s`. */
@@ -158,7 +228,26 @@ export class Walker {
     this.each('disk', x, (ident, v) => disks.push(buildDisk(ident, v)));
     const fs: FsSample[] = [];
     this.each('fs', x, (ident, v) => fs.push(buildFs(ident, v)));
-    return { mono_ns: this.mono, t: this.t, sys: { ...base, net, disks, fs }, procs: this.procTable(), conns: null };
+    return { mono_ns: this.mono, t: this.t, sys: { ...base, net, disks, fs }, procs: this.procTable(), conns: this.connsRead() };
+  }
+
+  /** The ConnsSample of the latest connections tick, built once per tick and shared until the next. */
+  private connsRead(): ConnsSample | null {
+    const tick = this.connsTick;
+    if (!this.conns || tick === null) return null;
+    if (this.connsDirty || this.connsSample === null) {
+      const tcp: TcpSockSample[] = [];
+      this.each('sock', tick.s, (ident, v) => tcp.push(buildSock(ident, v)));
+      const procs: ConnsProcSample[] = [];
+      this.each('sockProc', tick.s, (ident, v) => procs.push(buildSockProc(ident, v)));
+      procs.sort((a, b) => a.pid - b.pid);
+      this.connsSample = {
+        mono_ns: tick.mono, t: tick.t, tcp, procs, denied: tick.denied, scan_incomplete: tick.scan_incomplete,
+        malformed: tick.malformed, cost_ms: tick.cost_ms,
+      };
+      this.connsDirty = false;
+    }
+    return this.connsSample;
   }
 
   private procTable(): ProcTable | null {
@@ -166,7 +255,7 @@ export class Walker {
     if (this.tableDirty || this.table === null) {
       const tick = this.procTick;
       const procs: ProcSample[] = [];
-      this.each('proc', tick.s, (ident, v) => procs.push(buildProc(ident, v, tick.mono)));
+      this.each('proc', tick.s, (ident, v) => procs.push(buildProc(ident, v)));
       procs.sort((a, b) => a.pid - b.pid);
       this.table = { mono_ns: tick.mono, procs };
       this.tableDirty = false;

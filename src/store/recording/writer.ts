@@ -8,9 +8,10 @@ import * as os from 'os';
 import Database from 'better-sqlite3';
 import { EXIT, VigilError } from '../../errors';
 import type { HostInfo, Sample } from '../../model';
-import { flattenCores, flattenDisks, flattenFs, flattenNet, flattenProc, flattenSys } from './flatten';
+import type { ConnsSample } from '../../model-conns';
+import { flattenCores, flattenDisks, flattenFs, flattenNet, flattenProc, flattenSockProcs, flattenSocks, flattenSys } from './flatten';
 import { cannotCreate, RecordingLock } from './lock';
-import { APPLICATION_ID, KEY_PROCS, KEY_SYS, PROC_KEYFRAME_MS, schemaSql, SCHEMA_VERSION, SYS_KEYFRAME_MS } from './schema';
+import { APPLICATION_ID, CONNS_KEYFRAME_MS, KEY_CONNS, KEY_PROCS, KEY_SYS, PROC_KEYFRAME_MS, schemaSql, SCHEMA_VERSION, SYS_KEYFRAME_MS } from './schema';
 import { SERIES, SERIES_NAMES, SeriesName } from './series';
 import { SeriesWriter } from './series-writer';
 import { sqliteCode, writeError } from './sqlite-error';
@@ -45,12 +46,18 @@ export class RecordingWriter {
   private readonly insertSample: Database.Statement;
   private readonly insertKeyframe: Database.Statement;
   private readonly insertProcTick: Database.Statement;
+  private readonly insertConnsTick: Database.Statement;
   private readonly upsertAlert: Database.Statement;
   private buffered: Sample[] = [];
   private pendingAlerts: BreachRecord[] = [];
   private lastS: number;
   private firstOfSession = true;
   private lastProcNs: bigint | null = null;
+  /** The connections read the previous process tick was joined with (its clock; see codec RowClocks). */
+  private lastProcConnsNs: bigint | null = null;
+  private lastConnsNs: bigint | null = null;
+  private lastDenied: string | null = null;
+  private connsKeyNs: bigint | null = null;
   private sysKeyNs: bigint | null = null;
   private procKeyNs: bigint | null = null;
   private lastFlushNs: bigint | null = null;
@@ -72,7 +79,10 @@ export class RecordingWriter {
     for (const name of SERIES_NAMES) this.series[name] = new SeriesWriter(db, SERIES[name]);
     this.insertSample = db.prepare('INSERT INTO sample (s, t, mono_ns) VALUES (?, ?, ?)');
     this.insertKeyframe = db.prepare('INSERT INTO keyframe (s, what) VALUES (?, ?)');
-    this.insertProcTick = db.prepare('INSERT INTO proc_tick (s, age_ns) VALUES (?, ?)');
+    this.insertProcTick = db.prepare('INSERT INTO proc_tick (s, age_ns, conns_age_ns) VALUES (?, ?, ?)');
+    this.insertConnsTick = db.prepare(
+      'INSERT INTO conns_tick (s, age_ns, t, denied, scan_incomplete, malformed, cost_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
     this.upsertAlert = db.prepare(
       `INSERT INTO alert (rule, subject, start_t, end_t, peak, average, threshold, samples)
        VALUES (@rule, @subject, @start_t, @end_t, @peak, @average, @threshold, @samples)
@@ -215,9 +225,13 @@ export class RecordingWriter {
     this.insertSample.run(s, sample.t, sample.mono_ns);
     const procs = sample.procs;
     const procTick = procs !== null && procs.mono_ns !== this.lastProcNs;
+    const conns = sample.conns;
+    const connsTick = conns !== null && conns.mono_ns !== this.lastConnsNs;
     const sysKey = this.firstOfSession || this.sysKeyNs === null || sample.mono_ns - this.sysKeyNs >= BigInt(SYS_KEYFRAME_MS) * NS_PER_MS;
     const procKey = procTick && (this.procKeyNs === null || procs.mono_ns - this.procKeyNs >= BigInt(PROC_KEYFRAME_MS) * NS_PER_MS);
-    if (sysKey || procKey) this.insertKeyframe.run(s, (sysKey ? KEY_SYS : 0) | (procKey ? KEY_PROCS : 0));
+    const connsKey = connsTick && (this.connsKeyNs === null || conns.mono_ns - this.connsKeyNs >= BigInt(CONNS_KEYFRAME_MS) * NS_PER_MS);
+    const what = (sysKey ? KEY_SYS : 0) | (procKey ? KEY_PROCS : 0) | (connsKey ? KEY_CONNS : 0);
+    if (what !== 0) this.insertKeyframe.run(s, what);
     if (sysKey) this.sysKeyNs = sample.mono_ns;
     this.firstOfSession = false;
     const sys = sample.sys;
@@ -227,15 +241,33 @@ export class RecordingWriter {
     this.series.disk.write(s, flattenDisks(sys.disks), sysKey);
     this.series.fs.write(s, flattenFs(sys.fs), sysKey);
     if (procTick) {
-      this.insertProcTick.run(s, sample.mono_ns - procs.mono_ns);
+      // The table's clock, and the connections read it was joined with (the table's own when there is none).
+      const connsNs = conns?.mono_ns ?? procs.mono_ns;
+      this.insertProcTick.run(s, sample.mono_ns - procs.mono_ns, conns === null ? null : procs.mono_ns - conns.mono_ns);
       if (procKey) this.procKeyNs = procs.mono_ns;
       const gap = this.lastProcNs === null ? 0 : Number(procs.mono_ns - this.lastProcNs);
+      const connsGap = this.lastProcConnsNs === null ? 0 : Number(connsNs - this.lastProcConnsNs);
       this.lastProcNs = procs.mono_ns;
+      this.lastProcConnsNs = connsNs;
       const items = new Array(procs.procs.length);
-      for (let i = 0; i < items.length; i++) items[i] = flattenProc(procs.procs[i], procs.mono_ns);
-      this.series.proc.write(s, items, procKey, gap);
+      for (let i = 0; i < items.length; i++) items[i] = flattenProc(procs.procs[i]);
+      this.series.proc.write(s, items, procKey, { base: [procs.mono_ns, connsNs], gap: [gap, connsGap] });
     }
+    if (connsTick) this.writeConns(s, sample.mono_ns, conns, connsKey);
     this.samples++;
+  }
+
+  /** One read of the connections tier: its tick row, then the sockets and processes that changed. */
+  private writeConns(s: number, sampleNs: bigint, conns: ConnsSample, key: boolean): void {
+    if (key) this.connsKeyNs = conns.mono_ns;
+    this.lastConnsNs = conns.mono_ns;
+    // Denied pids are usually the same list read after read: stored only when it changes (NULL: unchanged).
+    const denied = conns.denied.join(',');
+    const deniedCol = key || denied !== this.lastDenied ? denied : null;
+    this.lastDenied = denied;
+    this.insertConnsTick.run(s, sampleNs - conns.mono_ns, conns.t, deniedCol, conns.scan_incomplete ? 1 : 0, conns.malformed, Number.isFinite(conns.cost_ms) ? conns.cost_ms : 0);
+    this.series.sock.write(s, flattenSocks(conns.tcp), key);
+    this.series.sockProc.write(s, flattenSockProcs(conns.procs), key);
   }
 }
 
