@@ -135,7 +135,14 @@ async function main(argv: string[]): Promise<void> {
       (y) =>
         samplingOptions(y)
           .positional('file', { type: 'string', demandOption: true, describe: 'recording to write (appended to if it is one of this host)' })
-          .option('duration', { type: 'string', describe: 'stop after this long (10m, 1h30m, 90s; default: until Ctrl-C)' }),
+          .option('duration', { type: 'string', describe: 'stop after this long (10m, 1h30m, 90s; default: until Ctrl-C)' })
+          .option('listen', {
+            type: 'string',
+            requiresArg: true,
+            describe: 'also serve the latest sample as Prometheus metrics on HOST:PORT/metrics (see vigil serve; e.g. 127.0.0.1:9464 for loopback only)',
+          })
+          .option('proc-top', { type: 'number', requiresArg: true, default: DEFAULT_PROC_TOP, describe: 'with --listen: per-process series for the top N by CPU and by memory' })
+          .option('proc-match', { type: 'string', requiresArg: true, describe: 'with --listen: also per-process series for processes whose name or command line matches REGEX' }),
       async (a) => {
         const intervalMs = checkInterval('interval', a.interval, MIN_INTERVAL_MS);
         const procIntervalMs = checkInterval('proc-interval', a['proc-interval'], MIN_PROC_INTERVAL_MS);
@@ -144,7 +151,18 @@ async function main(argv: string[]): Promise<void> {
           durationMs = parseDuration(a.duration);
           if (durationMs === null || durationMs <= 0) throw usageError(`--duration must be a positive duration like 10m or 90s, got '${a.duration}'`);
         }
-        await runRecord({ file: a.file, intervalMs, procIntervalMs: Math.max(procIntervalMs, intervalMs), durationMs, vigilVersion: version() });
+        const listen = a.listen === undefined ? null : single('listen', a.listen);
+        const match = a['proc-match'] === undefined ? undefined : single('proc-match', a['proc-match']);
+        await runRecord({
+          file: a.file,
+          intervalMs,
+          procIntervalMs: Math.max(procIntervalMs, intervalMs),
+          durationMs,
+          vigilVersion: version(),
+          listen,
+          procTop: nonNegativeInt('proc-top', single('proc-top', a['proc-top'])),
+          procMatch: match === undefined ? null : regexOption('proc-match', match),
+        });
       },
     )
     .command(
