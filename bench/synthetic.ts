@@ -135,7 +135,7 @@ export class SynthSource {
       user: sum(0), nice: sum(1), system: sum(2), idle: sum(3), iowait: sum(4), irq: sum(5), softirq: sum(6), steal: sum(7), guest: sum(8), guest_nice: sum(9),
     };
     const procEvery = this.o.procEvery ?? 10;
-    if (this.socks.length > 0 && this.i % (this.o.connsEvery ?? 10) === 3) this.conns = this.readConns(mono - 2_000_000n, t - 2);
+    if (this.socks.length > 0 && this.i % (this.o.connsEvery ?? 10) === 3 % (this.o.connsEvery ?? 10)) this.conns = this.readConns(mono - 2_000_000n, t - 2);
     if (this.i % procEvery === 0) this.table = this.readProcs(mono);
     const free = 8e9 + Math.floor(this.r() * 1e6) * 4096;
     const s: Sample = {

@@ -79,13 +79,13 @@ t.test('an existing file is appended to only if it is a vigil recording of this 
 t.test('disk full: one clear line, exit 74, a valid file', async (t) => {
   const dir = tmpDir(t);
   if (mountNs) {
-    // A 320 KiB tmpfs: room to create the file and record a few seconds, then ENOSPC.
+    // A 640 KiB tmpfs: room to create the file and record a few seconds, then ENOSPC.
     const mnt = path.join(dir, 'mnt');
     const out = path.join(dir, 'out');
     fs.mkdirSync(mnt);
     fs.mkdirSync(out);
     const r = inMountNs(
-      `mount -t tmpfs -o size=320k tmpfs ${mnt}; rc=0; ${process.execPath} ${CLI} record ${mnt}/full.vigil --duration 60s 2>${out}/stderr || rc=$?; ` +
+      `mount -t tmpfs -o size=640k tmpfs ${mnt}; rc=0; ${process.execPath} ${CLI} record ${mnt}/full.vigil --duration 60s 2>${out}/stderr || rc=$?; ` +
         `echo $rc >${out}/rc; cp ${mnt}/full.vigil* ${out}/`,
       90_000,
     );

@@ -25,7 +25,7 @@ import type { ConnsProcSample, TcpSockSample, TcpState } from '../../model-conns
 import type { Val } from './codec';
 import {
   ABSENT, CPU_FIELDS, DISK_FIELDS, FS_FIELDS, MEM_FIELDS, NET_FIELDS, PSI_LINES, PSI_RESOURCES, SERIES, SLOW_FIELDS, SNMP_FIELDS,
-  SOCK_FIELDS, SOCK_PROC_FIELDS, TCP_FIELDS, VMSTAT_FIELDS,
+  SOCK_FIELDS, SOCK_PROC_FIELDS, SYS_COLUMNS, TCP_FIELDS, VMSTAT_FIELDS,
 } from './series';
 
 /** One entity's values at one tick: `key` identifies it within its series, `ident` are its identity columns. */
@@ -33,6 +33,14 @@ export interface Item {
   key: string;
   ident: Val[];
   vals: Val[];
+  /** For a series of another series' entities (SeriesSpec.owner): the owner's entity id. */
+  e?: number;
+}
+
+/** A process: its row, and the parts kept in their own tables (proc_io, proc_tcp). */
+export interface ProcItem extends Item {
+  io: Val[];
+  tcp: Val[];
 }
 
 function pushCpu(out: Val[], c: CpuTimes | null): void {
@@ -70,7 +78,7 @@ export function flattenSys(s: Omit<SystemSample, 'net' | 'disks' | 'fs'>): Val[]
 export function buildSys(v: Val[]): Omit<SystemSample, 'net' | 'disks' | 'fs'> {
   let i = 0;
   const next = (): Val => v[i++];
-  const absent = Number(v[SERIES.sys.values.length - 1] ?? 0);
+  const absent = Number(v[SYS_COLUMNS.length - 1] ?? 0);
   const cpu = buildCpu(v, 0);
   i = CPU_FIELDS.length;
   const stat = {
@@ -160,10 +168,10 @@ export function buildFs(ident: Val[], v: Val[]): FsSample {
   return f as unknown as FsSample;
 }
 
-const SLOW_AT = SERIES.proc.values.findIndex((c) => c.name === 'slow_age_ns');
-const PREV_AT = SERIES.proc.values.findIndex((c) => c.name === 'slow_gap_ns');
-const TCP_AT = SERIES.proc.values.findIndex((c) => c.name === 'tcp_age_ns');
-const TCP_PREV_AT = SERIES.proc.values.findIndex((c) => c.name === 'tcp_gap_ns');
+const SLOW_AT = SERIES.procIo.values.findIndex((c) => c.name === 'slow_age_ns');
+const PREV_AT = SERIES.procIo.values.findIndex((c) => c.name === 'slow_gap_ns');
+const TCP_AT = SERIES.procTcp.values.findIndex((c) => c.name === 'tcp_age_ns');
+const TCP_PREV_AT = SERIES.procTcp.values.findIndex((c) => c.name === 'tcp_gap_ns');
 
 /** A monotonic time (bigint ns) as a column value, and back. */
 const monoVal = (ns: bigint | null): Val => (ns === null ? null : fromBig(ns));
@@ -174,27 +182,29 @@ const valMono = (v: Val): bigint | null => (v === null ? null : BigInt(v as Coun
  * 'ra' stores them as ages against the tick's clocks); their previous reads as a gap and values (stored
  * as deltas against the latest read).
  */
-export function flattenProc(p: ProcSample): Item {
+export function flattenProc(p: ProcSample): ProcItem {
   const vals: Val[] = [
     p.ppid, p.pgrp, p.state, p.nice, p.priority, p.threads, p.processor, p.vsize_bytes, p.rss_bytes, p.minflt, p.majflt,
     p.utime, p.stime, p.run_ns, p.wait_ns, p.timeslices, p.swap_bytes, p.vol_ctxsw, p.invol_ctxsw,
   ];
   const s = p.slow;
   const sp = s === null ? null : p.slow_prev;
-  vals.push(s === null ? null : s.mono_ns);
-  for (const f of SLOW_FIELDS) vals.push(s === null ? null : s[f]);
-  vals.push(sp === null ? null : Number((s as ProcSlow).mono_ns - sp.mono_ns));
-  for (const f of SLOW_FIELDS) vals.push(sp === null ? null : sp[f]);
+  const io: Val[] = [s === null ? null : s.mono_ns];
+  for (const f of SLOW_FIELDS) io.push(s === null ? null : s[f]);
+  io.push(sp === null ? null : Number((s as ProcSlow).mono_ns - sp.mono_ns));
+  for (const f of SLOW_FIELDS) io.push(sp === null ? null : sp[f]);
   const t = p.tcp;
   const tp = t === null ? null : p.tcp_prev;
-  vals.push(t === null ? null : t.mono_ns, t === null ? null : monoVal(t.since_ns));
-  for (const f of TCP_FIELDS) vals.push(t === null ? null : t[f]);
-  vals.push(tp === null ? null : Number((t as ProcTcp).mono_ns - tp.mono_ns), tp === null ? null : monoVal(tp.since_ns));
-  for (const f of TCP_FIELDS) vals.push(tp === null ? null : tp[f]);
+  const tcp: Val[] = [t === null ? null : t.mono_ns, t === null ? null : monoVal(t.since_ns)];
+  for (const f of TCP_FIELDS) tcp.push(t === null ? null : t[f]);
+  tcp.push(tp === null ? null : Number((t as ProcTcp).mono_ns - tp.mono_ns), tp === null ? null : monoVal(tp.since_ns));
+  for (const f of TCP_FIELDS) tcp.push(tp === null ? null : tp[f]);
   return {
     key: String(p.pid),
     ident: [p.pid, p.start_time, p.comm, p.cmdline, p.cmdline_truncated ? 1 : 0, p.kthread ? 1 : 0, p.uid, p.user],
     vals,
+    io,
+    tcp,
   };
 }
 
@@ -211,13 +221,14 @@ function buildTcp(v: Val[], at: number, mono: bigint): ProcTcp {
   return o as unknown as ProcTcp;
 }
 
-export function buildProc(ident: Val[], v: Val[]): ProcSample {
-  const slowNs = v[SLOW_AT] as bigint | null;
-  const slow = slowNs === null ? null : buildSlow(v, SLOW_AT, slowNs);
-  const slowPrev = slowNs === null || v[PREV_AT] === null ? null : buildSlow(v, PREV_AT, slowNs - BigInt(v[PREV_AT] as number));
-  const tcpNs = v[TCP_AT] as bigint | null;
-  const tcp = tcpNs === null ? null : buildTcp(v, TCP_AT + 1, tcpNs);
-  const tcpPrev = tcpNs === null || v[TCP_PREV_AT] === null ? null : buildTcp(v, TCP_PREV_AT + 1, tcpNs - BigInt(v[TCP_PREV_AT] as number));
+/** A process from its row and its proc_io and proc_tcp parts (written with the row, so always there). */
+export function buildProc(ident: Val[], v: Val[], io: Val[], t: Val[]): ProcSample {
+  const slowNs = io[SLOW_AT] as bigint | null;
+  const slow = slowNs === null ? null : buildSlow(io, SLOW_AT, slowNs);
+  const slowPrev = slowNs === null || io[PREV_AT] === null ? null : buildSlow(io, PREV_AT, slowNs - BigInt(io[PREV_AT] as number));
+  const tcpNs = t[TCP_AT] as bigint | null;
+  const tcp = tcpNs === null ? null : buildTcp(t, TCP_AT + 1, tcpNs);
+  const tcpPrev = tcpNs === null || t[TCP_PREV_AT] === null ? null : buildTcp(t, TCP_PREV_AT + 1, tcpNs - BigInt(t[TCP_PREV_AT] as number));
   return {
     pid: Number(ident[0]),
     start_time: Number(ident[1]),

@@ -8,10 +8,13 @@
  * previous row (k = 0). Series are entities (a core, an interface, a disk, a mount, a process) listed once
  * in their own table with the first and last sample they were seen in; a series gets a row only on ticks
  * where something in it changed, and an absolute row at every keyframe, so any tick is rebuilt from the
- * last keyframe before it by adding at most one keyframe interval of rows. The process table and the
- * connections tier have their own ticks (proc_tick, conns_tick: the samples where they read again).
+ * last keyframe before it by adding at most one keyframe interval of rows. An entity that has not
+ * changed since its latest absolute row gets none at a keyframe: keyframe_carry lists it instead. The
+ * process table and the connections tier have their own ticks (proc_tick, conns_tick: the samples where
+ * they read again); a process's slow-tier and connections-tier values have their own tables (proc_io,
+ * proc_tcp), so that a process row stays narrow.
  */
-import { SERIES } from './series';
+import { SERIES, SeriesSpec } from './series';
 
 /** "vigl": `PRAGMA application_id` of every vigil recording. */
 export const APPLICATION_ID = 0x7669676c;
@@ -49,15 +52,20 @@ export function schemaSql(): string {
        peak REAL, average REAL, threshold REAL, samples INTEGER NOT NULL DEFAULT 0, UNIQUE(rule, subject, start_t))`,
     `CREATE INDEX alert_start ON alert(start_t)`,
   ];
-  for (const spec of Object.values(SERIES)) {
+  // Entities alive at a keyframe that have no row there (unchanged since their latest absolute row), per
+  // table, with where that row is (format: series-writer.ts carryList). A reader's shortcut.
+  parts.push(`CREATE TABLE keyframe_carry(s INTEGER NOT NULL, tbl TEXT NOT NULL, es TEXT NOT NULL, PRIMARY KEY (s, tbl)) WITHOUT ROWID`);
+  for (const spec of Object.values(SERIES) as SeriesSpec[]) {
     const cols = spec.values.map((c) => `${c.name} ${c.kind === 't' ? 'TEXT' : 'INTEGER'}`).join(', ');
-    if (spec.entity === null) {
+    if (spec.entity === null && spec.owner === undefined) {
       parts.push(`CREATE TABLE ${spec.table}(s INTEGER PRIMARY KEY, k INTEGER NOT NULL, ${cols})`);
-    } else {
+      continue;
+    }
+    if (spec.entity !== null) {
       const ident = spec.entity.columns.map((c) => `${c.name} ${c.type}`).join(', ');
       parts.push(`CREATE TABLE ${spec.entity.table}(e INTEGER PRIMARY KEY, ${ident}, first_s INTEGER NOT NULL, last_s INTEGER)`);
-      parts.push(`CREATE TABLE ${spec.table}(s INTEGER NOT NULL, e INTEGER NOT NULL, k INTEGER NOT NULL, ${cols}, PRIMARY KEY(s, e)) WITHOUT ROWID`);
     }
+    parts.push(`CREATE TABLE ${spec.table}(s INTEGER NOT NULL, e INTEGER NOT NULL, k INTEGER NOT NULL, ${cols}, PRIMARY KEY(s, e)) WITHOUT ROWID`);
   }
   return parts.join(';\n') + ';';
 }

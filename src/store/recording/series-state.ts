@@ -54,8 +54,8 @@ export class SeriesState {
   readonly offset: number;
 
   constructor(readonly spec: SeriesSpec) {
-    // Stored rows are [s, k, ...] for sys and [s, e, k, ...] for entity series.
-    this.offset = spec.entity === null ? 2 : 3;
+    // Stored rows are [s, k, ...] for sys and [s, e, k, ...] for entity series and their parts.
+    this.offset = spec.entity === null && spec.owner === undefined ? 2 : 3;
   }
 
   clear(): void {
@@ -63,7 +63,7 @@ export class SeriesState {
   }
 
   apply(row: Stored[], clocks: RowClocks = NO_CLOCKS): void {
-    const e = this.spec.entity === null ? 0 : Number(row[1]);
+    const e = this.offset === 2 ? 0 : Number(row[1]);
     const abs = Number(row[this.offset - 1]) === 1;
     const prev = this.vals.get(e) ?? null;
     const out: Val[] = new Array(this.spec.values.length);

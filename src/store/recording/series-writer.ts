@@ -7,6 +7,10 @@ interface Live {
   e: number;
   ident: Val[];
   vals: Val[];
+  /** A difference row was written since the latest absolute row: the next keyframe needs a new one. */
+  dirty: boolean;
+  /** The sample of the latest absolute row. */
+  absS: number;
 }
 
 function sameIdent(a: Val[], b: Val[]): boolean {
@@ -14,10 +18,48 @@ function sameIdent(a: Val[], b: Val[]): boolean {
   return true;
 }
 
+/** An entity carried over keyframe s, and the sample of its absolute row. */
+export type Carried = [e: number, absS: number];
+
+/**
+ * keyframe_carry.es at keyframe s: entries `E:B` by ascending entity id, E the id (the first) or its
+ * difference from the previous one, B how many samples before s its absolute row is, left out when it
+ * is the previous entry's B ("16:600,1,1,2:1200,1" = 16 and 17 and 18 at s − 600, 20 and 21 at s − 1200).
+ */
+export function carryList(carried: Carried[], s: number): string {
+  carried.sort((a, b) => a[0] - b[0]);
+  const out = new Array<string>(carried.length);
+  let prevB = -1;
+  for (let i = 0; i < carried.length; i++) {
+    const d = i === 0 ? carried[0][0] : carried[i][0] - carried[i - 1][0];
+    const b = s - carried[i][1];
+    out[i] = b === prevB ? String(d) : `${d}:${b}`;
+    prevB = b;
+  }
+  return out.join(',');
+}
+
+export function parseCarryList(text: string, s: number): Carried[] {
+  const out: Carried[] = [];
+  let e = 0;
+  let b = -1;
+  for (const part of text.split(',')) {
+    const m = /^(\d+)(?::(\d+))?$/.exec(part);
+    if (m === null || (m[2] === undefined && b < 0)) throw new Error(`bad keyframe_carry list at ${s}`);
+    e = out.length === 0 ? Number(m[1]) : e + Number(m[1]);
+    if (m[2] !== undefined) b = Number(m[2]);
+    out.push([e, s - b]);
+  }
+  return out;
+}
+
 /**
  * Writes one series: an entity row when an entity first appears (or its identity changes: an exec, a
  * re-created interface), its last sample when it disappears, and a value row only when something changed
- * (absolute at keyframes and for new entities, a difference otherwise).
+ * (absolute for new entities and at keyframes, a difference otherwise). At a keyframe an entity that has
+ * not changed since its latest absolute row gets no row: it is listed in keyframe_carry instead, so idle
+ * processes cost nothing once written. A series of another series' entities (spec.owner) is keyed by
+ * the ids its items carry and has no entity table of its own.
  */
 export class SeriesWriter {
   private live = new Map<string, Live>();
@@ -25,17 +67,20 @@ export class SeriesWriter {
   private readonly insertRow: Statement;
   private readonly insertEntity: Statement | null;
   private readonly closeEntity: Statement | null;
+  private readonly insertCarry: Statement;
+  private readonly keyed: boolean;
   rows = 0;
 
   constructor(db: Database, private readonly spec: SeriesSpec) {
     const nv = spec.values.length;
     const q = (n: number): string => new Array(n).fill('?').join(', ');
+    this.keyed = spec.entity !== null || spec.owner !== undefined;
+    this.insertRow = db.prepare(this.keyed ? `INSERT INTO ${spec.table} VALUES (?, ?, ?, ${q(nv)})` : `INSERT INTO ${spec.table} VALUES (?, ?, ${q(nv)})`);
+    this.insertCarry = db.prepare('INSERT INTO keyframe_carry (s, tbl, es) VALUES (?, ?, ?)');
     if (spec.entity === null) {
-      this.insertRow = db.prepare(`INSERT INTO ${spec.table} VALUES (?, ?, ${q(nv)})`);
       this.insertEntity = this.closeEntity = null;
     } else {
       const ent = spec.entity;
-      this.insertRow = db.prepare(`INSERT INTO ${spec.table} VALUES (?, ?, ?, ${q(nv)})`);
       this.insertEntity = db.prepare(`INSERT INTO ${ent.table} (${ent.columns.map((c) => c.name).join(', ')}, first_s) VALUES (${q(ent.columns.length + 1)})`);
       this.closeEntity = db.prepare(`UPDATE ${ent.table} SET last_s = ? WHERE e = ?`);
     }
@@ -47,10 +92,16 @@ export class SeriesWriter {
     this.lastTick = null;
   }
 
-  /** `clocks`: the tick's times that ra and rg columns are stored against (process tables: see codec). */
-  write(s: number, items: Item[], keyframe: boolean, clocks: RowClocks = NO_CLOCKS): void {
+  /**
+   * `clocks`: the tick's times that ra and rg columns are stored against (process tables: see codec).
+   * Returns the entity id of each item, in order (for the series that share these entities).
+   */
+  write(s: number, items: Item[], keyframe: boolean, clocks: RowClocks = NO_CLOCKS): number[] {
     const seen = new Set<string>();
-    for (const it of items) {
+    const es = new Array<number>(items.length);
+    const carried: Carried[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i];
       seen.add(it.key);
       let l = this.live.get(it.key);
       if (l !== undefined && !sameIdent(l.ident, it.ident)) {
@@ -58,16 +109,35 @@ export class SeriesWriter {
         l = undefined;
       }
       if (l === undefined) {
-        const e = this.insertEntity === null ? 0 : Number(this.insertEntity.run(...it.ident.map(bindIdent), s).lastInsertRowid);
-        l = { e, ident: it.ident, vals: it.vals };
+        let e = it.e ?? 0;
+        if (this.insertEntity !== null) e = Number(this.insertEntity.run(...it.ident.map(bindIdent), s).lastInsertRowid);
+        l = { e, ident: it.ident, vals: it.vals, dirty: false, absS: s };
         this.live.set(it.key, l);
         this.put(s, l.e, encodeRow(this.spec.values, it.vals, null, true, clocks));
+        es[i] = e;
+        continue;
+      }
+      es[i] = l.e;
+      if (keyframe && this.keyed && !l.dirty) {
+        // Unchanged since its latest absolute row: carried, unless it changed now (then that row is absolute).
+        const row = encodeRow(this.spec.values, it.vals, l.vals, false, clocks);
+        if (row === null) carried.push([l.e, l.absS]);
+        else {
+          this.put(s, l.e, encodeRow(this.spec.values, it.vals, null, true, clocks));
+          l.absS = s;
+        }
+        l.vals = it.vals;
         continue;
       }
       const row = encodeRow(this.spec.values, it.vals, l.vals, keyframe, clocks);
-      if (row !== null) this.put(s, l.e, row);
+      if (row !== null) {
+        this.put(s, l.e, row);
+        l.dirty = row.k === 0;
+        if (row.k === 1) l.absS = s;
+      }
       l.vals = it.vals;
     }
+    if (carried.length > 0) this.insertCarry.run(s, this.spec.table, carryList(carried, s));
     if (this.live.size !== seen.size) {
       for (const [key, l] of this.live) {
         if (seen.has(key)) continue;
@@ -76,6 +146,7 @@ export class SeriesWriter {
       }
     }
     this.lastTick = s;
+    return es;
   }
 
   /** At a clean end: every entity still alive was last seen on the last tick. */
@@ -90,8 +161,8 @@ export class SeriesWriter {
 
   private put(s: number, e: number, row: { k: 0 | 1; vals: unknown[] } | null): void {
     if (row === null) return;
-    if (this.spec.entity === null) this.insertRow.run(s, row.k, ...row.vals);
-    else this.insertRow.run(s, e, row.k, ...row.vals);
+    if (this.keyed) this.insertRow.run(s, e, row.k, ...row.vals);
+    else this.insertRow.run(s, row.k, ...row.vals);
     this.rows++;
   }
 }

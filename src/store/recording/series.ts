@@ -3,7 +3,7 @@
  * names are the user-facing contract of the file (docs-draft/recording.md); units are those of the
  * kernel's counters (ticks of 1/clk_tck s, bytes, 512-byte sectors, ms, ns, µs).
  */
-import type { Col, Kind } from './codec';
+import type { Col, Kind, Val } from './codec';
 
 export interface EntitySpec {
   table: string;
@@ -13,8 +13,13 @@ export interface EntitySpec {
 export interface SeriesSpec {
   /** Table of values. */
   table: string;
-  /** null: one row per sample (the `sys` table), no entity table. */
+  /** null: one row per sample (the `sys` table), or rows of another series' entities (`owner`). */
   entity: EntitySpec | null;
+  /**
+   * A part of another series' entities kept in its own table (a tier of the process, read on its own
+   * clock): rows keyed by the owner's entity id, written only when this part changed.
+   */
+  owner?: string;
   values: Col[];
   /**
    * Which ticks the series lives on: every sample, the ticks where the process table was re-read, or
@@ -89,6 +94,29 @@ function sysColumns(): Col[] {
   return out;
 }
 
+/**
+ * A system sample's values in one list (what flattenSys and buildSys use), stored in three tables,
+ * each with a row only when one of its values changed: `sys`; `sys_avg`, the kernel's moving averages
+ * (load1/5/15, PSI avg10/60/300), which it updates every 2 s (PSI) or 5 s (load); `snmp`, the TCP and
+ * UDP counters, which stand still on a machine without network traffic. SQLite spends a byte per column
+ * on every row, so values that do not change with every sample are kept out of the 100 ms rows.
+ */
+export const SYS_COLUMNS: readonly Col[] = sysColumns();
+const SNMP_NAMES = new Set<string>(SNMP_FIELDS);
+const sysPart = (c: Col): 0 | 1 | 2 => (c.kind === 'f' && c.name !== 'uptime_x100' ? 1 : SNMP_NAMES.has(c.name) ? 2 : 0);
+const SYS_PART_AT = [0, 1, 2].map((part) => SYS_COLUMNS.flatMap((c, i) => (sysPart(c) === part ? [i] : [])));
+
+/** The values of sys, sys_avg and snmp. */
+export function splitSys(v: Val[]): Val[][] {
+  return SYS_PART_AT.map((at) => at.map((i) => v[i]));
+}
+
+export function joinSys(parts: Val[][]): Val[] {
+  const out = new Array<Val>(SYS_COLUMNS.length);
+  SYS_PART_AT.forEach((at, p) => at.forEach((i, j) => (out[i] = parts[p][j])));
+  return out;
+}
+
 function procColumns(): Col[] {
   const out: Col[] = [
     col('ppid', 'g'), col('pgrp', 'g'), col('state', 't'), col('nice', 'g'), col('priority', 'g'), col('threads', 'g'),
@@ -96,19 +124,31 @@ function procColumns(): Col[] {
     col('utime', 'c'), col('stime', 'c'), col('run_ns', 'c'), col('wait_ns', 'c'), col('timeslices', 'c'),
     // From /proc/PID/status, read every few seconds.
     col('swap_bytes', 'g'), col('vol_ctxsw', 'c'), col('invol_ctxsw', 'c'),
-    // The slow tier (io, fd/): its age relative to the table, then its values.
-    timed('slow_age_ns', 'ra', CLOCK_TABLE),
   ];
+  return out;
+}
+
+/** proc_io: the slow tier (io, fd/), its own table so that the process row stays narrow. */
+function procIoColumns(): Col[] {
+  // Its age relative to the table, then its values.
+  const out: Col[] = [timed('slow_age_ns', 'ra', CLOCK_TABLE)];
   const slowStart = out.length;
   out.push(...SLOW_FIELDS.map((f) => col(f, SLOW_GAUGES.has(f) ? 'g' : 'c')));
   // The previous slow read: its distance in ns, then each value as (this read − previous read), the delta
   // that slow-tier rates divide by slow_gap_ns.
   out.push(timed('slow_gap_ns', 'rg', CLOCK_TABLE));
   SLOW_FIELDS.forEach((f, i) => out.push(col(`${f}_delta`, SLOW_GAUGES.has(f) ? 'pg' : 'pc', slowStart + i)));
-  // The connections tier (ProcTcp), the same way: its age relative to the connections read the table
-  // was joined with (usually 0), when its counting started (absolute monotonic ns: it changes only
-  // when counting starts over), its values; then the previous read's distance and deltas.
-  out.push(timed('tcp_age_ns', 'ra', CLOCK_CONNS));
+  return out;
+}
+
+/**
+ * proc_tcp: the connections tier's per-process counters (ProcTcp), the same way: its age relative to
+ * the connections read the table was joined with (usually 0), when its counting started (absolute
+ * monotonic ns: it changes only when counting starts over), its values; then the previous read's
+ * distance and deltas.
+ */
+function procTcpColumns(): Col[] {
+  const out: Col[] = [timed('tcp_age_ns', 'ra', CLOCK_CONNS)];
   const sinceAt = out.length;
   out.push(col('tcp_since_ns', 'c'));
   const tcpStart = out.length;
@@ -128,7 +168,9 @@ function sockProcColumns(): Col[] {
 }
 
 export const SERIES = {
-  sys: { table: 'sys', entity: null, values: sysColumns(), tier: 'sys' },
+  sys: { table: 'sys', entity: null, values: SYS_PART_AT[0].map((i) => SYS_COLUMNS[i]), tier: 'sys' },
+  sysAvg: { table: 'sys_avg', entity: null, values: SYS_PART_AT[1].map((i) => SYS_COLUMNS[i]), tier: 'sys' },
+  snmp: { table: 'snmp', entity: null, values: SYS_PART_AT[2].map((i) => SYS_COLUMNS[i]), tier: 'sys' },
   cpu: {
     table: 'cpu',
     entity: { table: 'cpu_core', columns: [{ name: 'cpu', type: 'INTEGER' }] },
@@ -172,6 +214,8 @@ export const SERIES = {
     values: procColumns(),
     tier: 'procs',
   },
+  procIo: { table: 'proc_io', entity: null, owner: 'proc', values: procIoColumns(), tier: 'procs' },
+  procTcp: { table: 'proc_tcp', entity: null, owner: 'proc', values: procTcpColumns(), tier: 'procs' },
   sock: {
     table: 'tcp_sock_sample',
     entity: {

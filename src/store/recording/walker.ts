@@ -7,14 +7,17 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { CpuTimes, DiskSample, FsSample, NetDevSample, ProcSample, ProcTable, Sample } from '../../model';
 import type { ConnsProcSample, ConnsSample, TcpSockSample } from '../../model-conns';
-import type { Stored, Val } from './codec';
+import { NO_CLOCKS, RowClocks, Stored, Val } from './codec';
 import { buildCpu, buildDisk, buildFs, buildNet, buildProc, buildSock, buildSockProc, buildSys } from './flatten';
 import { RowSource } from './rows';
 import { KEY_CONNS, KEY_PROCS, KEY_SYS } from './schema';
-import { SERIES, SeriesName } from './series';
+import { joinSys, SERIES, SeriesName, SeriesSpec } from './series';
 import { alive, EntityCache, SeriesState } from './series-state';
+import { parseCarryList } from './series-writer';
 
-const SYS_TIER: SeriesName[] = ['sys', 'cpu', 'net', 'disk', 'fs'];
+const SYS_TIER: SeriesName[] = ['sys', 'sysAvg', 'snmp', 'cpu', 'net', 'disk', 'fs'];
+const PROC_TIER: SeriesName[] = ['proc', 'procIo', 'procTcp'];
+const CONNS_TIER: SeriesName[] = ['sock', 'sockProc'];
 const CHUNK = 600;
 
 /** Statements and caches shared by every walker of one open recording. */
@@ -26,15 +29,22 @@ export class Tables {
   readonly procTickAtOrBefore: Statement;
   readonly connsKeyAtOrBefore: Statement;
   readonly connsTickAtOrBefore: Statement;
+  readonly carryAt: Statement;
+  /** Per keyed series: one row by (s, e) (for entities carried over a keyframe). */
+  readonly rowAt: Partial<Record<SeriesName, Statement>> = {};
+  readonly procClock: Statement;
 
   constructor(readonly db: Database) {
     const prep = (sql: string): Statement => db.prepare(sql).raw(true).safeIntegers(true);
     for (const name of Object.keys(SERIES) as SeriesName[]) {
-      const spec = SERIES[name];
-      const order = spec.entity === null ? 's' : 's, e';
-      this.range[name] = prep(`SELECT * FROM ${spec.table} WHERE s BETWEEN ? AND ? ORDER BY ${order}`);
+      const spec: SeriesSpec = SERIES[name];
+      const keyed = spec.entity !== null || spec.owner !== undefined;
+      this.range[name] = prep(`SELECT * FROM ${spec.table} WHERE s BETWEEN ? AND ? ORDER BY ${keyed ? 's, e' : 's'}`);
       if (spec.entity !== null) this.caches[name] = new EntityCache(db, spec.entity.table, spec.entity.columns.length);
+      if (keyed) this.rowAt[name] = prep(`SELECT * FROM ${spec.table} WHERE s = ? AND e = ?`);
     }
+    this.carryAt = prep('SELECT tbl, es FROM keyframe_carry WHERE s = ?');
+    this.procClock = prep('SELECT t.age_ns, t.conns_age_ns, x.mono_ns FROM proc_tick t JOIN sample x USING (s) WHERE s = ?');
     this.range.sample = prep('SELECT s, t, mono_ns FROM sample WHERE s BETWEEN ? AND ? ORDER BY s');
     this.range.keyframe = prep('SELECT s, what FROM keyframe WHERE s BETWEEN ? AND ? ORDER BY s');
     this.range.proc_tick = prep('SELECT s, age_ns, conns_age_ns FROM proc_tick WHERE s BETWEEN ? AND ? ORDER BY s');
@@ -152,6 +162,7 @@ export class Walker {
         if (what & KEY_SYS) st.clear();
         this.src[name].take(x, (row) => st.apply(row));
       }
+      if (what & KEY_SYS) this.loadCarried(x, SYS_TIER);
     }
     if (this.opts.procs) {
       if (x === this.procKey) this.procReady = true;
@@ -159,8 +170,6 @@ export class Walker {
       this.src.proc_tick.take(x, (r) => (tick = r));
       if (tick !== null && this.procReady) {
         const r = tick as Stored[];
-        const st = this.states.proc;
-        if (what & KEY_PROCS) st.clear();
         const mono = this.mono - BigInt(r[1] as bigint);
         const connsMono = r[2] === null ? mono : mono - BigInt(r[2] as bigint);
         // Difference rows only follow a tick this walk has seen (the walk starts at a keyframe).
@@ -169,7 +178,12 @@ export class Walker {
           base: [mono, connsMono],
           gap: last === null ? [0, 0] : [Number(mono - last.mono), Number(connsMono - last.connsMono)],
         };
-        this.src.proc.take(x, (row) => st.apply(row, clocks));
+        for (const name of PROC_TIER) {
+          const st = this.states[name];
+          if (what & KEY_PROCS) st.clear();
+          this.src[name].take(x, (row) => st.apply(row, clocks));
+        }
+        if (what & KEY_PROCS) this.loadCarried(x, PROC_TIER);
         this.procTick = { s: x, mono, connsMono };
         this.tableDirty = true;
       }
@@ -180,11 +194,12 @@ export class Walker {
       this.src.conns_tick.take(x, (r) => (tick = r));
       if (tick !== null && this.connsReady) {
         const r = tick as Stored[];
-        for (const name of ['sock', 'sockProc'] as const) {
+        for (const name of CONNS_TIER) {
           const st = this.states[name];
           if (what & KEY_CONNS) st.clear();
           this.src[name].take(x, (row) => st.apply(row));
         }
+        if (what & KEY_CONNS) this.loadCarried(x, CONNS_TIER);
         // denied NULL: the same list as the previous read (always written at a keyframe, where the walk starts).
         const denied = r[3] === null ? (this.connsTick?.denied ?? []) : String(r[3]) === '' ? [] : String(r[3]).split(',').map(Number);
         this.connsTick = {
@@ -195,6 +210,41 @@ export class Walker {
       }
     }
     return true;
+  }
+
+  /**
+   * At keyframe x: the entities of these series that have no row there (unchanged since their latest
+   * absolute row, listed in keyframe_carry) get that row.
+   */
+  private loadCarried(x: number, names: SeriesName[]): void {
+    const lists = this.tb.carryAt.all(x) as Stored[][];
+    if (lists.length === 0) return;
+    const clockCache = new Map<number, RowClocks>();
+    for (const [tbl, text] of lists) {
+      const name = names.find((n) => SERIES[n].table === String(tbl));
+      if (name === undefined) continue;
+      const st = this.states[name];
+      const rowAt = this.tb.rowAt[name] as Statement;
+      const timed = name === 'procIo' || name === 'procTcp';
+      for (const [e, absS] of parseCarryList(String(text), x)) {
+        const row = rowAt.get(absS, e) as Stored[] | undefined;
+        if (row === undefined || Number(row[2]) !== 1) throw new Error(`${String(tbl)}: no absolute row of entity ${e} at ${absS} (carried to ${x})`);
+        st.apply(row, timed ? this.procClocksAt(absS, clockCache) : NO_CLOCKS);
+      }
+    }
+  }
+
+  /** The clocks of the process tick at sample s (what its rows' ra columns are stored against). */
+  private procClocksAt(s: number, cache: Map<number, RowClocks>): RowClocks {
+    let c = cache.get(s);
+    if (c === undefined) {
+      const r = this.tb.procClock.get(s) as Stored[] | undefined;
+      if (r === undefined) throw new Error(`no process tick at sample ${s}`);
+      const mono = BigInt(r[2] as bigint) - BigInt(r[0] as bigint);
+      c = { base: [mono, r[1] === null ? mono : mono - BigInt(r[1] as bigint)], gap: [0, 0] };
+      cache.set(s, c);
+    }
+    return c;
   }
 
   /** The sample whose process table the walker holds (null before the session's first process tick). */
@@ -216,7 +266,10 @@ export class Walker {
   sample(): Sample {
     const sysVals = this.states.sys.vals.get(0);
     if (sysVals === undefined) throw new Error(`no system row for sample ${this.s}`);
-    const base = buildSys(sysVals);
+    const avgVals = this.states.sysAvg.vals.get(0);
+    const snmpVals = this.states.snmp.vals.get(0);
+    if (avgVals === undefined || snmpVals === undefined) throw new Error(`no sys_avg or snmp row for sample ${this.s}`);
+    const base = buildSys(joinSys([sysVals, avgVals, snmpVals]));
     const x = this.s;
     const cores: (CpuTimes | null)[] = [];
     this.each('cpu', x, (ident, v) => (cores[ident[0] as number] = buildCpu(v)));
@@ -255,7 +308,14 @@ export class Walker {
     if (this.tableDirty || this.table === null) {
       const tick = this.procTick;
       const procs: ProcSample[] = [];
-      this.each('proc', tick.s, (ident, v) => procs.push(buildProc(ident, v)));
+      const io = this.states.procIo.vals;
+      const tcp = this.states.procTcp.vals;
+      this.each('proc', tick.s, (ident, v, e) => {
+        const a = io.get(e);
+        const b = tcp.get(e);
+        if (a === undefined || b === undefined) throw new Error(`process entity ${e} has no proc_io or proc_tcp row`);
+        procs.push(buildProc(ident, v, a, b));
+      });
       procs.sort((a, b) => a.pid - b.pid);
       this.table = { mono_ns: tick.mono, procs };
       this.tableDirty = false;
@@ -264,14 +324,21 @@ export class Walker {
   }
 
   /** Entities of a series alive at sample s, in the order they first appeared. */
-  private each(name: SeriesName, s: number, fn: (ident: Val[], v: Val[]) => void): void {
+  private each(name: SeriesName, s: number, fn: (ident: Val[], v: Val[], e: number) => void): void {
     const cache = this.tb.caches[name] as EntityCache;
     const st = this.states[name];
     const es = [...st.vals.keys()].sort((a, b) => a - b);
     for (const e of es) {
       const ent = cache.entity(e);
-      if (alive(ent, s)) fn(ent.ident, st.vals.get(e)!);
-      else if (ent.last_s !== null && ent.last_s < s) st.vals.delete(e);
+      if (alive(ent, s)) fn(ent.ident, st.vals.get(e)!, e);
+      else if (ent.last_s !== null && ent.last_s < s) {
+        st.vals.delete(e);
+        // The parts of a process in their own tables go with it.
+        if (name === 'proc') {
+          this.states.procIo.vals.delete(e);
+          this.states.procTcp.vals.delete(e);
+        }
+      }
     }
   }
 }

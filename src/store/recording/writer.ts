@@ -9,10 +9,10 @@ import Database from 'better-sqlite3';
 import { EXIT, VigilError } from '../../errors';
 import type { HostInfo, Sample } from '../../model';
 import type { ConnsSample } from '../../model-conns';
-import { flattenCores, flattenDisks, flattenFs, flattenNet, flattenProc, flattenSockProcs, flattenSocks, flattenSys } from './flatten';
+import { flattenCores, flattenDisks, flattenFs, flattenNet, flattenProc, flattenSockProcs, flattenSocks, flattenSys, Item, ProcItem } from './flatten';
 import { cannotCreate, RecordingLock } from './lock';
 import { APPLICATION_ID, CONNS_KEYFRAME_MS, KEY_CONNS, KEY_PROCS, KEY_SYS, PROC_KEYFRAME_MS, schemaSql, SCHEMA_VERSION, SYS_KEYFRAME_MS } from './schema';
-import { SERIES, SERIES_NAMES, SeriesName } from './series';
+import { SERIES, SERIES_NAMES, SeriesName, splitSys } from './series';
 import { SeriesWriter } from './series-writer';
 import { sqliteCode, writeError } from './sqlite-error';
 
@@ -235,7 +235,10 @@ export class RecordingWriter {
     if (sysKey) this.sysKeyNs = sample.mono_ns;
     this.firstOfSession = false;
     const sys = sample.sys;
-    this.series.sys.write(s, [{ key: '', ident: [], vals: flattenSys(sys) }], sysKey);
+    const [main, avg, snmp] = splitSys(flattenSys(sys));
+    this.series.sys.write(s, [{ key: '', ident: [], vals: main }], sysKey);
+    this.series.sysAvg.write(s, [{ key: '', ident: [], vals: avg }], sysKey);
+    this.series.snmp.write(s, [{ key: '', ident: [], vals: snmp }], sysKey);
     this.series.cpu.write(s, flattenCores(sys.stat.cores), sysKey);
     this.series.net.write(s, flattenNet(sys.net), sysKey);
     this.series.disk.write(s, flattenDisks(sys.disks), sysKey);
@@ -249,9 +252,14 @@ export class RecordingWriter {
       const connsGap = this.lastProcConnsNs === null ? 0 : Number(connsNs - this.lastProcConnsNs);
       this.lastProcNs = procs.mono_ns;
       this.lastProcConnsNs = connsNs;
-      const items = new Array(procs.procs.length);
-      for (let i = 0; i < items.length; i++) items[i] = flattenProc(procs.procs[i]);
-      this.series.proc.write(s, items, procKey, { base: [procs.mono_ns, connsNs], gap: [gap, connsGap] });
+      const n = procs.procs.length;
+      const items = new Array<ProcItem>(n);
+      for (let i = 0; i < n; i++) items[i] = flattenProc(procs.procs[i]);
+      const clocks = { base: [procs.mono_ns, connsNs], gap: [gap, connsGap] };
+      const es = this.series.proc.write(s, items, procKey, clocks);
+      const part = (pick: (it: ProcItem) => Item['vals']): Item[] => items.map((it, i) => ({ key: String(es[i]), ident: [], vals: pick(it), e: es[i] }));
+      this.series.procIo.write(s, part((it) => it.io), procKey, clocks);
+      this.series.procTcp.write(s, part((it) => it.tcp), procKey, clocks);
     }
     if (connsTick) this.writeConns(s, sample.mono_ns, conns, connsKey);
     this.samples++;
