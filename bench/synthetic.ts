@@ -35,6 +35,8 @@ export interface SynthOptions {
    */
   socks?: number;
   connsEvery?: number;
+  /** Chance per process tick that a process exits, and that one starts (default 0.05 each). */
+  churn?: number;
 }
 
 interface SockState {
@@ -173,8 +175,9 @@ export class SynthSource {
   private readProcs(mono: bigint): ProcTable {
     const busy = this.o.busyProcs ?? 20;
     // A little churn: a short-lived process now and then.
-    if (this.r() < 0.05) this.procs.splice(Math.floor(this.r() * this.procs.length), 1);
-    if (this.r() < 0.05) this.procs.push(this.newProc());
+    const churn = this.o.churn ?? 0.05;
+    if (this.r() < churn) this.procs.splice(Math.floor(this.r() * this.procs.length), 1);
+    if (this.r() < churn) this.procs.push(this.newProc());
     const out: ProcSample[] = [];
     for (let k = 0; k < this.procs.length; k++) {
       const p = this.procs[k];

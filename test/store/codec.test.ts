@@ -1,4 +1,5 @@
 import * as path from 'path';
+import Database from 'better-sqlite3';
 import t from 'tap';
 import { BIG, SYNTH_HOST, SynthSource } from '../../bench/synthetic';
 import { derive } from '../../src/derive';
@@ -113,6 +114,31 @@ t.test('a seek anywhere gives the same pair as walking there', async (t) => {
   t.equal(cur.last()!.s, first + 1499);
   t.equal(cur.next(), null, 'next() at the end stays');
   t.equal(cur.seekTime(0)!.s, first, 'a time before the start goes to the first sample');
+});
+
+t.test('processes that never hold a socket have no proc_tcp row, and read back exactly', async (t) => {
+  const file = path.join(tmpDir(t), 'churn.vigil');
+  // A connections read before every process table (the live cadence), and processes starting and exiting.
+  const src = new SynthSource({ procs: 30, busyProcs: 5, seed: 5, socks: 6, connsEvery: 10, churn: 0.5 });
+  const samples = Array.from({ length: 1300 }, () => src.next());
+  record(file, samples);
+  const rec = Recording.open(file);
+  t.teardown(() => rec.close());
+  const db = new Database(file, { readonly: true });
+  const n = (sql: string): number => Number((db.prepare(sql).raw(true).get() as [number])[0]);
+  const withoutRows = n('SELECT count(*) FROM proc WHERE e NOT IN (SELECT e FROM proc_tcp)');
+  db.close();
+  t.ok(withoutRows >= 20, `${withoutRows} processes without a proc_tcp row`);
+  const first = rec.first()!.s;
+  let i = 0;
+  for (const p of rec.pairs(first, rec.last()!.s)) {
+    if (i > 0) t.strictSame(norm(derive(p.prev!, p.curr, p.host)), norm(derive(samples[i - 1], samples[i], SYNTH_HOST)), `snapshot ${i}`);
+    i++;
+  }
+  for (const at of [600, 601, 610, 611, 900, 1200, 1210, 1299]) {
+    const p = rec.pairAt(first + at);
+    t.strictSame(norm(derive(p.prev!, p.curr, p.host)), norm(derive(samples[at - 1], samples[at], SYNTH_HOST)), `seek to ${at}`);
+  }
 });
 
 t.test('appending makes a new session; its first sample has no predecessor', async (t) => {

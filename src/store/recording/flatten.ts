@@ -22,10 +22,10 @@ import type {
   VmstatSample,
 } from '../../model';
 import type { ConnsProcSample, TcpSockSample, TcpState } from '../../model-conns';
-import type { Val } from './codec';
+import type { RowClocks, Val } from './codec';
 import {
   ABSENT, CPU_FIELDS, DISK_FIELDS, FS_FIELDS, MEM_FIELDS, NET_FIELDS, PSI_LINES, PSI_RESOURCES, SERIES, SLOW_FIELDS, SNMP_FIELDS,
-  SOCK_FIELDS, SOCK_PROC_FIELDS, SYS_COLUMNS, TCP_FIELDS, VMSTAT_FIELDS,
+  SOCK_FIELDS, SOCK_PROC_FIELDS, SYS_COLUMNS, TCP_FIELDS, VMSTAT_FIELDS, CLOCK_CONNS,
 } from './series';
 
 /** One entity's values at one tick: `key` identifies it within its series, `ident` are its identity columns. */
@@ -206,6 +206,25 @@ export function flattenProc(p: ProcSample): ProcItem {
     io,
     tcp,
   };
+}
+
+/**
+ * proc_tcp's values of a process that holds no socket, as the sampler gives them: zero counters as of
+ * the connections read the table was joined with, and the previous read's (none at the process's first
+ * table: `first`). A process in this state has no proc_tcp row (most processes never hold a socket, and
+ * a row each would be most of what a short-lived process costs); nothing at all while the tier has not
+ * read yet (`hasConns` false).
+ */
+export function defaultTcpVals(clocks: RowClocks, hasConns: boolean, first: boolean): Val[] {
+  if (!hasConns) return new Array<Val>(2 * (TCP_FIELDS.length + 2)).fill(null);
+  const zeros = TCP_FIELDS.map(() => 0);
+  return [clocks.base[CLOCK_CONNS], null, ...zeros, first ? null : clocks.gap[CLOCK_CONNS], null, ...(first ? zeros.map(() => null) : zeros)];
+}
+
+export function sameVals(a: Val[], b: Val[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function buildSlow(v: Val[], at: number, mono: bigint): ProcSlow {

@@ -94,11 +94,13 @@ export class SeriesWriter {
 
   /**
    * `clocks`: the tick's times that ra and rg columns are stored against (process tables: see codec).
-   * Returns the entity id of each item, in order (for the series that share these entities).
+   * Returns the entity id of each item, in order (for the series that share these entities), and
+   * whether it is new (first seen now, or a new identity).
    */
-  write(s: number, items: Item[], keyframe: boolean, clocks: RowClocks = NO_CLOCKS): number[] {
+  write(s: number, items: Item[], keyframe: boolean, clocks: RowClocks = NO_CLOCKS): { es: number[]; fresh: boolean[] } {
     const seen = new Set<string>();
     const es = new Array<number>(items.length);
+    const fresh = new Array<boolean>(items.length).fill(false);
     const carried: Carried[] = [];
     for (let i = 0; i < items.length; i++) {
       const it = items[i];
@@ -115,6 +117,7 @@ export class SeriesWriter {
         this.live.set(it.key, l);
         this.put(s, l.e, encodeRow(this.spec.values, it.vals, null, true, clocks));
         es[i] = e;
+        fresh[i] = true;
         continue;
       }
       es[i] = l.e;
@@ -146,7 +149,12 @@ export class SeriesWriter {
       }
     }
     this.lastTick = s;
-    return es;
+    return { es, fresh };
+  }
+
+  /** Whether the entity of this key has rows (is being written). */
+  has(key: string): boolean {
+    return this.live.has(key);
   }
 
   /** At a clean end: every entity still alive was last seen on the last tick. */

@@ -8,7 +8,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { CpuTimes, DiskSample, FsSample, NetDevSample, ProcSample, ProcTable, Sample } from '../../model';
 import type { ConnsProcSample, ConnsSample, TcpSockSample } from '../../model-conns';
 import { NO_CLOCKS, RowClocks, Stored, Val } from './codec';
-import { buildCpu, buildDisk, buildFs, buildNet, buildProc, buildSock, buildSockProc, buildSys } from './flatten';
+import { buildCpu, buildDisk, buildFs, buildNet, buildProc, buildSock, buildSockProc, buildSys, defaultTcpVals } from './flatten';
 import { RowSource } from './rows';
 import { KEY_CONNS, KEY_PROCS, KEY_SYS } from './schema';
 import { joinSys, SERIES, SeriesName, SeriesSpec } from './series';
@@ -27,6 +27,7 @@ export class Tables {
   readonly sysKeyAtOrBefore: Statement;
   readonly procKeyAtOrBefore: Statement;
   readonly procTickAtOrBefore: Statement;
+  readonly procTickBefore: Statement;
   readonly connsKeyAtOrBefore: Statement;
   readonly connsTickAtOrBefore: Statement;
   readonly carryAt: Statement;
@@ -54,6 +55,7 @@ export class Tables {
     this.sysKeyAtOrBefore = prep(`SELECT s FROM keyframe WHERE s <= ? AND (what & ${KEY_SYS}) != 0 ORDER BY s DESC LIMIT 1`);
     this.procKeyAtOrBefore = prep(`SELECT s FROM keyframe WHERE s <= ? AND (what & ${KEY_PROCS}) != 0 ORDER BY s DESC LIMIT 1`);
     this.procTickAtOrBefore = prep('SELECT s FROM proc_tick WHERE s <= ? ORDER BY s DESC LIMIT 1');
+    this.procTickBefore = prep('SELECT s FROM proc_tick WHERE s < ? ORDER BY s DESC LIMIT 1');
     this.connsKeyAtOrBefore = prep(`SELECT s FROM keyframe WHERE s <= ? AND (what & ${KEY_CONNS}) != 0 ORDER BY s DESC LIMIT 1`);
     this.connsTickAtOrBefore = prep('SELECT s FROM conns_tick WHERE s <= ? ORDER BY s DESC LIMIT 1');
   }
@@ -97,7 +99,9 @@ export class Walker {
   private procReady = false;
   private readonly sysKey: number;
   private readonly procKey: number | null;
-  private procTick: { s: number; mono: bigint; connsMono: bigint } | null = null;
+  private procTick: { s: number; mono: bigint; connsMono: bigint; clocks: RowClocks; hasConns: boolean } | null = null;
+  /** The clocks of the session's process tick before the walk's first one (its gaps are taken from there). */
+  private procBefore: { mono: bigint; connsMono: bigint } | null = null;
   private table: ProcTable | null = null;
   private tableDirty = false;
   private readonly conns: boolean;
@@ -119,6 +123,11 @@ export class Walker {
         const pk = tb.scalar(tb.procKeyAtOrBefore, tick);
         this.procKey = pk !== null && pk >= first ? pk : first;
         start = Math.min(start, this.procKey);
+        const before = tb.scalar(tb.procTickBefore, this.procKey);
+        if (before !== null && before >= first) {
+          const c = this.procClocksAt(before, new Map());
+          this.procBefore = { mono: c.base[0], connsMono: c.base[1] };
+        }
       }
       // No table read yet at the target: the session's first one, whenever the walk meets it, is a keyframe.
       else this.procReady = true;
@@ -172,8 +181,8 @@ export class Walker {
         const r = tick as Stored[];
         const mono = this.mono - BigInt(r[1] as bigint);
         const connsMono = r[2] === null ? mono : mono - BigInt(r[2] as bigint);
-        // Difference rows only follow a tick this walk has seen (the walk starts at a keyframe).
-        const last = this.procTick;
+        // Gaps from the session's previous process tick, as the writer took them.
+        const last = this.procTick ?? this.procBefore;
         const clocks = {
           base: [mono, connsMono],
           gap: last === null ? [0, 0] : [Number(mono - last.mono), Number(connsMono - last.connsMono)],
@@ -184,7 +193,7 @@ export class Walker {
           this.src[name].take(x, (row) => st.apply(row, clocks));
         }
         if (what & KEY_PROCS) this.loadCarried(x, PROC_TIER);
-        this.procTick = { s: x, mono, connsMono };
+        this.procTick = { s: x, mono, connsMono, clocks, hasConns: r[2] !== null };
         this.tableDirty = true;
       }
     }
@@ -310,10 +319,11 @@ export class Walker {
       const procs: ProcSample[] = [];
       const io = this.states.procIo.vals;
       const tcp = this.states.procTcp.vals;
-      this.each('proc', tick.s, (ident, v, e) => {
+      this.each('proc', tick.s, (ident, v, e, firstS) => {
         const a = io.get(e);
-        const b = tcp.get(e);
-        if (a === undefined || b === undefined) throw new Error(`process entity ${e} has no proc_io or proc_tcp row`);
+        if (a === undefined) throw new Error(`process entity ${e} has no proc_io row`);
+        // No proc_tcp row: a process holding no socket (see defaultTcpVals).
+        const b = tcp.get(e) ?? defaultTcpVals(tick.clocks, tick.hasConns, firstS === tick.s);
         procs.push(buildProc(ident, v, a, b));
       });
       procs.sort((a, b) => a.pid - b.pid);
@@ -324,13 +334,13 @@ export class Walker {
   }
 
   /** Entities of a series alive at sample s, in the order they first appeared. */
-  private each(name: SeriesName, s: number, fn: (ident: Val[], v: Val[], e: number) => void): void {
+  private each(name: SeriesName, s: number, fn: (ident: Val[], v: Val[], e: number, firstS: number) => void): void {
     const cache = this.tb.caches[name] as EntityCache;
     const st = this.states[name];
     const es = [...st.vals.keys()].sort((a, b) => a - b);
     for (const e of es) {
       const ent = cache.entity(e);
-      if (alive(ent, s)) fn(ent.ident, st.vals.get(e)!, e);
+      if (alive(ent, s)) fn(ent.ident, st.vals.get(e)!, e, ent.first_s);
       else if (ent.last_s !== null && ent.last_s < s) {
         st.vals.delete(e);
         // The parts of a process in their own tables go with it.

@@ -9,7 +9,9 @@ import Database from 'better-sqlite3';
 import { EXIT, VigilError } from '../../errors';
 import type { HostInfo, Sample } from '../../model';
 import type { ConnsSample } from '../../model-conns';
-import { flattenCores, flattenDisks, flattenFs, flattenNet, flattenProc, flattenSockProcs, flattenSocks, flattenSys, Item, ProcItem } from './flatten';
+import {
+  defaultTcpVals, flattenCores, flattenDisks, flattenFs, flattenNet, flattenProc, flattenSockProcs, flattenSocks, flattenSys, Item, ProcItem, sameVals,
+} from './flatten';
 import { cannotCreate, RecordingLock } from './lock';
 import { APPLICATION_ID, CONNS_KEYFRAME_MS, KEY_CONNS, KEY_PROCS, KEY_SYS, PROC_KEYFRAME_MS, schemaSql, SCHEMA_VERSION, SYS_KEYFRAME_MS } from './schema';
 import { SERIES, SERIES_NAMES, SeriesName, splitSys } from './series';
@@ -256,10 +258,18 @@ export class RecordingWriter {
       const items = new Array<ProcItem>(n);
       for (let i = 0; i < n; i++) items[i] = flattenProc(procs.procs[i]);
       const clocks = { base: [procs.mono_ns, connsNs], gap: [gap, connsGap] };
-      const es = this.series.proc.write(s, items, procKey, clocks);
-      const part = (pick: (it: ProcItem) => Item['vals']): Item[] => items.map((it, i) => ({ key: String(es[i]), ident: [], vals: pick(it), e: es[i] }));
-      this.series.procIo.write(s, part((it) => it.io), procKey, clocks);
-      this.series.procTcp.write(s, part((it) => it.tcp), procKey, clocks);
+      const { es, fresh } = this.series.proc.write(s, items, procKey, clocks);
+      this.series.procIo.write(s, items.map((it, i) => ({ key: String(es[i]), ident: [], vals: it.io, e: es[i] })), procKey, clocks);
+      // A process holding no socket, not written yet, stays without a proc_tcp row (see defaultTcpVals).
+      const defFirst = defaultTcpVals(clocks, conns !== null, true);
+      const defNext = defaultTcpVals(clocks, conns !== null, false);
+      const tcp: Item[] = [];
+      for (let i = 0; i < n; i++) {
+        const key = String(es[i]);
+        if (!this.series.procTcp.has(key) && sameVals(items[i].tcp, fresh[i] ? defFirst : defNext)) continue;
+        tcp.push({ key, ident: [], vals: items[i].tcp, e: es[i] });
+      }
+      this.series.procTcp.write(s, tcp, procKey, clocks);
     }
     if (connsTick) this.writeConns(s, sample.mono_ns, conns, connsKey);
     this.samples++;
