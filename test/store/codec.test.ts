@@ -6,6 +6,7 @@ import { derive } from '../../src/derive';
 import type { Sample } from '../../src/model';
 import { ReplayCursor } from '../../src/store/recording/cursor';
 import { Recording } from '../../src/store/recording/reader';
+import { carryList, parseCarryList } from '../../src/store/recording/series-writer';
 import { RecordingWriter } from '../../src/store/recording/writer';
 import { norm, normConnsSample } from '../helpers/norm';
 import { tmpDir } from '../helpers/tmp';
@@ -139,6 +140,28 @@ t.test('processes that never hold a socket have no proc_tcp row, and read back e
     const p = rec.pairAt(first + at);
     t.strictSame(norm(derive(p.prev!, p.curr, p.host)), norm(derive(samples[at - 1], samples[at], SYNTH_HOST)), `seek to ${at}`);
   }
+});
+
+t.test('keyframe_carry lists: round trip, and a damaged one is a damaged recording (65)', async (t) => {
+  const carried: [number, number][] = [[1021, 400], [1022, 400], [1030, 900], [1031, 900], [1032, 400]];
+  const text = carryList([...carried], 1000);
+  t.equal(text, '1021:600,1,8:100,1,1:600');
+  t.strictSame(parseCarryList(text, 1000), carried);
+  t.throws(() => parseCarryList('1,2', 1000), /bad keyframe_carry/, 'the first entry says where its row is');
+  const file = path.join(tmpDir(t), 'carry.vigil');
+  const src = new SynthSource({ procs: 20, busyProcs: 2, seed: 9 });
+  record(file, Array.from({ length: 700 }, () => src.next()));
+  const db = new Database(file);
+  const k = db.prepare("SELECT s FROM keyframe_carry WHERE tbl = 'proc_sample'").raw(true).get() as [number];
+  t.ok(k, 'idle processes carried over the 60 s keyframe');
+  const rec = Recording.open(file);
+  t.teardown(() => rec.close());
+  t.ok(rec.pairAt(Number(k[0]) + 5).curr.procs, 'reads');
+  db.prepare("UPDATE keyframe_carry SET es = 'x' WHERE tbl = 'proc_sample'").run();
+  t.throws(() => rec.pairAt(Number(k[0]) + 5), { exitCode: 65, message: /not a readable vigil recording: bad keyframe_carry/ });
+  db.prepare("UPDATE keyframe_carry SET es = '1:1' WHERE tbl = 'proc_sample'").run();
+  t.throws(() => rec.pairAt(Number(k[0]) + 5), { exitCode: 65, message: /no absolute row of entity 1/ });
+  db.close();
 });
 
 t.test('appending makes a new session; its first sample has no predecessor', async (t) => {
