@@ -33,7 +33,7 @@ export interface AppOptions {
   onExit?: (code: number) => void;
 }
 
-type Mode = 'main' | 'filter' | 'help' | 'kill' | 'confirm' | 'detail' | 'conns';
+type Mode = 'main' | 'filter' | 'goto' | 'help' | 'kill' | 'confirm' | 'detail' | 'conns';
 
 const STATUS_MS = 5000;
 /** Retransmit events kept for the connections view. */
@@ -121,7 +121,7 @@ export class App {
   }
 
   start(): void {
-    this.source.start((snap) => this.onSnapshot(snap));
+    this.source.start((snap, o) => this.onSnapshot(snap, o.history), this.history);
     this.scheduler.request();
   }
 
@@ -137,9 +137,9 @@ export class App {
     this.say(text);
   }
 
-  private onSnapshot(snap: Snapshot): void {
+  private onSnapshot(snap: Snapshot, history: boolean): void {
     this.snap = snap;
-    this.history.push(snap);
+    if (history) this.history.push(snap);
     if (snap.procs !== null) {
       this.procs = snap.procs;
       this.rowsDirty = true;
@@ -219,6 +219,7 @@ export class App {
       return;
     }
     const base = { snap, procs: this.procs, history: this.history, host: this.source.host, theme: this.theme };
+    if (this.source.mode) this.headerState.mode = this.source.mode();
     this.timed('header', () => this.panes.header.update({ label: '', lines: headerView({ ...base, width: this.out.columns }, this.headerState) }));
     for (const k of DATA_PANES) {
       const pane = this.panes[k];
@@ -250,6 +251,7 @@ export class App {
   private footerLine(): string {
     const t = this.theme;
     if (this.mode === 'filter') return `${t.bold('filter:')} ${sanitizeTagged(this.table.filter)}▏  ${t.fg('gray', 'Enter keeps · Esc clears')}`;
+    if (this.mode === 'goto') return `${t.bold('go to:')} ${sanitizeTagged(this.gotoText)}▏  ${t.fg('gray', '14:05:00 · 2024-05-01T14:05 · -5m · +30s · Esc cancels')}`;
     if (this.status && Date.now() < this.status.until) return sanitizeTagged(this.status.text);
     if (this.opts.debugTimings) {
       const parse = this.source.takeTimings();
@@ -257,7 +259,10 @@ export class App {
       if (parse) this.lastParse = parse;
       return `parse ms: ${fmt(this.lastParse)} | render ms: ${fmt(this.renderMs)}`;
     }
-    const keys = [['q', 'quit'], ['?', 'help'], ['/', 'filter'], ['t', 'tree'], ['f', 'follow'], ['⏎', 'details'], ['k', 'kill'], ['c', 'connections'], ['<>', 'sort']];
+    const keys =
+      this.source.kind === 'replay'
+        ? [['space', 'play/pause'], ['←→', 'step'], ['PgUp/PgDn', '±1 min'], ['g', 'go to'], ['+-', 'speed'], ['/', 'filter'], ['⏎', 'details'], ['?', 'help'], ['q', 'quit']]
+        : [['q', 'quit'], ['?', 'help'], ['/', 'filter'], ['t', 'tree'], ['f', 'follow'], ['⏎', 'details'], ['k', 'kill'], ['c', 'connections'], ['<>', 'sort']];
     return keys.map(([k, v]) => `${t.bold(k)} ${t.fg('gray', v)}`).join('  ');
   }
 
@@ -324,7 +329,7 @@ export class App {
     this.screen.on('keypress', (ch: string | undefined, key: blessed.Widgets.Events.IKeyEventArg | undefined) => {
       // blessed reports a carriage return twice, as 'enter' and as 'return': act on one of them.
       if (key?.full === 'return') return;
-      const name = ch !== undefined && ch.length === 1 && ch >= ' ' && ch !== '\x7f' && !key?.ctrl ? ch : key?.full ?? '';
+      const name = ch === ' ' ? 'space' : ch !== undefined && ch.length === 1 && ch > ' ' && ch !== '\x7f' && !key?.ctrl ? ch : key?.full ?? '';
       this.onKey(name, ch);
       this.scheduler.request();
     });
@@ -353,6 +358,8 @@ export class App {
     switch (this.mode) {
       case 'filter':
         return this.onFilterKey(name, ch);
+      case 'goto':
+        return this.onGotoKey(name, ch);
       case 'help':
         this.mode = 'main';
         this.overlay.place(undefined);
@@ -428,7 +435,8 @@ export class App {
       case 'detail': {
         const p = this.selectedProc();
         if (p === undefined) return;
-        this.detailCwd = readCwd(p.pid);
+        // A recording does not hold cwds, and the pid may belong to someone else by now.
+        this.detailCwd = this.source.kind === 'replay' ? '(not recorded)' : readCwd(p.pid);
         this.detailProc = p;
         this.mode = 'detail';
         return this.showDetail();
@@ -461,13 +469,15 @@ export class App {
           this.rowsDirty = true;
         }
         return;
+      case 'goTo':
+        this.mode = 'goto';
+        this.gotoText = '';
+        return;
       default:
-        return this.onReplayAction?.(a);
+        this.source.act?.(a);
+        return;
     }
   }
-
-  /** Replay's controls (set by the replay command). */
-  onReplayAction: ((a: Action) => void) | null = null;
 
   private sortBy(key: TableState['sortKey'], toggle = true): void {
     const same = key === this.table.sortKey;
@@ -495,6 +505,18 @@ export class App {
     else return;
     this.rowsDirty = true;
     this.top = 0;
+  }
+
+  private gotoText = '';
+
+  private onGotoKey(name: string, ch: string | undefined): void {
+    if (name === 'escape') this.mode = 'main';
+    else if (name === 'enter') {
+      this.mode = 'main';
+      const err = this.source.goTo?.(this.gotoText) ?? null;
+      if (err !== null) this.say(err);
+    } else if (name === 'backspace') this.gotoText = this.gotoText.slice(0, -1);
+    else if (ch !== undefined && ch.length === 1 && ch >= ' ' && ch !== '\x7f') this.gotoText += ch;
   }
 
   private onKillKey(name: string): void {
