@@ -234,16 +234,22 @@ export class App {
     this.timed('screen', () => this.screen.render());
   }
 
+  /** What the process pane last showed: the table, its state and the selection; unchanged, it is not redrawn. */
+  private procsShown: unknown[] = [];
+
   private renderProcesses(): void {
+    const pane = this.panes.processes;
+    const key = [this.procs, this.table, this.selected?.pid, this.selected?.start_time, this.top, pane.inner.width, pane.inner.height];
+    if (!this.rowsDirty && key.every((k, i) => k === this.procsShown[i])) return;
     const rows = this.getRows();
     let idx = this.selectedIndex(rows);
     if (idx < 0 && rows.length > 0) idx = Math.min(rows.length - 1, Math.max(0, this.top));
     if (idx >= 0) this.selected = { pid: rows[idx].proc.pid, start_time: rows[idx].proc.start_time };
-    const pane = this.panes.processes;
     const view = processesView({ rows, total: this.procs.length, state: this.table, selected: idx, top: this.top, ...pane.inner, theme: this.theme });
     this.top = view.top;
     this.headerColumns = view.columns;
     pane.update(view);
+    this.procsShown = [this.procs, this.table, this.selected?.pid, this.selected?.start_time, this.top, pane.inner.width, pane.inner.height];
   }
 
   private headerColumns: { key: TableState['sortKey']; x0: number; x1: number }[] = [];
