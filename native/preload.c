@@ -1471,6 +1471,14 @@ static void choose_dirs(void)
   dir_fallback[0] = 0;
 }
 
+/*
+ * Every copy of the shim exports this. With two copies preloaded (both variants, or two installs), the
+ * first one's wrappers call the second one's, and both would count every call into the same file: only
+ * the copy that the global scope resolves first attaches; the others count into their private block.
+ */
+static const int marker_local = VIGIL_SHM_VERSION; /* its own address, never interposed */
+extern const int vigil_shim_marker __attribute__((alias("marker_local"), visibility("default")));
+
 __attribute__((constructor(101))) static void vigil_init(void)
 {
   int e = errno;
@@ -1478,6 +1486,13 @@ __attribute__((constructor(101))) static void vigil_init(void)
 #ifdef VIGIL_ALLOC
   image_flags = VIGIL_FLAG_ALLOC;
 #endif
+  in_resolve = 1; /* dlsym may allocate: from the arena, not through a half-initialised path */
+  const void *first = dlsym(RTLD_DEFAULT, "vigil_shim_marker");
+  in_resolve = 0;
+  if (first && first != (const void *)&marker_local) {
+    errno = e;
+    return;
+  }
   /* Secure-execution (setuid, capabilities): never create files as the elevated user. */
   if (getauxval(AT_SECURE)) {
     errno = e;

@@ -54,13 +54,19 @@ export function preloadable(p: string): boolean {
   return p.startsWith('/') && !/[\s:]/.test(p);
 }
 
-/** CMD's environment: the shim appended to any LD_PRELOAD already there, and the directory it writes to. */
+/** A vigil shim of any variant or install (vigil run inside a shell that vigil run started). */
+const VIGIL_SHIM_RE = /(^|\/)vigil-preload(-alloc)?\.so$/;
+
+/**
+ * CMD's environment: the shim appended to any LD_PRELOAD already there (replacing a vigil shim already in
+ * it: two copies would each count every call), and the directory it writes to.
+ */
 export function runEnv(base: NodeJS.ProcessEnv, shimPath: string | null, shimDir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base, VIGIL_SHIM_DIR: shimDir };
   if (shimPath !== null) {
     const existing = (base.LD_PRELOAD ?? '').trim();
-    const parts = existing.split(/[\s:]+/).filter((s) => s !== '');
-    if (!parts.includes(shimPath)) parts.push(shimPath);
+    const parts = existing.split(/[\s:]+/).filter((s) => s !== '' && !VIGIL_SHIM_RE.test(s));
+    parts.push(shimPath);
     env.LD_PRELOAD = parts.join(':');
   }
   return env;

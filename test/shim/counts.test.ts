@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import t from 'tap';
 import { counterToNumber } from '../../src/counter';
-import { CLASSES, FNS, HDR } from '../../src/sampler/shim/layout';
+import { CLASSES, COUNTERS_OFF, FNS, HDR, ioBytes } from '../../src/sampler/shim/layout';
 import { ShimReader } from '../../src/sampler/shim/reader';
 import type { ShimProcSample } from '../../src/sampler/shim/types';
 import { buildAll, Prog, shimEnv, startTimeOf, tmpDir } from './helpers';
@@ -290,4 +290,22 @@ t.test('a static binary cannot load the shim: no file, so vigil shows n/a', asyn
   const r = spawnSync('/sbin/ldconfig', ['--version'], { env: shimEnv(built.shim, dir), encoding: 'utf8' });
   t.equal(r.status, 0);
   t.same(fs.readdirSync(dir), [], 'no counter file');
+});
+
+t.test('both shim variants preloaded at once: every call is counted once, by the first', async (t) => {
+  for (const order of [
+    [built.shimAlloc, built.shim],
+    [built.shim, built.shimAlloc],
+  ]) {
+    const dir = tmpDir('twice');
+    const r = spawnSync(built.netprog, ['simple'], { env: shimEnv(order.join(':'), dir), encoding: 'utf8' });
+    t.equal(r.status, 0);
+    const files = fs.readdirSync(dir);
+    t.equal(files.length, 1, 'one file');
+    const b = fs.readFileSync(path.join(dir, files[0]));
+    t.equal(b.readBigUInt64LE(HDR.attaches), 1n, 'attached once');
+    const sendBytes = b.readBigUInt64LE(COUNTERS_OFF + ioBytes(0, 0) * 8); // tcp, send
+    t.equal(sendBytes, 10000n, '10000 bytes sent, counted once');
+    t.equal((b.readUInt32LE(HDR.flags) & 1) === 1, order[0] === built.shimAlloc, 'the first copy is the one that counts');
+  }
 });

@@ -16,6 +16,7 @@
  *   alloc             known allocations in phases (no stdio: nothing allocates behind the test's back)
  *   exec-noshim       a little TCP, then execs /bin/cat with LD_PRELOAD removed from the environment
  *   vfork             vfork + execve(/bin/true) in the child, then waits
+ *   pause-exec        prints READY, waits for a line, then execs itself in "simple" mode (same pid)
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -460,6 +461,13 @@ static void mode_vfork(void) {
   wait_eof();
 }
 
+static void mode_pause_exec(const char *self) {
+  say("READY\n");
+  wait_line();
+  execl(self, self, "simple", (char *)NULL);
+  die("execl");
+}
+
 int main(int argc, char **argv, char **envp) {
   memset(data, 'x', sizeof data);
   if (argc < 2) return 2;
@@ -473,6 +481,7 @@ int main(int argc, char **argv, char **envp) {
   else if (!strcmp(m, "alloc")) mode_alloc();
   else if (!strcmp(m, "exec-noshim")) mode_exec_noshim(envp);
   else if (!strcmp(m, "vfork")) mode_vfork();
+  else if (!strcmp(m, "pause-exec")) mode_pause_exec(argv[0]);
   else return 2;
   return 0;
 }
