@@ -6,7 +6,7 @@
  * says so in one line and exits 0: vigil installs and works without the shim, and shows "n/a" for the
  * per-process network columns.
  *
- * Two variants of native/preload.c: vigil-preload.so (sockets) and vigil-preload-alloc.so (sockets and
+ * Two variants of the shim (native/*.c): vigil-preload.so (sockets) and vigil-preload-alloc.so (sockets and
  * the malloc family, for `vigil run --alloc`). Keeping the allocation hooks out of the default library
  * means a program traced without --alloc never has its malloc interposed at all.
  *
@@ -19,10 +19,11 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
-const SRC = path.join(__dirname, 'preload.c');
+/** The shim's files (shim.h says what each holds); alloc.c only in the --alloc variant. */
+const SOURCES = ['preload.c', 'fdcache.c', 'dest.c', 'io.c', 'fds.c', 'exec.c'].map((f) => path.join(__dirname, f));
 const VARIANTS = [
-  { name: 'vigil-preload.so', defines: [] },
-  { name: 'vigil-preload-alloc.so', defines: ['-DVIGIL_ALLOC=1'] },
+  { name: 'vigil-preload.so', defines: [], extra: [] },
+  { name: 'vigil-preload-alloc.so', defines: ['-DVIGIL_ALLOC=1'], extra: [path.join(__dirname, 'alloc.c')] },
 ];
 const FLAGS = [
   '-std=gnu11',
@@ -50,7 +51,7 @@ function findCompiler(explicit) {
 }
 
 /**
- * Builds both variants into outDir. Returns { ok, cc, outputs, error }: never throws for a missing
+ * Builds both variants into outDir. Returns { ok, cc, outputs, error, warnings }: never throws for a missing
  * compiler or a failed compile (the caller decides whether that is fatal).
  */
 function buildShim(outDir, opts = {}) {
@@ -58,10 +59,11 @@ function buildShim(outDir, opts = {}) {
   if (!cc) return { ok: false, cc: null, outputs: [], error: 'no C compiler found (cc, gcc, clang)' };
   fs.mkdirSync(outDir, { recursive: true });
   const outputs = [];
+  let warnings = '';
   for (const v of VARIANTS) {
     const dest = path.join(outDir, v.name);
     const tmp = `${dest}.tmp-${process.pid}`;
-    const args = [...FLAGS, ...v.defines, '-I', __dirname, '-o', tmp, SRC, ...LIBS];
+    const args = [...FLAGS, ...v.defines, '-I', __dirname, '-o', tmp, ...SOURCES, ...v.extra, ...LIBS];
     const r = spawnSync(cc, args, { encoding: 'utf8' });
     if (r.status !== 0) {
       try {
@@ -70,12 +72,13 @@ function buildShim(outDir, opts = {}) {
         // nothing was written
       }
       const msg = (r.stderr || r.error?.message || `exit ${r.status}`).trim();
-      return { ok: false, cc, outputs, error: `${cc} failed on ${path.basename(SRC)} (${v.name}):\n${msg}` };
+      return { ok: false, cc, outputs, error: `${cc} failed building ${v.name}:\n${msg}` };
     }
     fs.renameSync(tmp, dest);
     outputs.push(dest);
+    warnings += r.stderr || '';
   }
-  return { ok: true, cc, outputs, error: null };
+  return { ok: true, cc, outputs, error: null, warnings };
 }
 
 module.exports = { buildShim, VARIANTS };
@@ -90,6 +93,7 @@ if (require.main === module) {
   const outDir = path.resolve(opt('--out') ?? path.join(__dirname, 'build'));
   const res = buildShim(outDir, { cc: opt('--cc') });
   if (res.ok) {
+    if (res.warnings && !quiet) process.stderr.write(res.warnings);
     if (!quiet) process.stdout.write(`vigil: built ${res.outputs.map((o) => path.relative(process.cwd(), o)).join(', ')} with ${res.cc}\n`);
   } else {
     process.stderr.write(

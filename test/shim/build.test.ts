@@ -31,6 +31,7 @@ t.test('with the compiler: both variants, as shared objects exporting the hooks'
   const out = tmpDir('cc');
   const r = spawnSync(process.execPath, [script, '--out', out], { encoding: 'utf8' });
   t.equal(r.status, 0);
+  t.equal(r.stderr, '', 'no compiler warning (-Wall -Wextra)');
   t.same(fs.readdirSync(out).sort(), ['vigil-preload-alloc.so', 'vigil-preload.so']);
   const syms = (f: string) => spawnSync('nm', ['-D', '--defined-only', path.join(out, f)], { encoding: 'utf8' }).stdout;
   t.match(syms('vigil-preload.so'), /\bT sendmmsg\b/);

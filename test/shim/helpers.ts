@@ -27,7 +27,7 @@ import {
 export const ROOT = path.resolve(__dirname, '..', '..');
 
 export function tmpDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `vigil-${prefix}-`)); // mkdtemp makes it 0700
+  return fs.mkdtempSync(path.join(os.tmpdir(), `vshim-${prefix}-`)); // mkdtemp makes it 0700
 }
 
 export interface Built {
