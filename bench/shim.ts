@@ -45,7 +45,10 @@ function runOnce(exe: string, w: Workload, n: number, env: NodeJS.ProcessEnv): {
 /** strace -c summary: syscall name → calls. */
 function straceCounts(exe: string, w: Workload, n: number, env: NodeJS.ProcessEnv, tmp: string): Map<string, number> {
   const out = path.join(tmp, `strace-${process.hrtime.bigint()}.txt`);
-  const r = spawnSync('strace', ['-c', '-f', '-o', out, exe, w.mode, String(n)], { env, encoding: 'utf8' });
+  // The shim's variables go to the traced program only (-E): strace itself must not run under it.
+  const only = ['LD_PRELOAD', 'VIGIL_SHIM_DIR'].flatMap((k) => (env[k] ? ['-E', `${k}=${env[k]}`] : []));
+  const clean = { ...env, LD_PRELOAD: '', VIGIL_SHIM_DIR: '' };
+  const r = spawnSync('strace', ['-c', '-f', ...only, '-o', out, exe, w.mode, String(n)], { env: clean, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`strace failed: ${r.stderr}`);
   const counts = new Map<string, number>();
   for (const line of fs.readFileSync(out, 'utf8').split('\n')) {

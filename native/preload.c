@@ -10,6 +10,7 @@
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,6 +221,54 @@ static int reusable(const struct vigil_shm *m, int32_t pid, uint64_t start)
          m->h.ncounters == VIGIL_NCOUNTERS && m->h.dest_off == offsetof(struct vigil_shm, dest);
 }
 
+/* 1 in SWEEP_EVERY new files (by pid) sweeps the directory; VIGIL_SHIM_SWEEP=1: every one (tests). */
+#define SWEEP_EVERY 64
+#define SWEEP_MAX 4096
+static int sweep_always;
+
+/* "<pid>-<start>.shm": the pid, or 0 for any other name. */
+static int32_t name_pid(const char *n)
+{
+  int64_t pid = 0;
+  const char *p = n;
+  while (*p >= '0' && *p <= '9' && pid < 0x7fffffff) pid = pid * 10 + (*p++ - '0');
+  if (p == n || *p++ != '-' || *p < '0' || *p > '9') return 0;
+  while (*p >= '0' && *p <= '9') p++;
+  if (p[0] != '.' || p[1] != 's' || p[2] != 'h' || p[3] != 'm' || p[4] != 0) return 0;
+  return pid > 0 && pid <= 0x7fffffff ? (int32_t)pid : 0;
+}
+
+/*
+ * Files of processes that no longer exist, removed: vigil does this when it runs, but a program preloaded
+ * with the shim while vigil is not running would otherwise leave 8 KiB of /dev/shm per process behind.
+ * kill(pid, 0) failing with ESRCH is the test (EPERM: alive, someone else's). Bounded work, raw syscalls.
+ */
+static void sweep(int dfd, int32_t self)
+{
+  struct dirent64_raw {
+    uint64_t ino;
+    int64_t off;
+    unsigned short reclen;
+    unsigned char type;
+    char name[];
+  };
+  char buf[4096] __attribute__((aligned(8)));
+  int checked = 0;
+  for (;;) {
+    long n = syscall(SYS_getdents64, dfd, buf, sizeof buf);
+    if (n <= 0) return;
+    for (long off = 0; off < n;) {
+      struct dirent64_raw *d = (struct dirent64_raw *)(buf + off);
+      if (d->reclen == 0) return;
+      off += d->reclen;
+      int32_t pid = name_pid(d->name);
+      if (pid == 0 || pid == self) continue;
+      if (++checked > SWEEP_MAX) return;
+      if (kill(pid, 0) != 0 && errno == ESRCH) unlinkat(dfd, d->name, 0);
+    }
+  }
+}
+
 static struct vigil_shm *attach_in(const char *dir, int fork_child, int32_t pid, uint64_t start)
 {
   int dfd = open_dir_checked(dir);
@@ -241,6 +290,7 @@ static struct vigil_shm *attach_in(const char *dir, int fork_child, int32_t pid,
       sys_close(dfd);
       return NULL;
     }
+    if (sweep_always || pid % SWEEP_EVERY == 0) sweep(dfd, pid);
   } else if (errno == EEXIST && !fork_child) {
     created = 0;
     fd = openat(dfd, name, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
@@ -345,6 +395,8 @@ static void choose_dirs(void)
   put_u64(uid, 0, sizeof uid, (uint64_t)geteuid());
   size_t at = put_str(dir_fallback, 0, sizeof dir_fallback, "/dev/shm/vigil-");
   put_str(dir_fallback, at, sizeof dir_fallback, uid);
+  const char *sw = getenv("VIGIL_SHIM_SWEEP");
+  sweep_always = sw && sw[0] == '1';
   const char *forced = getenv("VIGIL_SHIM_DIR");
   if (forced) {
     /* Exactly this directory or nothing: a test or vigil run chose it. */

@@ -314,3 +314,18 @@ t.test('exec_pending that stays set means the new image runs without the shim', 
   t.equal(counterToNumber(reader.read().procs[0].attaches), 2);
   reader.close();
 });
+
+t.test('without vigil running, the shim itself removes files of processes that no longer exist', async (t) => {
+  const dir = tmpDir('sweep');
+  const deadPid = 4194303; // pid_max's last value: not in use on a machine this size
+  t.equal(fs.existsSync(`/proc/${deadPid}`), false, 'the "dead" pid really does not exist');
+  const keep = [shmFileName(process.pid, 5), shmFileName(1, 1), 'notes.txt', `${deadPid}-1.shm.bak`];
+  for (const f of [...keep, shmFileName(deadPid, 1), shmFileName(deadPid, 2)]) fs.writeFileSync(path.join(dir, f), 'x');
+  // VIGIL_SHIM_SWEEP=1 sweeps on every attach; by default 1 attach in 64 does.
+  const r = spawnSync('/bin/true', [], { env: shimEnv(built.shim, dir, { VIGIL_SHIM_SWEEP: '1' }) });
+  t.equal(r.status, 0);
+  const left = fs.readdirSync(dir);
+  t.same(left.filter((f) => f.startsWith(`${deadPid}-`) && f.endsWith('.shm')), [], 'dead pids: removed');
+  for (const f of keep) t.ok(left.includes(f), `kept: ${f}`);
+  t.equal(left.length, keep.length + 1, "and /bin/true's own file");
+});
