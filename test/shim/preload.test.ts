@@ -54,7 +54,9 @@ for (const [variant, lib] of [
       }
       t.same(bad.slice(0, 3), [], `${p.label}: ${RUNS} clean runs`);
     }
-    t.ok(fs.readdirSync(dir).length >= total, 'every process (and child) had its counter file');
+    // Not one file per run: 1 attach in 64 sweeps away the files of runs already gone (counts.test.ts
+    // proves each process attaches). The sweeps ran concurrently with other runs here, unnoticed.
+    t.ok(fs.readdirSync(dir).length > 0, `the runs had counter files (${total} runs)`);
     // They have all exited: one read removes every file.
     const reader = new ShimReader({ dirs: [{ path: dir, uid: process.geteuid!() }] });
     reader.read();
