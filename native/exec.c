@@ -61,58 +61,48 @@ EXPORT int execveat(int dfd, const char *p, char *const argv[], char *const envp
   EXEC_WRAP(execveat, real_execveat(dfd, p, argv, envp, flags));
 }
 
-/* The execl family is variadic; the argument vector is built on the stack, as glibc does. glibc declares
- * arg non-null: argv[0] is always there. */
-#define COUNT_ARGS(first, n)                      \
-  do {                                            \
-    va_list ap;                                   \
-    va_start(ap, first);                          \
-    n = 1;                                        \
-    while (va_arg(ap, char *)) n++;               \
-    va_end(ap);                                   \
-  } while (0)
+/*
+ * The execl family is variadic: argv is built on the stack from arg and the arguments after it up to the
+ * NULL, as glibc does (glibc declares arg non-null, so argv[0] is always there). n_: the count.
+ */
+#define VA_ARGV(arg, argv)                                                      \
+  size_t n_ = 1;                                                                \
+  {                                                                             \
+    va_list ap_;                                                                \
+    va_start(ap_, arg);                                                         \
+    while (va_arg(ap_, char *)) n_++;                                           \
+    va_end(ap_);                                                                \
+  }                                                                             \
+  char *argv[n_ + 1];                                                           \
+  {                                                                             \
+    va_list ap_;                                                                \
+    va_start(ap_, arg);                                                         \
+    argv[0] = (char *)(arg);                                                    \
+    for (size_t i_ = 1; i_ < n_; i_++) argv[i_] = va_arg(ap_, char *);          \
+    va_end(ap_);                                                                \
+  }                                                                             \
+  argv[n_] = NULL
 
 EXPORT int execl(const char *p, const char *arg, ...)
 {
-  size_t n;
-  COUNT_ARGS(arg, n);
-  char *argv[n + 1];
-  va_list ap;
-  va_start(ap, arg);
-  argv[0] = (char *)arg;
-  for (size_t i = 1; i < n; i++) argv[i] = va_arg(ap, char *);
-  argv[n] = NULL;
-  va_end(ap);
+  VA_ARGV(arg, argv);
   EXEC_WRAP(execv, real_execv(p, argv));
 }
 
 EXPORT int execlp(const char *f, const char *arg, ...)
 {
-  size_t n;
-  COUNT_ARGS(arg, n);
-  char *argv[n + 1];
-  va_list ap;
-  va_start(ap, arg);
-  argv[0] = (char *)arg;
-  for (size_t i = 1; i < n; i++) argv[i] = va_arg(ap, char *);
-  argv[n] = NULL;
-  va_end(ap);
+  VA_ARGV(arg, argv);
   EXEC_WRAP(execvp, real_execvp(f, argv));
 }
 
+/* execle: after the arguments and their NULL comes envp. */
 EXPORT int execle(const char *p, const char *arg, ...)
 {
-  size_t n;
-  COUNT_ARGS(arg, n);
-  char *argv[n + 1];
+  VA_ARGV(arg, argv);
   va_list ap;
   va_start(ap, arg);
-  argv[0] = (char *)arg;
-  for (size_t i = 1; i < n; i++) argv[i] = va_arg(ap, char *);
-  (void)va_arg(ap, char *); /* the terminating NULL */
-  argv[n] = NULL;
+  for (size_t i = 1; i <= n_; i++) (void)va_arg(ap, char *);
   char *const *envp = va_arg(ap, char *const *);
   va_end(ap);
   EXEC_WRAP(execve, real_execve(p, argv, envp));
 }
-

@@ -46,20 +46,25 @@ static void accepted(int lfd, int fd, const struct sockaddr *peer, socklen_t ple
   fi_store(fd, FI_MK(t, d));
 }
 
+/* After accept/accept4: the peer comes from the caller's buffer, or from ours (own) when it passed none. */
+static int accept_done(int lfd, int r, const struct sockaddr *addr, const socklen_t *alen, const struct sockaddr_storage *own, socklen_t ownlen)
+{
+  if (r < 0) return r;
+  int e = errno;
+  if (own) accepted(lfd, r, (const struct sockaddr *)own, ownlen);
+  else accepted(lfd, r, addr, alen ? (*alen < (socklen_t)sizeof *own ? *alen : (socklen_t)sizeof *own) : 0);
+  errno = e;
+  return r;
+}
+
+/* The peer is asked for even when the caller does not want it: the kernel has it, no extra syscall. */
 EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *alen, int flags)
 {
   NEED(accept4);
   struct sockaddr_storage ss;
   socklen_t sl = sizeof ss;
-  int own = addr == NULL; /* ask for the peer anyway: the kernel has it, no extra syscall */
-  int r = real_accept4(fd, own ? (struct sockaddr *)&ss : addr, own ? &sl : alen, flags);
-  if (r >= 0) {
-    int e = errno;
-    if (own) accepted(fd, r, (struct sockaddr *)&ss, sl);
-    else accepted(fd, r, addr, alen ? (*alen < (socklen_t)sizeof ss ? *alen : (socklen_t)sizeof ss) : 0);
-    errno = e;
-  }
-  return r;
+  int r = real_accept4(fd, addr ? addr : (struct sockaddr *)&ss, addr ? alen : &sl, flags);
+  return accept_done(fd, r, addr, alen, addr ? NULL : &ss, sl);
 }
 
 EXPORT int accept(int fd, struct sockaddr *addr, socklen_t *alen)
@@ -67,15 +72,8 @@ EXPORT int accept(int fd, struct sockaddr *addr, socklen_t *alen)
   NEED(accept);
   struct sockaddr_storage ss;
   socklen_t sl = sizeof ss;
-  int own = addr == NULL;
-  int r = real_accept(fd, own ? (struct sockaddr *)&ss : addr, own ? &sl : alen);
-  if (r >= 0) {
-    int e = errno;
-    if (own) accepted(fd, r, (struct sockaddr *)&ss, sl);
-    else accepted(fd, r, addr, alen ? (*alen < (socklen_t)sizeof ss ? *alen : (socklen_t)sizeof ss) : 0);
-    errno = e;
-  }
-  return r;
+  int r = real_accept(fd, addr ? addr : (struct sockaddr *)&ss, addr ? alen : &sl);
+  return accept_done(fd, r, addr, alen, addr ? NULL : &ss, sl);
 }
 
 EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t len)

@@ -62,6 +62,37 @@ static void forget_passed_fds(const struct msghdr *m)
   }
 }
 
+/*
+ * sendmmsg/recvmmsg: one call moving the messages' total; per peer, each message counts as a call, since
+ * each may have its own address.
+ */
+static void count_mmsg(int fd, int fn, const struct mmsghdr *vec, int r)
+{
+  uint64_t total = 0;
+  for (int i = 0; i < r; i++) total += vec[i].msg_len;
+  if (total == 0) return;
+  struct vigil_shm *s = shm();
+  if ((unsigned)fd >= FDMAX) {
+    add(&s->c[VIGIL_C_UNTRACKED], 1);
+    return;
+  }
+  uint16_t fi = fd_info(fd);
+  if (FI_TYPE(fi) < 2) return;
+  int cls = (int)FI_TYPE(fi) - 2;
+  add(&s->c[VIGIL_IO_CALLS(cls, fn)], 1);
+  add(&s->c[VIGIL_IO_BYTES(cls, fn)], total);
+  for (int i = 0; i < r; i++) {
+    const struct msghdr *h = &vec[i].msg_hdr;
+    unsigned d = h->msg_name && h->msg_namelen > 0 ? dest_code(h->msg_name, h->msg_namelen, 0) : 0;
+    dest_add(s, d ? d : FI_DEST(fi), fn < VIGIL_NTX, vec[i].msg_len, 1);
+  }
+  if (UNLIKELY(fi & FI_PENDING)) {
+    int e = errno;
+    pend_finish(fd, 1);
+    errno = e;
+  }
+}
+
 /* ------------------------------------------------------------------------------------------------ */
 /* Wrappers                                                                                         */
 /* ------------------------------------------------------------------------------------------------ */
@@ -94,27 +125,7 @@ EXPORT int sendmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags)
 {
   NEED(sendmmsg);
   int r = real_sendmmsg(fd, vec, vlen, flags);
-  if (r > 0) {
-    uint64_t total = 0;
-    for (int i = 0; i < r; i++) total += vec[i].msg_len;
-    if (total == 0) return r;
-    /* One call; per-destination calls count messages, since each may go elsewhere. */
-    struct vigil_shm *s = shm();
-    if ((unsigned)fd < FDMAX) {
-      uint16_t fi = fd_info(fd);
-      if (FI_TYPE(fi) >= 2) {
-        int cls = (int)FI_TYPE(fi) - 2;
-        add(&s->c[VIGIL_IO_CALLS(cls, VIGIL_F_SENDMMSG)], 1);
-        add(&s->c[VIGIL_IO_BYTES(cls, VIGIL_F_SENDMMSG)], total);
-        for (int i = 0; i < r; i++) {
-          unsigned d = addr_code(vec[i].msg_hdr.msg_name, vec[i].msg_hdr.msg_namelen);
-          dest_add(s, d ? d : FI_DEST(fi), 1, vec[i].msg_len, 1);
-        }
-      }
-    } else {
-      add(&s->c[VIGIL_C_UNTRACKED], 1);
-    }
-  }
+  if (r > 0) count_mmsg(fd, VIGIL_F_SENDMMSG, vec, r);
   return r;
 }
 
@@ -209,26 +220,7 @@ EXPORT int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags, s
   if (r > 0) {
     for (int i = 0; i < r; i++)
       if (vec[i].msg_hdr.msg_controllen) forget_passed_fds(&vec[i].msg_hdr);
-    if (flags & MSG_PEEK) return r;
-    uint64_t total = 0;
-    for (int i = 0; i < r; i++) total += vec[i].msg_len;
-    if (total == 0) return r;
-    struct vigil_shm *s = shm();
-    if ((unsigned)fd < FDMAX) {
-      uint16_t fi = fd_info(fd);
-      if (FI_TYPE(fi) >= 2) {
-        int cls = (int)FI_TYPE(fi) - 2;
-        add(&s->c[VIGIL_IO_CALLS(cls, VIGIL_F_RECVMMSG)], 1);
-        add(&s->c[VIGIL_IO_BYTES(cls, VIGIL_F_RECVMMSG)], total);
-        for (int i = 0; i < r; i++) {
-          const struct msghdr *h = &vec[i].msg_hdr;
-          unsigned d = h->msg_name && h->msg_namelen > 0 ? dest_code(h->msg_name, h->msg_namelen, 0) : 0;
-          dest_add(s, d ? d : FI_DEST(fi), 0, vec[i].msg_len, 1);
-        }
-      }
-    } else {
-      add(&s->c[VIGIL_C_UNTRACKED], 1);
-    }
+    if (!(flags & MSG_PEEK)) count_mmsg(fd, VIGIL_F_RECVMMSG, vec, r);
   }
   return r;
 }

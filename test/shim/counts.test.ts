@@ -309,3 +309,13 @@ t.test('both shim variants preloaded at once: every call is counted once, by the
     t.equal((b.readUInt32LE(HDR.flags) & 1) === 1, order[0] === built.shimAlloc, 'the first copy is the one that counts');
   }
 });
+
+t.test('execl, execlp and execle (variadic wrappers) pass argv and the environment through intact', async (t) => {
+  const dir = tmpDir('execl');
+  const r = spawnSync(built.netprog, ['exec-variants'], { env: shimEnv(built.shim, dir), encoding: 'utf8' });
+  t.same({ status: r.status, stderr: r.stderr }, { status: 0, stderr: '' });
+  // sh -c CMD a b: a is $0. The same program without the shim is the reference.
+  const plain = spawnSync(built.netprog, ['exec-variants'], { env: { ...process.env, LD_PRELOAD: '' }, encoding: 'utf8' });
+  t.equal(r.stdout, plain.stdout, 'the same output as without the shim');
+  t.same(r.stdout.trim().split('\n'), ['execl:a:b c:', 'execlp:2', 'execle:42:none'], "execle's envp is the one given, not ours");
+});

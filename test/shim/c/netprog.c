@@ -17,6 +17,7 @@
  *   exec-noshim       a little TCP, then execs /bin/cat with LD_PRELOAD removed from the environment
  *   vfork             vfork + execve(/bin/true) in the child, then waits
  *   pause-exec        prints READY, waits for a line, then execs itself in "simple" mode (same pid)
+ *   exec-variants     children exec sh through execl, execlp and execle (with its own environment)
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -468,6 +469,22 @@ static void mode_pause_exec(const char *self) {
   die("execl");
 }
 
+static void mode_exec_variants(void) {
+  for (int k = 0; k < 3; k++) {
+    pid_t c = fork();
+    if (c == 0) {
+      char *env[] = {"VIGIL_T=42", NULL};
+      if (k == 0) execl("/bin/sh", "sh", "-c", "echo execl:$0:$1:$2", "a", "b c", (char *)NULL);
+      if (k == 1) execlp("sh", "sh", "-c", "echo execlp:$#", "x", "y", "z", (char *)NULL);
+      if (k == 2) execle("/bin/sh", "sh", "-c", "echo execle:$VIGIL_T:${LD_PRELOAD:-none}", (char *)NULL, env);
+      _exit(127);
+    }
+    int st;
+    waitpid(c, &st, 0);
+    if (!WIFEXITED(st) || WEXITSTATUS(st)) { errno = ECHILD; die("exec variant"); }
+  }
+}
+
 int main(int argc, char **argv, char **envp) {
   memset(data, 'x', sizeof data);
   if (argc < 2) return 2;
@@ -482,6 +499,7 @@ int main(int argc, char **argv, char **envp) {
   else if (!strcmp(m, "exec-noshim")) mode_exec_noshim(envp);
   else if (!strcmp(m, "vfork")) mode_vfork();
   else if (!strcmp(m, "pause-exec")) mode_pause_exec(argv[0]);
+  else if (!strcmp(m, "exec-variants")) mode_exec_variants();
   else return 2;
   return 0;
 }
