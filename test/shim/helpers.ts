@@ -26,8 +26,16 @@ import {
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
+const made: string[] = [];
+process.on('exit', () => {
+  for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh 0700 directory (mkdtemp's mode), removed when the test process exits. */
 export function tmpDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `vshim-${prefix}-`)); // mkdtemp makes it 0700
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), `vshim-${prefix}-`));
+  made.push(d);
+  return d;
 }
 
 export interface Built {
