@@ -27,7 +27,6 @@ void fi_store(int fd, uint16_t v)
   }
 }
 
-
 int class_of(int domain, int type, int proto)
 {
   type &= 0xf; /* SOCK_NONBLOCK / SOCK_CLOEXEC ride in socket()'s type */
@@ -37,7 +36,6 @@ int class_of(int domain, int type, int proto)
   if (type == SOCK_DGRAM && (proto == 0 || proto == IPPROTO_UDP || proto == IPPROTO_UDPLITE)) return VIGIL_UDP;
   return VIGIL_OTHER_INET; /* raw, ICMP ping sockets, SCTP */
 }
-
 
 void forget_fd(int fd)
 {

@@ -40,6 +40,7 @@ t.test('the shim directory agrees with the reader and the shim', async (t) => {
   ]);
   t.same(ownShimDirs({ XDG_RUNTIME_DIR: 'relative' }, 7), [{ path: '/dev/shm/vigil-7', uid: 7 }], 'a relative XDG_RUNTIME_DIR is ignored, as the shim does');
   t.equal(runShimDir({}, 3), '/dev/shm/vigil-3');
+  t.equal(runShimDir({ VIGIL_SHIM_DIR: 'rel/dir' }, 3), path.resolve('rel/dir'), 'a relative VIGIL_SHIM_DIR is resolved: the shim takes only absolute paths');
 });
 
 t.test('where the built shim is', async (t) => {

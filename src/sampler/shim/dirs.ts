@@ -1,6 +1,6 @@
 /**
  * Where shim files live. The shim (native/preload.c, choose_dirs) and vigil must agree:
- *   $VIGIL_SHIM_DIR                         if set (exactly that directory, nothing else);
+ *   $VIGIL_SHIM_DIR                         if set (exactly that directory, nothing else; absolute);
  *   else $XDG_RUNTIME_DIR/vigil             if XDG_RUNTIME_DIR is an absolute path,
  *        and /dev/shm/vigil-EUID            (the shim's fallback when the first is unusable).
  * Every directory must be a real directory (not a symlink) owned by its user with no group/other bits.
@@ -21,7 +21,8 @@ function euid(): number {
 /** The current user's shim directories, in the shim's order of preference. */
 export function ownShimDirs(env: NodeJS.ProcessEnv = process.env, uid: number = euid()): ShimDir[] {
   const forced = env.VIGIL_SHIM_DIR;
-  if (forced !== undefined && forced !== '') return [{ path: forced, uid }];
+  // The shim takes only an absolute path; vigil run hands its child the resolved one.
+  if (forced !== undefined && forced !== '') return [{ path: path.resolve(forced), uid }];
   const dirs: ShimDir[] = [];
   const xdg = env.XDG_RUNTIME_DIR;
   if (xdg && path.isAbsolute(xdg)) dirs.push({ path: path.join(xdg, 'vigil'), uid });

@@ -36,7 +36,10 @@ type State = 'pending' | 'ok' | 'bad' | 'foreign';
 
 interface Entry {
   dir: ShimDir;
+  key: string;
   path: string;
+  /** The read() that last listed the file. */
+  gen: number;
   pid: number;
   start: number;
   fd: number | null;
@@ -47,6 +50,8 @@ interface Entry {
   prev: Buffer | null;
   scratch: Buffer;
   execPendingReads: number;
+  /** The sample decoded from prev: reused while the file's bytes do not change (an idle process). */
+  last: ShimProcSample | null;
 }
 
 export class ShimReader {
@@ -57,6 +62,7 @@ export class ShimReader {
   private dirs: ShimDir[] = [];
   private discoveredAt = -REDISCOVER_NS;
   private readonly entries = new Map<string, Entry>();
+  private gen = 0;
   private readonly warned = new Set<string>();
   private readonly statRb = new ReadBuf(1024);
   private readonly pidns: number | null;
@@ -78,7 +84,7 @@ export class ShimReader {
   /** Every valid file's counters, keyed in the result by (pid, start_time). */
   read(now: bigint = process.hrtime.bigint()): ShimTable {
     const procs: ShimProcSample[] = [];
-    const seen = new Set<string>();
+    const gen = ++this.gen;
     for (const dir of this.currentDirs(now)) {
       const problem = checkShimDir(dir);
       if (problem === 'missing') continue;
@@ -94,26 +100,27 @@ export class ShimReader {
         continue;
       }
       for (const name of names) {
-        const m = SHM_NAME_RE.exec(name);
-        if (!m) continue; // not a file the shim makes (a temp file, an editor's backup): none of our business
-        const file = path.join(dir.path, name);
-        seen.add(file);
-        let e = this.entries.get(file);
+        // Keyed by directory and name: a known file costs a Map lookup, not a regex and a path.join.
+        const key = `${dir.path}\0${name}`;
+        let e = this.entries.get(key);
         if (!e) {
+          const m = SHM_NAME_RE.exec(name);
+          if (!m) continue; // not a file the shim makes (a temp file, an editor's backup): none of our business
           const pid = Number(m[1]);
           const start = Number(m[2]);
           if (!Number.isSafeInteger(start) || pid > 0x7fffffff) continue;
-          const opened = this.openEntry(dir, file, pid, start, now);
+          const opened = this.openEntry(dir, key, path.join(dir.path, name), pid, start, now);
           if (!opened) continue;
           e = opened;
-          this.entries.set(file, e);
+          this.entries.set(key, e);
         }
+        e.gen = gen;
         const s = this.tick(e, now);
         if (s) procs.push(s);
       }
     }
-    for (const [file, e] of this.entries) {
-      if (!seen.has(file)) this.drop(e, false);
+    for (const e of this.entries.values()) {
+      if (e.gen !== gen) this.drop(e, false); // removed by someone else
     }
     return { mono_ns: now, procs };
   }
@@ -146,6 +153,7 @@ export class ShimReader {
     closeQuietly(e.fd);
     e.fd = null;
     e.prev = null;
+    e.last = null;
     this.warnOnce(`file:${e.path}`, `shim file ${e.path}: ${reason}: ignored`);
   }
 
@@ -167,10 +175,12 @@ export class ShimReader {
    * the file must be a regular file (O_NOFOLLOW: a planted symlink fails to open) of exactly SHM_SIZE
    * bytes, one link, owned by the directory's user, who must also own the process.
    */
-  private openEntry(dir: ShimDir, file: string, pid: number, start: number, now: bigint): Entry | null {
+  private openEntry(dir: ShimDir, key: string, file: string, pid: number, start: number, now: bigint): Entry | null {
     const e: Entry = {
       dir,
+      key,
       path: file,
+      gen: 0,
       pid,
       start,
       fd: null,
@@ -180,6 +190,7 @@ export class ShimReader {
       prev: null,
       scratch: Buffer.allocUnsafeSlow(SHM_SIZE + 1),
       execPendingReads: 0,
+      last: null,
     };
     try {
       e.statFd = fs.openSync(path.join(this.procRoot, String(pid), 'stat'), fs.constants.O_RDONLY);
@@ -239,6 +250,12 @@ export class ShimReader {
       this.refuse(e, `read failed (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
       return null;
     }
+    if (e.last && e.prev && n === SHM_SIZE && e.scratch.compare(e.prev, 0, SHM_SIZE, 0, SHM_SIZE) === 0) {
+      // Not a byte changed (most processes, most ticks): same counters, already validated.
+      if (e.execPendingReads > 0) e.execPendingReads++;
+      e.last.attached = e.execPendingReads < DETACHED_AFTER_READS;
+      return { ...e.last };
+    }
     const expect: ShimExpect = { pid: e.pid, start_time: e.start, pidns: this.pidns };
     const r = parseShimFile(e.scratch, n, expect);
     if (!r.ok) {
@@ -267,7 +284,8 @@ export class ShimReader {
     e.state = 'ok';
     e.execPendingReads = r.execPending ? e.execPendingReads + 1 : 0;
     r.sample.attached = e.execPendingReads < DETACHED_AFTER_READS;
-    return r.sample;
+    e.last = r.sample;
+    return { ...r.sample };
   }
 
   private remove(file: string): void {
@@ -284,7 +302,7 @@ export class ShimReader {
     closeQuietly(e.statFd);
     e.fd = null;
     e.statFd = null;
-    this.entries.delete(e.path);
+    this.entries.delete(e.key);
     if (gone && e.state !== 'foreign') this.remove(e.path);
   }
 }
