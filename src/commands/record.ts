@@ -18,6 +18,8 @@ export interface RecordOptions {
   vigilVersion: string;
   /** Status line on this stream when it is a terminal (default: process.stderr). */
   status?: NodeJS.WriteStream;
+  /** Ends the recording when this settles (vigil run --record: when the command exits). */
+  stopWhen?: Promise<unknown>;
 }
 
 function clock(ms: number): string {
@@ -66,6 +68,7 @@ export function runRecord(opts: RecordOptions): Promise<void> {
     };
     const onSignal = (): void => finish();
     for (const s of signals) process.on(s, onSignal);
+    opts.stopWhen?.then(() => finish(), () => finish());
 
     const tick = (now: bigint): void => {
       try {
