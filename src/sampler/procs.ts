@@ -100,7 +100,7 @@ export class ProcReader {
   // Large enough that one pread of any per-process file leaves ≥ 4 KiB spare: preadAll then knows it hit EOF.
   private readonly rb = new ReadBuf(16384);
   private readonly cmdRb = new ReadBuf(CMDLINE_MAX + 1);
-  private readonly schedRb = new ReadBuf(4096);
+  private readonly schedRb = new ReadBuf(16384); // ≥ 4 KiB spare after any read: one pread, see preadAll
   private readonly fdCountBySize: boolean;
   private gen = 0;
 
@@ -304,8 +304,13 @@ export class ProcReader {
       e.statusDue = nowNs + this.statusNs - this.tolNs - stagger(e.slow === null, this.statusNs);
     }
     if (nowNs >= e.slowDue) {
-      e.slowPrev = e.slow;
-      e.slow = this.readSlow(e, nowNs);
+      const slow = this.readSlow(e, nowNs);
+      // No I/O and the same fds across three reads: the old pair still says it (a rate of 0), and keeping
+      // it keeps the process's sample unchanged.
+      if (!(sameSlow(slow, e.slow) && sameSlow(slow, e.slowPrev))) {
+        e.slowPrev = e.slow;
+        e.slow = slow;
+      }
       e.slowDue = nowNs + this.slowNs - this.tolNs - stagger(e.slowPrev === null, this.slowNs);
     }
     return {
@@ -413,6 +418,13 @@ export class ProcReader {
     this.closeFds(e);
     if (this.entries.get(e.pid) === e) this.entries.delete(e.pid);
   }
+}
+
+/** Same io counters and fd count (the times aside). */
+function sameSlow(a: ProcSlow, b: ProcSlow | null): boolean {
+  return (
+    b !== null && a.rchar === b.rchar && a.wchar === b.wchar && a.read_bytes === b.read_bytes && a.write_bytes === b.write_bytes && a.fds === b.fds
+  );
 }
 
 function probeFdCountBySize(root: string): boolean {

@@ -31,6 +31,11 @@ export interface SamplerOptions {
   host?: HostInfo;
 }
 
+/** A process's TCP counters at a read where it held no socket and had never moved a byte. */
+function idleTcp(t: ProcTcp): boolean {
+  return t.conns === 0 && t.since_ns === null && t.tx_bytes === 0 && t.rx_bytes === 0 && t.retrans === 0;
+}
+
 export const DEFAULT_INTERVAL_MS = 100;
 export const DEFAULT_PROC_INTERVAL_MS = 1000;
 export const MIN_PROC_INTERVAL_MS = 100;
@@ -115,6 +120,8 @@ export class Sampler {
       if (h !== undefined && h.start !== start) h = undefined;
       if (h === undefined || h.cur.mono_ns !== conns.mono_ns) {
         const c = byPid!.get(pid);
+        // Still no socket, as at the last two reads: the same zero pair (a rate of 0) keeps serving.
+        if (c === undefined && h !== undefined && h.prev !== null && idleTcp(h.cur) && idleTcp(h.prev)) return { tcp: h.cur, tcp_prev: h.prev, shim };
         const cur: ProcTcp = c
           ? { mono_ns: conns.mono_ns, since_ns: c.since_ns, tx_bytes: c.tcp_tx_bytes, rx_bytes: c.tcp_rx_bytes, retrans: c.tcp_retrans, conns: c.tcp }
           : { mono_ns: conns.mono_ns, since_ns: null, tx_bytes: 0, rx_bytes: 0, retrans: 0, conns: 0 };

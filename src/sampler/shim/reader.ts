@@ -64,7 +64,7 @@ export class ShimReader {
   private readonly entries = new Map<string, Entry>();
   private gen = 0;
   private readonly warned = new Set<string>();
-  private readonly statRb = new ReadBuf(1024);
+  private readonly statRb = new ReadBuf(16384); // one pread per file: see preadAll
   private readonly pidns: number | null;
 
   constructor(opts: ShimReaderOptions = {}) {
