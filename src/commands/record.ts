@@ -3,11 +3,16 @@
  * the first sample, so a bad place fails at once; Ctrl-C, SIGTERM and SIGHUP end it cleanly; a write error
  * (disk full) ends it with one line and exit 74, never a retry loop.
  */
+import { derive } from '../derive';
 import { EXIT, VigilError } from '../errors';
+import type { Sample } from '../model';
 import { readHostInfo } from '../sampler/host';
 import { Sampler } from '../sampler/sampler';
+import { alertWindowOptions, recordingSink } from '../store/alerts/engine';
 import { RecordingWriter } from '../store/recording/writer';
+import { HistoryWindow } from '../store/window';
 import { Ticker } from '../ticker';
+import { AlertSetup, AlertSetupOptions, setupAlerts } from './alert-setup';
 
 export interface RecordOptions {
   file: string;
@@ -18,6 +23,11 @@ export interface RecordOptions {
   vigilVersion: string;
   /** Status line on this stream when it is a terminal (default: process.stderr). */
   status?: NodeJS.WriteStream;
+  /**
+   * Alert rules to evaluate on every Snapshot; breaches go into the recording (with the samples they were
+   * seen on, in the same transaction) and to --alerts-db / --on-alert. null or no rules: no evaluation.
+   */
+  alerts?: Omit<AlertSetupOptions, 'sinks' | 'hostname'> | null;
 }
 
 function clock(ms: number): string {
@@ -38,6 +48,15 @@ export function runRecord(opts: RecordOptions): Promise<void> {
     procIntervalMs: opts.procIntervalMs,
     vigilVersion: opts.vigilVersion,
   });
+  let alerts: AlertSetup | null = null;
+  try {
+    if (opts.alerts && opts.alerts.rules.length > 0) alerts = setupAlerts({ ...opts.alerts, hostname: host.hostname, sinks: [recordingSink(writer)] });
+  } catch (err) {
+    writer.abort();
+    throw err;
+  }
+  const window = alerts === null ? null : new HistoryWindow(alertWindowOptions(alerts.engine.rules, opts.intervalMs, opts.procIntervalMs));
+  let prev: Sample | null = null;
   const sampler = new Sampler({ intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs, host });
   const status = opts.status ?? process.stderr;
   const tty = status.isTTY === true;
@@ -54,6 +73,8 @@ export function runRecord(opts: RecordOptions): Promise<void> {
       for (const s of signals) process.off(s, onSignal);
       sampler.close();
       let failure = err;
+      // Breaches still open end now (reason 'stop'); their rows go into the last transaction.
+      alerts?.engine.stop();
       try {
         if (err === undefined) writer.close();
         else writer.abort();
@@ -61,15 +82,26 @@ export function runRecord(opts: RecordOptions): Promise<void> {
         failure ??= closeErr;
       }
       if (tty) status.write('\n');
-      if (failure !== undefined) reject(failure);
-      else resolve();
+      const settle = (): void => (failure !== undefined ? reject(failure) : resolve());
+      if (alerts === null) settle();
+      else alerts.close().then(settle, settle);
     };
     const onSignal = (): void => finish();
     for (const s of signals) process.on(s, onSignal);
 
     const tick = (now: bigint): void => {
       try {
-        writer.add(sampler.sample(now));
+        const sample = sampler.sample(now);
+        if (alerts !== null && window !== null) {
+          // Evaluated before the sample is queued, so that a breach seen on it is written in its transaction.
+          if (prev !== null) {
+            const snap = derive(prev, sample, host);
+            window.push(snap);
+            alerts.engine.onSnapshot(snap, window);
+          }
+          prev = sample;
+        }
+        writer.add(sample);
         const elapsedMs = Number(now - startNs) / 1e6;
         if (tty && now - lastStatusNs >= 1_000_000_000n) {
           lastStatusNs = now;
