@@ -90,7 +90,7 @@ function check(file: string, raw: unknown, index: number): Rule {
     const v = r[field];
     if (v === undefined) return dflt;
     const ms = typeof v === 'number' && Number.isFinite(v) ? Math.round(v * 1000) : typeof v === 'string' ? parseDuration(v) : null;
-    const range = min > 0 ? `between 1ms and ${max / 60_000 >= 60 ? `${max / 3_600_000}h` : `${max / 60_000}m`}` : `of at most ${max / 3_600_000}h`;
+    const range = `between ${min > 0 ? `${min}ms` : '0s'} and ${max / 3_600_000}h`;
     if (ms === null || ms < min || ms > max) throw bad(field, `a duration like "30s", "5m" or "1h30m" (or a number of seconds) ${range}`, v);
     return ms;
   };
