@@ -5,7 +5,7 @@
  * escaped for blessed with sanitizeTagged; the results are tagged text, like every pane view.
  */
 import type { Theme } from '../../ui/theme';
-import { sanitizeTagged } from '../../ui/sanitize';
+import { escapeTags, sanitize } from '../../ui/sanitize';
 import { fit } from '../../ui/width';
 import { parseMetric, SubjectKind } from '../window';
 import type { Breach } from './evaluator';
@@ -33,6 +33,11 @@ function clock(ms: number): string {
   return [d.getHours(), d.getMinutes(), d.getSeconds()].map((x) => String(x).padStart(2, '0')).join(':');
 }
 
+/** Escaped for the terminal first (escapes are wider than what they replace), then cut to width, then tag braces escaped. */
+function cell(text: string, width: number): string {
+  return escapeTags(fit(sanitize(text), width).trimEnd());
+}
+
 /** One line for a breach: "cpu.total_pct > 90  host  96.3%  for 1m12s  peak 99.1%". Plain text, not yet escaped. */
 function breachLine(b: Breach, now: number): string {
   const value = formatValue(b.value ?? b.peak, b.unit);
@@ -49,7 +54,7 @@ export function alertHeaderLines(active: readonly Breach[], now: number, max = 3
   const cap = Math.max(0, Math.floor(max));
   if (cap === 0 || active.length === 0) return [];
   const shown = active.length > cap ? active.slice(0, cap - 1) : active;
-  const out = shown.map((b) => sanitizeTagged(fit(breachLine(b, now), Math.max(10, width - 4)).trimEnd()));
+  const out = shown.map((b) => cell(breachLine(b, now), Math.max(10, width - 4)));
   if (shown.length < active.length) out.push(`+${active.length - shown.length} more alerts (a: list)`);
   return out;
 }
@@ -70,7 +75,7 @@ export interface AlertsViewInput {
 export function alertsView(input: AlertsViewInput): { label: string; lines: string[] } {
   const { theme: t, width, now } = input;
   const w = Math.max(10, width);
-  const row = (text: string): string => sanitizeTagged(fit(text, w).trimEnd());
+  const row = (text: string): string => cell(text, w);
   const lines: string[] = [];
   lines.push(t.bold(`Active (${input.active.length})`));
   if (input.active.length === 0) lines.push(t.fg('gray', '  none'));
