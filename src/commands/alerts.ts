@@ -40,7 +40,8 @@ function stamp(ms: number): string {
 }
 
 function sinceTime(text: string, ref: number): number {
-  const d = parseDuration(text);
+  // A duration needs its unit here: a bare number is a time (epoch ms).
+  const d = /^\s*\d+(\.\d+)?\s*$/.test(text) ? null : parseDuration(text);
   if (d !== null) return ref - d;
   try {
     return parseTimeArg(text, { plus: ref, minus: ref, day: ref - 86_400_000 });

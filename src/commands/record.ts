@@ -42,19 +42,21 @@ function mb(bytes: number): string {
 
 export function runRecord(opts: RecordOptions): Promise<void> {
   const host = readHostInfo();
-  const writer = RecordingWriter.open(opts.file, {
-    host,
-    intervalMs: opts.intervalMs,
-    procIntervalMs: opts.procIntervalMs,
-    vigilVersion: opts.vigilVersion,
-  });
-  let alerts: AlertSetup | null = null;
+  // The alert log (if any) is opened first: a bad --alerts-db must not leave an empty recording behind.
+  const alerts: AlertSetup | null = opts.alerts && opts.alerts.rules.length > 0 ? setupAlerts({ ...opts.alerts, hostname: host.hostname }) : null;
+  let writer: RecordingWriter;
   try {
-    if (opts.alerts && opts.alerts.rules.length > 0) alerts = setupAlerts({ ...opts.alerts, hostname: host.hostname, sinks: [recordingSink(writer)] });
+    writer = RecordingWriter.open(opts.file, {
+      host,
+      intervalMs: opts.intervalMs,
+      procIntervalMs: opts.procIntervalMs,
+      vigilVersion: opts.vigilVersion,
+    });
   } catch (err) {
-    writer.abort();
+    void alerts?.close();
     throw err;
   }
+  alerts?.engine.addSink(recordingSink(writer));
   const window = alerts === null ? null : new HistoryWindow(alertWindowOptions(alerts.engine.rules, opts.intervalMs, opts.procIntervalMs));
   let prev: Sample | null = null;
   const sampler = new Sampler({ intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs, host });
@@ -92,16 +94,19 @@ export function runRecord(opts: RecordOptions): Promise<void> {
     const tick = (now: bigint): void => {
       try {
         const sample = sampler.sample(now);
+        let breachMoved = false;
         if (alerts !== null && window !== null) {
           // Evaluated before the sample is queued, so that a breach seen on it is written in its transaction.
           if (prev !== null) {
             const snap = derive(prev, sample, host);
             window.push(snap);
-            alerts.engine.onSnapshot(snap, window);
+            breachMoved = alerts.engine.onSnapshot(snap, window).some((e) => e.type !== 'update');
           }
           prev = sample;
         }
         writer.add(sample);
+        // A breach that starts or ends is committed now (with the samples so far), not up to a second later.
+        if (breachMoved) writer.flush();
         const elapsedMs = Number(now - startNs) / 1e6;
         if (tty && now - lastStatusNs >= 1_000_000_000n) {
           lastStatusNs = now;

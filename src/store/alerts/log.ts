@@ -62,7 +62,9 @@ export class AlertLog {
     try {
       fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     } catch (err) {
-      throw cannotUse(file, `cannot create its directory (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') throw cannotUse(file, `${path.dirname(file)} is not a directory`);
+      throw cannotUse(file, `cannot create its directory (${code ?? (err as Error).message})`);
     }
     let size: number | null = null;
     try {

@@ -71,15 +71,20 @@ function fromRow(r: Row): BreachRecord {
 
 /** Breaches that overlap [fromT, toT] (ms), in the order they began, paged so a big table is never read whole. */
 export function* breachesOverlapping(db: Database.Database, fromT = -Infinity, toT = Infinity): Generator<BreachRecord> {
-  const st = db.prepare(`${SELECT} WHERE id > ? AND start_t <= ? AND (end_t IS NULL OR end_t >= ?) ORDER BY id LIMIT 500`);
+  const st = db.prepare(
+    `${SELECT} WHERE (start_t > @t OR (start_t = @t AND id > @id)) AND start_t <= @hi AND (end_t IS NULL OR end_t >= @lo)
+     ORDER BY start_t, id LIMIT 500`,
+  );
   const hi = Number.isFinite(toT) ? toT : Number.MAX_SAFE_INTEGER;
   const lo = Number.isFinite(fromT) ? fromT : -Number.MAX_SAFE_INTEGER;
-  let after = 0;
+  let t = -Number.MAX_SAFE_INTEGER;
+  let id = 0;
   for (;;) {
-    const page = st.all(after, hi, lo) as Row[];
+    const page = st.all({ t, id, hi, lo }) as Row[];
     if (page.length === 0) return;
     for (const r of page) {
-      after = r.id;
+      t = r.start_t;
+      id = r.id;
       yield fromRow(r);
     }
   }
