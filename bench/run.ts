@@ -2,10 +2,12 @@
  * `npm run bench [-- NAME...]`: every benchmark, or the named ones, printing figures. Figures are medians
  * of several runs or ratios measured in the same run: these machines are shared and noisy.
  */
+import { benchAlerts } from './alerts';
 import { benchSampler } from './sampler';
 
 const benches: Record<string, () => Promise<void>> = {
   sampler: benchSampler,
+  alerts: benchAlerts,
 };
 
 async function main(): Promise<void> {

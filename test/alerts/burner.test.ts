@@ -1,8 +1,11 @@
 /**
- * End to end, on this machine: `vigil record` with a rule `proc.cpu_pct > 50 over 1s for 2s (clear 40)`
+ * End to end, on this machine: `vigil record` with a rule `proc.cpu_pct > 40 over 1s for 2s (clear 30)`
  * matching a CPU burner's unique name. The burner spins, is stopped (SIGSTOP: alive, no CPU), then killed.
  * Ground truth is the burner's own /proc/PID/schedstat, read by this test every 100 ms: the machine is
  * shared and busy, so whether the burner really was above 50 % of a core is measured, not assumed.
+ *
+ * The threshold is 40 % (clear 30 %) rather than 50 %: on this shared 2-core machine a burner often gets
+ * only 60–80 % of a core, and the test must say something about vigil, not about the neighbours.
  *
  * Checked: the breach row appears in the recording within `for` + 1 s of the burner going above the
  * threshold; it ends after the burner stops (end_t within the window after the stop); --alerts-db gets the
@@ -20,7 +23,7 @@ import { CLI } from '../helpers/cli';
 import { sleep, tmpDir } from '../helpers/tmp';
 
 const FOR_MS = 2000;
-const THRESHOLD = 50;
+const THRESHOLD = 40;
 
 function runNs(pid: number): number | null {
   try {
@@ -51,7 +54,7 @@ t.test('a real burner: breach row within for + 1 s, ended after it stops, in the
   fs.symlinkSync('/bin/sh', burnerPath); // comm is the name it was started by
   const config = path.join(dir, 'config.json');
   fs.writeFileSync(config, JSON.stringify({ alerts: [
-    { name: 'burner', metric: 'proc.cpu_pct', op: '>', threshold: THRESHOLD, window: '1s', for: '2s', clear: 40, match: `^${name}$` },
+    { name: 'burner', metric: 'proc.cpu_pct', op: '>', threshold: THRESHOLD, window: '1s', for: '2s', clear: 30, match: `^${name}$` },
   ] }));
   const rec = path.join(dir, 'rec.vigil');
   const log = path.join(dir, 'alerts.db');
@@ -68,57 +71,69 @@ t.test('a real burner: breach row within for + 1 s, ended after it stops, in the
   for (let i = 0; i < 100 && !fs.existsSync(`${rec}-wal`); i++) await sleep(50);
   await sleep(700);
 
-  // Ground truth: the burner's run time every 100 ms → CPU % of a core over the trailing second.
+  // Ground truth: the burner's run time every 100 ms → CPU % of one core over the trailing second.
   const truth: { t: number; run: number }[] = [];
-  burner = spawn(burnerPath, ['-c', 'while :; do :; done'], { stdio: 'ignore' });
-  const pid = burner.pid as number;
-  let rowSeenAt: number | null = null;
-  let endSeenAt: number | null = null;
-  let stoppedAt: number | null = null;
-  const startedAt = Date.now();
-  while (Date.now() - startedAt < 14_000) {
-    const now = Date.now();
-    const run = runNs(pid);
-    if (run !== null) truth.push({ t: now, run });
-    const rows = alertRows(rec);
-    if (rowSeenAt === null && rows.length > 0) rowSeenAt = now;
-    if (endSeenAt === null && rows.some((r) => r.end_t !== null)) endSeenAt = now;
-    // Burn 4.5 s, then stop (alive, no CPU) and wait for the end.
-    if (stoppedAt === null && now - startedAt >= 4500) {
-      process.kill(pid, 'SIGSTOP');
-      stoppedAt = Date.now();
-    }
-    if (endSeenAt !== null) break;
-    await sleep(100);
-  }
-  vigil.kill('SIGINT');
-  await new Promise((r) => vigil.on('close', r));
-  burner.kill('SIGKILL');
-  t.equal(stderr, '', 'vigil record said nothing (no notes, no errors)');
-
-  /** CPU % of one core over the second ending at truth[i]. */
   const trailing = (i: number): number | null => {
     let j = i;
     while (j > 0 && truth[i].t - truth[j - 1].t <= 1000) j--;
     const span = truth[i].t - truth[j].t;
     return span >= 800 ? (100 * (truth[i].run - truth[j].run)) / 1e6 / span : null;
   };
-  // G: the first moment the burner's trailing-second CPU passed the threshold and stayed there for `for`.
+  // G: the first moment the trailing second passed the threshold, staying clearly above it (by 10 points,
+  // so that vigil's own 1 s window cannot honestly disagree) for `for`.
+  const onset = (): number | null => {
+    for (let i = 0; i < truth.length; i++) {
+      const v = trailing(i);
+      if (v === null || v <= THRESHOLD) continue;
+      let k = i;
+      let held = true;
+      for (; k < truth.length && truth[k].t - truth[i].t <= FOR_MS; k++) if ((trailing(k) ?? 0) <= THRESHOLD + 10) held = false;
+      if (held && truth[truth.length - 1].t - truth[i].t >= FOR_MS) return truth[i].t;
+    }
+    return null;
+  };
+  burner = spawn(burnerPath, ['-c', 'while :; do :; done'], { stdio: 'ignore' });
+  const pid = burner.pid as number;
+  let rowSeenAt: number | null = null;
+  let endSeenAt: number | null = null;
+  let stoppedAt: number | null = null;
   let G: number | null = null;
-  for (let i = 0; i < truth.length && G === null; i++) {
-    const v = trailing(i);
-    if (v === null || v <= THRESHOLD) continue;
-    let held = true;
-    for (let k = i; k < truth.length && truth[k].t - truth[i].t <= FOR_MS; k++) if ((trailing(k) ?? 0) <= THRESHOLD) held = false;
-    if (held && truth[truth.length - 1].t - truth[i].t >= FOR_MS) G = truth[i].t;
+  const startedAt = Date.now();
+  // The machine is shared: the burner burns until the ground truth has seen it above the threshold for
+  // `for` + 1.5 s (at most 12 s), is then stopped (SIGSTOP: alive, no CPU), and the test waits for the end.
+  while (Date.now() - startedAt < 20_000) {
+    const now = Date.now();
+    const run = runNs(pid);
+    if (run !== null && stoppedAt === null) truth.push({ t: now, run });
+    const rows = alertRows(rec);
+    if (rowSeenAt === null && rows.length > 0) rowSeenAt = now;
+    if (endSeenAt === null && rows.some((r) => r.end_t !== null)) endSeenAt = now;
+    if (stoppedAt === null) {
+      G ??= onset();
+      if ((G !== null && now - G >= FOR_MS + 1500) || now - startedAt >= 12_000) {
+        process.kill(pid, 'SIGSTOP');
+        stoppedAt = Date.now();
+      }
+    } else if (endSeenAt !== null || rowSeenAt === null || now - stoppedAt > 6000) break;
+    await sleep(100);
   }
+  vigil.kill('SIGINT');
+  await new Promise((r) => vigil.on('close', r));
+  burner.kill('SIGKILL');
+  t.equal(stderr, '', 'vigil record said nothing (no notes, no errors)');
   const peakTruth = Math.max(...truth.map((_, i) => trailing(i) ?? 0));
   t.comment(`burner ${name} pid ${pid}: ground truth above ${THRESHOLD}% from ${G === null ? 'never' : `+${G - startedAt} ms`} (peak ${peakTruth.toFixed(0)}%), stopped at +${(stoppedAt ?? 0) - startedAt} ms; row seen at +${rowSeenAt === null ? '-' : rowSeenAt - startedAt} ms, end seen at +${endSeenAt === null ? '-' : endSeenAt - startedAt} ms`);
 
   const rows = alertRows(rec);
   if (G === null) {
-    // The machine never let the burner hold half a core for 2 s: no breach may be claimed either.
-    t.equal(rows.filter((r) => r.rule === 'burner').length, 0, 'no breach without ground truth for one');
+    if (peakTruth < THRESHOLD - 10) {
+      // The machine never let the burner near half a core: no breach may be claimed either.
+      t.equal(rows.length, 0, 'no breach without ground truth for one');
+    } else {
+      // It hovered around the threshold: whatever vigil saw, a breach it logged must have been above it.
+      t.comment('inconclusive: the burner hovered around the threshold on this busy machine');
+      for (const r of rows) t.ok((r.peak as number) > THRESHOLD, `a logged breach peaked above the threshold (${r.peak})`);
+    }
     return;
   }
   t.equal(rows.length, 1, 'one breach row');
