@@ -1,7 +1,6 @@
 /**
  * Wiring alerts into a command: the rules from the config, the engine, where breaches go (the alert log,
- * a recording), --on-alert, and where notes go. Shared by record and serve; the live TUI uses the same
- * (see docs-draft/alerts.md, "Wiring").
+ * a recording), --on-alert, and where notes go. Shared by record, serve and the live TUI.
  */
 import type { Config } from '../config';
 import { VigilError } from '../errors';

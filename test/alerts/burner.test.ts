@@ -144,7 +144,8 @@ t.test('a real burner: breach row within for + 1 s, ended after it stops, in the
   t.equal(b.subject, `${pid}:${b.start_time}`);
   t.ok(rowSeenAt !== null && rowSeenAt - G <= FOR_MS + 1000, `the row appeared ${rowSeenAt! - G} ms after the burner went above ${THRESHOLD}% (for + 1 s = ${FOR_MS + 1000})`);
   t.ok(Math.abs(b.start_t - G) <= 1000, `start_t ${b.start_t - G} ms from ground truth`);
-  t.ok(b.fired_t - b.start_t >= FOR_MS - 100 && b.fired_t - b.start_t <= FOR_MS + 600, `fired ${b.fired_t - b.start_t} ms after it began to hold`);
+  // `for` may be short by a quarter of the tick that fired it (jitter slack); a late tick under load is long.
+  t.ok(b.fired_t - b.start_t >= FOR_MS - 300 && b.fired_t - b.start_t <= FOR_MS + 800, `fired ${b.fired_t - b.start_t} ms after it began to hold`);
   t.ok((b.peak as number) > THRESHOLD && (b.peak as number) <= 110, `peak ${b.peak}`);
   // The end: the burner stopped at stoppedAt; its value falls below clear within the 1 s window (plus a
   // process tick), and the row is closed `for` later.

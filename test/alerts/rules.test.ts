@@ -8,7 +8,8 @@ import * as path from 'path';
 import t from 'tap';
 import { parseConfig } from '../../src/config';
 import { VigilError } from '../../src/errors';
-import { ALERT_METRIC_NAMES, ALERT_METRICS, formatValue, metricsHelp, metricsMarkdown } from '../../src/store/alerts/metrics';
+import { formatValue } from '../../src/panes/alerts';
+import { ALERT_METRIC_NAMES, ALERT_METRICS, metricsHelp, metricsMarkdown } from '../../src/store/alerts/metrics';
 import { compileRules, DEFAULT_RULES, describeRule } from '../../src/store/alerts/rules';
 
 function refusal(alerts: unknown): string {

@@ -8,7 +8,7 @@ import { PrometheusMetrics } from '../../src/export/prometheus/metrics';
 import { AlertEngine } from '../../src/store/alerts/engine';
 import type { Breach } from '../../src/store/alerts/evaluator';
 import { compileRules } from '../../src/store/alerts/rules';
-import { alertHeaderLines, alertMarks, alertsView, markLabel, span, subjectText } from '../../src/store/alerts/view';
+import { alertHeaderLines, alertMarks, alertsView, markLabel, span, subjectText } from '../../src/panes/alerts';
 import { HistoryWindow } from '../../src/store/window';
 import { blankProc, blankSnapshot } from '../../src/store/window/synthetic';
 import { makeTheme } from '../../src/ui/theme';

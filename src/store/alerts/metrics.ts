@@ -104,32 +104,6 @@ export function isAlertMetric(x: string): x is AlertMetric {
   return Object.prototype.hasOwnProperty.call(ALERT_METRICS, x);
 }
 
-/** A value with its unit, for messages and the screen: "96.3%", "1.5 GiB", "12.0 MB/s", "3.2/s". */
-export function formatValue(v: number | null, unit: string): string {
-  if (v === null || !Number.isFinite(v)) return '-';
-  const num = (x: number): string => (Math.abs(x) >= 100 || Number.isInteger(x) ? String(Math.round(x)) : x.toFixed(1));
-  switch (unit) {
-    case '%':
-      return `${num(v)}%`;
-    case 'B':
-    case 'B/s': {
-      const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-      let x = Math.abs(v);
-      let i = 0;
-      while (x >= 1024 && i < units.length - 1) {
-        x /= 1024;
-        i++;
-      }
-      const body = i === 0 ? String(Math.round(x)) : x.toFixed(1);
-      return `${v < 0 ? '-' : ''}${body} ${units[i]}${unit === 'B/s' ? '/s' : ''}`;
-    }
-    case '':
-      return num(v);
-    default:
-      return `${num(v)}${unit.startsWith('/') ? '' : ' '}${unit}`;
-  }
-}
-
 /** The README's table of alert metrics, generated so that it cannot drift from the code. */
 export function metricsMarkdown(): string {
   const rows = ALERT_METRIC_NAMES.map((n) => {

@@ -2,15 +2,42 @@
  * What the TUI shows of alerts, as pure functions of breaches (live: engine.active()/recent(); replay:
  * breachesAt()): header lines for active breaches, the `a` overlay (active first, then recent), and marks
  * for pane and process rows. Strings from outside (comm, interface and mount names, rule names) are
- * escaped for blessed with sanitizeTagged; the results are tagged text, like every pane view.
+ * escaped for the terminal (and tag braces for blessed) after measuring; the results are tagged text, like
+ * every pane view.
  */
-import type { Theme } from '../../ui/theme';
-import { escapeTags, sanitize } from '../../ui/sanitize';
-import { fit } from '../../ui/width';
-import { parseMetric, SubjectKind } from '../window';
-import type { Breach } from './evaluator';
-import type { AlertNote } from './engine';
-import { ALERT_METRICS, AlertPane, formatValue } from './metrics';
+import type { AlertNote } from '../store/alerts/engine';
+import type { Breach } from '../store/alerts/evaluator';
+import { ALERT_METRICS, AlertPane } from '../store/alerts/metrics';
+import { parseMetric, SubjectKind } from '../store/window';
+import { escapeTags, sanitize } from '../ui/sanitize';
+import type { Theme } from '../ui/theme';
+import { fit } from '../ui/width';
+
+/** A value with its unit, for messages and the screen: "96.3%", "1.5 GiB", "12.0 MB/s", "3.2/s". */
+export function formatValue(v: number | null, unit: string): string {
+  if (v === null || !Number.isFinite(v)) return '-';
+  const num = (x: number): string => (Math.abs(x) >= 100 || Number.isInteger(x) ? String(Math.round(x)) : x.toFixed(1));
+  switch (unit) {
+    case '%':
+      return `${num(v)}%`;
+    case 'B':
+    case 'B/s': {
+      const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+      let x = Math.abs(v);
+      let i = 0;
+      while (x >= 1024 && i < units.length - 1) {
+        x /= 1024;
+        i++;
+      }
+      const body = i === 0 ? String(Math.round(x)) : x.toFixed(1);
+      return `${v < 0 ? '-' : ''}${body} ${units[i]}${unit === 'B/s' ? '/s' : ''}`;
+    }
+    case '':
+      return num(v);
+    default:
+      return `${num(v)}${unit.startsWith('/') ? '' : ' '}${unit}`;
+  }
+}
 
 /** A breach's subject for people: "host", "eth0", "/home", "sda", "core 3", "pid 4242 burner". */
 export function subjectText(b: Pick<Breach, 'kind' | 'subject' | 'pid' | 'comm'>): string {
