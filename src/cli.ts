@@ -12,6 +12,7 @@ import { runLive } from './commands/live';
 import { runExport } from './commands/export';
 import { TABLE_NAMES } from './commands/export-tables';
 import { runRecord } from './commands/record';
+import { runReplay } from './commands/replay';
 import { runSample } from './commands/sample';
 import { DEFAULT_LISTEN, runServe, SERVE_INTERVAL_MS } from './commands/serve';
 import { hiddenPanes, loadConfig } from './config';
@@ -161,9 +162,16 @@ async function main(argv: string[]): Promise<void> {
     )
     .command(
       'replay <file>',
-      'the monitor over a recording',
-      (y) => y.positional('file', { type: 'string', describe: 'recording to read' }),
-      () => notBuilt("'vigil replay'"),
+      'the monitor over a recording (space play/pause, arrows step, g go to a time, +/- speed)',
+      (y) =>
+        y
+          .positional('file', { type: 'string', demandOption: true, describe: 'recording to read (never changed)' })
+          .option('color', { type: 'boolean', default: true, describe: 'colours (--no-color, or NO_COLOR, turns them off)' })
+          .option('config', { type: 'string', describe: 'JSON config file (pane layout, colour)' }),
+      (a) => {
+        const config = loadConfig(a.config);
+        runReplay({ file: a.file, colour: a.color && config.color !== false, hidden: hiddenPanes(config) });
+      },
     )
     .command(
       'run',

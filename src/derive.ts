@@ -5,6 +5,7 @@
  * (an interval under 1 ms, a field the kernel lacks, a counter that went backwards).
  */
 import { Counter, counterDelta, counterDeltaWrap } from './counter';
+import { deriveConns } from './derive-conns';
 import type {
   CoreSnap,
   CpuPct,
@@ -20,6 +21,7 @@ import type {
   ProcSample,
   ProcSnap,
   ProcTable,
+  ProcTcp,
   PsiResource,
   PsiSnap,
   Sample,
@@ -202,6 +204,19 @@ function fsSnap(f: Sample['sys']['fs'][number]): FsSnap {
   };
 }
 
+/**
+ * A process's TCP counter growth between two connections-tier reads. The same counting epoch
+ * (`since_ns`): the difference. Counting that started after the earlier read: all of it is new.
+ * Otherwise (restarted, or the lifetime baseline of the tier's first read): no value.
+ */
+function tcpDelta(p: ProcTcp, c: ProcTcp, pick: (t: ProcTcp) => Counter | null): number | null {
+  const v = pick(c);
+  if (v === null) return null;
+  if (p.since_ns === c.since_ns) return counterDelta(pick(p) ?? 0, v);
+  if (c.since_ns !== null && c.since_ns >= p.mono_ns) return counterDelta(0, v);
+  return null;
+}
+
 const procIndex = new WeakMap<ProcTable, Map<number, ProcSample>>();
 function indexOf(t: ProcTable): Map<number, ProcSample> {
   let m = procIndex.get(t);
@@ -221,7 +236,8 @@ function indexOf(t: ProcTable): Map<number, ProcSample> {
  *   wait_pct = 100 × Δwait_ns / Δt_ns (time runnable but not running: CPU contention);
  *   mem_pct  = 100 × rss / MemTotal;  faults/s = Δminflt, Δmajflt / Δt;
  *   ctxsw/s  = Δtimeslices / Δt (schedstat's switch-ins, all threads: equal to voluntary + involuntary);
- *   I/O bytes/s: Δ over the slow tier's own interval (slow_prev → slow).
+ *   I/O bytes/s: Δ over the slow tier's own interval (slow_prev → slow);
+ *   TCP bytes/s = Δ(tcpi_bytes_acked, tcpi_bytes_received sums) over the connections tier's interval.
  */
 function procSnap(
   c: ProcSample, p: ProcSample | undefined, dtNs: number, host: HostInfo, memTotal: number | null,
@@ -254,6 +270,15 @@ function procSnap(
   const slowS = s !== null && sp !== null ? Number(s.mono_ns - sp.mono_ns) / 1e9 : 0;
   const slowRate = (pick: (x: NonNullable<ProcSample['slow']>) => Counter | null): number | null =>
     slowS * 1e9 >= Number(MIN_INTERVAL_NS) ? rate(pick(sp!), pick(s!), slowS) : null;
+  // TCP per second over the connections tier's own interval (tcp_prev → tcp), like the slow tier.
+  const t = c.tcp;
+  const tp = c.tcp_prev;
+  const tcpS = t !== null && tp !== null ? Number(t.mono_ns - tp.mono_ns) / 1e9 : 0;
+  const tcpRate = (pick: (x: ProcTcp) => Counter | null): number | null => {
+    if (t === null || tp === null || tcpS * 1e9 < Number(MIN_INTERVAL_NS)) return null;
+    const d = tcpDelta(tp, t, pick);
+    return d === null ? null : ok(d / tcpS);
+  };
   return {
     pid: c.pid,
     start_time: c.start_time,
@@ -281,6 +306,10 @@ function procSnap(
     majflt_per_s: majflt,
     ctxsw_per_s: ctxsw,
     fds: s?.fds ?? null,
+    tcp_tx_bytes_per_s: tcpRate((x) => x.tx_bytes),
+    tcp_rx_bytes_per_s: tcpRate((x) => x.rx_bytes),
+    tcp_retrans_per_s: tcpRate((x) => x.retrans),
+    tcp_conns: t?.conns ?? null,
   };
 }
 
@@ -375,5 +404,7 @@ export function derive(prev: Sample, curr: Sample, host: HostInfo): Snapshot {
     fs: cs.fs.map(fsSnap),
     procs,
     procs_interval_ms: procs !== null && prev.procs !== null && curr.procs !== null ? Number(curr.procs.mono_ns - prev.procs.mono_ns) / 1e6 : null,
+    // Connections, like processes, only on the ticks where their tier read again.
+    conns: curr.conns !== null && prev.conns !== curr.conns ? deriveConns(prev.conns, curr.conns) : null,
   };
 }

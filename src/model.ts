@@ -9,6 +9,7 @@
  * `vigil sample` JSON lines and the column names of `vigil export` are these names.
  */
 import type { Counter } from './counter';
+import type { ConnsSample, ConnsSnap } from './model-conns';
 
 // ---------------------------------------------------------------------------------------------------
 // Sample: raw counters
@@ -186,6 +187,22 @@ export interface ProcSlow {
   fds: number | null;
 }
 
+/**
+ * A process's TCP counters as of one read of the connections tier (src/model-conns.ts): vigil's own
+ * cumulative sums of its sockets' tcpi_bytes_acked, tcpi_bytes_received and tcpi_total_retrans deltas.
+ * Counting restarts when `since_ns` changes (no delta across that).
+ */
+export interface ProcTcp {
+  /** Monotonic time of the connections-tier read these come from. */
+  mono_ns: bigint;
+  since_ns: bigint | null;
+  tx_bytes: Counter | null;
+  rx_bytes: Counter | null;
+  retrans: Counter | null;
+  /** TCP sockets other than listeners. */
+  conns: number;
+}
+
 export interface ProcSample {
   pid: number;
   /** Start time in clock ticks after boot: with pid, the identity of a process. */
@@ -230,6 +247,12 @@ export interface ProcSample {
   /** Latest and previous reads of the slow tier; rates of slow counters come from this pair. */
   slow: ProcSlow | null;
   slow_prev: ProcSlow | null;
+  /**
+   * Latest and previous connections-tier reads for this process; TCP rates come from this pair, over the
+   * tier's own interval. null: the tier is off, or the process's fds are not readable (unknown, not 0).
+   */
+  tcp: ProcTcp | null;
+  tcp_prev: ProcTcp | null;
 }
 
 /**
@@ -259,6 +282,8 @@ export interface Sample {
   t: number;
   sys: SystemSample;
   procs: ProcTable | null;
+  /** The latest read of the connections tier (its own 1 s timer), carried like the process table. */
+  conns: ConnsSample | null;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -398,6 +423,11 @@ export interface ProcSnap {
   /** Context switches of all threads per second (schedstat timeslices). */
   ctxsw_per_s: number | null;
   fds: number | null;
+  /** TCP bytes the peers acknowledged and bytes received, per second, over all the process's sockets. */
+  tcp_tx_bytes_per_s: number | null;
+  tcp_rx_bytes_per_s: number | null;
+  tcp_retrans_per_s: number | null;
+  tcp_conns: number | null;
 }
 
 export interface Snapshot {
@@ -432,4 +462,6 @@ export interface Snapshot {
   procs: ProcSnap[] | null;
   /** Length of the interval the process rates cover, ms (the process tier's own interval). */
   procs_interval_ms: number | null;
+  /** Connections and retransmit events, when the connections tier read again in this interval. */
+  conns: ConnsSnap | null;
 }

@@ -1,6 +1,8 @@
 import * as blessed from 'blessed';
 import * as contrib from 'blessed-contrib';
 import type { ProcSnap } from '../model';
+import type { ConnSnap } from '../model-conns';
+import { sortConns } from './conns';
 import type { HistoryWindow } from '../store/window';
 import { procSubject } from '../store/window';
 import * as format from '../ui/format';
@@ -22,6 +24,8 @@ export interface DetailInput {
   cwd: string;
   theme: Theme;
   width: number;
+  /** The latest connections (all processes); the view keeps this process's. */
+  conns?: ConnSnap[];
 }
 
 export interface ChartData {
@@ -73,6 +77,11 @@ export function detailView(input: DetailInput): DetailView {
     `now        cpu ${format.pct(p.cpu_pct)}%  wait ${format.pct(p.wait_pct)}%  rss ${format.bytes(p.rss_bytes)}  swap ${format.bytes(p.swap_bytes)}  fds ${format.count(p.fds)}  ` +
       `read ${format.byteRate(p.read_bytes_per_s)}  write ${format.byteRate(p.write_bytes_per_s)}  faults ${format.count(p.minflt_per_s)}/${format.count(p.majflt_per_s)} /s  csw ${format.count(p.ctxsw_per_s)}/s`,
   ];
+  const mine = sortConns((input.conns ?? []).filter((c) => c.pids.includes(p.pid)), 'throughput');
+  lines.push(
+    `tcp        ${format.count(p.tcp_conns)} connections  tx ${format.byteRate(p.tcp_tx_bytes_per_s)}  rx ${format.byteRate(p.tcp_rx_bytes_per_s)}  retransmits ${format.count(p.tcp_retrans_per_s)}/s` +
+      mine.slice(0, 2).map((c) => `   ${sanitizeTagged(c.local)} → ${sanitizeTagged(c.remote)} ${c.state} rtt ${c.rtt_ms === null ? '-' : c.rtt_ms.toFixed(1)}ms`).join(''),
+  );
   return {
     label: `process ${p.pid} · last ${DETAIL_SECONDS / 60} min · Esc closes`,
     lines,
@@ -97,7 +106,7 @@ export class DetailPane {
 
   constructor(screen: blessed.Widgets.Screen, colour: boolean) {
     this.box = blessed.box({ parent: screen, hidden: true, border: { type: 'line' }, tags: true, style: { border: colour ? { fg: 'cyan' } : {} } });
-    this.text = blessed.box({ parent: this.box, top: 0, left: 0, right: 0, height: 9, tags: true });
+    this.text = blessed.box({ parent: this.box, top: 0, left: 0, right: 0, height: 10, tags: true });
     for (let i = 0; i < 4; i++) {
       const line = contrib.line({
         style: colour ? { line: ['green', 'cyan', 'blue', 'yellow'][i], text: 'white', baseline: 'gray' } : { line: 'white', text: 'white', baseline: 'white' },
@@ -122,7 +131,7 @@ export class DetailPane {
   show(rect: Rect): void {
     Object.assign(this.box, rect);
     const innerW = rect.width - 2;
-    const chartTop = 9;
+    const chartTop = 10;
     const chartH = Math.max(4, Math.floor((rect.height - 2 - chartTop) / 2));
     this.charts.forEach((c, i) => {
       Object.assign(c, { top: chartTop + Math.floor(i / 2) * chartH, left: (i % 2) * Math.floor(innerW / 2), width: Math.floor(innerW / 2), height: chartH });

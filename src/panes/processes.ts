@@ -32,10 +32,13 @@ export const COLUMNS: { [K in ColumnKey]: ColumnDef } = {
   ctxsw: { title: 'CSW/s', width: 6, drop: 8, align: 'right', cell: (p) => format.count(p.ctxsw_per_s) },
   wait: { title: 'WAIT%', width: 5, drop: 6, align: 'right', cell: (p) => format.pct(p.wait_pct), level: (p) => p.wait_pct },
   fds: { title: 'FDS', width: 5, drop: 7, align: 'right', cell: (p) => format.count(p.fds) },
+  // Network per process: TCP from the kernel's socket counters (sock_diag), for every process.
+  netrx: { title: 'NET RX/s', width: 8, drop: 4, align: 'right', cell: (p) => format.bytes(p.tcp_rx_bytes_per_s) },
+  nettx: { title: 'NET TX/s', width: 8, drop: 4, align: 'right', cell: (p) => format.bytes(p.tcp_tx_bytes_per_s) },
   command: { title: 'COMMAND', width: 0, drop: 0, align: 'left', cell: (p) => commandOf(p) },
 };
 
-export const COLUMN_ORDER: ColumnKey[] = ['pid', 'user', 'state', 'threads', 'cpu', 'mem', 'rss', 'read', 'write', 'minflt', 'majflt', 'ctxsw', 'wait', 'fds', 'command'];
+export const COLUMN_ORDER: ColumnKey[] = ['pid', 'user', 'state', 'threads', 'cpu', 'mem', 'rss', 'read', 'write', 'netrx', 'nettx', 'minflt', 'majflt', 'ctxsw', 'wait', 'fds', 'command'];
 
 const COMMAND_MIN = 16;
 

@@ -6,7 +6,7 @@ import type { ProcSnap } from '../model';
 
 export type ColumnKey =
   | 'pid' | 'user' | 'state' | 'threads' | 'cpu' | 'mem' | 'rss' | 'read' | 'write' | 'minflt' | 'majflt'
-  | 'ctxsw' | 'wait' | 'fds' | 'command';
+  | 'ctxsw' | 'wait' | 'fds' | 'netrx' | 'nettx' | 'command';
 
 /** A process's identity: pid alone can be reused. */
 export interface ProcId {
@@ -54,6 +54,8 @@ export const SORT_VALUE: { [K in ColumnKey]: (p: ProcSnap) => number | string | 
   ctxsw: (p) => p.ctxsw_per_s,
   wait: (p) => p.wait_pct,
   fds: (p) => p.fds,
+  netrx: (p) => p.tcp_rx_bytes_per_s,
+  nettx: (p) => p.tcp_tx_bytes_per_s,
   command: (p) => commandOf(p).toLowerCase(),
 };
 

@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import type { Counter } from '../counter';
+import { Counter, counterAdd } from '../counter';
 import type { ProcSample, ProcSlow, ProcTable } from '../model';
 import { closeQuietly, isDenied, isGone, O_READ, preadAll, ReadBuf, readOnce } from './procfile';
 import { CMDLINE_MAX, parseCmdline } from './parse/cmdline';
@@ -233,7 +233,7 @@ export class ProcReader {
       e.comm = st.comm;
       this.readCmdline(e, nowNs);
     }
-    if (!e.noSchedstat) this.readSchedstat(e, st.threads);
+    if (!e.noSchedstat) this.readSchedstat(e, st, nowNs);
     // The first slow read after discovery is pushed by up to one slow interval, by pid: 1000 processes
     // found on the same tick then spread their io/fd reads over the ticks instead of all landing on one.
     const stagger = (first: boolean, every: bigint): bigint =>
@@ -277,19 +277,21 @@ export class ProcReader {
       invol_ctxsw: e.invol,
       slow: e.slow,
       slow_prev: e.slowPrev,
+      tcp: null,
+      tcp_prev: null,
     };
   }
 
   /** Scheduler times: the process's own schedstat when it has one thread, per thread otherwise. */
-  private readSchedstat(e: Entry, threads: number): void {
-    if (threads > 1) {
-      e.sched.updateMulti(threads, this.rb);
-      return;
-    }
+  private readSchedstat(e: Entry, st: PidStat, nowNs: bigint): void {
     const n = this.readFile(e.schedFd, `${e.base}/schedstat`);
     const s = n === null ? null : parseSchedstat(this.rb.buf, n);
-    if (s !== null) e.sched.updateSingle(e.pid, s);
-    else if (e.schedFd === null) e.noSchedstat = true;
+    if (s === null) {
+      if (e.schedFd === null) e.noSchedstat = true;
+      return;
+    }
+    if (st.threads <= 1) e.sched.updateSingle(e.pid, s);
+    else e.sched.updateMulti(st.threads, this.rb, { ticks: counterAdd(st.utime, st.stime), main: s, nowNs });
   }
 
   /** /proc/PID/status: uid, swap, switch counts. false if the process is gone. */

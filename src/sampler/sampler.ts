@@ -1,4 +1,6 @@
-import type { HostInfo, ProcTable, Sample } from '../model';
+import type { HostInfo, ProcTable, ProcTcp, Sample } from '../model';
+import type { ConnsSample } from '../model-conns';
+import { ConnsTier } from './conns/tier';
 import { FsUsage } from './fsusage';
 import { readHostInfo } from './host';
 import { ProcReader } from './procs';
@@ -17,6 +19,10 @@ export interface SamplerOptions {
   procs?: boolean;
   /** Run the filesystem (statfs) tier. */
   filesystems?: boolean;
+  /** Run the connections tier (sock_diag, per-process TCP); needs the process tier. */
+  connections?: boolean;
+  /** Connections tier interval, ms (default 1000). */
+  connsIntervalMs?: number;
   debugTimings?: boolean;
   host?: HostInfo;
 }
@@ -38,7 +44,10 @@ export class Sampler {
   private readonly system: SystemReader;
   private readonly procs: ProcReader | null;
   private readonly fsUsage: FsUsage | null;
+  private readonly conns: ConnsTier | null;
   private lastProcs: ProcTable | null = null;
+  /** Per pid: the connections-tier reads its ProcSamples carry as tcp and tcp_prev. */
+  private readonly tcpHist = new Map<number, { start: number; cur: ProcTcp; prev: ProcTcp | null }>();
   private readonly procDueNs: bigint;
 
   constructor(opts: SamplerOptions = {}) {
@@ -59,6 +68,8 @@ export class Sampler {
           });
     this.fsUsage = opts.filesystems === false ? null : new FsUsage({ procRoot: opts.procRoot });
     this.fsUsage?.start();
+    this.conns = opts.connections === false || this.procs === null ? null : new ConnsTier({ procRoot: opts.procRoot, intervalMs: opts.connsIntervalMs });
+    this.conns?.start();
     // Due half a system tick early, so that timer jitter never pushes a read to the next tick.
     this.procDueNs = BigInt(Math.round((this.procIntervalMs - this.intervalMs / 2) * 1e6));
   }
@@ -70,10 +81,45 @@ export class Sampler {
    */
   sample(nowNs: bigint = process.hrtime.bigint(), forceProcs = false): Sample {
     const sys = this.system.read(nowNs);
+    const conns = this.conns?.latest() ?? null;
     if (this.procs && (forceProcs || this.lastProcs === null || nowNs - this.lastProcs.mono_ns >= this.procDueNs)) {
       this.lastProcs = this.procs.read(nowNs);
+      if (conns !== null) this.attachTcp(this.lastProcs, conns);
     }
-    return { mono_ns: nowNs, t: Date.now(), sys: { ...sys, fs: this.fsUsage?.latest() ?? [] }, procs: this.lastProcs };
+    return { mono_ns: nowNs, t: Date.now(), sys: { ...sys, fs: this.fsUsage?.latest() ?? [] }, procs: this.lastProcs, conns };
+  }
+
+  /**
+   * Gives each process the connections tier's latest and previous per-process TCP counters. A process
+   * the tier saw no socket of holds none (zero counters, a rate of 0); one whose fds it could not read
+   * gets null (unknown). Keyed by pid and start time, so a reused pid starts afresh.
+   */
+  private attachTcp(table: ProcTable, conns: ConnsSample): void {
+    const byPid = new Map(conns.procs.map((p) => [p.pid, p]));
+    const denied = new Set(conns.denied);
+    const seen = new Set<number>();
+    for (const p of table.procs) {
+      seen.add(p.pid);
+      if (denied.has(p.pid)) continue;
+      let h = this.tcpHist.get(p.pid);
+      if (h !== undefined && h.start !== p.start_time) h = undefined;
+      if (h === undefined || h.cur.mono_ns !== conns.mono_ns) {
+        const c = byPid.get(p.pid);
+        const cur: ProcTcp = c
+          ? { mono_ns: conns.mono_ns, since_ns: c.since_ns, tx_bytes: c.tcp_tx_bytes, rx_bytes: c.tcp_rx_bytes, retrans: c.tcp_retrans, conns: c.tcp }
+          : { mono_ns: conns.mono_ns, since_ns: null, tx_bytes: 0, rx_bytes: 0, retrans: 0, conns: 0 };
+        h = { start: p.start_time, cur, prev: h?.cur ?? null };
+        this.tcpHist.set(p.pid, h);
+      }
+      p.tcp = h.cur;
+      p.tcp_prev = h.prev;
+    }
+    for (const pid of this.tcpHist.keys()) if (!seen.has(pid)) this.tcpHist.delete(pid);
+  }
+
+  /** Why the connections tier is not running, or null (shown once by the UI). */
+  connsUnavailable(): string | null {
+    return this.conns?.unavailable() ?? null;
   }
 
   /** Mount points whose statfs is hanging (shown once as a warning by the UI). */
@@ -83,6 +129,7 @@ export class Sampler {
 
   close(): void {
     this.fsUsage?.stop();
+    this.conns?.stop();
     this.system.close();
     this.procs?.close();
   }

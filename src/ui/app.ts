@@ -1,5 +1,7 @@
 import * as blessed from 'blessed';
 import type { ProcSnap, Snapshot } from '../model';
+import type { ConnsSnap, RetransEvent } from '../model-conns';
+import { connsView, ConnsSort } from '../panes/conns';
 import { cpuView } from '../panes/cpu';
 import { DetailPane, detailView } from '../panes/detail';
 import { diskView } from '../panes/disk';
@@ -31,9 +33,11 @@ export interface AppOptions {
   onExit?: (code: number) => void;
 }
 
-type Mode = 'main' | 'filter' | 'help' | 'kill' | 'confirm' | 'detail';
+type Mode = 'main' | 'filter' | 'goto' | 'help' | 'kill' | 'confirm' | 'detail' | 'conns';
 
 const STATUS_MS = 5000;
+/** Retransmit events kept for the connections view. */
+const EVENTS_KEPT = 200;
 const DATA_PANES = ['cpu', 'memory', 'net', 'disk'] as const;
 type DataPane = (typeof DATA_PANES)[number];
 const VIEWS: { [K in DataPane]: (input: ViewInput) => PaneView } = { cpu: cpuView, memory: memoryView, net: netView, disk: diskView };
@@ -52,6 +56,10 @@ export class App {
   private readonly panes: Record<PaneKind, BoxPane>;
   private readonly detail: DetailPane;
   private readonly overlay: BoxPane;
+  private readonly connsPane: BoxPane;
+  private conns: ConnsSnap | null = null;
+  private events: RetransEvent[] = [];
+  private connsSort: ConnsSort = 'throughput';
   private readonly tooSmall: blessed.Widgets.BoxElement;
   private snap: Snapshot | null = null;
   private procs: ProcSnap[] = [];
@@ -97,6 +105,8 @@ export class App {
     this.panes = { header: mk(false), cpu: mk(true), memory: mk(true), net: mk(true), disk: mk(true), processes: mk(true), footer: mk(false) };
     this.overlay = mk(true);
     this.overlay.place(undefined);
+    this.connsPane = mk(true);
+    this.connsPane.place(undefined);
     this.detail = new DetailPane(this.screen, opts.colour);
     this.tooSmall = blessed.box({ parent: this.screen, top: 0, left: 0, width: '100%', height: '100%', hidden: true, content: 'terminal too small' });
     // At most one frame per sampling interval, and never more than 10 a second.
@@ -111,7 +121,7 @@ export class App {
   }
 
   start(): void {
-    this.source.start((snap) => this.onSnapshot(snap));
+    this.source.start((snap, o) => this.onSnapshot(snap, o.history), this.history);
     this.scheduler.request();
   }
 
@@ -121,9 +131,15 @@ export class App {
     this.scheduler.request();
   }
 
-  private onSnapshot(snap: Snapshot): void {
+  private sayOnce(text: string): void {
+    if (this.warned.has(text)) return;
+    this.warned.add(text);
+    this.say(text);
+  }
+
+  private onSnapshot(snap: Snapshot, history: boolean): void {
     this.snap = snap;
-    this.history.push(snap);
+    if (history) this.history.push(snap);
     if (snap.procs !== null) {
       this.procs = snap.procs;
       this.rowsDirty = true;
@@ -136,12 +152,12 @@ export class App {
         }
       }
     }
-    for (const w of this.source.warnings()) {
-      if (!this.warned.has(w)) {
-        this.warned.add(w);
-        this.say(w);
-      }
+    if (snap.conns !== null) {
+      this.conns = snap.conns;
+      if (snap.conns.retrans_events.length > 0) this.events = [...this.events, ...snap.conns.retrans_events].slice(-EVENTS_KEPT);
+      if (snap.conns.partial) this.sayOnce("some processes' sockets are not visible without root: their NET columns show -");
     }
+    for (const w of this.source.warnings()) this.sayOnce(w);
     this.scheduler.request();
   }
 
@@ -161,6 +177,7 @@ export class App {
     this.tooSmall.hide();
     for (const [k, p] of Object.entries(this.panes) as [PaneKind, BoxPane][]) p.place(this.shown.panes[k]);
     if (this.mode === 'detail') this.showDetail();
+    if (this.mode === 'conns') this.connsPane.place(this.body());
     if (this.mode === 'help' || this.mode === 'kill' || this.mode === 'confirm') this.placeOverlay();
   }
 
@@ -202,29 +219,37 @@ export class App {
       return;
     }
     const base = { snap, procs: this.procs, history: this.history, host: this.source.host, theme: this.theme };
+    if (this.source.mode) this.headerState.mode = this.source.mode();
     this.timed('header', () => this.panes.header.update({ label: '', lines: headerView({ ...base, width: this.out.columns }, this.headerState) }));
     for (const k of DATA_PANES) {
       const pane = this.panes[k];
-      if (!pane.visible || this.mode === 'detail') continue;
+      if (!pane.visible || this.mode === 'detail' || this.mode === 'conns') continue;
       this.timed(k, () => pane.update(VIEWS[k]({ ...base, ...pane.inner })));
     }
-    if (this.panes.processes.visible && this.mode !== 'detail') this.timed('processes', () => this.renderProcesses());
+    if (this.panes.processes.visible && this.mode !== 'detail' && this.mode !== 'conns') this.timed('processes', () => this.renderProcesses());
     if (this.mode === 'detail') this.timed('detail', () => this.renderDetail());
+    if (this.mode === 'conns') this.timed('conns', () => this.renderConns());
     if (this.mode === 'help' || this.mode === 'kill' || this.mode === 'confirm') this.renderOverlay();
     this.panes.footer.update({ label: '', lines: [this.footerLine()] });
     this.timed('screen', () => this.screen.render());
   }
 
+  /** What the process pane last showed: the table, its state and the selection; unchanged, it is not redrawn. */
+  private procsShown: unknown[] = [];
+
   private renderProcesses(): void {
+    const pane = this.panes.processes;
+    const key = [this.procs, this.table, this.selected?.pid, this.selected?.start_time, this.top, pane.inner.width, pane.inner.height];
+    if (!this.rowsDirty && key.every((k, i) => k === this.procsShown[i])) return;
     const rows = this.getRows();
     let idx = this.selectedIndex(rows);
     if (idx < 0 && rows.length > 0) idx = Math.min(rows.length - 1, Math.max(0, this.top));
     if (idx >= 0) this.selected = { pid: rows[idx].proc.pid, start_time: rows[idx].proc.start_time };
-    const pane = this.panes.processes;
     const view = processesView({ rows, total: this.procs.length, state: this.table, selected: idx, top: this.top, ...pane.inner, theme: this.theme });
     this.top = view.top;
     this.headerColumns = view.columns;
     pane.update(view);
+    this.procsShown = [this.procs, this.table, this.selected?.pid, this.selected?.start_time, this.top, pane.inner.width, pane.inner.height];
   }
 
   private headerColumns: { key: TableState['sortKey']; x0: number; x1: number }[] = [];
@@ -232,6 +257,7 @@ export class App {
   private footerLine(): string {
     const t = this.theme;
     if (this.mode === 'filter') return `${t.bold('filter:')} ${sanitizeTagged(this.table.filter)}▏  ${t.fg('gray', 'Enter keeps · Esc clears')}`;
+    if (this.mode === 'goto') return `${t.bold('go to:')} ${sanitizeTagged(this.gotoText)}▏  ${t.fg('gray', '14:05:00 · 2024-05-01T14:05 · -5m · +30s · Esc cancels')}`;
     if (this.status && Date.now() < this.status.until) return sanitizeTagged(this.status.text);
     if (this.opts.debugTimings) {
       const parse = this.source.takeTimings();
@@ -239,7 +265,10 @@ export class App {
       if (parse) this.lastParse = parse;
       return `parse ms: ${fmt(this.lastParse)} | render ms: ${fmt(this.renderMs)}`;
     }
-    const keys = [['q', 'quit'], ['?', 'help'], ['/', 'filter'], ['t', 'tree'], ['f', 'follow'], ['⏎', 'details'], ['k', 'kill'], ['<>', 'sort']];
+    const keys =
+      this.source.kind === 'replay'
+        ? [['space', 'play/pause'], ['←→', 'step'], ['PgUp/PgDn', '±1 min'], ['g', 'go to'], ['+-', 'speed'], ['/', 'filter'], ['⏎', 'details'], ['?', 'help'], ['q', 'quit']]
+        : [['q', 'quit'], ['?', 'help'], ['/', 'filter'], ['t', 'tree'], ['f', 'follow'], ['⏎', 'details'], ['k', 'kill'], ['c', 'connections'], ['<>', 'sort']];
     return keys.map(([k, v]) => `${t.bold(k)} ${t.fg('gray', v)}`).join('  ');
   }
 
@@ -251,11 +280,19 @@ export class App {
     if (p !== undefined) this.detailProc = p;
     if (this.detailProc === null) return;
     this.detail.update(
-      detailView({ proc: this.detailProc, alive: p !== undefined, procs: this.procs, history: this.history, cwd: this.detailCwd, theme: this.theme, width: this.out.columns - 2 }),
+      detailView({
+        proc: this.detailProc, alive: p !== undefined, procs: this.procs, history: this.history, cwd: this.detailCwd, theme: this.theme,
+        width: this.out.columns - 2, conns: this.conns?.conns ?? [],
+      }),
     );
   }
 
   private detailProc: ProcSnap | null = null;
+
+  private renderConns(): void {
+    const pane = this.connsPane;
+    pane.update(connsView({ conns: this.conns?.conns ?? [], events: this.events, sort: this.connsSort, ...pane.inner, theme: this.theme, partial: this.conns?.partial ?? false }));
+  }
 
   private showDetail(): void {
     this.detail.show(this.body());
@@ -298,7 +335,7 @@ export class App {
     this.screen.on('keypress', (ch: string | undefined, key: blessed.Widgets.Events.IKeyEventArg | undefined) => {
       // blessed reports a carriage return twice, as 'enter' and as 'return': act on one of them.
       if (key?.full === 'return') return;
-      const name = ch !== undefined && ch.length === 1 && ch >= ' ' && ch !== '\x7f' && !key?.ctrl ? ch : key?.full ?? '';
+      const name = ch === ' ' ? 'space' : ch !== undefined && ch.length === 1 && ch > ' ' && ch !== '\x7f' && !key?.ctrl ? ch : key?.full ?? '';
       this.onKey(name, ch);
       this.scheduler.request();
     });
@@ -327,6 +364,8 @@ export class App {
     switch (this.mode) {
       case 'filter':
         return this.onFilterKey(name, ch);
+      case 'goto':
+        return this.onGotoKey(name, ch);
       case 'help':
         this.mode = 'main';
         this.overlay.place(undefined);
@@ -341,6 +380,18 @@ export class App {
         this.mode = 'main';
         this.overlay.place(undefined);
         return;
+      case 'conns':
+        if (name === 'escape' || name === 'c') {
+          this.mode = 'main';
+          this.connsPane.place(undefined);
+          this.relayout();
+          return;
+        }
+        if (name === 's') {
+          this.connsSort = this.connsSort === 'throughput' ? 'retrans' : 'throughput';
+          return;
+        }
+        break;
       case 'detail':
         if (name === 'escape' || name === 'enter') {
           this.mode = 'main';
@@ -390,11 +441,17 @@ export class App {
       case 'detail': {
         const p = this.selectedProc();
         if (p === undefined) return;
-        this.detailCwd = readCwd(p.pid);
+        // A recording does not hold cwds, and the pid may belong to someone else by now.
+        this.detailCwd = this.source.kind === 'replay' ? '(not recorded)' : readCwd(p.pid);
         this.detailProc = p;
         this.mode = 'detail';
         return this.showDetail();
       }
+      case 'conns':
+        this.mode = 'conns';
+        this.connsPane.place(this.body());
+        this.connsPane.box.setFront();
+        return;
       case 'kill':
         if (this.selectedProc() === undefined) return;
         this.mode = 'kill';
@@ -418,13 +475,15 @@ export class App {
           this.rowsDirty = true;
         }
         return;
+      case 'goTo':
+        this.mode = 'goto';
+        this.gotoText = '';
+        return;
       default:
-        return this.onReplayAction?.(a);
+        this.source.act?.(a);
+        return;
     }
   }
-
-  /** Replay's controls (set by the replay command). */
-  onReplayAction: ((a: Action) => void) | null = null;
 
   private sortBy(key: TableState['sortKey'], toggle = true): void {
     const same = key === this.table.sortKey;
@@ -452,6 +511,18 @@ export class App {
     else return;
     this.rowsDirty = true;
     this.top = 0;
+  }
+
+  private gotoText = '';
+
+  private onGotoKey(name: string, ch: string | undefined): void {
+    if (name === 'escape') this.mode = 'main';
+    else if (name === 'enter') {
+      this.mode = 'main';
+      const err = this.source.goTo?.(this.gotoText) ?? null;
+      if (err !== null) this.say(err);
+    } else if (name === 'backspace') this.gotoText = this.gotoText.slice(0, -1);
+    else if (ch !== undefined && ch.length === 1 && ch >= ' ' && ch !== '\x7f') this.gotoText += ch;
   }
 
   private onKillKey(name: string): void {

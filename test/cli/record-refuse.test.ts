@@ -6,6 +6,7 @@ import { SYNTH_HOST, SynthSource } from '../../bench/synthetic';
 import { RecordingWriter } from '../../src/store/recording/writer';
 import { canUnshareMount, CLI, inMountNs, sha, sidecars, until, vigilSync, vigilBg } from '../helpers/cli';
 import { tmpDir } from '../helpers/tmp';
+import { thrown } from '../helpers/errors';
 
 const oneLine = (s: string): boolean => s.endsWith('\n') && s.trim().split('\n').length === 1 && !/\n\s+at /.test(s);
 const mountNs = canUnshareMount();
@@ -109,7 +110,7 @@ t.test('disk full: one clear line, exit 74, a valid file', async (t) => {
     err = e;
   }
   t.match(err, { exitCode: 74, message: /disk full/ });
-  t.throws(() => w.add(src.next()), { exitCode: 74 }, 'no retry: the writer stays stopped');
+  t.match(thrown(() => w.add(src.next())), { exitCode: 74 }, 'no retry: the writer stays stopped');
   w.abort();
   const db = new Database(file);
   t.equal(db.pragma('integrity_check', { simple: true }), 'ok');

@@ -8,6 +8,7 @@ import { SCHEMA_VERSION } from '../../src/store/recording/schema';
 import { RecordingWriter } from '../../src/store/recording/writer';
 import { canUnshareMount, CLI, inMountNs, sha, sidecars, until, vigilSync, vigilBg } from '../helpers/cli';
 import { sleep, tmpDir } from '../helpers/tmp';
+import { thrown } from '../helpers/errors';
 
 const oneLine = (s: string): boolean => s.endsWith('\n') && s.trim().split('\n').length === 1 && !/\n\s+at /.test(s);
 
@@ -61,13 +62,17 @@ t.test('bad recordings: one line, exit 65 (66 when missing), the file untouched'
     t.match(r.stderr, why, name);
     t.equal(sha(p), before, `${name}: untouched`);
     t.same(sidecars(p), [], `${name}: nothing created beside it`);
+    const rp = vigilSync(['replay', p]);
+    t.equal(rp.code, code, `replay ${name}: exit ${code}`);
+    t.ok(oneLine(rp.stderr), `replay ${name}: one line: ${rp.stderr}`);
+    t.equal(sha(p), before, `replay ${name}: untouched`);
   }
   const missing = path.join(dir, 'missing.vigil');
   const r = vigilSync(['export', missing, '--table', 'system', '--format', 'json']);
   t.equal(r.code, 66);
   t.ok(oneLine(r.stderr), r.stderr);
   t.notOk(fs.existsSync(missing), 'no file is created for a mistyped path');
-  t.throws(() => Recording.open(missing), { exitCode: 66 });
+  t.match(thrown(() => Recording.open(missing)), { exitCode: 66 });
   t.notOk(fs.existsSync(missing));
 });
 

@@ -2,14 +2,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import t from 'tap';
+import t, { Test } from 'tap';
 import { derive } from '../../src/derive';
 import { Sampler } from '../../src/sampler/sampler';
 import { classifyDisk } from '../../src/sampler/system';
 
 const REAL = path.join(__dirname, '..', 'fixtures', 'proc', 'debian12-6.18');
 
-function fixtureRoot(t: Tap.Test): string {
+function fixtureRoot(t: Test): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-proc-'));
   fs.cpSync(REAL, root, { recursive: true });
   t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -19,7 +19,7 @@ function fixtureRoot(t: Tap.Test): string {
 function newSampler(root: string): Sampler {
   const passwd = path.join(root, 'passwd');
   fs.writeFileSync(passwd, 'root:x:0:0:root:/root:/bin/sh\n');
-  return new Sampler({ procRoot: root, sysRoot: path.join(root, 'no-sys'), passwdPath: passwd, filesystems: false, procIntervalMs: 100 });
+  return new Sampler({ procRoot: root, sysRoot: path.join(root, 'no-sys'), passwdPath: passwd, filesystems: false, connections: false, procIntervalMs: 100 });
 }
 
 t.test('system and process files read from a fixture root', async (t) => {
@@ -96,7 +96,7 @@ t.test('hostile comm with a newline through the whole reader', async (t) => {
 t.test('missing system files give empty sections, not errors', async (t) => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-empty-'));
   t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
-  const s = new Sampler({ procRoot: root, sysRoot: root, filesystems: false });
+  const s = new Sampler({ procRoot: root, sysRoot: root, filesystems: false, connections: false });
   t.teardown(() => s.close());
   const a = s.sample(1n);
   t.equal(a.sys.stat.total, null);

@@ -171,3 +171,39 @@ t.test('processes exiting between listing and reading never throw', async (t) =>
   t.ok(samples >= 20, `${samples} samples during the storm`);
   t.equal(insane, 0, 'every CPU figure finite and non-negative');
 });
+
+t.test('TCP bytes a child sends over loopback reach its per-process counters (sock_diag)', async (t) => {
+  const MIB8 = 8 * MiB;
+  const got: number[] = [];
+  const server = net.createServer((sock) => sock.on('data', (d) => got.push(d.length)));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.teardown(() => server.close());
+  const port = (server.address() as net.AddressInfo).port;
+  // The child connects only when told to, after the tier has read a baseline, then sends 8 MiB and idles.
+  const sender = child(t, process.execPath, ['-e', `
+    process.stdin.once('data', () => {
+      const c = require('net').connect(${port}, '127.0.0.1', () => c.write(Buffer.alloc(${MIB8}, 7), () => setInterval(() => {}, 1000)));
+    });`], { stdio: ['pipe', 'ignore', 'ignore'] });
+  const s = new Sampler({ intervalMs: 100, procIntervalMs: 100, filesystems: false, connsIntervalMs: 100 });
+  t.teardown(() => s.close());
+  const tcpOf = (): { tx: number; rx: number; conns: number } | null => {
+    const p = s.sample(process.hrtime.bigint(), true).procs?.procs.find((x) => x.pid === sender.pid);
+    return p?.tcp ? { tx: Number(p.tcp.tx_bytes ?? 0), rx: Number(p.tcp.rx_bytes ?? 0), conns: p.tcp.conns } : null;
+  };
+  let before = null;
+  for (let i = 0; i < 100 && before === null; i++) {
+    await sleep(50);
+    before = tcpOf();
+  }
+  t.ok(before, 'the connections tier reports the child');
+  sender.stdin!.write('go\n');
+  while (got.reduce((a, b) => a + b, 0) < MIB8) await sleep(20);
+  let after = tcpOf();
+  for (let i = 0; i < 100 && (after === null || after.tx - before!.tx < MIB8); i++) {
+    await sleep(50);
+    after = tcpOf();
+  }
+  const sent = after!.tx - before!.tx;
+  t.ok(Math.abs(sent - MIB8) / MIB8 < 0.01, `tx counted ${sent} bytes for ${MIB8} sent`);
+  t.equal(after!.conns, 1, 'one connection');
+});

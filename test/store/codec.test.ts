@@ -30,7 +30,7 @@ function hostile(n: number): Sample[] {
     if (i >= 70) s.sys.net[1].ifindex = 9; // ... and back re-created
     if (i % 17 === 3) s.sys.load = null;
     if (i % 13 === 5) s.sys.psi = { cpu: null, memory: null, io: null };
-    if (i % 11 === 0) s.sys.snmp = { ...Object.fromEntries(['tcp_active_opens', 'tcp_passive_opens', 'tcp_attempt_fails', 'tcp_estab_resets', 'tcp_curr_estab', 'tcp_in_segs', 'tcp_out_segs', 'tcp_retrans_segs', 'tcp_in_errs', 'tcp_out_rsts', 'udp_in_datagrams', 'udp_out_datagrams', 'udp_in_errors', 'udp_no_ports'].map((k, j) => [k, j === 3 ? null : i * 10 + j])) } as Sample['sys']['snmp'];
+    if (i % 11 === 0) s.sys.snmp = { ...Object.fromEntries(['tcp_active_opens', 'tcp_passive_opens', 'tcp_attempt_fails', 'tcp_estab_resets', 'tcp_curr_estab', 'tcp_in_segs', 'tcp_out_segs', 'tcp_retrans_segs', 'tcp_in_errs', 'tcp_out_rsts', 'udp_in_datagrams', 'udp_out_datagrams', 'udp_in_errors', 'udp_no_ports'].map((k, j) => [k, j === 3 ? null : i * 10 + j])) } as unknown as Sample['sys']['snmp'];
     if (i === 33) s.sys.load = { load1: 0.123456, load5: 1e-7, load15: 3, running: 1, total: 2 }; // not two decimals
     if (i >= 80 && i < 85) s.sys.uptime_s = null;
     if (i === 90) s.sys.stat.cores = [s.sys.stat.cores[0], null, s.sys.stat.cores[2], s.sys.stat.cores[3]]; // core 1 offline

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import t from 'tap';
+import t, { Test } from 'tap';
 import { bytes } from '../../src/ui/format';
 import { vigil } from '../helpers/cli';
 import { child, sleep } from '../helpers/proc';
@@ -21,7 +21,7 @@ function named(name: string): string {
   return p;
 }
 
-function startTui(t: Tap.Test, args: string[] = [], size = { cols: 200, rows: 50 }, env: NodeJS.ProcessEnv = {}): Tui {
+function startTui(t: Test, args: string[] = [], size = { cols: 200, rows: 50 }, env: NodeJS.ProcessEnv = {}): Tui {
   const tui = new Tui(args, { ...size, env });
   t.teardown(() => tui.kill());
   return tui;
@@ -42,6 +42,14 @@ t.test('starts, shows all five panes with plausible numbers, and q restores the 
   const pct = /(\d+(?:\.\d)?)%\s+usr/.exec(screen);
   t.ok(pct && Number(pct[1]) >= 0 && Number(pct[1]) <= 100, `total CPU ${pct?.[1]}%`);
   t.match(screen, /\/\s.*\d+(\.\d)?%\s+\S+\s+\S+/, 'root filesystem with a usage figure');
+  t.match(screen, /NET RX\/s NET TX\/s/, 'per-process network columns');
+  tui.keys('c');
+  const conns = await tui.waitFor(/connections \d+ · sorted by throughput/);
+  t.match(conns, /PID COMMAND\s+LOCAL\s+REMOTE\s+STATE/, 'the connections view');
+  tui.keys('s');
+  await tui.waitFor(/sorted by retrans/);
+  tui.keys('\x1b');
+  await tui.waitFor((x) => /processes \d+/.test(x) && !/sorted by retrans/.test(x));
   tui.keys('q');
   const r = await tui.exit();
   t.equal(r.exitCode, 0);

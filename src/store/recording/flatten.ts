@@ -215,6 +215,8 @@ export function buildProc(ident: Val[], v: Val[], tableNs: bigint): ProcSample {
     swap_bytes: v[16] as number | null,
     vol_ctxsw: v[17] as Counter | null,
     invol_ctxsw: v[18] as Counter | null,
+    tcp: null,
+    tcp_prev: null,
     slow,
     slow_prev: slowPrev,
   };

@@ -158,7 +158,7 @@ export class Walker {
     this.each('disk', x, (ident, v) => disks.push(buildDisk(ident, v)));
     const fs: FsSample[] = [];
     this.each('fs', x, (ident, v) => fs.push(buildFs(ident, v)));
-    return { mono_ns: this.mono, t: this.t, sys: { ...base, net, disks, fs }, procs: this.procTable() };
+    return { mono_ns: this.mono, t: this.t, sys: { ...base, net, disks, fs }, procs: this.procTable(), conns: null };
   }
 
   private procTable(): ProcTable | null {

@@ -33,7 +33,7 @@ export function blankSnapshot(mono_ms: number, t: number, interval_ms: number): 
     procs_running: null, procs_blocked: null, ctxt_per_s: null, forks_per_s: null, mem: nullMem(),
     psi: { cpu: null, memory: null, io: null }, pgfault_per_s: null, pgmajfault_per_s: null,
     pswpin_per_s: null, pswpout_per_s: null, tcp: nullTcp(), udp: nullUdp(), net: [], disks: [], fs: [],
-    procs: null, procs_interval_ms: null,
+    procs: null, procs_interval_ms: null, conns: null,
   };
 }
 
@@ -44,7 +44,7 @@ export function blankProc(pid: number, start_time: number, over: Partial<ProcSna
     state: 'S', kthread: false, threads: 1, nice: 0, cpu_pct: null, wait_pct: null, mem_pct: null,
     rss_bytes: 0, vsize_bytes: 0, swap_bytes: null, read_bytes_per_s: null, write_bytes_per_s: null,
     rchar_per_s: null, wchar_per_s: null, minflt_per_s: null, majflt_per_s: null, ctxsw_per_s: null,
-    fds: null, ...over,
+    fds: null, tcp_tx_bytes_per_s: null, tcp_rx_bytes_per_s: null, tcp_retrans_per_s: null, tcp_conns: null, ...over,
   };
 }
 

@@ -1,0 +1,296 @@
+import * as fs from 'fs';
+import { isDenied, isGone } from '../procfile';
+import { pidOf } from '../pid';
+import { socketInode } from './proc-net';
+
+export interface InodeMapOptions {
+  procRoot?: string;
+  /** A process holding sockets has its fd links re-read at least this often even if its fd count did not move. */
+  fullEveryMs?: number;
+}
+
+/** What vigil knows of one process's fd table. */
+interface PidEntry {
+  pid: number;
+  /**
+   * st_ino of /proc/PID/fd. A new process under a reused pid gets a new proc inode, so a change means
+   * "read again" (an evicted and re-created dentry also changes it: a harmless extra read).
+   */
+  fdIno: number;
+  /** Open fds as stat reports them (st_size of /proc/PID/fd on Linux 6.2+), or by counting the directory. */
+  fdCount: number;
+  /** Socket inodes among the fds at the last read. */
+  socks: number[];
+  comm: string;
+  denied: boolean;
+  readAtNs: bigint;
+  /** Bumped when /proc/PID/fd's inode changes: possibly another process under the same pid. */
+  epoch: number;
+}
+
+export interface RefreshResult {
+  /** The sweep reached the end of its process list (for checkHolders: every holder was checked). */
+  complete: boolean;
+  /** Processes whose fd links were (re-)read this call. */
+  reread: number;
+  /** readlink calls made. */
+  links: number;
+}
+
+export interface SweepOptions {
+  /** Start a new pass over a fresh listing of /proc instead of continuing the current one. */
+  fresh?: boolean;
+  /** Check at most this many processes in this call (a rolling sweep spread over several ticks). */
+  maxPids?: number;
+}
+
+/**
+ * socket inode → the pids holding it, kept up to date incrementally. Checking a process costs one
+ * stat of /proc/PID/fd (its size is the fd count, its inode number changes with a reused pid); its
+ * fd links are read again only when it is new, its count or inode changed, or it holds sockets and was
+ * last read `fullEveryMs` ago (an fd closed and another opened between two checks leave the count
+ * unchanged). ss -p instead reads every fd link of every process on every call. An inode may belong
+ * to several pids (fork, SCM_RIGHTS). The caller decides what to check when: see ConnsReader.
+ */
+export class InodeMap {
+  private readonly root: string;
+  private readonly fullEveryNs: bigint;
+  private readonly bySize: boolean;
+  private readonly entries = new Map<number, PidEntry>();
+  private readonly owners = new Map<number, number[]>();
+  /** The current pass: a sorted listing of /proc and how far it got. */
+  private pass: number[] | null = null;
+  private cursor = 0;
+  /** Processes whose fd table was read since the last takeReread(). */
+  private rereadPids: number[] = [];
+
+  constructor(opts: InodeMapOptions = {}) {
+    this.root = opts.procRoot ?? '/proc';
+    this.fullEveryNs = BigInt(Math.round((opts.fullEveryMs ?? 30_000) * 1e6));
+    this.bySize = probeFdCountBySize(this.root);
+  }
+
+  /** The pids holding a socket inode (sorted; never mutated afterwards), or undefined when no visible process holds it. */
+  pidsOf(inode: number): readonly number[] | undefined {
+    return this.owners.get(inode);
+  }
+
+  /** Identity of the process behind a pid as far as this map can tell (see PidEntry.epoch); -1 if unknown. */
+  epochOf(pid: number): number {
+    return this.entries.get(pid)?.epoch ?? -1;
+  }
+
+  /** Processes whose fd directory is not readable by us (other users' processes without root), sorted. */
+  denied(): number[] {
+    const out: number[] = [];
+    for (const e of this.entries.values()) if (e.denied) out.push(e.pid);
+    return out.sort((a, b) => a - b);
+  }
+
+  /** Every process with at least one socket: pid, comm and its socket inodes. */
+  *holders(): IterableIterator<{ pid: number; comm: string; socks: readonly number[] }> {
+    for (const e of this.entries.values()) if (e.socks.length > 0) yield e;
+  }
+
+  /** The pids whose fd tables were read since the last call (their socket lists changed or were confirmed). */
+  takeReread(): number[] {
+    const r = this.rereadPids;
+    this.rereadPids = [];
+    return r;
+  }
+
+  /**
+   * Checks the processes already known to hold sockets: where a new connection most often belongs (a
+   * server accepting). No listing of /proc. Stops once `deadlineNs` has passed.
+   */
+  checkHolders(nowNs: bigint, deadlineNs: bigint): RefreshResult {
+    const res: RefreshResult = { complete: true, reread: 0, links: 0 };
+    const holders: PidEntry[] = [];
+    for (const e of this.entries.values()) if (e.socks.length > 0) holders.push(e);
+    for (let k = 0; k < holders.length; k++) {
+      if (k > 0 && process.hrtime.bigint() > deadlineNs) {
+        res.complete = false;
+        break;
+      }
+      this.check(holders[k], nowNs, res);
+    }
+    return res;
+  }
+
+  /**
+   * Continues the pass over every process (or starts one on a fresh listing of /proc), stopping once
+   * `deadlineNs` has passed or `maxPids` were checked; a process in progress is finished (its table
+   * is read whole or not at all). `complete` says the pass reached its end; the next call starts anew.
+   */
+  sweep(nowNs: bigint, deadlineNs: bigint, opts: SweepOptions = {}): RefreshResult {
+    const res: RefreshResult = { complete: false, reread: 0, links: 0 };
+    if (opts.fresh || this.pass === null) this.startPass();
+    const pass = this.pass as number[];
+    const max = opts.maxPids ?? Infinity;
+    for (let k = 0; this.cursor < pass.length; k++) {
+      if (k > 0 && (k >= max || process.hrtime.bigint() > deadlineNs)) return res;
+      const e = this.entries.get(pass[this.cursor++]);
+      if (e) this.check(e, nowNs, res);
+    }
+    res.complete = true;
+    this.pass = null;
+    return res;
+  }
+
+  /** Processes in the current pass (for sizing a rolling sweep). */
+  get passLength(): number {
+    if (this.pass === null) this.startPass();
+    return (this.pass as number[]).length;
+  }
+
+  /** Lists /proc: new pids get an entry (read on their first check), vanished ones are dropped. */
+  private startPass(): void {
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.root);
+    } catch {
+      names = [];
+    }
+    const pids: number[] = [];
+    for (const n of names) {
+      const pid = pidOf(n);
+      if (pid > 0) pids.push(pid);
+    }
+    pids.sort((a, b) => a - b);
+    const live = new Set(pids);
+    for (const e of this.entries.values()) if (!live.has(e.pid)) this.drop(e);
+    for (const pid of pids) {
+      if (!this.entries.has(pid)) this.entries.set(pid, { pid, fdIno: -1, fdCount: -1, socks: [], comm: '', denied: false, readAtNs: 0n, epoch: 0 });
+    }
+    this.pass = pids;
+    this.cursor = 0;
+  }
+
+  private check(e: PidEntry, nowNs: bigint, res: RefreshResult): void {
+    const dir = `${this.root}/${e.pid}/fd`;
+    let ino: number;
+    let count: number;
+    try {
+      const st = fs.statSync(dir);
+      ino = st.ino;
+      count = this.bySize ? st.size : -1;
+    } catch (err) {
+      if (isGone(err)) this.drop(e);
+      return;
+    }
+    let names: string[] | null = null;
+    if (!this.bySize) {
+      // Before Linux 6.2 the directory's size is 0: count its entries (one getdents, no readlink).
+      try {
+        names = fs.readdirSync(dir);
+        count = names.length;
+      } catch (err) {
+        if (isGone(err)) return this.drop(e);
+        if (!isDenied(err)) throw err;
+        count = -2;
+      }
+    }
+    const changed = ino !== e.fdIno || count !== e.fdCount;
+    if (e.fdIno !== -1 && ino !== e.fdIno) e.epoch++;
+    const due = e.socks.length > 0 && nowNs - e.readAtNs >= this.fullEveryNs;
+    if (!changed && !due) return;
+    e.fdIno = ino;
+    e.fdCount = count;
+    e.readAtNs = nowNs;
+    res.reread++;
+    this.rereadPids.push(e.pid);
+    this.reread(e, dir, names, res);
+  }
+
+  private reread(e: PidEntry, dir: string, listed: string[] | null, res: RefreshResult): void {
+    let names = listed;
+    if (names === null) {
+      try {
+        names = fs.readdirSync(dir);
+      } catch (err) {
+        if (isGone(err)) return this.drop(e);
+        if (!isDenied(err)) throw err;
+        names = null;
+      }
+    }
+    const socks: number[] = [];
+    e.denied = names === null;
+    if (names !== null) {
+      for (const n of names) {
+        let link: string;
+        try {
+          link = fs.readlinkSync(`${dir}/${n}`);
+        } catch {
+          continue; // closed between readdir and readlink
+        }
+        res.links++;
+        const ino = socketInode(link);
+        if (ino !== 0) socks.push(ino);
+      }
+    }
+    socks.sort((a, b) => a - b);
+    this.setSocks(e, dedupSorted(socks));
+    try {
+      e.comm = fs.readFileSync(`${this.root}/${e.pid}/comm`, 'utf8').replace(/\n$/, '');
+    } catch {
+      // gone: the next sweep drops it
+    }
+  }
+
+  /**
+   * Replaces a process's socket list, touching only the inodes that came or went (both lists are
+   * sorted). Owner arrays are never mutated, only replaced: samples hand them out as `pids`.
+   */
+  private setSocks(e: PidEntry, socks: number[]): void {
+    const old = e.socks;
+    let i = 0;
+    let j = 0;
+    while (i < old.length || j < socks.length) {
+      if (j >= socks.length || (i < old.length && old[i] < socks[j])) this.removeOwner(old[i++], e.pid);
+      else if (i >= old.length || socks[j] < old[i]) this.addOwner(socks[j++], e.pid);
+      else {
+        i++;
+        j++;
+      }
+    }
+    e.socks = socks;
+  }
+
+  private addOwner(ino: number, pid: number): void {
+    const o = this.owners.get(ino);
+    this.owners.set(ino, o === undefined ? [pid] : [...o, pid].sort((a, b) => a - b));
+  }
+
+  private removeOwner(ino: number, pid: number): void {
+    const o = this.owners.get(ino);
+    if (o === undefined) return;
+    const rest = o.filter((p) => p !== pid);
+    if (rest.length === 0) this.owners.delete(ino);
+    else this.owners.set(ino, rest);
+  }
+
+  private drop(e: PidEntry): void {
+    this.setSocks(e, []);
+    this.entries.delete(e.pid);
+  }
+}
+
+/** Two fds of one process can hold the same socket (dup): count it once. */
+function dedupSorted(a: number[]): number[] {
+  let w = 0;
+  for (let i = 0; i < a.length; i++) if (i === 0 || a[i] !== a[i - 1]) a[w++] = a[i];
+  a.length = w;
+  return a;
+}
+
+/** Linux 6.2+ reports the number of open fds as the size of /proc/PID/fd; a fixture directory does not. */
+function probeFdCountBySize(root: string): boolean {
+  if (root !== '/proc') return false;
+  try {
+    // A real /proc/self/fd has at least stdin..stderr open; a kernel before 6.2 reports 0.
+    const size = fs.statSync('/proc/self/fd').size;
+    return size > 0 && size < 1 << 24;
+  } catch {
+    return false;
+  }
+}

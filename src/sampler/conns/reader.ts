@@ -1,0 +1,370 @@
+import * as os from 'os';
+import { Counter, counterAdd } from '../../counter';
+import { sockDelta } from '../../conns-delta';
+import type { ConnsProcSample, ConnsSample, TcpSockSample } from '../../model-conns';
+import { KeptFile, ReadBuf } from '../procfile';
+import { DiagTransport, NetlinkDiagSocket } from './diag-socket';
+import { AddrCache, AF_INET, AF_INET6, buildTcpCompatDumpRequest, buildTcpDumpRequest, SockMemo, TcpDumpParser } from './inet-diag';
+import { InodeMap, RefreshResult } from './inode-map';
+import { walkNlmsgs } from './netlink';
+import { SocketCounts, SocketKinds } from './socket-kinds';
+
+export interface ConnsReaderOptions {
+  procRoot?: string;
+  /** Opens the netlink socket; by default a NetlinkDiagSocket in vigil's own network namespace. */
+  transport?: () => DiagTransport;
+  /** Time the fd scan may take per read, ms; the rest waits for the next read. */
+  scanBudgetMs?: number;
+  /** The longest the fd scan runs without letting the event loop turn, ms. */
+  sliceMs?: number;
+  /** The background sweep visits every process once per this many reads. */
+  sweepReads?: number;
+  /** See InodeMapOptions.fullEveryMs. */
+  fullEveryMs?: number;
+  /** Give up on a dump that has not ended after this long, ms. */
+  timeoutMs?: number;
+}
+
+/** Where one read's time went, for --debug-timings and the benchmark. */
+export interface ConnsReadStats {
+  /** Parsing the dump's datagrams in vigil's code, ms (the kernel's share is not in here). */
+  parse_ms: number;
+  /** The fd scan, ms. */
+  scan_ms: number;
+  /** Joining sockets to processes and counting, ms. */
+  join_ms: number;
+  /** Sockets no known process held when the dump came in. */
+  unknown: number;
+  /** Processes whose fd links were read, and the readlink calls that took. */
+  reread: number;
+  links: number;
+}
+
+/** A process's accumulators; see ConnsProcSample. */
+interface Acc {
+  since: bigint | null;
+  epoch: number;
+  tx: Counter | null;
+  rx: Counter | null;
+  re: Counter | null;
+}
+
+/**
+ * Reads one ConnsSample: every TCP socket (IPv4 and IPv6) with its tcp_info through sock_diag, then
+ * which processes hold them, then UDP and Unix counts per process.
+ *
+ * Attribution does only the work the dump asks for. A socket whose inode no known process holds is
+ * new: the processes already holding sockets are checked first (a server's new connection), then, if
+ * some are still unknown, every process (new ones included). Otherwise a background sweep checks a
+ * slice of the processes per read (all of them every `sweepReads` reads), which keeps the UDP and
+ * Unix counts and the exits current. Checking a process is one stat (see InodeMap). Sockets that a
+ * full pass could not attribute (another user's processes without root) are not chased again until
+ * the background sweep comes round.
+ *
+ * The dump is parsed datagram by datagram as it arrives and the fd scan runs in slices of a few ms,
+ * so the event loop (and the sampler's ticks) run in between; the scan stops at its per-read budget
+ * and carries on at the next read.
+ */
+export class ConnsReader {
+  private readonly root: string;
+  private readonly openTransport: () => DiagTransport;
+  private transport: DiagTransport;
+  private readonly inodes: InodeMap;
+  private readonly addrs = new AddrCache();
+  private readonly scanBudgetNs: bigint;
+  private readonly sliceNs: bigint;
+  private readonly sweepReads: number;
+  private readonly timeoutMs: number;
+  private readonly rb = new ReadBuf(65536);
+  private readonly sockstat: KeptFile;
+  private readonly sockstat6: KeptFile;
+  private readonly kinds: SocketKinds;
+  /** UDP and Unix counts per process, recomputed when its fd table is read again. */
+  private readonly counts = new Map<number, SocketCounts>();
+  /** Inodes a full pass found no visible holder for: not chased again until the background sweep completes. */
+  private unowned = new Set<number>();
+  /** Per-process cumulative counters (ConnsProcSample.tcp_*), by pid. */
+  private readonly accs = new Map<number, Acc>();
+  /** mono_ns of the previous read: where new accumulators start counting; null before the first. */
+  private prevMonoNs: bigint | null = null;
+  /** The previous read's sockets, for the owners of sockets that have since been orphaned. */
+  private lastSocks: TcpSockSample[] = [];
+  private seq = 0;
+  private busy = false;
+  /** Whether the kernel takes the one-walk TCPDIAG_GETSOCK dump; null until the first read says. */
+  private compat: boolean | null = null;
+  /** Where the last read's time went. */
+  stats: ConnsReadStats = { parse_ms: 0, scan_ms: 0, join_ms: 0, unknown: 0, reread: 0, links: 0 };
+
+  constructor(opts: ConnsReaderOptions = {}) {
+    this.root = opts.procRoot ?? '/proc';
+    this.openTransport = opts.transport ?? (() => new NetlinkDiagSocket());
+    this.transport = this.openTransport();
+    this.inodes = new InodeMap({ procRoot: this.root, fullEveryMs: opts.fullEveryMs });
+    this.scanBudgetNs = BigInt(Math.round((opts.scanBudgetMs ?? 50) * 1e6));
+    this.sliceNs = BigInt(Math.round((opts.sliceMs ?? 4) * 1e6));
+    this.sweepReads = Math.max(1, opts.sweepReads ?? 10);
+    this.timeoutMs = opts.timeoutMs ?? 5000;
+    this.sockstat = new KeptFile(`${this.root}/net/sockstat`);
+    this.sockstat6 = new KeptFile(`${this.root}/net/sockstat6`);
+    this.kinds = new SocketKinds(this.root, this.rb);
+  }
+
+  async read(): Promise<ConnsSample> {
+    if (this.busy) throw new Error('ConnsReader.read() is already running');
+    this.busy = true;
+    try {
+      return await this.readInner();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async readInner(): Promise<ConnsSample> {
+    const monoNs = process.hrtime.bigint();
+    const t = Date.now();
+    const parser = new TcpDumpParser(this.addrs);
+    const parseNs = await this.dumpAll(parser);
+    const socks = parser.socks;
+    const scan = await this.attribute(socks, monoNs);
+    const s = process.hrtime.bigint();
+    const tcpPer = this.join(socks, parser.memos);
+    const procs = this.perProcess(tcpPer);
+    this.lastSocks = socks;
+    this.prevMonoNs = monoNs;
+    const joinNs = process.hrtime.bigint() - s;
+    this.stats = { ...scan.stats, parse_ms: Number(parseNs) / 1e6, scan_ms: Number(scan.ns) / 1e6, join_ms: Number(joinNs) / 1e6 };
+    return {
+      mono_ns: monoNs,
+      t,
+      tcp: socks,
+      procs,
+      denied: this.inodes.denied(),
+      scan_incomplete: !scan.complete,
+      malformed: parser.malformed,
+      cost_ms: Number(parseNs + scan.ns + joinNs) / 1e6,
+    };
+  }
+
+  /** Every TCP socket into `parser`: the one-walk request, or one v2 request per family. Returns the parse time, ns. */
+  private async dumpAll(parser: TcpDumpParser): Promise<bigint> {
+    let costNs = 0n;
+    const dump = async (req: (seq: number) => Buffer): Promise<number | null> => {
+      const seq = (this.seq = (this.seq + 1) >>> 0);
+      let errno: number | null = null;
+      await this.transport.request(
+        req(seq),
+        (dg) => {
+          const s = process.hrtime.bigint();
+          const r = walkNlmsgs(dg, dg.length, seq, parser.onMsg);
+          if (r.bad !== null) parser.malformed++;
+          errno = r.errno;
+          costNs += process.hrtime.bigint() - s;
+          return r.done;
+        },
+        this.timeoutMs,
+      );
+      return errno;
+    };
+    let done = false;
+    if (this.compat !== false) {
+      const errno = await dump((seq) => buildTcpCompatDumpRequest(seq));
+      // Refused (a kernel that dropped it): the v2 requests from now on. Nothing was dumped.
+      if (errno === null) this.compat = done = true;
+      else if (this.compat === true) throw new Error(`sock_diag dump failed: ${errnoName(errno)}`);
+      else this.compat = false;
+    }
+    for (const family of done ? [] : [AF_INET, AF_INET6]) {
+      if (this.familyEmpty(family)) continue;
+      const errno = await dump((seq) => buildTcpDumpRequest(family, seq));
+      // A kernel without inet_diag for this family (CONFIG_INET_DIAG, or IPv6 disabled) answers ENOENT.
+      if (errno !== null && !(family === AF_INET6 && errno === -2)) throw new Error(`sock_diag dump failed: ${errnoName(errno)}`);
+    }
+    this.addrs.endTick();
+    return costNs;
+  }
+
+  /**
+   * Gives every socket its owners and adds what it moved since the previous read to their
+   * accumulators. Returns the [connections, listeners] count per pid.
+   */
+  private join(socks: TcpSockSample[], memos: SockMemo[]): Map<number, [number, number]> {
+    const tcpPer = new Map<number, [number, number]>();
+    let before: Map<Counter, readonly number[]> | null = null;
+    for (let i = 0; i < socks.length; i++) {
+      const sk = socks[i];
+      const m = memos[i];
+      // What this socket moved since the previous read (the one rule: src/conns-delta.ts).
+      const tx = sockDelta(m.acked, sk.bytes_acked);
+      const rx = sockDelta(m.received, sk.bytes_received);
+      const re = sockDelta(m.retrans, sk.total_retrans);
+      m.acked = sk.bytes_acked;
+      m.received = sk.bytes_received;
+      m.retrans = sk.total_retrans;
+      let orphan = false;
+      if (sk.inode !== 0) {
+        const p = this.inodes.pidsOf(sk.inode);
+        if (p) sk.pids = p as number[];
+      } else {
+        // Orphaned since: its last data is still its owner's traffic. Rare, so the index is lazy.
+        before ??= this.previousOwners();
+        sk.pids = (before.get(sk.cookie) as number[] | undefined) ?? sk.pids;
+        orphan = true;
+      }
+      for (const pid of sk.pids) {
+        const acc = orphan ? this.accs.get(pid) : this.accOf(pid);
+        if (acc !== undefined) {
+          if (tx !== null) acc.tx = acc.tx === null ? tx : counterAdd(acc.tx, tx);
+          if (rx !== null) acc.rx = acc.rx === null ? rx : counterAdd(acc.rx, rx);
+          if (re !== null) acc.re = acc.re === null ? re : counterAdd(acc.re, re);
+        }
+        if (orphan) continue; // no longer one of its owner's sockets
+        let c = tcpPer.get(pid);
+        if (c === undefined) tcpPer.set(pid, (c = [0, 0]));
+        c[sk.state === 'LISTEN' ? 1 : 0]++;
+      }
+    }
+    return tcpPer;
+  }
+
+  /**
+   * With the v2 requests (one per family), a family with no TCP socket in use (/proc/net/sockstat{,6}
+   * "TCP: inuse 0") is not dumped: the kernel would still walk its whole established hash for nothing.
+   */
+  private familyEmpty(family: number): boolean {
+    const f = family === AF_INET ? this.sockstat : this.sockstat6;
+    const n = f.read(this.rb);
+    if (n === null) return false;
+    const m = /^TCP6?: inuse (\d+)/m.exec(this.rb.buf.toString('latin1', 0, n));
+    return m !== null && m[1] === '0';
+  }
+
+  /**
+   * The accumulators of a pid, started at zero (counting traffic after the previous read) when it has
+   * none or the process behind the pid changed.
+   */
+  private accOf(pid: number): Acc {
+    const epoch = this.inodes.epochOf(pid);
+    let a = this.accs.get(pid);
+    if (a === undefined || a.epoch !== epoch) {
+      a = { since: this.prevMonoNs, epoch, tx: null, rx: null, re: null };
+      this.accs.set(pid, a);
+    }
+    return a;
+  }
+
+  private previousOwners(): Map<Counter, readonly number[]> {
+    const m = new Map<Counter, readonly number[]>();
+    for (const sk of this.lastSocks) if (sk.pids.length > 0) m.set(sk.cookie, sk.pids);
+    return m;
+  }
+
+  private unknownInodes(socks: TcpSockSample[]): number {
+    let n = 0;
+    for (const sk of socks) if (sk.inode !== 0 && this.inodes.pidsOf(sk.inode) === undefined && !this.unowned.has(sk.inode)) n++;
+    return n;
+  }
+
+  /** The fd scan of one read; see the class comment. */
+  private async attribute(
+    socks: TcpSockSample[],
+    nowNs: bigint,
+  ): Promise<{ complete: boolean; ns: bigint; stats: Pick<ConnsReadStats, 'unknown' | 'reread' | 'links'> }> {
+    let spent = 0n;
+    const stats = { unknown: this.unknownInodes(socks), reread: 0, links: 0 };
+    const run = (fn: (deadlineNs: bigint) => RefreshResult): RefreshResult => {
+      const s0 = process.hrtime.bigint();
+      const r = fn(s0 + this.sliceNs);
+      spent += process.hrtime.bigint() - s0;
+      stats.reread += r.reread;
+      stats.links += r.links;
+      return r;
+    };
+    if (stats.unknown === 0) {
+      const quota = Math.ceil(this.inodes.passLength / this.sweepReads);
+      const r = run((d) => this.inodes.sweep(nowNs, d, { maxPids: quota }));
+      if (r.complete) this.unowned.clear(); // a full round: sockets nobody held may be held by now
+      const s1 = process.hrtime.bigint();
+      this.recount(socks);
+      spent += process.hrtime.bigint() - s1;
+      return { complete: true, ns: spent, stats };
+    }
+    run((d) => this.inodes.checkHolders(nowNs, d));
+    let complete = true;
+    if (this.unknownInodes(socks) > 0) {
+      let fresh = true;
+      for (;;) {
+        const r = run((d) => this.inodes.sweep(nowNs, d, { fresh }));
+        fresh = false;
+        if (r.complete) break;
+        if (spent >= this.scanBudgetNs) {
+          complete = false;
+          break;
+        }
+        await new Promise<void>((res) => setImmediate(res));
+      }
+      if (complete) for (const sk of socks) if (sk.inode !== 0 && this.inodes.pidsOf(sk.inode) === undefined) this.unowned.add(sk.inode);
+    }
+    const s0 = process.hrtime.bigint();
+    this.recount(socks);
+    spent += process.hrtime.bigint() - s0;
+    return { complete, ns: spent, stats };
+  }
+
+  /** UDP and Unix counts of the processes whose fd tables were just read (the others' have not changed). */
+  private recount(socks: TcpSockSample[]): void {
+    const pids = this.inodes.takeReread();
+    if (pids.length === 0) return;
+    const fresh = new Set(pids);
+    const tcp = new Set<number>();
+    for (const sk of socks) tcp.add(sk.inode);
+    for (const pid of pids) this.counts.delete(pid);
+    for (const h of this.inodes.holders()) if (fresh.has(h.pid)) this.counts.set(h.pid, this.kinds.count(h.socks, tcp));
+  }
+
+  private perProcess(tcpPer: Map<number, [number, number]>): ConnsProcSample[] {
+    const out: ConnsProcSample[] = [];
+    const live = new Set<number>();
+    let held = 0;
+    for (const h of this.inodes.holders()) {
+      live.add(h.pid);
+      held += h.socks.length;
+      const tcp = tcpPer.get(h.pid);
+      const c = this.counts.get(h.pid);
+      const a = this.accOf(h.pid);
+      out.push({
+        pid: h.pid,
+        comm: h.comm,
+        tcp: tcp?.[0] ?? 0,
+        tcp_listen: tcp?.[1] ?? 0,
+        udp: c?.udp ?? 0,
+        unix: c?.unix ?? 0,
+        tcp_tx_bytes: a.tx,
+        tcp_rx_bytes: a.rx,
+        tcp_retrans: a.re,
+        since_ns: a.since,
+      });
+    }
+    for (const pid of this.counts.keys()) if (!live.has(pid)) this.counts.delete(pid);
+    for (const pid of this.accs.keys()) if (!live.has(pid)) this.accs.delete(pid);
+    this.kinds.prune(held, (ino) => this.inodes.pidsOf(ino) !== undefined);
+    return out;
+  }
+
+  /** A fresh netlink socket after a failed dump; the fd scan's state is kept. */
+  reopen(): void {
+    this.transport.close();
+    this.transport = this.openTransport();
+  }
+
+  close(): void {
+    this.transport.close();
+    this.sockstat.close();
+    this.sockstat6.close();
+  }
+}
+
+function errnoName(errno: number): string {
+  const name = Object.entries(os.constants.errno).find(([, v]) => v === -errno)?.[0];
+  return name ?? `errno ${-errno}`;
+}
