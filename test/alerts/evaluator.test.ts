@@ -117,7 +117,7 @@ t.test('no data is neither holding nor clear; NaN never reaches a breach', async
 
 t.test('per-device subjects with match; a device that disappears ends its breach at once', async (t) => {
   const rules = [{ metric: 'disk.util_pct', op: '>', threshold: 80, window: '1s', for: '1s', match: '^sd' }];
-  const { events } = run(rules, 8_000, (at) => ({ disks: at <= 5000 ? { sda: 99, sdb: 10, nvme0n1: 99 } : { sdb: 10, nvme0n1: 99 } }));
+  const { events } = run(rules, 8_000, (at) => ({ disks: at <= 5000 ? { sda: 99, sdb: 10, nvme0n1: 99 } : ({ sdb: 10, nvme0n1: 99 } as Record<string, number>) }));
   const starts = events.filter((e) => e.type === 'start');
   t.strictSame(starts.map((e) => e.breach.subject), ['sda'], 'nvme0n1 does not match ^sd');
   const end = events.find((e) => e.type === 'end')!;
