@@ -13,12 +13,13 @@ import { runExport } from './commands/export';
 import { TABLE_NAMES } from './commands/export-tables';
 import { runRecord } from './commands/record';
 import { runReplay } from './commands/replay';
+import { runMonitor } from './commands/run-monitor';
 import { runSample } from './commands/sample';
 import { DEFAULT_LISTEN, runServe, SERVE_INTERVAL_MS } from './commands/serve';
 import { hiddenPanes, loadConfig } from './config';
 import { DEFAULT_PROC_TOP } from './export/prometheus/proc-select';
 import { metricsHelp } from './store/alerts/metrics';
-import { describeError, EXIT, exitCodeOf, usageError, VigilError } from './errors';
+import { describeError, EXIT, exitCodeOf, usageError } from './errors';
 import { DEFAULT_INTERVAL_MS, DEFAULT_PROC_INTERVAL_MS, MIN_PROC_INTERVAL_MS } from './sampler/sampler';
 import { parseDuration } from './timearg';
 
@@ -35,10 +36,6 @@ function version(): string {
 function fail(message: string, code: number): never {
   process.stderr.write(`vigil: ${message}\n`);
   process.exit(code);
-}
-
-function notBuilt(what: string): never {
-  throw new VigilError(`${what} is not built yet (try 'vigil sample')`, EXIT.USAGE);
 }
 
 /** --interval / --proc-interval, shared by every command that samples. */
@@ -175,9 +172,25 @@ async function main(argv: string[]): Promise<void> {
     )
     .command(
       'run',
-      'start a command under the monitor, with its socket traffic counted (vigil run -- CMD ARGS...)',
-      (y) => y,
-      () => notBuilt("'vigil run'"),
+      'start a command under the monitor, with its socket traffic counted: vigil run [options] -- CMD ARGS...',
+      (y) =>
+        samplingOptions(y)
+          .option('alloc', { type: 'boolean', default: false, describe: 'also count heap allocations (interposes malloc)' })
+          .option('record', { type: 'string', requiresArg: true, describe: 'no screen: record to FILE until CMD exits' })
+          .option('print-preload', { type: 'boolean', default: false, describe: 'print the path to put in LD_PRELOAD of programs started elsewhere' })
+          .option('color', { type: 'boolean', default: true, describe: 'colours (--no-color, or NO_COLOR, turns them off)' })
+          .option('config', { type: 'string', describe: 'JSON config file' }),
+      async (a) => {
+        const config = loadConfig(a.config);
+        const intervalMs = checkInterval('interval', a.interval, MIN_INTERVAL_MS);
+        const procIntervalMs = checkInterval('proc-interval', a['proc-interval'], MIN_PROC_INTERVAL_MS);
+        const cmd = ((a as unknown as { '--'?: (string | number)[] })['--'] ?? []).map(String);
+        if (!a['print-preload'] && cmd.length === 0) throw usageError('vigil run needs a command: vigil run [options] -- CMD ARGS...');
+        await runMonitor({
+          argv: cmd, alloc: a.alloc, record: a.record ?? null, printPreload: a['print-preload'], intervalMs, procIntervalMs: Math.max(intervalMs, procIntervalMs),
+          colour: a.color && config.color !== false, hidden: hiddenPanes(config), vigilVersion: version(),
+        });
+      },
     )
     .command(
       'export <file>',
@@ -250,6 +263,8 @@ async function main(argv: string[]): Promise<void> {
         });
       },
     )
+    // Everything after `--` is the command of vigil run, untouched by yargs.
+    .parserConfiguration({ 'populate--': true })
     .strict()
     .strictCommands()
     .version(version())

@@ -6,6 +6,7 @@
  */
 import { Counter, counterDelta, counterDeltaWrap } from './counter';
 import { deriveConns } from './derive-conns';
+import { deriveShim } from './derive-shim';
 import type {
   CoreSnap,
   CpuPct,
@@ -279,6 +280,11 @@ function procSnap(
     const d = tcpDelta(tp, t, pick);
     return d === null ? null : ok(d / tcpS);
   };
+  // The shim reads on the process tier: its rates cover the same interval as the CPU figures.
+  const shim = c.shim === null ? null : deriveShim(same ? (p as ProcSample).shim : null, c.shim, BigInt(Math.round(dtNs)));
+  const tcpRx = tcpRate((x) => x.rx_bytes);
+  const tcpTx = tcpRate((x) => x.tx_bytes);
+  const viaShim = shim !== null && shim.attached;
   return {
     pid: c.pid,
     start_time: c.start_time,
@@ -306,10 +312,14 @@ function procSnap(
     majflt_per_s: majflt,
     ctxsw_per_s: ctxsw,
     fds: s?.fds ?? null,
-    tcp_tx_bytes_per_s: tcpRate((x) => x.tx_bytes),
-    tcp_rx_bytes_per_s: tcpRate((x) => x.rx_bytes),
+    tcp_tx_bytes_per_s: tcpTx,
+    tcp_rx_bytes_per_s: tcpRx,
     tcp_retrans_per_s: tcpRate((x) => x.retrans),
     tcp_conns: t?.conns ?? null,
+    net_rx_bytes_per_s: viaShim ? shim.net_rx_bytes_per_s : tcpRx,
+    net_tx_bytes_per_s: viaShim ? shim.net_tx_bytes_per_s : tcpTx,
+    net_source: viaShim ? 'shim' : t !== null ? 'tcp' : null,
+    shim,
   };
 }
 

@@ -28,6 +28,8 @@ export interface RecordOptions {
    * seen on, in the same transaction) and to --alerts-db / --on-alert. null or no rules: no evaluation.
    */
   alerts?: Omit<AlertSetupOptions, 'sinks' | 'hostname'> | null;
+  /** Ends the recording when this settles (vigil run --record: when the command exits). */
+  stopWhen?: Promise<unknown>;
 }
 
 function clock(ms: number): string {
@@ -90,6 +92,7 @@ export function runRecord(opts: RecordOptions): Promise<void> {
     };
     const onSignal = (): void => finish();
     for (const s of signals) process.on(s, onSignal);
+    opts.stopWhen?.then(() => finish(), () => finish());
 
     const tick = (now: bigint): void => {
       try {

@@ -42,6 +42,7 @@ interface Entry {
   ioDenied: boolean;
   noSchedstat: boolean;
   comm: string;
+  startcode: number;
   cmdline: string;
   cmdlineTruncated: boolean;
   cmdlineAt: bigint;
@@ -161,7 +162,7 @@ export class ProcReader {
     const keep = this.budget.take(FDS_PER_ENTRY);
     const e: Entry = {
       pid, start: -1, base, statFd: null, schedFd: null, statusFd: null, ioFd: null, ioDenied: false,
-      noSchedstat: false, comm: '', cmdline: '', cmdlineTruncated: false, cmdlineAt: nowNs, uid: null,
+      noSchedstat: false, comm: '', startcode: 0, cmdline: '', cmdlineTruncated: false, cmdlineAt: nowNs, uid: null,
       swap: null, vol: null, invol: null, statusDue: nowNs, slow: null, slowPrev: null, slowDue: nowNs, sched: new ThreadTimes(base, this.budget), gen: 0,
     };
     if (keep) {
@@ -187,6 +188,7 @@ export class ProcReader {
     }
     e.start = st.starttime;
     e.comm = st.comm;
+    e.startcode = st.startcode;
     this.readCmdline(e, nowNs);
     this.entries.set(pid, e);
     return [e, st];
@@ -228,9 +230,11 @@ export class ProcReader {
   }
 
   private update(e: Entry, st: PidStat, nowNs: bigint): ProcSample | null {
-    // comm changes on exec (same pid, same start time): the command line changed with it.
-    if (st.comm !== e.comm || nowNs - e.cmdlineAt >= this.cmdlineRefreshNs) {
+    // An exec keeps pid and start time but brings a new image (new comm, or at least a new code address):
+    // the command line changed with it. A process first read between fork and exec had its parent's.
+    if (st.comm !== e.comm || st.startcode !== e.startcode || nowNs - e.cmdlineAt >= this.cmdlineRefreshNs) {
       e.comm = st.comm;
+      e.startcode = st.startcode;
       this.readCmdline(e, nowNs);
     }
     if (!e.noSchedstat) this.readSchedstat(e, st, nowNs);
@@ -279,6 +283,7 @@ export class ProcReader {
       slow_prev: e.slowPrev,
       tcp: null,
       tcp_prev: null,
+      shim: null,
     };
   }
 

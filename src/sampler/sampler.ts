@@ -1,6 +1,8 @@
 import type { HostInfo, ProcTable, ProcTcp, Sample } from '../model';
 import type { ConnsSample } from '../model-conns';
 import { ConnsTier } from './conns/tier';
+import { ShimReader } from './shim/reader';
+import { shimKey } from './shim/types';
 import { FsUsage } from './fsusage';
 import { readHostInfo } from './host';
 import { ProcReader } from './procs';
@@ -23,6 +25,8 @@ export interface SamplerOptions {
   connections?: boolean;
   /** Connections tier interval, ms (default 1000). */
   connsIntervalMs?: number;
+  /** Read the counter files of processes running with the vigil run shim. */
+  shim?: boolean;
   debugTimings?: boolean;
   host?: HostInfo;
 }
@@ -45,6 +49,7 @@ export class Sampler {
   private readonly procs: ProcReader | null;
   private readonly fsUsage: FsUsage | null;
   private readonly conns: ConnsTier | null;
+  private readonly shim: ShimReader | null;
   private lastProcs: ProcTable | null = null;
   /** Per pid: the connections-tier reads its ProcSamples carry as tcp and tcp_prev. */
   private readonly tcpHist = new Map<number, { start: number; cur: ProcTcp; prev: ProcTcp | null }>();
@@ -70,6 +75,7 @@ export class Sampler {
     this.fsUsage?.start();
     this.conns = opts.connections === false || this.procs === null ? null : new ConnsTier({ procRoot: opts.procRoot, intervalMs: opts.connsIntervalMs });
     this.conns?.start();
+    this.shim = opts.shim === false || this.procs === null ? null : new ShimReader({ procRoot: opts.procRoot });
     // Due half a system tick early, so that timer jitter never pushes a read to the next tick.
     this.procDueNs = BigInt(Math.round((this.procIntervalMs - this.intervalMs / 2) * 1e6));
   }
@@ -85,6 +91,7 @@ export class Sampler {
     if (this.procs && (forceProcs || this.lastProcs === null || nowNs - this.lastProcs.mono_ns >= this.procDueNs)) {
       this.lastProcs = this.procs.read(nowNs);
       if (conns !== null) this.attachTcp(this.lastProcs, conns);
+      if (this.shim !== null) this.attachShim(this.lastProcs, nowNs);
     }
     return { mono_ns: nowNs, t: Date.now(), sys: { ...sys, fs: this.fsUsage?.latest() ?? [] }, procs: this.lastProcs, conns };
   }
@@ -117,6 +124,14 @@ export class Sampler {
     for (const pid of this.tcpHist.keys()) if (!seen.has(pid)) this.tcpHist.delete(pid);
   }
 
+  /** Joins the shim's per-process counter files to the table by (pid, start time). */
+  private attachShim(table: ProcTable, nowNs: bigint): void {
+    const shims = (this.shim as ShimReader).read(nowNs);
+    if (shims.procs.length === 0) return;
+    const byKey = new Map(shims.procs.map((s) => [shimKey(s.pid, s.start_time), s]));
+    for (const p of table.procs) p.shim = byKey.get(shimKey(p.pid, p.start_time)) ?? null;
+  }
+
   /** Why the connections tier is not running, or null (shown once by the UI). */
   connsUnavailable(): string | null {
     return this.conns?.unavailable() ?? null;
@@ -130,6 +145,7 @@ export class Sampler {
   close(): void {
     this.fsUsage?.stop();
     this.conns?.stop();
+    this.shim?.close();
     this.system.close();
     this.procs?.close();
   }

@@ -29,8 +29,11 @@ export interface AppOptions {
   debugTimings: boolean;
   /** Start following this pid (vigil run). */
   follow?: number;
-  /** Called once the app has restored the terminal and is about to exit. */
-  onExit?: (code: number) => void;
+  /**
+   * Called once the app has restored the terminal: may end what the app started and say the exit code
+   * (vigil run exits with its command's code).
+   */
+  beforeExit?: (code: number) => Promise<number>;
 }
 
 type Mode = 'main' | 'filter' | 'goto' | 'help' | 'kill' | 'confirm' | 'detail' | 'conns';
@@ -570,7 +573,7 @@ export class App {
     await this.out.flush(1000);
     await this.out.close();
     if (message) process.stderr.write(message.endsWith('\n') ? message : `${message}\n`);
-    this.opts.onExit?.(code);
-    process.exit(code);
+    const exitCode = this.opts.beforeExit ? await this.opts.beforeExit(code).catch(() => code) : code;
+    process.exit(exitCode);
   }
 }

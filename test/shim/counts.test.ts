@@ -6,7 +6,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import t from 'tap';
+import t, { Test } from 'tap';
 import { counterToNumber } from '../../src/counter';
 import { CLASSES, COUNTERS_OFF, FNS, HDR, ioBytes } from '../../src/sampler/shim/layout';
 import { ShimReader } from '../../src/sampler/shim/reader';
@@ -86,14 +86,10 @@ function ioDiffs(s: ShimProcSample | undefined, tally: Tally): string[] {
 }
 
 /** Every (class, fn) cell: exactly the program's tally, zero where it did nothing. */
-function checkIo(t: Tap.Test, s: ShimProcSample, tally: Tally, label: string): void {
+function checkIo(t: Test, s: ShimProcSample, tally: Tally, label: string): void {
   t.same(ioDiffs(s, tally), [], `${label}: every call family's calls and bytes match exactly`);
 }
 
-type Tap = typeof t;
-declare namespace Tap {
-  type Test = Parameters<Parameters<typeof t.test>[1]>[0];
-}
 
 t.test('TCP, UDP and Unix traffic with every call family, across fork and exec: exact, per pid', async (t) => {
   const dir = tmpDir('full');

@@ -96,7 +96,7 @@ t.test('every header field is checked', async (t) => {
     ['inbound with a port', { family: AF_INET, addr: [1, 1, 1, 1], port: 1, flags: DEST_INBOUND }, /inbound with a port/],
     ['IPv4 with 16 bytes', { family: AF_INET, addr: [1, 1, 1, 1, 9], port: 1 }, /long IPv4/],
   ] as const) {
-    const r = parseShimFile(makeShimFile({ pid: 321, start: 9876, dests: [d] }), SHM_SIZE, expect);
+    const r = parseShimFile(makeShimFile({ pid: 321, start: 9876, dests: [{ ...d, addr: [...d.addr] }] }), SHM_SIZE, expect);
     t.match(!r.ok && r.reason, re, `destination ${label}`);
   }
   const b = makeShimFile({ pid: 321, start: 9876, dests: [{ family: AF_INET, addr: [1, 1, 1, 1], port: 1 }] });

@@ -5,7 +5,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import t from 'tap';
+import t, { Test } from 'tap';
 import { counterToNumber } from '../../src/counter';
 import { C, HDR, ioBytes, NCOUNTERS, shmFileName, SHM_SIZE } from '../../src/sampler/shim/layout';
 import { ShimReader } from '../../src/sampler/shim/reader';
@@ -18,15 +18,11 @@ const isRoot = uid === 0;
 const NOBODY = 65534;
 
 /** Runs netprog's "simple" mode under the shim with VIGIL_SHIM_DIR=dir: it must behave as without it. */
-function runSimple(t: Tap.Test, dir: string, label: string): void {
+function runSimple(t: Test, dir: string, label: string): void {
   const r = spawnSync(built.netprog, ['simple'], { env: shimEnv(built.shim, dir), encoding: 'utf8' });
   t.same({ status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr }, { status: 0, signal: null, stdout: 'OK\n', stderr: '' }, `${label}: the program runs normally`);
 }
 
-type Tap = typeof t;
-declare namespace Tap {
-  type Test = Parameters<Parameters<typeof t.test>[1]>[0];
-}
 
 const canUnshare = spawnSync('unshare', ['-Urm', 'true']).status === 0;
 
@@ -84,7 +80,7 @@ t.test('a planted symlink directory, a foreign-owned or group-accessible directo
     runSimple(t, foreign, 'foreign-owned directory');
     t.same(fs.readdirSync(foreign), [], "nothing written into another user's directory");
   } else {
-    t.skip('foreign-owned directory: needs root to chown (the reader-side check below covers it)');
+    t.skip('foreign-owned directory: needs root to chown (the reader-side check below covers it)', () => undefined);
   }
 
   // The reader refuses the same directories, even when they hold a perfectly valid file.
@@ -105,7 +101,7 @@ t.test('a planted symlink directory, a foreign-owned or group-accessible directo
 t.test('a file planted where an exec would reuse its file: refused, the target untouched', async (t) => {
   for (const plant of ['symlink', 'foreign-owned file'] as const) {
     if (plant === 'foreign-owned file' && !isRoot) {
-      t.skip('foreign-owned file: needs root to chown');
+      t.skip('foreign-owned file: needs root to chown', () => undefined);
       continue;
     }
     const dir = tmpDir('plant');

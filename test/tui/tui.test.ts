@@ -66,7 +66,8 @@ t.test('filter, sort, tree, detail and kill on processes the test started', asyn
   tui.keys(`/${MARK}`);
   await tui.waitFor(/filter: vigiltst/);
   tui.keys('\r');
-  let s = await tui.waitFor((x) => x.includes(`${MARK}-burn`) && x.includes(`${MARK}-sleep 300`) && /CPU%▼/.test(x));
+  // Each input waits for its effect: a terminal can deliver two quick writes in one read.
+  let s = await tui.waitFor((x) => x.includes(`${MARK}-burn`) && x.includes(`${MARK}-sleep 300`) && /CPU%▼/.test(x) && !/filter: /.test(x));
   t.match(s, /processes 3\/\d+ · filter "vigiltst/, 'the filter finds the test processes (sh, sleeper, burner)');
   // Sorted by CPU (the default, descending): the burner is the first row once it has a rate. How much of
   // a core it gets depends on what else this machine runs; above its idle siblings is what sorting means.

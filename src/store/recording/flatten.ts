@@ -217,6 +217,7 @@ export function buildProc(ident: Val[], v: Val[], tableNs: bigint): ProcSample {
     invol_ctxsw: v[18] as Counter | null,
     tcp: null,
     tcp_prev: null,
+    shim: null, // shim counters are not recorded
     slow,
     slow_prev: slowPrev,
   };
