@@ -3,6 +3,7 @@
  * of several runs or ratios measured in the same run: these machines are shared and noisy. Nothing here is
  * asserted; the targets are printed next to the figures.
  */
+import { benchAlerts } from './alerts';
 import { benchConns } from './conns';
 import { benchPrometheus } from './prometheus';
 import { benchRecord } from './record';
@@ -17,6 +18,7 @@ const benches: Record<string, () => Promise<void>> = {
   record: benchRecord,
   conns: benchConns,
   prometheus: benchPrometheus,
+  alerts: benchAlerts,
 };
 
 async function main(): Promise<void> {

@@ -6,6 +6,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import yargs, { Argv } from 'yargs';
+import { alertOptionsFrom } from './commands/alert-setup';
+import { runAlerts } from './commands/alerts';
 import { runLive } from './commands/live';
 import { runExport } from './commands/export';
 import { TABLE_NAMES } from './commands/export-tables';
@@ -16,7 +18,8 @@ import { runSample } from './commands/sample';
 import { DEFAULT_LISTEN, runServe, SERVE_INTERVAL_MS } from './commands/serve';
 import { hiddenPanes, loadConfig } from './config';
 import { DEFAULT_PROC_TOP } from './export/prometheus/proc-select';
-import { describeError, EXIT, exitCodeOf, usageError, VigilError } from './errors';
+import { metricsHelp } from './store/alerts/metrics';
+import { describeError, EXIT, exitCodeOf, usageError } from './errors';
 import { DEFAULT_INTERVAL_MS, DEFAULT_PROC_INTERVAL_MS, MIN_PROC_INTERVAL_MS } from './sampler/sampler';
 import { parseDuration } from './timearg';
 
@@ -33,10 +36,6 @@ function version(): string {
 function fail(message: string, code: number): never {
   process.stderr.write(`vigil: ${message}\n`);
   process.exit(code);
-}
-
-function notBuilt(what: string): never {
-  throw new VigilError(`${what} is not built yet (try 'vigil sample')`, EXIT.USAGE);
 }
 
 /** --interval / --proc-interval, shared by every command that samples. */
@@ -137,7 +136,10 @@ async function main(argv: string[]): Promise<void> {
       (y) =>
         samplingOptions(y)
           .positional('file', { type: 'string', demandOption: true, describe: 'recording to write (appended to if it is one of this host)' })
-          .option('duration', { type: 'string', describe: 'stop after this long (10m, 1h30m, 90s; default: until Ctrl-C)' }),
+          .option('duration', { type: 'string', describe: 'stop after this long (10m, 1h30m, 90s; default: until Ctrl-C)' })
+          .option('config', { type: 'string', requiresArg: true, describe: 'JSON config file (its alert rules are evaluated; breaches go into the recording)' })
+          .option('alerts-db', { type: 'string', requiresArg: true, describe: 'also log breaches to this alert log' })
+          .option('on-alert', { type: 'string', requiresArg: true, describe: 'run CMD (no shell) with the breach as JSON on stdin when a breach starts and ends' }),
       async (a) => {
         const intervalMs = checkInterval('interval', a.interval, MIN_INTERVAL_MS);
         const procIntervalMs = checkInterval('proc-interval', a['proc-interval'], MIN_PROC_INTERVAL_MS);
@@ -146,7 +148,13 @@ async function main(argv: string[]): Promise<void> {
           durationMs = parseDuration(a.duration);
           if (durationMs === null || durationMs <= 0) throw usageError(`--duration must be a positive duration like 10m or 90s, got '${a.duration}'`);
         }
-        await runRecord({ file: a.file, intervalMs, procIntervalMs: Math.max(procIntervalMs, intervalMs), durationMs, vigilVersion: version() });
+        const config = loadConfig(single('config', a.config));
+        const alerts = alertOptionsFrom(config, { alertsDb: single('alerts-db', a['alerts-db']), onAlert: single('on-alert', a['on-alert']) }, false);
+        const tty = process.stderr.isTTY === true;
+        await runRecord({
+          file: a.file, intervalMs, procIntervalMs: Math.max(procIntervalMs, intervalMs), durationMs, vigilVersion: version(),
+          alerts: { ...alerts, noteOut: (text) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}vigil: ${text}\n`) },
+        });
       },
     )
     .command(
@@ -201,8 +209,16 @@ async function main(argv: string[]): Promise<void> {
     .command(
       'alerts [file]',
       'list threshold breaches from the alert log or a recording',
-      (y) => y.positional('file', { type: 'string', describe: 'recording (default: the alert log)' }),
-      () => notBuilt("'vigil alerts'"),
+      (y) =>
+        y
+          .positional('file', { type: 'string', describe: 'a recording or an alert log (default: $XDG_STATE_HOME/vigil/alerts.db)' })
+          .option('since', { type: 'string', requiresArg: true, describe: 'only breaches active since then: a duration back from now (1h, 30m; from the end of a recording) or a time (14:30, 2024-05-01T14:30)' })
+          .option('active', { type: 'boolean', default: false, describe: 'only breaches still active' })
+          .option('format', { choices: ['table', 'json'] as const, default: 'table' as const, describe: 'a table, or JSON lines' })
+          .epilog(`Alert metrics for the config's "alerts" rules (the value compared is the average over "window"):\n  ${metricsHelp().join('\n  ')}`),
+      async (a) => {
+        await runAlerts({ file: a.file, since: single('since', a.since), active: a.active, format: single('format', a.format) });
+      },
     )
     .command(
       'sample',
@@ -229,15 +245,21 @@ async function main(argv: string[]): Promise<void> {
           .option('interval', { type: 'number', requiresArg: true, default: SERVE_INTERVAL_MS, describe: `system sampling interval, ms (min ${MIN_INTERVAL_MS})` })
           .option('proc-interval', { type: 'number', requiresArg: true, default: DEFAULT_PROC_INTERVAL_MS, describe: `process table interval, ms (min ${MIN_PROC_INTERVAL_MS})` })
           .option('proc-top', { type: 'number', requiresArg: true, default: DEFAULT_PROC_TOP, describe: 'per-process series for the top N by CPU and the top N by memory (0: none)' })
-          .option('proc-match', { type: 'string', requiresArg: true, describe: 'also per-process series for every process whose name or command line matches REGEX' }),
+          .option('proc-match', { type: 'string', requiresArg: true, describe: 'also per-process series for every process whose name or command line matches REGEX' })
+          .option('config', { type: 'string', requiresArg: true, describe: 'JSON config file (alert rules; default $XDG_CONFIG_HOME/vigil/config.json)' })
+          .option('alerts-db', { type: 'string', requiresArg: true, describe: 'alert log to write (default $XDG_STATE_HOME/vigil/alerts.db)' })
+          .option('on-alert', { type: 'string', requiresArg: true, describe: 'run CMD (no shell) with the breach as JSON on stdin when a breach starts and ends' }),
       async (a) => {
         const match = single('proc-match', a['proc-match']);
+        const config = loadConfig(single('config', a.config));
+        const alerts = alertOptionsFrom(config, { alertsDb: single('alerts-db', a['alerts-db']), onAlert: single('on-alert', a['on-alert']) }, true);
         await runServe({
           listen: single('listen', a.listen),
           intervalMs: checkInterval('interval', single('interval', a.interval), MIN_INTERVAL_MS),
           procIntervalMs: checkInterval('proc-interval', single('proc-interval', a['proc-interval']), MIN_PROC_INTERVAL_MS),
           procTop: nonNegativeInt('proc-top', single('proc-top', a['proc-top'])),
           procMatch: match === undefined ? null : regexOption('proc-match', match),
+          alerts: { ...alerts, noteOut: (text) => process.stderr.write(`vigil: ${text}\n`) },
         });
       },
     )

@@ -48,6 +48,7 @@ for (const name of fs.readdirSync(DIR).filter((f) => f.endsWith('.vigil'))) {
       if (s.procs !== null) procTicks++;
     }
     t.equal(procTicks, exp.proc_ticks);
+    if (exp.alerts !== undefined) t.strictSame([...rec.alerts()], exp.alerts, 'breach rows');
     rec.close();
     for (const table of TABLE_NAMES) {
       let out = '';

@@ -10,6 +10,7 @@
  * where something in it changed, and an absolute row at every keyframe, so any tick is rebuilt from the
  * last keyframe before it by adding at most one keyframe interval of rows.
  */
+import { ALERT_TABLE_SQL } from '../alerts/table';
 import { SERIES } from './series';
 
 /** "vigl": `PRAGMA application_id` of every vigil recording. */
@@ -37,10 +38,7 @@ export function schemaSql(): string {
     `CREATE INDEX sample_t ON sample(t)`,
     `CREATE TABLE keyframe(s INTEGER PRIMARY KEY, what INTEGER NOT NULL)`,
     `CREATE TABLE proc_tick(s INTEGER PRIMARY KEY, age_ns INTEGER NOT NULL)`,
-    `CREATE TABLE alert(
-       id INTEGER PRIMARY KEY, rule TEXT NOT NULL, subject TEXT NOT NULL, start_t INTEGER NOT NULL, end_t INTEGER,
-       peak REAL, average REAL, threshold REAL, samples INTEGER NOT NULL DEFAULT 0, UNIQUE(rule, subject, start_t))`,
-    `CREATE INDEX alert_start ON alert(start_t)`,
+    ...ALERT_TABLE_SQL,
   ];
   for (const spec of Object.values(SERIES)) {
     const cols = spec.values.map((c) => `${c.name} ${c.kind === 't' ? 'TEXT' : 'INTEGER'}`).join(', ');
