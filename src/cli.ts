@@ -114,9 +114,12 @@ async function main(argv: string[]): Promise<void> {
       (y) =>
         samplingOptions(y)
           .option('color', { type: 'boolean', default: true, describe: 'colours (--no-color, or NO_COLOR in the environment, turns them off)' })
-          .option('config', { type: 'string', describe: 'JSON config file' }),
+          .option('config', { type: 'string', describe: 'JSON config file (intervals, panes, colour, alert rules)' })
+          .option('alerts-db', { type: 'string', requiresArg: true, describe: 'alert log (default $XDG_STATE_HOME/vigil/alerts.db)' })
+          .option('on-alert', { type: 'string', requiresArg: true, describe: 'run CMD (no shell) with the breach as JSON on stdin when a breach starts and ends' }),
       (a) => {
         const config = loadConfig(a.config);
+        const alerts = alertOptionsFrom(config, { alertsDb: single('alerts-db', a['alerts-db']), onAlert: single('on-alert', a['on-alert']) }, true);
         // A flag given on the command line wins over the config file, which wins over the defaults.
         const given = (flag: string): boolean => argv.some((x) => x === `--${flag}` || x.startsWith(`--${flag}=`));
         const intervalMs = checkInterval('interval', given('interval') ? a.interval : config.interval_ms ?? a.interval, MIN_INTERVAL_MS);
@@ -127,6 +130,7 @@ async function main(argv: string[]): Promise<void> {
           colour: a.color && config.color !== false,
           debugTimings: a['debug-timings'],
           hidden: hiddenPanes(config),
+          alerts,
         });
       },
     )

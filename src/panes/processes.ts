@@ -92,6 +92,8 @@ export interface ProcessesInput {
   theme: Theme;
   /** Shown after the counts in the label (e.g. "io unreadable for 12"). */
   note?: string;
+  /** Processes in breach of an alert rule: their command gets a mark. */
+  mark?: (p: ProcSnap) => boolean;
 }
 
 /** Formats the header and only the rows on screen. */
@@ -117,7 +119,10 @@ export function processesView(input: ProcessesInput): ProcessesView {
     const r = rows[i];
     const cells = cols.map((c) => {
       const def = COLUMNS[c.key];
-      if (c.key === 'command') return safeFit(r.prefix + def.cell(r.proc), c.width);
+      if (c.key === 'command') {
+        if (input.mark?.(r.proc)) return `${theme.fg('red', '!')}${safeFit(' ' + r.prefix + def.cell(r.proc), c.width - 1)}`;
+        return safeFit(r.prefix + def.cell(r.proc), c.width);
+      }
       if (c.key === 'user') return safeFit(def.cell(r.proc), c.width, def.align);
       const text = fit(def.cell(r.proc), c.width, def.align);
       const lv = def.level?.(r.proc) ?? null;

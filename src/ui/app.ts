@@ -1,6 +1,8 @@
 import * as blessed from 'blessed';
 import type { ProcSnap, Snapshot } from '../model';
 import type { ConnsSnap, RetransEvent } from '../model-conns';
+import type { AlertSetup } from '../commands/alert-setup';
+import { alertHeaderLines, alertMarks, AlertMarks, alertsView, markLabel } from '../panes/alerts';
 import { connsView, ConnsSort } from '../panes/conns';
 import { cpuView } from '../panes/cpu';
 import { DetailPane, detailView } from '../panes/detail';
@@ -13,7 +15,8 @@ import { COLUMN_ORDER, processesView } from '../panes/processes';
 import { ProcId, Row, sameProc, TableState, tableRows } from '../panes/proctable';
 import type { PaneView, ViewInput } from '../panes/view';
 import { readCwd } from '../sampler/procinfo';
-import { HistoryWindow } from '../store/window';
+import type { Breach } from '../store/alerts/evaluator';
+import { HistoryWindow, procSubject } from '../store/window';
 import { sendSignal, SIGNALS } from './actions';
 import { Action, actionFor, helpLines } from './keys';
 import { layout, Layout, PaneKind } from './layout';
@@ -25,6 +28,8 @@ import { makeTheme, Theme } from './theme';
 
 export interface AppOptions {
   colour: boolean;
+  /** The rules' engine and its log (live); replay's source answers for breaches instead. */
+  alerts?: AlertSetup | null;
   hidden: ReadonlySet<PaneKind>;
   debugTimings: boolean;
   /** Start following this pid (vigil run). */
@@ -36,7 +41,7 @@ export interface AppOptions {
   beforeExit?: (code: number) => Promise<number>;
 }
 
-type Mode = 'main' | 'filter' | 'goto' | 'help' | 'kill' | 'confirm' | 'detail' | 'conns';
+type Mode = 'main' | 'filter' | 'goto' | 'help' | 'alerts' | 'kill' | 'confirm' | 'detail' | 'conns';
 
 const STATUS_MS = 5000;
 /** Retransmit events kept for the connections view. */
@@ -143,6 +148,8 @@ export class App {
   private onSnapshot(snap: Snapshot, history: boolean): void {
     this.snap = snap;
     if (history) this.history.push(snap);
+    const events = this.opts.alerts?.engine.onSnapshot(snap, this.history) ?? [];
+    if (events.some((e) => e.type !== 'update')) this.rowsDirty = true;
     if (snap.procs !== null) {
       this.procs = snap.procs;
       this.rowsDirty = true;
@@ -181,7 +188,7 @@ export class App {
     for (const [k, p] of Object.entries(this.panes) as [PaneKind, BoxPane][]) p.place(this.shown.panes[k]);
     if (this.mode === 'detail') this.showDetail();
     if (this.mode === 'conns') this.connsPane.place(this.body());
-    if (this.mode === 'help' || this.mode === 'kill' || this.mode === 'confirm') this.placeOverlay();
+    if (this.mode === 'help' || this.mode === 'alerts' || this.mode === 'kill' || this.mode === 'confirm') this.placeOverlay();
   }
 
   private body(): { left: number; top: number; width: number; height: number } {
@@ -223,16 +230,28 @@ export class App {
     }
     const base = { snap, procs: this.procs, history: this.history, host: this.source.host, theme: this.theme };
     if (this.source.mode) this.headerState.mode = this.source.mode();
+    const now = this.headerState.mode.kind === 'replay' ? this.headerState.mode.t : snap.t;
+    const breaches = this.breaches(now);
+    const marks = alertMarks(breaches.active);
+    const alertLines = alertHeaderLines(breaches.active, now, 3, this.out.columns);
+    if (alertLines.length !== this.headerState.alerts.length) {
+      this.headerState.alerts = alertLines;
+      this.relayout();
+    } else this.headerState.alerts = alertLines;
+    this.marks = marks;
     this.timed('header', () => this.panes.header.update({ label: '', lines: headerView({ ...base, width: this.out.columns }, this.headerState) }));
     for (const k of DATA_PANES) {
       const pane = this.panes[k];
       if (!pane.visible || this.mode === 'detail' || this.mode === 'conns') continue;
-      this.timed(k, () => pane.update(VIEWS[k]({ ...base, ...pane.inner })));
+      this.timed(k, () => {
+        const v = VIEWS[k]({ ...base, ...pane.inner });
+        pane.update({ ...v, label: markLabel(v.label, marks.panes.has(k), this.theme) });
+      });
     }
     if (this.panes.processes.visible && this.mode !== 'detail' && this.mode !== 'conns') this.timed('processes', () => this.renderProcesses());
     if (this.mode === 'detail') this.timed('detail', () => this.renderDetail());
     if (this.mode === 'conns') this.timed('conns', () => this.renderConns());
-    if (this.mode === 'help' || this.mode === 'kill' || this.mode === 'confirm') this.renderOverlay();
+    if (this.mode === 'help' || this.mode === 'alerts' || this.mode === 'kill' || this.mode === 'confirm') this.renderOverlay(now);
     this.panes.footer.update({ label: '', lines: [this.footerLine()] });
     this.timed('screen', () => this.screen.render());
   }
@@ -248,7 +267,12 @@ export class App {
     let idx = this.selectedIndex(rows);
     if (idx < 0 && rows.length > 0) idx = Math.min(rows.length - 1, Math.max(0, this.top));
     if (idx >= 0) this.selected = { pid: rows[idx].proc.pid, start_time: rows[idx].proc.start_time };
-    const view = processesView({ rows, total: this.procs.length, state: this.table, selected: idx, top: this.top, ...pane.inner, theme: this.theme });
+    const marks = this.marks;
+    const view = processesView({
+      rows, total: this.procs.length, state: this.table, selected: idx, top: this.top, ...pane.inner, theme: this.theme,
+      mark: (p) => marks.has('proc', procSubject(p.pid, p.start_time)),
+    });
+    view.label = markLabel(view.label, marks.panes.has('processes'), this.theme);
     this.top = view.top;
     this.headerColumns = view.columns;
     pane.update(view);
@@ -303,14 +327,29 @@ export class App {
 
   private placeOverlay(): void {
     const b = this.body();
-    const w = Math.min(b.width, 72);
-    const h = Math.min(b.height, this.mode === 'help' ? helpLines(this.source.kind === 'replay').length + 4 : SIGNALS.length + 4);
+    const w = Math.min(b.width, this.mode === 'alerts' ? 120 : 72);
+    const h = Math.min(b.height, this.mode === 'help' ? helpLines(this.source.kind === 'replay').length + 4 : this.mode === 'alerts' ? 24 : SIGNALS.length + 4);
     this.overlay.place({ left: Math.max(0, Math.floor((b.width - w) / 2)), top: b.top + Math.max(0, Math.floor((b.height - h) / 2)), width: w, height: h });
     this.overlay.box.setFront();
   }
 
-  private renderOverlay(): void {
+  /** Breaches as they stand: the engine's (live) or the recording's at the replayed moment. */
+  private breaches(now: number): { active: readonly Breach[]; recent: readonly Breach[] } {
+    if (this.source.alertsAt) return this.source.alertsAt(now);
+    const e = this.opts.alerts?.engine;
+    return e ? { active: e.active(), recent: e.recent(20) } : { active: [], recent: [] };
+  }
+
+  private marks: AlertMarks = alertMarks([]);
+
+  private renderOverlay(now: number): void {
     const t = this.theme;
+    if (this.mode === 'alerts') {
+      const b = this.breaches(now);
+      const inner = this.overlay.inner;
+      this.overlay.update(alertsView({ active: b.active, recent: b.recent, notes: this.opts.alerts?.engine.notes() ?? [], now, theme: t, width: inner.width, height: inner.height }));
+      return;
+    }
     if (this.mode === 'help') {
       this.overlay.update({ label: 'keys · any key closes', lines: ['', ...helpLines(this.source.kind === 'replay'), ''] });
       return;
@@ -370,6 +409,7 @@ export class App {
       case 'goto':
         return this.onGotoKey(name, ch);
       case 'help':
+      case 'alerts':
         this.mode = 'main';
         this.overlay.place(undefined);
         return;
@@ -417,6 +457,9 @@ export class App {
         return void this.quit(0);
       case 'help':
         this.mode = 'help';
+        return this.placeOverlay();
+      case 'alerts':
+        this.mode = 'alerts';
         return this.placeOverlay();
       case 'sortNext':
       case 'sortPrev': {
@@ -564,6 +607,7 @@ export class App {
     this.quitting = true;
     this.scheduler.stop();
     this.source.stop();
+    await this.opts.alerts?.close().catch(() => undefined);
     try {
       this.screen.destroy();
     } catch {

@@ -3,7 +3,7 @@
  * are all made from it.
  */
 export type Action =
-  | 'quit' | 'help' | 'conns' | 'sortNext' | 'sortPrev' | 'sortMenu' | 'filter' | 'tree' | 'follow' | 'detail' | 'kill'
+  | 'quit' | 'help' | 'alerts' | 'conns' | 'sortNext' | 'sortPrev' | 'sortMenu' | 'filter' | 'tree' | 'follow' | 'detail' | 'kill'
   | 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'back' | 'invert'
   | 'playPause' | 'stepBack' | 'stepForward' | 'minuteBack' | 'minuteForward' | 'goTo' | 'faster' | 'slower' | 'start' | 'finish';
 
@@ -26,6 +26,7 @@ export const KEYS: KeyBinding[] = [
   { keys: ['f'], action: 'follow', help: 'follow the selected process and its descendants (again: stop)' },
   { keys: ['enter'], action: 'detail', help: 'details and history of the selected process' },
   { keys: ['k'], action: 'kill', help: 'send a signal to the selected process', replay: false },
+  { keys: ['a'], action: 'alerts', help: 'threshold breaches: active, then recent' },
   { keys: ['c'], action: 'conns', help: 'TCP connections and retransmits (s: sort by throughput or retransmits)' },
   { keys: ['up'], action: 'up', help: 'select the previous process' },
   { keys: ['down'], action: 'down', help: 'select the next process' },

@@ -1,6 +1,8 @@
 import { derive } from '../derive';
 import type { HostInfo, Sample, Snapshot } from '../model';
 import type { Recording, SamplePair } from '../store/recording/reader';
+import type { Breach } from '../store/alerts/evaluator';
+import { breachesAt } from '../store/alerts/replay';
 import { ReplayCursor } from '../store/recording/cursor';
 import type { HistoryWindow } from '../store/window';
 import { parseTimeArg, TimeArgError } from '../timearg';
@@ -78,6 +80,15 @@ export class ReplaySource implements Source {
 
   mode(): ReplayMode {
     return { kind: 'replay', t: this.cursor.current?.curr.t ?? 0, speed: SPEEDS[this.speedAt], paused: this.paused, intervalMs: this.intervalMs };
+  }
+
+  private alertCache: { sec: number; at: { active: Breach[]; recent: Breach[] } } | null = null;
+
+  /** The recording's breaches as they stood at t: one indexed query per replayed second. */
+  alertsAt(t: number): { active: readonly Breach[]; recent: readonly Breach[] } {
+    const sec = Math.floor(t / 1000);
+    if (this.alertCache?.sec !== sec) this.alertCache = { sec, at: breachesAt(this.rec, t, 20) };
+    return this.alertCache.at;
   }
 
   /** The keys of replay. Returns true if the action was replay's. */

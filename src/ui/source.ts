@@ -1,5 +1,6 @@
 import { derive } from '../derive';
 import type { HostInfo, Snapshot } from '../model';
+import type { Breach } from '../store/alerts/evaluator';
 import type { HistoryWindow } from '../store/window';
 import type { Action } from './keys';
 import type { Sample } from '../model';
@@ -39,6 +40,8 @@ export interface Source {
   act?(a: Action): boolean;
   /** Replay: `g` with the text typed; an error message or null. */
   goTo?(text: string): string | null;
+  /** Replay: breaches of the recording as they stood at time t. */
+  alertsAt?(t: number): { active: readonly Breach[]; recent: readonly Breach[] };
 }
 
 /** The live sampler on its monotonic ticker: sample, derive against the previous sample, deliver. */

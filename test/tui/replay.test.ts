@@ -64,3 +64,22 @@ t.test('replays the checked-in recording: play, pause, step, go to, jump, speed'
   t.ok(!tui.alternate, 'terminal restored');
   t.same(fs.readFileSync(FIXTURE), before, 'the recording is never changed');
 });
+
+t.test('replay shows the recording\'s breaches as they stood at the replayed moment', async (t) => {
+  const tui = new Tui(['replay', FIXTURE], { cols: 200, rows: 50 });
+  t.teardown(() => tui.kill());
+  await tui.waitFor(/REPLAY/);
+  tui.keys('\x1b[F'); // End: the breach (fired a second in, ended at the stop) is active near the end
+  tui.keys('g');
+  tui.keys('-500ms\r');
+  const s = await tui.waitFor(/⚠ .*fixture: always/);
+  t.match(s, /⚠ .*fixture: always/, 'the recorded breach is in the header');
+  tui.keys('\x1b[H'); // Home: before the breach fired
+  await tui.waitFor((x) => !/⚠/.test(x) && /REPLAY/.test(x));
+  t.pass('and not before it fired');
+  tui.keys('a');
+  await tui.waitFor(/Recent/);
+  tui.keys('x');
+  tui.keys('q');
+  t.equal((await tui.exit()).exitCode, 0);
+});

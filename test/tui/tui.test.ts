@@ -224,3 +224,28 @@ t.test('a bad config file names the field, exit 2', async (t) => {
   t.match(tui.raw, /config .*bad\.json: panes\.cpu: expected true or false, got "yes"/);
 });
 
+
+t.test('alerts: a breach shows in the header, marks its process and pane, and lists under a', async (t) => {
+  // A rule matches a process by its comm: a shell under a short name of our own (comm holds 15 bytes).
+  const burn = `vb${process.pid % 1000000}`;
+  const sh = path.join(dir, burn);
+  fs.symlinkSync('/bin/sh', sh);
+  child(t, sh, ['-c', 'while :; do :; done']);
+  const cfg = path.join(dir, 'alerts.json');
+  fs.writeFileSync(cfg, JSON.stringify({ alerts: [{ name: 'busy test process', metric: 'proc.cpu_pct', op: '>', threshold: 20, window: '1s', for: '1s', match: burn }] }));
+  const db = path.join(dir, 'alerts.db');
+  const tui = startTui(t, ['--config', cfg, '--alerts-db', db, '--proc-interval', '200']);
+  const s = await tui.waitFor(/⚠ .*busy test process/, 20000);
+  t.match(s, /! processes/, 'the process pane is marked');
+  tui.keys(`/${burn}\r`);
+  const isRow = (l: string): boolean => l.startsWith('│') && l.includes(`${burn} -c`);
+  const row = (await tui.waitFor((x) => x.split('\n').some((l) => isRow(l) && / ! /.test(l)))).split('\n').find(isRow);
+  t.match(row ?? '', / ! \S*vb\d+ -c/, 'the process row is marked');
+  tui.keys('a');
+  const list = await tui.waitFor(/Active \(1\)/);
+  t.match(list, /busy test process/);
+  tui.keys('x');
+  tui.keys('q');
+  t.equal((await tui.exit()).exitCode, 0);
+  t.ok(fs.existsSync(db), 'the breach went to the alert log');
+});
