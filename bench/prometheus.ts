@@ -56,7 +56,8 @@ async function serveCpu(args: string[], seconds: number, scrapeEveryMs: number, 
   }
 }
 
-async function main(): Promise<void> {
+export async function benchPrometheus(): Promise<void> {
+  console.log('\n== prometheus: scrape cost and vigil serve CPU');
   const sampler = new Sampler({ intervalMs: 100, procIntervalMs: 100, filesystems: false });
   const s0 = sampler.sample();
   await new Promise((r) => setTimeout(r, 200));
@@ -94,7 +95,9 @@ async function main(): Promise<void> {
   console.log(`vigil serve CPU (% of one core over 10 s): defaults, no scrape ${idle.toFixed(1)}; defaults, 1 scrape/s ${busy.toFixed(1)}; --interval 100, 1 scrape/s ${fast.toFixed(1)}`);
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+if (require.main === module) {
+  benchPrometheus().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

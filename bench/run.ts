@@ -1,11 +1,24 @@
 /**
  * `npm run bench [-- NAME...]`: every benchmark, or the named ones, printing figures. Figures are medians
- * of several runs or ratios measured in the same run: these machines are shared and noisy.
+ * of several runs or ratios measured in the same run: these machines are shared and noisy. Nothing here is
+ * asserted; the targets are printed next to the figures.
  */
+import { benchAlerts } from './alerts';
+import { benchConns } from './conns';
+import { benchPrometheus } from './prometheus';
+import { benchRecord } from './record';
 import { benchSampler } from './sampler';
+import { benchTui } from './tui';
+import { benchWindow } from './window';
 
 const benches: Record<string, () => Promise<void>> = {
   sampler: benchSampler,
+  window: benchWindow,
+  tui: benchTui,
+  record: benchRecord,
+  conns: benchConns,
+  prometheus: benchPrometheus,
+  alerts: benchAlerts,
 };
 
 async function main(): Promise<void> {

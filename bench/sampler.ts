@@ -19,13 +19,15 @@ interface Run {
   peakRss: number | null;
 }
 
-async function measure(mode: string, procIntervalMs: number): Promise<number> {
-  const runs: number[] = [];
+/** One run of each mode, RUNS times over, interleaved: a noisy neighbour hits all modes alike. */
+async function measureAll(): Promise<{ ref: number; full: number; defaults: number }> {
+  const runs = { ref: [] as number[], full: [] as number[], defaults: [] as number[] };
   for (let i = 0; i < RUNS; i++) {
-    const r = await runJson<Run>(CHILD, [mode, '100', String(procIntervalMs), String(DURATION_MS)]);
-    runs.push(r.cpuMsPerTick);
+    runs.ref.push((await runJson<Run>(CHILD, ['reference', '100', '100', String(DURATION_MS)])).cpuMsPerTick);
+    runs.full.push((await runJson<Run>(CHILD, ['vigil', '100', '100', String(DURATION_MS)])).cpuMsPerTick);
+    runs.defaults.push((await runJson<Run>(CHILD, ['vigil', '100', '1000', String(DURATION_MS)])).cpuMsPerTick);
   }
-  return median(runs);
+  return { ref: median(runs.ref), full: median(runs.full), defaults: median(runs.defaults) };
 }
 
 async function cliPeakRss(): Promise<number | null> {
@@ -43,9 +45,7 @@ export async function benchSampler(): Promise<void> {
   for (const extra of [0, 300, 1000]) {
     const kill = await idleProcesses(extra);
     try {
-      const ref = await measure('reference', 100);
-      const full = await measure('vigil', 100);
-      const defaults = await measure('vigil', 1000);
+      const { ref, full, defaults } = await measureAll();
       const rss = await cliPeakRss();
       console.log(
         `+${String(extra).padEnd(6)} ${fmt(ref, 3).padStart(9)}  ${fmt(full, 3).padStart(11)}  ${fmt(full / ref).padStart(5)}  ${fmt(defaults, 3).padStart(8)}  ${rss === null ? '-' : fmt(rss / 1e6, 1).padStart(11)}`,

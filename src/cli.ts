@@ -6,15 +6,20 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import yargs, { Argv } from 'yargs';
+import { alertOptionsFrom } from './commands/alert-setup';
+import { runAlerts } from './commands/alerts';
 import { runLive } from './commands/live';
 import { runExport } from './commands/export';
 import { TABLE_NAMES } from './commands/export-tables';
 import { runRecord } from './commands/record';
+import { runReplay } from './commands/replay';
+import { runMonitor } from './commands/run-monitor';
 import { runSample } from './commands/sample';
 import { DEFAULT_LISTEN, runServe, SERVE_INTERVAL_MS } from './commands/serve';
 import { hiddenPanes, loadConfig } from './config';
 import { DEFAULT_PROC_TOP } from './export/prometheus/proc-select';
-import { describeError, EXIT, exitCodeOf, usageError, VigilError } from './errors';
+import { metricsHelp } from './store/alerts/metrics';
+import { describeError, EXIT, exitCodeOf, usageError } from './errors';
 import { DEFAULT_INTERVAL_MS, DEFAULT_PROC_INTERVAL_MS, MIN_PROC_INTERVAL_MS } from './sampler/sampler';
 import { parseDuration } from './timearg';
 
@@ -31,10 +36,6 @@ function version(): string {
 function fail(message: string, code: number): never {
   process.stderr.write(`vigil: ${message}\n`);
   process.exit(code);
-}
-
-function notBuilt(what: string): never {
-  throw new VigilError(`${what} is not built yet (try 'vigil sample')`, EXIT.USAGE);
 }
 
 /** --interval / --proc-interval, shared by every command that samples. */
@@ -113,9 +114,12 @@ async function main(argv: string[]): Promise<void> {
       (y) =>
         samplingOptions(y)
           .option('color', { type: 'boolean', default: true, describe: 'colours (--no-color, or NO_COLOR in the environment, turns them off)' })
-          .option('config', { type: 'string', describe: 'JSON config file' }),
+          .option('config', { type: 'string', describe: 'JSON config file (intervals, panes, colour, alert rules)' })
+          .option('alerts-db', { type: 'string', requiresArg: true, describe: 'alert log (default $XDG_STATE_HOME/vigil/alerts.db)' })
+          .option('on-alert', { type: 'string', requiresArg: true, describe: 'run CMD (no shell) with the breach as JSON on stdin when a breach starts and ends' }),
       (a) => {
         const config = loadConfig(a.config);
+        const alerts = alertOptionsFrom(config, { alertsDb: single('alerts-db', a['alerts-db']), onAlert: single('on-alert', a['on-alert']) }, true);
         // A flag given on the command line wins over the config file, which wins over the defaults.
         const given = (flag: string): boolean => argv.some((x) => x === `--${flag}` || x.startsWith(`--${flag}=`));
         const intervalMs = checkInterval('interval', given('interval') ? a.interval : config.interval_ms ?? a.interval, MIN_INTERVAL_MS);
@@ -126,6 +130,7 @@ async function main(argv: string[]): Promise<void> {
           colour: a.color && config.color !== false,
           debugTimings: a['debug-timings'],
           hidden: hiddenPanes(config),
+          alerts,
         });
       },
     )
@@ -136,6 +141,9 @@ async function main(argv: string[]): Promise<void> {
         samplingOptions(y)
           .positional('file', { type: 'string', demandOption: true, describe: 'recording to write (appended to if it is one of this host)' })
           .option('duration', { type: 'string', describe: 'stop after this long (10m, 1h30m, 90s; default: until Ctrl-C)' })
+          .option('config', { type: 'string', requiresArg: true, describe: 'JSON config file (its alert rules are evaluated; breaches go into the recording)' })
+          .option('alerts-db', { type: 'string', requiresArg: true, describe: 'also log breaches to this alert log' })
+          .option('on-alert', { type: 'string', requiresArg: true, describe: 'run CMD (no shell) with the breach as JSON on stdin when a breach starts and ends' })
           .option('listen', {
             type: 'string',
             requiresArg: true,
@@ -151,14 +159,14 @@ async function main(argv: string[]): Promise<void> {
           durationMs = parseDuration(a.duration);
           if (durationMs === null || durationMs <= 0) throw usageError(`--duration must be a positive duration like 10m or 90s, got '${a.duration}'`);
         }
+        const config = loadConfig(single('config', a.config));
+        const alerts = alertOptionsFrom(config, { alertsDb: single('alerts-db', a['alerts-db']), onAlert: single('on-alert', a['on-alert']) }, false);
+        const tty = process.stderr.isTTY === true;
         const listen = a.listen === undefined ? null : single('listen', a.listen);
         const match = a['proc-match'] === undefined ? undefined : single('proc-match', a['proc-match']);
         await runRecord({
-          file: a.file,
-          intervalMs,
-          procIntervalMs: Math.max(procIntervalMs, intervalMs),
-          durationMs,
-          vigilVersion: version(),
+          file: a.file, intervalMs, procIntervalMs: Math.max(procIntervalMs, intervalMs), durationMs, vigilVersion: version(),
+          alerts: { ...alerts, noteOut: (text) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}vigil: ${text}\n`) },
           listen,
           procTop: nonNegativeInt('proc-top', single('proc-top', a['proc-top'])),
           procMatch: match === undefined ? null : regexOption('proc-match', match),
@@ -167,15 +175,38 @@ async function main(argv: string[]): Promise<void> {
     )
     .command(
       'replay <file>',
-      'the monitor over a recording',
-      (y) => y.positional('file', { type: 'string', describe: 'recording to read' }),
-      () => notBuilt("'vigil replay'"),
+      'the monitor over a recording (space play/pause, arrows step, g go to a time, +/- speed)',
+      (y) =>
+        y
+          .positional('file', { type: 'string', demandOption: true, describe: 'recording to read (never changed)' })
+          .option('color', { type: 'boolean', default: true, describe: 'colours (--no-color, or NO_COLOR, turns them off)' })
+          .option('config', { type: 'string', describe: 'JSON config file (pane layout, colour)' }),
+      (a) => {
+        const config = loadConfig(a.config);
+        runReplay({ file: a.file, colour: a.color && config.color !== false, hidden: hiddenPanes(config) });
+      },
     )
     .command(
       'run',
-      'start a command under the monitor, with its socket traffic counted (vigil run -- CMD ARGS...)',
-      (y) => y,
-      () => notBuilt("'vigil run'"),
+      'start a command under the monitor, with its socket traffic counted: vigil run [options] -- CMD ARGS...',
+      (y) =>
+        samplingOptions(y)
+          .option('alloc', { type: 'boolean', default: false, describe: 'also count heap allocations (interposes malloc)' })
+          .option('record', { type: 'string', requiresArg: true, describe: 'no screen: record to FILE until CMD exits' })
+          .option('print-preload', { type: 'boolean', default: false, describe: 'print the path to put in LD_PRELOAD of programs started elsewhere' })
+          .option('color', { type: 'boolean', default: true, describe: 'colours (--no-color, or NO_COLOR, turns them off)' })
+          .option('config', { type: 'string', describe: 'JSON config file' }),
+      async (a) => {
+        const config = loadConfig(a.config);
+        const intervalMs = checkInterval('interval', a.interval, MIN_INTERVAL_MS);
+        const procIntervalMs = checkInterval('proc-interval', a['proc-interval'], MIN_PROC_INTERVAL_MS);
+        const cmd = ((a as unknown as { '--'?: (string | number)[] })['--'] ?? []).map(String);
+        if (!a['print-preload'] && cmd.length === 0) throw usageError('vigil run needs a command: vigil run [options] -- CMD ARGS...');
+        await runMonitor({
+          argv: cmd, alloc: a.alloc, record: a.record ?? null, printPreload: a['print-preload'], intervalMs, procIntervalMs: Math.max(intervalMs, procIntervalMs),
+          colour: a.color && config.color !== false, hidden: hiddenPanes(config), vigilVersion: version(),
+        });
+      },
     )
     .command(
       'export <file>',
@@ -194,8 +225,16 @@ async function main(argv: string[]): Promise<void> {
     .command(
       'alerts [file]',
       'list threshold breaches from the alert log or a recording',
-      (y) => y.positional('file', { type: 'string', describe: 'recording (default: the alert log)' }),
-      () => notBuilt("'vigil alerts'"),
+      (y) =>
+        y
+          .positional('file', { type: 'string', describe: 'a recording or an alert log (default: $XDG_STATE_HOME/vigil/alerts.db)' })
+          .option('since', { type: 'string', requiresArg: true, describe: 'only breaches active since then: a duration back from now (1h, 30m; from the end of a recording) or a time (14:30, 2024-05-01T14:30)' })
+          .option('active', { type: 'boolean', default: false, describe: 'only breaches still active' })
+          .option('format', { choices: ['table', 'json'] as const, default: 'table' as const, describe: 'a table, or JSON lines' })
+          .epilog(`Alert metrics for the config's "alerts" rules (the value compared is the average over "window"):\n  ${metricsHelp().join('\n  ')}`),
+      async (a) => {
+        await runAlerts({ file: a.file, since: single('since', a.since), active: a.active, format: single('format', a.format) });
+      },
     )
     .command(
       'sample',
@@ -222,18 +261,26 @@ async function main(argv: string[]): Promise<void> {
           .option('interval', { type: 'number', requiresArg: true, default: SERVE_INTERVAL_MS, describe: `system sampling interval, ms (min ${MIN_INTERVAL_MS})` })
           .option('proc-interval', { type: 'number', requiresArg: true, default: DEFAULT_PROC_INTERVAL_MS, describe: `process table interval, ms (min ${MIN_PROC_INTERVAL_MS})` })
           .option('proc-top', { type: 'number', requiresArg: true, default: DEFAULT_PROC_TOP, describe: 'per-process series for the top N by CPU and the top N by memory (0: none)' })
-          .option('proc-match', { type: 'string', requiresArg: true, describe: 'also per-process series for every process whose name or command line matches REGEX' }),
+          .option('proc-match', { type: 'string', requiresArg: true, describe: 'also per-process series for every process whose name or command line matches REGEX' })
+          .option('config', { type: 'string', requiresArg: true, describe: 'JSON config file (alert rules; default $XDG_CONFIG_HOME/vigil/config.json)' })
+          .option('alerts-db', { type: 'string', requiresArg: true, describe: 'alert log to write (default $XDG_STATE_HOME/vigil/alerts.db)' })
+          .option('on-alert', { type: 'string', requiresArg: true, describe: 'run CMD (no shell) with the breach as JSON on stdin when a breach starts and ends' }),
       async (a) => {
         const match = single('proc-match', a['proc-match']);
+        const config = loadConfig(single('config', a.config));
+        const alerts = alertOptionsFrom(config, { alertsDb: single('alerts-db', a['alerts-db']), onAlert: single('on-alert', a['on-alert']) }, true);
         await runServe({
           listen: single('listen', a.listen),
           intervalMs: checkInterval('interval', single('interval', a.interval), MIN_INTERVAL_MS),
           procIntervalMs: checkInterval('proc-interval', single('proc-interval', a['proc-interval']), MIN_PROC_INTERVAL_MS),
           procTop: nonNegativeInt('proc-top', single('proc-top', a['proc-top'])),
           procMatch: match === undefined ? null : regexOption('proc-match', match),
+          alerts: { ...alerts, noteOut: (text) => process.stderr.write(`vigil: ${text}\n`) },
         });
       },
     )
+    // Everything after `--` is the command of vigil run, untouched by yargs.
+    .parserConfiguration({ 'populate--': true })
     .strict()
     .strictCommands()
     .version(version())

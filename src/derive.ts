@@ -6,6 +6,7 @@
  */
 import { Counter, counterDelta, counterDeltaWrap } from './counter';
 import { deriveConns } from './derive-conns';
+import { deriveShim } from './derive-shim';
 import type {
   CoreSnap,
   CpuPct,
@@ -204,6 +205,14 @@ function fsSnap(f: Sample['sys']['fs'][number]): FsSnap {
   };
 }
 
+const RX = (x: ProcTcp): Counter | null => x.rx_bytes;
+const TX = (x: ProcTcp): Counter | null => x.tx_bytes;
+const RETRANS = (x: ProcTcp): Counter | null => x.retrans;
+
+function perSecond(d: number | null, s: number): number | null {
+  return d === null ? null : ok(d / s);
+}
+
 /**
  * A process's TCP counter growth between two connections-tier reads. The same counting epoch
  * (`since_ns`): the difference. Counting that started after the earlier read: all of it is new.
@@ -265,20 +274,22 @@ function procSnap(
     majflt = rate(prev.majflt, c.majflt, dtS);
     ctxsw = rate(prev.timeslices, c.timeslices, dtS);
   }
+  // I/O per second over the slow tier's own interval (slow_prev → slow). No closures: this runs for
+  // every process on every process tick.
   const s = c.slow;
   const sp = c.slow_prev;
-  const slowS = s !== null && sp !== null ? Number(s.mono_ns - sp.mono_ns) / 1e9 : 0;
-  const slowRate = (pick: (x: NonNullable<ProcSample['slow']>) => Counter | null): number | null =>
-    slowS * 1e9 >= Number(MIN_INTERVAL_NS) ? rate(pick(sp!), pick(s!), slowS) : null;
-  // TCP per second over the connections tier's own interval (tcp_prev → tcp), like the slow tier.
+  const slowS = s !== null && sp !== null && s.mono_ns - sp.mono_ns >= MIN_INTERVAL_NS ? Number(s.mono_ns - sp.mono_ns) / 1e9 : NaN;
+  const slowOk = s !== null && sp !== null && slowS === slowS;
+  // TCP per second over the connections tier's own interval (tcp_prev → tcp), likewise.
   const t = c.tcp;
   const tp = c.tcp_prev;
-  const tcpS = t !== null && tp !== null ? Number(t.mono_ns - tp.mono_ns) / 1e9 : 0;
-  const tcpRate = (pick: (x: ProcTcp) => Counter | null): number | null => {
-    if (t === null || tp === null || tcpS * 1e9 < Number(MIN_INTERVAL_NS)) return null;
-    const d = tcpDelta(tp, t, pick);
-    return d === null ? null : ok(d / tcpS);
-  };
+  const tcpS = t !== null && tp !== null && t.mono_ns - tp.mono_ns >= MIN_INTERVAL_NS ? Number(t.mono_ns - tp.mono_ns) / 1e9 : NaN;
+  const tcpOk = t !== null && tp !== null && tcpS === tcpS;
+  const tcpRx = tcpOk ? perSecond(tcpDelta(tp!, t!, RX), tcpS) : null;
+  const tcpTx = tcpOk ? perSecond(tcpDelta(tp!, t!, TX), tcpS) : null;
+  // The shim reads on the process tier: its rates cover the same interval as the CPU figures.
+  const shim = c.shim === null ? null : deriveShim(same ? (p as ProcSample).shim : null, c.shim, BigInt(Math.round(dtNs)));
+  const viaShim = shim !== null && shim.attached;
   return {
     pid: c.pid,
     start_time: c.start_time,
@@ -298,20 +309,27 @@ function procSnap(
     rss_bytes: c.rss_bytes,
     vsize_bytes: c.vsize_bytes,
     swap_bytes: c.swap_bytes,
-    read_bytes_per_s: slowRate((x) => x.read_bytes),
-    write_bytes_per_s: slowRate((x) => x.write_bytes),
-    rchar_per_s: slowRate((x) => x.rchar),
-    wchar_per_s: slowRate((x) => x.wchar),
+    read_bytes_per_s: slowOk ? rate(sp!.read_bytes, s!.read_bytes, slowS) : null,
+    write_bytes_per_s: slowOk ? rate(sp!.write_bytes, s!.write_bytes, slowS) : null,
+    rchar_per_s: slowOk ? rate(sp!.rchar, s!.rchar, slowS) : null,
+    wchar_per_s: slowOk ? rate(sp!.wchar, s!.wchar, slowS) : null,
     minflt_per_s: minflt,
     majflt_per_s: majflt,
     ctxsw_per_s: ctxsw,
     fds: s?.fds ?? null,
-    tcp_tx_bytes_per_s: tcpRate((x) => x.tx_bytes),
-    tcp_rx_bytes_per_s: tcpRate((x) => x.rx_bytes),
-    tcp_retrans_per_s: tcpRate((x) => x.retrans),
+    tcp_tx_bytes_per_s: tcpTx,
+    tcp_rx_bytes_per_s: tcpRx,
+    tcp_retrans_per_s: tcpOk ? perSecond(tcpDelta(tp!, t!, RETRANS), tcpS) : null,
     tcp_conns: t?.conns ?? null,
+    net_rx_bytes_per_s: viaShim ? shim.net_rx_bytes_per_s : tcpRx,
+    net_tx_bytes_per_s: viaShim ? shim.net_tx_bytes_per_s : tcpTx,
+    net_source: viaShim ? 'shim' : t !== null ? 'tcp' : null,
+    shim,
   };
 }
+
+/** Snapshots of samples the reader found unchanged, by sample (a process that slept through the interval). */
+const unmoved = new WeakMap<ProcSample, { memTotal: number | null; snap: ProcSnap }>();
 
 /** Process rates, when the process table was re-read between prev and curr; else null. */
 export function deriveProcs(prev: ProcTable | null, curr: ProcTable | null, host: HostInfo, memTotal: number | null): ProcSnap[] | null {
@@ -322,7 +340,19 @@ export function deriveProcs(prev: ProcTable | null, curr: ProcTable | null, host
   const out = new Array<ProcSnap>(curr.procs.length);
   for (let i = 0; i < curr.procs.length; i++) {
     const c = curr.procs[i];
-    out[i] = procSnap(c, before?.get(c.pid), valid ? dtNs : 0, host, memTotal);
+    const p = before?.get(c.pid);
+    if (p === c && valid) {
+      // The reader handed back the same sample: nothing moved, every rate is 0, the same snapshot holds.
+      const hit = unmoved.get(c);
+      if (hit !== undefined && hit.memTotal === memTotal) {
+        out[i] = hit.snap;
+        continue;
+      }
+      out[i] = procSnap(c, p, dtNs, host, memTotal);
+      unmoved.set(c, { memTotal, snap: out[i] });
+      continue;
+    }
+    out[i] = procSnap(c, p, valid ? dtNs : 0, host, memTotal);
   }
   return out;
 }

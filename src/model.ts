@@ -9,7 +9,9 @@
  * `vigil sample` JSON lines and the column names of `vigil export` are these names.
  */
 import type { Counter } from './counter';
+import type { ShimSnap } from './derive-shim';
 import type { ConnsSample, ConnsSnap } from './model-conns';
+import type { ShimProcSample } from './sampler/shim/types';
 
 // ---------------------------------------------------------------------------------------------------
 // Sample: raw counters
@@ -253,6 +255,8 @@ export interface ProcSample {
    */
   tcp: ProcTcp | null;
   tcp_prev: ProcTcp | null;
+  /** Counters of the LD_PRELOAD shim (vigil run), for processes that run with it; else null. */
+  shim: ShimProcSample | null;
 }
 
 /**
@@ -428,6 +432,15 @@ export interface ProcSnap {
   tcp_rx_bytes_per_s: number | null;
   tcp_retrans_per_s: number | null;
   tcp_conns: number | null;
+  /**
+   * What the NET RX/s and TX/s columns show: the shim's count of every IP socket call when the process
+   * runs under it (`net_source` 'shim'), else TCP from the kernel's socket counters ('tcp'); null: unknown.
+   */
+  net_rx_bytes_per_s: number | null;
+  net_tx_bytes_per_s: number | null;
+  net_source: 'shim' | 'tcp' | null;
+  /** The shim's figures (vigil run): per socket class, connects and their latency, top peers, heap. */
+  shim: ShimSnap | null;
 }
 
 export interface Snapshot {

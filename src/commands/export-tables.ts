@@ -123,7 +123,13 @@ export const TABLES: { [K in TableName]: K extends 'alerts' ? AlertTable : Snaps
   },
   alerts: {
     kind: 'alerts',
-    columns: ['t', 'end_t', 'duration_ms', 'rule', 'subject', 'peak', 'average', 'threshold', 'samples'],
-    row: (a) => [a.start_t, a.end_t, a.end_t === null ? null : a.end_t - a.start_t, a.rule, a.subject, a.peak, a.average, a.threshold, a.samples],
+    columns: [
+      't', 'end_t', 'duration_ms', 'rule', 'metric', 'op', 'subject', 'pid', 'start_time', 'comm', 'user', 'fired_t',
+      'end_reason', 'peak', 'average', 'threshold', 'samples',
+    ],
+    row: (a) => [
+      a.start_t, a.end_t, a.end_t === null ? null : a.end_t - a.start_t, a.rule, a.metric, a.op, a.subject, a.pid,
+      a.start_time, a.comm, a.user, a.fired_t, a.end_reason, a.peak, a.average, a.threshold, a.samples,
+    ],
   },
 };

@@ -1,10 +1,12 @@
 import { VigilError, EXIT, describeError } from '../errors';
+import { alertOptionsFrom, setupAlerts } from './alert-setup';
 import type { PaneKind } from '../ui/layout';
 import { App } from '../ui/app';
 import { LiveSource } from '../ui/source';
 import { wantsColour } from '../ui/theme';
 
 export interface LiveOptions {
+  alerts: ReturnType<typeof alertOptionsFrom>;
   intervalMs: number;
   procIntervalMs: number;
   colour: boolean;
@@ -37,7 +39,9 @@ export function installExitPaths(app: App): void {
 export function runLive(opts: LiveOptions): void {
   checkTerminal();
   const source = new LiveSource({ intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs, debugTimings: opts.debugTimings });
-  const app = new App(source, { colour: wantsColour(opts.colour), hidden: opts.hidden, debugTimings: opts.debugTimings });
+  // Notes (a log that cannot be written, a failing --on-alert) go to the alerts list, never to stderr.
+  const alerts = opts.alerts.rules.length > 0 ? setupAlerts({ ...opts.alerts, hostname: source.host.hostname }) : null;
+  const app = new App(source, { colour: wantsColour(opts.colour), hidden: opts.hidden, debugTimings: opts.debugTimings, alerts });
   installExitPaths(app);
   app.start();
 }

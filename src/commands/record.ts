@@ -6,13 +6,17 @@
  */
 import { derive } from '../derive';
 import { EXIT, VigilError } from '../errors';
+import { alertActiveFamily } from '../export/prometheus/alert-family';
+import { DEFAULT_PROC_TOP } from '../export/prometheus/proc-select';
 import { MetricsServer, startMetricsServer } from '../export/prometheus/server';
 import type { Sample } from '../model';
-import { DEFAULT_PROC_TOP } from '../export/prometheus/proc-select';
 import { readHostInfo } from '../sampler/host';
 import { Sampler } from '../sampler/sampler';
+import { alertWindowOptions, recordingSink } from '../store/alerts/engine';
 import { RecordingWriter } from '../store/recording/writer';
+import { HistoryWindow } from '../store/window';
 import { Ticker } from '../ticker';
+import { AlertSetup, AlertSetupOptions, setupAlerts } from './alert-setup';
 
 export interface RecordOptions {
   file: string;
@@ -23,6 +27,13 @@ export interface RecordOptions {
   vigilVersion: string;
   /** Status line on this stream when it is a terminal (default: process.stderr). */
   status?: NodeJS.WriteStream;
+  /**
+   * Alert rules to evaluate on every Snapshot; breaches go into the recording (with the samples they were
+   * seen on, in the same transaction) and to --alerts-db / --on-alert. null or no rules: no evaluation.
+   */
+  alerts?: Omit<AlertSetupOptions, 'sinks' | 'hostname'> | null;
+  /** Ends the recording when this settles (vigil run --record: when the command exits). */
+  stopWhen?: Promise<unknown>;
   /** Serve /metrics on this address too (--listen); null: no server. */
   listen?: string | null;
   /** Per-process series of the metrics (see `vigil serve`). */
@@ -42,11 +53,14 @@ function mb(bytes: number): string {
 
 export async function runRecord(opts: RecordOptions): Promise<void> {
   const host = readHostInfo();
-  // The metrics server first: a bad address (exit 2) or one in use (75) fails before FILE is touched.
+  // The metrics server first, then the alert log (if any): a bad or busy address (exit 2, 75) or a bad
+  // --alerts-db must not leave an empty recording behind.
   const server: MetricsServer | null =
     opts.listen == null ? null : await startMetricsServer({ listen: opts.listen, host, procTop: opts.procTop ?? DEFAULT_PROC_TOP, procMatch: opts.procMatch ?? null });
+  let alerts: AlertSetup | null = null;
   let writer: RecordingWriter;
   try {
+    alerts = opts.alerts && opts.alerts.rules.length > 0 ? setupAlerts({ ...opts.alerts, hostname: host.hostname }) : null;
     writer = RecordingWriter.open(opts.file, {
       host,
       intervalMs: opts.intervalMs,
@@ -54,13 +68,18 @@ export async function runRecord(opts: RecordOptions): Promise<void> {
       vigilVersion: opts.vigilVersion,
     });
   } catch (err) {
+    await alerts?.close();
     await server?.close();
     throw err;
   }
+  const engine = alerts?.engine ?? null;
+  engine?.addSink(recordingSink(writer));
+  if (engine !== null) server?.metrics.addFamily(alertActiveFamily(() => engine.active()));
+  const window = engine === null ? null : new HistoryWindow(alertWindowOptions(engine.rules, opts.intervalMs, opts.procIntervalMs));
+  let prev: Sample | null = null;
   const sampler = new Sampler({ intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs, host });
   const status = opts.status ?? process.stderr;
   if (server !== null) process.stderr.write(`vigil: serving ${server.url}\n`);
-  let prev: Sample | null = null;
   const tty = status.isTTY === true;
   const startNs = process.hrtime.bigint();
   let lastStatusNs = 0n;
@@ -75,6 +94,8 @@ export async function runRecord(opts: RecordOptions): Promise<void> {
       for (const s of signals) process.off(s, onSignal);
       sampler.close();
       let failure = err;
+      // Breaches still open end now (reason 'stop'); their rows go into the last transaction.
+      alerts?.engine.stop();
       try {
         if (err === undefined) writer.close();
         else writer.abort();
@@ -82,21 +103,31 @@ export async function runRecord(opts: RecordOptions): Promise<void> {
         failure ??= closeErr;
       }
       if (tty) status.write('\n');
-      const end = (): void => (failure !== undefined ? reject(failure) : resolve());
-      if (server === null) end();
-      else server.close().then(end, end);
+      const settle = (): void => (failure !== undefined ? reject(failure) : resolve());
+      const closing = alerts === null ? Promise.resolve() : alerts.close();
+      closing.then(() => server?.close()).then(settle, settle);
     };
     const onSignal = (): void => finish();
     for (const s of signals) process.on(s, onSignal);
+    opts.stopWhen?.then(() => finish(), () => finish());
 
     const tick = (now: bigint): void => {
       try {
         const sample = sampler.sample(now);
-        writer.add(sample);
-        if (server !== null) {
-          server.update(sample, prev === null ? null : derive(prev, sample, host));
+        let breachMoved = false;
+        if (engine !== null || server !== null) {
+          const snap = prev === null ? null : derive(prev, sample, host);
+          // Evaluated before the sample is queued, so that a breach seen on it is written in its transaction.
+          if (snap !== null && engine !== null && window !== null) {
+            window.push(snap);
+            breachMoved = engine.onSnapshot(snap, window).some((e) => e.type !== 'update');
+          }
+          server?.update(sample, snap);
           prev = sample;
         }
+        writer.add(sample);
+        // A breach that starts or ends is committed now (with the samples so far), not up to a second later.
+        if (breachMoved) writer.flush();
         const elapsedMs = Number(now - startNs) / 1e6;
         if (tty && now - lastStatusNs >= 1_000_000_000n) {
           lastStatusNs = now;

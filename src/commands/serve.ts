@@ -1,8 +1,12 @@
 import { derive } from '../derive';
+import { alertActiveFamily } from '../export/prometheus/alert-family';
 import { DEFAULT_LISTEN } from '../export/prometheus/listen';
 import { startMetricsServer } from '../export/prometheus/server';
 import { Sampler } from '../sampler/sampler';
+import { alertWindowOptions } from '../store/alerts/engine';
+import { HistoryWindow } from '../store/window';
 import { Ticker } from '../ticker';
+import { AlertSetup, AlertSetupOptions, setupAlerts } from './alert-setup';
 
 export { DEFAULT_LISTEN };
 /**
@@ -17,6 +21,8 @@ export interface ServeOptions {
   procIntervalMs: number;
   procTop: number;
   procMatch: RegExp | null;
+  /** Alert rules evaluated on every Snapshot, logged to the alert log and exported as vigil_alert_active. */
+  alerts?: Omit<AlertSetupOptions, 'hostname'> | null;
 }
 
 /**
@@ -33,6 +39,17 @@ export async function runServe(opts: ServeOptions, log: NodeJS.WritableStream = 
     throw err;
   }
   const srv = server;
+  let alerts: AlertSetup | null = null;
+  try {
+    if (opts.alerts && opts.alerts.rules.length > 0) alerts = setupAlerts({ ...opts.alerts, hostname: sampler.host.hostname });
+  } catch (err) {
+    sampler.close();
+    await srv.close();
+    throw err;
+  }
+  const engine = alerts?.engine ?? null;
+  const window = engine === null ? null : new HistoryWindow(alertWindowOptions(engine.rules, opts.intervalMs, opts.procIntervalMs));
+  if (engine !== null) srv.metrics.addFamily(alertActiveFamily(() => engine.active()));
   log.write(`vigil: serving ${srv.url}\n`);
   let prev = sampler.sample();
   srv.update(prev, null);
@@ -45,7 +62,8 @@ export async function runServe(opts: ServeOptions, log: NodeJS.WritableStream = 
       sampler.close();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      srv.close().then(() => (err ? reject(err) : resolve()), reject);
+      const closing = alerts === null ? Promise.resolve() : alerts.close();
+      closing.then(() => srv.close()).then(() => (err ? reject(err) : resolve()), reject);
     };
     const onSignal = (): void => finish();
     process.on('SIGINT', onSignal);
@@ -53,7 +71,12 @@ export async function runServe(opts: ServeOptions, log: NodeJS.WritableStream = 
     const ticker = new Ticker(opts.intervalMs, (now) => {
       try {
         const curr = sampler.sample(now);
-        srv.update(curr, derive(prev, curr, sampler.host));
+        const snap = derive(prev, curr, sampler.host);
+        if (engine !== null && window !== null) {
+          window.push(snap);
+          engine.onSnapshot(snap, window);
+        }
+        srv.update(curr, snap);
         prev = curr;
       } catch (err) {
         finish(err);

@@ -1,7 +1,7 @@
 import type { CoreSnap } from '../model';
 import { bar } from '../ui/braille';
 import { joinFit } from '../ui/width';
-import { labelledChart } from './chart';
+import { labelledChart, slowChart } from './chart';
 import * as format from '../ui/format';
 import type { PaneView, ViewInput } from './view';
 
@@ -54,7 +54,8 @@ function coreColumns(input: ViewInput, rows: number, maxWidth: number): { lines:
 
 function chartLines(input: ViewInput, seconds: number, width: number, height: number, label: string): string[] {
   if (height <= 0 || width <= 0) return [];
-  return labelledChart(input.history.chart('cpu.total_pct', '', seconds, width * 2), width, height, label, 'green', input.theme, { max: 100 });
+  const values = seconds > RECENT_S ? slowChart(input.history, 'cpu.total_pct', '', seconds, width * 2) : input.history.chart('cpu.total_pct', '', seconds, width * 2);
+  return labelledChart(values, width, height, label, 'green', input.theme, { max: 100 });
 }
 
 export function cpuView(input: ViewInput): PaneView {

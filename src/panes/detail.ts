@@ -14,6 +14,8 @@ import { commandOf } from './proctable';
 /** How much history the detail charts show, and in how many points. */
 export const DETAIL_SECONDS = 600;
 const POINTS = 60;
+/** Rows of text above the charts: identity, figures, TCP, the shim's three lines. */
+const TEXT_ROWS = 13;
 
 export interface DetailInput {
   proc: ProcSnap;
@@ -55,6 +57,26 @@ export function parentChain(p: ProcSnap, procs: ProcSnap[]): ProcSnap[] {
 
 const sum = (a: (number | null)[], b: (number | null)[]): (number | null)[] => a.map((v, i) => (v === null && b[i] === null ? null : (v ?? 0) + (b[i] ?? 0)));
 
+const ms = (v: number | null): string => (v === null ? '-' : v < 10 ? v.toFixed(2) : v.toFixed(0));
+
+/** What the vigil run shim counted for the process: every socket call, connects, peers, the heap. */
+function shimLines(p: ProcSnap): string[] {
+  const s = p.shim;
+  if (s === null) return [];
+  if (!s.attached) return ['shim       n/a: the process now runs a program the shim cannot attach to (static, setuid, cleared environment)'];
+  const out = [
+    `shim       ip rx ${format.byteRate(s.net_rx_bytes_per_s)} tx ${format.byteRate(s.net_tx_bytes_per_s)}  unix rx ${format.byteRate(s.unix_rx_bytes_per_s)} tx ${format.byteRate(s.unix_tx_bytes_per_s)}  ` +
+      `connects ${format.count(s.connects_per_s)}/s (failed ${format.count(s.connect_fails_per_s)}/s)  latency avg ${ms(s.connect_latency_avg_ms)} p50 ${ms(s.connect_latency_p50_ms)} p99 ${ms(s.connect_latency_p99_ms)} ms`,
+  ];
+  if (s.top_dests.length > 0) {
+    out.push(`peers      ${s.top_dests.slice(0, 4).map((d) => `${sanitizeTagged(d.peer)} tx ${format.bytes(d.tx_bytes)} rx ${format.bytes(d.rx_bytes)}`).join('   ')}`);
+  }
+  if (s.alloc_outstanding_bytes !== null) {
+    out.push(`heap       outstanding ${format.bytes(s.alloc_outstanding_bytes)}  allocs ${format.count(s.alloc_calls_per_s)}/s  frees ${format.count(s.free_calls_per_s)}/s  ${format.byteRate(s.alloc_bytes_per_s)} allocated`);
+  }
+  return out;
+}
+
 /** Identity and current figures of one process, and its history from the window. */
 export function detailView(input: DetailInput): DetailView {
   const { proc: p, theme, history } = input;
@@ -82,6 +104,7 @@ export function detailView(input: DetailInput): DetailView {
     `tcp        ${format.count(p.tcp_conns)} connections  tx ${format.byteRate(p.tcp_tx_bytes_per_s)}  rx ${format.byteRate(p.tcp_rx_bytes_per_s)}  retransmits ${format.count(p.tcp_retrans_per_s)}/s` +
       mine.slice(0, 2).map((c) => `   ${sanitizeTagged(c.local)} → ${sanitizeTagged(c.remote)} ${c.state} rtt ${c.rtt_ms === null ? '-' : c.rtt_ms.toFixed(1)}ms`).join(''),
   );
+  lines.push(...shimLines(p));
   return {
     label: `process ${p.pid} · last ${DETAIL_SECONDS / 60} min · Esc closes`,
     lines,
@@ -106,7 +129,7 @@ export class DetailPane {
 
   constructor(screen: blessed.Widgets.Screen, colour: boolean) {
     this.box = blessed.box({ parent: screen, hidden: true, border: { type: 'line' }, tags: true, style: { border: colour ? { fg: 'cyan' } : {} } });
-    this.text = blessed.box({ parent: this.box, top: 0, left: 0, right: 0, height: 10, tags: true });
+    this.text = blessed.box({ parent: this.box, top: 0, left: 0, right: 0, height: TEXT_ROWS, tags: true });
     for (let i = 0; i < 4; i++) {
       const line = contrib.line({
         style: colour ? { line: ['green', 'cyan', 'blue', 'yellow'][i], text: 'white', baseline: 'gray' } : { line: 'white', text: 'white', baseline: 'white' },
@@ -131,7 +154,7 @@ export class DetailPane {
   show(rect: Rect): void {
     Object.assign(this.box, rect);
     const innerW = rect.width - 2;
-    const chartTop = 10;
+    const chartTop = TEXT_ROWS;
     const chartH = Math.max(4, Math.floor((rect.height - 2 - chartTop) / 2));
     this.charts.forEach((c, i) => {
       Object.assign(c, { top: chartTop + Math.floor(i / 2) * chartH, left: (i % 2) * Math.floor(innerW / 2), width: Math.floor(innerW / 2), height: chartH });

@@ -18,7 +18,7 @@ export function headerView(input: Pick<ViewInput, 'snap' | 'host' | 'theme' | 'w
   const mode =
     state.mode.kind === 'live'
       ? `${format.clock(snap.t)}  ${state.mode.intervalMs}ms/${state.mode.procIntervalMs}ms`
-      : `${theme.fg('magenta', 'REPLAY')} ${format.clock(state.mode.t)} ${new Date(state.mode.t).toISOString().slice(0, 10)} ×${state.mode.speed}${state.mode.paused ? ' ' + theme.fg('yellow', 'paused') : ''}`;
+      : `${theme.fg('magenta', 'REPLAY')} ${format.clock(state.mode.t, true)} ${new Date(state.mode.t).toISOString().slice(0, 10)} ×${state.mode.speed}${state.mode.paused ? ' ' + theme.fg('yellow', 'paused') : ''}`;
   const load = `load ${fmtLoad(snap.load1)} ${fmtLoad(snap.load5)} ${fmtLoad(snap.load15)}`;
   const psi = snap.psi.cpu || snap.psi.memory || snap.psi.io
     ? `PSI ${psiPart('cpu', snap.psi.cpu?.some_avg10 ?? null)} ${psiPart('mem', snap.psi.memory?.some_avg10 ?? null)} ${psiPart('io', snap.psi.io?.some_avg10 ?? null)}`

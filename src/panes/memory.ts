@@ -1,6 +1,6 @@
 import { bar } from '../ui/braille';
 import { joinFit } from '../ui/width';
-import { labelledChart } from './chart';
+import { labelledChart, slowChart } from './chart';
 import * as format from '../ui/format';
 import type { PaneView, ViewInput } from './view';
 
@@ -30,7 +30,7 @@ export function memoryView(input: ViewInput): PaneView {
   const lines = rows.slice(0, Math.max(0, height));
   let left = height - lines.length - (psiLine ? 1 : 0);
   if (left >= 2) {
-    const values = input.history.chart('mem.used_pct', '', HISTORY_S, width * 2);
+    const values = slowChart(input.history, 'mem.used_pct', '', HISTORY_S, width * 2);
     lines.push(...labelledChart(values, width, left, 'used 1h', 'cyan', theme, { max: 100 }));
     left = 0;
   }

@@ -5,6 +5,11 @@ import type { Theme } from '../ui/theme';
 import { fit, safeFit } from '../ui/width';
 import { ColumnKey, commandOf, Row, TableState } from './proctable';
 
+/** A network figure with its source: "1.2M" from the kernel's TCP counters, "1.2M*" from the shim. */
+function netCell(p: ProcSnap, v: number | null): string {
+  return p.net_source === 'shim' ? `${format.bytes(v)}*` : format.bytes(v);
+}
+
 interface ColumnDef {
   title: string;
   width: number;
@@ -32,9 +37,10 @@ export const COLUMNS: { [K in ColumnKey]: ColumnDef } = {
   ctxsw: { title: 'CSW/s', width: 6, drop: 8, align: 'right', cell: (p) => format.count(p.ctxsw_per_s) },
   wait: { title: 'WAIT%', width: 5, drop: 6, align: 'right', cell: (p) => format.pct(p.wait_pct), level: (p) => p.wait_pct },
   fds: { title: 'FDS', width: 5, drop: 7, align: 'right', cell: (p) => format.count(p.fds) },
-  // Network per process: TCP from the kernel's socket counters (sock_diag), for every process.
-  netrx: { title: 'NET RX/s', width: 8, drop: 4, align: 'right', cell: (p) => format.bytes(p.tcp_rx_bytes_per_s) },
-  nettx: { title: 'NET TX/s', width: 8, drop: 4, align: 'right', cell: (p) => format.bytes(p.tcp_tx_bytes_per_s) },
+  // Network per process: TCP from the kernel's socket counters (sock_diag) for every process, or every IP
+  // socket call counted by the vigil run shim, marked with a trailing '*'.
+  netrx: { title: 'NET RX/s', width: 8, drop: 4, align: 'right', cell: (p) => netCell(p, p.net_rx_bytes_per_s) },
+  nettx: { title: 'NET TX/s', width: 8, drop: 4, align: 'right', cell: (p) => netCell(p, p.net_tx_bytes_per_s) },
   command: { title: 'COMMAND', width: 0, drop: 0, align: 'left', cell: (p) => commandOf(p) },
 };
 
@@ -86,6 +92,8 @@ export interface ProcessesInput {
   theme: Theme;
   /** Shown after the counts in the label (e.g. "io unreadable for 12"). */
   note?: string;
+  /** Processes in breach of an alert rule: their command gets a mark. */
+  mark?: (p: ProcSnap) => boolean;
 }
 
 /** Formats the header and only the rows on screen. */
@@ -111,7 +119,10 @@ export function processesView(input: ProcessesInput): ProcessesView {
     const r = rows[i];
     const cells = cols.map((c) => {
       const def = COLUMNS[c.key];
-      if (c.key === 'command') return safeFit(r.prefix + def.cell(r.proc), c.width);
+      if (c.key === 'command') {
+        if (input.mark?.(r.proc)) return `${theme.fg('red', '!')}${safeFit(' ' + r.prefix + def.cell(r.proc), c.width - 1)}`;
+        return safeFit(r.prefix + def.cell(r.proc), c.width);
+      }
       if (c.key === 'user') return safeFit(def.cell(r.proc), c.width, def.align);
       const text = fit(def.cell(r.proc), c.width, def.align);
       const lv = def.level?.(r.proc) ?? null;

@@ -54,8 +54,8 @@ export const SORT_VALUE: { [K in ColumnKey]: (p: ProcSnap) => number | string | 
   ctxsw: (p) => p.ctxsw_per_s,
   wait: (p) => p.wait_pct,
   fds: (p) => p.fds,
-  netrx: (p) => p.tcp_rx_bytes_per_s,
-  nettx: (p) => p.tcp_tx_bytes_per_s,
+  netrx: (p) => p.net_rx_bytes_per_s,
+  nettx: (p) => p.net_tx_bytes_per_s,
   command: (p) => commandOf(p).toLowerCase(),
 };
 

@@ -1,12 +1,12 @@
 import * as fs from 'fs';
-import type { Counter } from '../counter';
+import { Counter, counterAdd } from '../counter';
 import type { ProcSample, ProcSlow, ProcTable } from '../model';
 import { closeQuietly, isDenied, isGone, O_READ, preadAll, ReadBuf, readOnce } from './procfile';
 import { CMDLINE_MAX, parseCmdline } from './parse/cmdline';
 import { parsePidIo } from './parse/pid-io';
 import { parsePidStat, PF_KTHREAD, PidStat } from './parse/pid-stat';
 import { parsePidStatus } from './parse/pid-status';
-import { parseSchedstat } from './parse/schedstat';
+import { parseSchedstat, Schedstat } from './parse/schedstat';
 import { FdBudget } from './fdbudget';
 import { pidOf } from './pid';
 import { ThreadTimes } from './threads';
@@ -30,6 +30,11 @@ export interface ProcReaderOptions {
   timings?: Timings | null;
 }
 
+/** What other tiers attach to a process sample (TCP counters, the shim's file); same objects while unchanged. */
+export type ProcExtras = ((pid: number, startTime: number) => Pick<ProcSample, 'tcp' | 'tcp_prev' | 'shim'>) & { done?: () => void };
+
+const NO_EXTRAS: ProcExtras = () => ({ tcp: null, tcp_prev: null, shim: null });
+
 /** Per-process reader state. The fds are bound to one task: after it exits they read ESRCH, never another pid's data. */
 interface Entry {
   pid: number;
@@ -42,6 +47,7 @@ interface Entry {
   ioDenied: boolean;
   noSchedstat: boolean;
   comm: string;
+  startcode: number;
   cmdline: string;
   cmdlineTruncated: boolean;
   cmdlineAt: bigint;
@@ -56,6 +62,16 @@ interface Entry {
   /** Scheduler time summed over threads, as cumulative counters. */
   sched: ThreadTimes;
   gen: number;
+  /**
+   * The last sample and the stat and schedstat bytes it was made from: a single-threaded process whose
+   * files read the same bytes again, with nothing else due, gets the same sample object back (no parse,
+   * no allocation; derive sees zero deltas). Most processes of a machine sleep between ticks.
+   */
+  last: ProcSample | null;
+  statCopy: Buffer | null;
+  schedCopy: Buffer | null;
+  /** A schedstat already read this tick by the unchanged() check. */
+  pendingSched: Schedstat | null;
 }
 
 /** stat, schedstat, status and io of one process. */
@@ -84,6 +100,7 @@ export class ProcReader {
   // Large enough that one pread of any per-process file leaves ≥ 4 KiB spare: preadAll then knows it hit EOF.
   private readonly rb = new ReadBuf(16384);
   private readonly cmdRb = new ReadBuf(CMDLINE_MAX + 1);
+  private readonly schedRb = new ReadBuf(16384); // ≥ 4 KiB spare after any read: one pread, see preadAll
   private readonly fdCountBySize: boolean;
   private gen = 0;
 
@@ -109,7 +126,7 @@ export class ProcReader {
     return this.entries.size;
   }
 
-  read(nowNs: bigint): ProcTable {
+  read(nowNs: bigint, extras: ProcExtras = NO_EXTRAS): ProcTable {
     const t0 = this.timings ? process.hrtime.bigint() : 0n;
     const gen = ++this.gen;
     let names: string[];
@@ -126,27 +143,35 @@ export class ProcReader {
       let e = this.entries.get(pid);
       let st: PidStat | null = null;
       if (e !== undefined) {
-        st = this.readStat(e);
+        const n = this.readFile(e.statFd, `${e.base}/stat`);
+        if (n !== null && this.unchanged(e, n, nowNs, extras)) {
+          e.gen = gen;
+          procs.push(e.last as ProcSample);
+          continue;
+        }
+        st = n === null ? null : parsePidStat(this.rb.buf, n);
         // Gone, or the pid now belongs to another process: a new identity, a new baseline.
         if (st === null || st.starttime !== e.start) {
           this.drop(e);
           e = undefined;
           st = null;
-        }
+        } else e.statCopy = Buffer.from(this.rb.buf.subarray(0, n as number));
       }
       if (e === undefined) {
         const opened = this.open(pid, nowNs);
         if (opened === null) continue;
         [e, st] = opened;
       }
-      const sample = this.update(e, st as PidStat, nowNs);
+      const sample = this.update(e, st as PidStat, nowNs, extras);
       if (sample === null) {
         this.drop(e);
         continue;
       }
       e.gen = gen;
+      e.last = sample;
       procs.push(sample);
     }
+    extras.done?.();
     for (const e of this.entries.values()) if (e.gen !== gen) this.drop(e);
     if (this.timings) this.timings.add('procs', process.hrtime.bigint() - t0);
     return { mono_ns: nowNs, procs };
@@ -161,8 +186,9 @@ export class ProcReader {
     const keep = this.budget.take(FDS_PER_ENTRY);
     const e: Entry = {
       pid, start: -1, base, statFd: null, schedFd: null, statusFd: null, ioFd: null, ioDenied: false,
-      noSchedstat: false, comm: '', cmdline: '', cmdlineTruncated: false, cmdlineAt: nowNs, uid: null,
+      noSchedstat: false, comm: '', startcode: 0, cmdline: '', cmdlineTruncated: false, cmdlineAt: nowNs, uid: null,
       swap: null, vol: null, invol: null, statusDue: nowNs, slow: null, slowPrev: null, slowDue: nowNs, sched: new ThreadTimes(base, this.budget), gen: 0,
+      last: null, statCopy: null, schedCopy: null, pendingSched: null,
     };
     if (keep) {
       try {
@@ -187,6 +213,8 @@ export class ProcReader {
     }
     e.start = st.starttime;
     e.comm = st.comm;
+    e.startcode = st.startcode;
+    e.statCopy = Buffer.from(this.rb.buf.subarray(0, this.lastStatLen));
     this.readCmdline(e, nowNs);
     this.entries.set(pid, e);
     return [e, st];
@@ -202,9 +230,40 @@ export class ProcReader {
     }
   }
 
+  private lastStatLen = 0;
+
   private readStat(e: Entry): PidStat | null {
     const n = this.readFile(e.statFd, `${e.base}/stat`);
+    this.lastStatLen = n ?? 0;
     return n === null ? null : parsePidStat(this.rb.buf, n);
+  }
+
+  /**
+   * Whether the process's previous sample still holds: stat read the same bytes (in rb, n of them), it is
+   * single-threaded and its schedstat reads the same too, no slower tier is due, and what other tiers
+   * attach is the same. A schedstat that moved is kept for readSchedstat, not read twice.
+   */
+  private unchanged(e: Entry, n: number, nowNs: bigint, extras: ProcExtras): boolean {
+    const last = e.last;
+    const copy = e.statCopy;
+    if (last === null || copy === null || copy.length !== n || last.threads !== 1 || e.noSchedstat) return false;
+    if (nowNs >= e.slowDue || nowNs >= e.statusDue || nowNs - e.cmdlineAt >= this.cmdlineRefreshNs) return false;
+    if (this.rb.buf.compare(copy, 0, n, 0, n) !== 0) return false;
+    const x = extras(e.pid, e.start);
+    if (x.tcp !== last.tcp || x.tcp_prev !== last.tcp_prev || x.shim !== last.shim) return false;
+    let m: number | null;
+    try {
+      m = e.schedFd === null ? readOnce(`${e.base}/schedstat`, this.schedRb) : preadAll(e.schedFd, this.schedRb);
+    } catch (err) {
+      if (!isGone(err) && !isDenied(err)) throw err;
+      m = null;
+    }
+    if (m === null) return false;
+    const sc = e.schedCopy;
+    if (sc !== null && sc.length === m && this.schedRb.buf.compare(sc, 0, m, 0, m) === 0) return true;
+    e.pendingSched = parseSchedstat(this.schedRb.buf, m);
+    e.schedCopy = Buffer.from(this.schedRb.buf.subarray(0, m));
+    return false;
   }
 
   /** Reads a per-process file through its kept fd, or open+read+close without one. null: gone or denied. */
@@ -227,13 +286,15 @@ export class ProcReader {
     e.cmdlineTruncated = c.truncated;
   }
 
-  private update(e: Entry, st: PidStat, nowNs: bigint): ProcSample | null {
-    // comm changes on exec (same pid, same start time): the command line changed with it.
-    if (st.comm !== e.comm || nowNs - e.cmdlineAt >= this.cmdlineRefreshNs) {
+  private update(e: Entry, st: PidStat, nowNs: bigint, extras: ProcExtras): ProcSample | null {
+    // An exec keeps pid and start time but brings a new image (new comm, or at least a new code address):
+    // the command line changed with it. A process first read between fork and exec had its parent's.
+    if (st.comm !== e.comm || st.startcode !== e.startcode || nowNs - e.cmdlineAt >= this.cmdlineRefreshNs) {
       e.comm = st.comm;
+      e.startcode = st.startcode;
       this.readCmdline(e, nowNs);
     }
-    if (!e.noSchedstat) this.readSchedstat(e, st.threads);
+    if (!e.noSchedstat) this.readSchedstat(e, st, nowNs);
     // The first slow read after discovery is pushed by up to one slow interval, by pid: 1000 processes
     // found on the same tick then spread their io/fd reads over the ticks instead of all landing on one.
     const stagger = (first: boolean, every: bigint): bigint =>
@@ -243,8 +304,13 @@ export class ProcReader {
       e.statusDue = nowNs + this.statusNs - this.tolNs - stagger(e.slow === null, this.statusNs);
     }
     if (nowNs >= e.slowDue) {
-      e.slowPrev = e.slow;
-      e.slow = this.readSlow(e, nowNs);
+      const slow = this.readSlow(e, nowNs);
+      // No I/O and the same fds across three reads: the old pair still says it (a rate of 0), and keeping
+      // it keeps the process's sample unchanged.
+      if (!(sameSlow(slow, e.slow) && sameSlow(slow, e.slowPrev))) {
+        e.slowPrev = e.slow;
+        e.slow = slow;
+      }
       e.slowDue = nowNs + this.slowNs - this.tolNs - stagger(e.slowPrev === null, this.slowNs);
     }
     return {
@@ -277,21 +343,25 @@ export class ProcReader {
       invol_ctxsw: e.invol,
       slow: e.slow,
       slow_prev: e.slowPrev,
-      tcp: null,
-      tcp_prev: null,
+      ...extras(e.pid, e.start),
     };
   }
 
   /** Scheduler times: the process's own schedstat when it has one thread, per thread otherwise. */
-  private readSchedstat(e: Entry, threads: number): void {
-    if (threads > 1) {
-      e.sched.updateMulti(threads, this.rb);
+  private readSchedstat(e: Entry, st: PidStat, nowNs: bigint): void {
+    let s = e.pendingSched;
+    e.pendingSched = null;
+    if (s === null) {
+      const n = this.readFile(e.schedFd, `${e.base}/schedstat`);
+      s = n === null ? null : parseSchedstat(this.rb.buf, n);
+      if (n !== null && st.threads <= 1) e.schedCopy = Buffer.from(this.rb.buf.subarray(0, n));
+    }
+    if (s === null) {
+      if (e.schedFd === null) e.noSchedstat = true;
       return;
     }
-    const n = this.readFile(e.schedFd, `${e.base}/schedstat`);
-    const s = n === null ? null : parseSchedstat(this.rb.buf, n);
-    if (s !== null) e.sched.updateSingle(e.pid, s);
-    else if (e.schedFd === null) e.noSchedstat = true;
+    if (st.threads <= 1) e.sched.updateSingle(e.pid, s);
+    else e.sched.updateMulti(st.threads, this.rb, { ticks: counterAdd(st.utime, st.stime), main: s, nowNs });
   }
 
   /** /proc/PID/status: uid, swap, switch counts. false if the process is gone. */
@@ -348,6 +418,13 @@ export class ProcReader {
     this.closeFds(e);
     if (this.entries.get(e.pid) === e) this.entries.delete(e.pid);
   }
+}
+
+/** Same io counters and fd count (the times aside). */
+function sameSlow(a: ProcSlow, b: ProcSlow | null): boolean {
+  return (
+    b !== null && a.rchar === b.rchar && a.wchar === b.wchar && a.read_bytes === b.read_bytes && a.write_bytes === b.write_bytes && a.fds === b.fds
+  );
 }
 
 function probeFdCountBySize(root: string): boolean {

@@ -1,9 +1,11 @@
 import type { HostInfo, ProcTable, ProcTcp, Sample } from '../model';
 import type { ConnsSample } from '../model-conns';
 import { ConnsTier } from './conns/tier';
+import { ShimReader } from './shim/reader';
+import { shimKey } from './shim/types';
 import { FsUsage } from './fsusage';
 import { readHostInfo } from './host';
-import { ProcReader } from './procs';
+import { ProcExtras, ProcReader } from './procs';
 import { SystemReader } from './system';
 import { Timings } from './timings';
 
@@ -23,8 +25,15 @@ export interface SamplerOptions {
   connections?: boolean;
   /** Connections tier interval, ms (default 1000). */
   connsIntervalMs?: number;
+  /** Read the counter files of processes running with the vigil run shim. */
+  shim?: boolean;
   debugTimings?: boolean;
   host?: HostInfo;
+}
+
+/** A process's TCP counters at a read where it held no socket and had never moved a byte. */
+function idleTcp(t: ProcTcp): boolean {
+  return t.conns === 0 && t.since_ns === null && t.tx_bytes === 0 && t.rx_bytes === 0 && t.retrans === 0;
 }
 
 export const DEFAULT_INTERVAL_MS = 100;
@@ -45,6 +54,7 @@ export class Sampler {
   private readonly procs: ProcReader | null;
   private readonly fsUsage: FsUsage | null;
   private readonly conns: ConnsTier | null;
+  private readonly shim: ShimReader | null;
   private lastProcs: ProcTable | null = null;
   /** Per pid: the connections-tier reads its ProcSamples carry as tcp and tcp_prev. */
   private readonly tcpHist = new Map<number, { start: number; cur: ProcTcp; prev: ProcTcp | null }>();
@@ -70,6 +80,7 @@ export class Sampler {
     this.fsUsage?.start();
     this.conns = opts.connections === false || this.procs === null ? null : new ConnsTier({ procRoot: opts.procRoot, intervalMs: opts.connsIntervalMs });
     this.conns?.start();
+    this.shim = opts.shim === false || this.procs === null ? null : new ShimReader({ procRoot: opts.procRoot });
     // Due half a system tick early, so that timer jitter never pushes a read to the next tick.
     this.procDueNs = BigInt(Math.round((this.procIntervalMs - this.intervalMs / 2) * 1e6));
   }
@@ -83,38 +94,46 @@ export class Sampler {
     const sys = this.system.read(nowNs);
     const conns = this.conns?.latest() ?? null;
     if (this.procs && (forceProcs || this.lastProcs === null || nowNs - this.lastProcs.mono_ns >= this.procDueNs)) {
-      this.lastProcs = this.procs.read(nowNs);
-      if (conns !== null) this.attachTcp(this.lastProcs, conns);
+      this.lastProcs = this.procs.read(nowNs, this.extrasFor(conns, nowNs));
     }
     return { mono_ns: nowNs, t: Date.now(), sys: { ...sys, fs: this.fsUsage?.latest() ?? [] }, procs: this.lastProcs, conns };
   }
 
   /**
-   * Gives each process the connections tier's latest and previous per-process TCP counters. A process
-   * the tier saw no socket of holds none (zero counters, a rate of 0); one whose fds it could not read
-   * gets null (unknown). Keyed by pid and start time, so a reused pid starts afresh.
+   * What the process reader attaches to each process besides /proc: the connections tier's latest and
+   * previous per-process TCP counters, and the shim's counter file. A process the tier saw no socket of
+   * holds none (zero counters, a rate of 0); one whose fds it could not read gets null (unknown). Keyed by
+   * pid and start time, so a reused pid starts afresh. The objects stay the same while nothing changed,
+   * which lets the reader keep an idle process's previous sample.
    */
-  private attachTcp(table: ProcTable, conns: ConnsSample): void {
-    const byPid = new Map(conns.procs.map((p) => [p.pid, p]));
-    const denied = new Set(conns.denied);
+  private extrasFor(conns: ConnsSample | null, nowNs: bigint): ProcExtras {
+    const byPid = conns === null ? null : new Map(conns.procs.map((p) => [p.pid, p]));
+    const denied = conns === null ? null : new Set(conns.denied);
+    const shims = this.shim?.read(nowNs) ?? null;
+    const byKey = shims === null || shims.procs.length === 0 ? null : new Map(shims.procs.map((s) => [shimKey(s.pid, s.start_time), s]));
     const seen = new Set<number>();
-    for (const p of table.procs) {
-      seen.add(p.pid);
-      if (denied.has(p.pid)) continue;
-      let h = this.tcpHist.get(p.pid);
-      if (h !== undefined && h.start !== p.start_time) h = undefined;
+    const extras: ProcExtras = (pid, start) => {
+      seen.add(pid);
+      const shim = byKey?.get(shimKey(pid, start)) ?? null;
+      if (conns === null || denied!.has(pid)) return { tcp: null, tcp_prev: null, shim };
+      let h = this.tcpHist.get(pid);
+      if (h !== undefined && h.start !== start) h = undefined;
       if (h === undefined || h.cur.mono_ns !== conns.mono_ns) {
-        const c = byPid.get(p.pid);
+        const c = byPid!.get(pid);
+        // Still no socket, as at the last two reads: the same zero pair (a rate of 0) keeps serving.
+        if (c === undefined && h !== undefined && h.prev !== null && idleTcp(h.cur) && idleTcp(h.prev)) return { tcp: h.cur, tcp_prev: h.prev, shim };
         const cur: ProcTcp = c
           ? { mono_ns: conns.mono_ns, since_ns: c.since_ns, tx_bytes: c.tcp_tx_bytes, rx_bytes: c.tcp_rx_bytes, retrans: c.tcp_retrans, conns: c.tcp }
           : { mono_ns: conns.mono_ns, since_ns: null, tx_bytes: 0, rx_bytes: 0, retrans: 0, conns: 0 };
-        h = { start: p.start_time, cur, prev: h?.cur ?? null };
-        this.tcpHist.set(p.pid, h);
+        h = { start, cur, prev: h?.cur ?? null };
+        this.tcpHist.set(pid, h);
       }
-      p.tcp = h.cur;
-      p.tcp_prev = h.prev;
-    }
-    for (const pid of this.tcpHist.keys()) if (!seen.has(pid)) this.tcpHist.delete(pid);
+      return { tcp: h.cur, tcp_prev: h.prev, shim };
+    };
+    extras.done = () => {
+      for (const pid of this.tcpHist.keys()) if (!seen.has(pid)) this.tcpHist.delete(pid);
+    };
+    return extras;
   }
 
   /** Why the connections tier is not running, or null (shown once by the UI). */
@@ -130,6 +149,7 @@ export class Sampler {
   close(): void {
     this.fsUsage?.stop();
     this.conns?.stop();
+    this.shim?.close();
     this.system.close();
     this.procs?.close();
   }

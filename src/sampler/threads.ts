@@ -5,6 +5,9 @@ import { closeQuietly, isDenied, isGone, O_READ, preadAll, ReadBuf, readOnce } f
 import { parseSchedstat, Schedstat } from './parse/schedstat';
 import { pidOf } from './pid';
 
+/** Idle multithreaded processes still get every thread read this often. */
+const FULL_READ_NS = 5_000_000_000n;
+
 interface ThreadState {
   fd: number | null;
   last: Schedstat | null;
@@ -26,6 +29,8 @@ export class ThreadTimes {
   slices: Counter | null = null;
   private threads = new Map<number, ThreadState>();
   private listedFor = -1;
+  /** What the last full read saw of the whole process, to tell whether its threads can have moved. */
+  private seen: { ticks: Counter; run: Counter; wait: Counter; atNs: bigint } | null = null;
 
   constructor(
     private readonly base: string,
@@ -34,14 +39,32 @@ export class ThreadTimes {
 
   /** Reads the main thread through the process's own schedstat fd (single-threaded processes). */
   updateSingle(pid: number, s: Schedstat): void {
+    this.seen = null;
     if (this.threads.size !== 1 || !this.threads.has(pid)) this.closeAll();
     this.accumulate([[this.threads.get(pid)?.last ?? null, s]]);
     this.threads.set(pid, { fd: null, last: s });
     this.listedFor = 1;
   }
 
-  /** Reads every thread. Returns false if the task list could not be read (the process is gone). */
-  updateMulti(threadCount: number, rb: ReadBuf): boolean {
+  /**
+   * Reads every thread, unless nothing says any of them ran or waited since the last read: the process's
+   * CPU ticks (utime + stime, all threads, in /proc/PID/stat) did not move, nor did its main thread's
+   * schedstat. Less than one tick (10 ms) of CPU can then have gone unread; it is not lost, the cumulative
+   * counters take it at the next read, which happens at least every FULL_READ_NS. Most threads of most
+   * processes sleep: this keeps a machine's thousands of idle threads from costing a read each per tick.
+   * Returns false if the task list could not be read (the process is gone).
+   */
+  updateMulti(threadCount: number, rb: ReadBuf, hint?: { ticks: Counter; main: Schedstat; nowNs: bigint }): boolean {
+    if (hint !== undefined) {
+      const w = this.seen;
+      if (
+        w !== null && threadCount === this.listedFor && hint.nowNs - w.atNs < FULL_READ_NS &&
+        w.ticks === hint.ticks && w.run === hint.main.run_ns && w.wait === hint.main.wait_ns
+      ) {
+        return true;
+      }
+      this.seen = { ticks: hint.ticks, run: hint.main.run_ns, wait: hint.main.wait_ns, atNs: hint.nowNs };
+    }
     // Read into `got` first and commit at the end, so that a relist half way keeps what was read.
     const got = new Map<number, Schedstat>();
     let relist = this.listedFor !== threadCount;
@@ -141,6 +164,7 @@ export class ThreadTimes {
   }
 
   closeAll(): void {
+    this.seen = null;
     for (const st of this.threads.values()) this.release(st);
     this.threads.clear();
     this.listedFor = -1;

@@ -1,6 +1,8 @@
 import * as blessed from 'blessed';
 import type { ProcSnap, Snapshot } from '../model';
 import type { ConnsSnap, RetransEvent } from '../model-conns';
+import type { AlertSetup } from '../commands/alert-setup';
+import { alertHeaderLines, alertMarks, AlertMarks, alertsView, markLabel } from '../panes/alerts';
 import { connsView, ConnsSort } from '../panes/conns';
 import { cpuView } from '../panes/cpu';
 import { DetailPane, detailView } from '../panes/detail';
@@ -13,7 +15,8 @@ import { COLUMN_ORDER, processesView } from '../panes/processes';
 import { ProcId, Row, sameProc, TableState, tableRows } from '../panes/proctable';
 import type { PaneView, ViewInput } from '../panes/view';
 import { readCwd } from '../sampler/procinfo';
-import { HistoryWindow } from '../store/window';
+import type { Breach } from '../store/alerts/evaluator';
+import { HistoryWindow, procSubject } from '../store/window';
 import { sendSignal, SIGNALS } from './actions';
 import { Action, actionFor, helpLines } from './keys';
 import { layout, Layout, PaneKind } from './layout';
@@ -25,15 +28,20 @@ import { makeTheme, Theme } from './theme';
 
 export interface AppOptions {
   colour: boolean;
+  /** The rules' engine and its log (live); replay's source answers for breaches instead. */
+  alerts?: AlertSetup | null;
   hidden: ReadonlySet<PaneKind>;
   debugTimings: boolean;
   /** Start following this pid (vigil run). */
   follow?: number;
-  /** Called once the app has restored the terminal and is about to exit. */
-  onExit?: (code: number) => void;
+  /**
+   * Called once the app has restored the terminal: may end what the app started and say the exit code
+   * (vigil run exits with its command's code).
+   */
+  beforeExit?: (code: number) => Promise<number>;
 }
 
-type Mode = 'main' | 'filter' | 'help' | 'kill' | 'confirm' | 'detail' | 'conns';
+type Mode = 'main' | 'filter' | 'goto' | 'help' | 'alerts' | 'kill' | 'confirm' | 'detail' | 'conns';
 
 const STATUS_MS = 5000;
 /** Retransmit events kept for the connections view. */
@@ -121,7 +129,7 @@ export class App {
   }
 
   start(): void {
-    this.source.start((snap) => this.onSnapshot(snap));
+    this.source.start((snap, o) => this.onSnapshot(snap, o.history), this.history);
     this.scheduler.request();
   }
 
@@ -137,9 +145,11 @@ export class App {
     this.say(text);
   }
 
-  private onSnapshot(snap: Snapshot): void {
+  private onSnapshot(snap: Snapshot, history: boolean): void {
     this.snap = snap;
-    this.history.push(snap);
+    if (history) this.history.push(snap);
+    const events = this.opts.alerts?.engine.onSnapshot(snap, this.history) ?? [];
+    if (events.some((e) => e.type !== 'update')) this.rowsDirty = true;
     if (snap.procs !== null) {
       this.procs = snap.procs;
       this.rowsDirty = true;
@@ -178,7 +188,7 @@ export class App {
     for (const [k, p] of Object.entries(this.panes) as [PaneKind, BoxPane][]) p.place(this.shown.panes[k]);
     if (this.mode === 'detail') this.showDetail();
     if (this.mode === 'conns') this.connsPane.place(this.body());
-    if (this.mode === 'help' || this.mode === 'kill' || this.mode === 'confirm') this.placeOverlay();
+    if (this.mode === 'help' || this.mode === 'alerts' || this.mode === 'kill' || this.mode === 'confirm') this.placeOverlay();
   }
 
   private body(): { left: number; top: number; width: number; height: number } {
@@ -219,30 +229,54 @@ export class App {
       return;
     }
     const base = { snap, procs: this.procs, history: this.history, host: this.source.host, theme: this.theme };
+    if (this.source.mode) this.headerState.mode = this.source.mode();
+    const now = this.headerState.mode.kind === 'replay' ? this.headerState.mode.t : snap.t;
+    const breaches = this.breaches(now);
+    const marks = alertMarks(breaches.active);
+    const alertLines = alertHeaderLines(breaches.active, now, 3, this.out.columns);
+    if (alertLines.length !== this.headerState.alerts.length) {
+      this.headerState.alerts = alertLines;
+      this.relayout();
+    } else this.headerState.alerts = alertLines;
+    this.marks = marks;
     this.timed('header', () => this.panes.header.update({ label: '', lines: headerView({ ...base, width: this.out.columns }, this.headerState) }));
     for (const k of DATA_PANES) {
       const pane = this.panes[k];
       if (!pane.visible || this.mode === 'detail' || this.mode === 'conns') continue;
-      this.timed(k, () => pane.update(VIEWS[k]({ ...base, ...pane.inner })));
+      this.timed(k, () => {
+        const v = VIEWS[k]({ ...base, ...pane.inner });
+        pane.update({ ...v, label: markLabel(v.label, marks.panes.has(k), this.theme) });
+      });
     }
     if (this.panes.processes.visible && this.mode !== 'detail' && this.mode !== 'conns') this.timed('processes', () => this.renderProcesses());
     if (this.mode === 'detail') this.timed('detail', () => this.renderDetail());
     if (this.mode === 'conns') this.timed('conns', () => this.renderConns());
-    if (this.mode === 'help' || this.mode === 'kill' || this.mode === 'confirm') this.renderOverlay();
+    if (this.mode === 'help' || this.mode === 'alerts' || this.mode === 'kill' || this.mode === 'confirm') this.renderOverlay(now);
     this.panes.footer.update({ label: '', lines: [this.footerLine()] });
     this.timed('screen', () => this.screen.render());
   }
 
+  /** What the process pane last showed: the table, its state and the selection; unchanged, it is not redrawn. */
+  private procsShown: unknown[] = [];
+
   private renderProcesses(): void {
+    const pane = this.panes.processes;
+    const key = [this.procs, this.table, this.selected?.pid, this.selected?.start_time, this.top, pane.inner.width, pane.inner.height];
+    if (!this.rowsDirty && key.every((k, i) => k === this.procsShown[i])) return;
     const rows = this.getRows();
     let idx = this.selectedIndex(rows);
     if (idx < 0 && rows.length > 0) idx = Math.min(rows.length - 1, Math.max(0, this.top));
     if (idx >= 0) this.selected = { pid: rows[idx].proc.pid, start_time: rows[idx].proc.start_time };
-    const pane = this.panes.processes;
-    const view = processesView({ rows, total: this.procs.length, state: this.table, selected: idx, top: this.top, ...pane.inner, theme: this.theme });
+    const marks = this.marks;
+    const view = processesView({
+      rows, total: this.procs.length, state: this.table, selected: idx, top: this.top, ...pane.inner, theme: this.theme,
+      mark: (p) => marks.has('proc', procSubject(p.pid, p.start_time)),
+    });
+    view.label = markLabel(view.label, marks.panes.has('processes'), this.theme);
     this.top = view.top;
     this.headerColumns = view.columns;
     pane.update(view);
+    this.procsShown = [this.procs, this.table, this.selected?.pid, this.selected?.start_time, this.top, pane.inner.width, pane.inner.height];
   }
 
   private headerColumns: { key: TableState['sortKey']; x0: number; x1: number }[] = [];
@@ -250,6 +284,7 @@ export class App {
   private footerLine(): string {
     const t = this.theme;
     if (this.mode === 'filter') return `${t.bold('filter:')} ${sanitizeTagged(this.table.filter)}▏  ${t.fg('gray', 'Enter keeps · Esc clears')}`;
+    if (this.mode === 'goto') return `${t.bold('go to:')} ${sanitizeTagged(this.gotoText)}▏  ${t.fg('gray', '14:05:00 · 2024-05-01T14:05 · -5m · +30s · Esc cancels')}`;
     if (this.status && Date.now() < this.status.until) return sanitizeTagged(this.status.text);
     if (this.opts.debugTimings) {
       const parse = this.source.takeTimings();
@@ -257,7 +292,10 @@ export class App {
       if (parse) this.lastParse = parse;
       return `parse ms: ${fmt(this.lastParse)} | render ms: ${fmt(this.renderMs)}`;
     }
-    const keys = [['q', 'quit'], ['?', 'help'], ['/', 'filter'], ['t', 'tree'], ['f', 'follow'], ['⏎', 'details'], ['k', 'kill'], ['c', 'connections'], ['<>', 'sort']];
+    const keys =
+      this.source.kind === 'replay'
+        ? [['space', 'play/pause'], ['←→', 'step'], ['PgUp/PgDn', '±1 min'], ['g', 'go to'], ['+-', 'speed'], ['/', 'filter'], ['⏎', 'details'], ['?', 'help'], ['q', 'quit']]
+        : [['q', 'quit'], ['?', 'help'], ['/', 'filter'], ['t', 'tree'], ['f', 'follow'], ['⏎', 'details'], ['k', 'kill'], ['c', 'connections'], ['<>', 'sort']];
     return keys.map(([k, v]) => `${t.bold(k)} ${t.fg('gray', v)}`).join('  ');
   }
 
@@ -289,14 +327,29 @@ export class App {
 
   private placeOverlay(): void {
     const b = this.body();
-    const w = Math.min(b.width, 72);
-    const h = Math.min(b.height, this.mode === 'help' ? helpLines(this.source.kind === 'replay').length + 4 : SIGNALS.length + 4);
+    const w = Math.min(b.width, this.mode === 'alerts' ? 120 : 72);
+    const h = Math.min(b.height, this.mode === 'help' ? helpLines(this.source.kind === 'replay').length + 4 : this.mode === 'alerts' ? 24 : SIGNALS.length + 4);
     this.overlay.place({ left: Math.max(0, Math.floor((b.width - w) / 2)), top: b.top + Math.max(0, Math.floor((b.height - h) / 2)), width: w, height: h });
     this.overlay.box.setFront();
   }
 
-  private renderOverlay(): void {
+  /** Breaches as they stand: the engine's (live) or the recording's at the replayed moment. */
+  private breaches(now: number): { active: readonly Breach[]; recent: readonly Breach[] } {
+    if (this.source.alertsAt) return this.source.alertsAt(now);
+    const e = this.opts.alerts?.engine;
+    return e ? { active: e.active(), recent: e.recent(20) } : { active: [], recent: [] };
+  }
+
+  private marks: AlertMarks = alertMarks([]);
+
+  private renderOverlay(now: number): void {
     const t = this.theme;
+    if (this.mode === 'alerts') {
+      const b = this.breaches(now);
+      const inner = this.overlay.inner;
+      this.overlay.update(alertsView({ active: b.active, recent: b.recent, notes: this.opts.alerts?.engine.notes() ?? [], now, theme: t, width: inner.width, height: inner.height }));
+      return;
+    }
     if (this.mode === 'help') {
       this.overlay.update({ label: 'keys · any key closes', lines: ['', ...helpLines(this.source.kind === 'replay'), ''] });
       return;
@@ -324,7 +377,7 @@ export class App {
     this.screen.on('keypress', (ch: string | undefined, key: blessed.Widgets.Events.IKeyEventArg | undefined) => {
       // blessed reports a carriage return twice, as 'enter' and as 'return': act on one of them.
       if (key?.full === 'return') return;
-      const name = ch !== undefined && ch.length === 1 && ch >= ' ' && ch !== '\x7f' && !key?.ctrl ? ch : key?.full ?? '';
+      const name = ch === ' ' ? 'space' : ch !== undefined && ch.length === 1 && ch > ' ' && ch !== '\x7f' && !key?.ctrl ? ch : key?.full ?? '';
       this.onKey(name, ch);
       this.scheduler.request();
     });
@@ -353,7 +406,10 @@ export class App {
     switch (this.mode) {
       case 'filter':
         return this.onFilterKey(name, ch);
+      case 'goto':
+        return this.onGotoKey(name, ch);
       case 'help':
+      case 'alerts':
         this.mode = 'main';
         this.overlay.place(undefined);
         return;
@@ -402,6 +458,9 @@ export class App {
       case 'help':
         this.mode = 'help';
         return this.placeOverlay();
+      case 'alerts':
+        this.mode = 'alerts';
+        return this.placeOverlay();
       case 'sortNext':
       case 'sortPrev': {
         const i = COLUMN_ORDER.indexOf(this.table.sortKey);
@@ -428,7 +487,8 @@ export class App {
       case 'detail': {
         const p = this.selectedProc();
         if (p === undefined) return;
-        this.detailCwd = readCwd(p.pid);
+        // A recording does not hold cwds, and the pid may belong to someone else by now.
+        this.detailCwd = this.source.kind === 'replay' ? '(not recorded)' : readCwd(p.pid);
         this.detailProc = p;
         this.mode = 'detail';
         return this.showDetail();
@@ -461,13 +521,15 @@ export class App {
           this.rowsDirty = true;
         }
         return;
+      case 'goTo':
+        this.mode = 'goto';
+        this.gotoText = '';
+        return;
       default:
-        return this.onReplayAction?.(a);
+        this.source.act?.(a);
+        return;
     }
   }
-
-  /** Replay's controls (set by the replay command). */
-  onReplayAction: ((a: Action) => void) | null = null;
 
   private sortBy(key: TableState['sortKey'], toggle = true): void {
     const same = key === this.table.sortKey;
@@ -495,6 +557,18 @@ export class App {
     else return;
     this.rowsDirty = true;
     this.top = 0;
+  }
+
+  private gotoText = '';
+
+  private onGotoKey(name: string, ch: string | undefined): void {
+    if (name === 'escape') this.mode = 'main';
+    else if (name === 'enter') {
+      this.mode = 'main';
+      const err = this.source.goTo?.(this.gotoText) ?? null;
+      if (err !== null) this.say(err);
+    } else if (name === 'backspace') this.gotoText = this.gotoText.slice(0, -1);
+    else if (ch !== undefined && ch.length === 1 && ch >= ' ' && ch !== '\x7f') this.gotoText += ch;
   }
 
   private onKillKey(name: string): void {
@@ -533,6 +607,7 @@ export class App {
     this.quitting = true;
     this.scheduler.stop();
     this.source.stop();
+    await this.opts.alerts?.close().catch(() => undefined);
     try {
       this.screen.destroy();
     } catch {
@@ -542,7 +617,7 @@ export class App {
     await this.out.flush(1000);
     await this.out.close();
     if (message) process.stderr.write(message.endsWith('\n') ? message : `${message}\n`);
-    this.opts.onExit?.(code);
-    process.exit(code);
+    const exitCode = this.opts.beforeExit ? await this.opts.beforeExit(code).catch(() => code) : code;
+    process.exit(exitCode);
   }
 }

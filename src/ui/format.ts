@@ -50,8 +50,9 @@ export function duration(s: number | null): string {
   return d > 0 ? `${d}d ${hms}` : hms;
 }
 
-/** Wall-clock time HH:MM:SS in local time. */
-export function clock(ms: number): string {
+/** Wall-clock time HH:MM:SS in local time (HH:MM:SS.mmm with `millis`). */
+export function clock(ms: number, millis = false): string {
   const d = new Date(ms);
-  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((x) => String(x).padStart(2, '0')).join(':');
+  const hms = [d.getHours(), d.getMinutes(), d.getSeconds()].map((x) => String(x).padStart(2, '0')).join(':');
+  return millis ? `${hms}.${String(d.getMilliseconds()).padStart(3, '0')}` : hms;
 }

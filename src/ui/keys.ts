@@ -3,7 +3,7 @@
  * are all made from it.
  */
 export type Action =
-  | 'quit' | 'help' | 'conns' | 'sortNext' | 'sortPrev' | 'sortMenu' | 'filter' | 'tree' | 'follow' | 'detail' | 'kill'
+  | 'quit' | 'help' | 'alerts' | 'conns' | 'sortNext' | 'sortPrev' | 'sortMenu' | 'filter' | 'tree' | 'follow' | 'detail' | 'kill'
   | 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'back' | 'invert'
   | 'playPause' | 'stepBack' | 'stepForward' | 'minuteBack' | 'minuteForward' | 'goTo' | 'faster' | 'slower' | 'start' | 'finish';
 
@@ -25,7 +25,8 @@ export const KEYS: KeyBinding[] = [
   { keys: ['t'], action: 'tree', help: 'tree view' },
   { keys: ['f'], action: 'follow', help: 'follow the selected process and its descendants (again: stop)' },
   { keys: ['enter'], action: 'detail', help: 'details and history of the selected process' },
-  { keys: ['k'], action: 'kill', help: 'send a signal to the selected process' },
+  { keys: ['k'], action: 'kill', help: 'send a signal to the selected process', replay: false },
+  { keys: ['a'], action: 'alerts', help: 'threshold breaches: active, then recent' },
   { keys: ['c'], action: 'conns', help: 'TCP connections and retransmits (s: sort by throughput or retransmits)' },
   { keys: ['up'], action: 'up', help: 'select the previous process' },
   { keys: ['down'], action: 'down', help: 'select the next process' },
@@ -34,6 +35,16 @@ export const KEYS: KeyBinding[] = [
   { keys: ['home'], action: 'home', help: 'first process', replay: false },
   { keys: ['end'], action: 'end', help: 'last process', replay: false },
   { keys: ['escape'], action: 'back', help: 'close a view, clear a filter' },
+  { keys: ['space'], action: 'playPause', help: 'play / pause', replay: true },
+  { keys: ['right'], action: 'stepForward', help: 'one sample forward (pauses)', replay: true },
+  { keys: ['left'], action: 'stepBack', help: 'one sample back (pauses)', replay: true },
+  { keys: ['pagedown'], action: 'minuteForward', help: 'one minute forward', replay: true },
+  { keys: ['pageup'], action: 'minuteBack', help: 'one minute back', replay: true },
+  { keys: ['g'], action: 'goTo', help: 'go to a time: 14:05:00, 2024-05-01T14:05, -5m, +30s', replay: true },
+  { keys: ['+'], action: 'faster', help: 'faster: 1×, 10×, 60×, 600×', replay: true },
+  { keys: ['-'], action: 'slower', help: 'slower', replay: true },
+  { keys: ['home'], action: 'start', help: 'the start of the recording', replay: true },
+  { keys: ['end'], action: 'finish', help: 'the end of the recording', replay: true },
 ];
 
 /** The binding for a key name as blessed reports it (key.full). */

@@ -119,8 +119,9 @@ t.test('--from/--to select by time; alerts export their rows', async (t) => {
   const w = RecordingWriter.open(file, { host: SYNTH_HOST, intervalMs: 100, procIntervalMs: 1000, vigilVersion: 't' });
   const src = new SynthSource({ procs: 5, startT: 1_700_000_000_000 });
   for (let i = 0; i < 600; i++) w.add(src.next());
-  w.addBreach({ rule: 'cpu_pct > 90', subject: 'cpu', start_t: 1_700_000_010_000, end_t: 1_700_000_015_000, peak: 99.5, average: 95.25, threshold: 90, samples: 50 });
-  w.addBreach({ rule: 'mem_used_pct > 80', subject: 'memory', start_t: 1_700_000_040_000, end_t: null, peak: 85, average: 82, threshold: 80, samples: 7 });
+  const none = { pid: null, start_time: null, comm: null, user: null };
+  w.addBreach({ rule: 'cpu.total_pct > 90', metric: 'cpu.total_pct', op: '>', subject: 'host', ...none, start_t: 1_700_000_010_000, fired_t: 1_700_000_012_000, end_t: 1_700_000_015_000, end_reason: 'clear', peak: 99.5, average: 95.25, threshold: 90, samples: 50 });
+  w.addBreach({ rule: 'burner', metric: 'proc.cpu_pct', op: '>', subject: '4242:777', pid: 4242, start_time: 777, comm: 'burn, "hot"', user: 'root', start_t: 1_700_000_040_000, fired_t: 1_700_000_041_000, end_t: null, end_reason: null, peak: 85, average: 82, threshold: 80, samples: 7 });
   w.close();
   const sys = (args: string[]): Record<string, number>[] =>
     vigilSync(['export', file, '--table', 'system', '--format', 'json', ...args]).stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
@@ -138,9 +139,9 @@ t.test('--from/--to select by time; alerts export their rows', async (t) => {
   const alerts = vigilSync(['export', file, '--table', 'alerts', '--format', 'csv']).stdout;
   t.equal(
     alerts,
-    't,end_t,duration_ms,rule,subject,peak,average,threshold,samples\n' +
-      '1700000010000,1700000015000,5000,cpu_pct > 90,cpu,99.5,95.25,90,50\n' +
-      '1700000040000,,,mem_used_pct > 80,memory,85,82,80,7\n',
+    't,end_t,duration_ms,rule,metric,op,subject,pid,start_time,comm,user,fired_t,end_reason,peak,average,threshold,samples\n' +
+      '1700000010000,1700000015000,5000,cpu.total_pct > 90,cpu.total_pct,>,host,,,,,1700000012000,clear,99.5,95.25,90,50\n' +
+      '1700000040000,,,burner,proc.cpu_pct,>,4242:777,4242,777,"burn, ""hot""",root,1700000041000,,85,82,80,7\n',
   );
   const later = vigilSync(['export', file, '--table', 'alerts', '--format', 'json', '--from', '1700000030000']).stdout;
   t.equal(later.trim().split('\n').length, 1, 'only the breach still active after --from');

@@ -62,6 +62,10 @@ t.test('bad recordings: one line, exit 65 (66 when missing), the file untouched'
     t.match(r.stderr, why, name);
     t.equal(sha(p), before, `${name}: untouched`);
     t.same(sidecars(p), [], `${name}: nothing created beside it`);
+    const rp = vigilSync(['replay', p]);
+    t.equal(rp.code, code, `replay ${name}: exit ${code}`);
+    t.ok(oneLine(rp.stderr), `replay ${name}: one line: ${rp.stderr}`);
+    t.equal(sha(p), before, `replay ${name}: untouched`);
   }
   const missing = path.join(dir, 'missing.vigil');
   const r = vigilSync(['export', missing, '--table', 'system', '--format', 'json']);

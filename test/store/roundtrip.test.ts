@@ -15,7 +15,8 @@ const key = stableKey;
 t.test('rates derived from read-back samples equal those derived live', async (t) => {
   const dir = tmpDir(t);
   const file = path.join(dir, 'rt.vigil');
-  const sampler = new Sampler({ intervalMs: 100, procIntervalMs: 300 });
+  // Connections are not recorded yet: compare what is.
+  const sampler = new Sampler({ intervalMs: 100, procIntervalMs: 300, connections: false });
   const w = RecordingWriter.open(file, { host: sampler.host, intervalMs: 100, procIntervalMs: 300, vigilVersion: 'test' });
   const live: Sample[] = [];
   for (let i = 0; i < 30; i++) {

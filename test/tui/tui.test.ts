@@ -66,7 +66,8 @@ t.test('filter, sort, tree, detail and kill on processes the test started', asyn
   tui.keys(`/${MARK}`);
   await tui.waitFor(/filter: vigiltst/);
   tui.keys('\r');
-  let s = await tui.waitFor((x) => x.includes(`${MARK}-burn`) && x.includes(`${MARK}-sleep 300`) && /CPU%▼/.test(x));
+  // Each input waits for its effect: a terminal can deliver two quick writes in one read.
+  let s = await tui.waitFor((x) => x.includes(`${MARK}-burn`) && x.includes(`${MARK}-sleep 300`) && /CPU%▼/.test(x) && !/filter: /.test(x));
   t.match(s, /processes 3\/\d+ · filter "vigiltst/, 'the filter finds the test processes (sh, sleeper, burner)');
   // Sorted by CPU (the default, descending): the burner is the first row once it has a rate. How much of
   // a core it gets depends on what else this machine runs; above its idle siblings is what sorting means.
@@ -223,3 +224,28 @@ t.test('a bad config file names the field, exit 2', async (t) => {
   t.match(tui.raw, /config .*bad\.json: panes\.cpu: expected true or false, got "yes"/);
 });
 
+
+t.test('alerts: a breach shows in the header, marks its process and pane, and lists under a', async (t) => {
+  // A rule matches a process by its comm: a shell under a short name of our own (comm holds 15 bytes).
+  const burn = `vb${process.pid % 1000000}`;
+  const sh = path.join(dir, burn);
+  fs.symlinkSync('/bin/sh', sh);
+  child(t, sh, ['-c', 'while :; do :; done']);
+  const cfg = path.join(dir, 'alerts.json');
+  fs.writeFileSync(cfg, JSON.stringify({ alerts: [{ name: 'busy test process', metric: 'proc.cpu_pct', op: '>', threshold: 20, window: '1s', for: '1s', match: burn }] }));
+  const db = path.join(dir, 'alerts.db');
+  const tui = startTui(t, ['--config', cfg, '--alerts-db', db, '--proc-interval', '200']);
+  const s = await tui.waitFor(/⚠ .*busy test process/, 20000);
+  t.match(s, /! processes/, 'the process pane is marked');
+  tui.keys(`/${burn}\r`);
+  const isRow = (l: string): boolean => l.startsWith('│') && l.includes(`${burn} -c`);
+  const row = (await tui.waitFor((x) => x.split('\n').some((l) => isRow(l) && / ! /.test(l)))).split('\n').find(isRow);
+  t.match(row ?? '', / ! \S*vb\d+ -c/, 'the process row is marked');
+  tui.keys('a');
+  const list = await tui.waitFor(/Active \(1\)/);
+  t.match(list, /busy test process/);
+  tui.keys('x');
+  tui.keys('q');
+  t.equal((await tui.exit()).exitCode, 0);
+  t.ok(fs.existsSync(db), 'the breach went to the alert log');
+});

@@ -117,7 +117,10 @@ t.test('keys: one table drives dispatch and help', async (t) => {
   t.equal(actionFor('f10', false), 'quit');
   t.equal(actionFor('C-c', false), 'quit');
   t.equal(actionFor('?', false), 'help');
-  t.equal(actionFor('pagedown', true), null, 'page keys belong to replay there');
+  t.equal(actionFor('pagedown', false), 'pageDown', 'live: page keys scroll the table');
+  t.equal(actionFor('pagedown', true), 'minuteForward', 'replay: page keys move a minute');
+  t.equal(actionFor('k', true), null, 'no kill in replay');
+  t.equal(actionFor('space', true), 'playPause');
   t.equal(actionFor('nonsense', false), null);
   t.equal(helpLines(false).length, KEYS.filter((k) => k.replay !== true).length);
   t.match(helpLines(false)[0], /q, F10, C-c\s+quit/);

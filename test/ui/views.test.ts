@@ -98,7 +98,7 @@ t.test('header: host, uptime, load, PSI; replay mode; alert lines', async (t) =>
   t.match(live[0], /100ms\/1000ms/);
   t.match(live[0], /load 1\.50/);
   const replay = headerView(inp, { mode: { kind: 'replay', t: 1_700_000_000_000, speed: 10, paused: true, intervalMs: 100 }, alerts: ['cpu.total_pct > 90 for 30s'] }).map(plain);
-  t.match(replay[0], /REPLAY \d\d:\d\d:\d\d 2023-11-14 ×10 paused/);
+  t.match(replay[0], /REPLAY \d\d:\d\d:\d\d\.000 2023-11-14 ×10 paused/);
   t.match(replay[1], /⚠ cpu\.total_pct > 90 for 30s/);
 });
 

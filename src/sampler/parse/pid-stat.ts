@@ -24,6 +24,11 @@ export interface PidStat {
   vsize: number;
   /** Resident pages. */
   rss: number;
+  /**
+   * Where the program's text starts (field 26). A new image after exec has a new one even when its comm
+   * stays the same (node → node), so it tells an exec apart; 1 for processes vigil may not inspect.
+   */
+  startcode: number;
   processor: number;
 }
 
@@ -66,7 +71,9 @@ export function parsePidStat(input: Buffer | string, len?: number): PidStat | nu
   const starttime = s.int();
   const vsize = s.int();
   const rss = s.int();
-  s.skip(14); // rsslim startcode endcode startstack kstkesp kstkeip signal blocked sigignore sigcatch wchan nswap cnswap exit_signal
+  s.skip(1); // rsslim
+  const startcode = s.int();
+  s.skip(12); // endcode startstack kstkesp kstkeip signal blocked sigignore sigcatch wchan nswap cnswap exit_signal
   const processor = s.int();
   if (
     state === null || ppid === null || pgrp === null || session === null || flags === null ||
@@ -77,6 +84,6 @@ export function parsePidStat(input: Buffer | string, len?: number): PidStat | nu
   }
   return {
     pid, comm, state, ppid, pgrp, session, flags, minflt, majflt, utime, stime, priority, nice, threads,
-    starttime, vsize, rss: rss < 0 ? 0 : rss, processor: processor ?? 0,
+    starttime, vsize, rss: rss < 0 ? 0 : rss, startcode: startcode ?? 0, processor: processor ?? 0,
   };
 }

@@ -280,6 +280,7 @@ export function buildProc(ident: Val[], v: Val[], io: Val[], t: Val[]): ProcSamp
     slow_prev: slowPrev,
     tcp,
     tcp_prev: tcpPrev,
+    shim: null, // shim counters are not recorded
   };
 }
 

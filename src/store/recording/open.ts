@@ -15,8 +15,24 @@ import { readError, sqliteCode } from './sqlite-error';
 
 const MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 
+/** A kind of vigil file that can be opened for reading: its application id, newest version, and tables it must have. */
+export interface FileKind {
+  name: string;
+  /** "vigil recording", "vigil alert log". */
+  noun: string;
+  applicationId: number;
+  maxVersion: number;
+  tables: readonly string[];
+}
+
+export const RECORDING_KIND: FileKind = {
+  name: 'recording', noun: 'vigil recording', applicationId: APPLICATION_ID, maxVersion: SCHEMA_VERSION,
+  tables: ['meta', 'session', 'sample', 'keyframe', 'sys'],
+};
+
 export interface OpenedDb {
   db: Database.Database;
+  kind: FileKind;
   schemaVersion: number;
   /** Set when reading from a temporary copy (removed by close()). */
   copyDir: string | null;
@@ -35,17 +51,17 @@ interface Header {
 }
 
 /** The 100-byte database header: https://www.sqlite.org/fileformat.html#the_database_header */
-function readHeader(file: string): { header: Header; size: number } {
+function readHeader(file: string, noun: string): { header: Header; size: number } {
   let st: fs.Stats;
   try {
     st = fs.statSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new VigilError(`no such recording: ${file}`, EXIT.NOINPUT);
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new VigilError(`no such ${noun === RECORDING_KIND.noun ? 'recording' : 'file'}: ${file}`, EXIT.NOINPUT);
     throw new VigilError(`cannot read ${file}: ${(err as Error).message}`, EXIT.NOINPUT);
   }
   if (!st.isFile()) throw new VigilError(`${file} is not a file`, EXIT.NOINPUT);
-  if (st.size === 0) throw damaged(file, 'empty file, not a vigil recording');
+  if (st.size === 0) throw damaged(file, `empty file, not a ${noun}`);
   const buf = Buffer.alloc(100);
   let n = 0;
   try {
@@ -58,7 +74,7 @@ function readHeader(file: string): { header: Header; size: number } {
   } catch (err) {
     throw new VigilError(`cannot read ${file}: ${(err as Error).message}`, EXIT.NOINPUT);
   }
-  if (n < 100 || !buf.subarray(0, 16).equals(MAGIC)) throw damaged(file, 'not a SQLite database (nor a vigil recording)');
+  if (n < 100 || !buf.subarray(0, 16).equals(MAGIC)) throw damaged(file, `not a SQLite database (nor a ${noun})`);
   const ps = buf.readUInt16BE(16);
   const pageSize = ps === 1 ? 65536 : ps;
   if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) throw damaged(file, 'damaged SQLite header (page size)');
@@ -96,8 +112,10 @@ function tryOpen(p: string): Database.Database {
   }
 }
 
-export function openForReading(file: string): OpenedDb {
-  const { header, size } = readHeader(file);
+/** Opens FILE read-only as one of `kinds` (default: a recording). */
+export function openForReading(file: string, kinds: readonly FileKind[] = [RECORDING_KIND]): OpenedDb {
+  const noun = kinds.map((k) => k.noun).join(' or ');
+  const { header, size } = readHeader(file, noun);
   const hasWal = fs.existsSync(`${file}-wal`) && fs.statSync(`${file}-wal`).size > 0;
   if (!hasWal && header.pages !== null && size < header.pages * header.pageSize) {
     throw damaged(file, `truncated: ${size} bytes of ${header.pages * header.pageSize}`);
@@ -114,22 +132,24 @@ export function openForReading(file: string): OpenedDb {
       db = tryOpen(path.join(copyDir, 'recording.db'));
     }
     const appId = Number(db.pragma('application_id', { simple: true }));
-    if (appId !== APPLICATION_ID) throw damaged(file, 'a SQLite database, but not a vigil recording');
+    const kind = kinds.find((k) => k.applicationId === appId);
+    if (kind === undefined) throw damaged(file, `a SQLite database, but not a ${noun}`);
     const version = Number(db.pragma('user_version', { simple: true }));
-    if (version > SCHEMA_VERSION) {
-      throw damaged(file, `recorded by a newer vigil (schema version ${version}; this vigil reads up to ${SCHEMA_VERSION})`);
+    if (version > kind.maxVersion) {
+      throw damaged(file, `${kind === RECORDING_KIND ? 'recorded' : 'written'} by a newer vigil (schema version ${version}; this vigil reads up to ${kind.maxVersion})`);
     }
     if (version < 1) throw damaged(file, `unknown schema version ${version}`);
     const tables = new Set(
       (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name),
     );
-    for (const t of ['meta', 'session', 'sample', 'keyframe', 'sys']) {
-      if (!tables.has(t)) throw damaged(file, `damaged vigil recording (no table '${t}')`);
+    for (const t of kind.tables) {
+      if (!tables.has(t)) throw damaged(file, `damaged ${kind.noun} (no table '${t}')`);
     }
     const opened = db;
     const dir = copyDir;
     return {
       db: opened,
+      kind,
       schemaVersion: version,
       copyDir: dir,
       close() {

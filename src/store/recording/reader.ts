@@ -5,7 +5,7 @@
  */
 import type { HostInfo, Sample } from '../../model';
 import type { Stored } from './codec';
-import type { BreachRecord } from './writer';
+import { BreachRecord, breachesAsOf, breachesOverlapping } from '../alerts/table';
 import { openForReading, OpenedDb } from './open';
 import { readError } from './sqlite-error';
 import { Tables, Walker, WalkerOptions } from './walker';
@@ -208,21 +208,17 @@ export class Recording {
 
   /** Breaches that overlap [fromT, toT] (ms), in the order they began; fetched in pages. */
   *alerts(fromT = -Infinity, toT = Infinity): Generator<AlertRow> {
-    const st = this.opened.db.prepare(
-      `SELECT id, rule, subject, start_t, end_t, peak, average, threshold, samples FROM alert
-       WHERE id > ? AND start_t <= ? AND (end_t IS NULL OR end_t >= ?) ORDER BY id LIMIT 500`,
-    );
-    const hi = Number.isFinite(toT) ? toT : Number.MAX_SAFE_INTEGER;
-    const lo = Number.isFinite(fromT) ? fromT : -Number.MAX_SAFE_INTEGER;
-    let after = 0;
+    const it = breachesOverlapping(this.opened.db, fromT, toT);
     for (;;) {
-      const page = this.guard(() => st.all(after, hi, lo) as (AlertRow & { id: number })[]);
-      if (page.length === 0) return;
-      for (const { id, ...row } of page) {
-        after = id;
-        yield row;
-      }
+      const r = this.guard(() => it.next());
+      if (r.done === true) return;
+      yield r.value;
     }
+  }
+
+  /** The breaches as they stood at time t (ms): active ones, and up to `recent` that had ended, newest first. */
+  alertsAsOf(t: number, recent = 20): { active: AlertRow[]; recent: AlertRow[] } {
+    return this.guard(() => breachesAsOf(this.opened.db, t, recent));
   }
 
   /** A walker positioned to rebuild `target` (for the replay cursor). */

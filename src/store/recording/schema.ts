@@ -14,6 +14,7 @@
  * they read again); a process's slow-tier and connections-tier values have their own tables (proc_io,
  * proc_tcp), so that a process row stays narrow.
  */
+import { ALERT_TABLE_SQL } from '../alerts/table';
 import { SERIES, SeriesSpec } from './series';
 
 /** "vigl": `PRAGMA application_id` of every vigil recording. */
@@ -47,10 +48,7 @@ export function schemaSql(): string {
     `CREATE TABLE conns_tick(
        s INTEGER PRIMARY KEY, age_ns INTEGER NOT NULL, t INTEGER NOT NULL, denied TEXT, scan_incomplete INTEGER NOT NULL,
        malformed INTEGER NOT NULL, cost_ms REAL NOT NULL)`,
-    `CREATE TABLE alert(
-       id INTEGER PRIMARY KEY, rule TEXT NOT NULL, subject TEXT NOT NULL, start_t INTEGER NOT NULL, end_t INTEGER,
-       peak REAL, average REAL, threshold REAL, samples INTEGER NOT NULL DEFAULT 0, UNIQUE(rule, subject, start_t))`,
-    `CREATE INDEX alert_start ON alert(start_t)`,
+    ...ALERT_TABLE_SQL,
   ];
   // Entities alive at a keyframe that have no row there (unchanged since their latest absolute row), per
   // table, with where that row is (format: series-writer.ts carryList). A reader's shortcut.

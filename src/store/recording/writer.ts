@@ -17,6 +17,7 @@ import { APPLICATION_ID, CONNS_KEYFRAME_MS, KEY_CONNS, KEY_PROCS, KEY_SYS, PROC_
 import { SERIES, SERIES_NAMES, SeriesName, splitSys } from './series';
 import { SeriesWriter } from './series-writer';
 import { sqliteCode, writeError } from './sqlite-error';
+import { BreachRecord, toRow, UPSERT_ALERT_SQL } from '../alerts/table';
 
 export interface WriterOptions {
   host: HostInfo;
@@ -30,16 +31,7 @@ export interface WriterOptions {
 }
 
 /** A threshold breach as the alerts code hands it over; upserted by (rule, subject, start_t). */
-export interface BreachRecord {
-  rule: string;
-  subject: string;
-  start_t: number;
-  end_t: number | null;
-  peak: number | null;
-  average: number | null;
-  threshold: number | null;
-  samples: number;
-}
+export type { BreachRecord };
 
 const NS_PER_MS = 1_000_000n;
 
@@ -85,12 +77,7 @@ export class RecordingWriter {
     this.insertConnsTick = db.prepare(
       'INSERT INTO conns_tick (s, age_ns, t, denied, scan_incomplete, malformed, cost_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
-    this.upsertAlert = db.prepare(
-      `INSERT INTO alert (rule, subject, start_t, end_t, peak, average, threshold, samples)
-       VALUES (@rule, @subject, @start_t, @end_t, @peak, @average, @threshold, @samples)
-       ON CONFLICT (rule, subject, start_t) DO UPDATE SET end_t = excluded.end_t, peak = excluded.peak,
-         average = excluded.average, threshold = excluded.threshold, samples = excluded.samples`,
-    );
+    this.upsertAlert = db.prepare(UPSERT_ALERT_SQL);
     if (opts.maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.floor(opts.maxPageCount)}`);
     this.lastS = Number((db.prepare('SELECT coalesce(max(s), 0) AS m FROM sample').get() as { m: number }).m);
     this.startSession(opts);
@@ -150,7 +137,7 @@ export class RecordingWriter {
     try {
       this.db.transaction(() => {
         for (const s of batch) this.writeOne(s);
-        for (const a of alerts) this.upsertAlert.run(a);
+        for (const a of alerts) this.upsertAlert.run(toRow(a));
       })();
     } catch (err) {
       this.failed = true;

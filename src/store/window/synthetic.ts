@@ -44,7 +44,8 @@ export function blankProc(pid: number, start_time: number, over: Partial<ProcSna
     state: 'S', kthread: false, threads: 1, nice: 0, cpu_pct: null, wait_pct: null, mem_pct: null,
     rss_bytes: 0, vsize_bytes: 0, swap_bytes: null, read_bytes_per_s: null, write_bytes_per_s: null,
     rchar_per_s: null, wchar_per_s: null, minflt_per_s: null, majflt_per_s: null, ctxsw_per_s: null,
-    fds: null, tcp_tx_bytes_per_s: null, tcp_rx_bytes_per_s: null, tcp_retrans_per_s: null, tcp_conns: null, ...over,
+    fds: null, tcp_tx_bytes_per_s: null, tcp_rx_bytes_per_s: null, tcp_retrans_per_s: null, tcp_conns: null,
+    net_rx_bytes_per_s: null, net_tx_bytes_per_s: null, net_source: null, shim: null, ...over,
   };
 }
 

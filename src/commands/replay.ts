@@ -1,0 +1,30 @@
+import { Recording } from '../store/recording/reader';
+import { App } from '../ui/app';
+import type { PaneKind } from '../ui/layout';
+import { ReplaySource } from '../ui/replay-source';
+import { wantsColour } from '../ui/theme';
+import { checkTerminal, installExitPaths } from './live';
+
+export interface ReplayOptions {
+  file: string;
+  colour: boolean;
+  hidden: ReadonlySet<PaneKind>;
+}
+
+/**
+ * `vigil replay FILE`: the live monitor's screen over a recording. A bad file is refused (exit 65/66,
+ * one line) before the terminal is touched; the file is opened read-only and never changed.
+ */
+export function runReplay(opts: ReplayOptions): void {
+  const rec = Recording.open(opts.file);
+  try {
+    checkTerminal();
+  } catch (err) {
+    rec.close();
+    throw err;
+  }
+  const source = new ReplaySource(rec);
+  const app = new App(source, { colour: wantsColour(opts.colour), hidden: opts.hidden, debugTimings: false });
+  installExitPaths(app);
+  app.start();
+}

@@ -1,0 +1,250 @@
+import { derive } from '../derive';
+import type { HostInfo, Sample, Snapshot } from '../model';
+import type { Recording, SamplePair } from '../store/recording/reader';
+import type { Breach } from '../store/alerts/evaluator';
+import { breachesAt } from '../store/alerts/replay';
+import { ReplayCursor } from '../store/recording/cursor';
+import type { HistoryWindow } from '../store/window';
+import { parseTimeArg, TimeArgError } from '../timearg';
+import type { Action } from './keys';
+import type { ReplayMode, Sink, Source } from './source';
+
+/** Playback speeds, recording time per real second. */
+export const SPEEDS = [1, 10, 60, 600];
+const FRAME_MS = 100;
+/** Work per frame on rebuilding the history window after a seek, so the screen stays responsive. */
+const REFILL_BUDGET_MS = 30;
+/** Work per frame on playback; at 600× more samples pass than can be decoded, and playback falls behind. */
+const PLAY_BUDGET_MS = 40;
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+
+/**
+ * A recording as a Source: the same Snapshots live showed (derive over the recorded Samples), at a
+ * chosen speed, with seek, step and pause. The history window is rebuilt after every jump to hold what
+ * it held at that moment: the last minute at full resolution and the hour before it one derive per
+ * second (rates over a second are the average of that second's samples; gauges are that second's value).
+ * The rebuild runs a slice per frame, so a seek answers at once and the charts fill in behind it.
+ */
+export class ReplaySource implements Source {
+  readonly kind = 'replay';
+  readonly host: HostInfo;
+  readonly intervalMs: number;
+  readonly procIntervalMs: number;
+  private readonly cursor: ReplayCursor;
+  private sink: Sink | null = null;
+  private history: HistoryWindow | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private paused = false;
+  private speedAt = 0;
+  private lastFrame = 0;
+  /** Recording time playback has reached (may run ahead of the last decoded sample). */
+  private playT = 0;
+  private refill: { gen: Generator<SamplePair>; endT: number; lastPushed: Sample | null; upTo: number } | null = null;
+  /** The last sample the window was fed, so that live feeding continues where the refill ended. */
+  private fedS = -1;
+  private fedLast: Sample | null = null;
+  private note: string | null = null;
+
+  constructor(private readonly rec: Recording) {
+    this.cursor = new ReplayCursor(rec);
+    const ses = rec.sessions[0];
+    this.host = ses?.host ?? { hostname: '?', kernel: '?', clk_tck: 100, page_size: 4096, ncpu: 1, boot_time_s: null };
+    this.intervalMs = ses?.interval_ms ?? 100;
+    this.procIntervalMs = ses?.proc_interval_ms ?? 1000;
+  }
+
+  start(sink: Sink, history: HistoryWindow): void {
+    this.sink = sink;
+    this.history = history;
+    this.jump(() => this.cursor.first());
+    this.lastFrame = Date.now();
+    this.timer = setInterval(() => this.frame(), FRAME_MS);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.rec.close();
+  }
+
+  takeTimings(): Record<string, number> | null {
+    return null;
+  }
+
+  warnings(): string[] {
+    const n = this.note;
+    this.note = null;
+    return n === null ? [] : [n];
+  }
+
+  mode(): ReplayMode {
+    return { kind: 'replay', t: this.cursor.current?.curr.t ?? 0, speed: SPEEDS[this.speedAt], paused: this.paused, intervalMs: this.intervalMs };
+  }
+
+  private alertCache: { sec: number; at: { active: Breach[]; recent: Breach[] } } | null = null;
+
+  /** The recording's breaches as they stood at t: one indexed query per replayed second. */
+  alertsAt(t: number): { active: readonly Breach[]; recent: readonly Breach[] } {
+    const sec = Math.floor(t / 1000);
+    if (this.alertCache?.sec !== sec) this.alertCache = { sec, at: breachesAt(this.rec, t, 20) };
+    return this.alertCache.at;
+  }
+
+  /** The keys of replay. Returns true if the action was replay's. */
+  act(a: Action): boolean {
+    const cur = this.cursor.current;
+    const step = (ms: number): number => Math.max(1, Math.round(ms / this.intervalMs));
+    switch (a) {
+      case 'playPause':
+        this.paused = !this.paused;
+        if (!this.paused) this.playT = cur?.curr.t ?? 0;
+        return true;
+      case 'stepForward':
+        this.paused = true;
+        this.advance(1);
+        return true;
+      case 'stepBack':
+        this.paused = true;
+        this.jump(() => this.cursor.step(-1));
+        return true;
+      case 'minuteForward':
+        this.jump(() => this.cursor.step(step(MINUTE_MS)));
+        return true;
+      case 'minuteBack':
+        this.jump(() => this.cursor.step(-step(MINUTE_MS)));
+        return true;
+      case 'start':
+        this.jump(() => this.cursor.first());
+        return true;
+      case 'finish':
+        this.jump(() => this.cursor.last());
+        return true;
+      case 'faster':
+        this.speedAt = Math.min(SPEEDS.length - 1, this.speedAt + 1);
+        return true;
+      case 'slower':
+        this.speedAt = Math.max(0, this.speedAt - 1);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** `g`: HH:MM:SS, a date, epoch ms, or -5m / +30s from the current position. Returns an error or null. */
+  goTo(text: string): string | null {
+    const now = this.cursor.current?.curr.t ?? 0;
+    const first = this.rec.first();
+    let t: number;
+    try {
+      t = parseTimeArg(text, { plus: now, minus: now, day: first?.t ?? now });
+    } catch (err) {
+      if (err instanceof TimeArgError) return err.message;
+      throw err;
+    }
+    this.jump(() => this.cursor.seekTime(t));
+    return null;
+  }
+
+  /** Moves the cursor anywhere, shows that moment, and starts rebuilding the window behind it. */
+  private jump(move: () => SamplePair | null): void {
+    const pair = move();
+    if (pair === null) return;
+    this.playT = pair.curr.t;
+    const from = this.rec.atOrBefore(pair.curr.t - HOUR_MS) ?? this.rec.first()?.s ?? pair.s;
+    this.history?.clear();
+    this.fedS = -1;
+    this.fedLast = null;
+    this.refill = { gen: this.rec.pairs(from, pair.s, { procs: true }), endT: pair.curr.t, lastPushed: null, upTo: pair.s };
+    this.emit(true);
+  }
+
+  /** Shows the cursor's moment: its Snapshot, with the process list as of the latest table read. */
+  private emit(withProcs: boolean): void {
+    const snap = this.cursor.snapshot();
+    const pair = this.cursor.current;
+    if (pair === null || this.sink === null) return;
+    const shown: Snapshot = snap ?? derive(pair.curr, pair.curr, pair.host);
+    this.sink(withProcs ? { ...shown, procs: this.cursor.procs() ?? shown.procs } : shown, { history: false });
+  }
+
+  private frame(): void {
+    const now = Date.now();
+    const realMs = now - this.lastFrame;
+    this.lastFrame = now;
+    this.continueRefill();
+    if (this.paused) return;
+    const cur = this.cursor.current;
+    if (cur === null) return;
+    this.playT += realMs * SPEEDS[this.speedAt];
+    const t0 = Date.now();
+    let moved = 0;
+    while ((this.cursor.current?.curr.t ?? Infinity) < this.playT && Date.now() - t0 < PLAY_BUDGET_MS) {
+      if (!this.advance(1, false)) {
+        this.paused = true;
+        this.note = 'end of the recording (Home: back to the start)';
+        this.emit(false); // the header must say "paused"
+        break;
+      }
+      moved++;
+    }
+    // Fell behind (600× on a big recording): do not let the target run away from what is shown.
+    if (moved > 0 && (this.cursor.current?.curr.t ?? 0) < this.playT - 10 * FRAME_MS * SPEEDS[this.speedAt]) this.playT = this.cursor.current!.curr.t;
+    if (moved > 0) this.emit(false);
+  }
+
+  /** One sample forward, fed to the window once any rebuild has caught up. false at the end. */
+  private advance(n: number, show = true): boolean {
+    for (let i = 0; i < n; i++) {
+      const pair = this.cursor.next();
+      if (pair === null) return false;
+      if (this.refill === null) this.feed(pair);
+    }
+    if (show) this.emit(false);
+    return true;
+  }
+
+  /**
+   * Feeds one pair to the window: every sample of the last minute before `endT`; older ones one per
+   * second of recording, derived against the previous one fed (the rates of that whole second).
+   */
+  private feed(pair: SamplePair, endT = Infinity): void {
+    const h = this.history;
+    if (h === null || pair.s <= this.fedS) return;
+    this.fedS = pair.s;
+    if (pair.prev === null) {
+      this.fedLast = pair.curr; // a session starts: nothing to take a rate against yet
+      return;
+    }
+    const last = this.fedLast ?? pair.prev;
+    const recent = pair.curr.t >= endT - MINUTE_MS;
+    if (!recent && pair.curr.mono_ns - last.mono_ns < 1_000_000_000n) return;
+    const snap = derive(recent ? pair.prev : last, pair.curr, pair.host);
+    // A later session after a reboot has a monotonic clock that starts over: its history starts over too.
+    if (!h.push(snap)) {
+      h.clear();
+      h.push(snap);
+    }
+    this.fedLast = pair.curr;
+  }
+
+  private continueRefill(): void {
+    const r = this.refill;
+    if (r === null) return;
+    const t0 = Date.now();
+    // The charts grow as the window fills: show each slice, paused or not.
+    this.emit(false);
+    while (Date.now() - t0 < REFILL_BUDGET_MS) {
+      const next = r.gen.next();
+      if (next.done) {
+        // Playback may have moved on while the window was rebuilt: catch up to the cursor, then feed live.
+        const cur = this.cursor.current;
+        if (cur !== null && cur.s > r.upTo) {
+          this.refill = { gen: this.rec.pairs(r.upTo + 1, cur.s, { procs: true }), endT: cur.curr.t, lastPushed: null, upTo: cur.s };
+        } else this.refill = null;
+        return;
+      }
+      this.feed(next.value, r.endT);
+    }
+  }
+}
