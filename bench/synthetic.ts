@@ -267,15 +267,24 @@ export class SynthSource {
     };
   }
 
-  /** The sampler's attachTcp: each process gets the latest and previous reads it was given. */
+  /**
+   * The sampler's rule (src/sampler/sampler.ts extrasFor): each process gets the latest and previous reads
+   * it was given; one that held no socket at its last two reads keeps that zero pair.
+   */
   private attachTcp(table: ProcSample[], conns: ConnsSample): void {
     const byPid = new Map(conns.procs.map((p) => [p.pid, p]));
+    const idle = (t: ProcTcp): boolean => t.conns === 0 && t.since_ns === null && t.tx_bytes === 0 && t.rx_bytes === 0 && t.retrans === 0;
     for (const p of table) {
       if (conns.denied.includes(p.pid % 100)) continue;
       let h = this.tcpHist.get(p.pid);
       if (h !== undefined && h.start !== p.start_time) h = undefined;
       if (h === undefined || h.cur.mono_ns !== conns.mono_ns) {
         const c = byPid.get(p.pid);
+        if (c === undefined && h !== undefined && h.prev !== null && idle(h.cur) && idle(h.prev)) {
+          p.tcp = h.cur;
+          p.tcp_prev = h.prev;
+          continue;
+        }
         const cur: ProcTcp = c
           ? { mono_ns: conns.mono_ns, since_ns: c.since_ns, tx_bytes: c.tcp_tx_bytes, rx_bytes: c.tcp_rx_bytes, retrans: c.tcp_retrans, conns: c.tcp }
           : { mono_ns: conns.mono_ns, since_ns: null, tx_bytes: 0, rx_bytes: 0, retrans: 0, conns: 0 };

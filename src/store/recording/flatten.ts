@@ -22,10 +22,10 @@ import type {
   VmstatSample,
 } from '../../model';
 import type { ConnsProcSample, TcpSockSample, TcpState } from '../../model-conns';
-import type { RowClocks, Val } from './codec';
+import type { Val } from './codec';
 import {
   ABSENT, CPU_FIELDS, DISK_FIELDS, FS_FIELDS, MEM_FIELDS, NET_FIELDS, PSI_LINES, PSI_RESOURCES, SERIES, SLOW_FIELDS, SNMP_FIELDS,
-  SOCK_FIELDS, SOCK_PROC_FIELDS, SYS_COLUMNS, TCP_FIELDS, VMSTAT_FIELDS, CLOCK_CONNS,
+  SOCK_FIELDS, SOCK_PROC_FIELDS, SYS_COLUMNS, TCP_FIELDS, VMSTAT_FIELDS,
 } from './series';
 
 /** One entity's values at one tick: `key` identifies it within its series, `ident` are its identity columns. */
@@ -209,16 +209,34 @@ export function flattenProc(p: ProcSample): ProcItem {
 }
 
 /**
- * proc_tcp's values of a process that holds no socket, as the sampler gives them: zero counters as of
- * the connections read the table was joined with, and the previous read's (none at the process's first
- * table: `first`). A process in this state has no proc_tcp row (most processes never hold a socket, and
- * a row each would be most of what a short-lived process costs); nothing at all while the tier has not
- * read yet (`hasConns` false).
+ * The first two connections reads a process was given (the connections clocks of its process ticks:
+ * `c1` of the first tick that had one, `c2` of the first later tick with another), or null.
  */
-export function defaultTcpVals(clocks: RowClocks, hasConns: boolean, first: boolean): Val[] {
-  if (!hasConns) return new Array<Val>(2 * (TCP_FIELDS.length + 2)).fill(null);
+export interface TcpEpoch {
+  c1: bigint | null;
+  c2: bigint | null;
+}
+
+/** Takes one process tick's connections clock (null: no connections read yet) into an epoch. */
+export function advanceEpoch(ep: TcpEpoch, connsNs: bigint | null): void {
+  if (connsNs === null || ep.c2 !== null) return;
+  if (ep.c1 === null) ep.c1 = connsNs;
+  else if (connsNs !== ep.c1) ep.c2 = connsNs;
+}
+
+/**
+ * proc_tcp's values of a process that has held no socket, as the sampler gives them: zero counters as of
+ * the first connections read it was given and none before, then as of the second with the first as the
+ * previous read, a pair it keeps while it holds no socket (src/sampler/sampler.ts); all null before the
+ * tier's first read. A process whose values are these has no proc_tcp row (most processes never hold a
+ * socket, and a row each was most of what a short-lived process cost): the reader rebuilds them.
+ */
+export function noSocketTcpVals(hasConns: boolean, ep: TcpEpoch): Val[] {
+  const nulls = TCP_FIELDS.map(() => null);
+  if (!hasConns || ep.c1 === null) return [null, null, ...nulls, null, null, ...nulls];
   const zeros = TCP_FIELDS.map(() => 0);
-  return [clocks.base[CLOCK_CONNS], null, ...zeros, first ? null : clocks.gap[CLOCK_CONNS], null, ...(first ? zeros.map(() => null) : zeros)];
+  if (ep.c2 === null) return [ep.c1, null, ...zeros, null, null, ...nulls];
+  return [ep.c2, null, ...zeros, Number(ep.c2 - ep.c1), null, ...zeros];
 }
 
 export function sameVals(a: Val[], b: Val[]): boolean {

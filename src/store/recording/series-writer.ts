@@ -94,13 +94,11 @@ export class SeriesWriter {
 
   /**
    * `clocks`: the tick's times that ra and rg columns are stored against (process tables: see codec).
-   * Returns the entity id of each item, in order (for the series that share these entities), and
-   * whether it is new (first seen now, or a new identity).
+   * Returns the entity id of each item, in order (for the series that share these entities).
    */
-  write(s: number, items: Item[], keyframe: boolean, clocks: RowClocks = NO_CLOCKS): { es: number[]; fresh: boolean[] } {
+  write(s: number, items: Item[], keyframe: boolean, clocks: RowClocks = NO_CLOCKS): number[] {
     const seen = new Set<string>();
     const es = new Array<number>(items.length);
-    const fresh = new Array<boolean>(items.length).fill(false);
     const carried: Carried[] = [];
     for (let i = 0; i < items.length; i++) {
       const it = items[i];
@@ -117,7 +115,6 @@ export class SeriesWriter {
         this.live.set(it.key, l);
         this.put(s, l.e, encodeRow(this.spec.values, it.vals, null, true, clocks));
         es[i] = e;
-        fresh[i] = true;
         continue;
       }
       es[i] = l.e;
@@ -149,7 +146,7 @@ export class SeriesWriter {
       }
     }
     this.lastTick = s;
-    return { es, fresh };
+    return es;
   }
 
   /** Whether the entity of this key has rows (is being written). */

@@ -8,7 +8,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { CpuTimes, DiskSample, FsSample, NetDevSample, ProcSample, ProcTable, Sample } from '../../model';
 import type { ConnsProcSample, ConnsSample, TcpSockSample } from '../../model-conns';
 import { NO_CLOCKS, RowClocks, Stored, Val } from './codec';
-import { buildCpu, buildDisk, buildFs, buildNet, buildProc, buildSock, buildSockProc, buildSys, defaultTcpVals } from './flatten';
+import { advanceEpoch, buildCpu, buildDisk, buildFs, buildNet, buildProc, buildSock, buildSockProc, buildSys, noSocketTcpVals, TcpEpoch } from './flatten';
 import { RowSource } from './rows';
 import { KEY_CONNS, KEY_PROCS, KEY_SYS } from './schema';
 import { joinSys, SERIES, SeriesName, SeriesSpec } from './series';
@@ -28,6 +28,7 @@ export class Tables {
   readonly procKeyAtOrBefore: Statement;
   readonly procTickAtOrBefore: Statement;
   readonly procTickBefore: Statement;
+  readonly procTicksFrom: Statement;
   readonly connsKeyAtOrBefore: Statement;
   readonly connsTickAtOrBefore: Statement;
   readonly carryAt: Statement;
@@ -56,6 +57,9 @@ export class Tables {
     this.procKeyAtOrBefore = prep(`SELECT s FROM keyframe WHERE s <= ? AND (what & ${KEY_PROCS}) != 0 ORDER BY s DESC LIMIT 1`);
     this.procTickAtOrBefore = prep('SELECT s FROM proc_tick WHERE s <= ? ORDER BY s DESC LIMIT 1');
     this.procTickBefore = prep('SELECT s FROM proc_tick WHERE s < ? ORDER BY s DESC LIMIT 1');
+    this.procTicksFrom = prep(
+      'SELECT t.s, x.mono_ns - t.age_ns - t.conns_age_ns FROM proc_tick t JOIN sample x USING (s) WHERE t.s BETWEEN ? AND ? ORDER BY t.s LIMIT 32',
+    );
     this.connsKeyAtOrBefore = prep(`SELECT s FROM keyframe WHERE s <= ? AND (what & ${KEY_CONNS}) != 0 ORDER BY s DESC LIMIT 1`);
     this.connsTickAtOrBefore = prep('SELECT s FROM conns_tick WHERE s <= ? ORDER BY s DESC LIMIT 1');
   }
@@ -99,7 +103,9 @@ export class Walker {
   private procReady = false;
   private readonly sysKey: number;
   private readonly procKey: number | null;
-  private procTick: { s: number; mono: bigint; connsMono: bigint; clocks: RowClocks; hasConns: boolean } | null = null;
+  private procTick: { s: number; mono: bigint; connsMono: bigint; hasConns: boolean } | null = null;
+  /** Per process entity without proc_tcp rows: its first connections reads, looked up to `upTo`. */
+  private readonly epochs = new Map<number, TcpEpoch & { upTo: number }>();
   /** The clocks of the session's process tick before the walk's first one (its gaps are taken from there). */
   private procBefore: { mono: bigint; connsMono: bigint } | null = null;
   private table: ProcTable | null = null;
@@ -193,7 +199,7 @@ export class Walker {
           this.src[name].take(x, (row) => st.apply(row, clocks));
         }
         if (what & KEY_PROCS) this.loadCarried(x, PROC_TIER);
-        this.procTick = { s: x, mono, connsMono, clocks, hasConns: r[2] !== null };
+        this.procTick = { s: x, mono, connsMono, hasConns: r[2] !== null };
         this.tableDirty = true;
       }
     }
@@ -322,8 +328,8 @@ export class Walker {
       this.each('proc', tick.s, (ident, v, e, firstS) => {
         const a = io.get(e);
         if (a === undefined) throw new Error(`process entity ${e} has no proc_io row`);
-        // No proc_tcp row: a process holding no socket (see defaultTcpVals).
-        const b = tcp.get(e) ?? defaultTcpVals(tick.clocks, tick.hasConns, firstS === tick.s);
+        // No proc_tcp row: a process that has held no socket (see noSocketTcpVals).
+        const b = tcp.get(e) ?? noSocketTcpVals(tick.hasConns, this.epochOf(e, firstS, tick.s));
         procs.push(buildProc(ident, v, a, b));
       });
       procs.sort((a, b) => a.pid - b.pid);
@@ -331,6 +337,22 @@ export class Walker {
       this.tableDirty = false;
     }
     return this.table;
+  }
+
+  /** The first connections reads of process entity e as of the process tick at sample s (from proc_tick). */
+  private epochOf(e: number, firstS: number, s: number): TcpEpoch {
+    let ep = this.epochs.get(e);
+    if (ep === undefined) this.epochs.set(e, (ep = { c1: null, c2: null, upTo: firstS - 1 }));
+    while (ep.c2 === null && ep.upTo < s) {
+      const rows = this.tb.procTicksFrom.all(ep.upTo + 1, s) as Stored[][];
+      if (rows.length === 0) break;
+      for (const r of rows) {
+        advanceEpoch(ep, r[1] === null ? null : BigInt(r[1] as bigint));
+        ep.upTo = Number(r[0]);
+        if (ep.c2 !== null) break;
+      }
+    }
+    return ep;
   }
 
   /** Entities of a series alive at sample s, in the order they first appeared. */
@@ -347,6 +369,7 @@ export class Walker {
         if (name === 'proc') {
           this.states.procIo.vals.delete(e);
           this.states.procTcp.vals.delete(e);
+          this.epochs.delete(e);
         }
       }
     }

@@ -10,7 +10,8 @@ import { EXIT, VigilError } from '../../errors';
 import type { HostInfo, Sample } from '../../model';
 import type { ConnsSample } from '../../model-conns';
 import {
-  defaultTcpVals, flattenCores, flattenDisks, flattenFs, flattenNet, flattenProc, flattenSockProcs, flattenSocks, flattenSys, Item, ProcItem, sameVals,
+  advanceEpoch, flattenCores, flattenDisks, flattenFs, flattenNet, flattenProc, flattenSockProcs, flattenSocks, flattenSys, Item, noSocketTcpVals,
+  ProcItem, sameVals, TcpEpoch,
 } from './flatten';
 import { cannotCreate, RecordingLock } from './lock';
 import { APPLICATION_ID, CONNS_KEYFRAME_MS, KEY_CONNS, KEY_PROCS, KEY_SYS, PROC_KEYFRAME_MS, schemaSql, SCHEMA_VERSION, SYS_KEYFRAME_MS } from './schema';
@@ -52,6 +53,8 @@ export class RecordingWriter {
   private lastConnsNs: bigint | null = null;
   private lastDenied: string | null = null;
   private connsKeyNs: bigint | null = null;
+  /** Per live process entity: the connections reads it was first given (see noSocketTcpVals). */
+  private tcpEpochs = new Map<number, TcpEpoch>();
   private sysKeyNs: bigint | null = null;
   private procKeyNs: bigint | null = null;
   private lastFlushNs: bigint | null = null;
@@ -245,17 +248,20 @@ export class RecordingWriter {
       const items = new Array<ProcItem>(n);
       for (let i = 0; i < n; i++) items[i] = flattenProc(procs.procs[i]);
       const clocks = { base: [procs.mono_ns, connsNs], gap: [gap, connsGap] };
-      const { es, fresh } = this.series.proc.write(s, items, procKey, clocks);
+      const es = this.series.proc.write(s, items, procKey, clocks);
       this.series.procIo.write(s, items.map((it, i) => ({ key: String(es[i]), ident: [], vals: it.io, e: es[i] })), procKey, clocks);
-      // A process holding no socket, not written yet, stays without a proc_tcp row (see defaultTcpVals).
-      const defFirst = defaultTcpVals(clocks, conns !== null, true);
-      const defNext = defaultTcpVals(clocks, conns !== null, false);
+      // A process that has held no socket, not written yet, stays without a proc_tcp row (see noSocketTcpVals).
+      const epochs = new Map<number, TcpEpoch>();
       const tcp: Item[] = [];
       for (let i = 0; i < n; i++) {
+        const ep = this.tcpEpochs.get(es[i]) ?? { c1: null, c2: null };
+        advanceEpoch(ep, conns === null ? null : connsNs);
+        epochs.set(es[i], ep);
         const key = String(es[i]);
-        if (!this.series.procTcp.has(key) && sameVals(items[i].tcp, fresh[i] ? defFirst : defNext)) continue;
+        if (!this.series.procTcp.has(key) && sameVals(items[i].tcp, noSocketTcpVals(conns !== null, ep))) continue;
         tcp.push({ key, ident: [], vals: items[i].tcp, e: es[i] });
       }
+      this.tcpEpochs = epochs;
       this.series.procTcp.write(s, tcp, procKey, clocks);
     }
     if (connsTick) this.writeConns(s, sample.mono_ns, conns, connsKey);
