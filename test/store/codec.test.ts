@@ -3,11 +3,12 @@ import Database from 'better-sqlite3';
 import t from 'tap';
 import { BIG, SYNTH_HOST, SynthSource } from '../../bench/synthetic';
 import { derive } from '../../src/derive';
-import type { Sample } from '../../src/model';
+import type { ProcSample, Sample } from '../../src/model';
 import { ReplayCursor } from '../../src/store/recording/cursor';
 import { Recording } from '../../src/store/recording/reader';
 import { carryList, parseCarryList } from '../../src/store/recording/series-writer';
 import { RecordingWriter } from '../../src/store/recording/writer';
+import { canonical } from '../helpers/fixture-digest';
 import { norm, normConnsSample } from '../helpers/norm';
 import { tmpDir } from '../helpers/tmp';
 
@@ -128,17 +129,32 @@ t.test('processes that never hold a socket have no proc_tcp row, and read back e
   const db = new Database(file, { readonly: true });
   const n = (sql: string): number => Number((db.prepare(sql).raw(true).get() as [number])[0]);
   const withoutRows = n('SELECT count(*) FROM proc WHERE e NOT IN (SELECT e FROM proc_tcp)');
+  const rowless = new Set((db.prepare('SELECT pid, start_time FROM proc WHERE e NOT IN (SELECT e FROM proc_tcp)').raw(true).all() as [number, number][]).map(([p, st]) => `${p}/${st}`));
   db.close();
   t.ok(withoutRows >= 20, `${withoutRows} processes without a proc_tcp row`);
   const first = rec.first()!.s;
   let i = 0;
+  let rebuilt = 0;
   for (const p of rec.pairs(first, rec.last()!.s)) {
     if (i > 0) t.strictSame(norm(derive(p.prev!, p.curr, p.host)), norm(derive(samples[i - 1], samples[i], SYNTH_HOST)), `snapshot ${i}`);
+    // Those processes' connections-tier values are rebuilt from the clocks exactly, times included.
+    const orig = new Map(samples[i].procs!.procs.map((x) => [x.pid, x]));
+    for (const x of p.curr.procs!.procs) {
+      if (!rowless.has(`${x.pid}/${x.start_time}`)) continue;
+      const o = orig.get(x.pid)!;
+      if (x.tcp?.mono_ns !== o.tcp?.mono_ns || x.tcp_prev?.mono_ns !== o.tcp_prev?.mono_ns) t.fail(`sample ${i} pid ${x.pid}: tcp times differ`);
+      else rebuilt++;
+    }
     i++;
   }
+  t.ok(rebuilt > 1000, `${rebuilt} process samples rebuilt without a row, times exact`);
   for (const at of [600, 601, 610, 611, 900, 1200, 1210, 1299]) {
     const p = rec.pairAt(first + at);
     t.strictSame(norm(derive(p.prev!, p.curr, p.host)), norm(derive(samples[at - 1], samples[at], SYNTH_HOST)), `seek to ${at}`);
+    const orig = new Map(samples[at].procs!.procs.map((x) => [x.pid, x]));
+    const tcpOf = (x: ProcSample): unknown => [x.tcp, x.tcp_prev];
+    const same = p.curr.procs!.procs.filter((x) => rowless.has(`${x.pid}/${x.start_time}`)).every((x) => canonical(tcpOf(x)) === canonical(tcpOf(orig.get(x.pid)!)));
+    t.ok(same, `seek to ${at}: processes without rows rebuilt exactly`);
   }
 });
 

@@ -8,7 +8,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { CpuTimes, DiskSample, FsSample, NetDevSample, ProcSample, ProcTable, Sample } from '../../model';
 import type { ConnsProcSample, ConnsSample, TcpSockSample } from '../../model-conns';
 import { NO_CLOCKS, RowClocks, Stored, Val } from './codec';
-import { advanceEpoch, buildCpu, buildDisk, buildFs, buildNet, buildProc, buildSock, buildSockProc, buildSys, noSocketTcpVals, TcpEpoch } from './flatten';
+import { buildCpu, buildDisk, buildFs, buildNet, buildProc, buildSock, buildSockProc, buildSys, noSocketTcpVals, TcpEpoch } from './flatten';
 import { RowSource } from './rows';
 import { KEY_CONNS, KEY_PROCS, KEY_SYS } from './schema';
 import { joinSys, SERIES, SeriesName, SeriesSpec } from './series';
@@ -18,6 +18,7 @@ import { parseCarryList } from './series-writer';
 const SYS_TIER: SeriesName[] = ['sys', 'sysAvg', 'snmp', 'cpu', 'net', 'disk', 'fs'];
 const PROC_TIER: SeriesName[] = ['proc', 'procIo', 'procTcp'];
 const CONNS_TIER: SeriesName[] = ['sock', 'sockProc'];
+const NO_EPOCH: TcpEpoch = { c1: null, c2: null };
 const CHUNK = 600;
 
 /** Statements and caches shared by every walker of one open recording. */
@@ -28,7 +29,9 @@ export class Tables {
   readonly procKeyAtOrBefore: Statement;
   readonly procTickAtOrBefore: Statement;
   readonly procTickBefore: Statement;
-  readonly procTicksFrom: Statement;
+  readonly firstConnsProcTick: Statement;
+  readonly connsTickAfter: Statement;
+  readonly procTickAtOrAfter: Statement;
   readonly connsKeyAtOrBefore: Statement;
   readonly connsTickAtOrBefore: Statement;
   readonly carryAt: Statement;
@@ -57,8 +60,13 @@ export class Tables {
     this.procKeyAtOrBefore = prep(`SELECT s FROM keyframe WHERE s <= ? AND (what & ${KEY_PROCS}) != 0 ORDER BY s DESC LIMIT 1`);
     this.procTickAtOrBefore = prep('SELECT s FROM proc_tick WHERE s <= ? ORDER BY s DESC LIMIT 1');
     this.procTickBefore = prep('SELECT s FROM proc_tick WHERE s < ? ORDER BY s DESC LIMIT 1');
-    this.procTicksFrom = prep(
-      'SELECT t.s, x.mono_ns - t.age_ns - t.conns_age_ns FROM proc_tick t JOIN sample x USING (s) WHERE t.s BETWEEN ? AND ? ORDER BY t.s LIMIT 32',
+    // A process tick's connections clock is its sample's mono_ns − age_ns − conns_age_ns.
+    this.firstConnsProcTick = prep(
+      'SELECT t.s, x.mono_ns - t.age_ns - t.conns_age_ns FROM proc_tick t JOIN sample x USING (s) WHERE t.s >= ? AND t.conns_age_ns IS NOT NULL ORDER BY t.s LIMIT 1',
+    );
+    this.connsTickAfter = prep('SELECT s FROM conns_tick WHERE s > ? ORDER BY s LIMIT 1');
+    this.procTickAtOrAfter = prep(
+      'SELECT t.s, x.mono_ns - t.age_ns - t.conns_age_ns FROM proc_tick t JOIN sample x USING (s) WHERE t.s >= ? ORDER BY t.s LIMIT 1',
     );
     this.connsKeyAtOrBefore = prep(`SELECT s FROM keyframe WHERE s <= ? AND (what & ${KEY_CONNS}) != 0 ORDER BY s DESC LIMIT 1`);
     this.connsTickAtOrBefore = prep('SELECT s FROM conns_tick WHERE s <= ? ORDER BY s DESC LIMIT 1');
@@ -104,8 +112,11 @@ export class Walker {
   private readonly sysKey: number;
   private readonly procKey: number | null;
   private procTick: { s: number; mono: bigint; connsMono: bigint; hasConns: boolean } | null = null;
-  /** Per process entity without proc_tcp rows: its first connections reads, looked up to `upTo`. */
-  private readonly epochs = new Map<number, TcpEpoch & { upTo: number }>();
+  /**
+   * Per process entity without proc_tcp rows: its first two connections reads and the process ticks that
+   * first had them (kept once both are known; a live file may not have the second yet).
+   */
+  private readonly epochs = new Map<number, { c1: bigint; c2: bigint; p2: number }>();
   /** The clocks of the session's process tick before the walk's first one (its gaps are taken from there). */
   private procBefore: { mono: bigint; connsMono: bigint } | null = null;
   private table: ProcTable | null = null;
@@ -329,7 +340,7 @@ export class Walker {
         const a = io.get(e);
         if (a === undefined) throw new Error(`process entity ${e} has no proc_io row`);
         // No proc_tcp row: a process that has held no socket (see noSocketTcpVals).
-        const b = tcp.get(e) ?? noSocketTcpVals(tick.hasConns, this.epochOf(e, firstS, tick.s));
+        const b = tcp.get(e) ?? noSocketTcpVals(tick.hasConns, tick.hasConns ? this.epochOf(e, firstS, tick.s) : NO_EPOCH);
         procs.push(buildProc(ident, v, a, b));
       });
       procs.sort((a, b) => a.pid - b.pid);
@@ -339,20 +350,23 @@ export class Walker {
     return this.table;
   }
 
-  /** The first connections reads of process entity e as of the process tick at sample s (from proc_tick). */
+  /**
+   * The first connections reads of process entity e (first seen at firstS) as of the process tick at
+   * sample s, which has one: the read of its first process tick that had one (p1), and the read of the
+   * first process tick at or after the next connections read (p2), if that is at or before s. Indexed
+   * look-ups, however long ago the process started.
+   */
   private epochOf(e: number, firstS: number, s: number): TcpEpoch {
-    let ep = this.epochs.get(e);
-    if (ep === undefined) this.epochs.set(e, (ep = { c1: null, c2: null, upTo: firstS - 1 }));
-    while (ep.c2 === null && ep.upTo < s) {
-      const rows = this.tb.procTicksFrom.all(ep.upTo + 1, s) as Stored[][];
-      if (rows.length === 0) break;
-      for (const r of rows) {
-        advanceEpoch(ep, r[1] === null ? null : BigInt(r[1] as bigint));
-        ep.upTo = Number(r[0]);
-        if (ep.c2 !== null) break;
-      }
-    }
-    return ep;
+    const known = this.epochs.get(e);
+    if (known !== undefined) return known.p2 <= s ? known : { c1: known.c1, c2: null };
+    const clock = (r: Stored[] | undefined): [number, bigint] | null => (r === undefined || r[1] === null ? null : [Number(r[0]), BigInt(r[1] as bigint)]);
+    const p1 = clock(this.tb.firstConnsProcTick.get(firstS) as Stored[] | undefined);
+    if (p1 === null || p1[0] > s) return NO_EPOCH;
+    const q = this.tb.scalar(this.tb.connsTickAfter, p1[0]);
+    const p2 = q === null ? null : clock(this.tb.procTickAtOrAfter.get(q) as Stored[] | undefined);
+    if (p2 === null) return { c1: p1[1], c2: null };
+    this.epochs.set(e, { c1: p1[1], c2: p2[1], p2: p2[0] });
+    return p2[0] <= s ? { c1: p1[1], c2: p2[1] } : { c1: p1[1], c2: null };
   }
 
   /** Entities of a series alive at sample s, in the order they first appeared. */
