@@ -165,7 +165,8 @@ export class ReplaySource implements Source {
     const pair = this.cursor.current;
     if (pair === null || this.sink === null) return;
     const shown: Snapshot = snap ?? derive(pair.curr, pair.curr, pair.host);
-    this.sink(withProcs ? { ...shown, procs: this.cursor.procs() ?? shown.procs } : shown, { history: false });
+    // After a jump: the process list and connections as of the latest reads at or before this moment.
+    this.sink(withProcs ? { ...shown, procs: this.cursor.procs() ?? shown.procs, conns: this.cursor.conns() ?? shown.conns } : shown, { history: false });
   }
 
   private frame(): void {

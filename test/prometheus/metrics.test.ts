@@ -194,7 +194,7 @@ t.test('extension points: addFamily and addProcFamily', async (t) => {
   });
   const tcp = new Map<number, number>([[1, 5000], [2, 7000]]);
   m.addProcFamily({
-    name: 'vigil_process_tcp_received_bytes_total', type: 'counter', help: 'TCP bytes received.',
+    name: 'vigil_process_example_bytes_total', type: 'counter', help: 'TCP bytes received.',
     series: ({ proc: p }) => [[{}, tcp.get(p.pid)]],
   });
   const a = proc(1, { rss_bytes: 10 });
@@ -202,7 +202,21 @@ t.test('extension points: addFamily and addProcFamily', async (t) => {
   m.update(sample({ procs: [a, b] }), snapshot([procSnap(a, 0), procSnap(b, 0)]));
   const e = parseExposition(await m.metrics());
   t.equal(valueOf(e, 'vigil_alert_active', { rule: 'rss>1G', subject: 'java' }), 1);
-  t.equal(valueOf(e, 'vigil_process_tcp_received_bytes_total', { pid: '1', comm: 'p1', user: 'alice' }), 5000);
-  t.equal(valueOf(e, 'vigil_process_tcp_received_bytes_total', { pid: '2' }), undefined, 'the extension obeys the process bound');
+  t.equal(valueOf(e, 'vigil_process_example_bytes_total', { pid: '1', comm: 'p1', user: 'alice' }), 5000);
+  t.equal(valueOf(e, 'vigil_process_example_bytes_total', { pid: '2' }), undefined, 'the extension obeys the process bound');
   t.throws(() => m.addFamily({ name: 'vigil_alert_active', type: 'gauge', labelNames: [], help: 'x', series: () => [] }), 'duplicate names are refused');
+});
+
+t.test('per-process TCP (sock_diag) and shim counters are served as counters', async (t) => {
+  const m = new PrometheusMetrics({ host: HOST, procTop: 5 });
+  const tcp = { mono_ns: 1n, since_ns: null, tx_bytes: 7000, rx_bytes: 9000, retrans: 3, conns: 2 };
+  const p = proc(301, { rss_bytes: 1 << 20, tcp, tcp_prev: tcp });
+  m.update(sample({ procs: [p] }), snapshot([procSnap(p, 1)]));
+  const e = await scrape(m);
+  const l = { pid: '301', comm: 'p301', user: 'alice' };
+  t.equal(valueOf(e, 'vigil_process_tcp_sent_bytes_total', l), 7000);
+  t.equal(valueOf(e, 'vigil_process_tcp_received_bytes_total', l), 9000);
+  t.equal(valueOf(e, 'vigil_process_tcp_retransmits_total', l), 3);
+  t.equal(valueOf(e, 'vigil_process_tcp_connections', l), 2);
+  t.equal(valueOf(e, 'vigil_process_shim_socket_bytes_total', { ...l, class: 'tcp', direction: 'tx' }), undefined, 'no shim: no series');
 });

@@ -51,6 +51,23 @@ export function toFamily(spec: ProcFamilySpec): FamilySpec<ProcState> {
 }
 
 const one = (v: SeriesValue): Series[] => [[{}, v]];
+
+/** The shim's bytes per socket class and direction, summed over the call families (send, write, ...). */
+function shimBytes(s: ProcSample['shim']): Series[] {
+  if (s === null || !s.attached) return [];
+  const out: Series[] = [];
+  for (const [cls, fns] of Object.entries(s.io)) {
+    let tx = 0;
+    let rx = 0;
+    for (const [fn, io] of Object.entries(fns)) {
+      // send, sendto, sendmsg, sendmmsg, sendfile, write, writev send; recv*, read, readv receive.
+      if (fn.startsWith('send') || fn.startsWith('write')) tx += counterToNumber(io.bytes);
+      else rx += counterToNumber(io.bytes);
+    }
+    out.push([{ class: cls, direction: 'tx' }, tx], [{ class: cls, direction: 'rx' }, rx]);
+  }
+  return out;
+}
 const ns = (v: Counter | null | undefined): number | null => (v == null ? null : counterToNumber(v) / 1e9);
 
 export const PROC_FAMILIES: readonly ProcFamilySpec[] = [
@@ -124,6 +141,34 @@ export const PROC_FAMILIES: readonly ProcFamilySpec[] = [
     name: 'vigil_process_open_fds', type: 'gauge',
     help: 'Open file descriptors (entries of /proc/PID/fd).',
     series: ({ proc }) => one(proc.slow?.fds),
+  },
+  // Per-process TCP from the kernel's socket counters (sock_diag): vigil's sums of its sockets' deltas,
+  // counted since the process first held a socket while vigil ran (a restart shows as a counter reset).
+  {
+    name: 'vigil_process_tcp_sent_bytes_total', type: 'counter',
+    help: 'TCP bytes the peers acknowledged, over the process\'s sockets (sock_diag tcpi_bytes_acked).',
+    series: ({ proc }) => one(proc.tcp?.tx_bytes),
+  },
+  {
+    name: 'vigil_process_tcp_received_bytes_total', type: 'counter',
+    help: 'TCP bytes received, over the process\'s sockets (sock_diag tcpi_bytes_received).',
+    series: ({ proc }) => one(proc.tcp?.rx_bytes),
+  },
+  {
+    name: 'vigil_process_tcp_retransmits_total', type: 'counter',
+    help: 'TCP segments retransmitted, over the process\'s sockets (sock_diag tcpi_total_retrans).',
+    series: ({ proc }) => one(proc.tcp?.retrans),
+  },
+  {
+    name: 'vigil_process_tcp_connections', type: 'gauge',
+    help: 'TCP sockets of the process other than listeners.',
+    series: ({ proc }) => one(proc.tcp?.conns),
+  },
+  // Processes running under the vigil run shim: every socket call, by socket class and direction.
+  {
+    name: 'vigil_process_shim_socket_bytes_total', type: 'counter', extraLabels: ['class', 'direction'],
+    help: 'Bytes moved by socket calls, counted by the vigil run LD_PRELOAD shim (class: tcp, udp, unix, other_inet, other).',
+    series: ({ proc }) => shimBytes(proc.shim),
   },
   {
     name: 'vigil_process_threads', type: 'gauge',
