@@ -85,6 +85,15 @@ export class App {
   private pendingFollow: number | null;
   private readonly warned = new Set<string>();
   private renderMs: Record<string, number> = {};
+  /** What the process pane last showed: the table, its state and the selection; unchanged, it is not redrawn. */
+  private procsShown: unknown[] = [];
+  /** The process table's column titles on screen, for sorting by a click. */
+  private headerColumns: { key: TableState['sortKey']; x0: number; x1: number }[] = [];
+  private lastParse: Record<string, number> = {};
+  /** The process the detail view shows (kept after it exits). */
+  private detailProc: ProcSnap | null = null;
+  private marks: AlertMarks = alertMarks([]);
+  private gotoText = '';
   headerState: HeaderState;
 
   constructor(
@@ -256,9 +265,6 @@ export class App {
     this.timed('screen', () => this.screen.render());
   }
 
-  /** What the process pane last showed: the table, its state and the selection; unchanged, it is not redrawn. */
-  private procsShown: unknown[] = [];
-
   private renderProcesses(): void {
     const pane = this.panes.processes;
     const key = [this.procs, this.table, this.selected?.pid, this.selected?.start_time, this.top, pane.inner.width, pane.inner.height];
@@ -279,8 +285,6 @@ export class App {
     this.procsShown = [this.procs, this.table, this.selected?.pid, this.selected?.start_time, this.top, pane.inner.width, pane.inner.height];
   }
 
-  private headerColumns: { key: TableState['sortKey']; x0: number; x1: number }[] = [];
-
   private footerLine(): string {
     const t = this.theme;
     if (this.mode === 'filter') return `${t.bold('filter:')} ${sanitizeTagged(this.table.filter)}▏  ${t.fg('gray', 'Enter keeps · Esc clears')}`;
@@ -299,8 +303,6 @@ export class App {
     return keys.map(([k, v]) => `${t.bold(k)} ${t.fg('gray', v)}`).join('  ');
   }
 
-  private lastParse: Record<string, number> = {};
-
   private renderDetail(): void {
     // An exited process keeps its last figures and its history; the view marks it as exited.
     const p = this.selectedProc();
@@ -313,8 +315,6 @@ export class App {
       }),
     );
   }
-
-  private detailProc: ProcSnap | null = null;
 
   private renderConns(): void {
     const pane = this.connsPane;
@@ -339,8 +339,6 @@ export class App {
     const e = this.opts.alerts?.engine;
     return e ? { active: e.active(), recent: e.recent(20) } : { active: [], recent: [] };
   }
-
-  private marks: AlertMarks = alertMarks([]);
 
   private renderOverlay(now: number): void {
     const t = this.theme;
@@ -558,8 +556,6 @@ export class App {
     this.rowsDirty = true;
     this.top = 0;
   }
-
-  private gotoText = '';
 
   private onGotoKey(name: string, ch: string | undefined): void {
     if (name === 'escape') this.mode = 'main';
