@@ -1,5 +1,5 @@
 /**
- * Recording benchmark (prints figures; targets in docs-draft/recording.md):
+ * Recording benchmark (prints figures; targets in README.md (Recording, export and the recording file)):
  *   size     MB/hour of `vigil record` with defaults (100 ms system, 1 s processes) at +300 idle processes,
  *            extrapolated from the growth between recordings of 15 s, 75 s and 135 s run side by side
  *            (one-time costs — schema pages, the first keyframe, entity rows — cancel out). The first
