@@ -56,9 +56,10 @@ function vigil(): () => void {
 }
 
 const tick = mode === 'reference' ? reference() : vigil();
-// Steady state is what a monitor costs: the first seconds (JIT compilation on V8's background threads,
-// the first open of every fd) are left out of the measurement for both loops alike.
-const WARMUP_MS = 3000;
+// Steady state is what a monitor costs: the first seconds (the first open of every fd, and V8 compiling
+// the hot functions, which takes tens of seconds at ten calls a second: measured here, a sampler's CPU per
+// tick falls by half over its first minute) are left out of the measurement for both loops alike.
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 20_000);
 let ticks = 0;
 let c0 = process.cpuUsage();
 let t0 = Date.now();

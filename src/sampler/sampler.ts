@@ -91,10 +91,11 @@ export class Sampler {
    * rather than after a whole process interval.
    */
   sample(nowNs: bigint = process.hrtime.bigint(), forceProcs = false): Sample {
+    const startedNs = process.hrtime.bigint();
     const sys = this.system.read(nowNs);
     const conns = this.conns?.latest() ?? null;
     if (this.procs && (forceProcs || this.lastProcs === null || nowNs - this.lastProcs.mono_ns >= this.procDueNs)) {
-      this.lastProcs = this.procs.read(nowNs, this.extrasFor(conns, nowNs));
+      this.lastProcs = this.procs.read(nowNs, this.extrasFor(conns, nowNs), startedNs);
     }
     return { mono_ns: nowNs, t: Date.now(), sys: { ...sys, fs: this.fsUsage?.latest() ?? [] }, procs: this.lastProcs, conns };
   }

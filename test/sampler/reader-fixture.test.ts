@@ -56,8 +56,9 @@ t.test('counters move between reads of kept fds; a reused pid starts over', asyn
   fs.writeFileSync(path.join(root, '1234/stat'), stat.replace(' 143 0 0 0 ', ' 243 0 0 0 '));
   const b = s.sample(2_000_000_000n);
   const p = derive(a, b, s.host).procs?.find((x) => x.pid === 1234);
-  t.equal(p?.cpu_pct, 50);
-  t.equal(p?.minflt_per_s, 100);
+  // The first read's interval starts where the reader reached the process (µs into the read).
+  t.ok(Math.abs(p!.cpu_pct! - 50) < 0.05, `cpu ${p?.cpu_pct}`);
+  t.ok(Math.abs(p!.minflt_per_s! - 100) < 0.1, `minflt/s ${p?.minflt_per_s}`);
   // pid 1234 is reused by a process with another start time and a large schedstat: no spike.
   fs.writeFileSync(path.join(root, '1234/stat'), stat.replace(' 84632 ', ' 99999 '));
   fs.writeFileSync(path.join(root, '1234/schedstat'), '900000000000 1 1\n');
@@ -65,6 +66,45 @@ t.test('counters move between reads of kept fds; a reused pid starts over', asyn
   const q = derive(b, c, s.host).procs?.find((x) => x.pid === 1234);
   t.equal(q?.start_time, 99999);
   t.equal(q?.cpu_pct, null, 'new identity: no rate');
+});
+
+t.test('an idle process is read through schedstat alone; what moves without it running shows in bounded time', async (t) => {
+  const root = fixtureRoot(t);
+  const stat = fs.readFileSync(path.join(root, '1234/stat'), 'utf8');
+  // 1300: a child of 1234, as idle as its parent.
+  fs.cpSync(path.join(root, '1234'), path.join(root, '1300'), { recursive: true });
+  fs.writeFileSync(path.join(root, '1300/stat'), stat.replace(/^1234 /, '1300 ').replace(' S 6497 ', ' S 1234 '));
+  const s = newSampler(root);
+  t.teardown(() => s.close());
+  const at = (ms: number): ReturnType<Sampler['sample']> => s.sample(BigInt(ms) * 1_000_000n);
+  const find = (x: ReturnType<Sampler['sample']>, pid: number) => x.procs!.procs.find((p) => p.pid === pid)!;
+  // Two io/fd reads that agree make a zero-rate pair; from then on nothing of 1234 is re-read but schedstat.
+  let prev = at(1000);
+  for (let ms = 1100; ms <= 3000; ms += 100) prev = at(ms);
+  const idle = at(3100);
+  t.equal(find(idle, 1234), find(prev, 1234), 'same schedstat bytes: the previous sample, unchanged');
+  t.equal(derive(prev, idle, s.host).procs!.find((p) => p.pid === 1234)!.cpu_pct, 0);
+
+  // Reclaim takes pages from the sleeping process (RSS down) while it does not run: by design that waits
+  // for the status tier, which forces a full read within 5 s.
+  fs.writeFileSync(path.join(root, '1234/stat'), stat.replace(' 2990080 403 ', ' 2990080 300 '));
+  t.equal(find(at(3200), 1234).rss_bytes, 403 * s.host.page_size, 'not run: stat not re-read yet');
+  let seenAt = -1;
+  for (let ms = 3300; ms <= 8300 && seenAt < 0; ms += 100) if (find(at(ms), 1234).rss_bytes === 300 * s.host.page_size) seenAt = ms;
+  t.ok(seenAt > 0 && seenAt - 3200 <= 5000, `RSS change seen ${seenAt - 3200} ms later (≤ 5 s)`);
+
+  // It runs: schedstat moves and stat is read on the same tick.
+  fs.writeFileSync(path.join(root, '1234/schedstat'), `${870828 + 1e6} 267219 2\n`);
+  fs.writeFileSync(path.join(root, '1234/stat'), stat.replace(' 143 0 0 0 ', ' 150 0 0 0 '));
+  t.equal(find(at(8400), 1234).minflt, 150);
+
+  // The parent exits and 1300 is reparented to init without running: read in full within one more tick.
+  fs.rmSync(path.join(root, '1234'), { recursive: true });
+  fs.writeFileSync(path.join(root, '1300/stat'), stat.replace(/^1234 /, '1300 ').replace(' S 6497 ', ' S 1 '));
+  const a = at(8500);
+  const b = at(8600);
+  t.ok(find(a, 1300).ppid === 1 || find(b, 1300).ppid === 1, 'new parent shown within a tick of the old one leaving');
+  t.equal(find(b, 1300).ppid, 1);
 });
 
 t.test('a pid listed but gone before it is read is skipped silently', async (t) => {

@@ -1,0 +1,38 @@
+/** `vigil sample` against a reader slower than its ticks: it waits for the reader instead of queueing lines. */
+import { Writable } from 'stream';
+import t from 'tap';
+import { runSample } from '../../src/commands/sample';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+t.test('a stalled reader pauses sampling; when it drains, lines resume and cover the pause', async (t) => {
+  const lines: string[] = [];
+  let release: (() => void) | null = null;
+  // Accepts one line, then holds its callback (a full pipe) until released.
+  const out = new Writable({
+    highWaterMark: 1,
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk));
+      release = cb;
+    },
+  });
+  const done = runSample({ count: 3, intervalMs: 50, procIntervalMs: 100, debugTimings: false }, out);
+  await sleep(1000);
+  t.equal(lines.length, 1, 'one line written; no more while the reader is stalled (20 ticks went by)');
+  t.equal(out.writableLength, lines[0].length, 'nothing queued in memory beyond the line being written');
+  const hold = release as (() => void) | null;
+  t.ok(hold, 'the first line is being written');
+  release = null;
+  hold!();
+  // Now drain as lines come.
+  const pump = setInterval(() => {
+    const r = release as (() => void) | null;
+    release = null;
+    r?.();
+  }, 5);
+  await done;
+  clearInterval(pump);
+  t.equal(lines.length, 3);
+  const second = JSON.parse(lines[1]);
+  t.ok(second.interval_ms >= 900, `the line after the pause covers it (${second.interval_ms} ms)`);
+});
