@@ -352,9 +352,7 @@ export function deriveProcs(prev: ProcTable | null, curr: ProcTable | null, host
       unmoved.set(c, { memTotal, snap: out[i] });
       continue;
     }
-    // A process's first interval is timed by its own two reads (see ProcSample.read_ns).
-    const ownDt = valid && p !== undefined && c.read_ns !== undefined && p.read_ns !== undefined ? Number(c.read_ns - p.read_ns) : dtNs;
-    out[i] = procSnap(c, p, valid && ownDt >= Number(MIN_INTERVAL_NS) ? ownDt : 0, host, memTotal);
+    out[i] = procSnap(c, p, valid ? dtNs : 0, host, memTotal);
   }
   return out;
 }

@@ -207,13 +207,6 @@ export interface ProcTcp {
 
 export interface ProcSample {
   pid: number;
-  /**
-   * When this process was read, on the read that found it and the one after: opening its files first puts
-   * the first read up to a whole first scan (≈ 100 ms at +300 processes) after its table's mono_ns, so the
-   * first interval is timed by these two. Absent on later reads, which land at a steady offset from their
-   * table's time: the table's interval times them.
-   */
-  read_ns?: bigint;
   /** Start time in clock ticks after boot: with pid, the identity of a process. */
   start_time: number;
   ppid: number;

@@ -71,8 +71,6 @@ interface Entry {
   schedCopy: Buffer | null;
   /** A schedstat already read this tick by the notRun() check. */
   pendingSched: Schedstat | null;
-  /** Full reads so far (the first two carry read_ns). */
-  reads: number;
 }
 
 /** stat, schedstat, status and io of one process. */
@@ -105,7 +103,8 @@ export class ProcReader {
   private readonly schedRb = new ReadBuf(16384); // ≥ 4 KiB spare after any read: one pread, see preadAll
   private readonly fdCountBySize: boolean;
   private gen = 0;
-  private readStartNs = 0n;
+  /** What discover() listed, for the read() that follows it. */
+  private listed: string[] | null = null;
   /** Pids dropped during this read and the one before: their children may have a new parent. */
   private goneNow = new Set<number>();
   private goneBefore = new Set<number>();
@@ -133,22 +132,35 @@ export class ProcReader {
   }
 
   /**
-   * The process table as of nowNs. `startedNs`: the real monotonic time that nowNs stands for (the
-   * sampler's, taken before it read the system files; nowNs itself may be a fixture's clock).
+   * Lists /proc and opens the processes not seen before (their files, an identity read of stat, the
+   * cmdline). The sampler calls this before it stamps a sample: opening is the slow part (≈ 100 ms for
+   * the first scan at +300 processes), and done inside the timed read it would put the late processes'
+   * first reads that far after the stamp, and their first rates off by as much (a burner read 82–94%).
    */
-  read(nowNs: bigint, extras: ProcExtras = NO_EXTRAS, startedNs: bigint = process.hrtime.bigint()): ProcTable {
+  discover(nowNs: bigint): void {
+    this.listed = this.list();
+    for (const name of this.listed) {
+      const pid = pidOf(name);
+      if (pid !== 0 && !this.entries.has(pid)) this.open(pid, nowNs);
+    }
+  }
+
+  private list(): string[] {
+    try {
+      return fs.readdirSync(this.root);
+    } catch (err) {
+      if (isGone(err) || isDenied(err)) return [];
+      throw err;
+    }
+  }
+
+  read(nowNs: bigint, extras: ProcExtras = NO_EXTRAS): ProcTable {
     const t0 = this.timings ? process.hrtime.bigint() : 0n;
     const gen = ++this.gen;
-    this.readStartNs = startedNs;
     this.goneBefore = this.goneNow;
     this.goneNow = new Set();
-    let names: string[];
-    try {
-      names = fs.readdirSync(this.root);
-    } catch (err) {
-      if (isGone(err) || isDenied(err)) names = [];
-      else throw err;
-    }
+    const names = this.listed ?? this.list();
+    this.listed = null;
     const procs: ProcSample[] = [];
     for (const name of names) {
       const pid = pidOf(name);
@@ -200,7 +212,7 @@ export class ProcReader {
       pid, start: -1, base, statFd: null, schedFd: null, statusFd: null, ioFd: null, ioDenied: false,
       noSchedstat: false, comm: '', startcode: 0, cmdline: '', cmdlineTruncated: false, cmdlineAt: nowNs, uid: null,
       swap: null, vol: null, invol: null, statusDue: nowNs, slow: null, slowPrev: null, slowDue: nowNs, sched: new ThreadTimes(base, this.budget), gen: 0,
-      last: null, schedCopy: null, pendingSched: null, reads: 0,
+      last: null, schedCopy: null, pendingSched: null,
     };
     if (keep) {
       try {
@@ -262,8 +274,7 @@ export class ProcReader {
   private notRun(e: Entry, nowNs: bigint, extras: ProcExtras): boolean {
     const last = e.last;
     const sc = e.schedCopy;
-    // A first read's sample (read_ns set) is never reused: the next interval runs from the table's time.
-    if (last === null || sc === null || e.schedFd === null || last.threads !== 1 || last.read_ns !== undefined) return false;
+    if (last === null || sc === null || e.schedFd === null || last.threads !== 1) return false;
     if (nowNs >= e.statusDue || nowNs - e.cmdlineAt >= this.cmdlineRefreshNs) return false;
     if (nowNs >= e.slowDue && !(e.slow !== null && sameSlow(e.slow, e.slowPrev))) return false;
     if (this.goneNow.has(last.ppid) || this.goneBefore.has(last.ppid)) return false;
@@ -304,10 +315,6 @@ export class ProcReader {
   }
 
   private update(e: Entry, st: PidStat, nowNs: bigint, extras: ProcExtras): ProcSample | null {
-    // The first interval of a process is timed by its own two reads (see ProcSample.read_ns), on the
-    // table's clock (nowNs may be a fixture's): how far into this read the process was reached.
-    const readNs = e.reads < 2 ? nowNs + (process.hrtime.bigint() - this.readStartNs) : undefined;
-    e.reads++;
     // An exec keeps pid and start time but brings a new image (new comm, or at least a new code address):
     // the command line changed with it. A process first read between fork and exec had its parent's.
     if (st.comm !== e.comm || st.startcode !== e.startcode || nowNs - e.cmdlineAt >= this.cmdlineRefreshNs) {
@@ -366,7 +373,6 @@ export class ProcReader {
       slow_prev: e.slowPrev,
       ...extras(e.pid, e.start),
     };
-    if (readNs !== undefined) sample.read_ns = readNs;
     return sample;
   }
 

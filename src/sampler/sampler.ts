@@ -91,12 +91,17 @@ export class Sampler {
    * rather than after a whole process interval.
    */
   sample(nowNs: bigint = process.hrtime.bigint(), forceProcs = false): Sample {
-    const startedNs = process.hrtime.bigint();
+    const procsDue = this.procs !== null && (forceProcs || this.lastProcs === null || nowNs - this.lastProcs.mono_ns >= this.procDueNs);
+    if (procsDue) {
+      // New processes are opened before the stamp, which moves by the time that took (nowNs may be a
+      // fixture's clock: only the real duration is added).
+      const t0 = process.hrtime.bigint();
+      this.procs!.discover(nowNs);
+      nowNs += process.hrtime.bigint() - t0;
+    }
     const sys = this.system.read(nowNs);
     const conns = this.conns?.latest() ?? null;
-    if (this.procs && (forceProcs || this.lastProcs === null || nowNs - this.lastProcs.mono_ns >= this.procDueNs)) {
-      this.lastProcs = this.procs.read(nowNs, this.extrasFor(conns, nowNs), startedNs);
-    }
+    if (procsDue) this.lastProcs = this.procs!.read(nowNs, this.extrasFor(conns, nowNs));
     return { mono_ns: nowNs, t: Date.now(), sys: { ...sys, fs: this.fsUsage?.latest() ?? [] }, procs: this.lastProcs, conns };
   }
 

@@ -56,7 +56,7 @@ t.test('counters move between reads of kept fds; a reused pid starts over', asyn
   fs.writeFileSync(path.join(root, '1234/stat'), stat.replace(' 143 0 0 0 ', ' 243 0 0 0 '));
   const b = s.sample(2_000_000_000n);
   const p = derive(a, b, s.host).procs?.find((x) => x.pid === 1234);
-  // The first read's interval starts where the reader reached the process (µs into the read).
+  // The first sample's stamp moves by the real time its discovery took (µs here).
   t.ok(Math.abs(p!.cpu_pct! - 50) < 0.05, `cpu ${p?.cpu_pct}`);
   t.ok(Math.abs(p!.minflt_per_s! - 100) < 0.1, `minflt/s ${p?.minflt_per_s}`);
   // pid 1234 is reused by a process with another start time and a large schedstat: no spike.

@@ -124,19 +124,6 @@ t.test('processes: rates over the process tier, pid reuse gives no spike', async
   t.equal(ticks.procs![0].cpu_pct, 60, 'without schedstat: Δ(utime+stime) / CLK_TCK / Δt');
 });
 
-t.test('a process first read late in its table: its first interval runs from that read', async (t) => {
-  // The first scan opened every process's files and reached pid 20 200 ms after the table's time; the
-  // next scan read it 1 ms after its table's time. It ran 0.3 s of the 0.801 s in between.
-  const a = sample({ monoMs: 0, procs: { monoMs: 0, list: [{ ...proc(20, 1, { run_ns: 0 }), read_ns: 200_000_000n }] } });
-  const b = sample({ monoMs: 1000, procs: { monoMs: 1000, list: [{ ...proc(20, 1, { run_ns: 3e8 }), read_ns: 1_001_000_000n }] } });
-  t.equal(derive(a, b, HOST).procs![0].cpu_pct, (100 * 3e8) / 8.01e8);
-  // Later reads land at a steady offset from their table's time: the table's interval times them.
-  const c = sample({ monoMs: 2000, procs: { monoMs: 2000, list: [proc(20, 1, { run_ns: 8e8 })] } });
-  t.equal(derive(b, c, HOST).procs![0].cpu_pct, 50);
-  const late = sample({ monoMs: 900, procs: { monoMs: 900, list: [{ ...proc(20, 1, { run_ns: 0 }), read_ns: 1_000_500_000n }] } });
-  t.equal(derive(late, b, HOST).procs![0].cpu_pct, null, 'an interval under 1 ms: no rate');
-});
-
 t.test('process slow tier: I/O over its own interval; switches from schedstat timeslices', async (t) => {
   const slow = (ms: number, rb: number) => ({ mono_ns: BigInt(ms * 1e6), rchar: 0, wchar: 0, read_bytes: rb, write_bytes: 0, fds: 7 });
   const a = sample({ monoMs: 0, procs: { monoMs: 0, list: [proc(5, 1, { timeslices: 100 })] } });
