@@ -341,7 +341,7 @@ export class ProcReader {
       }
       e.slowDue = nowNs + this.slowNs - this.tolNs - stagger(e.slowPrev === null, this.slowNs);
     }
-    const sample: ProcSample = {
+    return {
       pid: e.pid,
       start_time: e.start,
       ppid: st.ppid,
@@ -373,7 +373,6 @@ export class ProcReader {
       slow_prev: e.slowPrev,
       ...extras(e.pid, e.start),
     };
-    return sample;
   }
 
   /** Scheduler times: the process's own schedstat when it has one thread, per thread otherwise. */

@@ -8,33 +8,12 @@ import type { ConnsSample } from '../../src/model-conns';
 import { ConnsReader } from '../../src/sampler/conns/reader';
 import { ConnsTier } from '../../src/sampler/conns/tier';
 import { JsonChild, TCP_CLIENT, tsNodeArgs } from '../helpers/conns/child';
+import { AnsweringServer, answeringServer } from '../helpers/conns/traffic';
 
 const UP = 1_500_000;
 const DOWN = 2_500_000;
 
-/** A server in this process: sends DOWN bytes on each connection once its first data arrives; counts what it receives. */
-async function server(host: string): Promise<{ srv: net.Server; port: number; received: () => number; sent: () => number; socks: net.Socket[] }> {
-  const socks: net.Socket[] = [];
-  let received = 0;
-  let sent = 0;
-  const srv = net.createServer((s) => {
-    socks.push(s);
-    let started = false;
-    s.on('data', (d) => {
-      received += d.length;
-      if (!started) {
-        started = true;
-        s.write(Buffer.alloc(DOWN, 0x62), () => (sent += DOWN));
-      }
-    });
-    s.on('error', () => undefined);
-  });
-  await new Promise<void>((resolve, reject) => {
-    srv.once('error', reject);
-    srv.listen(0, host, resolve);
-  });
-  return { srv, port: (srv.address() as net.AddressInfo).port, received: () => received, sent: () => sent, socks };
-}
+const server = (host: string): Promise<AnsweringServer> => answeringServer(host, DOWN);
 
 async function ipv6(): Promise<boolean> {
   const s = net.createServer();

@@ -135,10 +135,8 @@ export class Walker {
     let start = this.sysKey;
     this.procKey = null;
     if (opts.procs) {
-      const tick = tb.scalar(tb.procTickAtOrBefore, target);
-      if (tick !== null && tick >= first) {
-        const pk = tb.scalar(tb.procKeyAtOrBefore, tick);
-        this.procKey = pk !== null && pk >= first ? pk : first;
+      this.procKey = this.keyAt(tb.procTickAtOrBefore, tb.procKeyAtOrBefore, target);
+      if (this.procKey !== null) {
         start = Math.min(start, this.procKey);
         const before = tb.scalar(tb.procTickBefore, this.procKey);
         if (before !== null && before >= first) {
@@ -152,12 +150,9 @@ export class Walker {
     this.conns = opts.conns ?? opts.procs;
     this.connsKey = null;
     if (this.conns) {
-      const tick = tb.scalar(tb.connsTickAtOrBefore, target);
-      if (tick !== null && tick >= first) {
-        const ck = tb.scalar(tb.connsKeyAtOrBefore, tick);
-        this.connsKey = ck !== null && ck >= first ? ck : first;
-        start = Math.min(start, this.connsKey);
-      } else this.connsReady = true;
+      this.connsKey = this.keyAt(tb.connsTickAtOrBefore, tb.connsKeyAtOrBefore, target);
+      if (this.connsKey !== null) start = Math.min(start, this.connsKey);
+      else this.connsReady = true;
     }
     for (const name of Object.keys(SERIES) as SeriesName[]) {
       this.states[name] = new SeriesState(SERIES[name]);
@@ -261,6 +256,18 @@ export class Walker {
   }
 
   /** The clocks of the process tick at sample s (what its rows' ra columns are stored against). */
+  /**
+   * The keyframe a tier's rebuild starts from for `target`: the last keyframe at or before the tier's
+   * last read at or before it, never before the session's first row; null when the tier has no read yet.
+   */
+  private keyAt(tickAtOrBefore: Statement, keyAtOrBefore: Statement, target: number): number | null {
+    const first = this.opts.sessionFirst;
+    const tick = this.tb.scalar(tickAtOrBefore, target);
+    if (tick === null || tick < first) return null;
+    const k = this.tb.scalar(keyAtOrBefore, tick);
+    return k !== null && k >= first ? k : first;
+  }
+
   private procClocksAt(s: number, cache: Map<number, RowClocks>): RowClocks {
     let c = cache.get(s);
     if (c === undefined) {

@@ -19,9 +19,20 @@ export interface Traffic {
   close(): void;
 }
 
-export async function startTraffic(opts: { conns: number; up: number; down: number }): Promise<Traffic> {
+export interface AnsweringServer {
+  srv: net.Server;
+  port: number;
+  /** Bytes received so far, and bytes of the answers flushed so far. */
+  received(): number;
+  sent(): number;
+  socks: net.Socket[];
+}
+
+/** A listener in this process that answers each connection with `down` bytes once its first data arrives. */
+export async function answeringServer(host: string, down: number): Promise<AnsweringServer> {
   const socks: net.Socket[] = [];
   let received = 0;
+  let sent = 0;
   const srv = net.createServer((s) => {
     socks.push(s);
     let started = false;
@@ -29,16 +40,20 @@ export async function startTraffic(opts: { conns: number; up: number; down: numb
       received += d.length;
       if (!started) {
         started = true;
-        s.write(Buffer.alloc(opts.down, 0x62));
+        s.write(Buffer.alloc(down, 0x62), () => (sent += down));
       }
     });
     s.on('error', () => undefined);
   });
   await new Promise<void>((resolve, reject) => {
     srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', resolve);
+    srv.listen(0, host, resolve);
   });
-  const port = (srv.address() as net.AddressInfo).port;
+  return { srv, port: (srv.address() as net.AddressInfo).port, received: () => received, sent: () => sent, socks };
+}
+
+export async function startTraffic(opts: { conns: number; up: number; down: number }): Promise<Traffic> {
+  const { srv, port, socks, received } = await answeringServer('127.0.0.1', opts.down);
   const targets = Array.from({ length: opts.conns }, () => ({ host: '127.0.0.1', port }));
   const child = new JsonChild(process.execPath, [TCP_CLIENT, JSON.stringify({ targets, up: opts.up, down: opts.down })]);
   const close = (): void => {
@@ -55,10 +70,10 @@ export async function startTraffic(opts: { conns: number; up: number; down: numb
       async send() {
         child.send('send');
         await child.next('done', 30_000);
-        for (let i = 0; i < 250 && received < opts.conns * opts.up; i++) await new Promise((r) => setTimeout(r, 20));
-        if (received < opts.conns * opts.up) throw new Error(`the listener received ${received} of ${opts.conns * opts.up} bytes`);
+        for (let i = 0; i < 250 && received() < opts.conns * opts.up; i++) await new Promise((r) => setTimeout(r, 20));
+        if (received() < opts.conns * opts.up) throw new Error(`the listener received ${received()} of ${opts.conns * opts.up} bytes`);
       },
-      received: () => received,
+      received,
       close,
     };
   } catch (err) {
