@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import type { DiskSample, NetDevSample, PsiSample, SystemSample } from '../model';
+import type { DiskSample, LoadSample, MemSample, NetDevSample, PsiResource, PsiSample, SnmpSample, StatSample, SystemSample, VmstatSample } from '../model';
 import { KeptFile, ReadBuf, readOnce } from './procfile';
 import { isPseudoDisk, parseDiskstats } from './parse/diskstats';
 import { parseLoadavg } from './parse/loadavg';
@@ -23,12 +23,60 @@ export interface SystemReaderOptions {
 const EMPTY_PSI: PsiSample = { cpu: null, memory: null, io: null };
 const IFINDEX_EVERY_NS = 1_000_000_000n;
 
+/**
+ * A kept system file and what its last bytes parsed to. Much of /proc reads the same from one 100 ms tick
+ * to the next (loadavg moves every 5 s; PSI, snmp, diskstats and net/dev only with stalls, traffic and
+ * I/O), and the same bytes parse to the same value: a compare (a memcmp) instead of a decode and a parse,
+ * and derive sees the very same object twice.
+ */
+class ParsedFile<T> {
+  private readonly file: KeptFile;
+  private last = Buffer.alloc(0);
+  private lastLen = -1;
+  private value: T | null = null;
+
+  constructor(
+    readonly name: string,
+    path: string,
+    private readonly parse: (buf: Buffer) => T,
+  ) {
+    this.file = new KeptFile(path);
+  }
+
+  read(rb: ReadBuf): T | null {
+    const n = this.file.read(rb);
+    if (n === null) return null;
+    if (n === this.lastLen && rb.buf.compare(this.last, 0, n, 0, n) === 0) return this.value;
+    this.value = this.parse(rb.buf.subarray(0, n));
+    if (this.last.length < n) this.last = Buffer.allocUnsafe(Math.max(n, 2 * this.last.length));
+    rb.buf.copy(this.last, 0, 0, n);
+    this.lastLen = n;
+    return this.value;
+  }
+
+  close(): void {
+    this.file.close();
+  }
+}
+
 /** Reads the system-wide /proc files every tick through kept fds. Owns no policy beyond what to read. */
 export class SystemReader {
   private readonly procRoot: string;
   private readonly sysRoot: string;
   private readonly rb = new ReadBuf(65536);
-  private readonly files: Record<string, KeptFile>;
+  private readonly files: {
+    stat: ParsedFile<StatSample>;
+    meminfo: ParsedFile<MemSample>;
+    loadavg: ParsedFile<LoadSample | null>;
+    psiCpu: ParsedFile<PsiResource>;
+    psiMemory: ParsedFile<PsiResource>;
+    psiIo: ParsedFile<PsiResource>;
+    netdev: ParsedFile<NetDevSample[]>;
+    snmp: ParsedFile<SnmpSample>;
+    vmstat: ParsedFile<VmstatSample>;
+    diskstats: ParsedFile<DiskSample[]>;
+    uptime: ParsedFile<number | null>;
+  };
   private readonly diskKinds = new Map<string, DiskKind>();
   private readonly ifindex = new Map<string, number | null>();
   private ifindexAt = -1n;
@@ -38,52 +86,51 @@ export class SystemReader {
     this.procRoot = opts.procRoot ?? '/proc';
     this.sysRoot = opts.sysRoot ?? '/sys';
     this.timings = opts.timings ?? null;
-    const p = (rel: string): KeptFile => new KeptFile(`${this.procRoot}/${rel}`);
+    const p = <T>(name: string, rel: string, parse: (buf: Buffer) => T): ParsedFile<T> => new ParsedFile(name, `${this.procRoot}/${rel}`, parse);
     this.files = {
-      stat: p('stat'),
-      meminfo: p('meminfo'),
-      loadavg: p('loadavg'),
-      psiCpu: p('pressure/cpu'),
-      psiMemory: p('pressure/memory'),
-      psiIo: p('pressure/io'),
-      netdev: p('net/dev'),
-      snmp: p('net/snmp'),
-      vmstat: p('vmstat'),
-      diskstats: p('diskstats'),
-      uptime: p('uptime'),
+      stat: p('stat', 'stat', parseStat),
+      meminfo: p('meminfo', 'meminfo', parseMeminfo),
+      loadavg: p('loadavg', 'loadavg', parseLoadavg),
+      psiCpu: p('psiCpu', 'pressure/cpu', parsePressure),
+      psiMemory: p('psiMemory', 'pressure/memory', parsePressure),
+      psiIo: p('psiIo', 'pressure/io', parsePressure),
+      netdev: p('netdev', 'net/dev', parseNetDev),
+      snmp: p('snmp', 'net/snmp', parseSnmp),
+      vmstat: p('vmstat', 'vmstat', parseVmstat),
+      // Whole disks only, decided once per set of bytes.
+      diskstats: p('diskstats', 'diskstats', (buf) => parseDiskstats(buf).filter((d) => this.diskKind(d) === 'disk')),
+      uptime: p('uptime', 'uptime', parseUptime),
     };
   }
 
-  /** Reads one file and parses it, timing both when --debug-timings is on. */
-  private take<T>(name: string, parse: (buf: Buffer) => T): T | null {
+  /** Reads one file and parses it if its bytes changed, timing both when --debug-timings is on. */
+  private take<T>(f: ParsedFile<T>): T | null {
     const t0 = this.timings ? process.hrtime.bigint() : 0n;
-    const n = this.files[name].read(this.rb);
-    const out = n === null ? null : parse(this.rb.buf.subarray(0, n));
-    if (this.timings) this.timings.add(name, process.hrtime.bigint() - t0);
+    const out = f.read(this.rb);
+    if (this.timings) this.timings.add(f.name, process.hrtime.bigint() - t0);
     return out;
   }
 
   read(nowNs: bigint): Omit<SystemSample, 'fs'> {
-    const stat = this.take('stat', parseStat);
-    const mem = this.take('meminfo', parseMeminfo);
+    const stat = this.take(this.files.stat);
+    const mem = this.take(this.files.meminfo);
     const psi: PsiSample = {
-      cpu: this.take('psiCpu', parsePressure),
-      memory: this.take('psiMemory', parsePressure),
-      io: this.take('psiIo', parsePressure),
+      cpu: this.take(this.files.psiCpu),
+      memory: this.take(this.files.psiMemory),
+      io: this.take(this.files.psiIo),
     };
-    const net = this.take('netdev', parseNetDev) ?? [];
+    const net = this.take(this.files.netdev) ?? [];
     this.attachIfindex(net, nowNs);
-    const disks = this.take('diskstats', parseDiskstats) ?? [];
     return {
       stat: stat ?? { total: null, cores: [], ctxt: null, processes: null, procs_running: null, procs_blocked: null, btime: null },
       mem: mem ?? parseMeminfo(''),
-      load: this.take('loadavg', parseLoadavg),
+      load: this.take(this.files.loadavg),
       psi: psi.cpu || psi.memory || psi.io ? psi : EMPTY_PSI,
       net,
-      snmp: this.take('snmp', parseSnmp),
-      vmstat: this.take('vmstat', parseVmstat),
-      disks: disks.filter((d) => this.diskKind(d) === 'disk'),
-      uptime_s: this.take('uptime', parseUptime),
+      snmp: this.take(this.files.snmp),
+      vmstat: this.take(this.files.vmstat),
+      disks: this.take(this.files.diskstats) ?? [],
+      uptime_s: this.take(this.files.uptime),
     };
   }
 

@@ -2,10 +2,43 @@ import { Counter, parseCounter } from '../../counter';
 import type { SnmpSample } from '../../model';
 import { asText, ProcText, words } from './text';
 
+/** Start of the first line at or after `from` that begins with `prefix`, or -1. */
+function lineStarting(text: string, prefix: string, from: number): number {
+  if (from === 0 && text.startsWith(prefix)) return 0;
+  const at = text.indexOf('\n' + prefix, from === 0 ? 0 : from - 1);
+  return at < 0 ? -1 : at + 1;
+}
+
+function lineAt(text: string, start: number): string {
+  const end = text.indexOf('\n', start);
+  return text.slice(start, end < 0 ? text.length : end);
+}
+
 /**
- * /proc/net/snmp comes in pairs of lines per protocol: a header of names and a row of values, both
- * prefixed "Tcp:" (or "Udp:", ...). Columns are matched by name, never by position.
+ * One protocol's row of /proc/net/snmp, which comes in pairs of lines per protocol: a header of names
+ * and a row of values, both prefixed "Tcp:" (or "Udp:", ...). Columns are matched by name, never by
+ * position. Only the two lines of the protocol asked for are split (the file has a dozen, read ten times
+ * a second).
  */
+export function snmpRow(text: string, proto: string): Map<string, string> | undefined {
+  const prefix = proto + ':';
+  for (let at = lineStarting(text, prefix, 0); at >= 0; ) {
+    const line = lineAt(text, at);
+    const head = words(line);
+    const next = lineStarting(text, prefix, at + 1);
+    if (next < 0) return undefined;
+    // A header row has names and the line right after it the values: a value row pairs with no header.
+    if (next === at + line.length + 1 && head.length >= 2 && head[0] === prefix && parseCounter(head[1]) === null) {
+      const vals = words(lineAt(text, next));
+      const row = new Map<string, string>();
+      for (let k = 1; k < head.length && k < vals.length; k++) row.set(head[k], vals[k]);
+      return row;
+    }
+    at = next;
+  }
+  return undefined;
+}
+
 export function parseSnmpTable(input: ProcText): Map<string, Map<string, string>> {
   const lines = asText(input).split('\n');
   const out = new Map<string, Map<string, string>>();
@@ -24,9 +57,9 @@ export function parseSnmpTable(input: ProcText): Map<string, Map<string, string>
 }
 
 export function parseSnmp(input: ProcText): SnmpSample {
-  const t = parseSnmpTable(input);
-  const tcp = t.get('Tcp');
-  const udp = t.get('Udp');
+  const text = asText(input);
+  const tcp = snmpRow(text, 'Tcp');
+  const udp = snmpRow(text, 'Udp');
   const c = (row: Map<string, string> | undefined, k: string): Counter | null => {
     const v = row?.get(k);
     if (v === undefined) return null;
