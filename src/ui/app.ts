@@ -81,6 +81,8 @@ export class App {
   private detailCwd = '';
   private status: { text: string; until: number } | null = null;
   private shown: Layout = { tooSmall: true };
+  /** What the last frame showed (mode, layout, size): a change repaints every pane. */
+  private scene: unknown[] = [];
   private quitting = false;
   private pendingFollow: number | null;
   private readonly warned = new Set<string>();
@@ -234,7 +236,7 @@ export class App {
     const snap = this.snap;
     if (this.shown.tooSmall || snap === null) {
       if (snap === null && !this.shown.tooSmall) this.panes.processes.update({ label: 'processes', lines: ['collecting the first sample…'] });
-      this.screen.render();
+      this.paint();
       return;
     }
     const base = { snap, procs: this.procs, history: this.history, host: this.source.host, theme: this.theme };
@@ -262,7 +264,21 @@ export class App {
     if (this.mode === 'conns') this.timed('conns', () => this.renderConns());
     if (this.mode === 'help' || this.mode === 'alerts' || this.mode === 'kill' || this.mode === 'confirm') this.renderOverlay(now);
     this.panes.footer.update({ label: '', lines: [this.footerLine()] });
-    this.timed('screen', () => this.screen.render());
+    this.timed('screen', () => this.paint());
+  }
+
+  /**
+   * screen.render(), where panes whose content did not change skip painting (BoxPane). That is safe
+   * only while nothing drew over them: a new scene (mode, layout, size) or an overlay makes them all paint.
+   */
+  private paint(): void {
+    const scene = [this.mode, this.shown, this.out.columns, this.out.rows];
+    const overlaid = this.mode === 'help' || this.mode === 'alerts' || this.mode === 'kill' || this.mode === 'confirm';
+    if (overlaid || scene.some((k, i) => k !== this.scene[i])) {
+      for (const p of [...Object.values(this.panes), this.overlay, this.connsPane]) p.touch();
+    }
+    this.scene = scene;
+    this.screen.render();
   }
 
   private renderProcesses(): void {
