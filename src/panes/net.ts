@@ -27,7 +27,7 @@ function sumCharts(input: ViewInput, series: 'net.rx_bytes_per_s' | 'net.tx_byte
  */
 export function netView(input: ViewInput): PaneView {
   const { snap, width, height, theme } = input;
-  const nameW = columnWidth(snap.net.map((n) => n.iface), 4, 15);
+  const nameW = columnWidth(snap.net.map((n) => n.iface), 'iface'.length, 15);
   const head = theme.fg('gray', `${fit('iface', nameW)} ${'rx/s'.padStart(7)} ${'tx/s'.padStart(7)} ${'rx pk/s'.padStart(7)} ${'tx pk/s'.padStart(7)} ${'err/s'.padStart(6)} ${'drop/s'.padStart(6)}`);
   const rows = snap.net.map((n) => {
     const errs = n.rx_errs_per_s === null || n.tx_errs_per_s === null ? null : n.rx_errs_per_s + n.tx_errs_per_s;
