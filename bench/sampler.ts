@@ -31,7 +31,8 @@ async function measureAll(): Promise<{ ref: number; full: number; defaults: numb
 }
 
 async function cliPeakRss(): Promise<number | null> {
-  const c = spawn(process.execPath, [CLI, 'sample', '--proc-interval', '100'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // The CLI itself, as `vigil` runs: its shebang carries the node flags.
+  const c = spawn(CLI, ['sample', '--proc-interval', '100'], { stdio: ['ignore', 'ignore', 'inherit'] });
   await sleep(Math.min(DURATION_MS, 10_000));
   const rss = peakRss(c.pid!);
   c.kill('SIGTERM');

@@ -1,22 +1,15 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
 /**
- * The command line: parses and dispatches, nothing else. Every command's work lives in src/commands/.
+ * The command line: parses and dispatches, nothing else. Every command's work lives in src/commands/,
+ * loaded only when its command runs: `vigil sample` need not carry blessed, SQLite and prom-client.
  * Errors reach the user as one line on stderr with an exit code from src/errors.ts, never a stack trace.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import yargs, { Argv } from 'yargs';
-import { alertOptionsFrom } from './commands/alert-setup';
-import { runAlerts } from './commands/alerts';
-import { runLive } from './commands/live';
-import { runExport } from './commands/export';
 import { TABLE_NAMES } from './commands/export-tables';
-import { runRecord } from './commands/record';
-import { runReplay } from './commands/replay';
-import { runMonitor } from './commands/run-monitor';
-import { runSample } from './commands/sample';
-import { DEFAULT_LISTEN, runServe, SERVE_INTERVAL_MS } from './commands/serve';
 import { hiddenPanes, loadConfig } from './config';
+import { DEFAULT_LISTEN, SERVE_INTERVAL_MS } from './export/prometheus/listen';
 import { DEFAULT_PROC_TOP } from './export/prometheus/proc-select';
 import { metricsHelp } from './store/alerts/metrics';
 import { describeError, EXIT, exitCodeOf, usageError } from './errors';
@@ -117,7 +110,9 @@ async function main(argv: string[]): Promise<void> {
           .option('config', { type: 'string', describe: 'JSON config file (intervals, panes, colour, alert rules)' })
           .option('alerts-db', { type: 'string', requiresArg: true, describe: 'alert log (default $XDG_STATE_HOME/vigil/alerts.db)' })
           .option('on-alert', { type: 'string', requiresArg: true, describe: 'run CMD (no shell) with the breach as JSON on stdin when a breach starts and ends' }),
-      (a) => {
+      async (a) => {
+        const { alertOptionsFrom } = await import('./commands/alert-setup');
+        const { runLive } = await import('./commands/live');
         const config = loadConfig(a.config);
         const alerts = alertOptionsFrom(config, { alertsDb: single('alerts-db', a['alerts-db']), onAlert: single('on-alert', a['on-alert']) }, true);
         // A flag given on the command line wins over the config file, which wins over the defaults.
@@ -152,6 +147,8 @@ async function main(argv: string[]): Promise<void> {
           .option('proc-top', { type: 'number', requiresArg: true, default: DEFAULT_PROC_TOP, describe: 'with --listen: per-process series for the top N by CPU and by memory' })
           .option('proc-match', { type: 'string', requiresArg: true, describe: 'with --listen: also per-process series for processes whose name or command line matches REGEX' }),
       async (a) => {
+        const { alertOptionsFrom } = await import('./commands/alert-setup');
+        const { runRecord } = await import('./commands/record');
         const intervalMs = checkInterval('interval', a.interval, MIN_INTERVAL_MS);
         const procIntervalMs = checkInterval('proc-interval', a['proc-interval'], MIN_PROC_INTERVAL_MS);
         let durationMs: number | null = null;
@@ -181,7 +178,8 @@ async function main(argv: string[]): Promise<void> {
           .positional('file', { type: 'string', demandOption: true, describe: 'recording to read (never changed)' })
           .option('color', { type: 'boolean', default: true, describe: 'colours (--no-color, or NO_COLOR, turns them off)' })
           .option('config', { type: 'string', describe: 'JSON config file (pane layout, colour)' }),
-      (a) => {
+      async (a) => {
+        const { runReplay } = await import('./commands/replay');
         const config = loadConfig(a.config);
         runReplay({ file: a.file, colour: a.color && config.color !== false, hidden: hiddenPanes(config) });
       },
@@ -197,6 +195,7 @@ async function main(argv: string[]): Promise<void> {
           .option('color', { type: 'boolean', default: true, describe: 'colours (--no-color, or NO_COLOR, turns them off)' })
           .option('config', { type: 'string', describe: 'JSON config file' }),
       async (a) => {
+        const { runMonitor } = await import('./commands/run-monitor');
         const config = loadConfig(a.config);
         const intervalMs = checkInterval('interval', a.interval, MIN_INTERVAL_MS);
         const procIntervalMs = checkInterval('proc-interval', a['proc-interval'], MIN_PROC_INTERVAL_MS);
@@ -219,6 +218,7 @@ async function main(argv: string[]): Promise<void> {
           .option('from', { type: 'string', describe: 'start: HH:MM:SS, ISO date, epoch ms, or +30s from the start' })
           .option('to', { type: 'string', describe: 'end: HH:MM:SS, ISO date, epoch ms, or -5m from the end' }),
       async (a) => {
+        const { runExport } = await import('./commands/export');
         await runExport({ file: a.file, table: a.table, format: a.format, from: a.from, to: a.to });
       },
     )
@@ -233,6 +233,7 @@ async function main(argv: string[]): Promise<void> {
           .option('format', { choices: ['table', 'json'] as const, default: 'table' as const, describe: 'a table, or JSON lines' })
           .epilog(`Alert metrics for the config's "alerts" rules (the value compared is the average over "window"):\n  ${metricsHelp().join('\n  ')}`),
       async (a) => {
+        const { runAlerts } = await import('./commands/alerts');
         await runAlerts({ file: a.file, since: single('since', a.since), active: a.active, format: single('format', a.format) });
       },
     )
@@ -242,6 +243,7 @@ async function main(argv: string[]): Promise<void> {
       (y) =>
         samplingOptions(y).option('count', { type: 'number', describe: 'stop after N lines (default: until interrupted)' }),
       async (a) => {
+        const { runSample } = await import('./commands/sample');
         const intervalMs = checkInterval('interval', a.interval, MIN_INTERVAL_MS);
         const procIntervalMs = checkInterval('proc-interval', a['proc-interval'], MIN_PROC_INTERVAL_MS);
         await runSample({ count: positiveInt('count', a.count), intervalMs, procIntervalMs, debugTimings: a['debug-timings'] });
@@ -266,6 +268,8 @@ async function main(argv: string[]): Promise<void> {
           .option('alerts-db', { type: 'string', requiresArg: true, describe: 'alert log to write (default $XDG_STATE_HOME/vigil/alerts.db)' })
           .option('on-alert', { type: 'string', requiresArg: true, describe: 'run CMD (no shell) with the breach as JSON on stdin when a breach starts and ends' }),
       async (a) => {
+        const { alertOptionsFrom } = await import('./commands/alert-setup');
+        const { runServe } = await import('./commands/serve');
         const match = single('proc-match', a['proc-match']);
         const config = loadConfig(single('config', a.config));
         const alerts = alertOptionsFrom(config, { alertsDb: single('alerts-db', a['alerts-db']), onAlert: single('on-alert', a['on-alert']) }, true);

@@ -1,6 +1,6 @@
 import { derive } from '../derive';
 import { alertActiveFamily } from '../export/prometheus/alert-family';
-import { DEFAULT_LISTEN } from '../export/prometheus/listen';
+import { DEFAULT_LISTEN, SERVE_INTERVAL_MS } from '../export/prometheus/listen';
 import { startMetricsServer } from '../export/prometheus/server';
 import { Sampler } from '../sampler/sampler';
 import { alertWindowOptions } from '../store/alerts/engine';
@@ -8,12 +8,7 @@ import { HistoryWindow } from '../store/window';
 import { Ticker } from '../ticker';
 import { AlertSetup, AlertSetupOptions, setupAlerts } from './alert-setup';
 
-export { DEFAULT_LISTEN };
-/**
- * Prometheus scrapes every 15 s or so and the counters are cumulative, so sampling 10 times a second
- * would be work no scrape sees: serve samples once a second unless told otherwise.
- */
-export const SERVE_INTERVAL_MS = 1000;
+export { DEFAULT_LISTEN, SERVE_INTERVAL_MS };
 
 export interface ServeOptions {
   listen: string;

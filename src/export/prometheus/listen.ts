@@ -12,6 +12,12 @@ import { usageError } from '../../errors';
 
 export const DEFAULT_LISTEN = '127.0.0.1:9464';
 
+/**
+ * Prometheus scrapes every 15 s or so and the counters are cumulative, so sampling 10 times a second
+ * would be work no scrape sees: serve samples once a second unless told otherwise.
+ */
+export const SERVE_INTERVAL_MS = 1000;
+
 export interface ListenAddress {
   host: string;
   port: number;
