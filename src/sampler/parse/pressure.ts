@@ -1,30 +1,47 @@
 import { parseCounter } from '../../counter';
 import type { PsiLine, PsiResource } from '../../model';
-import { asText, ProcText, words } from './text';
+import { asText, ProcText } from './text';
 
 /**
  * A /proc/pressure/{cpu,memory,io} file:
  *   some avg10=0.00 avg60=0.14 avg300=0.83 total=7060499
  *   full avg10=0.00 avg60=0.00 avg300=0.00 total=0
- * (cpu has a "full" line only since 5.13.)
+ * (cpu has a "full" line only since 5.13.) Keys are found by name within their line; a line with any
+ * of the four missing or malformed is left out.
  */
 export function parsePressure(input: ProcText): PsiResource {
-  const out: PsiResource = { some: null, full: null };
-  for (const line of asText(input).split('\n')) {
-    const f = words(line);
-    if (f[0] !== 'some' && f[0] !== 'full') continue;
-    const kv: Record<string, string> = {};
-    for (const w of f.slice(1)) {
-      const eq = w.indexOf('=');
-      if (eq > 0) kv[w.slice(0, eq)] = w.slice(eq + 1);
-    }
-    const avg10 = Number(kv.avg10);
-    const avg60 = Number(kv.avg60);
-    const avg300 = Number(kv.avg300);
-    const total = kv.total === undefined ? null : parseCounter(kv.total);
-    if (![avg10, avg60, avg300].every((x) => Number.isFinite(x) && x >= 0) || total === null) continue;
-    const psi: PsiLine = { avg10, avg60, avg300, total };
-    out[f[0] as 'some' | 'full'] = psi;
-  }
-  return out;
+  const text = asText(input);
+  return { some: psiLine(text, 'some'), full: psiLine(text, 'full') };
+}
+
+function psiLine(text: string, kind: 'some' | 'full'): PsiLine | null {
+  let at = text.startsWith(kind + ' ') ? 0 : text.indexOf('\n' + kind + ' ');
+  if (at < 0) return null;
+  if (text.charCodeAt(at) === 10) at++;
+  let end = text.indexOf('\n', at);
+  if (end < 0) end = text.length;
+  const avg10 = average(valueOf(text, at, end, 'avg10'));
+  const avg60 = average(valueOf(text, at, end, 'avg60'));
+  const avg300 = average(valueOf(text, at, end, 'avg300'));
+  const t = valueOf(text, at, end, 'total');
+  const total = t === null ? null : parseCounter(t);
+  if (avg10 === null || avg60 === null || avg300 === null || total === null) return null;
+  return { avg10, avg60, avg300, total };
+}
+
+/** A percentage as the kernel prints it ("1.50"): finite and ≥ 0, or null. */
+function average(s: string | null): number | null {
+  if (s === null) return null;
+  const x = Number(s);
+  return Number.isFinite(x) && x >= 0 ? x : null;
+}
+
+/** The text after ` key=` up to the next space, within [from, end), or null. */
+function valueOf(text: string, from: number, end: number, key: string): string | null {
+  const k = text.indexOf(` ${key}=`, from);
+  if (k < 0 || k >= end) return null;
+  const s = k + key.length + 2;
+  let e = text.indexOf(' ', s);
+  if (e < 0 || e > end) e = end;
+  return s < e ? text.slice(s, e) : null;
 }
