@@ -125,3 +125,22 @@ t.test('the one-walk request covers both families in one dump', async (t) => {
   await t.rejects(Promise.all([r.read(), r.read()]), /already running/, 'one read at a time');
   r.close();
 });
+
+t.test("a socket whose owner is found a read late: the owner gets all it moved, not what moved after", async (t) => {
+  const f = fakeRoot('TCP6: inuse 3\nUDP6: inuse 1\n');
+  t.teardown(() => fs.rmSync(f.root, { recursive: true, force: true }));
+  // At the first read the client holds only its UDP socket: its TCP socket is nobody's yet.
+  const link = path.join(f.root, '100', 'fd', '3');
+  fs.unlinkSync(link);
+  const r = new ConnsReader({ procRoot: f.root, transport: () => new ReplayKernel(true) });
+  t.teardown(() => r.close());
+  const s1 = await r.read();
+  t.same(s1.tcp.find((k) => k.inode === f.client)?.pids, [], 'first read: no owner known');
+  fs.symlinkSync(`socket:[${f.client}]`, link);
+  const s2 = await r.read();
+  t.same(s2.tcp.find((k) => k.inode === f.client)?.pids, [100], 'second read: the owner found');
+  const p4 = meta().pairs[0];
+  const c = s2.procs.find((p) => p.pid === 100);
+  t.equal(c?.tcp_tx_bytes, p4.up + 1, 'what the socket sent before its owner was known is the owner\'s');
+  t.equal(c?.tcp_rx_bytes, p4.down);
+});

@@ -194,23 +194,26 @@ export class ConnsReader {
     for (let i = 0; i < socks.length; i++) {
       const sk = socks[i];
       const m = memos[i];
-      // What this socket moved since the previous read (the one rule: src/conns-delta.ts).
-      const tx = sockDelta(m.acked, sk.bytes_acked);
-      const rx = sockDelta(m.received, sk.bytes_received);
-      const re = sockDelta(m.retrans, sk.total_retrans);
-      m.acked = sk.bytes_acked;
-      m.received = sk.bytes_received;
-      m.retrans = sk.total_retrans;
       let orphan = false;
       if (sk.inode !== 0) {
         const p = this.inodes.pidsOf(sk.inode);
         if (p) sk.pids = p as number[];
+        // No owner known yet (the fd scan has not reached its process): what it moves waits in the
+        // socket's counters, and its owner gets all of it once found, instead of losing what passed meanwhile.
+        else continue;
       } else {
         // Orphaned since: its last data is still its owner's traffic. Rare, so the index is lazy.
         before ??= this.previousOwners();
         sk.pids = (before.get(sk.cookie) as number[] | undefined) ?? sk.pids;
         orphan = true;
       }
+      // What this socket moved since the previous read it had an owner at (the one rule: src/conns-delta.ts).
+      const tx = sockDelta(m.acked, sk.bytes_acked);
+      const rx = sockDelta(m.received, sk.bytes_received);
+      const re = sockDelta(m.retrans, sk.total_retrans);
+      m.acked = sk.bytes_acked;
+      m.received = sk.bytes_received;
+      m.retrans = sk.total_retrans;
       for (const pid of sk.pids) {
         const acc = orphan ? this.accs.get(pid) : this.accOf(pid);
         if (acc !== undefined) {
