@@ -235,7 +235,10 @@ t.test('alerts: a breach shows in the header, marks its process and pane, and li
   fs.writeFileSync(cfg, JSON.stringify({ alerts: [{ name: 'busy test process', metric: 'proc.cpu_pct', op: '>', threshold: 20, window: '1s', for: '1s', match: burn }] }));
   const db = path.join(dir, 'alerts.db');
   const tui = startTui(t, ['--config', cfg, '--alerts-db', db, '--proc-interval', '200']);
-  const s = await tui.waitFor(/⚠ .*busy test process/, 20000);
+  await tui.waitFor(/⚠ .*busy test process/, 20000);
+  // The breach's first frame moves every pane down a row (the header grows): wait for that frame to have
+  // arrived whole rather than read one caught halfway through the terminal's output.
+  const s = await tui.waitFor((x) => /⚠ .*busy test process/.test(x) && /! processes/.test(x), 3000).catch((e: Error) => e.message);
   t.match(s, /! processes/, 'the process pane is marked');
   tui.keys(`/${burn}\r`);
   const isRow = (l: string): boolean => l.startsWith('│') && l.includes(`${burn} -c`);
