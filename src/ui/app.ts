@@ -199,7 +199,7 @@ export class App {
     for (const [k, p] of Object.entries(this.panes) as [PaneKind, BoxPane][]) p.place(this.shown.panes[k]);
     if (this.mode === 'detail') this.showDetail();
     if (this.mode === 'conns') this.connsPane.place(this.body());
-    if (this.mode === 'help' || this.mode === 'alerts' || this.mode === 'kill' || this.mode === 'confirm') this.placeOverlay();
+    if (this.overlaid()) this.placeOverlay();
   }
 
   private body(): { left: number; top: number; width: number; height: number } {
@@ -262,9 +262,14 @@ export class App {
     if (this.panes.processes.visible && this.mode !== 'detail' && this.mode !== 'conns') this.timed('processes', () => this.renderProcesses());
     if (this.mode === 'detail') this.timed('detail', () => this.renderDetail());
     if (this.mode === 'conns') this.timed('conns', () => this.renderConns());
-    if (this.mode === 'help' || this.mode === 'alerts' || this.mode === 'kill' || this.mode === 'confirm') this.renderOverlay(now);
+    if (this.overlaid()) this.renderOverlay(now);
     this.panes.footer.update({ label: '', lines: [this.footerLine()] });
     this.timed('screen', () => this.paint());
+  }
+
+  /** A mode that draws a box over the panes. */
+  private overlaid(): boolean {
+    return this.mode === 'help' || this.mode === 'alerts' || this.mode === 'kill' || this.mode === 'confirm';
   }
 
   /**
@@ -273,8 +278,7 @@ export class App {
    */
   private paint(): void {
     const scene = [this.mode, this.shown, this.out.columns, this.out.rows];
-    const overlaid = this.mode === 'help' || this.mode === 'alerts' || this.mode === 'kill' || this.mode === 'confirm';
-    if (overlaid || scene.some((k, i) => k !== this.scene[i])) {
+    if (this.overlaid() || scene.some((k, i) => k !== this.scene[i])) {
       for (const p of [...Object.values(this.panes), this.overlay, this.connsPane]) p.touch();
     }
     this.scene = scene;

@@ -1,6 +1,6 @@
 import { parseCounter } from '../../counter';
 import type { PsiLine, PsiResource } from '../../model';
-import { asText, ProcText } from './text';
+import { asText, lineAt, lineStarting, ProcText } from './text';
 
 /**
  * A /proc/pressure/{cpu,memory,io} file:
@@ -15,11 +15,9 @@ export function parsePressure(input: ProcText): PsiResource {
 }
 
 function psiLine(text: string, kind: 'some' | 'full'): PsiLine | null {
-  let at = text.startsWith(kind + ' ') ? 0 : text.indexOf('\n' + kind + ' ');
+  const at = lineStarting(text, kind + ' ', 0);
   if (at < 0) return null;
-  if (text.charCodeAt(at) === 10) at++;
-  let end = text.indexOf('\n', at);
-  if (end < 0) end = text.length;
+  const end = at + lineAt(text, at).length;
   const avg10 = average(valueOf(text, at, end, 'avg10'));
   const avg60 = average(valueOf(text, at, end, 'avg60'));
   const avg300 = average(valueOf(text, at, end, 'avg300'));

@@ -1,18 +1,6 @@
 import { Counter, parseCounter } from '../../counter';
 import type { SnmpSample } from '../../model';
-import { asText, ProcText, words } from './text';
-
-/** Start of the first line at or after `from` that begins with `prefix`, or -1. */
-function lineStarting(text: string, prefix: string, from: number): number {
-  if (from === 0 && text.startsWith(prefix)) return 0;
-  const at = text.indexOf('\n' + prefix, from === 0 ? 0 : from - 1);
-  return at < 0 ? -1 : at + 1;
-}
-
-function lineAt(text: string, start: number): string {
-  const end = text.indexOf('\n', start);
-  return text.slice(start, end < 0 ? text.length : end);
-}
+import { asText, lineAt, lineStarting, ProcText, words } from './text';
 
 /**
  * One protocol's row of /proc/net/snmp, which comes in pairs of lines per protocol: a header of names
@@ -20,12 +8,12 @@ function lineAt(text: string, start: number): string {
  * position. Only the two lines of the protocol asked for are split (the file has a dozen, read ten times
  * a second).
  */
-export function snmpRow(text: string, proto: string): Map<string, string> | undefined {
+function snmpRow(text: string, proto: string): Map<string, string> | undefined {
   const prefix = proto + ':';
   for (let at = lineStarting(text, prefix, 0); at >= 0; ) {
     const line = lineAt(text, at);
     const head = words(line);
-    const next = lineStarting(text, prefix, at + 1);
+    const next = lineStarting(text, prefix, at + line.length + 1);
     if (next < 0) return undefined;
     // A header row has names and the line right after it the values: a value row pairs with no header.
     if (next === at + line.length + 1 && head.length >= 2 && head[0] === prefix && parseCounter(head[1]) === null) {

@@ -19,18 +19,27 @@ export function words(line: string): string[] {
   return out;
 }
 
+/** Start of the first line at or after `from` (a line start) that begins with `prefix`, or -1. */
+export function lineStarting(text: string, prefix: string, from: number): number {
+  if (text.startsWith(prefix, from)) return from;
+  const at = text.indexOf('\n' + prefix, from);
+  return at < 0 ? -1 : at + 1;
+}
+
+/** The line that starts at `start`, without its newline. */
+export function lineAt(text: string, start: number): string {
+  const end = text.indexOf('\n', start);
+  return text.slice(start, end < 0 ? text.length : end);
+}
+
 /**
  * Value of `key` in a "key value" or "key: value" file, found with one indexOf per key instead of
  * splitting every line (vmstat has ~180 lines and vigil wants four of them, ten times a second).
  * Returns the first word after the key, or null if the key is absent.
  */
 export function valueAfterKey(text: string, key: string): string | null {
-  let at = text.startsWith(key) ? 0 : -1;
-  if (at < 0) {
-    const hit = text.indexOf('\n' + key);
-    if (hit < 0) return null;
-    at = hit + 1;
-  }
+  const at = lineStarting(text, key, 0);
+  if (at < 0) return null;
   let i = at + key.length;
   const n = text.length;
   while (i < n && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
