@@ -12,15 +12,6 @@ function charted(net: NetSnap[]): string[] {
   return real.length > 0 ? real : net.map((n) => n.iface);
 }
 
-function sumCharts(input: ViewInput, series: 'net.rx_bytes_per_s' | 'net.tx_bytes_per_s', ifaces: string[], points: number): (number | null)[] {
-  let out: (number | null)[] = new Array(points).fill(null);
-  for (const i of ifaces) {
-    const c = input.history.chart(series, i, RECENT_S, points);
-    out = out.map((v, k) => (c[k] === null ? v : (v ?? 0) + (c[k] as number)));
-  }
-  return out;
-}
-
 /**
  * Per interface: received and sent bytes/s and packets/s, errors and drops per second; a chart of the
  * last minute, received above the middle line and sent below it (as btop draws it); TCP retransmits/s.
@@ -43,12 +34,21 @@ export function netView(input: ViewInput): PaneView {
   if (chartH >= 2) {
     const ifaces = charted(snap.net);
     const up = Math.ceil(chartH / 2);
-    const rx = sumCharts(input, 'net.rx_bytes_per_s', ifaces, width * 2);
-    const tx = sumCharts(input, 'net.tx_bytes_per_s', ifaces, width * 2);
+    const rx = input.history.chartSum('net.rx_bytes_per_s', ifaces, RECENT_S, width * 2);
+    const tx = input.history.chartSum('net.tx_bytes_per_s', ifaces, RECENT_S, width * 2);
     // One scale for both halves, so that up and down compare.
-    const max = Math.max(1024, ...rx.map((v) => v ?? 0), ...tx.map((v) => v ?? 0));
-    lines.push(...labelledChart(rx, width, up, `rx ${format.byteRate(snap.net.filter((n) => ifaces.includes(n.iface)).reduce((s, n) => s + (n.rx_bytes_per_s ?? 0), 0))}`, 'blue', theme, { max }));
-    lines.push(...labelledChart(tx, width, chartH - up, `tx ${format.byteRate(snap.net.filter((n) => ifaces.includes(n.iface)).reduce((s, n) => s + (n.tx_bytes_per_s ?? 0), 0))}`, 'magenta', theme, { max, down: true }));
+    let max = 1024;
+    for (const v of rx) if (v !== null && v > max) max = v;
+    for (const v of tx) if (v !== null && v > max) max = v;
+    let rxNow = 0;
+    let txNow = 0;
+    for (const n of snap.net) {
+      if (!ifaces.includes(n.iface)) continue;
+      rxNow += n.rx_bytes_per_s ?? 0;
+      txNow += n.tx_bytes_per_s ?? 0;
+    }
+    lines.push(...labelledChart(rx, width, up, `rx ${format.byteRate(rxNow)}`, 'blue', theme, { max }));
+    lines.push(...labelledChart(tx, width, chartH - up, `tx ${format.byteRate(txNow)}`, 'magenta', theme, { max, down: true }));
   }
   lines.push(head, ...rows.slice(0, Math.max(0, tableH - 1)));
   if (lines.length < height) lines.push(tcp);

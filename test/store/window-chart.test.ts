@@ -84,3 +84,27 @@ t.test('process charts draw fine seconds and coarse minutes as steps', async (t)
   t.ok(ch.slice(122, 300).every((v) => near(v, 60)), 'then 60, coarse and fine alike');
   t.same(w.chart('proc.cpu_pct', '999:1', 300, 3), [null, null, null], 'unknown process');
 });
+
+t.test('chartSum: one walk gives the sum of the subjects, from the ring and from buckets', async (t) => {
+  const iface = (name: string, rx: number | null) => ({ iface: name, rx_bytes_per_s: rx, tx_bytes_per_s: 0, rx_packets_per_s: 0, tx_packets_per_s: 0, rx_errs_per_s: 0, tx_errs_per_s: 0, rx_drop_per_s: 0, tx_drop_per_s: 0 });
+  const fill = (w: HistoryWindow): void => {
+    for (let m = 100; m <= 60_000; m += 100) {
+      const s = snap(m, 100, 0);
+      // eth1 appears after 30 s; eth0 varies with time.
+      s.net = m <= 30_000 ? [iface('eth0', m / 100)] : [iface('eth0', m / 100), iface('eth1', 1000)];
+      w.push(s);
+    }
+  };
+  for (const [what, w] of [['ring', new HistoryWindow()], ['buckets', new HistoryWindow({ rawSamples: 50 })]] as const) {
+    fill(w);
+    const sum = w.chartSum('net.rx_bytes_per_s', ['eth0', 'eth1', 'nosuch'], 60, 60);
+    const e0 = w.chart('net.rx_bytes_per_s', 'eth0', 60, 60);
+    const e1 = w.chart('net.rx_bytes_per_s', 'eth1', 60, 60);
+    t.equal(sum.length, 60, what);
+    // Where every subject has values the whole column, the sum is exactly the sum of their charts.
+    t.ok(sum.every((v, k) => k === 30 || near(v, (e0[k] ?? 0) + (e1[k] ?? 0))), `${what}: Σ of the per-subject charts`);
+    t.ok(near(sum[0], e0[0] as number) && e1[0] === null, `${what}: before eth1 existed, eth0 alone`);
+    t.same(w.chartSum('net.rx_bytes_per_s', ['nosuch'], 60, 3), [null, null, null], `${what}: no known subject`);
+    t.same(w.chartSum('net.rx_bytes_per_s', [], 60, 2), [null, null], `${what}: no subject`);
+  }
+});

@@ -10,7 +10,7 @@
  */
 import type { SecondBucket } from './bucket-list';
 import { S, W } from './cells';
-import { resolve } from './query';
+import { resolve, type Target } from './query';
 import type { SeriesName } from './series';
 import type { WindowState } from './state';
 
@@ -105,6 +105,62 @@ export function chart(st: WindowState, series: SeriesName, subject: string, seco
     const e = Math.min(c.sec + C, fineFrom) * 1000;
     if (e <= start) break;
     if (t.base < c.proc.length && c.proc[t.base + W] > 0) cols.add(c.sec * 1000, e, c.proc[t.base + W], c.proc[t.base + S]);
+  }
+  return cols.values();
+}
+
+/**
+ * The sum over several subjects of a system series (all interfaces' received bytes/s): one column is
+ * the time-weighted average of Σ subjects, a subject without a value at some moment adding nothing then.
+ * One walk for all subjects, where summing per-subject charts walked the ring once per subject.
+ */
+export function chartSum(st: WindowState, series: SeriesName, subjects: readonly string[], seconds: number, points: number): (number | null)[] {
+  const n = Number.isFinite(points) ? Math.max(0, Math.floor(points)) : 0;
+  const ts: Target[] = [];
+  for (const s of subjects) {
+    const t = resolve(st, series, s);
+    if (t !== null && !t.proc) ts.push(t);
+  }
+  if (n === 0 || ts.length === 0 || st.list.tail === null || !Number.isFinite(seconds) || seconds <= 0) {
+    return new Array<number | null>(n).fill(null);
+  }
+  const end = st.latestMono;
+  const start = end - seconds * 1000;
+  const cols = new Columns(start, end, n);
+  const ring = st.ring;
+  if (ring.count > 0 && ring.coveredFrom <= start) {
+    for (let i = 0; i < ring.count; i++) {
+      const row = ring.rowAt(i);
+      const m = ring.mono[row];
+      if (m <= start) break;
+      let sum = 0;
+      let any = false;
+      for (let k = 0; k < ts.length; k++) {
+        const v = ring.vals[row * ring.cols + ts[k].slot];
+        if (v === v) {
+          sum += v;
+          any = true;
+        }
+      }
+      if (!any) continue;
+      const w = ring.wt[row];
+      cols.add(m - w, m, w, sum * w);
+    }
+    return cols.values();
+  }
+  // From buckets: a bucket's sum is Σ of its subjects' averages, weighted by the most-covered subject.
+  for (let b: SecondBucket | null = st.list.tail; b !== null && (b.sec + 1) * 1000 > start; b = b.prev) {
+    let sum = 0;
+    let w = 0;
+    for (let k = 0; k < ts.length; k++) {
+      const base = ts[k].base;
+      const bw = base < b.sys.length ? b.sys[base + W] : 0;
+      if (bw > 0) {
+        sum += b.sys[base + S] / bw;
+        if (bw > w) w = bw;
+      }
+    }
+    if (w > 0) cols.add(b.sec * 1000, Math.min((b.sec + 1) * 1000, end), w, sum * w);
   }
   return cols.values();
 }

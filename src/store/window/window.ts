@@ -9,7 +9,7 @@
  *   w.chart('proc.cpu_pct', procSubject(pid, st), 600, 120);   // 120 points over 10 min
  */
 import type { Snapshot } from '../../model';
-import { chart } from './chart';
+import { chart, chartSum } from './chart';
 import { BucketLoad, Ingest } from './ingest';
 import type { WindowOptions } from './options';
 import { average, Covered, integral, NO_DATA, resolve, stats, walk, WindowStats, windowLength } from './query';
@@ -105,6 +105,11 @@ export class HistoryWindow {
   /** `points` values over the last `seconds` ending at the newest sample; null where there is no data. */
   chart(series: SeriesName, subject: string, seconds: number, points: number): (number | null)[] {
     return chart(this.st, series, subject, seconds, points);
+  }
+
+  /** Like chart(), of the sum over several subjects of a system series (every interface's traffic). */
+  chartSum(series: SeriesName, subjects: readonly string[], seconds: number, points: number): (number | null)[] {
+    return chartSum(this.st, series, subjects, seconds, points);
   }
 
   /** Subjects with history for a series: interfaces, disks, mounts, cores, or process subjects. */
