@@ -49,14 +49,16 @@ export function areaChart(values: (number | null)[], width: number, height: numb
       cells[row * w + col] |= bit;
     }
   }
+  // Each line made at once from its char codes: a string grown cell by cell leaves a chain of
+  // intermediate strings behind, ten times a second for every chart.
   const lines: string[] = [];
+  const codes = new Uint16Array(w);
   for (let r = 0; r < h; r++) {
-    let s = '';
     for (let c = 0; c < w; c++) {
       const b = cells[r * w + c];
-      s += b === 0 ? ' ' : String.fromCharCode(BASE + b);
+      codes[c] = b === 0 ? 0x20 : BASE + b;
     }
-    lines.push(s);
+    lines.push(String.fromCharCode.apply(null, codes as unknown as number[]));
   }
   return { lines, max };
 }
