@@ -79,7 +79,11 @@ export class BoxPane {
     const content = view.lines.join('\n');
     if (content !== this.lastContent) {
       this.lastContent = content;
-      this.box.setContent(content);
+      // Without noClear, blessed blanks the box's cells before painting them again: every row of the
+      // pane then differs from the terminal twice and is diffed, changed or not. The paint covers every
+      // inner cell anyway (content or blank), and a move or resize clears through blessed's own setters.
+      // (blessed's types leave that second argument out.)
+      (this.box as unknown as { setContent(text: string, noClear: boolean): void }).setContent(content, true);
       this.dirty = true;
     }
   }
