@@ -3,6 +3,7 @@
  * as nulls, always exactly `points` values.
  */
 import t from 'tap';
+import fc from 'fast-check';
 import { HistoryWindow, procSubject } from '../../src/store/window';
 import type { Snapshot } from '../../src/model';
 import { blankProc, blankSnapshot } from '../../src/store/window/synthetic';
@@ -12,6 +13,8 @@ function snap(mono: number, interval: number, cpu: number | null): Snapshot {
   s.cpu.cpu_pct = cpu;
   return s;
 }
+
+const iface = (name: string, rx: number | null) => ({ iface: name, rx_bytes_per_s: rx, tx_bytes_per_s: 0, rx_packets_per_s: 0, tx_packets_per_s: 0, rx_errs_per_s: 0, tx_errs_per_s: 0, rx_drop_per_s: 0, tx_drop_per_s: 0 });
 
 const near = (a: number | null, b: number): boolean => a !== null && Math.abs(a - b) < 1e-9;
 
@@ -86,7 +89,6 @@ t.test('process charts draw fine seconds and coarse minutes as steps', async (t)
 });
 
 t.test('chartSum: one walk gives the sum of the subjects, from the ring and from buckets', async (t) => {
-  const iface = (name: string, rx: number | null) => ({ iface: name, rx_bytes_per_s: rx, tx_bytes_per_s: 0, rx_packets_per_s: 0, tx_packets_per_s: 0, rx_errs_per_s: 0, tx_errs_per_s: 0, rx_drop_per_s: 0, tx_drop_per_s: 0 });
   const fill = (w: HistoryWindow): void => {
     for (let m = 100; m <= 60_000; m += 100) {
       const s = snap(m, 100, 0);
@@ -107,4 +109,41 @@ t.test('chartSum: one walk gives the sum of the subjects, from the ring and from
     t.same(w.chartSum('net.rx_bytes_per_s', ['nosuch'], 60, 3), [null, null, null], `${what}: no known subject`);
     t.same(w.chartSum('net.rx_bytes_per_s', [], 60, 2), [null, null], `${what}: no subject`);
   }
+});
+
+t.test('property: a chart kept up to date between calls equals one drawn afresh', async (t) => {
+  type Push = { dt: number; interval: number; cpu: number | null; eth0: number | null; eth1: number | null };
+  const push = fc.record({
+    dt: fc.oneof({ weight: 10, arbitrary: fc.integer({ min: 0, max: 400 }) }, { weight: 1, arbitrary: fc.integer({ min: 400, max: 5000 }) }),
+    interval: fc.integer({ min: 1, max: 600 }),
+    cpu: fc.option(fc.double({ min: 0, max: 100, noNaN: true })),
+    eth0: fc.option(fc.double({ min: 0, max: 1e9, noNaN: true })),
+    eth1: fc.option(fc.double({ min: 0, max: 1e9, noNaN: true })),
+  });
+  const build = (opts: { rawSamples: number }, pushes: Push[], onPush?: (w: HistoryWindow) => void): HistoryWindow => {
+    const w = new HistoryWindow(opts);
+    let m = 1000.25;
+    for (const p of pushes) {
+      m += p.dt;
+      const s = snap(m, p.interval, p.cpu);
+      s.net = [];
+      for (const [name, v] of [['eth0', p.eth0], ['eth1', p.eth1]] as const) if (v !== null) s.net.push(iface(name, v));
+      w.push(s);
+      onPush?.(w);
+    }
+    return w;
+  };
+  const same = (a: (number | null)[], b: (number | null)[]): boolean =>
+    a.length === b.length && a.every((v, k) => (v === null ? b[k] === null : b[k] !== null && Math.abs(v - (b[k] as number)) <= 1e-9 * Math.max(1, Math.abs(v))));
+  fc.assert(
+    fc.property(fc.array(push, { minLength: 1, maxLength: 300 }), fc.integer({ min: 20, max: 1200 }), fc.integer({ min: 1, max: 90 }), fc.integer({ min: 1, max: 120 }), (pushes, rawSamples, seconds, points) => {
+      const draw = (w: HistoryWindow) => [w.chart('cpu.total_pct', '', seconds, points), w.chartSum('net.rx_bytes_per_s', ['eth0', 'eth1'], seconds, points)];
+      let kept: (number | null)[][] = [];
+      build({ rawSamples }, pushes, (w) => (kept = draw(w)));
+      const fresh = draw(build({ rawSamples }, pushes));
+      return same(kept[0], fresh[0]) && same(kept[1], fresh[1]);
+    }),
+    { numRuns: 150 },
+  );
+  t.pass('150 random histories');
 });

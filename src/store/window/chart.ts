@@ -5,93 +5,199 @@
  * its second (or a coarse bucket over its width) — so columns narrower than a bucket draw a step rather
  * than holes, and columns wider than a sample average rather than pick one.
  *
+ * Columns sit at fixed places in time (column c covers (c·w, (c+1)·w] ms of monotonic time, w the column
+ * width), not at places relative to the newest sample: a column, once complete, keeps its value, and the
+ * chart moves one column at a time, as btop's and htop's do, instead of every column being re-cut and
+ * shimmering at each sample. The newest column holds what has arrived of it so far.
+ *
  * System series come from the raw ring while it holds the whole span (the last minute at 100 ms by
- * default), otherwise from the 1 s buckets; process series from fine then coarse buckets.
+ * default), otherwise from the 1 s buckets; process series from fine then coarse buckets. A ring chart
+ * asked for again (the same series, subjects, span and points: a pane redrawn each frame) is kept and
+ * brought up to date with the rows added since, instead of walking the minute of rows again.
  */
 import type { SecondBucket } from './bucket-list';
 import { S, W } from './cells';
 import { resolve, type Target } from './query';
+import type { RawRing } from './raw-ring';
 import type { SeriesName } from './series';
 import type { WindowState } from './state';
 
 export class Columns {
   readonly cw: Float64Array;
   readonly cs: Float64Array;
-  private readonly step: number;
+  /** Absolute index of the newest column. */
+  last: number;
 
-  constructor(readonly start: number, readonly end: number, readonly n: number) {
+  constructor(readonly step: number, readonly n: number, end: number) {
     this.cw = new Float64Array(n);
     this.cs = new Float64Array(n);
-    this.step = (end - start) / n;
+    this.last = Math.ceil(end / step) - 1;
+  }
+
+  /** Start of the oldest column, ms. */
+  get start(): number {
+    return (this.last - this.n + 1) * this.step;
+  }
+
+  /** Moves the newest column to the one holding `end`; columns entering start empty. */
+  advance(end: number): void {
+    const to = Math.ceil(end / this.step) - 1;
+    if (!(to > this.last)) return;
+    for (let c = Math.max(this.last + 1, to - this.n + 1); c <= to; c++) {
+      const i = this.slot(c);
+      this.cw[i] = 0;
+      this.cs[i] = 0;
+    }
+    this.last = to;
+  }
+
+  private slot(c: number): number {
+    const m = c % this.n;
+    return m < 0 ? m + this.n : m;
   }
 
   /** Data of weight w and weighted sum s spread uniformly over [x0, x1). */
   add(x0: number, x1: number, w: number, s: number): void {
-    const { start, end, step, n } = this;
-    if (!(step > 0)) {
-      if (x1 >= start) this.put(n - 1, w, s);
-      return;
-    }
+    const { step, last } = this;
+    const first = last - this.n + 1;
     if (x1 <= x0) {
-      if (x0 < start || x0 > end) return;
-      this.put(Math.min(n - 1, Math.floor((x0 - start) / step)), w, s);
+      const c = Math.ceil(x0 / step) - 1;
+      if (c >= first && c <= last) this.put(c, w, s);
       return;
     }
-    const lo = Math.max(x0, start);
-    const hi = Math.min(x1, end);
-    if (hi <= lo) return;
     const span = x1 - x0;
-    for (let i = Math.min(n - 1, Math.floor((lo - start) / step)); i < n; i++) {
-      const c0 = start + i * step;
-      const c1 = i === n - 1 ? end : c0 + step;
-      const ov = Math.min(hi, c1) - Math.max(lo, c0);
-      if (ov > 0) this.put(i, (w * ov) / span, (s * ov) / span);
-      if (c1 >= hi) break;
+    const hiCol = Math.min(last, Math.ceil(x1 / step) - 1);
+    for (let c = Math.max(first, Math.floor(x0 / step)); c <= hiCol; c++) {
+      const ov = Math.min(x1, (c + 1) * step) - Math.max(x0, c * step);
+      if (ov > 0) this.put(c, (w * ov) / span, (s * ov) / span);
     }
   }
 
-  private put(i: number, w: number, s: number): void {
+  private put(c: number, w: number, s: number): void {
+    const i = this.slot(c);
     this.cw[i] += w;
     this.cs[i] += s;
   }
 
   values(): (number | null)[] {
     const out = new Array<number | null>(this.n);
-    for (let i = 0; i < this.n; i++) out[i] = this.cw[i] > 0 ? this.cs[i] / this.cw[i] : null;
+    const first = this.last - this.n + 1;
+    for (let k = 0; k < this.n; k++) {
+      const i = this.slot(first + k);
+      out[k] = this.cw[i] > 0 ? this.cs[i] / this.cw[i] : null;
+    }
     return out;
   }
 }
 
-export function chart(st: WindowState, series: SeriesName, subject: string, seconds: number, points: number): (number | null)[] {
+/** Adds ring rows [0, rows) (0 = newest) that end inside the columns: Σ of the slots' values per row. */
+function addRows(cols: Columns, ring: RawRing, slots: readonly number[], rows: number): void {
+  const start = cols.start;
+  for (let i = 0; i < rows; i++) {
+    const row = ring.rowAt(i);
+    const m = ring.mono[row];
+    if (m <= start) break;
+    let sum = 0;
+    let any = false;
+    for (let k = 0; k < slots.length; k++) {
+      const v = ring.vals[row * ring.cols + slots[k]];
+      if (v === v) {
+        // NaN: no value for this slot in this sample
+        sum += v;
+        any = true;
+      }
+    }
+    if (!any) continue;
+    const w = ring.wt[row];
+    cols.add(m - w, m, w, sum * w);
+  }
+}
+
+/** A ring chart kept between calls. */
+interface LiveChart {
+  cols: Columns;
+  /** The ring's `written` and `epoch` when last brought up to date. */
+  written: number;
+  epoch: number;
+  values: (number | null)[];
+}
+
+const MAX_LIVE = 32;
+const live = new WeakMap<RawRing, Map<string, LiveChart>>();
+
+/** The chart of Σ slots from the ring, reusing the one from the previous call where it can. */
+function ringChart(ring: RawRing, slots: readonly number[], end: number, step: number, n: number): (number | null)[] {
+  let charts = live.get(ring);
+  if (charts === undefined) live.set(ring, (charts = new Map()));
+  const key = `${slots.join(',')}/${step}/${n}`;
+  const c = charts.get(key);
+  const added = c === undefined ? Infinity : ring.written - c.written;
+  if (c !== undefined && c.epoch === ring.epoch && added < ring.count) {
+    if (added === 0 && Math.ceil(end / step) - 1 === c.cols.last) return c.values;
+    c.cols.advance(end);
+    addRows(c.cols, ring, slots, added);
+    c.written = ring.written;
+    c.values = c.cols.values();
+    return c.values;
+  }
+  const cols = new Columns(step, n, end);
+  addRows(cols, ring, slots, ring.count);
+  if (charts.size >= MAX_LIVE) charts.clear();
+  const fresh: LiveChart = { cols, written: ring.written, epoch: ring.epoch, values: cols.values() };
+  charts.set(key, fresh);
+  return fresh.values;
+}
+
+function span(seconds: number, points: number): { n: number; step: number } | null {
   const n = Number.isFinite(points) ? Math.max(0, Math.floor(points)) : 0;
-  const t = resolve(st, series, subject);
-  if (n === 0 || t === null || st.list.tail === null || !Number.isFinite(seconds) || seconds <= 0) {
-    return new Array<number | null>(n).fill(null);
+  if (n === 0 || !Number.isFinite(seconds) || seconds <= 0) return null;
+  const step = (seconds * 1000) / n;
+  return step > 0 && Number.isFinite(step) ? { n, step } : null;
+}
+
+const nulls = (points: number): (number | null)[] => new Array<number | null>(Number.isFinite(points) ? Math.max(0, Math.floor(points)) : 0).fill(null);
+
+/** System series from buckets: Σ of the targets' bucket averages, weighted by the most-covered target. */
+function sysFromBuckets(st: WindowState, ts: readonly Target[], cols: Columns, end: number): void {
+  const start = cols.start;
+  for (let b: SecondBucket | null = st.list.tail; b !== null && (b.sec + 1) * 1000 > start; b = b.prev) {
+    let sum = 0;
+    let w = 0;
+    for (let k = 0; k < ts.length; k++) {
+      const base = ts[k].base;
+      const bw = base < b.sys.length ? b.sys[base + W] : 0;
+      if (bw > 0) {
+        sum += b.sys[base + S] / bw;
+        if (bw > w) w = bw;
+      }
+    }
+    if (w > 0) cols.add(b.sec * 1000, Math.min((b.sec + 1) * 1000, end), w, sum * w);
   }
+}
+
+function sysChart(st: WindowState, ts: readonly Target[], seconds: number, points: number): (number | null)[] {
+  const sp = span(seconds, points);
+  if (sp === null || ts.length === 0 || st.list.tail === null) return nulls(points);
   const end = st.latestMono;
-  const start = end - seconds * 1000;
-  const cols = new Columns(start, end, n);
-  if (!t.proc) {
-    const ring = st.ring;
-    if (ring.count > 0 && ring.coveredFrom <= start) {
-      for (let i = 0; i < ring.count; i++) {
-        const row = ring.rowAt(i);
-        const m = ring.mono[row];
-        if (m <= start) break;
-        const v = ring.vals[row * ring.cols + t.slot];
-        if (v !== v) continue; // NaN: no value for this slot in this sample
-        const w = ring.wt[row];
-        cols.add(m - w, m, w, v * w);
-      }
-      return cols.values();
-    }
-    for (let b: SecondBucket | null = st.list.tail; b !== null && (b.sec + 1) * 1000 > start; b = b.prev) {
-      if (t.base < b.sys.length && b.sys[t.base + W] > 0) {
-        cols.add(b.sec * 1000, Math.min((b.sec + 1) * 1000, end), b.sys[t.base + W], b.sys[t.base + S]);
-      }
-    }
-    return cols.values();
+  const ring = st.ring;
+  const start = (Math.ceil(end / sp.step) - sp.n) * sp.step;
+  if (ring.count > 0 && ring.coveredFrom <= start) {
+    return ringChart(ring, ts.map((t) => t.slot), end, sp.step, sp.n);
   }
+  const cols = new Columns(sp.step, sp.n, end);
+  sysFromBuckets(st, ts, cols, end);
+  return cols.values();
+}
+
+export function chart(st: WindowState, series: SeriesName, subject: string, seconds: number, points: number): (number | null)[] {
+  const t = resolve(st, series, subject);
+  if (t === null) return nulls(points);
+  if (!t.proc) return sysChart(st, [t], seconds, points);
+  const sp = span(seconds, points);
+  if (sp === null || st.list.tail === null) return nulls(points);
+  const end = st.latestMono;
+  const cols = new Columns(sp.step, sp.n, end);
+  const start = cols.start;
   const fineFrom = st.fineFrom;
   for (let b: SecondBucket | null = st.list.tail; b !== null && b.sec >= fineFrom && (b.sec + 1) * 1000 > start; b = b.prev) {
     const a = b.proc;
@@ -115,52 +221,10 @@ export function chart(st: WindowState, series: SeriesName, subject: string, seco
  * One walk for all subjects, where summing per-subject charts walked the ring once per subject.
  */
 export function chartSum(st: WindowState, series: SeriesName, subjects: readonly string[], seconds: number, points: number): (number | null)[] {
-  const n = Number.isFinite(points) ? Math.max(0, Math.floor(points)) : 0;
   const ts: Target[] = [];
   for (const s of subjects) {
     const t = resolve(st, series, s);
     if (t !== null && !t.proc) ts.push(t);
   }
-  if (n === 0 || ts.length === 0 || st.list.tail === null || !Number.isFinite(seconds) || seconds <= 0) {
-    return new Array<number | null>(n).fill(null);
-  }
-  const end = st.latestMono;
-  const start = end - seconds * 1000;
-  const cols = new Columns(start, end, n);
-  const ring = st.ring;
-  if (ring.count > 0 && ring.coveredFrom <= start) {
-    for (let i = 0; i < ring.count; i++) {
-      const row = ring.rowAt(i);
-      const m = ring.mono[row];
-      if (m <= start) break;
-      let sum = 0;
-      let any = false;
-      for (let k = 0; k < ts.length; k++) {
-        const v = ring.vals[row * ring.cols + ts[k].slot];
-        if (v === v) {
-          sum += v;
-          any = true;
-        }
-      }
-      if (!any) continue;
-      const w = ring.wt[row];
-      cols.add(m - w, m, w, sum * w);
-    }
-    return cols.values();
-  }
-  // From buckets: a bucket's sum is Σ of its subjects' averages, weighted by the most-covered subject.
-  for (let b: SecondBucket | null = st.list.tail; b !== null && (b.sec + 1) * 1000 > start; b = b.prev) {
-    let sum = 0;
-    let w = 0;
-    for (let k = 0; k < ts.length; k++) {
-      const base = ts[k].base;
-      const bw = base < b.sys.length ? b.sys[base + W] : 0;
-      if (bw > 0) {
-        sum += b.sys[base + S] / bw;
-        if (bw > w) w = bw;
-      }
-    }
-    if (w > 0) cols.add(b.sec * 1000, Math.min((b.sec + 1) * 1000, end), w, sum * w);
-  }
-  return cols.values();
+  return sysChart(st, ts, seconds, points);
 }

@@ -10,6 +10,10 @@ export class RawRing {
   vals: Float64Array;
   /** Rows written and not overwritten. */
   count = 0;
+  /** Rows ever written; with `epoch`, lets a reader take only the rows added since it last looked. */
+  written = 0;
+  /** Bumped whenever rows already written change or go (a reset, a slot cleared). */
+  epoch = 0;
   /** Next row to write. */
   private next = 0;
   /** Monotonic ms before which the ring holds nothing (rows overwritten, or history bulk-loaded). */
@@ -31,6 +35,7 @@ export class RawRing {
       this.count++;
     }
     this.next = (row + 1) % this.capacity;
+    this.written++;
     this.mono[row] = monoMs;
     this.wt[row] = w;
     this.vals.fill(NaN, row * this.cols, (row + 1) * this.cols);
@@ -40,6 +45,12 @@ export class RawRing {
   /** Row index of the i-th newest row (0 = newest). */
   rowAt(i: number): number {
     return (this.next - 1 - i + 2 * this.capacity) % this.capacity;
+  }
+
+  /** Every row's value of one slot becomes "absent" (the slot is being given to another subject). */
+  clearSlot(slot: number): void {
+    for (let row = 0; row < this.capacity; row++) this.vals[row * this.cols + slot] = NaN;
+    this.epoch++;
   }
 
   grow(cols: number): void {
@@ -54,6 +65,7 @@ export class RawRing {
 
   /** Forget every row (a seek, or buckets bulk-loaded up to monoMs). */
   reset(coveredFrom: number): void {
+    this.epoch++;
     this.count = 0;
     this.next = 0;
     this.coveredFrom = coveredFrom;

@@ -134,8 +134,7 @@ export class WindowState {
 
   private freeSysSlot(slot: number): void {
     this.running.zero(slot);
-    const ring = this.ring;
-    for (let row = 0; row < ring.capacity; row++) ring.vals[row * ring.cols + slot] = NaN;
+    this.ring.clearSlot(slot);
   }
 
   /**
