@@ -96,6 +96,28 @@ export interface ProcessesInput {
   mark?: (p: ProcSnap) => boolean;
 }
 
+/**
+ * Commands escaped and cut to their column, kept by command: a command line changes rarely, and
+ * escaping one (up to a MiB) at every refresh of every visible row is work for nothing. Keyed by the
+ * command string itself, whose hash V8 keeps, then by prefix and width.
+ */
+const fittedCache = new Map<string, Map<string, string>>();
+function fitted(command: string, prefix: string, width: number): string {
+  let byPlace = fittedCache.get(command);
+  if (byPlace === undefined) {
+    if (fittedCache.size >= 4096) fittedCache.clear();
+    fittedCache.set(command, (byPlace = new Map()));
+  }
+  const key = `${width}\0${prefix}`;
+  let out = byPlace.get(key);
+  if (out === undefined) {
+    if (byPlace.size >= 16) byPlace.clear();
+    out = safeFit(prefix + command, width);
+    byPlace.set(key, out);
+  }
+  return out;
+}
+
 /** Formats the header and only the rows on screen. */
 export function processesView(input: ProcessesInput): ProcessesView {
   const { rows, state, width, height, theme } = input;
@@ -120,8 +142,8 @@ export function processesView(input: ProcessesInput): ProcessesView {
     const cells = cols.map((c) => {
       const def = COLUMNS[c.key];
       if (c.key === 'command') {
-        if (input.mark?.(r.proc)) return `${theme.fg('red', '!')}${safeFit(' ' + r.prefix + def.cell(r.proc), c.width - 1)}`;
-        return safeFit(r.prefix + def.cell(r.proc), c.width);
+        if (input.mark?.(r.proc)) return `${theme.fg('red', '!')}${fitted(def.cell(r.proc), ' ' + r.prefix, c.width - 1)}`;
+        return fitted(def.cell(r.proc), r.prefix, c.width);
       }
       if (c.key === 'user') return safeFit(def.cell(r.proc), c.width, def.align);
       const text = fit(def.cell(r.proc), c.width, def.align);
