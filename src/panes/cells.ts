@@ -32,16 +32,20 @@ interface Rect {
   xl: number;
   yi: number;
   yl: number;
+  /** blessed's marks of a box cut by the screen's edge (its border then is not where it would be). */
+  noleft?: boolean;
+  noright?: boolean;
+  notop?: boolean;
+  nobot?: boolean;
 }
-
-/** attr after an SGR, by (attr, SGR): a few dozen distinct transitions per screen. */
-const transitions = new Map<string, number>();
 
 export class CellPainter {
   private readonly screen: ScreenInternals;
   /** SGR of a tag parameter ('green fg' → '\x1b[32m'), and of its closing; null when blessed has none. */
   private readonly sgrOn = new Map<string, string | null>();
   private readonly sgrOff = new Map<string, string | null>();
+  /** attr after an SGR, by (attr, SGR): a few dozen distinct transitions per pane. */
+  private readonly transitions = new Map<string, number>();
 
   constructor(screen: blessed.Widgets.Screen, private readonly dattr: number) {
     this.screen = screen as unknown as ScreenInternals;
@@ -60,10 +64,10 @@ export class CellPainter {
   private apply(sgr: string, attr: number): number {
     if (sgr === '') return attr; // nothing reaches the content: blessed's attribute stays
     const key = `${attr}\0${sgr}`;
-    let next = transitions.get(key);
+    let next = this.transitions.get(key);
     if (next === undefined) {
       next = this.screen.attrCode(sgr, attr, this.dattr);
-      transitions.set(key, next);
+      this.transitions.set(key, next);
     }
     return next;
   }
@@ -74,6 +78,7 @@ export class CellPainter {
    * is not for this painter.
    */
   paint(lines: readonly string[], rect: Rect, border: boolean): boolean {
+    if (rect.noleft || rect.noright || rect.notop || rect.nobot) return false;
     const b = border ? 1 : 0;
     const xi = rect.xi + b;
     const xl = rect.xl - b;

@@ -7,7 +7,7 @@ import type { PaneView } from './view';
 interface BoxInternals {
   render(): unknown;
   /** Where the box last painted: absolute cell coordinates, border included. */
-  lpos?: { xi: number; xl: number; yi: number; yl: number };
+  lpos?: { xi: number; xl: number; yi: number; yl: number; noleft?: boolean; noright?: boolean; notop?: boolean; nobot?: boolean };
   screen: blessed.Widgets.Screen & { lines: unknown };
   style: unknown;
   sattr(style: unknown): number;
