@@ -74,8 +74,10 @@ export class CellPainter {
 
   /**
    * Paints `lines` into the inner rectangle of `rect` (inside a one-cell border when `border`), blank
-   * past each line's end, clipped at the right. Returns false, having written nothing, when some text
-   * is not for this painter.
+   * past each line's end, clipped at the right. Returns false when some text is not for this painter:
+   * wide characters are found before anything is written, a tag blessed does not know only when its
+   * line is reached, so rows above it may be written already. The caller then has blessed paint the
+   * whole box, which writes every inner cell.
    */
   paint(lines: readonly string[], rect: Rect, border: boolean): boolean {
     if (rect.noleft || rect.noright || rect.notop || rect.nobot) return false;
