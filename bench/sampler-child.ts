@@ -1,8 +1,11 @@
 /**
  * One measured run, in its own process so that its CPU and RSS are its own:
- *   node sampler-child.js vigil|reference INTERVAL_MS PROC_INTERVAL_MS DURATION_MS
+ *   node sampler-child.js vigil|reference|floor INTERVAL_MS PROC_INTERVAL_MS DURATION_MS
  * vigil: the Sampler plus derive on the Ticker, exactly what `vigil sample` does minus JSON output.
  * reference: a plain loop reading /proc/PID/stat and statm of every pid through kept-open fds.
+ * floor: the reads of issue 2's schedule and nothing else, as bench/c/floor.c does them in C: the system
+ *   files every tick; every process interval a readdir of /proc and one pread of each pid's schedstat (the
+ *   least that tells whether a process ran). Nothing is parsed: what Node charges for the reads alone.
  */
 import * as fs from 'fs';
 import { derive } from '../src/derive';
@@ -45,6 +48,41 @@ function reference(): () => void {
   };
 }
 
+const SYSTEM_FILES = ['stat', 'meminfo', 'loadavg', 'pressure/cpu', 'pressure/memory', 'pressure/io', 'net/dev', 'net/snmp', 'vmstat', 'diskstats', 'uptime'];
+
+function floor(): () => void {
+  const sys = SYSTEM_FILES.map((f) => fs.openSync(`/proc/${f}`, 'r'));
+  const fds = new Map<number, number>();
+  const buf = Buffer.allocUnsafe(65536);
+  const every = Math.max(1, Math.round(procIntervalMs / intervalMs));
+  let ticks = 0;
+  return () => {
+    for (const fd of sys) fs.readSync(fd, buf, 0, buf.length, 0);
+    if (ticks++ % every !== 0) return;
+    const seen = new Set<number>();
+    for (const name of fs.readdirSync('/proc')) {
+      const pid = Number(name);
+      if (!(pid > 0)) continue;
+      seen.add(pid);
+      let fd = fds.get(pid);
+      try {
+        if (fd === undefined) {
+          fd = fs.openSync(`/proc/${pid}/schedstat`, 'r');
+          fds.set(pid, fd);
+        }
+        fs.readSync(fd, buf, 0, buf.length, 0);
+      } catch {
+        if (fd !== undefined) fs.closeSync(fd);
+        fds.delete(pid);
+      }
+    }
+    for (const [pid, fd] of fds) if (!seen.has(pid)) {
+      fs.closeSync(fd);
+      fds.delete(pid);
+    }
+  };
+}
+
 function vigil(): () => void {
   const s = new Sampler({ intervalMs, procIntervalMs });
   let prev = s.sample();
@@ -55,7 +93,7 @@ function vigil(): () => void {
   };
 }
 
-const tick = mode === 'reference' ? reference() : vigil();
+const tick = mode === 'reference' ? reference() : mode === 'floor' ? floor() : vigil();
 // Steady state is what a monitor costs: the first seconds (the first open of every fd, and V8 compiling
 // the hot functions, which takes tens of seconds at ten calls a second: measured here, a sampler's CPU per
 // tick falls by half over its first minute) are left out of the measurement for both loops alike.

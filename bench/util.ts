@@ -47,10 +47,12 @@ export function cpuMsOf(pid: number): number {
   return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
 }
 
-/** Runs a node script and returns its stdout parsed as JSON. */
-export function runJson<T>(script: string, args: string[]): Promise<T> {
+/** Runs a node script (or, with `exe`, a program) and returns its stdout parsed as JSON. */
+export function runJson<T>(script: string, args: string[], exe = false): Promise<T> {
   return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const c = exe
+      ? spawn(script, args, { stdio: ['ignore', 'pipe', 'inherit'] })
+      : spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     c.stdout.on('data', (d) => (out += d));
     c.on('close', (code) => {
