@@ -5,6 +5,7 @@
  */
 import { benchAlerts } from './alerts';
 import { benchConns } from './conns';
+import { benchNative } from './native';
 import { benchPrometheus } from './prometheus';
 import { benchRecord } from './record';
 import { benchSampler } from './sampler';
@@ -19,6 +20,7 @@ const benches: Record<string, () => Promise<void>> = {
   conns: benchConns,
   prometheus: benchPrometheus,
   alerts: benchAlerts,
+  native: benchNative,
 };
 
 async function main(): Promise<void> {

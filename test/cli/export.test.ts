@@ -80,15 +80,21 @@ t.test('export of a live recording: every table, both formats, values checked ag
   // --duration only bounds a run whose test died.
   const rec = spawn(process.execPath, [path.resolve(__dirname, '../../dist/src/cli.js'), 'record', file, '--duration', '120s'], { stdio: 'ignore' });
   const recClosed = new Promise((r) => rec.on('close', r));
+  let burner: ReturnType<typeof spawn> | null = null;
+  // A wait that times out must not leave either child running for its minutes.
+  t.teardown(() => {
+    rec.kill('SIGKILL');
+    burner?.kill('SIGKILL');
+  });
   await until('the first committed sample', () => committedSamples(file) > 0);
-  const burner = spawn(
+  burner = spawn(
     process.execPath,
     ['-e', 'const e=Date.now()+1800;while(Date.now()<e);const u=process.cpuUsage();console.log((u.user+u.system)/1e6);setTimeout(()=>{},60000)'],
     { stdio: ['ignore', 'pipe', 'ignore'] },
   );
-  const burnerClosed = new Promise((r) => burner.on('close', r));
+  const burnerClosed = new Promise((r) => burner!.on('close', r));
   let burnerOut = '';
-  burner.stdout.on('data', (d) => (burnerOut += d));
+  burner.stdout!.on('data', (d) => (burnerOut += d));
   await until('the burner to finish burning', () => burnerOut.includes('\n'));
   // Three seconds: the commits lag by up to one, then a process read after the burn and the commit of it.
   const seen = committedSamples(file);
