@@ -51,7 +51,14 @@ function reference(): () => void {
 const SYSTEM_FILES = ['stat', 'meminfo', 'loadavg', 'pressure/cpu', 'pressure/memory', 'pressure/io', 'net/dev', 'net/snmp', 'vmstat', 'diskstats', 'uptime'];
 
 function floor(): () => void {
-  const sys = SYSTEM_FILES.map((f) => fs.openSync(`/proc/${f}`, 'r'));
+  // A kernel without PSI has no /proc/pressure: what is missing is not read, as the SystemReader does.
+  const sys = SYSTEM_FILES.flatMap((f) => {
+    try {
+      return [fs.openSync(`/proc/${f}`, 'r')];
+    } catch {
+      return [];
+    }
+  });
   const fds = new Map<number, number>();
   const buf = Buffer.allocUnsafe(65536);
   const every = Math.max(1, Math.round(procIntervalMs / intervalMs));
