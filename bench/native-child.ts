@@ -8,12 +8,14 @@
  * counter set per interface and per disk, three PSI resources).
  */
 import * as fs from 'fs';
-import { SystemReader } from '../src/sampler/system';
+import { SYSTEM_FILES, SystemReader } from '../src/sampler/system';
 
 const [mode, addon, durArg] = process.argv.slice(2);
 const DURATION_MS = Number(durArg);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 20_000);
-const FILES = ['stat', 'meminfo', 'loadavg', 'pressure/cpu', 'pressure/memory', 'pressure/io', 'net/dev', 'net/snmp', 'vmstat', 'diskstats', 'uptime'];
+const FILES = Object.values(SYSTEM_FILES);
+/** Index in FILES of a file, for reading its numbers out of the addon's array. */
+const F = Object.fromEntries(Object.keys(SYSTEM_FILES).map((k, i) => [k, i])) as Record<keyof typeof SYSTEM_FILES, number>;
 
 interface Native {
   open(paths: string[]): void;
@@ -36,16 +38,16 @@ function nativeTier(): () => unknown {
     const cores = [];
     for (let c = 0; c < cpus; c++) {
       const b = c * 10;
-      cores.push({ user: v(0, b), nice: v(0, b + 1), system: v(0, b + 2), idle: v(0, b + 3), iowait: v(0, b + 4), irq: v(0, b + 5), softirq: v(0, b + 6), steal: v(0, b + 7), guest: v(0, b + 8), guest_nice: v(0, b + 9) });
+      cores.push({ user: v(F.stat, b), nice: v(F.stat, b + 1), system: v(F.stat, b + 2), idle: v(F.stat, b + 3), iowait: v(F.stat, b + 4), irq: v(F.stat, b + 5), softirq: v(F.stat, b + 6), steal: v(F.stat, b + 7), guest: v(F.stat, b + 8), guest_nice: v(F.stat, b + 9) });
     }
     const mem: Record<string, number> = {};
-    for (let i = 0; i < 20; i++) mem[`f${i}`] = v(1, i);
-    const psi = [3, 4, 5].map((f) => ({ some: { avg10: v(f, 1), avg60: v(f, 3), avg300: v(f, 5), total: v(f, 6) }, full: { avg10: v(f, 8), avg60: v(f, 10), avg300: v(f, 12), total: v(f, 13) } }));
+    for (let i = 0; i < 20; i++) mem[`f${i}`] = v(F.meminfo, i);
+    const psi = [F.psiCpu, F.psiMemory, F.psiIo].map((f) => ({ some: { avg10: v(f, 1), avg60: v(f, 3), avg300: v(f, 5), total: v(f, 6) }, full: { avg10: v(f, 8), avg60: v(f, 10), avg300: v(f, 12), total: v(f, 13) } }));
     const net = [];
-    for (let i = 0; i < ifaces; i++) net.push({ rx_bytes: v(6, i * 16), rx_packets: v(6, i * 16 + 1), rx_errs: v(6, i * 16 + 2), rx_drop: v(6, i * 16 + 3), tx_bytes: v(6, i * 16 + 8), tx_packets: v(6, i * 16 + 9), tx_errs: v(6, i * 16 + 10), tx_drop: v(6, i * 16 + 11) });
+    for (let i = 0; i < ifaces; i++) net.push({ rx_bytes: v(F.netdev, i * 16), rx_packets: v(F.netdev, i * 16 + 1), rx_errs: v(F.netdev, i * 16 + 2), rx_drop: v(F.netdev, i * 16 + 3), tx_bytes: v(F.netdev, i * 16 + 8), tx_packets: v(F.netdev, i * 16 + 9), tx_errs: v(F.netdev, i * 16 + 10), tx_drop: v(F.netdev, i * 16 + 11) });
     const disk = [];
-    for (let i = 0; i < disks; i++) disk.push({ reads: v(9, i * 20 + 3), read_sectors: v(9, i * 20 + 5), writes: v(9, i * 20 + 7), write_sectors: v(9, i * 20 + 9), io_ms: v(9, i * 20 + 12) });
-    return { cores, mem, psi, net, disk, load: v(2, 0), snmp: v(7, 0), vm: { pgfault: v(8, 0), pgmajfault: v(8, 1), pswpin: v(8, 2), pswpout: v(8, 3) }, uptime: v(10, 0) };
+    for (let i = 0; i < disks; i++) disk.push({ reads: v(F.diskstats, i * 20 + 3), read_sectors: v(F.diskstats, i * 20 + 5), writes: v(F.diskstats, i * 20 + 7), write_sectors: v(F.diskstats, i * 20 + 9), io_ms: v(F.diskstats, i * 20 + 12) });
+    return { cores, mem, psi, net, disk, load: v(F.loadavg, 0), snmp: v(F.snmp, 0), vm: { pgfault: v(F.vmstat, 0), pgmajfault: v(F.vmstat, 1), pswpin: v(F.vmstat, 2), pswpout: v(F.vmstat, 3) }, uptime: v(F.uptime, 0) };
   };
 }
 

@@ -10,6 +10,7 @@
 import * as fs from 'fs';
 import { derive } from '../src/derive';
 import { Sampler } from '../src/sampler/sampler';
+import { SYSTEM_FILES } from '../src/sampler/system';
 import { Ticker } from '../src/ticker';
 
 const [mode, intervalArg, procArg, durArg] = process.argv.slice(2);
@@ -48,11 +49,9 @@ function reference(): () => void {
   };
 }
 
-const SYSTEM_FILES = ['stat', 'meminfo', 'loadavg', 'pressure/cpu', 'pressure/memory', 'pressure/io', 'net/dev', 'net/snmp', 'vmstat', 'diskstats', 'uptime'];
-
 function floor(): () => void {
   // A kernel without PSI has no /proc/pressure: what is missing is not read, as the SystemReader does.
-  const sys = SYSTEM_FILES.flatMap((f) => {
+  const sys = Object.values(SYSTEM_FILES).flatMap((f) => {
     try {
       return [fs.openSync(`/proc/${f}`, 'r')];
     } catch {

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The same files as SYSTEM_FILES in src/sampler/system.ts. */
 static const char *SYSTEM_FILES[] = {
   "stat", "meminfo", "loadavg", "pressure/cpu", "pressure/memory", "pressure/io",
   "net/dev", "net/snmp", "vmstat", "diskstats", "uptime",

@@ -20,6 +20,21 @@ export interface SystemReaderOptions {
   timings?: Timings | null;
 }
 
+/** The files read every tick, relative to procRoot (the benchmarks time these same reads). */
+export const SYSTEM_FILES = {
+  stat: 'stat',
+  meminfo: 'meminfo',
+  loadavg: 'loadavg',
+  psiCpu: 'pressure/cpu',
+  psiMemory: 'pressure/memory',
+  psiIo: 'pressure/io',
+  netdev: 'net/dev',
+  snmp: 'net/snmp',
+  vmstat: 'vmstat',
+  diskstats: 'diskstats',
+  uptime: 'uptime',
+} as const;
+
 const EMPTY_PSI: PsiSample = { cpu: null, memory: null, io: null };
 const IFINDEX_EVERY_NS = 1_000_000_000n;
 
@@ -86,20 +101,21 @@ export class SystemReader {
     this.procRoot = opts.procRoot ?? '/proc';
     this.sysRoot = opts.sysRoot ?? '/sys';
     this.timings = opts.timings ?? null;
-    const p = <T>(name: string, rel: string, parse: (buf: Buffer) => T): ParsedFile<T> => new ParsedFile(name, `${this.procRoot}/${rel}`, parse);
+    const p = <T>(name: keyof typeof SYSTEM_FILES, parse: (buf: Buffer) => T): ParsedFile<T> =>
+      new ParsedFile(name, `${this.procRoot}/${SYSTEM_FILES[name]}`, parse);
     this.files = {
-      stat: p('stat', 'stat', parseStat),
-      meminfo: p('meminfo', 'meminfo', parseMeminfo),
-      loadavg: p('loadavg', 'loadavg', parseLoadavg),
-      psiCpu: p('psiCpu', 'pressure/cpu', parsePressure),
-      psiMemory: p('psiMemory', 'pressure/memory', parsePressure),
-      psiIo: p('psiIo', 'pressure/io', parsePressure),
-      netdev: p('netdev', 'net/dev', parseNetDev),
-      snmp: p('snmp', 'net/snmp', parseSnmp),
-      vmstat: p('vmstat', 'vmstat', parseVmstat),
+      stat: p('stat', parseStat),
+      meminfo: p('meminfo', parseMeminfo),
+      loadavg: p('loadavg', parseLoadavg),
+      psiCpu: p('psiCpu', parsePressure),
+      psiMemory: p('psiMemory', parsePressure),
+      psiIo: p('psiIo', parsePressure),
+      netdev: p('netdev', parseNetDev),
+      snmp: p('snmp', parseSnmp),
+      vmstat: p('vmstat', parseVmstat),
       // Whole disks only, decided once per set of bytes.
-      diskstats: p('diskstats', 'diskstats', (buf) => parseDiskstats(buf).filter((d) => this.diskKind(d) === 'disk')),
-      uptime: p('uptime', 'uptime', parseUptime),
+      diskstats: p('diskstats', (buf) => parseDiskstats(buf).filter((d) => this.diskKind(d) === 'disk')),
+      uptime: p('uptime', parseUptime),
     };
   }
 
