@@ -40,8 +40,11 @@ export class ThreadTimes {
   /** Reads the main thread through the process's own schedstat fd (single-threaded processes). */
   updateSingle(pid: number, s: Schedstat): void {
     this.seen = null;
+    // The main thread's last read is the baseline whether it was read alone or with its siblings: going
+    // from N threads to one must add only its Δ, never its whole lifetime (issue 17: 1884 % after a join).
+    const last = this.threads.get(pid)?.last ?? null;
     if (this.threads.size !== 1 || !this.threads.has(pid)) this.closeAll();
-    this.accumulate([[this.threads.get(pid)?.last ?? null, s]]);
+    this.accumulate([[last, s]]);
     this.threads.set(pid, { fd: null, last: s });
     this.listedFor = 1;
   }

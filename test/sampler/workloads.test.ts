@@ -219,3 +219,47 @@ t.test('TCP bytes a child sends over loopback reach its per-process counters (so
   t.ok(Math.abs(sent - MIB8) / MIB8 < 0.01, `tx counted ${sent} bytes for ${MIB8} sent`);
   t.equal(after!.conns, 1, 'one connection');
 });
+
+t.test('a process that starts and joins threads after burning CPU shows no spike (issue 17)', async (t) => {
+  // Burns 0.6 s on its main thread, says so, then five times sleeps and starts and joins a sleeping
+  // thread: every join takes it from two threads to one, where vigil once added the main thread's whole
+  // lifetime (hundreds of %) to one interval.
+  const script =
+    'import threading,time,sys\nt=time.time()\nwhile time.time()-t<0.6: pass\nprint("burnt",flush=True)\n' +
+    'for _ in range(5):\n  time.sleep(0.25); th=threading.Thread(target=time.sleep,args=(0.2,)); th.start(); th.join()\n' +
+    'time.sleep(30)\n';
+  const py = child(t, 'python3', ['-c', script], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const started = await new Promise<boolean>((resolve) => {
+    py.on('error', () => resolve(false));
+    py.stdout!.once('data', () => resolve(true));
+  });
+  if (!started) return t.skip('python3 is not installed');
+  const ticks = (): number => {
+    const s = fs.readFileSync(`/proc/${py.pid}/stat`, 'utf8');
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]); // utime + stime, every thread's, dead ones too
+  };
+  const s = newSampler();
+  t.teardown(() => s.close());
+  let prev = s.sample();
+  const t0 = ticks();
+  let maxPct = 0;
+  let ns = 0;
+  let sawTwo = false;
+  for (let i = 0; i < 30; i++) {
+    await sleep(100);
+    const cur = s.sample();
+    const p = derive(prev, cur, s.host).procs?.find((x) => x.pid === py.pid);
+    if (p?.threads === 2) sawTwo = true;
+    if (p?.cpu_pct != null) {
+      maxPct = Math.max(maxPct, p.cpu_pct, p.wait_pct ?? 0);
+      ns += (p.cpu_pct / 100) * Number(cur.procs!.mono_ns - prev.procs!.mono_ns);
+    }
+    prev = cur;
+  }
+  const truthNs = (ticks() - t0) * (1e9 / s.host.clk_tck);
+  t.ok(sawTwo, 'a tick saw the second thread');
+  t.ok(maxPct <= 100 * os.cpus().length, `peak ${maxPct.toFixed(1)} % within 100 × ${os.cpus().length} cores`);
+  // utime+stime counts in 10 ms ticks: allow two of them, and 20 ms of sampling slack.
+  t.ok(ns <= truthNs + 40e6, `vigil counted ${(ns / 1e6).toFixed(1)} ms of CPU; the process ran ${(truthNs / 1e6).toFixed(0)} ms`);
+});
