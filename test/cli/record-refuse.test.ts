@@ -45,6 +45,46 @@ t.test('two recorders on one file: the second is refused with exit 75, naming th
   db.close();
 });
 
+for (const how of ['symlink', 'hard link', 'relative path'] as const) {
+  t.test(`a second recorder through a ${how} is refused with exit 75, naming the first (issue 17)`, async (t) => {
+    const dir = tmpDir(t);
+    const file = path.join(dir, 'one.vigil');
+    const first = vigilBg(['record', file]);
+    await until(() => fs.existsSync(`${file}-wal`), 20_000, 'the first recorder');
+    let other: string;
+    let cwd: string | undefined;
+    if (how === 'symlink') fs.symlinkSync(file, (other = path.join(dir, 'alias.vigil')));
+    else if (how === 'hard link') fs.linkSync(file, (other = path.join(dir, 'twin.vigil')));
+    else {
+      fs.mkdirSync(path.join(dir, 'sub'));
+      cwd = path.join(dir, 'sub');
+      other = '../one.vigil';
+    }
+    const second = vigilSync(['record', other, '--duration', '1s'], cwd === undefined ? {} : { cwd });
+    t.equal(second.code, 75, second.stderr);
+    t.ok(oneLine(second.stderr), second.stderr);
+    t.match(second.stderr, new RegExp(`pid ${first.pid}\\b`), 'names the first recorder');
+    first.kill('SIGTERM');
+    t.equal((await first.done).code, 0, 'the first one is undisturbed and ends cleanly');
+    const db = new Database(file, { readonly: true });
+    t.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+    t.equal((db.prepare('SELECT count(*) AS n FROM session').get() as { n: number }).n, 1, 'no second session row');
+    db.close();
+    t.same(sidecars(file).concat(sidecars(path.join(dir, how === 'relative path' ? 'one.vigil' : path.basename(other)))), [], 'no -wal, -shm or lock file left');
+  });
+}
+
+t.test('a FIFO or a directory at FILE: exit 73, not a hang', async (t) => {
+  const dir = tmpDir(t);
+  const fifo = path.join(dir, 'pipe.vigil');
+  require('child_process').execFileSync('mkfifo', [fifo]);
+  for (const target of [fifo, dir]) {
+    const r = vigilSync(['record', target, '--duration', '1s']);
+    t.equal(r.code, 73, r.stderr);
+    t.ok(oneLine(r.stderr), r.stderr);
+  }
+});
+
 t.test('an existing file is appended to only if it is a vigil recording of this host and schema', async (t) => {
   const dir = tmpDir(t);
   const garbage = path.join(dir, 'garbage.vigil');

@@ -107,7 +107,7 @@ export class RecordingWriter {
       } catch {
         // already failing
       }
-      lock.release();
+      lock.release(true);
       if (err instanceof VigilError) throw err;
       if (sqliteCode(err).startsWith('SQLITE_CANTOPEN')) throw cannotCreate(file, { code: 'EACCES' });
       throw writeError(file, err);
