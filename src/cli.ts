@@ -14,9 +14,8 @@ import { DEFAULT_PROC_TOP } from './export/prometheus/proc-select';
 import { metricsHelp } from './store/alerts/metrics';
 import { describeError, EXIT, exitCodeOf, usageError } from './errors';
 import { DEFAULT_INTERVAL_MS, DEFAULT_PROC_INTERVAL_MS, MIN_PROC_INTERVAL_MS } from './sampler/sampler';
+import { MAX_INTERVAL_MS, MIN_INTERVAL_MS, resolveSampling } from './settings';
 import { parseDuration } from './timearg';
-
-const MIN_INTERVAL_MS = 50;
 
 function version(): string {
   try {
@@ -31,27 +30,26 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
-/** --interval / --proc-interval, shared by every command that samples. */
-function samplingOptions<T>(y: Argv<T>) {
+/**
+ * --interval / --proc-interval, shared by every command that samples. No yargs defaults: an option left
+ * out is undefined, so that the config file's value can stand in for it (see settings.ts).
+ */
+function samplingOptions<T>(y: Argv<T>, defaultIntervalMs = DEFAULT_INTERVAL_MS) {
+  return intervalOptions(y, defaultIntervalMs).option('debug-timings', { type: 'boolean', default: false, describe: 'report parse time per /proc source' });
+}
+
+function intervalOptions<T>(y: Argv<T>, defaultIntervalMs: number) {
   return y
     .option('interval', {
       type: 'number',
-      default: DEFAULT_INTERVAL_MS,
-      describe: `system sampling interval, ms (min ${MIN_INTERVAL_MS})`,
+      requiresArg: true,
+      describe: `system sampling interval, ms (${MIN_INTERVAL_MS}–${MAX_INTERVAL_MS}; default: config interval_ms, else ${defaultIntervalMs})`,
     })
     .option('proc-interval', {
       type: 'number',
-      default: DEFAULT_PROC_INTERVAL_MS,
-      describe: `process table interval, ms (min ${MIN_PROC_INTERVAL_MS})`,
-    })
-    .option('debug-timings', { type: 'boolean', default: false, describe: 'report parse time per /proc source' });
-}
-
-function checkInterval(name: string, v: number, min: number): number {
-  if (!Number.isFinite(v) || !Number.isInteger(v) || v < min) {
-    throw usageError(`--${name} must be an integer of at least ${min} (ms), got ${String(v)}`);
-  }
-  return v;
+      requiresArg: true,
+      describe: `process table interval, ms (${MIN_PROC_INTERVAL_MS}–${MAX_INTERVAL_MS}; default: config proc_interval_ms, else ${DEFAULT_PROC_INTERVAL_MS})`,
+    });
 }
 
 function positiveInt(name: string, v: number | undefined): number | null {
@@ -115,13 +113,8 @@ async function main(argv: string[]): Promise<void> {
         const { runLive } = await import('./commands/live');
         const config = loadConfig(a.config);
         const alerts = alertOptionsFrom(config, { alertsDb: single('alerts-db', a['alerts-db']), onAlert: single('on-alert', a['on-alert']) }, true);
-        // A flag given on the command line wins over the config file, which wins over the defaults.
-        const given = (flag: string): boolean => argv.some((x) => x === `--${flag}` || x.startsWith(`--${flag}=`));
-        const intervalMs = checkInterval('interval', given('interval') ? a.interval : config.interval_ms ?? a.interval, MIN_INTERVAL_MS);
-        const procIntervalMs = checkInterval('proc-interval', given('proc-interval') ? a['proc-interval'] : config.proc_interval_ms ?? a['proc-interval'], MIN_PROC_INTERVAL_MS);
         runLive({
-          intervalMs,
-          procIntervalMs,
+          ...resolveSampling(a, config),
           colour: a.color && config.color !== false,
           debugTimings: a['debug-timings'],
           hidden: hiddenPanes(config),
@@ -149,20 +142,19 @@ async function main(argv: string[]): Promise<void> {
       async (a) => {
         const { alertOptionsFrom } = await import('./commands/alert-setup');
         const { runRecord } = await import('./commands/record');
-        const intervalMs = checkInterval('interval', a.interval, MIN_INTERVAL_MS);
-        const procIntervalMs = checkInterval('proc-interval', a['proc-interval'], MIN_PROC_INTERVAL_MS);
         let durationMs: number | null = null;
         if (a.duration !== undefined) {
           durationMs = parseDuration(a.duration);
           if (durationMs === null || durationMs <= 0) throw usageError(`--duration must be a positive duration like 10m or 90s, got '${a.duration}'`);
         }
         const config = loadConfig(single('config', a.config));
+        const { intervalMs, procIntervalMs } = resolveSampling(a, config);
         const alerts = alertOptionsFrom(config, { alertsDb: single('alerts-db', a['alerts-db']), onAlert: single('on-alert', a['on-alert']) }, false);
         const tty = process.stderr.isTTY === true;
         const listen = a.listen === undefined ? null : single('listen', a.listen);
         const match = a['proc-match'] === undefined ? undefined : single('proc-match', a['proc-match']);
         await runRecord({
-          file: a.file, intervalMs, procIntervalMs: Math.max(procIntervalMs, intervalMs), durationMs, vigilVersion: version(),
+          file: a.file, intervalMs, procIntervalMs, durationMs, vigilVersion: version(),
           alerts: { ...alerts, noteOut: (text) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}vigil: ${text}\n`) },
           listen,
           procTop: nonNegativeInt('proc-top', single('proc-top', a['proc-top'])),
@@ -197,12 +189,11 @@ async function main(argv: string[]): Promise<void> {
       async (a) => {
         const { runMonitor } = await import('./commands/run-monitor');
         const config = loadConfig(a.config);
-        const intervalMs = checkInterval('interval', a.interval, MIN_INTERVAL_MS);
-        const procIntervalMs = checkInterval('proc-interval', a['proc-interval'], MIN_PROC_INTERVAL_MS);
+        const { intervalMs, procIntervalMs } = resolveSampling(a, config);
         const cmd = ((a as unknown as { '--'?: (string | number)[] })['--'] ?? []).map(String);
         if (!a['print-preload'] && cmd.length === 0) throw usageError('vigil run needs a command: vigil run [options] -- CMD ARGS...');
         await runMonitor({
-          argv: cmd, alloc: a.alloc, record: a.record ?? null, printPreload: a['print-preload'], intervalMs, procIntervalMs: Math.max(intervalMs, procIntervalMs),
+          argv: cmd, alloc: a.alloc, record: a.record ?? null, printPreload: a['print-preload'], intervalMs, procIntervalMs,
           colour: a.color && config.color !== false, hidden: hiddenPanes(config), vigilVersion: version(),
         });
       },
@@ -241,11 +232,12 @@ async function main(argv: string[]): Promise<void> {
       'sample',
       'print one derived snapshot per tick as a JSON line',
       (y) =>
-        samplingOptions(y).option('count', { type: 'number', describe: 'stop after N lines (default: until interrupted)' }),
+        samplingOptions(y)
+          .option('count', { type: 'number', describe: 'stop after N lines (default: until interrupted)' })
+          .option('config', { type: 'string', requiresArg: true, describe: 'JSON config file (its intervals; default $XDG_CONFIG_HOME/vigil/config.json)' }),
       async (a) => {
         const { runSample } = await import('./commands/sample');
-        const intervalMs = checkInterval('interval', a.interval, MIN_INTERVAL_MS);
-        const procIntervalMs = checkInterval('proc-interval', a['proc-interval'], MIN_PROC_INTERVAL_MS);
+        const { intervalMs, procIntervalMs } = resolveSampling(a, loadConfig(single('config', a.config)));
         await runSample({ count: positiveInt('count', a.count), intervalMs, procIntervalMs, debugTimings: a['debug-timings'] });
       },
     )
@@ -253,15 +245,13 @@ async function main(argv: string[]): Promise<void> {
       'serve',
       'serve the latest sample as Prometheus metrics on /metrics (no recording)',
       (y) =>
-        y
+        intervalOptions(y, SERVE_INTERVAL_MS)
           .option('listen', {
             type: 'string',
             requiresArg: true,
             default: DEFAULT_LISTEN,
             describe: 'HOST:PORT to serve /metrics on; loopback by default: an address reachable from other machines (e.g. 0.0.0.0:9464) exposes process names and users, and is your explicit choice',
           })
-          .option('interval', { type: 'number', requiresArg: true, default: SERVE_INTERVAL_MS, describe: `system sampling interval, ms (min ${MIN_INTERVAL_MS})` })
-          .option('proc-interval', { type: 'number', requiresArg: true, default: DEFAULT_PROC_INTERVAL_MS, describe: `process table interval, ms (min ${MIN_PROC_INTERVAL_MS})` })
           .option('proc-top', { type: 'number', requiresArg: true, default: DEFAULT_PROC_TOP, describe: 'per-process series for the top N by CPU and the top N by memory (0: none)' })
           .option('proc-match', { type: 'string', requiresArg: true, describe: 'also per-process series for every process whose name or command line matches REGEX' })
           .option('config', { type: 'string', requiresArg: true, describe: 'JSON config file (alert rules; default $XDG_CONFIG_HOME/vigil/config.json)' })
@@ -275,8 +265,7 @@ async function main(argv: string[]): Promise<void> {
         const alerts = alertOptionsFrom(config, { alertsDb: single('alerts-db', a['alerts-db']), onAlert: single('on-alert', a['on-alert']) }, true);
         await runServe({
           listen: single('listen', a.listen),
-          intervalMs: checkInterval('interval', single('interval', a.interval), MIN_INTERVAL_MS),
-          procIntervalMs: checkInterval('proc-interval', single('proc-interval', a['proc-interval']), MIN_PROC_INTERVAL_MS),
+          ...resolveSampling(a, config, SERVE_INTERVAL_MS),
           procTop: nonNegativeInt('proc-top', single('proc-top', a['proc-top'])),
           procMatch: match === undefined ? null : regexOption('proc-match', match),
           alerts: { ...alerts, noteOut: (text) => process.stderr.write(`vigil: ${text}\n`) },

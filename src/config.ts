@@ -23,6 +23,9 @@ export interface Config {
   alerts: unknown[] | null;
 }
 
+/** One hour: the longest sampling interval (the window holds an hour; setTimeout overflows past 2^31 ms). */
+export const MAX_INTERVAL_MS = 3_600_000;
+
 const TOP_KEYS = ['interval_ms', 'proc_interval_ms', 'color', 'panes', 'alerts'];
 
 export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -55,7 +58,20 @@ export function didYouMean(word: string, choices: readonly string[]): string {
   return bestD <= Math.max(2, Math.floor(word.length / 3)) ? ` (did you mean '${best}'?)` : '';
 }
 
-const show = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : v === undefined ? 'nothing' : JSON.stringify(v) ?? String(v));
+/**
+ * The value a message quotes, cut to 60 characters. JSON.stringify recurses: a value nested 100k deep (a
+ * hostile file) would overflow the stack, so an array or object that deep is described, not quoted.
+ */
+function show(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  let text: string;
+  try {
+    text = JSON.stringify(v) ?? String(v);
+  } catch {
+    text = Array.isArray(v) ? 'an array nested too deep to show' : 'an object nested too deep to show';
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
 
 export function configError(file: string, field: string, expected: string, got: unknown): VigilError {
   return new VigilError(`config ${file}: ${field}: expected ${expected}, got ${show(got)}`, EXIT.USAGE);
@@ -77,7 +93,9 @@ export function parseConfig(text: string, file: string): Config {
   const interval = (k: 'interval_ms' | 'proc_interval_ms', min: number): number | null => {
     const v = obj[k];
     if (v === undefined) return null;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw configError(file, k, `an integer of at least ${min}`, v);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > MAX_INTERVAL_MS) {
+      throw configError(file, k, `an integer from ${min} to ${MAX_INTERVAL_MS} (ms)`, v);
+    }
     return v;
   };
   const panes = Object.fromEntries(CONFIG_PANES.map((p) => [p, true])) as Record<ConfigPane, boolean>;

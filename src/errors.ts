@@ -10,6 +10,9 @@ export const EXIT = {
   TEMPFAIL: 75,
 } as const;
 
+/** The signals that ask a headless command to stop cleanly and exit 0 (a closed terminal sends SIGHUP). */
+export const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 /** An error meant for the user: one line on stderr, this exit code, no stack trace. */
 export class VigilError extends Error {
   constructor(message: string, readonly exitCode: number = EXIT.RUNTIME) {

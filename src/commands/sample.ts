@@ -1,6 +1,7 @@
 import { derive } from '../derive';
 import { Sampler } from '../sampler/sampler';
 import { Ticker } from '../ticker';
+import { STOP_SIGNALS } from '../errors';
 
 export interface SampleOptions {
   count: number | null;
@@ -29,14 +30,12 @@ export function runSample(opts: SampleOptions, out: NodeJS.WritableStream = proc
       done = true;
       ticker.stop();
       sampler.close();
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
       if (err) reject(err);
       else resolve();
     };
     const onSignal = (): void => finish();
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    for (const sig of STOP_SIGNALS) process.on(sig, onSignal);
     const ticker = new Ticker(opts.intervalMs, (now) => {
       try {
         const curr = sampler.sample(now);

@@ -7,6 +7,7 @@ import { alertWindowOptions } from '../store/alerts/engine';
 import { HistoryWindow } from '../store/window';
 import { Ticker } from '../ticker';
 import { AlertSetup, AlertSetupOptions, setupAlerts } from './alert-setup';
+import { STOP_SIGNALS } from '../errors';
 
 export { DEFAULT_LISTEN, SERVE_INTERVAL_MS };
 
@@ -55,14 +56,12 @@ export async function runServe(opts: ServeOptions, log: NodeJS.WritableStream = 
       done = true;
       ticker.stop();
       sampler.close();
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
       const closing = alerts === null ? Promise.resolve() : alerts.close();
       closing.then(() => srv.close()).then(() => (err ? reject(err) : resolve()), reject);
     };
     const onSignal = (): void => finish();
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    for (const sig of STOP_SIGNALS) process.on(sig, onSignal);
     const ticker = new Ticker(opts.intervalMs, (now) => {
       try {
         const curr = sampler.sample(now);

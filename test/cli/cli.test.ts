@@ -56,10 +56,10 @@ t.test('--debug-timings adds per-source parse times', async (t) => {
 t.test('usage errors: one line on stderr, exit 2', async (t) => {
   const cases: [string[], RegExp][] = [
     [['frobnicate'], /unknown command 'frobnicate'/],
-    [['sample', '--bogus'], /Unknown argument: bogus/],
-    [['sample', '--interval', '10'], /--interval must be an integer of at least 50/],
+    [['sample', '--bogus'], /unknown option --bogus/],
+    [['sample', '--interval', '10'], /--interval must be an integer from 50 to 3600000/],
     [['sample', '--interval', 'abc'], /--interval/],
-    [['sample', '--proc-interval', '99'], /--proc-interval must be an integer of at least 100/],
+    [['sample', '--proc-interval', '99'], /--proc-interval must be an integer from 100 to 3600000/],
     [['sample', '--count', '0'], /--count must be a positive integer/],
     [['sample', '--count', '1.5'], /--count must be a positive integer/],
   ];
@@ -70,6 +70,52 @@ t.test('usage errors: one line on stderr, exit 2', async (t) => {
     t.match(r.stderr, msg);
     t.equal(r.stdout, '');
   }
+});
+
+t.test('yargs validation failures: one line that names the option, the value and what would do', async (t) => {
+  const tables = 'system, cpu, memory, net, disk, fs, procs, conns, alerts';
+  const cases: [string[], RegExp][] = [
+    // The regression: only "Invalid values: (see vigil --help)" reached the user.
+    [['export', 'x.db', '--table', 'nope'], new RegExp(`^vigil: --table: invalid value "nope" \\(choices: ${tables}\\)\n$`)],
+    [['export', 'x.db', '--table=nope'], /--table: invalid value "nope" \(choices: system,/],
+    [['export', 'x.db', '--table', 'procs', '--format', 'xml'], /^vigil: --format: invalid value "xml" \(choices: csv, json\)\n$/],
+    [['export', 'x.db', '--table', 'nope', '--format', 'xml'], /--table: invalid value "nope" \(choices: [^)]*\); --format: invalid value "xml" \(choices: csv, json\)/],
+    [['alerts', '--format', 'yaml'], /--format: invalid value "yaml" \(choices: table, json\)/],
+    [['export', 'x.db', '--table'], new RegExp(`--table needs a value \\(choices: ${tables}\\)`)],
+    [['export', 'x.db'], new RegExp(`missing --table \\(choices: ${tables}\\)`)],
+    [['export'], /missing <file> \(usage: vigil export <file>; see vigil export --help\)/],
+    [['replay'], /missing <file> \(usage: vigil replay <file>/],
+    [['sample', '--bogus', '--other'], /^vigil: unknown options --bogus, --other \(see vigil sample --help\)\n$/],
+    [['sample', '--no-such'], /unknown option --no-such/],
+    [['sample', '-x'], /unknown option -x/],
+    [['--bogus'], /^vigil: unknown option --bogus \(see vigil --help\)\n$/],
+    [['sample', 'extra'], /^vigil: unexpected argument "extra" \(see vigil sample --help\)\n$/],
+    [['export', 'a.db', 'b.db', '--table', 'procs'], /unexpected argument "b\.db"/],
+    [['frob', '--x'], /unknown command 'frob'/],
+    [['serve', '--listen'], /^vigil: --listen needs a value \(see vigil serve --help\)\n$/],
+    [['alerts', '--since'], /--since needs a value/],
+  ];
+  for (const [args, msg] of cases) {
+    const r = await vigil(args);
+    t.equal(r.code, 2, `${args.join(' ')}: exit 2`);
+    t.ok(isOneLineError(r.stderr), `${args.join(' ')}: one line (${JSON.stringify(r.stderr)})`);
+    t.match(r.stderr, msg, args.join(' '));
+    t.equal(r.stdout, '');
+  }
+  // yargs translates its messages by LANG; vigil's own are English, and the line above is built from them.
+  for (const lang of ['de_DE.UTF-8', 'fr_FR.UTF-8']) {
+    const env = { ...process.env, LANG: lang, LC_ALL: lang };
+    let r = await vigil(['export', 'x.db', '--table', 'nope'], { env });
+    t.match(r.stderr, /^vigil: --table: invalid value "nope" \(choices: system,/, `LANG=${lang}`);
+    r = await vigil(['frobnicate'], { env });
+    t.match(r.stderr, /^vigil: unknown command 'frobnicate'/, `LANG=${lang}`);
+  }
+  // A hostile value stays on one line and sends no escape sequence to the terminal.
+  const r = await vigil(['export', 'x.db', '--table', 'a\x1b]0;pwned\x07\nb\u202e']);
+  t.equal(r.code, 2);
+  t.ok(isOneLineError(r.stderr), JSON.stringify(r.stderr));
+  t.notMatch(r.stderr, /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/, 'no control characters');
+  t.match(r.stderr, /--table: invalid value "a\\u001b\]0;pwned\\u0007\\nb\\u202e"/);
 });
 
 t.test('a reader that goes away (vigil sample | head -1) ends quietly', async (t) => {

@@ -80,7 +80,7 @@ export function sha(file: string): string {
   return require('crypto').createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }
 
-/** The files that sit beside a database (SQLite's -wal, -shm, -journal, and our .lock). */
+/** The files that sit beside a database (SQLite's -wal, -shm, -journal, and the .lock of vigil before 0.2). */
 export function sidecars(file: string): string[] {
   return ['-wal', '-shm', '-journal', '.lock'].map((s) => file + s).filter((p) => fs.existsSync(p));
 }

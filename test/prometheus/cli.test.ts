@@ -22,7 +22,7 @@ function oneLine(t: Test, stderr: string, re: RegExp): void {
 t.test('--listen without a value is an error, not the default', async (t) => {
   const r = await run(['serve', '--listen']);
   t.equal(r.code, 2);
-  oneLine(t, r.stderr, /Not enough arguments following: listen/);
+  oneLine(t, r.stderr, /--listen needs a value/);
 });
 
 t.test('bad --listen: exit 2 and one line', async (t) => {
@@ -55,11 +55,11 @@ t.test('bad --proc-match, --proc-top, --interval: exit 2 and one line', async (t
     [['--proc-match', '('], /--proc-match: Invalid regular expression/],
     [['--proc-top', '-1'], /--proc-top must be an integer of at least 0/],
     [['--proc-top', '2.5'], /--proc-top must be an integer of at least 0/],
-    [['--interval', '10'], /--interval must be an integer of at least 50/],
+    [['--interval', '10'], /--interval must be an integer from 50 to 3600000/],
     // A repeated --listen once bound every interface (an array is not a string); now it is refused.
     [['--listen', '127.0.0.1:0'], /--listen given more than once/],
     [['--proc-match', 'a', '--proc-match', 'b'], /--proc-match given more than once/],
-    [['--proc-top'], /Not enough arguments following: proc-top/],
+    [['--proc-top'], /--proc-top needs a value/],
   ] as const) {
     const r = await run(['serve', '--listen', '127.0.0.1:0', ...args]);
     t.equal(r.code, 2, `${args.join(' ')}: exit 2`);

@@ -93,7 +93,7 @@ t.test('an address in use: exit 75 before the first sample; a locked file closes
   const first = spawnCli(['record', locked, '--interval', '100']);
   guard(first.child.pid!);
   t.teardown(() => stop(first));
-  await until('the first recorder', () => fs.existsSync(`${locked}.lock`) && fs.statSync(`${locked}.lock`).size > 0, 10_000, 20);
+  await until('the first recorder', () => fs.existsSync(`${locked}-wal`), 10_000, 20);
   const second = await run(['record', locked, '--listen', '127.0.0.1:0']);
   t.equal(second.code, 75);
   t.match(second.stderr, /^vigil: .*(another|in use|locked)/i);

@@ -4,6 +4,7 @@ import * as path from 'path';
 import t from 'tap';
 import { defaultConfigPath, didYouMean, hiddenPanes, loadConfig, parseConfig } from '../../src/config';
 import { VigilError } from '../../src/errors';
+import { resolveSampling } from '../../src/settings';
 
 const err = (text: string): string => {
   try {
@@ -28,8 +29,8 @@ t.test('a good config', async (t) => {
 });
 
 t.test('bad configs name the field, what was expected and what was found', async (t) => {
-  t.equal(err('{"interval_ms": 10}'), 'config c.json: interval_ms: expected an integer of at least 50, got 10');
-  t.equal(err('{"interval_ms": "100"}'), 'config c.json: interval_ms: expected an integer of at least 50, got "100"');
+  t.equal(err('{"interval_ms": 10}'), 'config c.json: interval_ms: expected an integer from 50 to 3600000 (ms), got 10');
+  t.equal(err('{"interval_ms": "100"}'), 'config c.json: interval_ms: expected an integer from 50 to 3600000 (ms), got "100"');
   t.equal(err('{"panes": {"cpu": "yes"}}'), 'config c.json: panes.cpu: expected true or false, got "yes"');
   t.match(err('{"panes": {"memroy": false}}'), /unknown pane 'panes.memroy' \(did you mean 'memory'\?\)/);
   t.match(err('{"proc_intervall_ms": 5}'), /unknown field 'proc_intervall_ms' \(did you mean 'proc_interval_ms'\?\)/);
@@ -50,4 +51,44 @@ t.test('files: the default path may be missing; an explicit one may not', async 
   fs.writeFileSync(path.join(dir, 'vigil', 'config.json'), '{"color": false}');
   t.equal(loadConfig(undefined, { XDG_CONFIG_HOME: dir }).color, false);
   t.equal(didYouMean('cpu', ['cpu', 'memory']), " (did you mean 'cpu'?)");
+});
+
+t.test('intervals have an upper bound of one hour (issue 17: 1e300 was taken, and burned a core)', async (t) => {
+  for (const v of ['1e300', '2147483648', '3600001']) {
+    t.equal(err(`{"interval_ms": ${v}}`), `config c.json: interval_ms: expected an integer from 50 to 3600000 (ms), got ${JSON.stringify(JSON.parse(v))}`);
+    t.match(err(`{"proc_interval_ms": ${v}}`), /^config c\.json: proc_interval_ms: expected an integer from 100 to 3600000 \(ms\)/);
+  }
+  t.equal(parseConfig('{"interval_ms": 3600000}', 'c').interval_ms, 3600000, 'one hour itself is fine');
+});
+
+t.test('a config nested 100k deep is a config error (exit 2), not a stack overflow', async (t) => {
+  const deep = (open: string, close: string): string => open.repeat(100_000) + close.repeat(100_000);
+  t.match(err(deep('[', ']')), /^config c\.json: \(top level\): expected an object, got an array nested too deep to show$/);
+  t.match(err(`{"panes": ${deep('[', ']')}}`), /^config c\.json: panes: expected an object/);
+  t.match(err(`{"color": ${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}`), /^config c\.json: color: expected true or false, got an object nested too deep to show$/);
+  t.ok(err(`{"interval_ms": "${'x'.repeat(10_000)}"}`).length < 200, 'a long value is cut in the message');
+});
+
+t.test('flags > config > defaults, for every sampling command', async (t) => {
+  const none = parseConfig('{}', 'c');
+  const cfg = parseConfig('{"interval_ms": 200, "proc_interval_ms": 2000}', 'c');
+  t.same(resolveSampling({}, none), { intervalMs: 100, procIntervalMs: 1000 }, 'defaults');
+  t.same(resolveSampling({}, none, 1000), { intervalMs: 1000, procIntervalMs: 1000 }, "serve's default interval");
+  t.same(resolveSampling({}, cfg), { intervalMs: 200, procIntervalMs: 2000 }, 'the config file');
+  t.same(resolveSampling({}, cfg, 1000), { intervalMs: 200, procIntervalMs: 2000 }, 'the config file over serve\'s default');
+  t.same(resolveSampling({ interval: 300 }, cfg), { intervalMs: 300, procIntervalMs: 2000 }, 'a flag over the config file');
+  t.same(resolveSampling({ 'proc-interval': 100 }, cfg), { intervalMs: 200, procIntervalMs: 200 }, 'the process tier never faster than the system tier');
+  const bad = (f: Parameters<typeof resolveSampling>[0]): string => {
+    try {
+      resolveSampling(f, none);
+    } catch (e) {
+      return `${(e as VigilError).exitCode} ${(e as Error).message}`;
+    }
+    return 'no error';
+  };
+  t.equal(bad({ interval: 1e300 }), '2 --interval must be an integer from 50 to 3600000 (ms), got 1e+300');
+  t.equal(bad({ interval: 2147483648 }), '2 --interval must be an integer from 50 to 3600000 (ms), got 2147483648');
+  t.equal(bad({ interval: NaN }), '2 --interval must be an integer from 50 to 3600000 (ms), got NaN');
+  t.equal(bad({ 'proc-interval': 50 }), '2 --proc-interval must be an integer from 100 to 3600000 (ms), got 50');
+  t.equal(bad({ interval: [100, 200] }), '2 --interval given more than once');
 });
