@@ -16,6 +16,21 @@ function integrity(file: string): string {
   }
 }
 
+/** Samples a reader sees committed now; 0 while the file or its schema is not there yet. */
+function committedSamples(file: string): number {
+  if (!fs.existsSync(`${file}-wal`)) return 0;
+  try {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      return (db.prepare('SELECT count(*) AS n FROM sample').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return 0;
+  }
+}
+
 function lastSample(file: string): { n: number; dense: boolean; lastT: number } {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
@@ -37,8 +52,9 @@ t.test('SIGKILL at random moments loses at most a second and leaves a valid file
       Array.from({ length: 5 }, async (_, k) => {
         const file = path.join(dir, `kill-${wave}-${k}.vigil`);
         const child = vigilBg(['record', file]);
-        // Recording has begun once the first second's transaction is in the WAL.
-        await until(() => fs.existsSync(`${file}-wal`) && fs.statSync(`${file}-wal`).size > 0, 20_000, 'the recording to start');
+        // Recording has begun once a sample is committed: a WAL alone may hold only the new schema, and a
+        // kill then would find an empty sample table (this test was flaky that way under load).
+        await until(() => committedSamples(file) > 0, 20_000, 'the first committed sample');
         await sleep(700 + Math.floor(Math.random() * 2300));
         const killedAt = Date.now();
         child.kill('SIGKILL');
@@ -70,7 +86,7 @@ t.test('Ctrl-C, SIGTERM and SIGHUP end the recording cleanly, out of WAL mode', 
     (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map(async (sig) => {
       const file = path.join(dir, `${sig}.vigil`);
       const child = vigilBg(['record', file]);
-      await until(() => fs.existsSync(`${file}-wal`) && fs.statSync(`${file}-wal`).size > 0, 20_000, 'the recording to start');
+      await until(() => committedSamples(file) > 0, 20_000, 'the first committed sample');
       await sleep(600);
       child.kill(sig);
       const r = await child.done;
