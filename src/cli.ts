@@ -13,6 +13,7 @@ import { DEFAULT_LISTEN, SERVE_INTERVAL_MS } from './export/prometheus/listen';
 import { DEFAULT_PROC_TOP } from './export/prometheus/proc-select';
 import { metricsHelp } from './store/alerts/metrics';
 import { describeError, EXIT, exitCodeOf, usageError } from './errors';
+import { sanitize } from './ui/sanitize';
 import { DEFAULT_INTERVAL_MS, DEFAULT_PROC_INTERVAL_MS, MIN_PROC_INTERVAL_MS } from './sampler/sampler';
 import { MAX_INTERVAL_MS, MIN_INTERVAL_MS, resolveSampling } from './settings';
 import { parseDuration } from './timearg';
@@ -88,6 +89,98 @@ function glueRelativeTimes(argv: string[]): string[] {
   return out;
 }
 
+/** What the yargs failure handler knows besides the message: choices of options, the command and its usage. */
+interface UsageContext {
+  choices: Record<string, readonly unknown[]>;
+  /** The command being parsed (`export`), null for the default one. */
+  command: string | null;
+  /** Its usage as declared (`export <file>`), null when unknown. */
+  usage: string | null;
+}
+
+/** The parts of yargs 17 the failure handler reads; they are not in its typings, so every use is guarded. */
+interface YargsInternals {
+  getOptions(): { choices?: Record<string, unknown[]> };
+  getInternalMethods(): { getContext(): { commands: string[]; fullCommands: string[] } };
+}
+
+function usageContext(y: unknown, argv: string[], commands: readonly string[]): UsageContext {
+  const yi = y as YargsInternals;
+  let choices: Record<string, readonly unknown[]> = {};
+  let command: string | null = commands.includes(argv[0]) ? argv[0] : null;
+  let usage: string | null = null;
+  try {
+    choices = yi.getOptions().choices ?? {};
+    const c = yi.getInternalMethods().getContext();
+    command = c.commands.at(-1) ?? null;
+    usage = c.fullCommands.at(-1) ?? null;
+  } catch {
+    // Another yargs: the message alone still gives a usable line.
+  }
+  return { choices, command, usage };
+}
+
+/**
+ * A yargs validation message as one line that names the option, the value and what would do. yargs'
+ * messages can span lines ("Invalid values:\n  Argument: ...") and printing the first line lost the rest.
+ * The shapes matched here are yargs 17's English ones: main() pins the locale.
+ */
+function yargsUsageLine(msg: string, argv: string[], commands: readonly string[], ctx: UsageContext): string {
+  const help = `see vigil${ctx.command ? ` ${ctx.command}` : ''} --help`;
+  const lines = msg.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const head = lines[0] ?? 'bad arguments';
+  const choicesOf = (key: string): readonly unknown[] | undefined => (Object.prototype.hasOwnProperty.call(ctx.choices, key) ? ctx.choices[key] : undefined);
+  const flag = (name: string): string => (name.length === 1 ? `-${name}` : `--${name}`);
+  const args = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  let m: RegExpExecArray | null;
+
+  if (head === 'Invalid values:') {
+    return lines.slice(1).map((line) => {
+      const a = /^Argument: ([^,]+), Given: (.*)$/.exec(line);
+      const choices = a && choicesOf(a[1]);
+      if (!a || !choices) return line;
+      // Given is JSON; the choices are cut off by their exact text, since a value may itself hold ", Choices: ".
+      const tail = `, Choices: ${choices.map((c) => JSON.stringify(c)).join(', ')}`;
+      const given = a[2].endsWith(tail) ? a[2].slice(0, -tail.length) : a[2];
+      const list = `(choices: ${choices.map(String).join(', ')})`;
+      // `--table` with nothing after it: yargs hands over true.
+      return given === 'true' || given === '""' ? `${flag(a[1])} needs a value ${list}` : `${flag(a[1])}: invalid value ${given} ${list}`;
+    }).join('; ');
+  }
+  if ((m = /^Missing required arguments?: (.*)$/.exec(head))) {
+    const names = m[1].split(', ');
+    const withChoices = names.map((n) => (choicesOf(n) ? `${flag(n)} (choices: ${choicesOf(n)!.map(String).join(', ')})` : flag(n)));
+    return `missing ${withChoices.join(', ')}${names.some((n) => !choicesOf(n)) ? ` (${help})` : ''}`;
+  }
+  if ((m = /^Not enough non-option arguments: got (\d+), need at least (\d+)$/.exec(head))) {
+    const wanted = ctx.usage?.match(/<[^>]+>/g)?.slice(Number(m[1]));
+    const usage = ctx.usage ? `usage: vigil ${ctx.usage}; ` : '';
+    return `missing ${wanted?.length ? wanted.join(' ') : 'an argument'} (${usage}${help})`;
+  }
+  if ((m = /^Not enough arguments following: (.+)$/.exec(head))) return `${flag(m[1])} needs a value (${help})`;
+  if ((m = /^Unknown (argument|command)(s?): (.*)$/.exec(head))) {
+    // One name is whole; several are joined by ", " (a name holding ", " is then split, still on one line).
+    const names = m[2] === 's' ? m[3].split(', ') : [m[3]];
+    const options: string[] = [];
+    const positionals: string[] = [];
+    for (const n of names) {
+      const asOption = args.find((a) => a === `--${n}` || a.startsWith(`--${n}=`) || a === `--no-${n}` || a.startsWith(`--no-${n}=`) || (n.length === 1 && /^-[^-]/.test(a) && a.includes(n)));
+      if (asOption !== undefined) options.push(asOption.startsWith('--no-') ? `--no-${n}` : flag(n));
+      else if (m[1] === 'command' || args.includes(n)) positionals.push(n);
+      else options.push(flag(n));
+    }
+    // The default command takes no positional: the first one was meant as a command.
+    if (ctx.command === null && positionals.length > 0) {
+      return `unknown command '${positionals[0]}' (commands: ${commands.join(', ')}; see vigil --help)`;
+    }
+    const parts = [];
+    if (options.length) parts.push(`unknown option${options.length > 1 ? 's' : ''} ${options.join(', ')}`);
+    if (positionals.length) parts.push(`unexpected argument${positionals.length > 1 ? 's' : ''} ${positionals.map((p) => JSON.stringify(p)).join(', ')}`);
+    return `${parts.join('; ')} (${help})`;
+  }
+  return `${lines.join(' ')} (${help})`;
+}
+
 async function main(argv: string[]): Promise<void> {
   // A reader that goes away (vigil sample | head) is not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -96,7 +189,8 @@ async function main(argv: string[]): Promise<void> {
   });
 
   const commands = ['record', 'replay', 'run', 'export', 'alerts', 'sample', 'serve'];
-  await yargs(argv)
+  const cli = yargs(argv);
+  await cli
     .scriptName('vigil')
     .usage('vigil [command] [options]\n\nA terminal system monitor for Linux. With no command, the live monitor.')
     .command(
@@ -281,15 +375,14 @@ async function main(argv: string[]): Promise<void> {
     .alias('h', 'help')
     .alias('V', 'version')
     .wrap(Math.min(100, process.stdout.columns || 100))
+    // English whatever LANG says: vigil's own messages are, and the failure handler reads yargs' ones.
+    .locale('en')
     .fail((msg, err) => {
       // yargs' own validation errors (YError: a missing option argument, ...) are usage errors, not internal ones.
       if (err && err.name !== 'YError') throw err;
-      // yargs reports an unknown command as an unknown argument of the default command.
-      const unknown = /^Unknown arguments?: (\S+?),?( |$)/.exec(msg ?? '');
-      if (unknown && argv[0] === unknown[1] && !argv[0].startsWith('-')) {
-        fail(`unknown command '${unknown[1]}' (commands: ${commands.join(', ')}; see vigil --help)`, EXIT.USAGE);
-      }
-      fail(`${(msg ?? 'bad arguments').split('\n')[0]} (see vigil --help)`, EXIT.USAGE);
+      const line = yargsUsageLine(msg ?? err?.message ?? '', argv, commands, usageContext(cli, argv, commands));
+      // The line quotes what the user typed: controls and bidi overrides are shown escaped, never sent.
+      fail(sanitize(line), EXIT.USAGE);
     })
     .parseAsync();
 }
