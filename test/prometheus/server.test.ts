@@ -4,7 +4,7 @@
 import * as http from 'http';
 import * as net from 'net';
 import * as zlib from 'zlib';
-import t from 'tap';
+import t, { Test } from 'tap';
 import { VigilError } from '../../src/errors';
 import { startMetricsServer } from '../../src/export/prometheus/server';
 import { get, HOST, parseExposition, proc, procSnap, sample, snapshot, valueOf } from './helpers';
@@ -102,4 +102,77 @@ t.test('a family that throws gives a one-line 500, and the next scrape works', a
   const good = await get(server.url);
   t.equal(good.status, 200);
   t.equal(valueOf(parseExposition(good.body), 'vigil_test_fragile'), 1);
+});
+
+/**
+ * One request on a raw socket, read to EOF, as a scraper or a proxy sends it. halfClose: the client ends
+ * its side (FIN) right after the request, as `printf ... | nc -N` and some proxies do.
+ */
+function rawRequest(url: string, acceptEncoding: string | null, halfClose: boolean): Promise<{ status: number; headers: Record<string, string>; body: Buffer; raw: number }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const sock = net.connect({ host: hostname, port: Number(port), allowHalfOpen: true });
+    const chunks: Buffer[] = [];
+    sock.setTimeout(5000, () => sock.destroy(new Error('no EOF from the server within 5 s')));
+    sock.on('data', (c: Buffer) => chunks.push(c));
+    sock.on('error', reject);
+    sock.on('end', () => {
+      sock.end();
+      const all = Buffer.concat(chunks);
+      const sep = all.indexOf('\r\n\r\n');
+      if (sep < 0) return resolve({ status: 0, headers: {}, body: Buffer.alloc(0), raw: all.length });
+      const [statusLine, ...lines] = all.subarray(0, sep).toString('latin1').split('\r\n');
+      const headers: Record<string, string> = {};
+      for (const l of lines) headers[l.slice(0, l.indexOf(':')).toLowerCase()] = l.slice(l.indexOf(':') + 1).trim();
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, body: all.subarray(sep + 4), raw: all.length });
+    });
+    sock.on('connect', () => {
+      // Connection: close so that, without a half-close, the server ends the connection after the response.
+      sock.write(`GET /metrics HTTP/1.1\r\nHost: ${hostname}\r\nConnection: close\r\n${acceptEncoding === null ? '' : `Accept-Encoding: ${acceptEncoding}\r\n`}\r\n`);
+      if (halfClose) sock.end();
+    });
+  });
+}
+
+/** Decoded gzip, or a note saying it was not gzip (so that one failed check does not hide the next). */
+function gunzipped(body: Buffer): string {
+  try {
+    return zlib.gunzipSync(body).toString();
+  } catch (err) {
+    return `(not gzip: ${(err as Error).message})`;
+  }
+}
+
+async function metricsServer(t: Test): Promise<{ url: string; text: string }> {
+  const server = await startMetricsServer({ listen: '127.0.0.1:0', host: HOST });
+  t.teardown(() => server.close());
+  server.update(sample({ procs: [proc(1, { rss_bytes: 5 })] }), null);
+  const text = (await rawRequest(server.url, null, false)).body.toString();
+  t.match(text, /^# HELP /m, 'plain text without the header');
+  return { url: server.url, text };
+}
+
+t.test('Accept-Encoding: gzip;q=0 on a real socket gets plain text', async (t) => {
+  const { url, text } = await metricsServer(t);
+  const r = await rawRequest(url, 'gzip;q=0', false);
+  t.equal(r.status, 200);
+  t.equal(r.headers['content-encoding'], undefined, 'no Content-Encoding');
+  t.equal(r.body.toString(), text);
+});
+
+t.test('Accept-Encoding: GZIP (capitals) on a real socket gets gzip', async (t) => {
+  const { url, text } = await metricsServer(t);
+  const r = await rawRequest(url, 'GZIP', false);
+  t.equal(r.headers['content-encoding'], 'gzip');
+  t.equal(gunzipped(r.body), text);
+});
+
+t.test('a request followed by a half-close (FIN) still gets the whole response', async (t) => {
+  const { url, text } = await metricsServer(t);
+  for (const ae of ['gzip', null, 'gzip;q=0']) {
+    const r = await rawRequest(url, ae, true);
+    t.equal(r.status, 200, `${ae}, then FIN: a response (${r.raw} bytes)`);
+    t.equal(Number(r.headers['content-length']), r.body.length, `${ae}, then FIN: the whole body`);
+    t.equal(ae === 'gzip' ? gunzipped(r.body) : r.body.toString(), text, `${ae}, then FIN: the same text`);
+  }
 });

@@ -44,6 +44,53 @@ function bindError(err: NodeJS.ErrnoException, where: string): VigilError {
   }
 }
 
+// RFC 9110 token characters; a coding that is not a token is no coding at all.
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] ), after a case-insensitive "q=".
+const QVALUE = /^[qQ]=(0(\.\d{0,3})?|1(\.0{0,3})?)$/;
+
+/** Strips OWS (spaces and tabs only, unlike trim()) in linear time, which a regex like /[ \t]+$/ is not. */
+function stripOws(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && (s[a] === ' ' || s[a] === '\t')) a++;
+  while (b > a && (s[b - 1] === ' ' || s[b - 1] === '\t')) b--;
+  return s.slice(a, b);
+}
+
+/**
+ * The weight of each coding in an Accept-Encoding value (RFC 9110 §12.5.3), by lowercased name. A weight
+ * that does not parse counts as 0, as does any parameter other than one q: an odd header never gets gzip
+ * by accident. A coding listed twice keeps its lowest weight. Linear in the header's length.
+ */
+export function acceptEncodingWeights(header: string): Map<string, number> {
+  const weights = new Map<string, number>();
+  for (const element of header.split(',')) {
+    const [name, ...params] = element.split(';').map(stripOws);
+    if (name === '' && params.length === 0) continue; // an empty list element
+    if (!TOKEN.test(name)) continue;
+    const q = params.length === 0 ? 1 : params.length === 1 && QVALUE.test(params[0]) ? Number(params[0].slice(2)) : 0;
+    const coding = name.toLowerCase();
+    weights.set(coding, Math.min(q, weights.get(coding) ?? 1));
+  }
+  return weights;
+}
+
+/**
+ * gzip or plain text for this Accept-Encoding. gzip only when asked with a weight above 0 (x-gzip is gzip;
+ * `*` covers it when it is not named) and not below identity's when identity is weighed (named or under
+ * `*`). With nothing acceptable, plain text anyway: RFC 9110 says to send it rather than refuse.
+ */
+export function negotiateEncoding(header: string | string[] | undefined): 'gzip' | 'identity' {
+  if (header === undefined) return 'identity';
+  const w = acceptEncodingWeights(Array.isArray(header) ? header.join(',') : header);
+  const star = w.get('*');
+  const named = [w.get('gzip'), w.get('x-gzip')].filter((q): q is number => q !== undefined);
+  const gzip = named.length > 0 ? Math.min(...named) : star ?? 0;
+  const identity = w.get('identity') ?? star;
+  return gzip > 0 && (identity === undefined || gzip >= identity) ? 'gzip' : 'identity';
+}
+
 function plain(res: http.ServerResponse, status: number, text: string, headers: http.OutgoingHttpHeaders = {}): void {
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers });
   res.end(`${text}\n`);
@@ -57,7 +104,7 @@ export function handler(metrics: PrometheusMetrics): http.RequestListener {
     const fail = (err: unknown): void => plain(res, 500, `vigil: cannot build metrics: ${String((err as Error)?.message ?? err).split('\n')[0]}`);
     metrics.metrics().then((text) => {
       // Prometheus asks for gzip; a scrape's text shrinks about 8 times, which matters across a fleet's network.
-      const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+      const gzip = negotiateEncoding(req.headers['accept-encoding']) === 'gzip';
       const send = (body: Buffer): void => {
         res.writeHead(200, {
           'Content-Type': metrics.contentType, 'Content-Length': body.length, Vary: 'Accept-Encoding',
@@ -79,6 +126,10 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Me
   const addr = toListenAddress(opts.listen);
   const metrics = new PrometheusMetrics(opts);
   const server = http.createServer(handler(metrics));
+  // A client that sends its request and then half-closes (FIN) still gets the response: by default Node
+  // ends the socket on FIN, before an asynchronous body (gzip) is written.
+  // (httpAllowHalfOpen is Node's own switch for this, untyped; server.test.ts checks that it works.)
+  (server as http.Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   // A scrape is one short request: a client that dribbles its headers or body is cut off.
   server.headersTimeout = 10_000;
   server.requestTimeout = 10_000;
