@@ -3,7 +3,7 @@
  * a recording), --on-alert, and where notes go. Shared by record, serve and the live TUI.
  */
 import type { Config } from '../config';
-import { VigilError } from '../errors';
+import { EXIT, VigilError } from '../errors';
 import { AlertEngine, alertLogSink, BreachSink, onAlertSink } from '../store/alerts/engine';
 import { AlertLog, defaultAlertLogPath } from '../store/alerts/log';
 import { OnAlertRunner, parseOnAlert } from '../store/alerts/on-alert';
@@ -13,7 +13,8 @@ export interface AlertSetupOptions {
   rules: Rule[];
   /**
    * The alert log: a file given with --alerts-db (must work: exit 73 otherwise), the default one (if it
-   * cannot be used, breaches are kept in memory and a note says why), or null for none.
+   * cannot be used, breaches are kept in memory and a note says why), or null for none. A log locked by
+   * another program (either kind) is not an error: vigil goes on without it, with a note.
    */
   log: { file: string; explicit: boolean } | null;
   /** --on-alert, already split and checked. */
@@ -31,8 +32,12 @@ export interface AlertSetup {
   engine: AlertEngine;
   log: AlertLog | null;
   runner: OnAlertRunner | null;
-  /** Ends open breaches (reason 'stop'), waits up to 1 s for --on-alert commands, closes the log. */
-  close(): Promise<void>;
+  /**
+   * Ends open breaches (reason 'stop'), waits up to 1 s for --on-alert commands, closes the log. Resolves
+   * with what could not be logged (one line each; also given to noteOut): the TUI prints them once the
+   * terminal is restored.
+   */
+  close(): Promise<string[]>;
 }
 
 /** What the command line and config say about alerts; throws usage errors (exit 2) for bad rules or --on-alert. */
@@ -50,8 +55,11 @@ export function setupAlerts(o: AlertSetupOptions): AlertSetup {
     try {
       log = AlertLog.open(o.log.file);
     } catch (err) {
-      if (o.log.explicit || !(err instanceof VigilError)) throw err;
-      logProblem = `${err.message}; breaches are kept in memory only`;
+      if (!(err instanceof VigilError)) throw err;
+      // Busy is not broken: the monitor is worth more than its log.
+      if (err.exitCode === EXIT.TEMPFAIL) logProblem = `${err.message}; going on without it (breaches are kept in memory only)`;
+      else if (o.log.explicit) throw err;
+      else logProblem = `${err.message}; breaches are kept in memory only`;
     }
   }
   const sinks: BreachSink[] = [...(o.sinks ?? [])];
@@ -67,17 +75,24 @@ export function setupAlerts(o: AlertSetupOptions): AlertSetup {
     engine.addSink(onAlertSink(runner));
   }
   if (logProblem !== null) engine.note(logProblem, Date.now());
+  if (log !== null && log.closedAtOpen > 0) {
+    const n = log.closedAtOpen;
+    engine.note(`closed ${n === 1 ? 'a breach' : `${n} breaches`} left open in ${log.file} by a vigil that no longer runs (closed_by restart)`, Date.now());
+  }
   let closed = false;
   return {
     engine,
     log,
     runner,
     async close() {
-      if (closed) return;
+      if (closed) return [];
       closed = true;
       engine.stop();
       if (runner !== null) await runner.drain(1000);
-      log?.close();
+      const left = log?.close() ?? null;
+      if (left === null) return [];
+      o.noteOut?.(left);
+      return [left];
     },
   };
 }

@@ -56,7 +56,7 @@ export function tableRows(rows: readonly BreachRecord[], now: number): string[][
     const b = breachFromRecord(r);
     const sameDay = r.end_t !== null && stamp(r.end_t).slice(0, 10) === stamp(r.start_t).slice(0, 10);
     const end = r.end_t === null ? 'active' : sameDay ? stamp(r.end_t).slice(11) : stamp(r.end_t);
-    const why = r.end_reason === 'clear' ? 'cleared' : r.end_reason === 'gone' ? 'gone' : r.end_reason === 'stop' ? 'stopped' : '-';
+    const why = r.closed_by === 'restart' ? 'restart' : r.end_reason === 'clear' ? 'cleared' : r.end_reason === 'gone' ? 'gone' : r.end_reason === 'stop' ? 'stopped' : '-';
     return [
       stamp(r.start_t), end, span((r.end_t ?? now) - r.start_t), sanitize(r.rule), sanitize(subjectText(b)),
       formatValue(r.peak, b.unit), formatValue(r.average, b.unit), formatValue(r.threshold, b.unit), String(r.samples), why,
@@ -93,8 +93,10 @@ export async function runAlerts(opts: AlertsOptions, out: NodeJS.WritableStream 
     }
     const from = opts.since === undefined ? -Infinity : sinceTime(opts.since, ref);
     const rows: BreachRecord[] = [];
+    // closed_by: alert logs from version 2 on; null elsewhere, so every JSON line has the same keys.
+    const closedBy = opened.kind === ALERT_LOG_KIND && opened.schemaVersion >= 2;
     try {
-      for (const r of breachesOverlapping(db, from)) if (!opts.active || r.end_t === null) rows.push(r);
+      for (const r of breachesOverlapping(db, from, Infinity, closedBy)) if (!opts.active || r.end_t === null) rows.push({ ...r, closed_by: r.closed_by ?? null });
     } catch (err) {
       throw readError(file, err);
     }

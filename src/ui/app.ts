@@ -623,7 +623,8 @@ export class App {
     this.quitting = true;
     this.scheduler.stop();
     this.source.stop();
-    await this.opts.alerts?.close().catch(() => undefined);
+    // What the alert log could not take (locked) is said once the terminal is back.
+    const unlogged = (await this.opts.alerts?.close().catch(() => [])) ?? [];
     try {
       this.screen.destroy();
     } catch {
@@ -632,6 +633,7 @@ export class App {
     // A stalled terminal gets a second to take the restore sequence; vigil does not hang on exit for it.
     await this.out.flush(1000);
     await this.out.close();
+    for (const line of unlogged) process.stderr.write(`vigil: ${line}\n`);
     if (message) process.stderr.write(message.endsWith('\n') ? message : `${message}\n`);
     const exitCode = this.opts.beforeExit ? await this.opts.beforeExit(code).catch(() => code) : code;
     process.exit(exitCode);

@@ -47,8 +47,8 @@ t.test('table and JSON from an alert log; --active; --since', async (t) => {
   const json = await vigil(['alerts', file, '--format', 'json'], env());
   const lines = json.stdout.trim().split('\n').map((l) => JSON.parse(l));
   t.equal(lines.length, 3);
-  t.strictSame(lines[0], { ...ROWS[2], duration_ms: 400_000, active: false }, 'oldest first, every column');
-  t.strictSame(lines[1], { ...ROWS[0], duration_ms: 95_000, active: false });
+  t.strictSame(lines[0], { ...ROWS[2], closed_by: null, duration_ms: 400_000, active: false }, 'oldest first, every column');
+  t.strictSame(lines[1], { ...ROWS[0], closed_by: null, duration_ms: 95_000, active: false });
   t.equal(lines[2].comm, 'evil\x1b[2J', 'JSON keeps the raw name (JSON escapes it)');
   t.equal(lines[2].active, true);
 

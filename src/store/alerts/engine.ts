@@ -18,7 +18,8 @@ import type { Rule } from './rules';
 import type { BreachRecord } from './table';
 
 export interface BreachSink {
-  event(ev: BreachEvent): void;
+  /** `t`: the newest Snapshot's time, so the alert log knows how far its writer had got. */
+  event(ev: BreachEvent, t: number): void;
   note?(t: number, text: string): void;
 }
 
@@ -37,7 +38,7 @@ export interface EngineOptions {
 
 /** A sink that writes every event's row to the alert log. */
 export function alertLogSink(log: AlertLog): BreachSink {
-  return { event: (ev) => log.write(ev.breach), note: (t, text) => log.note(t, text) };
+  return { event: (ev, t) => log.write(ev.breach, t), note: (t, text) => log.note(t, text) };
 }
 
 /** A sink that hands rows to a recording (written with the next second's samples, in the same transaction). */
@@ -130,7 +131,7 @@ export class AlertEngine {
       }
       for (const s of this.sinks) {
         try {
-          s.event(ev);
+          s.event(ev, this.lastT);
         } catch (err) {
           this.note(`alerts: ${(err as Error).message.split('\n')[0]}`, ev.breach.fired_t);
         }

@@ -31,7 +31,14 @@ export interface BreachRecord {
   average: number | null;
   threshold: number;
   samples: number;
+  /**
+   * Alert log only: 'restart' when a later vigil closed the breach because the vigil that opened it was no
+   * longer running (it crashed, or the log was locked when it stopped); null otherwise.
+   */
+  closed_by?: ClosedBy | null;
 }
+
+export type ClosedBy = 'restart';
 
 export const ALERT_COLUMNS = [
   'rule', 'metric', 'op', 'subject', 'pid', 'start_time', 'comm', 'user', 'start_t', 'fired_t', 'end_t', 'end_reason',
@@ -48,11 +55,17 @@ export const ALERT_TABLE_SQL = [
   `CREATE INDEX alert_start ON alert(start_t)`,
 ];
 
-export const UPSERT_ALERT_SQL = `INSERT INTO alert (${ALERT_COLUMNS.join(', ')})
-  VALUES (${ALERT_COLUMNS.map((c) => `@${c}`).join(', ')})
+/** The upsert of a breach row; `extra` columns (the alert log's `writer`) are written and updated too. */
+export function upsertAlertSql(extra: readonly string[] = []): string {
+  const cols = [...ALERT_COLUMNS, ...extra];
+  return `INSERT INTO alert (${cols.join(', ')})
+  VALUES (${cols.map((c) => `@${c}`).join(', ')})
   ON CONFLICT (rule, subject, start_t) DO UPDATE SET comm = excluded.comm, user = excluded.user,
     end_t = excluded.end_t, end_reason = excluded.end_reason, peak = excluded.peak, average = excluded.average,
-    threshold = excluded.threshold, samples = excluded.samples`;
+    threshold = excluded.threshold, samples = excluded.samples${extra.map((c) => `, ${c} = excluded.${c}`).join('')}`;
+}
+
+export const UPSERT_ALERT_SQL = upsertAlertSql();
 
 const SELECT = `SELECT id, ${ALERT_COLUMNS.join(', ')} FROM alert`;
 
@@ -69,10 +82,13 @@ function fromRow(r: Row): BreachRecord {
   return rest;
 }
 
-/** Breaches that overlap [fromT, toT] (ms), in the order they began, paged so a big table is never read whole. */
-export function* breachesOverlapping(db: Database.Database, fromT = -Infinity, toT = Infinity): Generator<BreachRecord> {
+/**
+ * Breaches that overlap [fromT, toT] (ms), in the order they began, paged so a big table is never read whole.
+ * `closedBy`: the table has the alert log's closed_by column (version 2 on); rows carry it.
+ */
+export function* breachesOverlapping(db: Database.Database, fromT = -Infinity, toT = Infinity, closedBy = false): Generator<BreachRecord> {
   const st = db.prepare(
-    `${SELECT} WHERE (start_t > @t OR (start_t = @t AND id > @id)) AND start_t <= @hi AND (end_t IS NULL OR end_t >= @lo)
+    `${closedBy ? SELECT.replace(' FROM', ', closed_by FROM') : SELECT} WHERE (start_t > @t OR (start_t = @t AND id > @id)) AND start_t <= @hi AND (end_t IS NULL OR end_t >= @lo)
      ORDER BY start_t, id LIMIT 500`,
   );
   const hi = Number.isFinite(toT) ? toT : Number.MAX_SAFE_INTEGER;

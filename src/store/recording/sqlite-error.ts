@@ -23,13 +23,15 @@ export function writeError(file: string, err: unknown): VigilError {
   return new VigilError(`writing ${file}: ${msg.split('\n')[0]}`, EXIT.IOERR);
 }
 
-/** A read-side SQLite failure: the recording is bad (65), whatever SQLite's complaint. */
+/** A read-side SQLite failure: the recording is bad (65), whatever SQLite's complaint, unless it is only locked (75). */
 export function readError(file: string, err: unknown): VigilError {
   if (err instanceof VigilError) return err;
   const code = sqliteCode(err);
   if (code === 'SQLITE_NOTADB') return new VigilError(`${file} is not a SQLite database (nor a vigil recording)`, EXIT.DATAERR);
   if (code.startsWith('SQLITE_CORRUPT')) return new VigilError(`${file} is damaged (truncated or corrupted): ${code}`, EXIT.DATAERR);
   if (code.startsWith('SQLITE_IOERR')) return new VigilError(`I/O error reading ${file} (${code})`, EXIT.IOERR);
+  // Locked by another program past the busy timeout: in use, not damaged.
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return new VigilError(`${file} is in use: another program keeps it locked (${code}); try again later`, EXIT.TEMPFAIL);
   const msg = (err as Error)?.message ?? String(err);
   return new VigilError(`${file} is not a readable vigil recording: ${msg.split('\n')[0]}`, EXIT.DATAERR);
 }
