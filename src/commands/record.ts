@@ -4,18 +4,15 @@
  * (disk full) ends it with one line and exit 74, never a retry loop. With --listen it also serves the
  * latest sample on /metrics, like `vigil serve`.
  */
-import { derive } from '../derive';
-import { EXIT, VigilError } from '../errors';
+import { LiveFeed } from '../feed';
+import { runHeadless } from '../headless';
 import { alertActiveFamily } from '../export/prometheus/alert-family';
 import { DEFAULT_PROC_TOP } from '../export/prometheus/proc-select';
 import { MetricsServer, startMetricsServer } from '../export/prometheus/server';
-import type { Sample } from '../model';
 import { readHostInfo } from '../sampler/host';
-import { Sampler } from '../sampler/sampler';
 import { alertWindowOptions, recordingSink } from '../store/alerts/engine';
 import { RecordingWriter } from '../store/recording/writer';
 import { HistoryWindow } from '../store/window';
-import { Ticker } from '../ticker';
 import { AlertSetup, AlertSetupOptions, setupAlerts } from './alert-setup';
 
 export interface RecordOptions {
@@ -76,70 +73,58 @@ export async function runRecord(opts: RecordOptions): Promise<void> {
   engine?.addSink(recordingSink(writer));
   if (engine !== null) server?.metrics.addFamily(alertActiveFamily(() => engine.active()));
   const window = engine === null ? null : new HistoryWindow(alertWindowOptions(engine.rules, opts.intervalMs, opts.procIntervalMs));
-  let prev: Sample | null = null;
-  const sampler = new Sampler({ intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs, host });
+  const feed = new LiveFeed({
+    intervalMs: opts.intervalMs,
+    procIntervalMs: opts.procIntervalMs,
+    host,
+    snapshots: engine !== null || server !== null,
+  });
   const status = opts.status ?? process.stderr;
   if (server !== null) process.stderr.write(`vigil: serving ${server.url}\n`);
   const tty = status.isTTY === true;
   const startNs = process.hrtime.bigint();
   let lastStatusNs = 0n;
 
-  return new Promise((resolve, reject) => {
-    let done = false;
-    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-    const finish = (err?: unknown): void => {
-      if (done) return;
-      done = true;
-      ticker.stop();
-      for (const s of signals) process.off(s, onSignal);
-      sampler.close();
-      let failure = err;
-      // Breaches still open end now (reason 'stop'); their rows go into the last transaction.
-      alerts?.engine.stop();
-      try {
-        if (err === undefined) writer.close();
-        else writer.abort();
-      } catch (closeErr) {
-        failure ??= closeErr;
-      }
-      if (tty) status.write('\n');
-      const settle = (): void => (failure !== undefined ? reject(failure) : resolve());
-      const closing = alerts === null ? Promise.resolve() : alerts.close();
-      closing.then(() => server?.close()).then(settle, settle);
-    };
-    const onSignal = (): void => finish();
-    for (const s of signals) process.on(s, onSignal);
-    opts.stopWhen?.then(() => finish(), () => finish());
-
-    const tick = (now: bigint): void => {
-      try {
-        const sample = sampler.sample(now);
+  // Errors keep their own exit code: a write error is a VigilError (74) from the writer; anything else is a
+  // bug and exits 1 with its message, not a made-up I/O error.
+  await runHeadless(
+    feed,
+    {
+      onTick({ sample, snap }, stop) {
         let breachMoved = false;
-        if (engine !== null || server !== null) {
-          const snap = prev === null ? null : derive(prev, sample, host);
-          // Evaluated before the sample is queued, so that a breach seen on it is written in its transaction.
-          if (snap !== null && engine !== null && window !== null) {
-            window.push(snap);
-            breachMoved = engine.onSnapshot(snap, window).some((e) => e.type !== 'update');
-          }
-          server?.update(sample, snap);
-          prev = sample;
+        // Evaluated before the sample is queued, so that a breach seen on it is written in its transaction.
+        if (snap !== null && engine !== null && window !== null) {
+          window.push(snap);
+          breachMoved = engine.onSnapshot(snap, window).some((e) => e.type !== 'update');
         }
+        server?.update(sample, snap);
         writer.add(sample);
         // A breach that starts or ends is committed now (with the samples so far), not up to a second later.
         if (breachMoved) writer.flush();
+        const now = process.hrtime.bigint();
         const elapsedMs = Number(now - startNs) / 1e6;
         if (tty && now - lastStatusNs >= 1_000_000_000n) {
           lastStatusNs = now;
           status.write(`\rrecording ${opts.file}: ${clock(elapsedMs)}, ${writer.added} samples, ${mb(writer.size())}\x1b[K`);
         }
-        if (opts.durationMs !== null && elapsedMs >= opts.durationMs) finish();
-      } catch (err) {
-        finish(err instanceof VigilError ? err : new VigilError(`recording stopped: ${(err as Error).message}`, EXIT.IOERR));
-      }
-    };
-    const ticker = new Ticker(opts.intervalMs, tick);
-    tick(process.hrtime.bigint());
-    if (!done) ticker.start();
-  });
+        if (opts.durationMs !== null && elapsedMs >= opts.durationMs) stop();
+      },
+      async close(failed) {
+        let failure: unknown;
+        // Breaches still open end now (reason 'stop'); their rows go into the last transaction.
+        alerts?.engine.stop();
+        try {
+          if (failed) writer.abort();
+          else writer.close();
+        } catch (err) {
+          failure = err;
+        }
+        if (tty) status.write('\n');
+        await alerts?.close().catch(() => undefined);
+        await server?.close().catch(() => undefined);
+        if (failure !== undefined) throw failure;
+      },
+    },
+    { stopWhen: opts.stopWhen },
+  );
 }

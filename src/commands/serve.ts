@@ -1,13 +1,11 @@
-import { derive } from '../derive';
 import { alertActiveFamily } from '../export/prometheus/alert-family';
 import { DEFAULT_LISTEN, SERVE_INTERVAL_MS } from '../export/prometheus/listen';
 import { startMetricsServer } from '../export/prometheus/server';
-import { Sampler } from '../sampler/sampler';
+import { LiveFeed } from '../feed';
+import { runHeadless } from '../headless';
 import { alertWindowOptions } from '../store/alerts/engine';
 import { HistoryWindow } from '../store/window';
-import { Ticker } from '../ticker';
 import { AlertSetup, AlertSetupOptions, setupAlerts } from './alert-setup';
-import { STOP_SIGNALS } from '../errors';
 
 export { DEFAULT_LISTEN, SERVE_INTERVAL_MS };
 
@@ -22,24 +20,24 @@ export interface ServeOptions {
 }
 
 /**
- * `vigil serve`: sample on the ticker, keep the latest Sample and Snapshot, serve them on /metrics until
- * SIGINT or SIGTERM. A scrape reads only what the last tick kept.
+ * `vigil serve`: sample on the live feed, keep the latest Sample and Snapshot, serve them on /metrics until
+ * SIGINT, SIGTERM or SIGHUP. A scrape reads only what the last tick kept.
  */
 export async function runServe(opts: ServeOptions, log: NodeJS.WritableStream = process.stderr): Promise<void> {
-  const sampler = new Sampler({ intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs });
+  const feed = new LiveFeed({ intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs });
   let server;
   try {
-    server = await startMetricsServer({ listen: opts.listen, host: sampler.host, procTop: opts.procTop, procMatch: opts.procMatch });
+    server = await startMetricsServer({ listen: opts.listen, host: feed.host, procTop: opts.procTop, procMatch: opts.procMatch });
   } catch (err) {
-    sampler.close();
+    feed.stop();
     throw err;
   }
   const srv = server;
   let alerts: AlertSetup | null = null;
   try {
-    if (opts.alerts && opts.alerts.rules.length > 0) alerts = setupAlerts({ ...opts.alerts, hostname: sampler.host.hostname });
+    if (opts.alerts && opts.alerts.rules.length > 0) alerts = setupAlerts({ ...opts.alerts, hostname: feed.host.hostname });
   } catch (err) {
-    sampler.close();
+    feed.stop();
     await srv.close();
     throw err;
   }
@@ -47,35 +45,17 @@ export async function runServe(opts: ServeOptions, log: NodeJS.WritableStream = 
   const window = engine === null ? null : new HistoryWindow(alertWindowOptions(engine.rules, opts.intervalMs, opts.procIntervalMs));
   if (engine !== null) srv.metrics.addFamily(alertActiveFamily(() => engine.active()));
   log.write(`vigil: serving ${srv.url}\n`);
-  let prev = sampler.sample();
-  srv.update(prev, null);
-  await new Promise<void>((resolve, reject) => {
-    let done = false;
-    const finish = (err?: unknown): void => {
-      if (done) return;
-      done = true;
-      ticker.stop();
-      sampler.close();
-      for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
-      const closing = alerts === null ? Promise.resolve() : alerts.close();
-      closing.then(() => srv.close()).then(() => (err ? reject(err) : resolve()), reject);
-    };
-    const onSignal = (): void => finish();
-    for (const sig of STOP_SIGNALS) process.on(sig, onSignal);
-    const ticker = new Ticker(opts.intervalMs, (now) => {
-      try {
-        const curr = sampler.sample(now);
-        const snap = derive(prev, curr, sampler.host);
-        if (engine !== null && window !== null) {
-          window.push(snap);
-          engine.onSnapshot(snap, window);
-        }
-        srv.update(curr, snap);
-        prev = curr;
-      } catch (err) {
-        finish(err);
+  await runHeadless(feed, {
+    onTick({ sample, snap }) {
+      if (snap !== null && engine !== null && window !== null) {
+        window.push(snap);
+        engine.onSnapshot(snap, window);
       }
-    });
-    ticker.start();
+      srv.update(sample, snap);
+    },
+    async close() {
+      await alerts?.close();
+      await srv.close();
+    },
   });
 }

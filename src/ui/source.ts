@@ -1,11 +1,8 @@
-import { derive } from '../derive';
 import type { HostInfo, Snapshot } from '../model';
 import type { Breach } from '../store/alerts/evaluator';
 import type { HistoryWindow } from '../store/window';
 import type { Action } from './keys';
-import type { Sample } from '../model';
-import { Sampler, SamplerOptions } from '../sampler/sampler';
-import { Ticker } from '../ticker';
+import { FeedOptions, LiveFeed } from '../feed';
 
 /** Where a Snapshot goes; `history` says whether the window should take it (replay feeds the window itself). */
 export type Sink = (snap: Snapshot, opts: { history: boolean }) => void;
@@ -44,49 +41,45 @@ export interface Source {
   alertsAt?(t: number): { active: readonly Breach[]; recent: readonly Breach[] };
 }
 
-/** The live sampler on its monotonic ticker: sample, derive against the previous sample, deliver. */
+/** The live feed as the screen's Source: every Snapshot goes to the app (and its history window). */
 export class LiveSource implements Source {
   readonly kind = 'live';
   readonly host: HostInfo;
   readonly intervalMs: number;
   readonly procIntervalMs: number;
-  private readonly sampler: Sampler;
-  private ticker: Ticker | null = null;
-  private prev: Sample | null = null;
+  private readonly feed: LiveFeed;
 
-  constructor(opts: SamplerOptions) {
-    this.sampler = new Sampler(opts);
-    this.host = this.sampler.host;
-    this.intervalMs = this.sampler.intervalMs;
-    this.procIntervalMs = this.sampler.procIntervalMs;
+  constructor(opts: FeedOptions) {
+    this.feed = new LiveFeed(opts);
+    this.host = this.feed.host;
+    this.intervalMs = this.feed.intervalMs;
+    this.procIntervalMs = this.feed.procIntervalMs;
   }
 
   start(sink: Sink): void {
-    this.prev = this.sampler.sample();
-    let first = true;
-    this.ticker = new Ticker(this.intervalMs, (now) => {
-      const curr = this.sampler.sample(now, first);
-      first = false;
-      const snap = derive(this.prev as Sample, curr, this.host);
-      this.prev = curr;
-      sink(snap, { history: true });
-    });
-    this.ticker.start();
+    this.feed.start(
+      ({ snap }) => {
+        if (snap !== null) sink(snap, { history: true });
+      },
+      (err) => {
+        // The screen has no caller to reject: thrown as before, outside the feed, to the screen's
+        // uncaughtException handler, which gives the terminal back and exits with one line and its code.
+        process.nextTick(() => {
+          throw err;
+        });
+      },
+    );
   }
 
   stop(): void {
-    this.ticker?.stop();
-    this.sampler.close();
+    this.feed.stop();
   }
 
   takeTimings(): Record<string, number> | null {
-    return this.sampler.timings?.take() ?? null;
+    return this.feed.takeTimings();
   }
 
   warnings(): string[] {
-    const out = this.sampler.stalledMounts().map((m) => `statfs of ${m} is not answering; left out`);
-    const conns = this.sampler.connsUnavailable();
-    if (conns !== null) out.push(`connections: ${conns}; NET columns show -`);
-    return out;
+    return this.feed.warnings();
   }
 }

@@ -92,3 +92,13 @@ for (const cmd of [['sample'], ['serve', '--listen', '127.0.0.1:0']]) {
     }
   });
 }
+
+t.test('the first line already has process rates, whatever the process interval (one live feed for every command)', async (t) => {
+  // Before the one LiveFeed, only the screen forced the process table on the first tick: `sample` printed
+  // procs: null until a whole process interval had passed.
+  const r = await vigil(['sample', '--count', '1', '--proc-interval', '60000']);
+  t.equal(r.code, 0, r.stderr);
+  const snap = JSON.parse(r.stdout) as { procs: { pid: number; cpu_pct: number }[] | null };
+  t.ok(Array.isArray(snap.procs) && snap.procs.length > 0, 'procs on the first line');
+  t.ok(snap.procs?.every((p) => Number.isFinite(p.cpu_pct) && p.cpu_pct >= 0), 'every cpu_pct a finite rate');
+});
