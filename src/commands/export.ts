@@ -4,7 +4,7 @@
  * the recorded pairs. Streams: the recording is walked in chunks and stdout's back-pressure is honoured,
  * so a 24-hour file exports in constant memory.
  */
-import { derive } from '../derive';
+import { snapshots } from '../store/recording/snapshots';
 import { usageError } from '../errors';
 import { Recording } from '../store/recording/reader';
 import { parseTimeArg, TimeArgError } from '../timearg';
@@ -86,9 +86,9 @@ export async function runExport(opts: ExportOptions, out: NodeJS.WritableStream 
     const fromS = Number.isFinite(fromT) ? rec.atOrAfter(fromT) : first.s;
     const toS = Number.isFinite(toT) ? rec.atOrBefore(toT) : last.s;
     if (fromS === null || toS === null || fromS > toS) return await sink.flush();
-    for (const p of rec.pairs(fromS, toS, { procs: table.procs, conns: table.conns ?? table.procs })) {
-      if (p.prev === null) continue; // the first sample of a session has nothing to take a rate against
-      for (const cells of table.rows(derive(p.prev, p.curr, p.host), p.curr)) await sink.push(line(cells));
+    // A session's first sample has nothing to take a rate against: snapshots() leaves it out.
+    for (const { pair, snap } of snapshots(rec.pairs(fromS, toS, { procs: table.procs, conns: table.conns ?? table.procs }))) {
+      for (const cells of table.rows(snap, pair.curr)) await sink.push(line(cells));
     }
     await sink.flush();
   } finally {

@@ -1,9 +1,9 @@
-import { derive } from '../derive';
-import type { HostInfo, Sample, Snapshot } from '../model';
+import type { HostInfo, Sample } from '../model';
 import type { Recording, SamplePair } from '../store/recording/reader';
 import type { Breach } from '../store/alerts/evaluator';
 import { breachesAt } from '../store/alerts/replay';
 import { ReplayCursor } from '../store/recording/cursor';
+import { gaugesOf, HistoryThinner } from '../store/recording/snapshots';
 import type { HistoryWindow } from '../store/window';
 import { parseTimeArg, TimeArgError } from '../timearg';
 import type { Action } from './keys';
@@ -41,9 +41,8 @@ export class ReplaySource implements Source {
   /** Recording time playback has reached (may run ahead of the last decoded sample). */
   private playT = 0;
   private refill: { gen: Generator<SamplePair>; endT: number; lastPushed: Sample | null; upTo: number } | null = null;
-  /** The last sample the window was fed, so that live feeding continues where the refill ended. */
-  private fedS = -1;
-  private fedLast: Sample | null = null;
+  /** What the window was fed, so that feeding during playback continues where the refill ended. */
+  private readonly thinner = new HistoryThinner();
   private note: string | null = null;
 
   constructor(private readonly rec: Recording) {
@@ -153,18 +152,16 @@ export class ReplaySource implements Source {
     this.playT = pair.curr.t;
     const from = this.rec.atOrBefore(pair.curr.t - HOUR_MS) ?? this.rec.first()?.s ?? pair.s;
     this.history?.clear();
-    this.fedS = -1;
-    this.fedLast = null;
+    this.thinner.reset();
     this.refill = { gen: this.rec.pairs(from, pair.s, { procs: true }), endT: pair.curr.t, lastPushed: null, upTo: pair.s };
     this.emit(true);
   }
 
   /** Shows the cursor's moment: its Snapshot, with the process list as of the latest table read. */
   private emit(withProcs: boolean): void {
-    const snap = this.cursor.snapshot();
     const pair = this.cursor.current;
     if (pair === null || this.sink === null) return;
-    const shown: Snapshot = snap ?? derive(pair.curr, pair.curr, pair.host);
+    const shown = gaugesOf(pair);
     // After a jump: the process list and connections as of the latest reads at or before this moment.
     this.sink(withProcs ? { ...shown, procs: this.cursor.procs() ?? shown.procs, conns: this.cursor.conns() ?? shown.conns } : shown, { history: false });
   }
@@ -205,28 +202,17 @@ export class ReplaySource implements Source {
     return true;
   }
 
-  /**
-   * Feeds one pair to the window: every sample of the last minute before `endT`; older ones one per
-   * second of recording, derived against the previous one fed (the rates of that whole second).
-   */
+  /** Feeds one pair to the window, thinned as the window held it at endT (see HistoryThinner). */
   private feed(pair: SamplePair, endT = Infinity): void {
     const h = this.history;
-    if (h === null || pair.s <= this.fedS) return;
-    this.fedS = pair.s;
-    if (pair.prev === null) {
-      this.fedLast = pair.curr; // a session starts: nothing to take a rate against yet
-      return;
-    }
-    const last = this.fedLast ?? pair.prev;
-    const recent = pair.curr.t >= endT - MINUTE_MS;
-    if (!recent && pair.curr.mono_ns - last.mono_ns < 1_000_000_000n) return;
-    const snap = derive(recent ? pair.prev : last, pair.curr, pair.host);
+    if (h === null) return;
+    const snap = this.thinner.take(pair, endT);
+    if (snap === null) return;
     // A later session after a reboot has a monotonic clock that starts over: its history starts over too.
     if (!h.push(snap)) {
       h.clear();
       h.push(snap);
     }
-    this.fedLast = pair.curr;
   }
 
   private continueRefill(): void {

@@ -4,10 +4,10 @@
  * stepping back is a seek. Every position is a SamplePair, so the TUI derives exactly what live showed.
  * Methods throw a VigilError (exit 65) if the file turns out to be damaged where they read.
  */
-import { derive } from '../../derive';
 import type { ProcSnap, Sample, Snapshot } from '../../model';
 import type { ConnsSnap } from '../../model-conns';
 import { Recording, SamplePair, SessionInfo } from './reader';
+import { snapshotOf } from './snapshots';
 import { Walker } from './walker';
 
 export class ReplayCursor {
@@ -23,10 +23,9 @@ export class ReplayCursor {
     return this.pair;
   }
 
-  /** derive(prev, curr, host) at the current position; null at the first sample of a session. */
+  /** The Snapshot at the current position (derive over its pair); null at the first sample of a session. */
   snapshot(): Snapshot | null {
-    const p = this.pair;
-    return p === null || p.prev === null ? null : derive(p.prev, p.curr, p.host);
+    return this.pair === null ? null : snapshotOf(this.pair);
   }
 
   /** Goes to sample id s (clamped to the recording). */
@@ -109,7 +108,7 @@ export class ReplayCursor {
     let procs = snap?.procs ?? null;
     if (snap === null) {
       const at = this.rec.pairAt(tickS, { conns: false });
-      procs = at.prev === null ? null : derive(at.prev, at.curr, at.host).procs;
+      procs = snapshotOf(at)?.procs ?? null;
     }
     this.procCache = { s: tickS, procs };
     return procs;
@@ -128,7 +127,7 @@ export class ReplayCursor {
     if (this.pair !== null && this.pair.s === tickS) conns = this.snapshot()?.conns ?? null;
     else {
       const at = this.rec.pairAt(tickS, { procs: false, conns: true });
-      conns = at.prev === null ? null : derive(at.prev, at.curr, at.host).conns;
+      conns = snapshotOf(at)?.conns ?? null;
     }
     this.connsCache = { s: tickS, conns };
     return conns;
