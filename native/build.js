@@ -13,6 +13,10 @@
  * Each library is compiled to a temporary name and renamed into place: a running program that has the
  * old library mapped keeps its inode, where overwriting the file in place would crash it.
  *
+ * Beside it, the sampler core (native/sampler/*.c, see layout.h) as vigil-sampler.node, an N-API addon built
+ * against the headers of the npm package node-api-headers (no node-gyp, no header download, no
+ * /usr/include/node). Without it vigil samples with its TypeScript parsers, and says so once.
+ *
  * Usage: node native/build.js [--out DIR] [--cc CC] [--quiet]
  */
 const { spawnSync } = require('child_process');
@@ -81,7 +85,48 @@ function buildShim(outDir, opts = {}) {
   return { ok: true, cc, outputs, error: null, warnings };
 }
 
-module.exports = { buildShim, VARIANTS };
+const SAMPLER_DIR = path.join(__dirname, 'sampler');
+const SAMPLER_NAME = 'vigil-sampler.node';
+/* N-API 8 (Node 12.22+, every Node vigil runs on): nothing newer is used. */
+const SAMPLER_FLAGS = ['-std=gnu11', '-O2', '-g', '-fPIC', '-shared', '-fvisibility=hidden', '-fno-strict-aliasing', '-Wall', '-Wextra', '-Wno-unused-parameter', '-DNAPI_VERSION=8'];
+
+function napiInclude() {
+  try {
+    return require('node-api-headers').include_dir;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Builds the sampler core into outDir. Returns { ok, cc, output, error, warnings }; never throws for a
+ * missing compiler, missing headers or a failed compile. Undefined symbols are left to the loader: N-API's
+ * functions come from the node binary that loads the addon.
+ */
+function buildSampler(outDir, opts = {}) {
+  const cc = findCompiler(opts.cc);
+  if (!cc) return { ok: false, cc: null, output: null, error: 'no C compiler found (cc, gcc, clang)' };
+  const include = napiInclude();
+  if (!include) return { ok: false, cc, output: null, error: 'the node-api-headers package is not installed' };
+  fs.mkdirSync(outDir, { recursive: true });
+  const sources = fs.readdirSync(SAMPLER_DIR).filter((f) => f.endsWith('.c')).sort().map((f) => path.join(SAMPLER_DIR, f));
+  const dest = path.join(outDir, SAMPLER_NAME);
+  const tmp = `${dest}.tmp-${process.pid}`;
+  const r = spawnSync(cc, [...SAMPLER_FLAGS, '-I', include, '-I', SAMPLER_DIR, '-o', tmp, ...sources], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      // nothing was written
+    }
+    const msg = (r.stderr || r.error?.message || `exit ${r.status}`).trim();
+    return { ok: false, cc, output: null, error: `${cc} failed building ${SAMPLER_NAME}:\n${msg}` };
+  }
+  fs.renameSync(tmp, dest);
+  return { ok: true, cc, output: dest, error: null, warnings: r.stderr || '' };
+}
+
+module.exports = { buildShim, buildSampler, VARIANTS, SAMPLER_NAME };
 
 if (require.main === module) {
   const argv = process.argv.slice(2);
@@ -100,6 +145,13 @@ if (require.main === module) {
       `vigil: the LD_PRELOAD shim was not built: ${res.error}\n` +
         `vigil: everything else works; per-process network columns will show n/a ('npm run build:native' to retry)\n`,
     );
+  }
+  const core = buildSampler(outDir, { cc: opt('--cc') });
+  if (core.ok) {
+    if (core.warnings && !quiet) process.stderr.write(core.warnings);
+    if (!quiet) process.stdout.write(`vigil: built ${path.relative(process.cwd(), core.output)} with ${core.cc}\n`);
+  } else {
+    process.stderr.write(`vigil: the native sampler core was not built (${core.error.split('\n')[0]}); vigil samples with its TypeScript parsers\n`);
   }
   process.exit(0);
 }

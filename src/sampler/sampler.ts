@@ -1,10 +1,13 @@
 import type { HostInfo, ProcTable, ProcTcp, Sample } from '../model';
-import type { ConnsSample } from '../model-conns';
+import type { ConnsSample } from '../model/conns';
 import { ConnsTier } from './conns/tier';
 import { ShimReader } from './shim/reader';
 import { shimKey } from './shim/types';
 import { FsUsage } from './fsusage';
 import { readHostInfo } from './host';
+import { chooseSampler, loadNative, noteOnce, SamplerKind } from './native/load';
+import { NativeProcReader } from './native/procs';
+import { NativeSystemReader } from './native/system';
 import { ProcExtras, ProcReader } from './procs';
 import { SystemReader } from './system';
 import { Timings } from './timings';
@@ -29,6 +32,8 @@ export interface SamplerOptions {
   shim?: boolean;
   debugTimings?: boolean;
   host?: HostInfo;
+  /** The native core or the TypeScript parsers; default: VIGIL_SAMPLER, else native when the addon loaded. */
+  sampler?: SamplerKind;
 }
 
 /** A process's TCP counters at a read where it held no socket and had never moved a byte. */
@@ -50,8 +55,10 @@ export class Sampler {
   readonly intervalMs: number;
   readonly procIntervalMs: number;
   readonly timings: Timings | null;
-  private readonly system: SystemReader;
-  private readonly procs: ProcReader | null;
+  /** Which reader runs the system and process tiers. */
+  readonly kind: SamplerKind;
+  private readonly system: Pick<SystemReader, 'read' | 'close'>;
+  private readonly procs: Pick<ProcReader, 'discover' | 'read' | 'close'> | null;
   private readonly fsUsage: FsUsage | null;
   private readonly conns: ConnsTier | null;
   private readonly shim: ShimReader | null;
@@ -65,17 +72,20 @@ export class Sampler {
     this.procIntervalMs = Math.max(opts.procIntervalMs ?? DEFAULT_PROC_INTERVAL_MS, MIN_PROC_INTERVAL_MS, this.intervalMs);
     this.host = opts.host ?? readHostInfo(opts.procRoot);
     this.timings = opts.debugTimings ? new Timings() : null;
-    this.system = new SystemReader({ procRoot: opts.procRoot, sysRoot: opts.sysRoot, timings: this.timings });
-    this.procs =
-      opts.procs === false
-        ? null
-        : new ProcReader({
-            procRoot: opts.procRoot,
-            passwdPath: opts.passwdPath,
-            pageSize: this.host.page_size,
-            procIntervalMs: this.procIntervalMs,
-            timings: this.timings,
-          });
+    const choice = chooseSampler(opts.sampler);
+    noteOnce(choice.note);
+    this.kind = choice.kind;
+    const addon = choice.kind === 'native' ? loadNative().addon! : null;
+    const sysOpts = { procRoot: opts.procRoot, sysRoot: opts.sysRoot, timings: this.timings };
+    this.system = addon ? new NativeSystemReader(addon, sysOpts) : new SystemReader(sysOpts);
+    const procOpts = {
+      procRoot: opts.procRoot,
+      passwdPath: opts.passwdPath,
+      pageSize: this.host.page_size,
+      procIntervalMs: this.procIntervalMs,
+      timings: this.timings,
+    };
+    this.procs = opts.procs === false ? null : addon ? new NativeProcReader(addon, procOpts) : new ProcReader(procOpts);
     this.fsUsage = opts.filesystems === false ? null : new FsUsage({ procRoot: opts.procRoot });
     this.fsUsage?.start();
     this.conns = opts.connections === false || this.procs === null ? null : new ConnsTier({ procRoot: opts.procRoot, intervalMs: opts.connsIntervalMs });

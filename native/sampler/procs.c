@@ -1,0 +1,745 @@
+/*
+ * The process tier: ProcReader (src/sampler/procs.ts) with its state in C. One procs_read() reads every
+ * listed process through its kept fds and writes one row per process into the bound table:
+ *   every tick:   schedstat, and stat if the process ran (its schedstat bytes moved);
+ *   slow (1 s):   io and the fd count, staggered by pid over the ticks;
+ *   status (5 s): uid, VmSwap, switch counts; for a process that has not run, stat alone, compared with
+ *                 the bytes of its last row, and a full read only if they differ;
+ *   identity:     cmdline when first seen, after an exec (new comm or code address) and every minute.
+ * A process that vanishes at any point (ENOENT, ESRCH) is dropped; a pid whose start time changed is a
+ * new process in a new slot generation (PF_NEW).
+ */
+#define _GNU_SOURCE
+#include "procs.h"
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "pidfiles.h"
+#include "text.h"
+
+#define CMDLINE_MAX 4096
+#define FDS_PER_ENTRY 4
+
+int budget_take(budget_t *b, long n) {
+  if (b->used + n > b->limit) return 0;
+  b->used += n;
+  return 1;
+}
+void budget_give(budget_t *b, long n) {
+  b->used -= n;
+  if (b->used < 0) b->used = 0;
+}
+
+typedef struct {
+  int used;
+  int pid;
+  int64_t start;
+  int stat_fd, sched_fd, status_fd, io_fd;
+  int io_denied, no_sched;
+  char *comm;
+  size_t comm_len;
+  int64_t startcode;
+  char *cmd;
+  size_t cmd_len;
+  int64_t cmdline_at, status_due, slow_due;
+  int has_uid;
+  uint64_t uid;
+  int has_swap, has_vol, has_invol;
+  double swap;
+  uint64_t vol, invol;
+  int has_slow, has_slow_prev;
+  slow_t slow, slow_prev;
+  ttimes_t sched;
+  unsigned gen;
+  /* The stat values of the last row, and the bytes they came from. */
+  int has_last;
+  pstat_t last;
+  char *stat_copy;
+  size_t stat_len, stat_cap;
+  int has_stat_copy;
+  int has_pending_stat;
+  pstat_t pending_stat;
+  char sched_copy[256];
+  size_t sched_len;
+  int has_sched_copy;
+  int has_pending_sched;
+  sched_t pending_sched;
+  int fresh, strings_dirty, slow_new;
+} slot_t;
+
+struct procs {
+  char *root;
+  int64_t slow_ns, status_ns, tol_ns, proc_interval_ns, cmdline_refresh_ns;
+  int64_t stagger_slots;
+  budget_t budget;
+  int fd_count_by_size;
+  rbuf_t rb, srb, cmdrb;
+  slot_t *slots;
+  long nslots, cap_slots;
+  long *free_slots;
+  long nfree;
+  /* pid -> slot + 1, open addressing with linear probing. */
+  int *hkeys;
+  long *hvals;
+  long hcap, hcount;
+  char (*listed)[12];
+  long nlisted, cap_listed;
+  int has_listed;
+  unsigned gen;
+  int *gone_now, *gone_before;
+  long ngone_now, ngone_before, cap_gone_now, cap_gone_before;
+  double *f;
+  uint64_t *u;
+  size_t cap;
+};
+
+/* ---- pid -> slot ---- */
+
+static long h_find(procs_t *p, int pid) {
+  if (!p->hcap) return -1;
+  for (long i = (long)((unsigned)pid * 2654435761u) & (p->hcap - 1);; i = (i + 1) & (p->hcap - 1)) {
+    if (p->hkeys[i] == 0) return -1;
+    if (p->hkeys[i] == pid) return p->hvals[i];
+  }
+}
+
+static int h_put(procs_t *p, int pid, long slot) {
+  if ((p->hcount + 1) * 2 > p->hcap) {
+    long ncap = p->hcap ? p->hcap * 2 : 1024;
+    int *nk = calloc((size_t)ncap, sizeof *nk);
+    long *nv = calloc((size_t)ncap, sizeof *nv);
+    if (!nk || !nv) {
+      free(nk);
+      free(nv);
+      return 0;
+    }
+    for (long j = 0; j < p->hcap; j++) {
+      if (!p->hkeys[j]) continue;
+      long i = (long)((unsigned)p->hkeys[j] * 2654435761u) & (ncap - 1);
+      while (nk[i]) i = (i + 1) & (ncap - 1);
+      nk[i] = p->hkeys[j];
+      nv[i] = p->hvals[j];
+    }
+    free(p->hkeys);
+    free(p->hvals);
+    p->hkeys = nk;
+    p->hvals = nv;
+    p->hcap = ncap;
+  }
+  long i = (long)((unsigned)pid * 2654435761u) & (p->hcap - 1);
+  while (p->hkeys[i] && p->hkeys[i] != pid) i = (i + 1) & (p->hcap - 1);
+  if (!p->hkeys[i]) p->hcount++;
+  p->hkeys[i] = pid;
+  p->hvals[i] = slot;
+  return 1;
+}
+
+/* Backward-shift deletion keeps every probe chain whole. */
+static void h_del(procs_t *p, int pid) {
+  if (!p->hcap) return;
+  long m = p->hcap - 1, i = (long)((unsigned)pid * 2654435761u) & m;
+  while (p->hkeys[i] && p->hkeys[i] != pid) i = (i + 1) & m;
+  if (!p->hkeys[i]) return;
+  p->hkeys[i] = 0;
+  p->hcount--;
+  for (long j = (i + 1) & m; p->hkeys[j]; j = (j + 1) & m) {
+    long home = (long)((unsigned)p->hkeys[j] * 2654435761u) & m;
+    /* Move j into the hole at i unless its home lies cyclically in (i, j]. */
+    int between = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+    if (between) continue;
+    p->hkeys[i] = p->hkeys[j];
+    p->hvals[i] = p->hvals[j];
+    p->hkeys[j] = 0;
+    i = j;
+  }
+}
+
+/* ---- small helpers ---- */
+
+static int push_int(int **v, long *n, long *cap, int x) {
+  if (*n == *cap) {
+    long c = *cap ? *cap * 2 : 64;
+    int *m = realloc(*v, (size_t)c * sizeof *m);
+    if (!m) return 0;
+    *v = m;
+    *cap = c;
+  }
+  (*v)[(*n)++] = x;
+  return 1;
+}
+
+static int has_int(const int *v, long n, int x) {
+  for (long i = 0; i < n; i++)
+    if (v[i] == x) return 1;
+  return 0;
+}
+
+static void path_of(procs_t *p, int pid, const char *name, char *out, size_t cap) {
+  snprintf(out, cap, "%s/%d/%s", p->root, pid, name);
+}
+
+static void close_fd(int *fd) {
+  if (*fd >= 0) close(*fd);
+  *fd = -1;
+}
+
+/* Reads a per-process file through its kept fd, or open + read + close without one; -1 when gone or denied. */
+static ssize_t read_file(procs_t *p, int fd, int pid, const char *name, rbuf_t *rb) {
+  if (fd < 0) {
+    char path[4200];
+    path_of(p, pid, name, path, sizeof path);
+    ssize_t n = read_once(path, rb, 0);
+    return n < 0 ? -1 : n;
+  }
+  ssize_t n = pread_all(fd, rb);
+  return n < 0 ? -1 : n;
+}
+
+/* ---- slots ---- */
+
+static void close_fds(procs_t *p, slot_t *e) {
+  if (e->stat_fd >= 0) budget_give(&p->budget, FDS_PER_ENTRY);
+  tt_close(&e->sched, &p->budget);
+  close_fd(&e->stat_fd);
+  close_fd(&e->sched_fd);
+  close_fd(&e->status_fd);
+  close_fd(&e->io_fd);
+}
+
+static void drop(procs_t *p, long si) {
+  slot_t *e = &p->slots[si];
+  push_int(&p->gone_now, &p->ngone_now, &p->cap_gone_now, e->pid);
+  close_fds(p, e);
+  if (h_find(p, e->pid) == si) h_del(p, e->pid);
+  e->used = 0;
+  if (p->nfree < p->cap_slots) p->free_slots[p->nfree++] = si;
+}
+
+static long new_slot(procs_t *p) {
+  if (p->nfree > 0) return p->free_slots[--p->nfree];
+  if (p->nslots == p->cap_slots) {
+    long c = p->cap_slots ? p->cap_slots * 2 : 256;
+    slot_t *m = realloc(p->slots, (size_t)c * sizeof *m);
+    if (!m) return -1;
+    p->slots = m;
+    long *f = realloc(p->free_slots, (size_t)c * sizeof *f);
+    if (!f) return -1;
+    p->free_slots = f;
+    memset(p->slots + p->cap_slots, 0, (size_t)(c - p->cap_slots) * sizeof *m);
+    p->cap_slots = c;
+  }
+  return p->nslots++;
+}
+
+/* Keeps the bytes of the stat a row is made from, in the slot's own buffer reused across reads. */
+static int keep_stat(slot_t *e, const char *buf, size_t n) {
+  if (e->stat_cap < n) {
+    size_t c = n > 512 ? n : 512;
+    char *m = realloc(e->stat_copy, c);
+    if (!m) return 0;
+    e->stat_copy = m;
+    e->stat_cap = c;
+  }
+  memcpy(e->stat_copy, buf, n);
+  e->stat_len = n;
+  e->has_stat_copy = 1;
+  return 1;
+}
+
+/* Reads and parses stat; the parsed comm points into the slot's copy of the bytes. */
+static int read_stat(procs_t *p, slot_t *e, pstat_t *st) {
+  ssize_t n = read_file(p, e->stat_fd, e->pid, "stat", &p->rb);
+  if (n < 0 || !keep_stat(e, p->rb.buf, (size_t)n)) return 0;
+  return parse_pid_stat(e->stat_copy, e->stat_len, st);
+}
+
+static void keep_sched(slot_t *e, const char *buf, size_t n) {
+  e->has_sched_copy = n <= sizeof e->sched_copy;
+  if (e->has_sched_copy) memcpy(e->sched_copy, buf, n);
+  e->sched_len = n;
+}
+
+static void read_cmdline(procs_t *p, slot_t *e, int64_t now) {
+  char path[4200];
+  path_of(p, e->pid, "cmdline", path, sizeof path);
+  ssize_t n = read_once(path, &p->cmdrb, CMDLINE_MAX + 1);
+  e->cmdline_at = now;
+  if (n < 0) return;
+  if ((size_t)n != e->cmd_len || memcmp(e->cmd, p->cmdrb.buf, (size_t)n) != 0) {
+    char *m = realloc(e->cmd, (size_t)n + 1);
+    if (!m) return;
+    memcpy(m, p->cmdrb.buf, (size_t)n);
+    e->cmd = m;
+    e->cmd_len = (size_t)n;
+    e->strings_dirty = 1;
+  }
+}
+
+static int set_comm(slot_t *e, const pstat_t *st) {
+  char *m = realloc(e->comm, st->comm_len + 1);
+  if (!m) return 0;
+  memcpy(m, st->comm, st->comm_len);
+  e->comm = m;
+  e->comm_len = st->comm_len;
+  e->strings_dirty = 1;
+  return 1;
+}
+
+static int open_optional(procs_t *p, slot_t *e, const char *name) {
+  char path[4200];
+  path_of(p, e->pid, name, path, sizeof path);
+  int fd = open_ro(path);
+  if (fd >= 0) return fd;
+  if (denied_errno(-fd) && strcmp(name, "io") == 0) e->io_denied = 1;
+  if (gone_errno(-fd) && strcmp(name, "schedstat") == 0) e->no_sched = 1;
+  return -1;
+}
+
+/* Opens a process's files and reads its identity; the slot, or -1 when it is gone or unreadable. */
+static long open_slot(procs_t *p, int pid, int64_t now, pstat_t *st) {
+  long si = new_slot(p);
+  if (si < 0) return -1;
+  slot_t *e = &p->slots[si];
+  char *stat_copy = e->stat_copy, *comm = e->comm, *cmd = e->cmd;
+  size_t stat_cap = e->stat_cap;
+  thr_t *thr = e->sched.t;
+  int thr_cap = e->sched.cap;
+  memset(e, 0, sizeof *e);
+  e->stat_copy = stat_copy;
+  e->stat_cap = stat_cap;
+  e->comm = comm;
+  e->cmd = cmd;
+  e->sched.t = thr;
+  e->sched.cap = thr_cap;
+  e->sched.listed_for = -1;
+  e->used = 1;
+  e->pid = pid;
+  e->start = -1;
+  e->stat_fd = e->sched_fd = e->status_fd = e->io_fd = -1;
+  e->cmdline_at = e->status_due = e->slow_due = now;
+  e->fresh = 1;
+  if (budget_take(&p->budget, FDS_PER_ENTRY)) {
+    char path[4200];
+    path_of(p, pid, "stat", path, sizeof path);
+    int fd = open_ro(path);
+    if (fd < 0) {
+      budget_give(&p->budget, FDS_PER_ENTRY);
+      /* Out of fds after all (EMFILE, ENFILE): read this process without kept fds. */
+      if (-fd != EMFILE && -fd != ENFILE) goto fail;
+    } else {
+      e->stat_fd = fd;
+      e->sched_fd = open_optional(p, e, "schedstat");
+      e->status_fd = open_optional(p, e, "status");
+      e->io_fd = open_optional(p, e, "io");
+    }
+  }
+  /* The fds were all opened before this read: if stat still reads, they all belong to this process. */
+  if (!read_stat(p, e, st)) {
+    close_fds(p, e);
+    goto fail;
+  }
+  e->start = st->starttime;
+  set_comm(e, st);
+  e->startcode = st->startcode;
+  read_cmdline(p, e, now);
+  if (!h_put(p, pid, si)) {
+    close_fds(p, e);
+    goto fail;
+  }
+  return si;
+fail:
+  e->used = 0;
+  if (p->nfree < p->cap_slots) p->free_slots[p->nfree++] = si;
+  return -1;
+}
+
+/* ---- the reading policy ---- */
+
+static int same_slow(const slow_t *a, const slow_t *b) {
+  if (!b) return 0;
+  for (int i = 0; i < 5; i++)
+    if (a->nul[i] != b->nul[i] || (!a->nul[i] && a->v[i] != b->v[i])) return 0;
+  return 1;
+}
+
+static int stat_unchanged(procs_t *p, slot_t *e, int64_t now) {
+  ssize_t n = pread_all(e->stat_fd, &p->srb);
+  if (n < 0) return 0;
+  if (e->has_stat_copy && (size_t)n == e->stat_len && memcmp(e->stat_copy, p->srb.buf, (size_t)n) == 0) {
+    e->status_due = now + p->status_ns - p->tol_ns;
+    return 1;
+  }
+  keep_stat(e, p->srb.buf, (size_t)n);
+  e->has_pending_stat = parse_pid_stat(e->stat_copy, e->stat_len, &e->pending_stat);
+  return 0;
+}
+
+/*
+ * Whether the last row still holds because the process has not run since: single-threaded and its
+ * schedstat reads the same bytes (see notRun in procs.ts). A schedstat that moved is kept for later.
+ */
+static int not_run(procs_t *p, slot_t *e, int64_t now) {
+  if (!e->has_last || !e->has_sched_copy || e->sched_fd < 0 || e->last.threads != 1) return 0;
+  if (now - e->cmdline_at >= p->cmdline_refresh_ns) return 0;
+  if (now >= e->slow_due && !(e->has_slow && same_slow(&e->slow, e->has_slow_prev ? &e->slow_prev : NULL))) return 0;
+  int ppid = (int)e->last.ppid;
+  if (has_int(p->gone_now, p->ngone_now, ppid) || has_int(p->gone_before, p->ngone_before, ppid)) return 0;
+  ssize_t m = pread_all(e->sched_fd, &p->srb);
+  if (m < 0) return 0; /* the stat read that follows finds it gone */
+  if ((size_t)m != e->sched_len || memcmp(e->sched_copy, p->srb.buf, (size_t)m) != 0) {
+    e->has_pending_sched = parse_schedstat(p->srb.buf, (size_t)m, &e->pending_sched);
+    keep_sched(e, p->srb.buf, (size_t)m);
+    return 0;
+  }
+  return now < e->status_due || stat_unchanged(p, e, now);
+}
+
+static void read_schedstat(procs_t *p, slot_t *e, const pstat_t *st, int64_t now) {
+  sched_t s;
+  int has = e->has_pending_sched;
+  if (has) s = e->pending_sched;
+  e->has_pending_sched = 0;
+  if (!has) {
+    ssize_t n = read_file(p, e->sched_fd, e->pid, "schedstat", &p->rb);
+    has = n >= 0 && parse_schedstat(p->rb.buf, (size_t)n, &s);
+    if (n >= 0 && st->threads <= 1) keep_sched(e, p->rb.buf, (size_t)n);
+  }
+  if (!has) {
+    if (e->sched_fd < 0) e->no_sched = 1;
+    return;
+  }
+  if (st->threads <= 1) tt_single(&e->sched, e->pid, &s, &p->budget);
+  else {
+    char base[4200];
+    snprintf(base, sizeof base, "%s/%d", p->root, e->pid);
+    tt_multi(&e->sched, base, &p->budget, &p->rb, st->threads, st->utime + st->stime, &s, now);
+  }
+}
+
+static int read_status(procs_t *p, slot_t *e) {
+  ssize_t n = read_file(p, e->status_fd, e->pid, "status", &p->rb);
+  if (n < 0) return 0;
+  pstatus_t s;
+  parse_status(p->rb.buf, (size_t)n, &s);
+  if (s.has_uid) {
+    e->has_uid = 1;
+    e->uid = s.uid;
+  }
+  e->has_swap = s.has_swap;
+  e->swap = s.swap_bytes;
+  e->has_vol = s.has_vol;
+  e->vol = s.vol;
+  e->has_invol = s.has_invol;
+  e->invol = s.invol;
+  return 1;
+}
+
+/* Linux 6.2+ reports the number of open fds as the size of /proc/PID/fd: one stat, no directory walk. */
+static void count_fds(procs_t *p, slot_t *e, slow_t *o) {
+  char path[4200];
+  path_of(p, e->pid, "fd", path, sizeof path);
+  o->nul[4] = 1;
+  o->v[4] = 0;
+  if (p->fd_count_by_size) {
+    struct stat sb;
+    if (stat(path, &sb) == 0) {
+      o->nul[4] = 0;
+      o->v[4] = (uint64_t)sb.st_size;
+    }
+    return;
+  }
+  DIR *d = opendir(path);
+  if (!d) return;
+  uint64_t n = 0;
+  struct dirent *de;
+  errno = 0;
+  while ((de = readdir(d)))
+    if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) n++;
+  int err = errno;
+  closedir(d);
+  if (err) return;
+  o->nul[4] = 0;
+  o->v[4] = n;
+}
+
+static void read_slow(procs_t *p, slot_t *e, slow_t *o) {
+  for (int i = 0; i < 4; i++) {
+    o->nul[i] = 1;
+    o->v[i] = 0;
+  }
+  if (!e->io_denied) {
+    ssize_t m = read_file(p, e->io_fd, e->pid, "io", &p->rb);
+    if (m < 0) e->io_denied = 1;
+    else parse_io(p->rb.buf, (size_t)m, o);
+  }
+  count_fds(p, e, o);
+}
+
+static int64_t stagger(procs_t *p, slot_t *e, int first, int64_t every) {
+  return first ? (e->pid % p->stagger_slots) * p->proc_interval_ns * (every / p->slow_ns) : 0;
+}
+
+static int update(procs_t *p, slot_t *e, const pstat_t *st, int64_t now) {
+  /* An exec keeps pid and start time but brings a new image (new comm, or at least a new code address). */
+  int comm_moved = st->comm_len != e->comm_len || memcmp(st->comm, e->comm, st->comm_len) != 0;
+  if (comm_moved || st->startcode != e->startcode || now - e->cmdline_at >= p->cmdline_refresh_ns) {
+    if (comm_moved) set_comm(e, st);
+    e->startcode = st->startcode;
+    read_cmdline(p, e, now);
+  }
+  if (!e->no_sched) read_schedstat(p, e, st, now);
+  if (now >= e->status_due) {
+    if (!read_status(p, e)) return 0;
+    e->status_due = now + p->status_ns - p->tol_ns - stagger(p, e, !e->has_slow, p->status_ns);
+  }
+  if (now >= e->slow_due) {
+    slow_t s;
+    read_slow(p, e, &s);
+    /* No I/O and the same fds across three reads: the old pair still says it (a rate of 0). */
+    if (!(same_slow(&s, e->has_slow ? &e->slow : NULL) && same_slow(&s, e->has_slow_prev ? &e->slow_prev : NULL))) {
+      e->slow_prev = e->slow;
+      e->has_slow_prev = e->has_slow;
+      e->slow = s;
+      e->has_slow = 1;
+      e->slow_new = 1;
+    }
+    e->slow_due = now + p->slow_ns - p->tol_ns - stagger(p, e, !e->has_slow_prev, p->slow_ns);
+  }
+  e->last = *st;
+  e->last.comm = NULL;
+  e->has_last = 1;
+  return 1;
+}
+
+/* ---- rows ---- */
+
+static void put_opt(procs_t *p, int col, size_t row, int has, uint64_t v) {
+  size_t i = (size_t)col * p->cap + row;
+  if (has) put_counter(p->f, p->u, i, v);
+  else put_null(p->f, i);
+}
+
+static void emit(procs_t *p, long si, size_t row, int same) {
+  slot_t *e = &p->slots[si];
+  const pstat_t *st = &e->last;
+  double *f = p->f;
+  size_t c = p->cap;
+  int flags = (same ? PF_SAME : 0) | (e->fresh ? PF_NEW : 0) | (e->strings_dirty ? PF_STRINGS : 0) |
+              (e->slow_new ? PF_SLOW_NEW : 0) | (e->has_slow ? PF_SLOW : 0);
+  e->fresh = e->strings_dirty = e->slow_new = 0;
+  f[P_SLOT * c + row] = (double)si;
+  f[P_FLAGS * c + row] = flags;
+  f[P_PID * c + row] = e->pid;
+  f[P_START * c + row] = (double)e->start;
+  f[P_PPID * c + row] = (double)st->ppid;
+  f[P_PGRP * c + row] = (double)st->pgrp;
+  f[P_STATE * c + row] = (unsigned char)st->state;
+  f[P_KTHREAD * c + row] = (st->flags & PF_KTHREAD_FLAG) != 0;
+  put_opt(p, P_UID, row, e->has_uid, e->uid);
+  f[P_NICE * c + row] = (double)st->nice;
+  f[P_PRIORITY * c + row] = (double)st->priority;
+  f[P_THREADS * c + row] = (double)st->threads;
+  f[P_PROCESSOR * c + row] = (double)st->processor;
+  f[P_VSIZE * c + row] = (double)st->vsize;
+  f[P_RSS_PAGES * c + row] = (double)st->rss;
+  put_counter(f, p->u, P_MINFLT * c + row, st->minflt);
+  put_counter(f, p->u, P_MAJFLT * c + row, st->majflt);
+  put_counter(f, p->u, P_UTIME * c + row, st->utime);
+  put_counter(f, p->u, P_STIME * c + row, st->stime);
+  put_opt(p, P_RUN, row, e->sched.has, e->sched.run);
+  put_opt(p, P_WAIT, row, e->sched.has, e->sched.wait);
+  put_opt(p, P_SLICES, row, e->sched.has, e->sched.slices);
+  if (e->has_swap) f[P_SWAP * c + row] = e->swap;
+  else put_null(f, P_SWAP * c + row);
+  put_opt(p, P_VOL, row, e->has_vol, e->vol);
+  put_opt(p, P_INVOL, row, e->has_invol, e->invol);
+  for (int i = 0; i < 5; i++) put_opt(p, P_RCHAR + i, row, e->has_slow && !e->slow.nul[i], e->slow.v[i]);
+}
+
+/* ---- listing ---- */
+
+static int by_name(const void *a, const void *b) { return strcmp((const char *)a, (const char *)b); }
+
+/* Lists the root as fs.readdirSync does (sorted by name), keeping only all-digit names. */
+static int list(procs_t *p) {
+  p->nlisted = 0;
+  DIR *d = opendir(p->root);
+  if (!d) return 1;
+  struct dirent *de;
+  while ((de = readdir(d))) {
+    const char *nm = de->d_name;
+    size_t len = strlen(nm);
+    uint64_t pid;
+    if (len == 0 || len > 10 || !parse_u64(nm, nm + len, &pid) || pid == 0 || pid > 0x7fffffff) continue;
+    if (p->nlisted == p->cap_listed) {
+      long c = p->cap_listed ? p->cap_listed * 2 : 1024;
+      char(*m)[12] = realloc(p->listed, (size_t)c * sizeof *m);
+      if (!m) break;
+      p->listed = m;
+      p->cap_listed = c;
+    }
+    memcpy(p->listed[p->nlisted++], nm, len + 1);
+  }
+  closedir(d);
+  qsort(p->listed, (size_t)p->nlisted, sizeof *p->listed, by_name);
+  return 1;
+}
+
+static int pid_of(const char *name) {
+  uint64_t v;
+  parse_u64(name, name + strlen(name), &v);
+  return (int)v;
+}
+
+long procs_discover(procs_t *p, int64_t now) {
+  list(p);
+  p->has_listed = 1;
+  for (long i = 0; i < p->nlisted; i++) {
+    int pid = pid_of(p->listed[i]);
+    if (h_find(p, pid) < 0) {
+      pstat_t st;
+      open_slot(p, pid, now, &st);
+    }
+  }
+  return p->nlisted;
+}
+
+long procs_read(procs_t *p, int64_t now) {
+  if (!p->has_listed) {
+    list(p);
+    p->has_listed = 1;
+  }
+  if ((size_t)p->nlisted > p->cap) return -p->nlisted;
+  p->has_listed = 0;
+  unsigned gen = ++p->gen;
+  /* Pids dropped during this read and the one before: their children may have a new parent. */
+  int *t = p->gone_before;
+  long tc = p->cap_gone_before;
+  p->gone_before = p->gone_now;
+  p->ngone_before = p->ngone_now;
+  p->cap_gone_before = p->cap_gone_now;
+  p->gone_now = t;
+  p->cap_gone_now = tc;
+  p->ngone_now = 0;
+  size_t rows = 0;
+  for (long i = 0; i < p->nlisted; i++) {
+    int pid = pid_of(p->listed[i]);
+    long si = h_find(p, pid);
+    pstat_t st;
+    int have = 0;
+    if (si >= 0) {
+      slot_t *e = &p->slots[si];
+      if (not_run(p, e, now)) {
+        e->gen = gen;
+        emit(p, si, rows++, 1);
+        continue;
+      }
+      if (e->has_pending_stat) {
+        st = e->pending_stat;
+        have = 1;
+      } else have = read_stat(p, e, &st);
+      e->has_pending_stat = 0;
+      /* Gone, or the pid now belongs to another process: a new identity, a new baseline. */
+      if (!have || st.starttime != e->start) {
+        drop(p, si);
+        si = -1;
+      }
+    }
+    if (si < 0) {
+      si = open_slot(p, pid, now, &st);
+      if (si < 0) continue;
+    }
+    if (!update(p, &p->slots[si], &st, now)) {
+      drop(p, si);
+      continue;
+    }
+    p->slots[si].gen = gen;
+    emit(p, si, rows++, 0);
+  }
+  for (long si = 0; si < p->nslots; si++)
+    if (p->slots[si].used && p->slots[si].gen != gen) drop(p, si);
+  return (long)rows;
+}
+
+/* ---- the tier's life ---- */
+
+static int probe_fd_count_by_size(const char *root) {
+  if (strcmp(root, "/proc") != 0) return 0;
+  struct stat sb;
+  if (stat("/proc/self/fd", &sb) != 0 || sb.st_size <= 0 || sb.st_size >= (1 << 20)) return 0;
+  return 1;
+}
+
+procs_t *procs_create(const char *root, const procs_opts_t *o) {
+  procs_t *p = calloc(1, sizeof *p);
+  if (!p) return NULL;
+  p->root = strdup(root);
+  if (!p->root || !rbuf_init(&p->rb, 16384) || !rbuf_init(&p->srb, 16384) || !rbuf_init(&p->cmdrb, CMDLINE_MAX + 1)) {
+    procs_destroy(p);
+    return NULL;
+  }
+  int64_t slow_ms_ns = o->slow_ns > o->proc_interval_ns ? o->slow_ns : o->proc_interval_ns;
+  p->proc_interval_ns = o->proc_interval_ns;
+  p->slow_ns = slow_ms_ns;
+  p->status_ns = o->status_ns > slow_ms_ns ? o->status_ns : slow_ms_ns;
+  p->tol_ns = o->proc_interval_ns / 2;
+  p->stagger_slots = slow_ms_ns / o->proc_interval_ns;
+  if (p->stagger_slots < 1) p->stagger_slots = 1;
+  p->cmdline_refresh_ns = o->cmdline_refresh_ns;
+  long limit = o->max_kept_fds;
+  if (limit < 0) {
+    struct rlimit rl;
+    limit = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ? (long)rl.rlim_cur - 256 : 1024 - 256;
+    if (limit < 0) limit = 0;
+  }
+  p->budget.limit = limit;
+  p->fd_count_by_size = probe_fd_count_by_size(root);
+  return p;
+}
+
+void procs_bind(procs_t *p, double *f, uint64_t *u, size_t cap) {
+  p->f = f;
+  p->u = u;
+  p->cap = cap;
+}
+
+int procs_strings(procs_t *p, long si, const char **comm, size_t *comm_len, const char **cmd, size_t *cmd_len) {
+  if (si < 0 || si >= p->nslots || !p->slots[si].used) return 0;
+  slot_t *e = &p->slots[si];
+  *comm = e->comm;
+  *comm_len = e->comm_len;
+  *cmd = e->cmd;
+  *cmd_len = e->cmd_len;
+  return 1;
+}
+
+long procs_tracked(procs_t *p) { return p->hcount; }
+
+void procs_destroy(procs_t *p) {
+  if (!p) return;
+  for (long si = 0; si < p->nslots; si++) {
+    slot_t *e = &p->slots[si];
+    if (e->used) close_fds(p, e);
+    free(e->stat_copy);
+    free(e->comm);
+    free(e->cmd);
+    free(e->sched.t);
+  }
+  free(p->slots);
+  free(p->free_slots);
+  free(p->hkeys);
+  free(p->hvals);
+  free(p->listed);
+  free(p->gone_now);
+  free(p->gone_before);
+  rbuf_free(&p->rb);
+  rbuf_free(&p->srb);
+  rbuf_free(&p->cmdrb);
+  free(p->root);
+  free(p);
+}
