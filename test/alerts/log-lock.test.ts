@@ -19,6 +19,7 @@ import type { BreachRecord } from '../../src/store/alerts/table';
 import { isOneLineError, until, vigil, vigilBg } from '../helpers/cli';
 import { tmpDir } from '../helpers/tmp';
 import { Tui } from '../helpers/tui';
+import { ROOT } from '../helpers/paths';
 
 const row = (over: Partial<BreachRecord> = {}): BreachRecord => ({
   rule: 'cpu.total_pct > 90', metric: 'cpu.total_pct', op: '>', subject: 'host', pid: null, start_time: null, comm: null, user: null,
@@ -261,7 +262,7 @@ t.test('stopped while the log is locked: says what stays open; the next vigil cl
 t.test('a crashed vigil: its open breaches are closed by the next start; a running one keeps them', async (t) => {
   const dir = tmpDir(t);
   const file = path.join(dir, 'alerts.db');
-  const logJs = JSON.stringify(path.resolve(__dirname, '../../dist/src/store/alerts/log.js'));
+  const logJs = JSON.stringify(path.join(ROOT, 'dist', 'src', 'store', 'alerts', 'log.js'));
   const writeOpen = (subject: string, then: string) => `
     const { AlertLog } = require(${logJs});
     const log = AlertLog.open(${JSON.stringify(file)});

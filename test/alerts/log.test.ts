@@ -14,6 +14,7 @@ import { compileRules } from '../../src/store/alerts/rules';
 import type { BreachRecord } from '../../src/store/alerts/table';
 import { sha } from '../helpers/cli';
 import { tmpDir } from '../helpers/tmp';
+import { ROOT, FIXTURES } from '../helpers/paths';
 
 const row = (over: Partial<BreachRecord> = {}): BreachRecord => ({
   rule: 'cpu.total_pct > 90', metric: 'cpu.total_pct', op: '>', subject: 'host', pid: null, start_time: null, comm: null, user: null,
@@ -88,7 +89,7 @@ t.test('two vigils share one log', async (t) => {
 t.test('a row written survives a SIGKILL of its writer', async (t) => {
   const file = path.join(tmpDir(t), 'alerts.db');
   const script = `
-    const { AlertLog } = require(${JSON.stringify(path.resolve(__dirname, '../../dist/src/store/alerts/log.js'))});
+    const { AlertLog } = require(${JSON.stringify(path.join(ROOT, 'dist', 'src', 'store', 'alerts', 'log.js'))});
     const log = AlertLog.open(${JSON.stringify(file)});
     log.write({ rule: 'r', metric: 'cpu.total_pct', op: '>', subject: 'host', pid: null, start_time: null, comm: null, user: null,
       start_t: 1, fired_t: 2, end_t: null, end_reason: null, peak: 1, average: 1, threshold: 0, samples: 1 });
@@ -109,7 +110,7 @@ t.test('anything that is not an alert log is refused and left untouched', async 
   d.close();
   const garbage = path.join(dir, 'garbage.db');
   fs.writeFileSync(garbage, 'not a database at all, but long enough to have a header '.repeat(4));
-  const fixture = path.resolve(__dirname, '../fixtures/recordings/schema-v1.vigil');
+  const fixture = path.join(FIXTURES, 'recordings', 'schema-v1.vigil');
   const recording = path.join(dir, 'rec.vigil');
   fs.copyFileSync(fixture, recording);
   for (const [file, code, msg] of [

@@ -9,6 +9,7 @@ import { TABLES, TABLE_NAMES } from '../../src/commands/export-tables';
 import { RecordingWriter } from '../../src/store/recording/writer';
 import { vigilSync } from '../helpers/cli';
 import { tmpDir } from '../helpers/tmp';
+import { CLI } from '../helpers/paths';
 
 /** Minimal RFC 4180 reader for the checks below. */
 function parseCsv(text: string): string[][] {
@@ -78,7 +79,7 @@ t.test('export of a live recording: every table, both formats, values checked ag
   // the burn: a process that exits takes its last interval with it. So only the CPU it spent before its
   // first sighting (up to one process interval) is unseen. The recorder is then stopped by SIGTERM;
   // --duration only bounds a run whose test died.
-  const rec = spawn(process.execPath, [path.resolve(__dirname, '../../dist/src/cli.js'), 'record', file, '--duration', '120s'], { stdio: 'ignore' });
+  const rec = spawn(process.execPath, [CLI, 'record', file, '--duration', '120s'], { stdio: 'ignore' });
   const recClosed = new Promise((r) => rec.on('close', r));
   let burner: ReturnType<typeof spawn> | null = null;
   // A wait that times out must not leave either child running for its minutes.

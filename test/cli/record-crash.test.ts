@@ -5,6 +5,7 @@ import t from 'tap';
 import { Recording } from '../../src/store/recording/reader';
 import { tmpDir, sleep } from '../helpers/tmp';
 import { sidecars, until, vigilBg } from '../helpers/cli';
+import { CLI } from '../helpers/paths';
 
 /** integrity_check on the file (opening it read-write recovers a leftover WAL, as SQLite would). */
 function integrity(file: string): string {
@@ -106,7 +107,7 @@ t.test('Ctrl-C, SIGTERM and SIGHUP end the recording cleanly, out of WAL mode', 
 t.test('a status line on stderr when it is a terminal', async (t) => {
   const file = path.join(tmpDir(t), 'tty.vigil');
   // script(1) gives the recorder a pseudo-terminal for its stdio.
-  const r = require('child_process').spawnSync('script', ['-qfec', `${process.execPath} ${path.resolve(__dirname, '../../dist/src/cli.js')} record ${file} --duration 2500ms`, '/dev/null'], { encoding: 'utf8', timeout: 30_000 });
+  const r = require('child_process').spawnSync('script', ['-qfec', `${process.execPath} ${CLI} record ${file} --duration 2500ms`, '/dev/null'], { encoding: 'utf8', timeout: 30_000 });
   if (r.error) {
     t.comment(`script(1) unavailable: ${r.error.message}`);
     return;

@@ -9,6 +9,7 @@ import { ConnsReader } from '../../src/sampler/conns/reader';
 import { ConnsTier } from '../../src/sampler/conns/tier';
 import { JsonChild, TCP_CLIENT, tsNodeArgs } from '../helpers/conns/child';
 import { AnsweringServer, answeringServer } from '../helpers/conns/traffic';
+import { ROOT } from '../helpers/paths';
 
 const UP = 1_500_000;
 const DOWN = 2_500_000;
@@ -194,7 +195,7 @@ t.test('UDP and Unix sockets are counted per process', async (t) => {
 t.test('without permission to read other users’ fds: what is visible, and a flag', async (t) => {
   const nobody = 65534;
   // The child must be able to read this checkout: one under a private home (/root/...) it cannot.
-  const root = path.join(__dirname, '..', '..');
+  const root = ROOT;
   const reach = spawnSync('test', ['-r', path.join(root, 'node_modules', 'tap', 'package.json')], { uid: nobody, gid: nobody });
   if (reach.status !== 0) {
     t.skip(`the checkout (${root}) is not readable by user nobody, who must run the reader`, () => undefined);
@@ -203,7 +204,7 @@ t.test('without permission to read other users’ fds: what is visible, and a fl
   // The reader runs as nobody in a child; coverage hooks (which write as root) are left out.
   const env = { ...process.env, NODE_OPTIONS: '' };
   const script = `
-    const { ConnsReader } = require(${JSON.stringify(path.join(__dirname, '..', '..', 'src', 'sampler', 'conns', 'reader'))});
+    const { ConnsReader } = require(${JSON.stringify(require.resolve('../../src/sampler/conns/reader'))});
     const r = new ConnsReader();
     r.read().then((s) => {
       process.stdout.write(JSON.stringify({ denied: s.denied.length, pid1: s.denied.includes(1), socks: s.tcp.length, unowned: s.tcp.filter((k) => k.pids.length === 0).length, me: s.procs.some((p) => p.pid === process.pid) }));

@@ -29,7 +29,7 @@ function whyNot(): string | null {
 const reason = whyNot();
 
 t.test('a lossy connection in a network namespace: total_retrans > 0 for the right pid and connection', { skip: reason ?? false }, async (t) => {
-  const helper = path.join(__dirname, '..', 'helpers', 'conns', 'retrans-ns.ts');
+  const helper = require.resolve('../helpers/conns/retrans-ns');
   const res = spawnSync('unshare', ['-Urn', process.execPath, ...tsNodeArgs(), helper], { encoding: 'utf8', timeout: 90_000 });
   const line = res.stdout.trim().split('\n').pop() ?? '';
   let out: NsResult;

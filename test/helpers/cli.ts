@@ -2,8 +2,9 @@ import { ChildProcess, spawn, SpawnOptions, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** The built CLI (npm test builds first). */
-export const CLI = path.join(__dirname, '..', '..', 'dist', 'src', 'cli.js');
+import { CLI } from './paths';
+
+export { CLI };
 
 export interface RunResult {
   code: number | null;

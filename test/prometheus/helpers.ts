@@ -8,8 +8,9 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import type { CpuTimes, HostInfo, ProcSample, ProcSnap, Sample, Snapshot } from '../../src/model';
+import { CLI } from '../helpers/paths';
 
-export const CLI = path.join(__dirname, '..', '..', 'dist', 'src', 'cli.js');
+export { CLI };
 
 export const HOST: HostInfo = { hostname: 'testhost', kernel: '6.1.0', clk_tck: 100, page_size: 4096, ncpu: 2, boot_time_s: 1_700_000_000 };
 

@@ -12,6 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import t from 'tap';
 import { freePort, guard, hasBinary, spawnBurner, startServe, stop, until } from './helpers';
+import { ROOT } from '../helpers/paths';
 
 const skip = hasBinary('prometheus') ? false : 'prometheus is not installed (apt-get install -y prometheus)';
 
@@ -94,7 +95,7 @@ t.test('Prometheus scrapes vigil serve and answers for system and per-process se
   t.ok(sumModes > os.cpus().length * 0.5 && sumModes < os.cpus().length * 1.5, `all modes add up to about ${os.cpus().length} cores (${sumModes.toFixed(2)})`);
 
   // The example queries of the README's Prometheus section, verbatim.
-  const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const doc = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const examples = [...doc.matchAll(/```promql\n([\s\S]*?)```/g)].map((m) => m[1].trim());
   t.ok(examples.length >= 2, 'the docs have example queries');
   for (const q of examples) {

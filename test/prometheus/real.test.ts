@@ -11,6 +11,7 @@ import { derive } from '../../src/derive';
 import { PrometheusMetrics } from '../../src/export/prometheus/metrics';
 import { Sampler } from '../../src/sampler/sampler';
 import { parseExposition, procCpuSeconds, spawnBurner, valueOf } from './helpers';
+import { ROOT } from '../helpers/paths';
 
 function cpu0Ticks(): { user: number; idle: number } {
   const line = fs.readFileSync('/proc/stat', 'latin1').split('\n').find((l) => l.startsWith('cpu0 '))!;
@@ -74,7 +75,7 @@ t.test('system and per-process values match /proc read around the sample', async
 });
 
 t.test('the export layer never reads /proc: it imports no sampler and no fs', async (t) => {
-  const dir = path.join(__dirname, '..', '..', 'src', 'export', 'prometheus');
+  const dir = path.join(ROOT, 'src', 'export', 'prometheus');
   for (const f of fs.readdirSync(dir)) {
     const src = fs.readFileSync(path.join(dir, f), 'utf8');
     const imports = [...src.matchAll(/from '([^']+)'/g)].map((m) => m[1]);

@@ -8,8 +8,9 @@ import { parsePidIo } from '../../src/sampler/parse/pid-io';
 import { parsePidStat, PF_KTHREAD } from '../../src/sampler/parse/pid-stat';
 import { parsePidStatus } from '../../src/sampler/parse/pid-status';
 import { parseSchedstat } from '../../src/sampler/parse/schedstat';
+import { FIXTURES } from '../helpers/paths';
 
-const REAL = path.join(__dirname, '..', 'fixtures', 'proc', 'debian12-6.18');
+const REAL = path.join(FIXTURES, 'proc', 'debian12-6.18');
 const real = (rel: string): Buffer => fs.readFileSync(path.join(REAL, rel));
 
 /** A /proc/PID/stat line with a given comm, the rest taken from a real sleep process. */

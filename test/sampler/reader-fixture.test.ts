@@ -6,8 +6,9 @@ import t, { Test } from 'tap';
 import { derive } from '../../src/derive';
 import { Sampler } from '../../src/sampler/sampler';
 import { classifyDisk } from '../../src/sampler/system';
+import { FIXTURES } from '../helpers/paths';
 
-const REAL = path.join(__dirname, '..', 'fixtures', 'proc', 'debian12-6.18');
+const REAL = path.join(FIXTURES, 'proc', 'debian12-6.18');
 
 function fixtureRoot(t: Test): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-proc-'));

@@ -11,8 +11,9 @@ import { parseSnmp } from '../../src/sampler/parse/snmp';
 import { parseStat } from '../../src/sampler/parse/stat';
 import { parseUptime } from '../../src/sampler/parse/uptime';
 import { parseVmstat } from '../../src/sampler/parse/vmstat';
+import { FIXTURES } from '../helpers/paths';
 
-const REAL = path.join(__dirname, '..', 'fixtures', 'proc', 'debian12-6.18');
+const REAL = path.join(FIXTURES, 'proc', 'debian12-6.18');
 const real = (rel: string): Buffer => fs.readFileSync(path.join(REAL, rel));
 
 t.test('/proc/stat from a real machine', async (t) => {

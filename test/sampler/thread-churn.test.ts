@@ -11,8 +11,9 @@ import fc from 'fast-check';
 import t, { Test } from 'tap';
 import { derive } from '../../src/derive';
 import { Sampler } from '../../src/sampler/sampler';
+import { FIXTURES } from '../helpers/paths';
 
-const REAL = path.join(__dirname, '..', 'fixtures', 'proc', 'debian12-6.18');
+const REAL = path.join(FIXTURES, 'proc', 'debian12-6.18');
 const PID = 1234;
 const STEP_NS = 100_000_000;
 

@@ -11,6 +11,7 @@ import t from 'tap';
 import { derive } from '../../src/derive';
 import { Sampler } from '../../src/sampler/sampler';
 import { child, schedstatRunNs, sleep, waitForComm } from '../helpers/proc';
+import { ROOT } from '../helpers/paths';
 
 const MiB = 1024 * 1024;
 
@@ -68,7 +69,7 @@ t.test('a process that touched 200 MiB shows that RSS within 5%', async (t) => {
 
 t.test('64 MiB written and fsynced raise some disk\'s write bytes by at least 64 MiB', async (t) => {
   // Written inside the checkout: /tmp may be a tmpfs, which no disk sees.
-  const dir = fs.mkdtempSync(path.join(__dirname, '..', '..', '.tap-scratch-'));
+  const dir = fs.mkdtempSync(path.join(ROOT, '.tap-scratch-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const s = newSampler();
   t.teardown(() => s.close());

@@ -23,8 +23,12 @@ import {
   SHM_SIZE,
   SHM_VERSION,
 } from '../../src/sampler/shim/layout';
+import { ROOT } from '../helpers/paths';
 
-export const ROOT = path.resolve(__dirname, '..', '..');
+export { ROOT };
+
+/** The C programs of these tests (in the source tree: tsc does not copy them to dist/). */
+export const C_DIR = path.join(ROOT, 'test', 'shim', 'c');
 
 const made: string[] = [];
 process.on('exit', () => {
@@ -53,7 +57,7 @@ export function buildAll(): Built {
   const shimAlloc = path.join(dir, 'vigil-preload-alloc.so');
   if (!fs.existsSync(shim) || !fs.existsSync(shimAlloc)) throw new Error('native/build.js did not build the shim (is cc installed?)');
   const netprog = path.join(dir, 'netprog');
-  execFileSync('cc', ['-O1', '-Wall', '-o', netprog, path.join(__dirname, 'c', 'netprog.c'), '-pthread'], { stdio: 'pipe' });
+  execFileSync('cc', ['-O1', '-Wall', '-o', netprog, path.join(C_DIR, 'netprog.c'), '-pthread'], { stdio: 'pipe' });
   return { dir, shim, shimAlloc, netprog };
 }
 

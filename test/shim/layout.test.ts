@@ -2,14 +2,14 @@ import { execFileSync } from 'child_process';
 import * as path from 'path';
 import t from 'tap';
 import * as L from '../../src/sampler/shim/layout';
-import { ROOT, tmpDir } from './helpers';
+import { C_DIR, ROOT, tmpDir } from './helpers';
 
 // The TypeScript reader's numbers must be the C header's numbers: compile a program against
 // native/vigil_shm.h that prints them, and compare every one.
 t.test('layout.ts matches native/vigil_shm.h', async (t) => {
   const dir = tmpDir('layout');
   const exe = path.join(dir, 'layout');
-  execFileSync('cc', ['-std=gnu11', '-Wall', '-I', path.join(ROOT, 'native'), '-o', exe, path.join(__dirname, 'c', 'layout.c')]);
+  execFileSync('cc', ['-std=gnu11', '-Wall', '-I', path.join(ROOT, 'native'), '-o', exe, path.join(C_DIR, 'layout.c')]);
   const c = JSON.parse(execFileSync(exe, { encoding: 'utf8' })) as Record<string, number>;
 
   t.equal(c.magic, L.SHM_MAGIC_HI * 2 ** 32 + L.SHM_MAGIC_LO, 'magic');

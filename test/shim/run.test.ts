@@ -95,7 +95,7 @@ t.test('signals are passed on (SIGINT only without a terminal, where Ctrl-C reac
     ['SIGHUP', 9],
   ] as const) {
     const script = `trap 'exit ${code}' ${sig.slice(3)}; echo ready; while :; do sleep 0.05; done`;
-    const harness = spawn(process.execPath, [...process.execArgv, path.join(__dirname, 'run-harness.ts'), built.shim, tmpDir('sig'), '--', 'sh', '-c', script], {
+    const harness = spawn(process.execPath, [...process.execArgv, require.resolve('./run-harness'), built.shim, tmpDir('sig'), '--', 'sh', '-c', script], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     await new Promise<void>((res) => harness.stdout.once('data', () => res()));

@@ -13,8 +13,9 @@ import { derive } from '../../src/derive';
 import { Recording } from '../../src/store/recording/reader';
 import { sha } from '../helpers/cli';
 import { sampleJson, walkDigest } from '../helpers/fixture-digest';
+import { FIXTURES } from '../helpers/paths';
 
-const DIR = path.resolve(__dirname, '../fixtures/recordings');
+const DIR = path.join(FIXTURES, 'recordings');
 const big = (_k: string, v: unknown): unknown => (typeof v === 'bigint' ? `${v}n` : v);
 const plain = (x: unknown): unknown => JSON.parse(JSON.stringify(x, big));
 

@@ -6,8 +6,9 @@
 import * as path from 'path';
 import t from 'tap';
 import { Tui } from '../helpers/tui';
+import { FIXTURES } from '../helpers/paths';
 
-const FIXTURE = path.join(__dirname, '..', 'fixtures', 'recordings', 'schema-v1.vigil');
+const FIXTURE = path.join(FIXTURES, 'recordings', 'schema-v1.vigil');
 const settle = (ms = 600): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 t.test('skipped panes leave the same screen as a full repaint', async (t) => {

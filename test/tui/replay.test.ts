@@ -5,8 +5,9 @@ import t from 'tap';
 import { Recording } from '../../src/store/recording/reader';
 import { clock } from '../../src/ui/format';
 import { Tui } from '../helpers/tui';
+import { FIXTURES } from '../helpers/paths';
 
-const FIXTURE = path.join(__dirname, '..', 'fixtures', 'recordings', 'schema-v1.vigil');
+const FIXTURE = path.join(FIXTURES, 'recordings', 'schema-v1.vigil');
 
 t.test('replays the checked-in recording: play, pause, step, go to, jump, speed', async (t) => {
   const rec = Recording.open(FIXTURE);

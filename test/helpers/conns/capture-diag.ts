@@ -16,8 +16,9 @@ import * as path from 'path';
 import { NetlinkDiagSocket } from '../../../src/sampler/conns/diag-socket';
 import { AF_INET, AF_INET6, buildTcpDumpRequest } from '../../../src/sampler/conns/inet-diag';
 import { walkNlmsgs } from '../../../src/sampler/conns/netlink';
+import { FIXTURES } from '../paths';
 
-const OUT = path.join(__dirname, '..', '..', 'fixtures', 'netlink');
+const OUT = path.join(FIXTURES, 'netlink');
 
 interface Pair {
   family: 4 | 6;

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn, SpawnOptions } from 'child_process';
 import * as path from 'path';
+import { ROOT } from '../paths';
 
 /** A child speaking JSON lines on stdout; `next()` waits for the next object matching a key. */
 export class JsonChild {
@@ -66,7 +67,8 @@ export class JsonChild {
   }
 }
 
-export const TCP_CLIENT = path.join(__dirname, 'tcp-client.js');
+/** Plain JavaScript, kept in the source tree (tsc does not copy it to dist/). */
+export const TCP_CLIENT = path.join(ROOT, 'test', 'helpers', 'conns', 'tcp-client.js');
 
 /** Node flags that let a child run TypeScript the way tap runs this test (ts-node through tap's loader). */
 export function tsNodeArgs(): string[] {

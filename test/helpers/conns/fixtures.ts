@@ -3,8 +3,9 @@ import * as path from 'path';
 import type { TcpSockSample } from '../../../src/model-conns';
 import { AddrCache, TcpDumpParser } from '../../../src/sampler/conns/inet-diag';
 import { walkNlmsgs, WalkResult } from '../../../src/sampler/conns/netlink';
+import { FIXTURES } from '../paths';
 
-export const FIX = path.join(__dirname, '..', '..', 'fixtures', 'netlink');
+export const FIX = path.join(FIXTURES, 'netlink');
 
 export interface CaptureMeta {
   kernel: string;
