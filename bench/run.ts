@@ -6,6 +6,7 @@
 import { benchAlerts } from './alerts';
 import { benchConns } from './conns';
 import { benchNative } from './native';
+import { benchNativeCore } from './native-core';
 import { benchPrometheus } from './prometheus';
 import { benchRecord } from './record';
 import { benchSampler } from './sampler';
@@ -21,6 +22,7 @@ const benches: Record<string, () => Promise<void>> = {
   prometheus: benchPrometheus,
   alerts: benchAlerts,
   native: benchNative,
+  'native-core': benchNativeCore,
 };
 
 async function main(): Promise<void> {
