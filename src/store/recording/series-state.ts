@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
 import { fromBig } from '../../counter';
 import { decodeRow, NO_CLOCKS, RowClocks, Stored, Val } from './codec';
 import type { SeriesSpec } from './series';
@@ -16,13 +16,15 @@ export interface Entity {
  */
 export class EntityCache {
   private readonly byE = new Map<number, Entity>();
-  private readonly get: Statement;
-  private readonly width: number;
 
-  constructor(db: Database, table: string, width: number) {
-    this.width = width;
-    this.get = db.prepare(`SELECT * FROM ${table} WHERE e = ?`).raw(true).safeIntegers(true);
-  }
+  /**
+   * `get`: the entity's row by e as [e, ...identity columns (`width` of them), first_s, last_s], raw,
+   * with safe integers (walker.ts Tables names these columns: see columns.ts).
+   */
+  constructor(
+    private readonly get: Statement,
+    private readonly width: number,
+  ) {}
 
   entity(e: number): Entity {
     let ent = this.byE.get(e);

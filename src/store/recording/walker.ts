@@ -9,6 +9,7 @@ import type { CpuTimes, DiskSample, FsSample, NetDevSample, ProcSample, ProcTabl
 import type { ConnsProcSample, ConnsSample, TcpSockSample } from '../../model-conns';
 import { NO_CLOCKS, RowClocks, Stored, Val } from './codec';
 import { buildCpu, buildDisk, buildFs, buildNet, buildProc, buildSock, buildSockProc, buildSys, noSocketTcpVals, TcpEpoch } from './flatten';
+import { FileColumns } from './columns';
 import { RowSource } from './rows';
 import { KEY_CONNS, KEY_PROCS, KEY_SYS } from './schema';
 import { joinSys, SERIES, SeriesName, SeriesSpec } from './series';
@@ -41,21 +42,30 @@ export class Tables {
 
   constructor(readonly db: Database) {
     const prep = (sql: string): Statement => db.prepare(sql).raw(true).safeIntegers(true);
+    // Every statement names its columns (columns.ts): rows come back in the order of series.ts whatever
+    // the file's column order, with NULL for a column the file lacks. Built once per open.
+    const fc = new FileColumns(db);
     for (const name of Object.keys(SERIES) as SeriesName[]) {
       const spec: SeriesSpec = SERIES[name];
       const keyed = spec.entity !== null || spec.owner !== undefined;
-      this.range[name] = prep(`SELECT * FROM ${spec.table} WHERE s BETWEEN ? AND ? ORDER BY ${keyed ? 's, e' : 's'}`);
-      if (spec.entity !== null) this.caches[name] = new EntityCache(db, spec.entity.table, spec.entity.columns.length);
-      if (keyed) this.rowAt[name] = prep(`SELECT * FROM ${spec.table} WHERE s = ? AND e = ?`);
+      const key = keyed ? ['s', 'e', 'k'] : ['s', 'k'];
+      const sel = fc.select(spec.table, [...key, ...spec.values.map((c) => c.name)], key);
+      this.range[name] = prep(`${sel} WHERE s BETWEEN ? AND ? ORDER BY ${keyed ? 's, e' : 's'}`);
+      if (spec.entity !== null) {
+        const ent = spec.entity;
+        const entSel = fc.select(ent.table, ['e', ...ent.columns.map((c) => c.name), 'first_s', 'last_s'], ['e', 'first_s', 'last_s']);
+        this.caches[name] = new EntityCache(prep(`${entSel} WHERE e = ?`), ent.columns.length);
+      }
+      if (keyed) this.rowAt[name] = prep(`${sel} WHERE s = ? AND e = ?`);
     }
-    this.carryAt = prep('SELECT tbl, es FROM keyframe_carry WHERE s = ?');
+    this.carryAt = prep(`${fc.select('keyframe_carry', ['tbl', 'es', 's'], ['tbl', 'es', 's'])} WHERE s = ?`);
+    const tick = (table: string, columns: string[], required: string[]): Statement =>
+      prep(`${fc.select(table, columns, required)} WHERE s BETWEEN ? AND ? ORDER BY s`);
+    this.range.sample = tick('sample', ['s', 't', 'mono_ns'], ['s', 't', 'mono_ns']);
+    this.range.keyframe = tick('keyframe', ['s', 'what'], ['s', 'what']);
+    this.range.proc_tick = tick('proc_tick', ['s', 'age_ns', 'conns_age_ns'], ['s', 'age_ns']);
+    this.range.conns_tick = tick('conns_tick', ['s', 'age_ns', 't', 'denied', 'scan_incomplete', 'malformed', 'cost_ms'], ['s', 'age_ns', 't']);
     this.procClock = prep('SELECT t.age_ns, t.conns_age_ns, x.mono_ns FROM proc_tick t JOIN sample x USING (s) WHERE s = ?');
-    this.range.sample = prep('SELECT s, t, mono_ns FROM sample WHERE s BETWEEN ? AND ? ORDER BY s');
-    this.range.keyframe = prep('SELECT s, what FROM keyframe WHERE s BETWEEN ? AND ? ORDER BY s');
-    this.range.proc_tick = prep('SELECT s, age_ns, conns_age_ns FROM proc_tick WHERE s BETWEEN ? AND ? ORDER BY s');
-    this.range.conns_tick = prep(
-      'SELECT s, age_ns, t, denied, scan_incomplete, malformed, cost_ms FROM conns_tick WHERE s BETWEEN ? AND ? ORDER BY s',
-    );
     this.sysKeyAtOrBefore = prep(`SELECT s FROM keyframe WHERE s <= ? AND (what & ${KEY_SYS}) != 0 ORDER BY s DESC LIMIT 1`);
     this.procKeyAtOrBefore = prep(`SELECT s FROM keyframe WHERE s <= ? AND (what & ${KEY_PROCS}) != 0 ORDER BY s DESC LIMIT 1`);
     this.procTickAtOrBefore = prep('SELECT s FROM proc_tick WHERE s <= ? ORDER BY s DESC LIMIT 1');
