@@ -72,10 +72,12 @@ export class SeriesWriter {
   rows = 0;
 
   constructor(db: Database, private readonly spec: SeriesSpec) {
-    const nv = spec.values.length;
     const q = (n: number): string => new Array(n).fill('?').join(', ');
     this.keyed = spec.entity !== null || spec.owner !== undefined;
-    this.insertRow = db.prepare(this.keyed ? `INSERT INTO ${spec.table} VALUES (?, ?, ?, ${q(nv)})` : `INSERT INTO ${spec.table} VALUES (?, ?, ${q(nv)})`);
+    // Columns by name: a file whose columns are in another order, or that gained columns this vigil does
+    // not know, is written correctly (see columns.ts for the reading side).
+    const names = [...(this.keyed ? ['s', 'e', 'k'] : ['s', 'k']), ...spec.values.map((c) => c.name)];
+    this.insertRow = db.prepare(`INSERT INTO ${spec.table} (${names.join(', ')}) VALUES (${q(names.length)})`);
     this.insertCarry = db.prepare('INSERT INTO keyframe_carry (s, tbl, es) VALUES (?, ?, ?)');
     if (spec.entity === null) {
       this.insertEntity = this.closeEntity = null;

@@ -3,6 +3,7 @@
  * names are the user-facing contract of the file (README.md (Recording, export and the recording file)); units are those of the
  * kernel's counters (ticks of 1/clk_tck s, bytes, 512-byte sectors, ms, ns, µs).
  */
+import type { ProcSample } from '../../model';
 import type { Col, Kind, Val } from './codec';
 
 export interface EntitySpec {
@@ -117,15 +118,21 @@ export function joinSys(parts: Val[][]): Val[] {
   return out;
 }
 
+/**
+ * ProcSample's values kept in proc_sample, by name and kind, in column order. flattenProc and buildProc
+ * go through this list, so a per-process value is one line here (its name is the ProcSample field; a
+ * text that can change, like a cgroup path, is kind 't') plus a SCHEMA_VERSION bump in schema.ts.
+ */
+export const PROC_FIELDS = [
+  ['ppid', 'g'], ['pgrp', 'g'], ['state', 't'], ['nice', 'g'], ['priority', 'g'], ['threads', 'g'], ['processor', 'g'],
+  ['vsize_bytes', 'g'], ['rss_bytes', 'g'], ['minflt', 'c'], ['majflt', 'c'], ['utime', 'c'], ['stime', 'c'], ['run_ns', 'c'],
+  ['wait_ns', 'c'], ['timeslices', 'c'],
+  // From /proc/PID/status, read every few seconds.
+  ['swap_bytes', 'g'], ['vol_ctxsw', 'c'], ['invol_ctxsw', 'c'],
+] as const satisfies readonly (readonly [keyof ProcSample, Kind])[];
+
 function procColumns(): Col[] {
-  const out: Col[] = [
-    col('ppid', 'g'), col('pgrp', 'g'), col('state', 't'), col('nice', 'g'), col('priority', 'g'), col('threads', 'g'),
-    col('processor', 'g'), col('vsize_bytes', 'g'), col('rss_bytes', 'g'), col('minflt', 'c'), col('majflt', 'c'),
-    col('utime', 'c'), col('stime', 'c'), col('run_ns', 'c'), col('wait_ns', 'c'), col('timeslices', 'c'),
-    // From /proc/PID/status, read every few seconds.
-    col('swap_bytes', 'g'), col('vol_ctxsw', 'c'), col('invol_ctxsw', 'c'),
-  ];
-  return out;
+  return PROC_FIELDS.map(([f, kind]) => col(f, kind));
 }
 
 /** proc_io: the slow tier (io, fd/), its own table so that the process row stays narrow. */
