@@ -19,7 +19,12 @@ import { SERIES, SeriesSpec } from './series';
 
 /** "vigl": `PRAGMA application_id` of every vigil recording. */
 export const APPLICATION_ID = 0x7669676c;
-/** `PRAGMA user_version`: bump on any change of the tables below, and keep reading the old ones. */
+/**
+ * `PRAGMA user_version`: bump on any change of the tables below, and keep reading the old ones. A version
+ * only adds (nullable columns anywhere in a list of series.ts, tables, indexes): files are read by column
+ * name, a column an older file lacks reading as null (columns.ts), and `vigil record` upgrades an older
+ * file before appending (migrate.ts). Each version adds its fixture (test/fixtures/recordings/make.ts).
+ */
 export const SCHEMA_VERSION = 1;
 
 /** System tables get an absolute row per series this often (bounds the rows a seek adds up). */

@@ -14,6 +14,7 @@ import {
   ProcItem, sameVals, TcpEpoch,
 } from './flatten';
 import { cannotCreate, RecordingLock } from './lock';
+import { planUpgrade, Upgrade } from './migrate';
 import { APPLICATION_ID, CONNS_KEYFRAME_MS, KEY_CONNS, KEY_PROCS, KEY_SYS, PROC_KEYFRAME_MS, schemaSql, SCHEMA_VERSION, SYS_KEYFRAME_MS } from './schema';
 import { SERIES, SERIES_NAMES, SeriesName, splitSys } from './series';
 import { SeriesWriter } from './series-writer';
@@ -315,7 +316,10 @@ function create(db: Database.Database, opts: WriterOptions): void {
   })();
 }
 
-/** Appends only to a vigil recording of this host with this schema; anything else is refused untouched. */
+/**
+ * Appends only to a vigil recording of this host with this schema or an older one (which is upgraded
+ * first: see upgrade()); anything else, a newer schema included, is refused untouched.
+ */
 function openExisting(file: string, host: HostInfo): Database.Database {
   let db: Database.Database;
   try {
@@ -333,10 +337,14 @@ function openExisting(file: string, host: HostInfo): Database.Database {
     }
     if (appId !== APPLICATION_ID) throw refuse(file, 'it is not a vigil recording');
     const version = Number(db.pragma('user_version', { simple: true }));
-    if (version !== SCHEMA_VERSION) throw refuse(file, `it has schema version ${version}; this vigil writes version ${SCHEMA_VERSION}`);
+    if (version > SCHEMA_VERSION) {
+      throw refuse(file, `it was recorded by a newer vigil (schema version ${version}; this vigil writes version ${SCHEMA_VERSION})`);
+    }
+    if (version < 1) throw refuse(file, `it has an unknown schema version ${version}`);
     const row = db.prepare("SELECT value FROM meta WHERE key = 'host'").get() as { value: unknown } | undefined;
     if (row === undefined) throw refuse(file, 'it has no meta table entry for its host');
     if (String(row.value) !== host.hostname) throw refuse(file, `it was recorded on host '${String(row.value)}', this is '${os.hostname()}'`);
+    upgrade(file, db, version);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     // A previous session that crashed left its entities open: they were last seen on its last sample.
@@ -352,6 +360,27 @@ function openExisting(file: string, host: HostInfo): Database.Database {
     db.close();
     throw err;
   }
+}
+
+/**
+ * An older file (or one that lost a column) gets what this vigil's schema adds, in one transaction
+ * (migrate.ts); a file of this version with every column is left as it is.
+ */
+function upgrade(file: string, db: Database.Database, version: number): void {
+  let plan: Upgrade;
+  try {
+    plan = planUpgrade(db);
+  } catch (err) {
+    throw refuse(file, `it has schema version ${version} and cannot be upgraded to ${SCHEMA_VERSION}: ${(err as Error).message}`);
+  }
+  if (plan.statements.length === 0 && version === SCHEMA_VERSION) return;
+  db.transaction(() => {
+    for (const sql of plan.statements) db.exec(sql);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    const meta: Record<string, unknown> = { schema_version: SCHEMA_VERSION };
+    if (version !== SCHEMA_VERSION) meta.upgraded_from = version;
+    setMeta(db, meta);
+  })();
 }
 
 function refuse(file: string, why: string): VigilError {
