@@ -108,3 +108,24 @@ t.test('a crash leftover replays, from a read-only place too', async (t) => {
   t.ok(out.stdout.trim().split('\n').length >= 5, 'rows from the read-only leftover');
   t.equal(sha(f2), before, 'untouched');
 });
+
+t.test('a newer schema version: one line naming both versions; 65 to read, 73 to append; untouched', async (t) => {
+  const dir = tmpDir(t);
+  const p = path.join(dir, 'future.vigil');
+  goodRecording(p, 30);
+  const db = new Database(p);
+  db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+  db.close();
+  const before = sha(p);
+  const want = `vigil: ${p}: recorded by a newer vigil (schema version ${SCHEMA_VERSION + 1}; this vigil reads up to ${SCHEMA_VERSION})\n`;
+  for (const args of [['export', p, '--table', 'procs'], ['replay', p], ['alerts', p]]) {
+    const r = vigilSync(args);
+    t.equal(r.code, 65, `${args[0]}: exit 65`);
+    t.equal(r.stderr, want, `${args[0]}: the message`);
+  }
+  const r = vigilSync(['record', p, '--duration', '1s']);
+  t.equal(r.code, 73, 'record: exit 73');
+  t.equal(r.stderr, `vigil: refusing to append to ${p}: it was recorded by a newer vigil (schema version ${SCHEMA_VERSION + 1}; this vigil writes version ${SCHEMA_VERSION})\n`);
+  t.equal(sha(p), before, 'untouched');
+  t.same(sidecars(p), [], 'nothing created beside it');
+});
