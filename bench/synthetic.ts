@@ -4,7 +4,7 @@
  */
 import { Counter, counterAdd } from '../src/counter';
 import type { CpuTimes, HostInfo, ProcSample, ProcTable, ProcTcp, Sample } from '../src/model';
-import type { ConnsProcSample, ConnsSample, TcpSockSample } from '../src/model-conns';
+import type { ConnsProcSample, ConnsSample, TcpSockSample } from '../src/model/conns';
 
 export const SYNTH_HOST: HostInfo = { hostname: 'synth', kernel: '6.1.0-synth', clk_tck: 100, page_size: 4096, ncpu: 4, boot_time_s: 1_700_000_000 };
 

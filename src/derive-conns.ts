@@ -1,6 +1,6 @@
 import { sockDelta } from './conns-delta';
 import { Counter, counterDelta } from './counter';
-import type { ConnSnap, ConnsProcSample, ConnsSample, ConnsSnap, ProcConnsSnap, RetransEvent, TcpSockSample } from './model-conns';
+import type { ConnSnap, ConnsProcSample, ConnsSample, ConnsSnap, ProcConnsSnap, RetransEvent, TcpSockSample } from './model/conns';
 
 /** Intervals shorter than this give no rates (0/0 and x/0 never reach a screen). */
 const MIN_INTERVAL_NS = 1_000_000n;

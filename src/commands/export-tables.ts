@@ -2,8 +2,9 @@
  * The tables of `vigil export`: column names (snake_case, with units: a user-facing contract, listed in
  * README.md (Recording, export and the recording file)) and how each row comes out of a Snapshot. Every rate here is derive()'s.
  */
-import type { CoreSnap, CpuPct, DiskSnap, FsSnap, MemSnap, NetSnap, ProcSample, ProcSnap, PsiSnap, Sample, Snapshot, TcpSnap, UdpSnap } from '../model';
-import type { ConnSnap } from '../model-conns';
+import type { CoreSnap, CpuPct, DiskSnap, FsSnap, MemSnap, NetSnap, ProcSample, PsiSnap, Sample, Snapshot, TcpSnap, UdpSnap } from '../model';
+import type { ConnSnap } from '../model/conns';
+import { PROC_FIELDS, ProcExportKey } from '../model/fields/proc';
 import type { AlertRow } from '../store/recording/reader';
 
 export type Cell = string | number | boolean | null;
@@ -26,12 +27,8 @@ const DISK = [
   'device', 'read_bytes_per_s', 'write_bytes_per_s', 'read_iops', 'write_iops', 'util_pct', 'await_ms', 'in_flight',
 ] as const satisfies readonly (keyof DiskSnap)[];
 const FS = ['mount', 'source', 'fstype', 'size_bytes', 'used_bytes', 'avail_bytes', 'used_pct'] as const satisfies readonly (keyof FsSnap)[];
-const PROC = [
-  'pid', 'start_time', 'start_ms', 'ppid', 'comm', 'cmdline', 'user', 'uid', 'state', 'kthread', 'threads', 'nice', 'cpu_pct',
-  'wait_pct', 'mem_pct', 'rss_bytes', 'vsize_bytes', 'swap_bytes', 'read_bytes_per_s', 'write_bytes_per_s', 'rchar_per_s',
-  'wchar_per_s', 'minflt_per_s', 'majflt_per_s', 'ctxsw_per_s', 'fds', 'tcp_tx_bytes_per_s', 'tcp_rx_bytes_per_s', 'tcp_conns',
-  'tcp_retrans_per_s',
-] as const satisfies readonly (keyof ProcSnap)[];
+/** The procs table's columns: the exported rows of the process field table, in its order. */
+const PROC: readonly ProcExportKey[] = PROC_FIELDS.flatMap((f) => (f.exported ? [f.key] : []));
 const CONN = [
   'pid', 'comm', 'local', 'remote', 'state', 'tx_bytes_per_s', 'rx_bytes_per_s', 'retrans_total', 'retrans_per_s', 'rtt_ms',
 ] as const satisfies readonly (keyof ConnSnap)[];

@@ -1,4 +1,4 @@
-import type { ConnSnap, RetransEvent } from '../model-conns';
+import type { ConnSnap, RetransEvent } from '../model/conns';
 import * as format from '../ui/format';
 import type { Theme } from '../ui/theme';
 import { fit, safeFit } from '../ui/width';

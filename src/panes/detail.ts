@@ -1,7 +1,7 @@
 import * as blessed from 'blessed';
 import * as contrib from 'blessed-contrib';
 import type { ProcSnap } from '../model';
-import type { ConnSnap } from '../model-conns';
+import type { ConnSnap } from '../model/conns';
 import { sortConns } from './conns';
 import type { HistoryWindow } from '../store/window';
 import { procSubject } from '../store/window';

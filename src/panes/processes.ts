@@ -1,4 +1,6 @@
 import type { ProcSnap } from '../model';
+import type { CellFormat, PaneColumn } from '../model/fields/field';
+import { PROC_FIELDS } from '../model/fields/proc';
 import * as format from '../ui/format';
 import { sanitizeTagged } from '../ui/sanitize';
 import type { Theme } from '../ui/theme';
@@ -21,30 +23,43 @@ interface ColumnDef {
   level?: (p: ProcSnap) => number | null;
 }
 
-/** Every column of the process table: adding a ColumnKey fails to compile until it is described here. */
-export const COLUMNS: { [K in ColumnKey]: ColumnDef } = {
-  pid: { title: 'PID', width: 7, drop: 0, align: 'right', cell: (p) => String(p.pid) },
-  user: { title: 'USER', width: 9, drop: 2, align: 'left', cell: (p) => p.user ?? (p.uid === null ? '-' : String(p.uid)) },
-  state: { title: 'S', width: 1, drop: 3, align: 'left', cell: (p) => p.state },
-  threads: { title: 'THR', width: 4, drop: 7, align: 'right', cell: (p) => format.count(p.threads) },
-  cpu: { title: 'CPU%', width: 5, drop: 0, align: 'right', cell: (p) => format.pct(p.cpu_pct), level: (p) => p.cpu_pct },
-  mem: { title: 'MEM%', width: 5, drop: 1, align: 'right', cell: (p) => format.pct(p.mem_pct), level: (p) => p.mem_pct },
-  rss: { title: 'RSS', width: 6, drop: 4, align: 'right', cell: (p) => format.bytes(p.rss_bytes) },
-  read: { title: 'READ/s', width: 7, drop: 5, align: 'right', cell: (p) => format.bytes(p.read_bytes_per_s) },
-  write: { title: 'WRITE/s', width: 7, drop: 5, align: 'right', cell: (p) => format.bytes(p.write_bytes_per_s) },
-  minflt: { title: 'MINFLT/s', width: 8, drop: 9, align: 'right', cell: (p) => format.count(p.minflt_per_s) },
-  majflt: { title: 'MAJFLT/s', width: 8, drop: 8, align: 'right', cell: (p) => format.count(p.majflt_per_s) },
-  ctxsw: { title: 'CSW/s', width: 6, drop: 8, align: 'right', cell: (p) => format.count(p.ctxsw_per_s) },
-  wait: { title: 'WAIT%', width: 5, drop: 6, align: 'right', cell: (p) => format.pct(p.wait_pct), level: (p) => p.wait_pct },
-  fds: { title: 'FDS', width: 5, drop: 7, align: 'right', cell: (p) => format.count(p.fds) },
-  // Network per process: TCP from the kernel's socket counters (sock_diag) for every process, or every IP
-  // socket call counted by the vigil run shim, marked with a trailing '*'.
-  netrx: { title: 'NET RX/s', width: 8, drop: 4, align: 'right', cell: (p) => netCell(p, p.net_rx_bytes_per_s) },
-  nettx: { title: 'NET TX/s', width: 8, drop: 4, align: 'right', cell: (p) => netCell(p, p.net_tx_bytes_per_s) },
-  command: { title: 'COMMAND', width: 0, drop: 0, align: 'left', cell: (p) => commandOf(p) },
+const FORMAT: { [F in CellFormat]: (v: number | string | boolean | null) => string } = {
+  pct: (v) => format.pct(v as number | null),
+  bytes: (v) => format.bytes(v as number | null),
+  count: (v) => format.count(v as number | null),
+  int: (v) => (v === null ? '-' : String(v)),
+  text: (v) => (v === null ? '-' : String(v)),
 };
 
-export const COLUMN_ORDER: ColumnKey[] = ['pid', 'user', 'state', 'threads', 'cpu', 'mem', 'rss', 'read', 'write', 'netrx', 'nettx', 'minflt', 'majflt', 'ctxsw', 'wait', 'fds', 'command'];
+/** Cells that show more than their field's value. */
+const CELL: Partial<Record<ColumnKey, (p: ProcSnap) => string>> = {
+  user: (p) => p.user ?? (p.uid === null ? '-' : String(p.uid)),
+  command: (p) => commandOf(p),
+  // Network per process: TCP from the kernel's socket counters (sock_diag) for every process, or every IP
+  // socket call counted by the vigil run shim, marked with a trailing '*'.
+  netrx: (p) => netCell(p, p.net_rx_bytes_per_s),
+  nettx: (p) => netCell(p, p.net_tx_bytes_per_s),
+};
+
+/** Every column of the process table, from the process field table (src/model/fields/proc.ts). */
+export const COLUMNS = Object.fromEntries(
+  PROC_FIELDS.flatMap((f) => {
+    if (!('pane' in f)) return [];
+    const c: PaneColumn = f.pane;
+    const fmt = FORMAT[c.format];
+    const def: ColumnDef = {
+      title: c.title, width: c.width, drop: c.drop, align: c.align,
+      cell: CELL[c.id as ColumnKey] ?? ((p) => fmt(p[f.key] as number | string | boolean | null)),
+      ...(c.level === true ? { level: (p: ProcSnap) => p[f.key] as number | null } : {}),
+    };
+    return [[c.id, def]];
+  }),
+) as { [K in ColumnKey]: ColumnDef };
+
+/** Left to right, as the field table places them. */
+export const COLUMN_ORDER: ColumnKey[] = PROC_FIELDS.flatMap((f) => ('pane' in f ? [f.pane] : []))
+  .sort((a, b) => a.at - b.at)
+  .map((c) => c.id);
 
 const COMMAND_MIN = 16;
 

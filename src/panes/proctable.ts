@@ -3,10 +3,10 @@
  * latest ProcSnap list; the pane formats only the rows that are on screen.
  */
 import type { ProcSnap } from '../model';
+import { PROC_FIELDS, ProcColumnId } from '../model/fields/proc';
 
-export type ColumnKey =
-  | 'pid' | 'user' | 'state' | 'threads' | 'cpu' | 'mem' | 'rss' | 'read' | 'write' | 'minflt' | 'majflt'
-  | 'ctxsw' | 'wait' | 'fds' | 'netrx' | 'nettx' | 'command';
+/** The process table's columns, from the process field table (src/model/fields/proc.ts). */
+export type ColumnKey = ProcColumnId;
 
 /** A process's identity: pid alone can be reused. */
 export interface ProcId {
@@ -38,26 +38,18 @@ export function commandOf(p: ProcSnap): string {
   return p.cmdline;
 }
 
-/** Sort keys: numbers sort numerically with "no value" below every number; text sorts by locale. */
-export const SORT_VALUE: { [K in ColumnKey]: (p: ProcSnap) => number | string | null } = {
-  pid: (p) => p.pid,
+/** Columns that sort by something other than their field's value. */
+const SORT_BY: Partial<{ [K in ColumnKey]: (p: ProcSnap) => number | string | null }> = {
   user: (p) => p.user ?? (p.uid === null ? null : String(p.uid)),
-  state: (p) => p.state,
-  threads: (p) => p.threads,
-  cpu: (p) => p.cpu_pct,
+  // MEM% is rss over one MemTotal: sorting by the bytes gives the same order without rounding ties.
   mem: (p) => p.rss_bytes,
-  rss: (p) => p.rss_bytes,
-  read: (p) => p.read_bytes_per_s,
-  write: (p) => p.write_bytes_per_s,
-  minflt: (p) => p.minflt_per_s,
-  majflt: (p) => p.majflt_per_s,
-  ctxsw: (p) => p.ctxsw_per_s,
-  wait: (p) => p.wait_pct,
-  fds: (p) => p.fds,
-  netrx: (p) => p.net_rx_bytes_per_s,
-  nettx: (p) => p.net_tx_bytes_per_s,
   command: (p) => commandOf(p).toLowerCase(),
 };
+
+/** Sort keys: numbers sort numerically with "no value" below every number; text sorts by locale. */
+export const SORT_VALUE = Object.fromEntries(
+  PROC_FIELDS.flatMap((f) => ('pane' in f ? [[f.pane.id, SORT_BY[f.pane.id] ?? ((p: ProcSnap) => p[f.key] as number | string | null)]] : [])),
+) as { [K in ColumnKey]: (p: ProcSnap) => number | string | null };
 
 function compare(key: ColumnKey, descending: boolean): (a: ProcSnap, b: ProcSnap) => number {
   const get = SORT_VALUE[key];

@@ -1,6 +1,6 @@
 import * as blessed from 'blessed';
 import type { ProcSnap, Snapshot } from '../model';
-import type { ConnsSnap, RetransEvent } from '../model-conns';
+import type { ConnsSnap, RetransEvent } from '../model/conns';
 import type { AlertSetup } from '../commands/alert-setup';
 import { alertHeaderLines, alertMarks, AlertMarks, alertsView, markLabel } from '../panes/alerts';
 import { connsView, ConnsSort } from '../panes/conns';

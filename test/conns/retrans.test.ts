@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import t from 'tap';
-import type { ConnSnap, ProcConnsSnap, RetransEvent } from '../../src/model-conns';
+import type { ConnSnap, ProcConnsSnap, RetransEvent } from '../../src/model/conns';
 import { tsNodeArgs } from '../helpers/conns/child';
 
 interface NsResult {

@@ -1,5 +1,5 @@
 import type { Snapshot } from '../../src/model';
-import type { ConnsSample, ConnsSnap } from '../../src/model-conns';
+import type { ConnsSample, ConnsSnap } from '../../src/model/conns';
 
 /**
  * Order is not part of what a recording keeps: the reader returns processes in pid order and sockets in

@@ -1,7 +1,7 @@
 import * as os from 'os';
 import { Counter, counterAdd } from '../../counter';
 import { sockDelta } from '../../conns-delta';
-import type { ConnsProcSample, ConnsSample, TcpSockSample } from '../../model-conns';
+import type { ConnsProcSample, ConnsSample, TcpSockSample } from '../../model/conns';
 import { KeptFile, ReadBuf } from '../procfile';
 import { DiagTransport, NetlinkDiagSocket } from './diag-socket';
 import { AddrCache, AF_INET, AF_INET6, buildTcpCompatDumpRequest, buildTcpDumpRequest, SockMemo, TcpDumpParser } from './inet-diag';

@@ -1,4 +1,4 @@
-import type { ConnsSample } from '../../model-conns';
+import type { ConnsSample } from '../../model/conns';
 import { ConnsReader, ConnsReaderOptions, ConnsReadStats } from './reader';
 
 /** Consecutive failed reads after which the tier stops and reports the last error. */

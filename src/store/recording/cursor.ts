@@ -5,7 +5,7 @@
  * Methods throw a VigilError (exit 65) if the file turns out to be damaged where they read.
  */
 import type { ProcSnap, Sample, Snapshot } from '../../model';
-import type { ConnsSnap } from '../../model-conns';
+import type { ConnsSnap } from '../../model/conns';
 import { Recording, SamplePair, SessionInfo } from './reader';
 import { snapshotOf } from './snapshots';
 import { Walker } from './walker';

@@ -21,7 +21,7 @@ import type {
   SystemSample,
   VmstatSample,
 } from '../../model';
-import type { ConnsProcSample, TcpSockSample, TcpState } from '../../model-conns';
+import type { ConnsProcSample, TcpSockSample, TcpState } from '../../model/conns';
 import type { Val } from './codec';
 import {
   ABSENT, CPU_FIELDS, DISK_FIELDS, FS_FIELDS, MEM_FIELDS, NET_FIELDS, PROC_FIELDS, PSI_LINES, PSI_RESOURCES, SERIES, SLOW_FIELDS, SNMP_FIELDS,

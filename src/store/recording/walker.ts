@@ -6,7 +6,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { CpuTimes, DiskSample, FsSample, NetDevSample, ProcSample, ProcTable, Sample } from '../../model';
-import type { ConnsProcSample, ConnsSample, TcpSockSample } from '../../model-conns';
+import type { ConnsProcSample, ConnsSample, TcpSockSample } from '../../model/conns';
 import { NO_CLOCKS, RowClocks, Stored, Val } from './codec';
 import { buildCpu, buildDisk, buildFs, buildNet, buildProc, buildSock, buildSockProc, buildSys, noSocketTcpVals, TcpEpoch } from './flatten';
 import { FileColumns } from './columns';

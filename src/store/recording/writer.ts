@@ -8,7 +8,7 @@ import * as os from 'os';
 import Database from 'better-sqlite3';
 import { EXIT, VigilError } from '../../errors';
 import type { HostInfo, Sample } from '../../model';
-import type { ConnsSample } from '../../model-conns';
+import type { ConnsSample } from '../../model/conns';
 import {
   advanceEpoch, flattenCores, flattenDisks, flattenFs, flattenNet, flattenProc, flattenSockProcs, flattenSocks, flattenSys, Item, noSocketTcpVals,
   ProcItem, sameVals, TcpEpoch,

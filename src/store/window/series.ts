@@ -7,6 +7,7 @@
  * the mount point, or `pid:start_time` for a process. System-wide series have the subject ''.
  */
 import type { CoreSnap, DiskSnap, FsSnap, NetSnap, ProcSnap, PsiSnap, Snapshot } from '../../model';
+import { PROC_FIELDS, ProcSeriesKey } from '../../model/fields/proc';
 
 /**
  * gauge: a level or a share of the interval (%, bytes, count) — averaged, never summed.
@@ -132,17 +133,20 @@ export const FS_SERIES = {
   'fs.avail_bytes': g<FsSnap>('B', 'bytes available to unprivileged users', (f) => f.avail_bytes),
 } as const;
 
-/** Per process; subject = `pid:start_time` (see procSubject), so a reused pid is a new subject. */
-export const PROC_SERIES = {
-  'proc.cpu_pct': g<ProcSnap>('%', 'CPU, 100% = one core', (p) => p.cpu_pct),
-  'proc.wait_pct': g<ProcSnap>('%', 'time runnable but waiting for a CPU', (p) => p.wait_pct),
-  'proc.rss_bytes': g<ProcSnap>('B', 'resident set size', (p) => p.rss_bytes),
-  'proc.read_bytes_per_s': r<ProcSnap>('B/s', 'storage bytes read per second (/proc/PID/io)', (p) => p.read_bytes_per_s),
-  'proc.write_bytes_per_s': r<ProcSnap>('B/s', 'storage bytes written per second', (p) => p.write_bytes_per_s),
-  'proc.majflt_per_s': r<ProcSnap>('/s', 'major page faults per second', (p) => p.majflt_per_s),
-  'proc.minflt_per_s': r<ProcSnap>('/s', 'minor page faults per second', (p) => p.minflt_per_s),
-  'proc.fds': g<ProcSnap>('', 'open file descriptors', (p) => p.fds),
-} as const;
+type ProcRow<K> = Extract<(typeof PROC_FIELDS)[number], { key: K }>;
+type ProcSeriesTable = { readonly [K in ProcSeriesKey as `proc.${K}`]: Def<ProcSnap, ProcRow<K>['kind'] extends 'rate' ? 'rate' : 'gauge'> };
+
+/**
+ * Per process; subject = `pid:start_time` (see procSubject), so a reused pid is a new subject. The rows
+ * of the process field table marked `series` (src/model/fields/proc.ts).
+ */
+export const PROC_SERIES: ProcSeriesTable = Object.freeze(Object.fromEntries(
+  PROC_FIELDS.flatMap((f) => {
+    if (!('series' in f)) return [];
+    const get = (p: ProcSnap): number | null => p[f.key] as number | null;
+    return [[`proc.${f.key}`, f.kind === 'rate' ? r<ProcSnap>(f.unit, f.help, get) : g<ProcSnap>(f.unit, f.help, get)]];
+  }),
+)) as ProcSeriesTable;
 
 export type SystemSeriesName = keyof typeof SYSTEM_SERIES;
 export type CoreSeriesName = keyof typeof CORE_SERIES;

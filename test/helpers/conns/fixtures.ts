@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type { TcpSockSample } from '../../../src/model-conns';
+import type { TcpSockSample } from '../../../src/model/conns';
 import { AddrCache, TcpDumpParser } from '../../../src/sampler/conns/inet-diag';
 import { walkNlmsgs, WalkResult } from '../../../src/sampler/conns/netlink';
 import { FIXTURES } from '../paths';

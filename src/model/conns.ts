@@ -7,7 +7,7 @@
  * table columns `tcp_tx_bytes_per_s`, `tcp_rx_bytes_per_s`, `tcp_conns`, `tcp_retrans_per_s`, and a
  * ConnSnap is one row of `vigil export --table conns`.
  */
-import type { Counter } from './counter';
+import type { Counter } from '../counter';
 
 /** Kernel TCP states (include/net/tcp_states.h), by the kernel's names. */
 export type TcpState =

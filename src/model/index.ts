@@ -8,10 +8,10 @@
  * Field names are snake_case with units because they are a user-facing contract: the keys of
  * `vigil sample` JSON lines and the column names of `vigil export` are these names.
  */
-import type { Counter } from './counter';
-import type { ShimSnap } from './derive-shim';
-import type { ConnsSample, ConnsSnap } from './model-conns';
-import type { ShimProcSample } from './sampler/shim/types';
+import type { Counter } from '../counter';
+import type { ShimSnap } from '../derive-shim';
+import type { ConnsSample, ConnsSnap } from './conns';
+import type { ShimProcSample } from '../sampler/shim/types';
 
 // ---------------------------------------------------------------------------------------------------
 // Sample: raw counters
@@ -190,7 +190,7 @@ export interface ProcSlow {
 }
 
 /**
- * A process's TCP counters as of one read of the connections tier (src/model-conns.ts): vigil's own
+ * A process's TCP counters as of one read of the connections tier (src/model/conns.ts): vigil's own
  * cumulative sums of its sockets' tcpi_bytes_acked, tcpi_bytes_received and tcpi_total_retrans deltas.
  * Counting restarts when `since_ns` changes (no delta across that).
  */
