@@ -3,23 +3,25 @@
 /**
  * Compiles the tests once, for `npm test` and `npm run test:unit` (tap then runs dist/test/**\/*.test.js,
  * with no TypeScript loader in each test process):
- *   1. empties dist/test/, so a test removed or moved since the last build cannot run from a stale .js;
- *   2. runs tsc on test/tsconfig.json (test/ with src/ and bench/, source maps on: coverage and stack
+ *   1. tsc compiles test/ with src/ and bench/ (test/tsconfig.json; source maps on, so coverage and stack
  *      traces point into the .ts files);
- *   3. links every other file under test/ (fixtures, C sources, plain .js helpers) at the same place
- *      under dist/test/, so a path a test builds from __dirname finds the file there too.
+ *   2. every other file under test/ (fixtures, C sources, plain .js helpers) is linked at the same place
+ *      under dist/test/, so a path a test builds from __dirname finds the file there too;
+ *   3. whatever in dist/test/ no longer has a source under test/ (a test removed or moved) is deleted, so
+ *      it cannot run from a stale .js.
+ * dist/test/ is updated in place, not emptied first: in a checkout shared by several people, one run's
+ * build must not pull the files from under another run.
  */
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
 const out = path.join(__dirname, '..', 'dist', 'test');
-fs.rmSync(out, { recursive: true, force: true });
+const OWN = new Set(['tsconfig.json', 'compile.js']);
 
 const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(__dirname, 'tsconfig.json')], { stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
-const OWN = new Set(['tsconfig.json', 'compile.js']);
 (function mirror(dir) {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const from = path.join(dir, e.name);
@@ -28,8 +30,37 @@ const OWN = new Set(['tsconfig.json', 'compile.js']);
     else if (!e.name.endsWith('.ts') && !OWN.has(rel)) {
       const to = path.join(out, rel);
       fs.mkdirSync(path.dirname(to), { recursive: true });
-      // A fixture that is itself a symbolic link (a /proc fd) keeps its own target text.
-      fs.symlinkSync(e.isSymbolicLink() ? fs.readlinkSync(from) : from, to);
+      // A fixture that is itself a symbolic link (a /proc fd) keeps its own target text. Made under another
+      // name and renamed over: another build may be linking the same file.
+      const tmp = `${to}.${process.pid}.tmp`;
+      fs.rmSync(tmp, { force: true });
+      fs.symlinkSync(e.isSymbolicLink() ? fs.readlinkSync(from) : from, tmp);
+      fs.renameSync(tmp, to);
     }
   }
 })(__dirname);
+
+const exists = (p) => {
+  try {
+    fs.lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+};
+(function prune(dir) {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const at = path.join(dir, e.name);
+    const rel = path.relative(out, at);
+    if (e.isDirectory()) {
+      prune(at);
+      if (fs.readdirSync(at).length === 0) fs.rmSync(at, { recursive: true, force: true });
+    } else if (e.name.endsWith('.tmp')) {
+      // another build's link, about to be renamed into place
+    } else if (e.isSymbolicLink()) {
+      if (!exists(path.join(__dirname, rel))) fs.rmSync(at, { force: true });
+    } else if (/\.js(\.map)?$/.test(e.name)) {
+      if (!exists(path.join(__dirname, rel.replace(/\.js(\.map)?$/, '.ts')))) fs.rmSync(at, { force: true });
+    }
+  }
+})(out);
