@@ -1,6 +1,6 @@
 /**
  * System metrics under node_exporter's names, types, units and labels (checked against node_exporter
- * 1.5's own output by test/prometheus/node-compat.test.ts), so dashboards built for node_exporter work
+ * 1.5's own output by test/system/prometheus/node-compat.test.ts), so dashboards built for node_exporter work
  * on vigil. Every value is a field of the latest Sample (raw /proc counters), converted to base units.
  * Counters are cumulative since boot, exactly as the kernel keeps them: Prometheus takes the rates.
  */

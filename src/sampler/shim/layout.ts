@@ -1,6 +1,6 @@
 /**
  * The shim's shared-memory layout, mirrored from native/vigil_shm.h (the one source of truth).
- * test/shim/layout.test.ts compiles a program against that header and checks every number here.
+ * test/system/shim/layout.test.ts compiles a program against that header and checks every number here.
  * Nothing read from a file is ever used as a size, offset or count: these constants are.
  */
 
