@@ -7,6 +7,7 @@ import { Recording } from '../../src/store/recording/reader';
 import { SCHEMA_VERSION } from '../../src/store/recording/schema';
 import { RecordingWriter } from '../../src/store/recording/writer';
 import { canUnshareMount, CLI, inMountNs, sha, sidecars, until, vigilSync, vigilBg } from '../helpers/cli';
+import { committedSamples } from '../helpers/recording';
 import { sleep, tmpDir } from '../helpers/tmp';
 import { thrown } from '../helpers/errors';
 
@@ -80,8 +81,8 @@ t.test('a crash leftover replays, from a read-only place too', async (t) => {
   const dir = tmpDir(t);
   const file = path.join(dir, 'crash.vigil');
   const child = vigilBg(['record', file]);
-  await until(() => fs.existsSync(`${file}-wal`) && fs.statSync(`${file}-wal`).size > 0, 20_000, 'recording');
-  await sleep(1500);
+  // Killed once five samples are committed (a fixed sleep gave fewer on a busy machine).
+  await until(() => committedSamples(file) >= 5, 30_000, 'five committed samples');
   child.kill('SIGKILL');
   await child.done;
   t.ok(fs.existsSync(`${file}-wal`), 'a WAL is left beside it');

@@ -51,6 +51,7 @@ export interface IterateOptions {
 export class Recording {
   private readonly tables: Tables;
   readonly sessions: SessionInfo[];
+  private readonly lastS: number | null;
   readonly meta: Record<string, unknown>;
 
   private constructor(
@@ -63,6 +64,7 @@ export class Recording {
     for (const r of db.prepare('SELECT key, value FROM meta').all() as { key: string; value: unknown }[]) this.meta[r.key] = r.value;
     const rows = db.prepare('SELECT * FROM session ORDER BY first_s').all() as Record<string, number | string | null>[];
     const maxS = this.maxS();
+    this.lastS = maxS;
     this.sessions = rows.map((r, i) => {
       const next = i + 1 < rows.length ? Number(rows[i + 1].first_s) - 1 : maxS;
       const first = Number(r.first_s);
@@ -127,11 +129,12 @@ export class Recording {
     });
   }
 
+  /**
+   * The last sample as of open(): a Recording reads the file as it stood then (its sessions end there), so
+   * that last() and pairAt(last().s) agree while a recorder is still appending. Open it again to see more.
+   */
   last(): SampleRef | null {
-    return this.guard(() => {
-      const m = this.maxS();
-      return m === null ? null : this.ref(m);
-    });
+    return this.guard(() => (this.lastS === null ? null : this.ref(this.lastS)));
   }
 
   count(): number {
