@@ -14,8 +14,8 @@ import { formatValue, span, subjectText } from '../panes/alerts';
 import { openForReading, RECORDING_KIND } from '../store/recording/open';
 import { readError } from '../store/recording/sqlite-error';
 import { parseDuration, parseTimeArg, TimeArgError } from '../timearg';
-import { sanitize } from '../ui/sanitize';
-import { displayWidth } from '../ui/width';
+import { sanitize } from '../render/sanitize';
+import { displayWidth } from '../render/width';
 
 export type AlertsFormat = 'table' | 'json';
 

@@ -3,7 +3,7 @@ import { alertOptionsFrom, setupAlerts } from './alert-setup';
 import type { PaneKind } from '../ui/layout';
 import { App } from '../ui/app';
 import { LiveSource } from '../ui/source';
-import { wantsColour } from '../ui/theme';
+import { wantsColour } from '../render/theme';
 
 export interface LiveOptions {
   alerts: ReturnType<typeof alertOptionsFrom>;

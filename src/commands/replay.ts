@@ -2,7 +2,7 @@ import { Recording } from '../store/recording/reader';
 import { App } from '../ui/app';
 import type { PaneKind } from '../ui/layout';
 import { ReplaySource } from '../ui/replay-source';
-import { wantsColour } from '../ui/theme';
+import { wantsColour } from '../render/theme';
 import { checkTerminal, installExitPaths } from './live';
 
 export interface ReplayOptions {

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App } from '../ui/app';
 import type { PaneKind } from '../ui/layout';
 import { LiveSource } from '../ui/source';
-import { wantsColour } from '../ui/theme';
+import { wantsColour } from '../render/theme';
 import { checkTerminal, installExitPaths } from './live';
 import { runRecord } from './record';
 import { printPreload, RunHandle, startRun } from './run';

@@ -9,9 +9,9 @@ import type { AlertNote } from '../store/alerts/engine';
 import type { Breach } from '../store/alerts/evaluator';
 import { ALERT_METRICS, AlertPane } from '../store/alerts/metrics';
 import { parseMetric, SubjectKind } from '../store/window';
-import { escapeTags, sanitize } from '../ui/sanitize';
-import type { Theme } from '../ui/theme';
-import { fit } from '../ui/width';
+import { escapeTags, sanitize } from '../render/sanitize';
+import type { Theme } from '../render/theme';
+import { fit } from '../render/width';
 
 /** A value with its unit, for messages and the screen: "96.3%", "1.5 GiB", "12.0 MB/s", "3.2/s". */
 export function formatValue(v: number | null, unit: string): string {

@@ -1,6 +1,6 @@
-import { areaChart, ChartOptions } from '../ui/braille';
+import { areaChart, ChartOptions } from '../render/braille';
 import type { HistoryWindow } from '../store/window';
-import type { Colour, Theme } from '../ui/theme';
+import type { Colour, Theme } from '../render/theme';
 
 /** A braille area chart with a small label in its top-left corner, coloured. */
 export function labelledChart(

@@ -1,7 +1,7 @@
 import type { ConnSnap, RetransEvent } from '../model/conns';
-import * as format from '../ui/format';
-import type { Theme } from '../ui/theme';
-import { fit, safeFit } from '../ui/width';
+import * as format from '../render/format';
+import type { Theme } from '../render/theme';
+import { fit, safeFit } from '../render/width';
 
 export type ConnsSort = 'throughput' | 'retrans';
 

@@ -1,8 +1,8 @@
 import type { CoreSnap } from '../model';
-import { bar } from '../ui/braille';
-import { joinFit } from '../ui/width';
+import { bar } from '../render/braille';
+import { joinFit } from '../render/width';
 import { labelledChart, slowChart } from './chart';
-import * as format from '../ui/format';
+import * as format from '../render/format';
 import type { PaneView, ViewInput } from './view';
 
 /** Charts: the last minute from the window's raw ring (100 ms resolution), the last hour from its buckets. */

@@ -5,10 +5,10 @@ import type { ConnSnap } from '../model/conns';
 import { sortConns } from './conns';
 import type { HistoryWindow } from '../store/window';
 import { procSubject } from '../store/window';
-import * as format from '../ui/format';
-import type { Rect } from '../ui/layout';
-import { sanitize, sanitizeTagged } from '../ui/sanitize';
-import type { Theme } from '../ui/theme';
+import * as format from '../render/format';
+import type { Rect } from './view';
+import { sanitize, sanitizeTagged } from '../render/sanitize';
+import type { Theme } from '../render/theme';
 import { commandOf } from './proctable';
 
 /** How much history the detail charts show, and in how many points. */

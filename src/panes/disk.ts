@@ -1,6 +1,6 @@
-import { bar } from '../ui/braille';
-import * as format from '../ui/format';
-import { columnWidth, fit, safeFit } from '../ui/width';
+import { bar } from '../render/braille';
+import * as format from '../render/format';
+import { columnWidth, fit, safeFit } from '../render/width';
 import type { PaneView, ViewInput } from './view';
 
 /** Per disk: read and write bytes/s, IOPS, utilisation; per filesystem: a usage bar, used and size. */

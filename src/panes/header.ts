@@ -1,5 +1,5 @@
-import * as format from '../ui/format';
-import { sanitizeTagged } from '../ui/sanitize';
+import * as format from '../render/format';
+import { sanitizeTagged } from '../render/sanitize';
 import type { ViewInput } from './view';
 
 export interface HeaderState {

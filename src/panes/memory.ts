@@ -1,7 +1,7 @@
-import { bar } from '../ui/braille';
-import { joinFit } from '../ui/width';
+import { bar } from '../render/braille';
+import { joinFit } from '../render/width';
 import { labelledChart, slowChart } from './chart';
-import * as format from '../ui/format';
+import * as format from '../render/format';
 import type { PaneView, ViewInput } from './view';
 
 const HISTORY_S = 3600;

@@ -1,6 +1,6 @@
 import type { NetSnap } from '../model';
-import * as format from '../ui/format';
-import { columnWidth, fit, safeFit } from '../ui/width';
+import * as format from '../render/format';
+import { columnWidth, fit, safeFit } from '../render/width';
 import { labelledChart } from './chart';
 import type { PaneView, ViewInput } from './view';
 

@@ -1,5 +1,5 @@
 import * as blessed from 'blessed';
-import type { Rect } from '../ui/layout';
+import type { Rect } from './view';
 import { CellPainter } from './cells';
 import type { PaneView } from './view';
 

@@ -1,10 +1,10 @@
 import type { ProcSnap } from '../model';
 import type { CellFormat, PaneColumn } from '../model/fields/field';
 import { PROC_FIELDS } from '../model/fields/proc';
-import * as format from '../ui/format';
-import { sanitizeTagged } from '../ui/sanitize';
-import type { Theme } from '../ui/theme';
-import { fit, safeFit } from '../ui/width';
+import * as format from '../render/format';
+import { sanitizeTagged } from '../render/sanitize';
+import type { Theme } from '../render/theme';
+import { fit, safeFit } from '../render/width';
 import { ColumnKey, commandOf, Row, TableState } from './proctable';
 
 /** A network figure with its source: "1.2M" from the kernel's TCP counters, "1.2M*" from the shim. */

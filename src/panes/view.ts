@@ -1,6 +1,6 @@
 import type { HostInfo, ProcSnap, Snapshot } from '../model';
 import type { HistoryWindow } from '../store/window';
-import type { Theme } from '../ui/theme';
+import type { Theme } from '../render/theme';
 
 /**
  * What every view function gets: the newest Snapshot, the latest process table, the history window and
@@ -23,4 +23,12 @@ export interface PaneView {
   /** The border label. */
   label: string;
   lines: string[];
+}
+
+/** Where a pane stands on the screen, in cells: the layout (src/ui/layout.ts) hands one to each pane. */
+export interface Rect {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
 }

@@ -20,11 +20,11 @@ import { HistoryWindow, procSubject } from '../store/window';
 import { sendSignal, SIGNALS } from './actions';
 import { Action, actionFor, helpLines } from './keys';
 import { layout, Layout, PaneKind } from './layout';
-import { sanitizeTagged } from './sanitize';
+import { sanitizeTagged } from '../render/sanitize';
 import { RenderScheduler } from './scheduler';
 import type { Source } from './source';
 import { TerminalOutput } from './terminal';
-import { makeTheme, Theme } from './theme';
+import { makeTheme, Theme } from '../render/theme';
 
 export interface AppOptions {
   colour: boolean;

@@ -1,3 +1,5 @@
+import type { Rect } from '../panes/view';
+
 /**
  * Where each pane goes for a terminal size: a pure function, so every size can be tested without a
  * terminal. Panes are dropped in reverse order of importance when space runs out (disk, network, memory,
@@ -5,13 +7,6 @@
  * only a "terminal too small" notice.
  */
 export type PaneKind = 'header' | 'cpu' | 'memory' | 'net' | 'disk' | 'processes' | 'footer';
-
-export interface Rect {
-  left: number;
-  top: number;
-  width: number;
-  height: number;
-}
 
 export type Layout = { tooSmall: true } | { tooSmall: false; panes: Partial<Record<PaneKind, Rect>> };
 

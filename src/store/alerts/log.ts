@@ -18,7 +18,7 @@ import * as path from 'path';
 import Database from 'better-sqlite3';
 import { EXIT, VigilError } from '../../errors';
 import { startTimeOf } from '../../sampler/procinfo';
-import { sanitize } from '../../ui/sanitize';
+import { sanitize } from '../../render/sanitize';
 import type { FileKind } from '../recording/open';
 import { sqliteCode } from '../recording/sqlite-error';
 import { ALERT_TABLE_SQL, BreachRecord, toRow, upsertAlertSql } from './table';

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import t from 'tap';
 import { Recording } from '../../../src/store/recording/reader';
-import { clock } from '../../../src/ui/format';
+import { clock } from '../../../src/render/format';
 import { Tui } from '../../helpers/tui';
 import { FIXTURES } from '../../helpers/paths';
 

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import t, { Test } from 'tap';
-import { bytes } from '../../../src/ui/format';
+import { bytes } from '../../../src/render/format';
 import { vigil } from '../../helpers/cli';
 import { child, sleep } from '../../helpers/proc';
 import { Tui } from '../../helpers/tui';

@@ -11,7 +11,7 @@ import { compileRules } from '../../../src/store/alerts/rules';
 import { alertHeaderLines, alertMarks, alertsView, markLabel, span, subjectText } from '../../../src/panes/alerts';
 import { HistoryWindow } from '../../../src/store/window';
 import { blankProc, blankSnapshot } from '../../../src/store/window/synthetic';
-import { makeTheme } from '../../../src/ui/theme';
+import { makeTheme } from '../../../src/render/theme';
 
 const T = new Date(2024, 4, 1, 14, 30, 0).getTime();
 const b = (over: Partial<Breach> = {}): Breach => ({

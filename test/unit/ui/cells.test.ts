@@ -15,7 +15,7 @@ import { tableRows, type TableState } from '../../../src/panes/proctable';
 import type { PaneView, ViewInput } from '../../../src/panes/view';
 import { HistoryWindow } from '../../../src/store/window';
 import { blankProc, blankSnapshot, prng, syntheticSnapshot } from '../../../src/store/window/synthetic';
-import { makeTheme } from '../../../src/ui/theme';
+import { makeTheme } from '../../../src/render/theme';
 import { HOST } from '../../helpers/samples';
 import { cellsOf, memoryScreen } from '../../helpers/screen';
 

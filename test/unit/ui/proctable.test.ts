@@ -2,8 +2,8 @@ import t from 'tap';
 import type { ProcSnap } from '../../../src/model';
 import { COLUMN_ORDER, COLUMNS, fitColumns, processesView, scrollFor } from '../../../src/panes/processes';
 import { commandOf, descendants, matchesFilter, TableState, tableRows } from '../../../src/panes/proctable';
-import { makeTheme } from '../../../src/ui/theme';
-import { displayWidth } from '../../../src/ui/width';
+import { makeTheme } from '../../../src/render/theme';
+import { displayWidth } from '../../../src/render/width';
 
 function p(pid: number, ppid: number, extra: Partial<ProcSnap> = {}): ProcSnap {
   return {

@@ -1,12 +1,12 @@
 /** The TUI's pure building blocks: formatting, the sanitizer, braille charts, layout, widths, keys. */
 import t from 'tap';
-import { areaChart, bar } from '../../../src/ui/braille';
-import * as format from '../../../src/ui/format';
+import { areaChart, bar } from '../../../src/render/braille';
+import * as format from '../../../src/render/format';
 import { actionFor, helpLines, KEYS } from '../../../src/ui/keys';
 import { layout, MIN_COLS, MIN_ROWS } from '../../../src/ui/layout';
-import { sanitize, sanitizeTagged } from '../../../src/ui/sanitize';
-import { makeTheme, wantsColour } from '../../../src/ui/theme';
-import { displayWidth, fit } from '../../../src/ui/width';
+import { sanitize, sanitizeTagged } from '../../../src/render/sanitize';
+import { makeTheme, wantsColour } from '../../../src/render/theme';
+import { displayWidth, fit } from '../../../src/render/width';
 
 t.test('format: null is "-", never 0 or NaN', async (t) => {
   for (const f of [format.bytes, format.byteRate, format.count, format.pct, format.duration]) {

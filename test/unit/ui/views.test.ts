@@ -10,8 +10,8 @@ import { netView } from '../../../src/panes/net';
 import type { ViewInput } from '../../../src/panes/view';
 import { HistoryWindow } from '../../../src/store/window';
 import { blankProc, blankSnapshot, prng, syntheticSnapshot } from '../../../src/store/window/synthetic';
-import { makeTheme } from '../../../src/ui/theme';
-import { displayWidth } from '../../../src/ui/width';
+import { makeTheme } from '../../../src/render/theme';
+import { displayWidth } from '../../../src/render/width';
 import { HOST } from '../../helpers/samples';
 
 const plain = (s: string): string => s.replace(/\{[^{}]*\}/g, (m) => (m === '{open}' ? '{' : m === '{close}' ? '}' : ''));
