@@ -2,14 +2,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Database from 'better-sqlite3';
 import t from 'tap';
-import { SYNTH_HOST, SynthSource } from '../../bench/synthetic';
-import { Recording } from '../../src/store/recording/reader';
-import { SCHEMA_VERSION } from '../../src/store/recording/schema';
-import { RecordingWriter } from '../../src/store/recording/writer';
-import { canUnshareMount, CLI, inMountNs, sha, sidecars, until, vigilSync, vigilBg } from '../helpers/cli';
-import { committedSamples } from '../helpers/recording';
-import { sleep, tmpDir } from '../helpers/tmp';
-import { thrown } from '../helpers/errors';
+import { SYNTH_HOST, SynthSource } from '../../../bench/synthetic';
+import { Recording } from '../../../src/store/recording/reader';
+import { SCHEMA_VERSION } from '../../../src/store/recording/schema';
+import { RecordingWriter } from '../../../src/store/recording/writer';
+import { canUnshareMount, CLI, inMountNs, sha, sidecars, until, vigilSync, vigilBg } from '../../helpers/cli';
+import { committedSamples } from '../../helpers/recording';
+import { sleep, tmpDir } from '../../helpers/tmp';
+import { thrown } from '../../helpers/errors';
 
 const oneLine = (s: string): boolean => s.endsWith('\n') && s.trim().split('\n').length === 1 && !/\n\s+at /.test(s);
 
