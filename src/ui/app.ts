@@ -14,7 +14,6 @@ import { BoxPane } from '../panes/pane';
 import { processesView } from '../panes/processes';
 import type { ColumnKey } from '../panes/proctable';
 import type { PaneView, Rect, ViewInput } from '../panes/view';
-import { readCwd } from '../sampler/procinfo';
 import type { Breach } from '../store/alerts/evaluator';
 import { HistoryWindow, procSubject } from '../store/window';
 import { makeTheme, Theme } from '../render/theme';
@@ -110,7 +109,7 @@ export class App {
       warnings: false,
       title: 'vigil',
     } as unknown as blessed.Widgets.IScreenOptions);
-    this.headerState = { mode: { kind: 'live', intervalMs: source.intervalMs, procIntervalMs: source.procIntervalMs }, alerts: [] };
+    this.headerState = { mode: source.mode(), alerts: [] };
     const mk = (border: boolean): BoxPane => new BoxPane(this.screen, { left: 0, top: 0, width: 1, height: 1 }, { border, colour: opts.colour });
     this.panes = { header: mk(false), cpu: mk(true), memory: mk(true), net: mk(true), disk: mk(true), processes: mk(true), footer: mk(false) };
     this.overlay = mk(true);
@@ -207,8 +206,8 @@ export class App {
       return;
     }
     const base = { snap, procs: this.state.procs, history: this.history, host: this.source.host, theme: this.theme };
-    if (this.source.mode) this.headerState.mode = this.source.mode();
-    const now = this.headerState.mode.kind === 'replay' ? this.headerState.mode.t : snap.t;
+    this.headerState.mode = this.source.mode();
+    const now = this.source.now?.() ?? snap.t;
     const breaches = this.breaches(now);
     const marks = alertMarks(breaches.active);
     const alertLines = alertHeaderLines(breaches.active, now, 3, this.out.columns);
@@ -274,7 +273,7 @@ export class App {
 
   private footerLine(): string {
     const status = this.status && Date.now() < this.status.until ? this.status.text : null;
-    return footerLine(this.state, { theme: this.theme, replay: this.source.kind === 'replay', status, timings: this.opts.debugTimings ? () => this.timings() : undefined });
+    return footerLine(this.state, { theme: this.theme, keys: this.source.keys, status, timings: this.opts.debugTimings ? () => this.timings() : undefined });
   }
 
   private timings(): string {
@@ -306,7 +305,7 @@ export class App {
   }
 
   private placeOverlay(): void {
-    this.overlay.place(overlayRect(this.state.mode, this.source.kind === 'replay', this.body()));
+    this.overlay.place(overlayRect(this.state.mode, this.source.keys, this.body()));
     this.overlay.box.setFront();
   }
 
@@ -324,7 +323,7 @@ export class App {
       this.overlay.update(alertsView({ active: b.active, recent: b.recent, notes: this.opts.alerts?.engine.notes() ?? [], now, theme: this.theme, width: inner.width, height: inner.height }));
       return;
     }
-    this.overlay.update(dialogView(this.state, this.theme, this.source.kind === 'replay'));
+    this.overlay.update(dialogView(this.state, this.theme, this.source.keys));
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -336,7 +335,7 @@ export class App {
       // blessed reports a carriage return twice, as 'enter' and as 'return': act on one of them.
       if (key?.full === 'return') return;
       const page = Math.max(1, this.panes.processes.inner.height - 2);
-      const c = keyCommand(keyName(ch, key?.full, key?.ctrl), ch, { mode: this.state.mode, replay: this.source.kind === 'replay', page });
+      const c = keyCommand(keyName(ch, key?.full, key?.ctrl), ch, { mode: this.state.mode, keys: this.source.keys, page });
       if (c !== null) this.dispatch(c);
       this.scheduler.request();
     });
@@ -381,11 +380,8 @@ export class App {
 
   /** Places the widgets a mode shows, and takes away those of the mode it leaves. */
   private changeMode(from: Mode, to: Mode): void {
-    if (to === 'detail') {
-      // A recording does not hold cwds, and the pid may belong to someone else by now.
-      const p = this.state.detailProc;
-      this.detailCwd = this.source.kind === 'replay' || p === null ? '(not recorded)' : readCwd(p.pid);
-    }
+    const shown = this.state.detailProc;
+    if (to === 'detail' && shown !== null) this.detailCwd = this.source.cwd(shown.pid);
     if (from === 'detail') this.detail.hide();
     if (from === 'conns') this.connsPane.place(undefined);
     if (overlaid(from) && !overlaid(to)) this.overlay.place(undefined);

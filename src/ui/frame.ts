@@ -7,17 +7,17 @@ import type { PaneView, Rect } from '../panes/view';
 import { sanitizeTagged } from '../render/sanitize';
 import type { Theme } from '../render/theme';
 import { SIGNALS } from './actions';
-import { helpLines } from './keys';
+import { helpLines, KeySet } from './keys';
 import { Mode, selectedProc, UiState } from './state';
 
-const FOOTER_KEYS = {
+const FOOTER_KEYS: { [K in KeySet]: string[][] } = {
   live: [['q', 'quit'], ['?', 'help'], ['/', 'filter'], ['t', 'tree'], ['f', 'follow'], ['⏎', 'details'], ['k', 'kill'], ['c', 'connections'], ['<>', 'sort']],
   replay: [['space', 'play/pause'], ['←→', 'step'], ['PgUp/PgDn', '±1 min'], ['g', 'go to'], ['+-', 'speed'], ['/', 'filter'], ['⏎', 'details'], ['?', 'help'], ['q', 'quit']],
 };
 
 export interface FooterInput {
   theme: Theme;
-  replay: boolean;
+  keys: KeySet;
   /** A message still within its few seconds, or null. */
   status: string | null;
   /** --debug-timings: the parse and render times line (asked only when the footer shows it). */
@@ -31,19 +31,19 @@ export function footerLine(s: UiState, f: FooterInput): string {
   if (s.mode === 'goto') return `${t.bold('go to:')} ${sanitizeTagged(s.gotoText)}▏  ${t.fg('gray', '14:05:00 · 2024-05-01T14:05 · -5m · +30s · Esc cancels')}`;
   if (f.status !== null) return sanitizeTagged(f.status);
   if (f.timings) return f.timings();
-  return FOOTER_KEYS[f.replay ? 'replay' : 'live'].map(([k, v]) => `${t.bold(k)} ${t.fg('gray', v)}`).join('  ');
+  return FOOTER_KEYS[f.keys].map(([k, v]) => `${t.bold(k)} ${t.fg('gray', v)}`).join('  ');
 }
 
 /** Where an overlay stands: centred in the body, sized for what it holds. */
-export function overlayRect(mode: Mode, replay: boolean, body: Rect): Rect {
+export function overlayRect(mode: Mode, keys: KeySet, body: Rect): Rect {
   const w = Math.min(body.width, mode === 'alerts' ? 120 : 72);
-  const h = Math.min(body.height, mode === 'help' ? helpLines(replay).length + 4 : mode === 'alerts' ? 24 : SIGNALS.length + 4);
+  const h = Math.min(body.height, mode === 'help' ? helpLines(keys).length + 4 : mode === 'alerts' ? 24 : SIGNALS.length + 4);
   return { left: Math.max(0, Math.floor((body.width - w) / 2)), top: body.top + Math.max(0, Math.floor((body.height - h) / 2)), width: w, height: h };
 }
 
 /** The help overlay, the kill menu or its confirmation (the alerts overlay is the alerts pane's view). */
-export function dialogView(s: UiState, theme: Theme, replay: boolean): PaneView {
-  if (s.mode === 'help') return { label: 'keys · any key closes', lines: ['', ...helpLines(replay), ''] };
+export function dialogView(s: UiState, theme: Theme, keys: KeySet): PaneView {
+  if (s.mode === 'help') return { label: 'keys · any key closes', lines: ['', ...helpLines(keys), ''] };
   const target = selectedProc(s);
   const who = target ? `${target.pid} ${sanitizeTagged(target.comm)}` : '?';
   if (s.mode === 'kill') {

@@ -4,7 +4,7 @@
  * screen shows in; a meaning out.
  */
 import type { ColumnKey } from '../panes/proctable';
-import { Action, actionFor } from './keys';
+import { Action, actionFor, KeySet } from './keys';
 import type { Mode, UiAction } from './state';
 
 /** What a key or a click asks for: a change of state, or something the app does. */
@@ -12,8 +12,8 @@ export type Command = UiAction | { type: 'quit' } | { type: 'suspend' } | { type
 
 export interface KeyContext {
   mode: Mode;
-  /** Replay's key set (its controls instead of kill and paging). */
-  replay: boolean;
+  /** The keys that apply (replay's controls instead of kill and paging). */
+  keys: KeySet;
   /** Rows that PageUp and PageDown move. */
   page: number;
 }
@@ -58,7 +58,7 @@ export function keyCommand(name: string, ch: string | undefined, ctx: KeyContext
     default:
       break;
   }
-  const action = actionFor(name, ctx.replay);
+  const action = actionFor(name, ctx.keys);
   return action === null ? null : actionCommand(action, ctx.page);
 }
 

@@ -7,6 +7,9 @@ export type Action =
   | 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'back' | 'invert'
   | 'playPause' | 'stepBack' | 'stepForward' | 'minuteBack' | 'minuteForward' | 'goTo' | 'faster' | 'slower' | 'start' | 'finish';
 
+/** The keys that apply: live's (kill, paging through the table) or replay's controls. The Source says which. */
+export type KeySet = 'live' | 'replay';
+
 export interface KeyBinding {
   keys: string[];
   action: Action;
@@ -48,7 +51,8 @@ export const KEYS: KeyBinding[] = [
 ];
 
 /** The binding for a key name as blessed reports it (key.full). */
-export function actionFor(full: string, replay: boolean): Action | null {
+export function actionFor(full: string, keys: KeySet): Action | null {
+  const replay = keys === 'replay';
   for (const b of KEYS) {
     if (b.replay === false && replay) continue;
     if (b.replay === true && !replay) continue;
@@ -58,6 +62,7 @@ export function actionFor(full: string, replay: boolean): Action | null {
 }
 
 /** Help lines: "  q, F10, C-c   quit". */
-export function helpLines(replay: boolean): string[] {
+export function helpLines(keys: KeySet): string[] {
+  const replay = keys === 'replay';
   return KEYS.filter((b) => (replay ? b.replay !== false : b.replay !== true)).map((b) => `  ${b.keys.map((k) => (k.startsWith('f') && k.length > 1 ? k.toUpperCase() : k)).join(', ').padEnd(16)} ${b.help}`);
 }

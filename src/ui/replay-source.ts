@@ -27,7 +27,7 @@ const HOUR_MS = 3_600_000;
  * The rebuild runs a slice per frame, so a seek answers at once and the charts fill in behind it.
  */
 export class ReplaySource implements Source {
-  readonly kind = 'replay';
+  readonly keys = 'replay';
   readonly host: HostInfo;
   readonly intervalMs: number;
   readonly procIntervalMs: number;
@@ -77,8 +77,17 @@ export class ReplaySource implements Source {
     return n === null ? [] : [n];
   }
 
+  /** A recording does not hold cwds. */
+  cwd(): string {
+    return '(not recorded)';
+  }
+
+  now(): number {
+    return this.cursor.current?.curr.t ?? 0;
+  }
+
   mode(): ReplayMode {
-    return { kind: 'replay', t: this.cursor.current?.curr.t ?? 0, speed: SPEEDS[this.speedAt], paused: this.paused, intervalMs: this.intervalMs };
+    return { kind: 'replay', t: this.now(), speed: SPEEDS[this.speedAt], paused: this.paused, intervalMs: this.intervalMs };
   }
 
   private alertCache: { sec: number; at: { active: Breach[]; recent: Breach[] } } | null = null;

@@ -1,8 +1,10 @@
 import type { HostInfo, Snapshot } from '../model';
+import type { HeaderState } from '../panes/header';
 import type { Breach } from '../store/alerts/evaluator';
 import type { HistoryWindow } from '../store/window';
-import type { Action } from './keys';
+import type { Action, KeySet } from './keys';
 import { FeedOptions, LiveFeed } from '../feed';
+import { readCwd } from '../sampler/procinfo';
 
 /** Where a Snapshot goes; `history` says whether the window should take it (replay feeds the window itself). */
 export type Sink = (snap: Snapshot, opts: { history: boolean }) => void;
@@ -17,10 +19,12 @@ export interface ReplayMode {
 
 /**
  * Where the screen's Snapshots come from: the live sampler, or a recording being replayed. The app
- * treats both the same; replay adds its controls (src/ui/replay-controls.ts).
+ * asks the source, never which one it is: the keys that apply, a process's cwd, the moment shown; replay
+ * adds its controls (the optional methods).
  */
 export interface Source {
-  readonly kind: 'live' | 'replay';
+  /** The keys that apply (replay's controls take the place of kill and paging). */
+  readonly keys: KeySet;
   readonly host: HostInfo;
   readonly intervalMs: number;
   readonly procIntervalMs: number;
@@ -31,8 +35,12 @@ export interface Source {
   takeTimings(): Record<string, number> | null;
   /** One-line warnings worth showing once (e.g. a hung mount). */
   warnings(): string[];
-  /** Replay: where and how fast the recording plays (the header shows it). */
-  mode?(): ReplayMode;
+  /** The working directory the detail view shows for a process. */
+  cwd(pid: number): string;
+  /** Replay: the moment being replayed, which the header and the alerts go by (live goes by the newest Snapshot). */
+  now?(): number;
+  /** What the header says of the source: the sampling intervals, or where and how fast the recording plays. */
+  mode(): HeaderState['mode'];
   /** Replay: a key's action; true if the source took it. */
   act?(a: Action): boolean;
   /** Replay: `g` with the text typed; an error message or null. */
@@ -43,7 +51,7 @@ export interface Source {
 
 /** The live feed as the screen's Source: every Snapshot goes to the app (and its history window). */
 export class LiveSource implements Source {
-  readonly kind = 'live';
+  readonly keys = 'live';
   readonly host: HostInfo;
   readonly intervalMs: number;
   readonly procIntervalMs: number;
@@ -81,5 +89,14 @@ export class LiveSource implements Source {
 
   warnings(): string[] {
     return this.feed.warnings();
+  }
+
+  mode(): HeaderState['mode'] {
+    return { kind: 'live', intervalMs: this.intervalMs, procIntervalMs: this.procIntervalMs };
+  }
+
+  /** Read now: the pid may belong to someone else by the time it is shown, as with every live figure. */
+  cwd(pid: number): string {
+    return readCwd(pid);
   }
 }

@@ -113,17 +113,17 @@ t.test('layout adapts and drops panes instead of garbling', async (t) => {
 });
 
 t.test('keys: one table drives dispatch and help', async (t) => {
-  t.equal(actionFor('q', false), 'quit');
-  t.equal(actionFor('f10', false), 'quit');
-  t.equal(actionFor('C-c', false), 'quit');
-  t.equal(actionFor('?', false), 'help');
-  t.equal(actionFor('pagedown', false), 'pageDown', 'live: page keys scroll the table');
-  t.equal(actionFor('pagedown', true), 'minuteForward', 'replay: page keys move a minute');
-  t.equal(actionFor('k', true), null, 'no kill in replay');
-  t.equal(actionFor('space', true), 'playPause');
-  t.equal(actionFor('nonsense', false), null);
-  t.equal(helpLines(false).length, KEYS.filter((k) => k.replay !== true).length);
-  t.match(helpLines(false)[0], /q, F10, C-c\s+quit/);
+  t.equal(actionFor('q', 'live'), 'quit');
+  t.equal(actionFor('f10', 'live'), 'quit');
+  t.equal(actionFor('C-c', 'live'), 'quit');
+  t.equal(actionFor('?', 'live'), 'help');
+  t.equal(actionFor('pagedown', 'live'), 'pageDown', 'live: page keys scroll the table');
+  t.equal(actionFor('pagedown', 'replay'), 'minuteForward', 'replay: page keys move a minute');
+  t.equal(actionFor('k', 'replay'), null, 'no kill in replay');
+  t.equal(actionFor('space', 'replay'), 'playPause');
+  t.equal(actionFor('nonsense', 'live'), null);
+  t.equal(helpLines('live').length, KEYS.filter((k) => k.replay !== true).length);
+  t.match(helpLines('live')[0], /q, F10, C-c\s+quit/);
 });
 
 t.test('theme: NO_COLOR and --no-color', async (t) => {

@@ -5,6 +5,7 @@ import { COLUMN_ORDER } from '../../../src/panes/processes';
 import { SIGNALS } from '../../../src/ui/actions';
 import { dialogView, footerLine, overlayRect } from '../../../src/ui/frame';
 import { clickCommand, Command, keyCommand, keyName } from '../../../src/ui/input';
+import type { KeySet } from '../../../src/ui/keys';
 import { initialState, reduce, rowsOf, selectedIndex, UiAction, UiState } from '../../../src/ui/state';
 import { makeTheme } from '../../../src/render/theme';
 import { proc, procSnap } from '../../helpers/prometheus';
@@ -21,9 +22,9 @@ const start = (): UiState => run(initialState(), { type: 'procs', procs: PROCS }
 const pids = (s: UiState): number[] => rowsOf(s).map((r) => r.proc.pid);
 const selectedPid = (s: UiState): number | undefined => s.selected?.pid;
 /** Keys typed in turn, each as the mode of the moment reads it (a printable key is its own character). */
-function typeKeys(s: UiState, names: string[], replay = false): UiState {
+function typeKeys(s: UiState, names: string[], keys: KeySet = 'live'): UiState {
   for (const name of names) {
-    const c = keyCommand(name, name.length === 1 ? name : name === 'space' ? ' ' : undefined, { mode: s.mode, replay, page: 2 });
+    const c = keyCommand(name, name.length === 1 ? name : name === 'space' ? ' ' : undefined, { mode: s.mode, keys, page: 2 });
     if (c !== null && !isAppCommand(c)) s = reduce(s, c);
   }
   return s;
@@ -184,9 +185,9 @@ t.test('views: help, alerts, connections and details open and close; any key clo
   t.equal(typeKeys(none, ['enter']).mode, 'main');
   t.equal(typeKeys(none, ['k']).mode, 'main');
   // Quit and suspend are the app's: C-c even inside a prompt.
-  t.same(keyCommand('C-c', undefined, { mode: 'filter', replay: false, page: 1 }), { type: 'quit' });
-  t.same(keyCommand('q', 'q', { mode: 'main', replay: false, page: 1 }), { type: 'quit' });
-  t.same(keyCommand('C-z', undefined, { mode: 'main', replay: false, page: 1 }), { type: 'suspend' });
+  t.same(keyCommand('C-c', undefined, { mode: 'filter', keys: 'live', page: 1 }), { type: 'quit' });
+  t.same(keyCommand('q', 'q', { mode: 'main', keys: 'live', page: 1 }), { type: 'quit' });
+  t.same(keyCommand('C-z', undefined, { mode: 'main', keys: 'live', page: 1 }), { type: 'suspend' });
 });
 
 t.test('details follow the selection and keep a process that exits', async (t) => {
@@ -213,26 +214,26 @@ t.test('kill: a signal picked by arrows or number, then confirmed; Esc or q canc
   t.equal(typeKeys(s, ['down', 'enter']).mode, 'confirm');
   t.equal(typeKeys(s, ['escape']).mode, 'main');
   t.equal(typeKeys(s, ['q']).mode, 'main');
-  t.same(keyCommand('y', 'y', { mode: 'confirm', replay: false, page: 1 }), { type: 'killSend' });
+  t.same(keyCommand('y', 'y', { mode: 'confirm', keys: 'live', page: 1 }), { type: 'killSend' });
   t.equal(typeKeys(picked, ['n']).mode, 'main');
   t.equal(typeKeys(picked, ['y']).mode, 'main');
   // Replay has no kill key.
-  t.equal(typeKeys(start(), ['k'], true).mode, 'main');
+  t.equal(typeKeys(start(), ['k'], 'replay').mode, 'main');
 });
 
 t.test('replay: its controls go to the source; g opens the go-to prompt', async (t) => {
-  const ctx = { mode: 'main' as const, replay: true, page: 10 };
+  const ctx = { mode: 'main' as const, keys: 'replay' as const, page: 10 };
   t.same(keyCommand('space', ' ', ctx), { type: 'source', action: 'playPause' });
   t.same(keyCommand('pagedown', undefined, ctx), { type: 'source', action: 'minuteForward' });
-  t.same(keyCommand('pagedown', undefined, { ...ctx, replay: false }), { type: 'move', delta: 10 });
-  let s = typeKeys(start(), ['g'], true);
+  t.same(keyCommand('pagedown', undefined, { ...ctx, keys: 'live' }), { type: 'move', delta: 10 });
+  let s = typeKeys(start(), ['g'], 'replay');
   t.equal(s.mode, 'goto');
-  s = typeKeys(s, ['-', '5', 'm', 'x', 'backspace'], true);
+  s = typeKeys(s, ['-', '5', 'm', 'x', 'backspace'], 'replay');
   t.equal(s.gotoText, '-5m');
   t.same(keyCommand('enter', undefined, { ...ctx, mode: 'goto' }), { type: 'gotoSubmit' });
   t.equal(reduce(s, { type: 'gotoSubmit' }).mode, 'main');
   t.equal(typeKeys(s, ['escape']).mode, 'main');
-  t.equal(typeKeys(s, ['escape', 'g'], true).gotoText, '', 'the prompt opens empty');
+  t.equal(typeKeys(s, ['escape', 'g'], 'replay').gotoText, '', 'the prompt opens empty');
 });
 
 t.test('input: key names and clicks', async (t) => {
@@ -250,18 +251,18 @@ t.test('input: key names and clicks', async (t) => {
 t.test('frame: the footer and the dialogs from the state', async (t) => {
   const theme = makeTheme(false);
   const s = start();
-  t.match(footerLine(s, { theme, replay: false, status: null }), /^q quit {2}\? help/);
-  t.match(footerLine(s, { theme, replay: true, status: null }), /^space play\/pause/);
-  t.equal(footerLine(s, { theme, replay: false, status: 'sent SIGTERM to 1' }), 'sent SIGTERM to 1');
-  t.equal(footerLine(s, { theme, replay: false, status: null, timings: () => 'parse ms:' }), 'parse ms:');
-  t.equal(footerLine(typeKeys(s, ['/', '{']), { theme, replay: false, status: 'x' }), 'filter: {open}▏  Enter keeps · Esc clears');
-  t.match(footerLine(typeKeys(s, ['g'], true), { theme, replay: true, status: null }), /^go to: ▏/);
+  t.match(footerLine(s, { theme, keys: 'live', status: null }), /^q quit {2}\? help/);
+  t.match(footerLine(s, { theme, keys: 'replay', status: null }), /^space play\/pause/);
+  t.equal(footerLine(s, { theme, keys: 'live', status: 'sent SIGTERM to 1' }), 'sent SIGTERM to 1');
+  t.equal(footerLine(s, { theme, keys: 'live', status: null, timings: () => 'parse ms:' }), 'parse ms:');
+  t.equal(footerLine(typeKeys(s, ['/', '{']), { theme, keys: 'live', status: 'x' }), 'filter: {open}▏  Enter keeps · Esc clears');
+  t.match(footerLine(typeKeys(s, ['g'], 'replay'), { theme, keys: 'replay', status: null }), /^go to: ▏/);
   const kill = typeKeys(s, ['k', 'down']);
-  t.equal(dialogView(kill, theme, false).label, 'send a signal to 31 p31 · Enter picks · Esc cancels');
-  t.equal(dialogView(kill, theme, false).lines[1], '{inverse} 2 SIGKILL {/inverse}');
-  t.match(dialogView(typeKeys(kill, ['enter']), theme, false).lines[1], /Send SIGKILL to 31 p31\?/);
-  t.equal(dialogView(typeKeys(s, ['?']), theme, false).label, 'keys · any key closes');
+  t.equal(dialogView(kill, theme, 'live').label, 'send a signal to 31 p31 · Enter picks · Esc cancels');
+  t.equal(dialogView(kill, theme, 'live').lines[1], '{inverse} 2 SIGKILL {/inverse}');
+  t.match(dialogView(typeKeys(kill, ['enter']), theme, 'live').lines[1], /Send SIGKILL to 31 p31\?/);
+  t.equal(dialogView(typeKeys(s, ['?']), theme, 'live').label, 'keys · any key closes');
   const body = { left: 0, top: 1, width: 100, height: 30 };
-  t.same(overlayRect('kill', false, body), { left: 14, top: 1 + 8, width: 72, height: SIGNALS.length + 4 });
-  t.same(overlayRect('alerts', false, body), { left: 0, top: 1 + 3, width: 100, height: 24 });
+  t.same(overlayRect('kill', 'live', body), { left: 14, top: 1 + 8, width: 72, height: SIGNALS.length + 4 });
+  t.same(overlayRect('alerts', 'live', body), { left: 0, top: 1 + 3, width: 100, height: 24 });
 });
