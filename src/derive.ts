@@ -298,6 +298,7 @@ function procSnap(
     comm: c.comm,
     cmdline: c.cmdline,
     user: c.user,
+    cgroup: c.cgroup,
     uid: c.uid,
     state: c.state,
     kthread: c.kthread,

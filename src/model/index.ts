@@ -220,6 +220,8 @@ export interface ProcSample {
   kthread: boolean;
   uid: number | null;
   user: string | null;
+  /** The cgroup it runs in (/proc/PID/cgroup, see parseCgroup); null: unknown. */
+  cgroup: string | null;
   nice: number;
   priority: number;
   threads: number;
@@ -405,6 +407,8 @@ export interface ProcSnap {
   comm: string;
   cmdline: string;
   user: string | null;
+  /** The cgroup it runs in (/proc/PID/cgroup, see parseCgroup); null: unknown. */
+  cgroup: string | null;
   uid: number | null;
   state: string;
   kthread: boolean;

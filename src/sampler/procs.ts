@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import { Counter, counterAdd } from '../counter';
 import type { ProcSample, ProcSlow, ProcTable } from '../model';
 import { closeQuietly, isDenied, isGone, O_READ, preadAll, ReadBuf, readOnce } from './procfile';
+import { cgroupBuf, readCgroup } from './cgroup';
 import { CMDLINE_MAX, parseCmdline } from './parse/cmdline';
 import { parsePidIo } from './parse/pid-io';
 import { parsePidStat, PF_KTHREAD, PidStat } from './parse/pid-stat';
@@ -51,6 +52,7 @@ interface Entry {
   cmdline: string;
   cmdlineTruncated: boolean;
   cmdlineAt: bigint;
+  cgroup: string | null;
   uid: number | null;
   swap: number | null;
   vol: Counter | null;
@@ -106,6 +108,7 @@ export class ProcReader {
   // Large enough that one pread of any per-process file leaves ≥ 4 KiB spare: preadAll then knows it hit EOF.
   private readonly rb = new ReadBuf(16384);
   private readonly cmdRb = new ReadBuf(CMDLINE_MAX + 1);
+  private readonly cgroupRb = cgroupBuf();
   private readonly schedRb = new ReadBuf(16384); // ≥ 4 KiB spare after any read: one pread, see preadAll
   private readonly fdCountBySize: boolean;
   private gen = 0;
@@ -217,7 +220,7 @@ export class ProcReader {
     const keep = this.budget.take(FDS_PER_ENTRY);
     const e: Entry = {
       pid, start: -1, base, statFd: null, schedFd: null, statusFd: null, ioFd: null, ioDenied: false,
-      noSchedstat: false, comm: '', startcode: 0, cmdline: '', cmdlineTruncated: false, cmdlineAt: nowNs, uid: null,
+      noSchedstat: false, comm: '', startcode: 0, cmdline: '', cmdlineTruncated: false, cmdlineAt: nowNs, cgroup: null, uid: null,
       swap: null, vol: null, invol: null, statusDue: nowNs, slow: null, slowPrev: null, slowDue: nowNs, sched: new ThreadTimes(base, this.budget), gen: 0,
       last: null, schedCopy: null, pendingSched: null, statCopy: null, statLen: 0, pendingStat: null,
     };
@@ -347,6 +350,7 @@ export class ProcReader {
   }
 
   private readCmdline(e: Entry, nowNs: bigint): void {
+    e.cgroup = readCgroup(e.base, this.cgroupRb) ?? e.cgroup;
     const n = readOnce(`${e.base}/cmdline`, this.cmdRb, CMDLINE_MAX + 1);
     e.cmdlineAt = nowNs;
     if (n === null) return;
@@ -394,6 +398,7 @@ export class ProcReader {
       kthread: (st.flags & PF_KTHREAD) !== 0,
       uid: e.uid,
       user: e.uid === null ? null : this.users.name(e.uid),
+      cgroup: e.cgroup,
       nice: st.nice,
       priority: st.priority,
       threads: st.threads,

@@ -23,7 +23,7 @@ export function cpuTimes(v: Partial<CpuTimes> = {}): CpuTimes {
 export function proc(pid: number, v: Partial<ProcSample> = {}): ProcSample {
   return {
     pid, start_time: 1000 + pid, ppid: 1, pgrp: pid, comm: `p${pid}`, cmdline: `/usr/bin/p${pid}`, cmdline_truncated: false,
-    state: 'S', kthread: false, uid: 1000, user: 'alice', nice: 0, priority: 20, threads: 1, processor: 0,
+    state: 'S', kthread: false, uid: 1000, user: 'alice', cgroup: null, nice: 0, priority: 20, threads: 1, processor: 0,
     vsize_bytes: 10_000_000, rss_bytes: 4096, minflt: 0, majflt: 0, utime: 0, stime: 0,
     run_ns: null, wait_ns: null, timeslices: null, swap_bytes: null, vol_ctxsw: null, invol_ctxsw: null, slow: null, slow_prev: null, tcp: null, tcp_prev: null, shim: null, ...v,
   };
@@ -31,7 +31,7 @@ export function proc(pid: number, v: Partial<ProcSample> = {}): ProcSample {
 
 export function procSnap(p: ProcSample, cpuPct: number | null): ProcSnap {
   return {
-    pid: p.pid, start_time: p.start_time, start_ms: null, ppid: p.ppid, comm: p.comm, cmdline: p.cmdline, user: p.user,
+    pid: p.pid, start_time: p.start_time, start_ms: null, ppid: p.ppid, comm: p.comm, cmdline: p.cmdline, user: p.user, cgroup: p.cgroup,
     uid: p.uid, state: p.state, kthread: p.kthread, threads: p.threads, nice: p.nice, cpu_pct: cpuPct, wait_pct: null,
     mem_pct: null, rss_bytes: p.rss_bytes, vsize_bytes: p.vsize_bytes, swap_bytes: null, read_bytes_per_s: null,
     write_bytes_per_s: null, rchar_per_s: null, wchar_per_s: null, minflt_per_s: null, majflt_per_s: null,

@@ -24,7 +24,7 @@ export function disk(device: string, readSectors: Counter, writeSectors: Counter
 export function proc(pid: number, start: number, extra: Partial<ProcSample> = {}): ProcSample {
   return {
     pid, start_time: start, ppid: 1, pgrp: pid, comm: `p${pid}`, cmdline: `p${pid} --x`, cmdline_truncated: false, state: 'S',
-    kthread: false, uid: 0, user: 'root', nice: 0, priority: 20, threads: 1, processor: 0, vsize_bytes: 0, rss_bytes: 4096,
+    kthread: false, uid: 0, user: 'root', cgroup: null, nice: 0, priority: 20, threads: 1, processor: 0, vsize_bytes: 0, rss_bytes: 4096,
     minflt: 0, majflt: 0, utime: 0, stime: 0, run_ns: 0, wait_ns: 0, timeslices: 0, swap_bytes: 0, vol_ctxsw: 0, invol_ctxsw: 0,
     slow: null, slow_prev: null, tcp: null, tcp_prev: null, shim: null, ...extra,
   };

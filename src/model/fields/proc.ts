@@ -224,6 +224,11 @@ export const PROC_FIELDS = [
     prom: [counter('vigil_process_tcp_retransmits_total', 'TCP segments retransmitted, over the process\'s sockets (sock_diag tcpi_total_retrans).',
       (p) => one(p.tcp?.retrans))],
   },
+  {
+    key: 'cgroup', kind: 'label', unit: 'text', source: '/proc/PID/cgroup',
+    formula: 'the v2 (0::) path; on a hybrid layout where that is /, the name=systemd or first non-root v1 path',
+    help: 'the cgroup the process runs in', raw: ['cgroup'], exported: true,
+  },
   // What the NET columns show: the shim's count of every IP socket call when the process runs under it
   // (marked '*' on screen), else the TCP figures above.
   {

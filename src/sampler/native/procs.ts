@@ -6,6 +6,7 @@
  * row's very object back (as ProcReader does), unless what other tiers attach to it changed.
  */
 import type { ProcSample, ProcSlow, ProcTable } from '../../model';
+import { cgroupBuf, readCgroup } from '../cgroup';
 import { CMDLINE_MAX, parseCmdline } from '../parse/cmdline';
 import type { ProcExtras, ProcReaderOptions } from '../procs';
 import { Timings } from '../timings';
@@ -24,6 +25,7 @@ class Slots {
   comm: string[] = [];
   cmdline: string[] = [];
   truncated: boolean[] = [];
+  cgroup: (string | null)[] = [];
   slow: (ProcSlow | null)[] = [];
   slowPrev: (ProcSlow | null)[] = [];
 
@@ -34,6 +36,7 @@ class Slots {
     this.comm[s] = '';
     this.cmdline[s] = '';
     this.truncated[s] = false;
+    this.cgroup[s] = null;
   }
 }
 
@@ -46,6 +49,8 @@ export class NativeProcReader {
   private f = new Float64Array(NPROC_COLS * this.cap);
   private u = new BigUint64Array(NPROC_COLS * this.cap);
   private readonly slots = new Slots();
+  private readonly root: string;
+  private readonly cgroupRb = cgroupBuf();
 
   constructor(
     private readonly addon: NativeAddon,
@@ -60,6 +65,7 @@ export class NativeProcReader {
       opts.cmdlineRefreshMs ?? 60_000,
       opts.maxKeptFds ?? -1,
     );
+    this.root = opts.procRoot ?? '/proc';
     this.pageSize = opts.pageSize;
     this.timings = opts.timings ?? null;
     this.users = new UserNames(opts.passwdPath);
@@ -96,7 +102,11 @@ export class NativeProcReader {
       const s = f[P.SLOT * cap + r];
       const flags = f[P.FLAGS * cap + r];
       if (flags & PF_NEW) slots.reset(s);
-      if (flags & PF_STRINGS) this.strings(s);
+      if (flags & PF_STRINGS) {
+        this.strings(s);
+        // New, or comm/cmdline changed (an exec): where the TypeScript tier reads the cgroup too.
+        this.slots.cgroup[s] = readCgroup(`${this.root}/${f[P.PID * cap + r]}`, this.cgroupRb) ?? this.slots.cgroup[s];
+      }
       const at = (col: number) => col * cap + r;
       if (flags & PF_SLOW_NEW) {
         slots.slowPrev[s] = slots.slow[s];
@@ -130,6 +140,7 @@ export class NativeProcReader {
         kthread: f[at(P.KTHREAD)] === 1,
         uid,
         user: uid === null ? null : this.users.name(uid),
+        cgroup: slots.cgroup[s],
         nice: f[at(P.NICE)],
         priority: f[at(P.PRIORITY)],
         threads: f[at(P.THREADS)],

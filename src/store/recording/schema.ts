@@ -25,7 +25,7 @@ export const APPLICATION_ID = 0x7669676c;
  * name, a column an older file lacks reading as null (columns.ts), and `vigil record` upgrades an older
  * file before appending (migrate.ts). Each version adds its fixture (test/fixtures/recordings/make.ts).
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** System tables get an absolute row per series this often (bounds the rows a seek adds up). */
 export const SYS_KEYFRAME_MS = 10_000;

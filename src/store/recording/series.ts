@@ -129,6 +129,8 @@ export const PROC_FIELDS = [
   ['wait_ns', 'c'], ['timeslices', 'c'],
   // From /proc/PID/status, read every few seconds.
   ['swap_bytes', 'g'], ['vol_ctxsw', 'c'], ['invol_ctxsw', 'c'],
+  // Schema 2: read with the cmdline (new process, exec, every minute); a text kept only when it changes.
+  ['cgroup', 't'],
 ] as const satisfies readonly (readonly [keyof ProcSample, Kind])[];
 
 function procColumns(): Col[] {

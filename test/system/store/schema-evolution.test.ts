@@ -91,7 +91,7 @@ t.test('schema evolution, synthetically, on copies of the v1 fixture', async (t)
   const dir = tmpDir(t);
   const fixtureSha = sha(FIXTURE);
   const base = await exportAll(FIXTURE);
-  const baseSamples = samples(FIXTURE).map(sampleJson);
+  const baseSamples = samples(FIXTURE).map((x) => sampleJson(x));
   t.ok(base.procs.length > 100 && base.conns.length > 100 && base.net.length > 100, 'the fixture has rows in every tier');
 
   t.test('columns in another order: every Sample and every export row the same', async (t) => {
@@ -103,7 +103,7 @@ t.test('schema evolution, synthetically, on copies of the v1 fixture', async (t)
     const ro = new Database(p, { readonly: true });
     t.equal((ro.pragma('table_info(proc_sample)') as { name: string }[])[0].name, 'invol_ctxsw', 'the file really has another order');
     ro.close();
-    t.strictSame(samples(p).map(sampleJson), baseSamples, 'every Sample');
+    t.strictSame(samples(p).map((x) => sampleJson(x)), baseSamples, 'every Sample');
     t.strictSame(await exportAll(p), base, 'every export table');
   });
 
@@ -118,7 +118,7 @@ t.test('schema evolution, synthetically, on copies of the v1 fixture', async (t)
     const db = new Database(p);
     rebuild(db, 'proc_sample', (c) => [...c.slice(0, 5), 'x_unknown_text', ...c.slice(5).filter((x) => x !== 'x_unknown_text')]);
     db.close();
-    t.strictSame(samples(p).map(sampleJson), baseSamples, 'every Sample');
+    t.strictSame(samples(p).map((x) => sampleJson(x)), baseSamples, 'every Sample');
     t.strictSame(await exportAll(p), base, 'every export table');
   });
 
@@ -196,7 +196,7 @@ t.test('appending to a file that lacks columns adds them in one transaction, old
   const added = planUpgrade(ro).added;
   t.ok(['sample_t', 'proc_sample.swap_bytes', 'tcp_sock_sample'].every((x) => added.includes(x)), `what this vigil would add: ${added.join(', ')}`);
   ro.close();
-  const before = samples(p).map(sampleJson);
+  const before = samples(p).map((x) => sampleJson(x));
   const w = RecordingWriter.open(p, { host: SYNTH_HOST, intervalMs: 100, procIntervalMs: 1000, vigilVersion: 't' });
   const src = new SynthSource({ procs: 20, busyProcs: 5, socks: 4, seed: 3 });
   const written: Sample[] = [];
