@@ -196,7 +196,9 @@ export class SynthSource {
       this.prevSlow.set(p.pid, slow);
       out.push({
         pid: p.pid, start_time: p.start, ppid: 1, pgrp: p.pid, comm: `worker${p.pid % 50}`, cmdline: `/usr/bin/worker --id ${p.pid}`,
-        cmdline_truncated: false, state: 'S', kthread: false, uid: 1000, user: 'app', cgroup: null, nice: 0, priority: 20, threads: 1, processor: p.pid % this.cores,
+        cmdline_truncated: false, state: 'S', kthread: false, uid: 1000, user: 'app',
+        // Processes move between services now and then, each at its own moment: a text column is kept only as it changes.
+        cgroup: `/system.slice/app${Math.floor((Number(mono / 1_000_000_000n) + p.pid * 13) / 90) % 4}.service`, nice: 0, priority: 20, threads: 1, processor: p.pid % this.cores,
         vsize_bytes: 2e8, rss_bytes: 5e7, minflt: p.minflt, majflt: 0, utime: p.utime, stime: 10, run_ns: p.run, wait_ns: p.wait, timeslices: p.vol,
         swap_bytes: 0, vol_ctxsw: p.vol, invol_ctxsw: 3, slow, slow_prev: prev, tcp: null, tcp_prev: null, shim: null,
       });
