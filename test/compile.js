@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * Compiles the tests once, for `npm test` and `npm run test:unit` (tap then runs dist/test/**\/*.test.js,
- * with no TypeScript loader in each test process):
+ * Compiles the tests once, for `npm test` and `npm run test:unit` (tap then runs dist/test/**\/*.test.js:
+ * nothing is transpiled per test file):
  *   1. tsc compiles test/ with src/ and bench/ (test/tsconfig.json; source maps on, so coverage and stack
  *      traces point into the .ts files);
- *   2. every other file under test/ (fixtures, C sources, plain .js helpers) is linked at the same place
- *      under dist/test/, so a path a test builds from __dirname finds the file there too;
+ *   2. every other file under test/ (fixtures, C sources, plain .js helpers) is copied to the same place
+ *      under dist/test/, so a path a test builds from __dirname finds the file there too. Copies, not
+ *      links: a test that copies a fixture tree and edits its copy must not write through a link into
+ *      test/fixtures/;
  *   3. whatever in dist/test/ no longer has a source under test/ (a test removed or moved) is deleted, so
  *      it cannot run from a stale .js.
  * dist/test/ is updated in place, not emptied first: in a checkout shared by several people, one run's
@@ -30,11 +32,12 @@ if (tsc.status !== 0) process.exit(tsc.status ?? 1);
     else if (!e.name.endsWith('.ts') && !OWN.has(rel)) {
       const to = path.join(out, rel);
       fs.mkdirSync(path.dirname(to), { recursive: true });
-      // A fixture that is itself a symbolic link (a /proc fd) keeps its own target text. Made under another
-      // name and renamed over: another build may be linking the same file.
+      // Made under another name and renamed over: another build may be writing the same file, and a run
+      // may be reading it. A fixture that is itself a symbolic link (a /proc fd) stays a link, same target.
       const tmp = `${to}.${process.pid}.tmp`;
       fs.rmSync(tmp, { force: true });
-      fs.symlinkSync(e.isSymbolicLink() ? fs.readlinkSync(from) : from, tmp);
+      if (e.isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(from), tmp);
+      else fs.copyFileSync(from, tmp);
       fs.renameSync(tmp, to);
     }
   }
@@ -56,11 +59,9 @@ const exists = (p) => {
       prune(at);
       if (fs.readdirSync(at).length === 0) fs.rmSync(at, { recursive: true, force: true });
     } else if (e.name.endsWith('.tmp')) {
-      // another build's link, about to be renamed into place
-    } else if (e.isSymbolicLink()) {
-      if (!exists(path.join(__dirname, rel))) fs.rmSync(at, { force: true });
-    } else if (/\.js(\.map)?$/.test(e.name)) {
-      if (!exists(path.join(__dirname, rel.replace(/\.js(\.map)?$/, '.ts')))) fs.rmSync(at, { force: true });
+      // another build's file, about to be renamed into place
+    } else if (!exists(path.join(__dirname, rel)) && !(/\.js(\.map)?$/.test(rel) && exists(path.join(__dirname, rel.replace(/\.js(\.map)?$/, '.ts'))))) {
+      fs.rmSync(at, { force: true });
     }
   }
 })(out);
