@@ -1,7 +1,7 @@
 /** `vigil sample` against a reader slower than its ticks: it waits for the reader instead of queueing lines. */
 import { Writable } from 'stream';
 import t from 'tap';
-import { runSample } from '../../src/commands/sample';
+import { runSample } from '../../../src/commands/sample';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

@@ -2,11 +2,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Database from 'better-sqlite3';
 import t from 'tap';
-import { Recording } from '../../src/store/recording/reader';
-import { committedSamples } from '../helpers/recording';
-import { tmpDir, sleep } from '../helpers/tmp';
-import { sidecars, until, vigilBg } from '../helpers/cli';
-import { CLI } from '../helpers/paths';
+import { Recording } from '../../../src/store/recording/reader';
+import { committedSamples } from '../../helpers/recording';
+import { tmpDir, sleep } from '../../helpers/tmp';
+import { sidecars, until, vigilBg } from '../../helpers/cli';
+import { CLI } from '../../helpers/paths';
 
 /** integrity_check on the file (opening it read-write recovers a leftover WAL, as SQLite would). */
 function integrity(file: string): string {

@@ -5,10 +5,10 @@
  */
 import * as path from 'path';
 import t from 'tap';
-import { Sampler } from '../../src/sampler/sampler';
-import { Recording } from '../../src/store/recording/reader';
-import { RecordingWriter } from '../../src/store/recording/writer';
-import { tmpDir } from '../helpers/tmp';
+import { Sampler } from '../../../src/sampler/sampler';
+import { Recording } from '../../../src/store/recording/reader';
+import { RecordingWriter } from '../../../src/store/recording/writer';
+import { tmpDir } from '../../helpers/tmp';
 
 t.test('a recording being written: last() is the last sample as of open, and its pair rebuilds', async (t) => {
   const file = path.join(tmpDir(t), 'live.vigil');

@@ -3,7 +3,7 @@
  * plain text. Malformed weights count as "not acceptable", so an odd header never gets gzip by accident.
  */
 import t from 'tap';
-import { negotiateEncoding } from '../../src/export/prometheus/server';
+import { negotiateEncoding } from '../../../src/export/prometheus/server';
 
 const fixtures: [string | string[] | undefined, 'gzip' | 'identity', string][] = [
   // What scrapers send.

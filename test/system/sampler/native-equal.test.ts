@@ -10,16 +10,16 @@ import * as os from 'os';
 import * as path from 'path';
 import fc from 'fast-check';
 import t, { Test } from 'tap';
-import { loadNative } from '../../src/sampler/native/load';
-import { NativeProcReader } from '../../src/sampler/native/procs';
-import { NativeSystemReader } from '../../src/sampler/native/system';
-import { ProcReader } from '../../src/sampler/procs';
-import { SystemReader } from '../../src/sampler/system';
-import { FIXTURES as FIXTURE_ROOT } from '../helpers/paths';
+import { loadNative } from '../../../src/sampler/native/load';
+import { NativeProcReader } from '../../../src/sampler/native/procs';
+import { NativeSystemReader } from '../../../src/sampler/native/system';
+import { ProcReader } from '../../../src/sampler/procs';
+import { SystemReader } from '../../../src/sampler/system';
+import { FIXTURES as FIXTURE_ROOT } from '../../helpers/paths';
 
 const { addon, error } = loadNative();
 const skip = addon ? false : `the native sampler core is not built here (${error})`;
-// The source tree's fixtures (helpers/paths), not __dirname's: under dist/test/ those are links to the
+// The source tree's fixtures (helpers/paths), not __dirname's: under dist/test/ they were links to the
 // sources, and a copy of links wrote this test's changes into the repository's fixtures.
 const FIXTURES = path.join(FIXTURE_ROOT, 'proc');
 const PAGE = 4096;

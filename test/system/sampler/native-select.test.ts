@@ -1,7 +1,7 @@
 /** Which sampler runs: VIGIL_SAMPLER, the addon's presence, and the one-line note. */
 import t from 'tap';
-import { chooseSampler, loadNative } from '../../src/sampler/native/load';
-import { Sampler } from '../../src/sampler/sampler';
+import { chooseSampler, loadNative } from '../../../src/sampler/native/load';
+import { Sampler } from '../../../src/sampler/sampler';
 
 const { addon, error } = loadNative();
 
