@@ -32,7 +32,8 @@ t.test('with the compiler: both variants, as shared objects exporting the hooks'
   const r = spawnSync(process.execPath, [script, '--out', out], { encoding: 'utf8' });
   t.equal(r.status, 0);
   t.equal(r.stderr, '', 'no compiler warning (-Wall -Wextra)');
-  t.same(fs.readdirSync(out).sort(), ['vigil-preload-alloc.so', 'vigil-preload.so']);
+  // Both shim variants, and the native sampler core built beside them.
+  t.same(fs.readdirSync(out).sort(), ['vigil-preload-alloc.so', 'vigil-preload.so', 'vigil-sampler.node']);
   const syms = (f: string) => spawnSync('nm', ['-D', '--defined-only', path.join(out, f)], { encoding: 'utf8' }).stdout;
   t.match(syms('vigil-preload.so'), /\bT sendmmsg\b/);
   t.notMatch(syms('vigil-preload.so'), /\bT malloc\b/, 'the default shim leaves malloc alone');
