@@ -55,6 +55,8 @@ function intervalOptions<T>(y: Argv<T>, defaultIntervalMs: number) {
 
 function positiveInt(name: string, v: number | undefined): number | null {
   if (v === undefined) return null;
+  // yargs reads a word where a number belongs as NaN: say what was wrong with it, not "NaN".
+  if (Number.isNaN(v)) throw usageError(`--${name} must be a positive integer, got something that is not a number`);
   if (!Number.isInteger(v) || v < 1) throw usageError(`--${name} must be a positive integer, got ${String(v)}`);
   return v;
 }
@@ -157,7 +159,10 @@ function yargsUsageLine(msg: string, argv: string[], commands: readonly string[]
     const usage = ctx.usage ? `usage: vigil ${ctx.usage}; ` : '';
     return `missing ${wanted?.length ? wanted.join(' ') : 'an argument'} (${usage}${help})`;
   }
-  if ((m = /^Not enough arguments following: (.+)$/.exec(head))) return `${flag(m[1])} needs a value (${help})`;
+  if ((m = /^Not enough arguments following: (.+)$/.exec(head))) {
+    const choices = choicesOf(m[1]);
+    return `${flag(m[1])} needs a value (${choices ? `choices: ${choices.map(String).join(', ')}` : help})`;
+  }
   if ((m = /^Unknown (argument|command)(s?): (.*)$/.exec(head))) {
     // One name is whole; several are joined by ", " (a name holding ", " is then split, still on one line).
     const names = m[2] === 's' ? m[3].split(', ') : [m[3]];
@@ -199,7 +204,7 @@ async function main(argv: string[]): Promise<void> {
       (y) =>
         samplingOptions(y)
           .option('color', { type: 'boolean', default: true, describe: 'colours (--no-color, or NO_COLOR in the environment, turns them off)' })
-          .option('config', { type: 'string', describe: 'JSON config file (intervals, panes, colour, alert rules)' })
+          .option('config', { requiresArg: true, type: 'string', describe: 'JSON config file (intervals, panes, colour, alert rules)' })
           .option('alerts-db', { type: 'string', requiresArg: true, describe: 'alert log (default $XDG_STATE_HOME/vigil/alerts.db)' })
           .option('on-alert', { type: 'string', requiresArg: true, describe: 'run CMD (no shell) with the breach as JSON on stdin when a breach starts and ends' }),
       async (a) => {
@@ -222,7 +227,7 @@ async function main(argv: string[]): Promise<void> {
       (y) =>
         samplingOptions(y)
           .positional('file', { type: 'string', demandOption: true, describe: 'recording to write (appended to if it is one of this host)' })
-          .option('duration', { type: 'string', describe: 'stop after this long (10m, 1h30m, 90s; default: until Ctrl-C)' })
+          .option('duration', { requiresArg: true, type: 'string', describe: 'stop after this long (10m, 1h30m, 90s; default: until Ctrl-C)' })
           .option('config', { type: 'string', requiresArg: true, describe: 'JSON config file (its alert rules are evaluated; breaches go into the recording)' })
           .option('alerts-db', { type: 'string', requiresArg: true, describe: 'also log breaches to this alert log' })
           .option('on-alert', { type: 'string', requiresArg: true, describe: 'run CMD (no shell) with the breach as JSON on stdin when a breach starts and ends' })
@@ -263,7 +268,7 @@ async function main(argv: string[]): Promise<void> {
         y
           .positional('file', { type: 'string', demandOption: true, describe: 'recording to read (never changed)' })
           .option('color', { type: 'boolean', default: true, describe: 'colours (--no-color, or NO_COLOR, turns them off)' })
-          .option('config', { type: 'string', describe: 'JSON config file (pane layout, colour)' }),
+          .option('config', { requiresArg: true, type: 'string', describe: 'JSON config file (pane layout, colour)' }),
       async (a) => {
         const { runReplay } = await import('./commands/replay');
         const config = loadConfig(a.config);
@@ -279,7 +284,7 @@ async function main(argv: string[]): Promise<void> {
           .option('record', { type: 'string', requiresArg: true, describe: 'no screen: record to FILE until CMD exits' })
           .option('print-preload', { type: 'boolean', default: false, describe: 'print the path to put in LD_PRELOAD of programs started elsewhere' })
           .option('color', { type: 'boolean', default: true, describe: 'colours (--no-color, or NO_COLOR, turns them off)' })
-          .option('config', { type: 'string', describe: 'JSON config file' }),
+          .option('config', { requiresArg: true, type: 'string', describe: 'JSON config file' }),
       async (a) => {
         const { runMonitor } = await import('./commands/run-monitor');
         const config = loadConfig(a.config);
@@ -298,10 +303,10 @@ async function main(argv: string[]): Promise<void> {
       (y) =>
         y
           .positional('file', { type: 'string', demandOption: true, describe: 'recording to read' })
-          .option('table', { choices: TABLE_NAMES, demandOption: true, describe: 'what to export' })
-          .option('format', { choices: ['csv', 'json'] as const, default: 'csv' as const, describe: 'CSV with a header, or JSON lines' })
-          .option('from', { type: 'string', describe: 'start: HH:MM:SS, ISO date, epoch ms, or +30s from the start' })
-          .option('to', { type: 'string', describe: 'end: HH:MM:SS, ISO date, epoch ms, or -5m from the end' }),
+          .option('table', { requiresArg: true, choices: TABLE_NAMES, demandOption: true, describe: 'what to export' })
+          .option('format', { requiresArg: true, choices: ['csv', 'json'] as const, default: 'csv' as const, describe: 'CSV with a header, or JSON lines' })
+          .option('from', { requiresArg: true, type: 'string', describe: 'start: HH:MM:SS, ISO date, epoch ms, or +30s from the start' })
+          .option('to', { requiresArg: true, type: 'string', describe: 'end: HH:MM:SS, ISO date, epoch ms, or -5m from the end' }),
       async (a) => {
         const { runExport } = await import('./commands/export');
         await runExport({ file: a.file, table: a.table, format: a.format, from: a.from, to: a.to });
@@ -315,7 +320,7 @@ async function main(argv: string[]): Promise<void> {
           .positional('file', { type: 'string', describe: 'a recording or an alert log (default: $XDG_STATE_HOME/vigil/alerts.db)' })
           .option('since', { type: 'string', requiresArg: true, describe: 'only breaches active since then: a duration back from now (1h, 30m; from the end of a recording) or a time (14:30, 2024-05-01T14:30)' })
           .option('active', { type: 'boolean', default: false, describe: 'only breaches still active' })
-          .option('format', { choices: ['table', 'json'] as const, default: 'table' as const, describe: 'a table, or JSON lines' })
+          .option('format', { requiresArg: true, choices: ['table', 'json'] as const, default: 'table' as const, describe: 'a table, or JSON lines' })
           .epilog(`Alert metrics for the config's "alerts" rules (the value compared is the average over "window"):\n  ${metricsHelp().join('\n  ')}`),
       async (a) => {
         const { runAlerts } = await import('./commands/alerts');
@@ -327,7 +332,7 @@ async function main(argv: string[]): Promise<void> {
       'print one derived snapshot per tick as a JSON line',
       (y) =>
         samplingOptions(y)
-          .option('count', { type: 'number', describe: 'stop after N lines (default: until interrupted)' })
+          .option('count', { requiresArg: true, type: 'number', describe: 'stop after N lines (default: until interrupted)' })
           .option('config', { type: 'string', requiresArg: true, describe: 'JSON config file (its intervals; default $XDG_CONFIG_HOME/vigil/config.json)' }),
       async (a) => {
         const { runSample } = await import('./commands/sample');

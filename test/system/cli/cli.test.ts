@@ -69,6 +69,15 @@ t.test('usage errors: one line on stderr, exit 2', async (t) => {
     [['sample', '--proc-interval', '99'], /--proc-interval must be an integer from 100 to 3600000/],
     [['sample', '--count', '0'], /--count must be a positive integer/],
     [['sample', '--count', '1.5'], /--count must be a positive integer/],
+    [['sample', '--count', 'abc'], /--count must be a positive integer, got something that is not a number/],
+    // An option that takes a value, given none: refused, not run with its default (sample --count ran forever).
+    [['sample', '--count'], /--count needs a value/],
+    [['sample', '--config'], /--config needs a value/],
+    [['export', 'x.vigil', '--table', 'procs', '--format'], /--format needs a value/],
+    [['export', 'x.vigil', '--table'], /--table needs a value/],
+    [['export', 'x.vigil', '--table', 'procs', '--from'], /--from needs a value/],
+    [['alerts', '--format'], /--format needs a value/],
+    [['record', 'x.vigil', '--duration'], /--duration needs a value/],
   ];
   for (const [args, msg] of cases) {
     const r = await vigil(args);
