@@ -2,12 +2,12 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import Database from 'better-sqlite3';
 import t from 'tap';
 import { SYNTH_HOST, SynthSource } from '../../../bench/synthetic';
 import { TABLES, TABLE_NAMES } from '../../../src/commands/export-tables';
 import { RecordingWriter } from '../../../src/store/recording/writer';
 import { vigilSync } from '../../helpers/cli';
+import { committedSamples } from '../../helpers/recording';
 import { tmpDir } from '../../helpers/tmp';
 import { CLI } from '../../helpers/paths';
 
@@ -45,22 +45,6 @@ const REQUIRED: Record<string, string[]> = {
   conns: ['t', 'pid', 'comm', 'local', 'remote', 'state', 'tx_bytes_per_s', 'rx_bytes_per_s', 'retrans_total', 'retrans_per_s', 'rtt_ms'],
   alerts: ['t', 'end_t', 'rule', 'subject', 'peak', 'average', 'threshold', 'samples'],
 };
-
-/** Samples committed to a recording so far (a reader's own connection, closed at once: the recorder's
- * last checkpoint needs the file to itself). */
-function committedSamples(file: string): number {
-  if (!fs.existsSync(file)) return 0;
-  try {
-    const db = new Database(file, { readonly: true, fileMustExist: true });
-    try {
-      return (db.prepare('SELECT count(*) AS n FROM sample').get() as { n: number }).n;
-    } finally {
-      db.close();
-    }
-  } catch {
-    return 0; // not created yet, or its schema not yet committed
-  }
-}
 
 async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
