@@ -77,7 +77,9 @@ t.test('an idle process is read through schedstat alone; what moves without it r
   fs.writeFileSync(path.join(root, '1300/stat'), stat.replace(/^1234 /, '1300 ').replace(' S 6497 ', ' S 1234 '));
   const s = newSampler(root);
   t.teardown(() => s.close());
-  const at = (ms: number): ReturnType<Sampler['sample']> => s.sample(BigInt(ms) * 1_000_000n);
+  // Every call a process tick: the sampler moves its stamp by the real time discovery took, and on a
+  // loaded machine more than half a 100 ms step would skip the next table and slow the tiers' rotation.
+  const at = (ms: number): ReturnType<Sampler['sample']> => s.sample(BigInt(ms) * 1_000_000n, true);
   const find = (x: ReturnType<Sampler['sample']>, pid: number) => x.procs!.procs.find((p) => p.pid === pid)!;
   // Two io/fd reads that agree make a zero-rate pair; from then on nothing of 1234 is re-read but schedstat.
   let prev = at(1000);
