@@ -104,7 +104,7 @@ export function isAlertMetric(x: string): x is AlertMetric {
   return Object.prototype.hasOwnProperty.call(ALERT_METRICS, x);
 }
 
-/** The README's table of alert metrics, generated so that it cannot drift from the code. */
+/** docs/alerts.md's table of alert metrics, generated so that it cannot drift from the code. */
 export function metricsMarkdown(): string {
   const rows = ALERT_METRIC_NAMES.map((n) => {
     const m = ALERT_METRICS[n];
