@@ -30,6 +30,7 @@ export const KEY_NOTES: string[] = [
   'The mouse: the wheel scrolls the process table, a click selects a process, a click on a column title sorts by it.',
   '`k` asks for a signal (TERM, KILL, HUP, INT, QUIT, STOP, CONT, USR1, USR2) and a `y` to confirm; EPERM and friends show in the status line. '
     + 'The pid is checked against its start time first: a pid reused since the screen was drawn gets nothing.',
+  'The filter (`/`) matches part of the command line, the command name or the user, case-insensitive.',
   '`Esc` also stops a follow; `Esc` or `Enter` closes the detail view.',
   'Replay\'s `g` takes the time forms of `vigil export --from` (docs/recording.md lists them), an epoch in ms included, except that `-5m` and `+30s` count from the replayed moment.',
   'Quitting restores the terminal; so do SIGTERM, SIGHUP and an uncaught error (printed after, exit 1).',
