@@ -186,16 +186,15 @@ function yargsUsageLine(msg: string, argv: string[], commands: readonly string[]
   return `${lines.join(' ')} (${help})`;
 }
 
-async function main(argv: string[]): Promise<void> {
-  // A reader that goes away (vigil sample | head) is not an error.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(EXIT.OK);
-    fail(describeError(err), EXIT.IOERR);
-  });
+const COMMANDS = ['record', 'replay', 'run', 'export', 'alerts', 'sample', 'serve'];
 
-  const commands = ['record', 'replay', 'run', 'export', 'alerts', 'sample', 'serve'];
-  const cli = yargs(argv);
-  await cli
+/**
+ * Every command and option, declared once: main() parses with it, and the man page generator
+ * (src/docs/man.ts) runs it against a recorder, so `man vigil` says what `--help` says.
+ */
+export function defineCli(cli: Argv, argv: string[]): Argv {
+  const commands = COMMANDS;
+  return cli
     .scriptName('vigil')
     .usage('vigil [command] [options]\n\nA terminal system monitor for Linux. With no command, the live monitor.')
     .command(
@@ -388,11 +387,22 @@ async function main(argv: string[]): Promise<void> {
       const line = yargsUsageLine(msg ?? err?.message ?? '', argv, commands, usageContext(cli, argv, commands));
       // The line quotes what the user typed: controls and bidi overrides are shown escaped, never sent.
       fail(sanitize(line), EXIT.USAGE);
-    })
-    .parseAsync();
+    }) as unknown as Argv;
 }
 
-main(glueRelativeTimes(process.argv.slice(2))).catch((err: unknown) => {
-  if (process.env.VIGIL_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
-  fail(describeError(err), exitCodeOf(err));
-});
+async function main(argv: string[]): Promise<void> {
+  // A reader that goes away (vigil sample | head) is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(EXIT.OK);
+    fail(describeError(err), EXIT.IOERR);
+  });
+  await defineCli(yargs(argv), argv).parseAsync();
+}
+
+// Imported by the man page generator: only the bin runs.
+if (require.main === module) {
+  main(glueRelativeTimes(process.argv.slice(2))).catch((err: unknown) => {
+    if (process.env.VIGIL_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
+    fail(describeError(err), exitCodeOf(err));
+  });
+}

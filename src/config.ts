@@ -26,7 +26,8 @@ export interface Config {
 /** One hour: the longest sampling interval (the window holds an hour; setTimeout overflows past 2^31 ms). */
 export const MAX_INTERVAL_MS = 3_600_000;
 
-const TOP_KEYS = ['interval_ms', 'proc_interval_ms', 'color', 'panes', 'alerts'];
+/** The config file's top-level keys: an unknown one is refused; docs/config.md documents each (test/unit/docs.test.ts). */
+export const TOP_KEYS = ['interval_ms', 'proc_interval_ms', 'color', 'panes', 'alerts'];
 
 export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(os.homedir(), '.config');

@@ -1,4 +1,4 @@
-/** Exit codes, sysexits-style (see README): scripts depend on them, so they live in one place. */
+/** Exit codes, sysexits-style: scripts depend on them, so they live in one place (what each means: src/docs/exit-codes.ts). */
 export const EXIT = {
   OK: 0,
   RUNTIME: 1,

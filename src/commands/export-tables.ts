@@ -1,6 +1,6 @@
 /**
  * The tables of `vigil export`: column names (snake_case, with units: a user-facing contract, listed in
- * README.md (Recording, export and the recording file)) and how each row comes out of a Snapshot. Every rate here is derive()'s.
+ * docs/recording.md, checked by test/unit/docs.test.ts) and how each row comes out of a Snapshot. Every rate here is derive()'s.
  */
 import type { CoreSnap, CpuPct, DiskSnap, FsSnap, MemSnap, NetSnap, ProcSample, PsiSnap, Sample, Snapshot, TcpSnap, UdpSnap } from '../model';
 import type { ConnSnap } from '../model/conns';

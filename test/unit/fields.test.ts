@@ -1,6 +1,6 @@
 /**
- * The process field table is the one list of per-process figures: docs/fields.md and README's export
- * columns say what it says, it names every field derive() produces, each row's raw inputs exist on the
+ * The process field table is the one list of per-process figures: docs/fields.md and the export
+ * columns of docs/recording.md say what it says, it names every field derive() produces, each row's raw inputs exist on the
  * raw sample, and the names generated from it (pane columns, window series, Prometheus families) are unique.
  */
 import * as fs from 'fs';
@@ -21,11 +21,11 @@ t.test('docs/fields.md is what the field tables generate', async (t) => {
   t.equal(file, fieldsDoc(), 'regenerate with: npm run build && node dist/src/model/fields/docs.js > docs/fields.md');
 });
 
-t.test("README's procs export columns are the table's exported rows", async (t) => {
-  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const row = readme.split('\n').find((l) => l.startsWith('| procs | '));
+t.test("docs/recording.md's procs export columns are the table's exported rows", async (t) => {
+  const doc = fs.readFileSync(path.join(ROOT, 'docs', 'recording.md'), 'utf8');
+  const row = doc.split('\n').find((l) => l.startsWith('| procs | '));
   const listed = row?.match(/`([^`]*)`/)?.[1].split(', ');
-  t.same(listed, TABLES.procs.columns, 'README (Recording, export and the recording file) lists the columns in order');
+  t.same(listed, TABLES.procs.columns, 'docs/recording.md (Columns) lists the columns in order');
   t.same(TABLES.procs.columns, ['t', 'interval_ms', ...PROC_FIELDS.filter((f) => f.exported).map((f) => f.key), 'tcp_interval_ms']);
 });
 

@@ -1,6 +1,6 @@
 /**
  * The alert metrics: one table, built on the history window's SERIES, that drives rule validation, the
- * help text, the README table and the TUI's marks. Every series the window keeps can be alerted on (the
+ * help text, the docs/alerts.md table and the TUI's marks. Every series the window keeps can be alerted on (the
  * window answers "average over the last N seconds" for all of them); the value compared is that average.
  *
  * Subjects per kind come from one exhaustive table (SUBJECT_KINDS): adding a SubjectKind fails to compile
@@ -104,7 +104,7 @@ export function isAlertMetric(x: string): x is AlertMetric {
   return Object.prototype.hasOwnProperty.call(ALERT_METRICS, x);
 }
 
-/** The README's table of alert metrics, generated so that it cannot drift from the code. */
+/** docs/alerts.md's table of alert metrics, generated so that it cannot drift from the code. */
 export function metricsMarkdown(): string {
   const rows = ALERT_METRIC_NAMES.map((n) => {
     const m = ALERT_METRICS[n];

@@ -1,5 +1,5 @@
 /**
- * The recording's file format: identifiers and DDL. README.md (Recording, export and the recording file) explains every table for users
+ * The recording's file format: identifiers and DDL. docs/recording.md explains every table for users
  * of the sqlite3 shell; a change here is a new SCHEMA_VERSION, and every later vigil must still read the
  * fixtures in test/fixtures/recordings/.
  *

@@ -1,6 +1,6 @@
 /**
  * The recorded series: which columns each table has, and the identity columns of its entities. Column
- * names are the user-facing contract of the file (README.md (Recording, export and the recording file)); units are those of the
+ * names are the user-facing contract of the file (docs/recording.md); units are those of the
  * kernel's counters (ticks of 1/clk_tck s, bytes, 512-byte sectors, ms, ns, µs).
  */
 import type { ProcSample } from '../../model';

@@ -1,7 +1,7 @@
 /**
  * The series the history window keeps: one table per subject kind, each entry naming the Snapshot field
  * it reads, its unit, and whether it is a gauge or a per-second rate. Alerts (metric names), panes
- * (chart/average calls) and the README all use these names, so a series is spelled one way everywhere.
+ * (chart/average calls) and docs/alerts.md all use these names, so a series is spelled one way everywhere.
  *
  * A "subject" tells instances of a per-thing series apart: the core number, the interface, the disk,
  * the mount point, or `pid:start_time` for a process. System-wide series have the subject ''.
@@ -180,7 +180,7 @@ function infos<T>(table: Record<string, Def<T>>, subject: SubjectKind): [string,
   }]);
 }
 
-/** Every series, keyed by name: drives validation, help text and the README table. */
+/** Every series, keyed by name: drives validation, help text and the docs/alerts.md table. */
 export const SERIES: { readonly [K in SeriesName]: SeriesInfo } = Object.freeze(Object.fromEntries([
   ...infos(SYSTEM_SERIES, 'none'),
   ...infos(CORE_SERIES, 'core'),

@@ -94,8 +94,8 @@ t.test('Prometheus scrapes vigil serve and answers for system and per-process se
   const sumModes = cpu.reduce((a, r) => a + Number(r.value[1]), 0);
   t.ok(sumModes > os.cpus().length * 0.5 && sumModes < os.cpus().length * 1.5, `all modes add up to about ${os.cpus().length} cores (${sumModes.toFixed(2)})`);
 
-  // The example queries of the README's Prometheus section, verbatim.
-  const doc = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  // The example queries of docs/prometheus.md, verbatim.
+  const doc = fs.readFileSync(path.join(ROOT, 'docs', 'prometheus.md'), 'utf8');
   const examples = [...doc.matchAll(/```promql\n([\s\S]*?)```/g)].map((m) => m[1].trim());
   t.ok(examples.length >= 2, 'the docs have example queries');
   for (const q of examples) {
