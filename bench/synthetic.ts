@@ -5,6 +5,8 @@
 import { Counter, counterAdd } from '../src/counter';
 import type { CpuTimes, HostInfo, ProcSample, ProcTable, ProcTcp, Sample } from '../src/model';
 import type { ConnsProcSample, ConnsSample, TcpSockSample } from '../src/model/conns';
+import { CLASSES, FNS, NHIST } from '../src/sampler/shim/layout';
+import type { ShimProcSample } from '../src/sampler/shim/types';
 
 export const SYNTH_HOST: HostInfo = { hostname: 'synth', kernel: '6.1.0-synth', clk_tck: 100, page_size: 4096, ncpu: 4, boot_time_s: 1_700_000_000 };
 
@@ -37,6 +39,12 @@ export interface SynthOptions {
   connsEvery?: number;
   /** Chance per process tick that a process exits, and that one starts (default 0.05 each). */
   churn?: number;
+  /**
+   * The first this many processes run under the vigil run shim (default 0): traffic, peers (one IPv6, one
+   * inbound), a counter above 2^53; the first with --alloc heap counters; the second loses its shim file
+   * for a while (process ticks 40–49), the third runs an image without the shim from tick 70 on.
+   */
+  shimProcs?: number;
 }
 
 interface SockState {
@@ -83,6 +91,8 @@ export class SynthSource {
   private conns: ConnsSample | null = null;
   private prevConnsNs: bigint | null = null;
   private tcpHist = new Map<number, { start: number; cur: ProcTcp; prev: ProcTcp | null }>();
+  private shims = new Map<number, ShimProcSample>();
+  private procTicks = 0;
   constructor(private readonly o: SynthOptions = {}) {
     this.r = rng(o.seed ?? 42);
     this.cores = o.cores ?? 4;
@@ -179,6 +189,7 @@ export class SynthSource {
     if (this.r() < churn) this.procs.splice(Math.floor(this.r() * this.procs.length), 1);
     if (this.r() < churn) this.procs.push(this.newProc());
     const out: ProcSample[] = [];
+    this.procTicks++;
     for (let k = 0; k < this.procs.length; k++) {
       const p = this.procs[k];
       if (k < busy) {
@@ -200,11 +211,64 @@ export class SynthSource {
         // Processes move between services now and then, each at its own moment: a text column is kept only as it changes.
         cgroup: `/system.slice/app${Math.floor((Number(mono / 1_000_000_000n) + p.pid * 13) / 90) % 4}.service`, nice: 0, priority: 20, threads: 1, processor: p.pid % this.cores,
         vsize_bytes: 2e8, rss_bytes: 5e7, minflt: p.minflt, majflt: 0, utime: p.utime, stime: 10, run_ns: p.run, wait_ns: p.wait, timeslices: p.vol,
-        swap_bytes: 0, vol_ctxsw: p.vol, invol_ctxsw: 3, slow, slow_prev: prev, tcp: null, tcp_prev: null, shim: null,
+        swap_bytes: 0, vol_ctxsw: p.vol, invol_ctxsw: 3, slow, slow_prev: prev, tcp: null, tcp_prev: null,
+        shim: k < (this.o.shimProcs ?? 0) ? this.shimOf(p, k) : null,
       });
     }
     if (this.conns !== null) this.attachTcp(out, this.conns);
     return { mono_ns: mono, procs: out };
+  }
+
+  /** Process k's shim counters this tick (see SynthOptions.shimProcs); a fresh object each tick, as the reader gives. */
+  private shimOf(p: ProcState, k: number): ShimProcSample | null {
+    const tick = this.procTicks;
+    if (k === 1 && tick >= 40 && tick < 50) return null;
+    let s = this.shims.get(p.pid);
+    if (s === undefined || s.start_time !== p.start) {
+      const io = {} as ShimProcSample['io'];
+      for (const c of CLASSES) {
+        io[c] = {} as ShimProcSample['io'][typeof c];
+        for (const f of FNS) io[c][f] = { calls: 0, bytes: 0 };
+      }
+      const connect = {} as ShimProcSample['connect'];
+      for (const c of CLASSES) connect[c] = { attempts: 0, failures: 0 };
+      s = {
+        pid: p.pid, start_time: p.start, attached: true, exited: false, attaches: 1, io, connect,
+        connect_latency: { count: 0, sum_ns: 0, hist: new Array<Counter>(NHIST).fill(0) }, untracked_calls: 0,
+        dests: [
+          { family: 6, addr: '2001:db8::1', port: 443, inbound: false, tx_bytes: 0, tx_calls: 0, rx_bytes: 0, rx_calls: 0 },
+          { family: 4, addr: '10.1.2.3', port: 0, inbound: true, tx_bytes: 0, tx_calls: 0, rx_bytes: 0, rx_calls: 0 },
+        ],
+        dest_overflow: { tx_bytes: 0, tx_calls: 0, rx_bytes: 0, rx_calls: 0 },
+        alloc: k === 0 ? { malloc_calls: 0, calloc_calls: 0, realloc_calls: 0, memalign_calls: 0, free_calls: 0, alloc_bytes: 0, free_bytes: 0, inherited_bytes: 4096 } : null,
+      };
+      // A counter past 2^53: stored and read back exactly.
+      if (k === 0) s.io.udp.sendto.bytes = 2n ** 53n + 11n;
+    }
+    // Detached (it exec'd a program without the shim): the counters stand still, as the reader gives them.
+    if (k === 2 && tick >= 70) return { ...s, attached: false };
+    const tx = Math.floor(this.r() * 50_000);
+    const rx = Math.floor(this.r() * 80_000);
+    const n = structuredClone(s);
+    n.io.tcp.send = { calls: counterAdd(n.io.tcp.send.calls, tx > 0 ? 1 : 0), bytes: counterAdd(n.io.tcp.send.bytes, tx) };
+    n.io.tcp.recv = { calls: counterAdd(n.io.tcp.recv.calls, rx > 0 ? 1 : 0), bytes: counterAdd(n.io.tcp.recv.bytes, rx) };
+    n.io.unix.write.bytes = counterAdd(n.io.unix.write.bytes, 100);
+    n.dests[0].tx_bytes = counterAdd(n.dests[0].tx_bytes, tx);
+    n.dests[1].rx_bytes = counterAdd(n.dests[1].rx_bytes, rx);
+    if (tick % 7 === 0) {
+      n.connect.tcp.attempts = counterAdd(n.connect.tcp.attempts, 1);
+      n.connect_latency.count = counterAdd(n.connect_latency.count, 1);
+      n.connect_latency.sum_ns = counterAdd(n.connect_latency.sum_ns, 300_000);
+      n.connect_latency.hist[8] = counterAdd(n.connect_latency.hist[8], 1);
+    }
+    if (n.alloc !== null) {
+      n.alloc.malloc_calls = counterAdd(n.alloc.malloc_calls, 3);
+      n.alloc.alloc_bytes = counterAdd(n.alloc.alloc_bytes, 3 * 512);
+      n.alloc.free_calls = counterAdd(n.alloc.free_calls, 2);
+      n.alloc.free_bytes = counterAdd(n.alloc.free_bytes, 2 * 512);
+    }
+    this.shims.set(p.pid, n);
+    return { ...n };
   }
 
   /** One read of a synthetic connections tier, with the accumulators' rules of the real reader. */

@@ -56,6 +56,8 @@ export interface ShimSnap {
   connect_latency_avg_ms: number | null;
   /** The busiest peers of this interval (by bytes moved), then of the process's life. */
   top_dests: ShimDestSnap[];
+  /** Peers in the process's table over its life (the shim keeps 64; later ones go to an overflow count). */
+  peers: number | null;
   /** Heap outstanding (--alloc): inherited + allocated − freed, in usable bytes; null without --alloc. */
   alloc_outstanding_bytes: number | null;
   alloc_calls_per_s: number | null;
@@ -99,7 +101,7 @@ function peerName(d: Pick<ShimDest, 'family' | 'addr' | 'port' | 'inbound'>): st
 const destKey = (d: ShimDest): string => `${d.family}|${d.addr}|${d.port}|${d.inbound ? 1 : 0}`;
 
 /** Upper edge, in ms, of the bucket where the cumulative count of Δhist reaches fraction q. */
-function histQuantileMs(deltas: number[], q: number): number | null {
+export function histQuantileMs(deltas: number[], q: number): number | null {
   const n = deltas.reduce((a, b) => a + b, 0);
   if (n <= 0) return null;
   const want = Math.ceil(q * n);
@@ -218,6 +220,7 @@ export function deriveShim(prev: ShimProcSample | null, curr: ShimProcSample, dt
     connect_latency_p99_ms: p99,
     connect_latency_avg_ms: latAvg,
     top_dests: dests.slice(0, Math.max(0, topN)),
+    peers: curr.attached ? dests.length : null,
     alloc_outstanding_bytes: outstanding,
     alloc_calls_per_s: al && pal ? rate(allocCalls(pal), allocCalls(al)) : null,
     free_calls_per_s: al && pal ? rate(pal.free_calls, al.free_calls) : null,

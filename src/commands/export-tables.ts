@@ -4,12 +4,13 @@
  */
 import type { CoreSnap, CpuPct, DiskSnap, FsSnap, MemSnap, NetSnap, ProcSample, PsiSnap, Sample, Snapshot, TcpSnap, UdpSnap } from '../model';
 import type { ConnSnap } from '../model/conns';
+import type { ShimSnap } from '../derive-shim';
 import { PROC_FIELDS, ProcExportKey } from '../model/fields/proc';
 import type { AlertRow } from '../store/recording/reader';
 
 export type Cell = string | number | boolean | null;
 
-export const TABLE_NAMES = ['system', 'cpu', 'memory', 'net', 'disk', 'fs', 'procs', 'conns', 'alerts'] as const;
+export const TABLE_NAMES = ['system', 'cpu', 'memory', 'net', 'disk', 'fs', 'procs', 'conns', 'shim', 'alerts'] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 
 const CPU_PCT = [
@@ -32,6 +33,20 @@ const PROC: readonly ProcExportKey[] = PROC_FIELDS.flatMap((f) => (f.exported ? 
 const CONN = [
   'pid', 'comm', 'local', 'remote', 'state', 'tx_bytes_per_s', 'rx_bytes_per_s', 'retrans_total', 'retrans_per_s', 'rtt_ms',
 ] as const satisfies readonly (keyof ConnSnap)[];
+/**
+ * The shim table (vigil run): derive-shim's figures per process that ran with the shim, per process tick.
+ * net_* are IP sockets (TCP, UDP, other IP); net_tx_bytes/net_rx_bytes are cumulative since the process
+ * started, the rest are rates over the process interval; connect_latency_ms is this interval's mean,
+ * connect_latency_avg_ms the process's life's; alloc_* need --alloc.
+ */
+const SHIM = [
+  'attached', 'net_tx_bytes', 'net_rx_bytes', 'net_tx_bytes_per_s', 'net_rx_bytes_per_s', 'net_tx_calls_per_s', 'net_rx_calls_per_s',
+  'unix_tx_bytes_per_s', 'unix_rx_bytes_per_s', 'connects_per_s', 'connect_fails_per_s', 'connect_latency_ms', 'connect_latency_p50_ms',
+  'connect_latency_p99_ms', 'connect_latency_avg_ms', 'alloc_outstanding_bytes', 'alloc_calls_per_s', 'free_calls_per_s',
+  'alloc_bytes_per_s', 'free_bytes_per_s', 'peers',
+] as const satisfies readonly (keyof ShimSnap)[];
+export const SHIM_COLUMNS = ['t', 'interval_ms', 'pid', 'start_time', 'comm', ...SHIM] as const;
+
 const SYS_SCALARS = [
   'uptime_s', 'load1', 'load5', 'load15', 'procs_running', 'procs_blocked', 'ctxt_per_s', 'forks_per_s', 'pgfault_per_s',
   'pgmajfault_per_s', 'pswpin_per_s', 'pswpout_per_s',
@@ -117,6 +132,17 @@ export const TABLES: { [K in TableName]: K extends 'alerts' ? AlertTable : Snaps
     // One row per connection (listeners are not connections) per read of the connections tier.
     columns: ['t', 'interval_ms', ...CONN],
     rows: (s) => (s.conns === null ? [] : s.conns.conns.map((c) => [s.t, s.conns!.interval_ms, ...pick(c, CONN)])),
+  },
+  shim: {
+    kind: 'snapshot',
+    procs: true,
+    conns: false,
+    columns: SHIM_COLUMNS,
+    // One row per process under the shim per process tick.
+    rows: (s) =>
+      s.procs === null
+        ? []
+        : s.procs.flatMap((p) => (p.shim === null ? [] : [[s.t, s.procs_interval_ms, p.pid, p.start_time, p.comm, ...pick(p.shim, SHIM)]])),
   },
   alerts: {
     kind: 'alerts',

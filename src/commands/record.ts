@@ -36,6 +36,8 @@ export interface RecordOptions {
   /** Per-process series of the metrics (see `vigil serve`). */
   procTop?: number;
   procMatch?: RegExp | null;
+  /** Sees the feed before its first sample (vigil run: to tally the shim's reads). */
+  onFeed?: (feed: LiveFeed) => void;
 }
 
 function clock(ms: number): string {
@@ -79,6 +81,7 @@ export async function runRecord(opts: RecordOptions): Promise<void> {
     host,
     snapshots: engine !== null || server !== null,
   });
+  opts.onFeed?.(feed);
   const status = opts.status ?? process.stderr;
   if (server !== null) process.stderr.write(`vigil: serving ${server.url}\n`);
   const tty = status.isTTY === true;
@@ -96,6 +99,8 @@ export async function runRecord(opts: RecordOptions): Promise<void> {
         if (snap !== null && engine !== null && window !== null) {
           window.push(snap);
           breachMoved = engine.onSnapshot(snap, window).some((e) => e.type !== 'update');
+          // Every open breach's figures as they stand now: replay shows them as of any moment.
+          for (const b of engine.active()) writer.addBreachStep(b, snap.t);
         }
         server?.update(sample, snap);
         writer.add(sample);

@@ -8,6 +8,7 @@ import { wantsColour } from '../render/theme';
 import { checkTerminal, installExitPaths } from './live';
 import { runRecord } from './record';
 import { printPreload, RunHandle, startRun } from './run';
+import { RunTally, summaryText } from './run-summary';
 
 export interface RunMonitorOptions {
   argv: string[];
@@ -48,8 +49,16 @@ export async function runMonitor(o: RunMonitorOptions): Promise<void> {
   }
   if (o.record !== null) {
     const h = await startRun(o.argv, { alloc: o.alloc, stdio: 'inherit' });
-    await runRecord({ file: o.record, intervalMs: o.intervalMs, procIntervalMs: o.procIntervalMs, durationMs: null, vigilVersion: o.vigilVersion, stopWhen: h.exited });
-    process.exitCode = await endCommand(h);
+    const tally = new RunTally(h.pid);
+    // After CMD exits, one more process tick reads its shim file a last time (the final counts).
+    const stopWhen = h.exited.then(() => tally.final(2 * o.procIntervalMs + 500));
+    await runRecord({
+      file: o.record, intervalMs: o.intervalMs, procIntervalMs: o.procIntervalMs, durationMs: null, vigilVersion: o.vigilVersion, stopWhen,
+      onFeed: (feed) => (feed.sampler.onShimRead = (t) => tally.add(t)),
+    });
+    const code = await endCommand(h);
+    process.stderr.write(summaryText(tally.totals(), { command: o.argv[0], exitCode: code, shim: h.shimPath !== null, alloc: o.alloc, recording: path.resolve(o.record), log: null }));
+    process.exitCode = code;
     return;
   }
   checkTerminal();
@@ -59,12 +68,19 @@ export async function runMonitor(o: RunMonitorOptions): Promise<void> {
   const h = await startRun(o.argv, { alloc: o.alloc, stdio: ['ignore', fd, fd], warn: () => undefined });
   fs.closeSync(fd);
   const source = new LiveSource({ intervalMs: o.intervalMs, procIntervalMs: o.procIntervalMs });
+  const tally = new RunTally(h.pid);
+  source.sampler.onShimRead = (t) => tally.add(t);
   const app = new App(source, {
     colour: wantsColour(o.colour),
     hidden: o.hidden,
     debugTimings: false,
     follow: h.pid,
-    beforeExit: () => endCommand(h),
+    // The terminal is back by now: the summary goes where the shell will show it.
+    beforeExit: async () => {
+      const code = await endCommand(h);
+      process.stderr.write(summaryText(tally.totals(), { command: o.argv[0], exitCode: code, shim: h.shimPath !== null, alloc: o.alloc, recording: null, log }));
+      return code;
+    },
   });
   installExitPaths(app);
   app.start();

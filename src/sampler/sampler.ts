@@ -2,7 +2,7 @@ import type { HostInfo, ProcTable, ProcTcp, Sample } from '../model';
 import type { ConnsSample } from '../model/conns';
 import { ConnsTier } from './conns/tier';
 import { ShimReader } from './shim/reader';
-import { shimKey } from './shim/types';
+import { shimKey, ShimTable } from './shim/types';
 import { FsUsage } from './fsusage';
 import { readHostInfo } from './host';
 import { chooseSampler, loadNative, noteOnce, SamplerKind } from './native/load';
@@ -63,6 +63,11 @@ export class Sampler {
   private readonly conns: ConnsTier | null;
   private readonly shim: ShimReader | null;
   private lastProcs: ProcTable | null = null;
+  /**
+   * Sees every read of the shim's files, including the final read of a process that has exited (which no
+   * process table holds): what `vigil run` sums for its summary.
+   */
+  onShimRead: ((table: ShimTable) => void) | null = null;
   /** Per pid: the connections-tier reads its ProcSamples carry as tcp and tcp_prev. */
   private readonly tcpHist = new Map<number, { start: number; cur: ProcTcp; prev: ProcTcp | null }>();
   private readonly procDueNs: bigint;
@@ -126,6 +131,7 @@ export class Sampler {
     const byPid = conns === null ? null : new Map(conns.procs.map((p) => [p.pid, p]));
     const denied = conns === null ? null : new Set(conns.denied);
     const shims = this.shim?.read(nowNs) ?? null;
+    if (shims !== null) this.onShimRead?.(shims);
     const byKey = shims === null || shims.procs.length === 0 ? null : new Map(shims.procs.map((s) => [shimKey(s.pid, s.start_time), s]));
     const seen = new Set<number>();
     const extras: ProcExtras = (pid, start) => {

@@ -90,12 +90,14 @@ export class ReplaySource implements Source {
     return { kind: 'replay', t: this.now(), speed: SPEEDS[this.speedAt], paused: this.paused, intervalMs: this.intervalMs };
   }
 
-  private alertCache: { sec: number; at: { active: Breach[]; recent: Breach[] } } | null = null;
+  private alertCache: { t: number; at: { active: Breach[]; recent: Breach[] } } | null = null;
 
-  /** The recording's breaches as they stood at t: one indexed query per replayed second. */
+  /**
+   * The recording's breaches as they stood at t, figures included (see store/alerts/replay.ts): a few
+   * indexed queries per replayed moment, at most once per frame.
+   */
   alertsAt(t: number): { active: readonly Breach[]; recent: readonly Breach[] } {
-    const sec = Math.floor(t / 1000);
-    if (this.alertCache?.sec !== sec) this.alertCache = { sec, at: breachesAt(this.rec, t, 20) };
+    if (this.alertCache?.t !== t) this.alertCache = { t, at: breachesAt(this.rec, t, 20) };
     return this.alertCache.at;
   }
 

@@ -83,6 +83,11 @@ export class LiveSource implements Source {
     this.feed.stop();
   }
 
+  /** The sampler behind the feed (vigil run tallies the shim's reads from it). */
+  get sampler(): LiveFeed['sampler'] {
+    return this.feed.sampler;
+  }
+
   takeTimings(): Record<string, number> | null {
     return this.feed.takeTimings();
   }

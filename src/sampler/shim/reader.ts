@@ -11,7 +11,7 @@ import { parsePidStat } from '../parse/pid-stat';
 import { allUsersShimDirs, checkShimDir, ownShimDirs, ShimDir } from './dirs';
 import { SHM_NAME_RE, SHM_SIZE } from './layout';
 import { firstRegression, parseShimFile, ShimExpect } from './parse';
-import type { ShimProcSample, ShimTable } from './types';
+import { shimKey, ShimProcSample, ShimTable } from './types';
 
 export interface ShimReaderOptions {
   /** Directories to scan. Default: the user's own (ownShimDirs), plus every user's when running as root. */
@@ -52,6 +52,8 @@ interface Entry {
   execPendingReads: number;
   /** The sample decoded from prev: reused while the file's bytes do not change (an idle process). */
   last: ShimProcSample | null;
+  /** Its parent when the file was opened (null: unknown). */
+  ppid: number | null;
 }
 
 export class ShimReader {
@@ -84,6 +86,7 @@ export class ShimReader {
   /** Every valid file's counters, keyed in the result by (pid, start_time). */
   read(now: bigint = process.hrtime.bigint()): ShimTable {
     const procs: ShimProcSample[] = [];
+    const parents = new Map<string, number>();
     const gen = ++this.gen;
     for (const dir of this.currentDirs(now)) {
       const problem = checkShimDir(dir);
@@ -115,14 +118,18 @@ export class ShimReader {
           this.entries.set(key, e);
         }
         e.gen = gen;
+        const ppid = e.ppid;
         const s = this.tick(e, now);
-        if (s) procs.push(s);
+        if (s) {
+          procs.push(s);
+          if (ppid !== null) parents.set(shimKey(s.pid, s.start_time), ppid);
+        }
       }
     }
     for (const e of this.entries.values()) {
       if (e.gen !== gen) this.drop(e, false); // removed by someone else
     }
-    return { mono_ns: now, procs };
+    return { mono_ns: now, procs, parents };
   }
 
   close(): void {
@@ -159,6 +166,10 @@ export class ShimReader {
 
   /** The process's start time from its kept /proc/PID/stat fd; null when it has gone. */
   private liveStart(e: Entry): number | null {
+    return this.liveStat(e)?.starttime ?? null;
+  }
+
+  private liveStat(e: Entry): ReturnType<typeof parsePidStat> {
     if (e.statFd === null) return null;
     let n: number;
     try {
@@ -167,7 +178,7 @@ export class ShimReader {
       if (isGone(err) || isDenied(err)) return null;
       throw err;
     }
-    return parsePidStat(this.statRb.buf, n)?.starttime ?? null;
+    return parsePidStat(this.statRb.buf, n);
   }
 
   /**
@@ -191,6 +202,7 @@ export class ShimReader {
       scratch: Buffer.allocUnsafeSlow(SHM_SIZE + 1),
       execPendingReads: 0,
       last: null,
+      ppid: null,
     };
     try {
       e.statFd = fs.openSync(path.join(this.procRoot, String(pid), 'stat'), fs.constants.O_RDONLY);
@@ -199,7 +211,9 @@ export class ShimReader {
       if (isGone(err)) this.remove(file);
       return null;
     }
-    if (this.liveStart(e) !== start) {
+    const st0 = this.liveStat(e);
+    e.ppid = st0?.ppid ?? null;
+    if (st0?.starttime !== start) {
       // This pid is gone or is now another process: the file's writer has exited.
       closeQuietly(e.statFd);
       this.remove(file);

@@ -71,6 +71,11 @@ export interface ShimProcSample {
 export interface ShimTable {
   mono_ns: bigint;
   procs: ShimProcSample[];
+  /**
+   * Each read process's parent pid (by shimKey), as /proc/PID/stat said when its file was first opened:
+   * enough to tell which processes a `vigil run` command started, even ones that lived less than a tick.
+   */
+  parents?: ReadonlyMap<string, number>;
 }
 
 export function shimKey(pid: number, startTime: number): string {

@@ -67,6 +67,31 @@ export function upsertAlertSql(extra: readonly string[] = []): string {
 
 export const UPSERT_ALERT_SQL = upsertAlertSql();
 
+/**
+ * Recordings only (schema 3): a breach's running figures after every evaluation while it was open, so that
+ * replay shows them as they stood at the replayed moment (the `alert` row keeps only the latest). A row
+ * per evaluation whose figures changed: `t` the Snapshot's wall time, `value` the evaluated window
+ * average, `peak`/`average`/`samples` over the evaluations from the breach's start to then, `clearing` 1
+ * while past `clear` waiting out `for`.
+ */
+export const ALERT_STEP_SQL = `CREATE TABLE alert_step(
+     alert INTEGER NOT NULL, t INTEGER NOT NULL, value REAL, peak REAL, average REAL, samples INTEGER NOT NULL,
+     clearing INTEGER NOT NULL, PRIMARY KEY (alert, t)) WITHOUT ROWID`;
+
+/** What a breach's step holds: its figures as of one evaluation. */
+export interface BreachStep {
+  value: number | null;
+  peak: number | null;
+  average: number | null;
+  samples: number;
+  clearing: boolean;
+}
+
+/** An active breach as of a moment: its figures then (all null when the file kept no steps: older files). */
+export type BreachAsOf = BreachRecord & { value: number | null; clearing: boolean };
+
+export const breachKey = (b: Pick<BreachRecord, 'rule' | 'subject' | 'start_t'>): string => `${b.rule}\0${b.subject}\0${b.start_t}`;
+
 const SELECT = `SELECT id, ${ALERT_COLUMNS.join(', ')} FROM alert`;
 
 type Row = BreachRecord & { id: number };
@@ -110,8 +135,20 @@ export function* breachesOverlapping(db: Database.Database, fromT = -Infinity, t
  * The breaches as they stood at time t: active (fired at or before t, not ended by t) and the `recent` that
  * had ended by t, newest end first. A breach that had begun but not yet held for `for` at t is not there yet.
  */
-export function breachesAsOf(db: Database.Database, t: number, recent: number): { active: BreachRecord[]; recent: BreachRecord[] } {
-  const active = (db.prepare(`${SELECT} WHERE start_t <= @t AND fired_t <= @t AND (end_t IS NULL OR end_t > @t) ORDER BY start_t, id`).all({ t }) as Row[]).map(fromRow);
+export function breachesAsOf(db: Database.Database, t: number, recent: number): { active: BreachAsOf[]; recent: BreachRecord[] } {
+  const rows = db.prepare(`${SELECT} WHERE start_t <= @t AND fired_t <= @t AND (end_t IS NULL OR end_t > @t) ORDER BY start_t, id`).all({ t }) as Row[];
+  const hasSteps = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'alert_step'").get() !== undefined;
+  const step = hasSteps
+    ? db.prepare('SELECT value, peak, average, samples, clearing FROM alert_step WHERE alert = ? AND t <= ? ORDER BY t DESC LIMIT 1')
+    : null;
+  // The row's peak, average and samples are the final ones: an active breach shows its latest step at or
+  // before t instead, and unknown figures when the file has none (kept from schema 3 on).
+  const active = rows.map((r): BreachAsOf => {
+    const st = step?.get(r.id, t) as { value: number | null; peak: number | null; average: number | null; samples: number; clearing: number } | undefined;
+    const base = fromRow(r);
+    if (st === undefined) return { ...base, peak: null, average: null, samples: 0, value: null, clearing: false };
+    return { ...base, peak: st.peak, average: st.average, samples: st.samples, value: st.value, clearing: st.clearing === 1 };
+  });
   const ended = recent > 0
     ? (db.prepare(`${SELECT} WHERE end_t IS NOT NULL AND end_t <= @t AND fired_t <= @t ORDER BY end_t DESC, id DESC LIMIT @n`).all({ t, n: Math.floor(recent) }) as Row[]).map(fromRow)
     : [];

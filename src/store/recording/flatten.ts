@@ -256,14 +256,14 @@ function buildTcp(v: Val[], at: number, mono: bigint): ProcTcp {
 }
 
 /** A process from its row and its proc_io and proc_tcp parts (written with the row, so always there). */
-export function buildProc(ident: Val[], v: Val[], io: Val[], t: Val[]): ProcSample {
+export function buildProc(ident: Val[], v: Val[], io: Val[], t: Val[], shim: ProcSample['shim'] = null): ProcSample {
   const slowNs = io[SLOW_AT] as bigint | null;
   const slow = slowNs === null ? null : buildSlow(io, SLOW_AT, slowNs);
   const slowPrev = slowNs === null || io[PREV_AT] === null ? null : buildSlow(io, PREV_AT, slowNs - BigInt(io[PREV_AT] as number));
   const tcpNs = t[TCP_AT] as bigint | null;
   const tcp = tcpNs === null ? null : buildTcp(t, TCP_AT + 1, tcpNs);
   const tcpPrev = tcpNs === null || t[TCP_PREV_AT] === null ? null : buildTcp(t, TCP_PREV_AT + 1, tcpNs - BigInt(t[TCP_PREV_AT] as number));
-  return makeProc(ident, v, slow, slowPrev, tcp, tcpPrev);
+  return makeProc(ident, v, slow, slowPrev, tcp, tcpPrev, shim);
 }
 
 /*
@@ -278,14 +278,16 @@ const PROC_NAMES = PROC_FIELDS.map(([f]) => {
 });
 const procVals = new Function('p', `return [${PROC_NAMES.map((f) => `p.${f}`).join(', ')}];`) as (p: ProcSample) => Val[];
 const makeProc = new Function(
-  'ident', 'v', 'slow', 'slow_prev', 'tcp', 'tcp_prev',
+  'ident', 'v', 'slow', 'slow_prev', 'tcp', 'tcp_prev', 'shim',
   `return {
     pid: Number(ident[0]), start_time: Number(ident[1]), comm: ident[2], cmdline: ident[3], cmdline_truncated: Number(ident[4]) === 1,
     kthread: Number(ident[5]) === 1, uid: ident[6] === null ? null : Number(ident[6]), user: ident[7],
     ${PROC_NAMES.map((f, j) => `${f}: v[${j}]`).join(', ')},
-    slow, slow_prev, tcp, tcp_prev, shim: null, // shim counters are not recorded
+    slow, slow_prev, tcp, tcp_prev, shim, // proc_shim (schema 3), null for a process without the shim
   };`,
-) as (ident: Val[], v: Val[], slow: ProcSlow | null, slowPrev: ProcSlow | null, tcp: ProcTcp | null, tcpPrev: ProcTcp | null) => ProcSample;
+) as (
+  ident: Val[], v: Val[], slow: ProcSlow | null, slowPrev: ProcSlow | null, tcp: ProcTcp | null, tcpPrev: ProcTcp | null, shim: ProcSample['shim'],
+) => ProcSample;
 
 /** A socket's key: its cookie, the kernel's id for it (never reused while the kernel runs). */
 export function flattenSocks(socks: TcpSockSample[]): Item[] {

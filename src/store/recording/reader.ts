@@ -5,7 +5,7 @@
  */
 import type { HostInfo, Sample } from '../../model';
 import type { Stored } from './codec';
-import { BreachRecord, breachesAsOf, breachesOverlapping } from '../alerts/table';
+import { BreachAsOf, BreachRecord, breachesAsOf, breachesOverlapping } from '../alerts/table';
 import { openForReading, OpenedDb } from './open';
 import { readError } from './sqlite-error';
 import { Tables, Walker, WalkerOptions } from './walker';
@@ -220,7 +220,7 @@ export class Recording {
   }
 
   /** The breaches as they stood at time t (ms): active ones, and up to `recent` that had ended, newest first. */
-  alertsAsOf(t: number, recent = 20): { active: AlertRow[]; recent: AlertRow[] } {
+  alertsAsOf(t: number, recent = 20): { active: BreachAsOf[]; recent: AlertRow[] } {
     return this.guard(() => breachesAsOf(this.opened.db, t, recent));
   }
 

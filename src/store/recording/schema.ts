@@ -1,7 +1,8 @@
 /**
  * The recording's file format: identifiers and DDL. docs/recording.md explains every table for users
  * of the sqlite3 shell; a change here is a new SCHEMA_VERSION, and every later vigil must still read the
- * fixtures in test/fixtures/recordings/.
+ * fixtures in test/fixtures/recordings/. Versions: 1 the first; 2 proc_sample.cgroup; 3 proc_shim (the
+ * vigil run shim's counters, shim-cols.ts) and alert_step (a breach's figures after each evaluation).
  *
  * Shape, in one paragraph: `sample` has one row per tick (wall and monotonic time). Every other table
  * holds raw cumulative counters, either absolute (k = 1) or as the difference from the same series's
@@ -14,7 +15,7 @@
  * they read again); a process's slow-tier and connections-tier values have their own tables (proc_io,
  * proc_tcp), so that a process row stays narrow.
  */
-import { ALERT_TABLE_SQL } from '../alerts/table';
+import { ALERT_STEP_SQL, ALERT_TABLE_SQL } from '../alerts/table';
 import { SERIES, SeriesSpec } from './series';
 
 /** "vigl": `PRAGMA application_id` of every vigil recording. */
@@ -25,7 +26,7 @@ export const APPLICATION_ID = 0x7669676c;
  * name, a column an older file lacks reading as null (columns.ts), and `vigil record` upgrades an older
  * file before appending (migrate.ts). Each version adds its fixture (test/fixtures/recordings/make.ts).
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** System tables get an absolute row per series this often (bounds the rows a seek adds up). */
 export const SYS_KEYFRAME_MS = 10_000;
@@ -54,6 +55,8 @@ export function schemaSql(): string {
        s INTEGER PRIMARY KEY, age_ns INTEGER NOT NULL, t INTEGER NOT NULL, denied TEXT, scan_incomplete INTEGER NOT NULL,
        malformed INTEGER NOT NULL, cost_ms REAL NOT NULL)`,
     ...ALERT_TABLE_SQL,
+    // Schema 3: a breach's figures as they stood after each evaluation (replay shows them as of a moment).
+    ALERT_STEP_SQL,
   ];
   // Entities alive at a keyframe that have no row there (unchanged since their latest absolute row), per
   // table, with where that row is (format: series-writer.ts carryList). A reader's shortcut.

@@ -5,6 +5,7 @@
  */
 import type { ProcSample } from '../../model';
 import type { Col, Kind, Val } from './codec';
+import { SHIM_COLUMNS } from './shim-cols';
 
 export interface EntitySpec {
   table: string;
@@ -225,6 +226,8 @@ export const SERIES = {
   },
   procIo: { table: 'proc_io', entity: null, owner: 'proc', values: procIoColumns(), tier: 'procs' },
   procTcp: { table: 'proc_tcp', entity: null, owner: 'proc', values: procTcpColumns(), tier: 'procs' },
+  // Schema 3: the vigil run shim's counters (shim-cols.ts), only for processes that run with it.
+  procShim: { table: 'proc_shim', entity: null, owner: 'proc', values: [...SHIM_COLUMNS], tier: 'procs' },
   sock: {
     table: 'tcp_sock_sample',
     entity: {

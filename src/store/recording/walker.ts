@@ -11,13 +11,14 @@ import { NO_CLOCKS, RowClocks, Stored, Val } from './codec';
 import { buildCpu, buildDisk, buildFs, buildNet, buildProc, buildSock, buildSockProc, buildSys, noSocketTcpVals, TcpEpoch } from './flatten';
 import { FileColumns } from './columns';
 import { RowSource } from './rows';
+import { buildShim } from './shim-cols';
 import { KEY_CONNS, KEY_PROCS, KEY_SYS } from './schema';
 import { joinSys, SERIES, SeriesName, SeriesSpec } from './series';
 import { alive, EntityCache, SeriesState } from './series-state';
 import { parseCarryList } from './series-writer';
 
 const SYS_TIER: SeriesName[] = ['sys', 'sysAvg', 'snmp', 'cpu', 'net', 'disk', 'fs'];
-const PROC_TIER: SeriesName[] = ['proc', 'procIo', 'procTcp'];
+const PROC_TIER: SeriesName[] = ['proc', 'procIo', 'procTcp', 'procShim'];
 const CONNS_TIER: SeriesName[] = ['sock', 'sockProc'];
 const NO_EPOCH: TcpEpoch = { c1: null, c2: null };
 const CHUNK = 600;
@@ -353,12 +354,14 @@ export class Walker {
       const procs: ProcSample[] = [];
       const io = this.states.procIo.vals;
       const tcp = this.states.procTcp.vals;
+      const shim = this.states.procShim.vals;
       this.each('proc', tick.s, (ident, v, e, firstS) => {
         const a = io.get(e);
         if (a === undefined) throw new Error(`process entity ${e} has no proc_io row`);
         // No proc_tcp row: a process that has held no socket (see noSocketTcpVals).
         const b = tcp.get(e) ?? noSocketTcpVals(tick.hasConns, tick.hasConns ? this.epochOf(e, firstS, tick.s) : NO_EPOCH);
-        procs.push(buildProc(ident, v, a, b));
+        const sh = shim.get(e);
+        procs.push(buildProc(ident, v, a, b, sh === undefined ? null : buildShim(Number(ident[0]), Number(ident[1]), sh)));
       });
       procs.sort((a, b) => a.pid - b.pid);
       this.table = { mono_ns: tick.mono, procs };
@@ -400,6 +403,7 @@ export class Walker {
         if (name === 'proc') {
           this.states.procIo.vals.delete(e);
           this.states.procTcp.vals.delete(e);
+          this.states.procShim.vals.delete(e);
           this.epochs.delete(e);
         }
       }

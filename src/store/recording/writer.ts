@@ -18,8 +18,9 @@ import { planUpgrade, Upgrade } from './migrate';
 import { APPLICATION_ID, CONNS_KEYFRAME_MS, KEY_CONNS, KEY_PROCS, KEY_SYS, PROC_KEYFRAME_MS, schemaSql, SCHEMA_VERSION, SYS_KEYFRAME_MS } from './schema';
 import { SERIES, SERIES_NAMES, SeriesName, splitSys } from './series';
 import { SeriesWriter } from './series-writer';
+import { flattenShim, NO_SHIM_VALS } from './shim-cols';
 import { sqliteCode, writeError } from './sqlite-error';
-import { BreachRecord, toRow, UPSERT_ALERT_SQL } from '../alerts/table';
+import { breachKey, BreachRecord, BreachStep, toRow, UPSERT_ALERT_SQL } from '../alerts/table';
 
 export interface WriterOptions {
   host: HostInfo;
@@ -44,8 +45,14 @@ export class RecordingWriter {
   private readonly insertProcTick: Database.Statement;
   private readonly insertConnsTick: Database.Statement;
   private readonly upsertAlert: Database.Statement;
+  private readonly insertStep: Database.Statement;
   private buffered: Sample[] = [];
   private pendingAlerts: BreachRecord[] = [];
+  private pendingSteps: { key: string; t: number; step: BreachStep }[] = [];
+  /** The row id of each open breach this session wrote (steps refer to it), by breachKey. */
+  private readonly alertIds = new Map<string, number>();
+  /** Each open breach's last step written: an evaluation that changed nothing gets no row. */
+  private readonly lastSteps = new Map<string, BreachStep>();
   private lastS: number;
   private firstOfSession = true;
   private lastProcNs: bigint | null = null;
@@ -81,7 +88,10 @@ export class RecordingWriter {
     this.insertConnsTick = db.prepare(
       'INSERT INTO conns_tick (s, age_ns, t, denied, scan_incomplete, malformed, cost_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
-    this.upsertAlert = db.prepare(UPSERT_ALERT_SQL);
+    this.upsertAlert = db.prepare(`${UPSERT_ALERT_SQL} RETURNING id`);
+    this.insertStep = db.prepare(
+      'INSERT OR REPLACE INTO alert_step (alert, t, value, peak, average, samples, clearing) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
     if (opts.maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.floor(opts.maxPageCount)}`);
     this.lastS = Number((db.prepare('SELECT coalesce(max(s), 0) AS m FROM sample').get() as { m: number }).m);
     this.startSession(opts);
@@ -132,16 +142,45 @@ export class RecordingWriter {
     this.pendingAlerts.push(b);
   }
 
+  /**
+   * Hands over an open breach's figures after an evaluation at Snapshot time t (written with the next
+   * second's samples, after the breach's own row). Only changes make a row.
+   */
+  addBreachStep(b: BreachRecord & { value: number | null; clearing: boolean }, t: number): void {
+    const fin = (v: number | null): number | null => (v !== null && Number.isFinite(v) ? v : null);
+    const step: BreachStep = { value: fin(b.value), peak: fin(b.peak), average: fin(b.average), samples: Math.max(0, Math.floor(b.samples)), clearing: b.clearing };
+    const key = breachKey(b);
+    const last = this.lastSteps.get(key);
+    if (last !== undefined && last.value === step.value && last.peak === step.peak && last.average === step.average && last.samples === step.samples && last.clearing === step.clearing) return;
+    this.lastSteps.set(key, step);
+    this.pendingSteps.push({ key, t, step });
+  }
+
   flush(): void {
-    if (this.buffered.length === 0 && this.pendingAlerts.length === 0) return;
+    if (this.buffered.length === 0 && this.pendingAlerts.length === 0 && this.pendingSteps.length === 0) return;
     const batch = this.buffered;
     const alerts = this.pendingAlerts;
+    const steps = this.pendingSteps;
     this.buffered = [];
     this.pendingAlerts = [];
+    this.pendingSteps = [];
     try {
       this.db.transaction(() => {
         for (const s of batch) this.writeOne(s);
-        for (const a of alerts) this.upsertAlert.run(toRow(a));
+        for (const a of alerts) {
+          const { id } = this.upsertAlert.get(toRow(a)) as { id: number };
+          this.alertIds.set(breachKey(a), id);
+        }
+        for (const { key, t, step } of steps) {
+          const id = this.alertIds.get(key);
+          if (id !== undefined) this.insertStep.run(id, t, step.value, step.peak, step.average, step.samples, step.clearing ? 1 : 0);
+        }
+        // Ended breaches take no more steps.
+        for (const a of alerts) {
+          if (a.end_t === null) continue;
+          this.alertIds.delete(breachKey(a));
+          this.lastSteps.delete(breachKey(a));
+        }
       })();
     } catch (err) {
       this.failed = true;
@@ -264,6 +303,16 @@ export class RecordingWriter {
       }
       this.tcpEpochs = epochs;
       this.series.procTcp.write(s, tcp, procKey, clocks);
+      // Only processes that run with the vigil run shim have proc_shim rows; one whose file went away while
+      // it lived gets a row of NULLs (it reads as having no shim again).
+      const shim: Item[] = [];
+      for (let i = 0; i < n; i++) {
+        const sh = procs.procs[i].shim;
+        const key = String(es[i]);
+        if (sh === null && !this.series.procShim.has(key)) continue;
+        shim.push({ key, ident: [], vals: sh === null ? [...NO_SHIM_VALS] : flattenShim(sh), e: es[i] });
+      }
+      this.series.procShim.write(s, shim, procKey, clocks);
     }
     if (connsTick) this.writeConns(s, sample.mono_ns, conns, connsKey);
     this.samples++;

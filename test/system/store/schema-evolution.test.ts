@@ -226,6 +226,43 @@ t.test('appending to a file that lacks columns adds them in one transaction, old
   t.ok(fresh.some((s) => (s.conns?.tcp.length ?? 0) > 0), 'and sockets');
 });
 
+t.test('a schema-2 file: read and exported byte for byte as before; appending adds proc_shim and alert_step, nothing else moves', async (t) => {
+  const dir = tmpDir(t);
+  const p = path.join(dir, 'v2.vigil');
+  fs.copyFileSync(path.join(FIXTURES, 'recordings', 'schema-v2-synth.vigil'), p);
+  const csv = async (file: string, table: TableName): Promise<string> => {
+    let out = '';
+    const sink = new Writable({ write: (c, _e, cb) => ((out += c), cb()) });
+    await runExport({ file, table, format: 'csv' }, sink);
+    return out;
+  };
+  const before: Record<string, string> = {};
+  for (const table of [...TABLES, 'shim'] as TableName[]) before[table] = await csv(p, table);
+  t.equal(before.shim.trim().split('\n').length, 1, 'the shim table of a file that has none: its header alone');
+  const samplesBefore = samples(p).map((x) => sampleJson(x));
+  const ro = new Database(p, { readonly: true });
+  t.strictSame(planUpgrade(ro).added, ['alert_step', 'proc_shim'], 'what version 3 adds');
+  ro.close();
+  const w = RecordingWriter.open(p, { host: SYNTH_HOST, intervalMs: 1000, procIntervalMs: 1000, vigilVersion: 't' });
+  const src = new SynthSource({ intervalMs: 1000, procEvery: 1, procs: 8, busyProcs: 3, seed: 5, shimProcs: 2, startT: Date.now() + 1e7 });
+  for (let i = 0; i < 5; i++) w.add(src.next());
+  w.close();
+  const rec = Recording.open(p);
+  const s2 = rec.sessions[1].first_s;
+  const old = [...rec.pairs(rec.first()!.s, s2 - 1)].map((x) => sampleJson(x.curr));
+  const fresh = [...rec.pairs(s2, rec.last()!.s)].map((x) => x.curr);
+  const lastT = [...rec.pairs(s2 - 1, s2 - 1)][0].curr.t;
+  rec.close();
+  t.strictSame(old, samplesBefore, 'the old session reads as before');
+  t.ok(fresh.some((x) => x.procs?.procs.some((q) => q.shim !== null)), 'the new session has shim counters');
+  for (const table of [...TABLES, 'shim'] as TableName[]) {
+    const text = await csv(p, table);
+    const lines = text.split('\n');
+    const oldLines = lines.filter((l, i) => i === 0 || (l !== '' && Number(l.split(',')[0]) <= lastT)).join('\n');
+    t.equal(oldLines + (before[table].endsWith('\n') && !oldLines.endsWith('\n') ? '\n' : ''), before[table], `${table}: the old session's rows, byte for byte`);
+  }
+});
+
 t.test('a newer file: refused to read (65) and to append (73), naming both versions, untouched', async (t) => {
   const dir = tmpDir(t);
   const p = copyWith(dir, 'future.vigil', `PRAGMA user_version = ${SCHEMA_VERSION + 1}; ALTER TABLE proc_sample ADD COLUMN x_unknown_text TEXT;`);
