@@ -81,6 +81,11 @@ export class App {
   private shown: Layout = { tooSmall: true };
   /** What the last frame showed (mode, layout, size): a change repaints every pane. */
   private scene: unknown[] = [];
+  /**
+   * A mode changed since the last frame: an overlay opened and closed between two frames (keys that
+   * arrive in one read) blanks its cells on hiding while the scene reads as unchanged.
+   */
+  private modeChanged = false;
   private quitting = false;
   private readonly warned = new Set<string>();
   private renderMs: Record<string, number> = {};
@@ -249,10 +254,11 @@ export class App {
    */
   private paint(): void {
     const scene = [this.state.mode, this.shown, this.out.columns, this.out.rows];
-    if (overlaid(this.state.mode) || scene.some((k, i) => k !== this.scene[i])) {
+    if (overlaid(this.state.mode) || this.modeChanged || scene.some((k, i) => k !== this.scene[i])) {
       for (const p of [...Object.values(this.panes), this.overlay, this.connsPane]) p.touch();
     }
     this.scene = scene;
+    this.modeChanged = false;
     this.screen.render();
   }
 
@@ -395,6 +401,7 @@ export class App {
 
   /** Places the widgets a mode shows, and takes away those of the mode it leaves. */
   private changeMode(from: Mode, to: Mode): void {
+    this.modeChanged = true;
     const shown = this.state.detailProc;
     if (to === 'detail' && shown !== null) this.detailCwd = this.source.cwd(shown.pid);
     if (from === 'detail') this.detail.hide();
