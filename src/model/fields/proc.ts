@@ -82,7 +82,8 @@ export const PROC_FIELDS = [
   {
     key: 'state', kind: 'label', unit: 'text', source: '/proc/PID/stat state', formula: 'as given (R, S, D, Z, T, ...)', help: 'scheduler state',
     raw: ['state'], exported: true,
-    pane: { id: 'state', title: 'S', width: 1, drop: 3, align: 'left', at: 3, format: 'text' },
+    // Two cells, so that the sort mark has room beside the title.
+    pane: { id: 'state', title: 'S', width: 2, drop: 3, align: 'left', at: 3, format: 'text' },
   },
   {
     key: 'kthread', kind: 'label', unit: 'text', source: '/proc/PID/stat flags', formula: 'PF_KTHREAD set', help: 'a kernel thread',

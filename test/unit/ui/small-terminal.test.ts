@@ -121,7 +121,8 @@ t.test('the sorted column shows its mark at every width, whatever its title; PID
   }
   t.equal(markedTitle('WRITE/s', '▼', 7), 'WRITE▼');
   t.equal(markedTitle('WAIT%', '▲', 5), 'WAIT▲');
-  t.equal(markedTitle('S', '▼', 1), '▼');
+  t.equal(markedTitle('S', '▼', COLUMNS.state.width), 'S▼', 'S has room for its mark');
+  t.equal(markedTitle('S', '▼', 1), '▼', 'the mark before the title');
   t.equal(markedTitle('CPU%', '▼', 5), 'CPU%▼', 'a title that fits keeps its unit');
   const onlyChosen = fitColumns(200, { columns: ['pid', 'command'], sortKey: 'majflt' }).map((c) => c.key);
   t.same(onlyChosen, ['pid', 'majflt', 'command'], 'a sort column not chosen is shown (in its place) while it sorts');
