@@ -6,6 +6,7 @@
 import t from 'tap';
 import type { ConnSnap } from '../../../src/model/conns';
 import { connsView } from '../../../src/panes/conns';
+import { diskView } from '../../../src/panes/disk';
 import { headerView } from '../../../src/panes/header';
 import { metersView } from '../../../src/panes/meters';
 import { COLUMN_ORDER, COLUMNS, fitColumns, markedTitle, processesView } from '../../../src/panes/processes';
@@ -13,6 +14,7 @@ import { ColumnKey, TableState, tableRows } from '../../../src/panes/proctable';
 import { cpuTime } from '../../../src/render/format';
 import { makeTheme } from '../../../src/render/theme';
 import { displayWidth } from '../../../src/render/width';
+import { HistoryWindow } from '../../../src/store/window';
 import { blankProc, blankSnapshot } from '../../../src/store/window/synthetic';
 import { layout, PROC_ROWS } from '../../../src/ui/layout';
 import { HOST } from '../../helpers/samples';
@@ -212,4 +214,15 @@ t.test('header: fields are left out whole on a narrow terminal, never cut', asyn
   }
   t.match(plain(headerView({ snap, host, theme, width: 80 }, state)[0]), /load 9\.67 6\.12 10\.50/, '80 columns: the load stays, the kernel goes');
   t.notMatch(plain(headerView({ snap, host, theme, width: 80 }, { ...state, load: false })[0]), /load/, 'no load when the strip shows it');
+});
+
+t.test('disk pane: a mount line leaves figures out whole, never cuts one ("23.5G shown as 2")', async (t) => {
+  const snap = blankSnapshot(1000, 1_700_000_000_000, 1000);
+  snap.fs = [{ mount: '/var/lib/containers/storage', source: '/dev/vda1', fstype: 'ext4', size_bytes: 23.5 * 2 ** 30, used_bytes: 5.1 * 2 ** 30, avail_bytes: 18 * 2 ** 30, used_pct: 21.7 } as (typeof snap.fs)[number]];
+  for (let w = 12; w <= 100; w++) {
+    const line = plain(diskView({ snap, procs: [], history: new HistoryWindow(), host: HOST, theme, width: w, height: 4 }).lines[1]);
+    if (displayWidth(line) > w) t.fail(`${w}: '${line}' is wider than the pane`);
+    if (!/ 21\.7%( +5\.1G( +23\.5G)?)?$/.test(line)) t.fail(`${w}: '${line}' does not end in whole figures`);
+  }
+  t.match(plain(diskView({ snap, procs: [], history: new HistoryWindow(), host: HOST, theme, width: 38, height: 4 }).lines[1]), /21\.7%\s+5\.1G\s+23\.5G$/, '38 cells (an 80-column disk pane): all three');
 });
