@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import yargs, { Argv } from 'yargs';
 import { TABLE_NAMES } from './commands/export-tables';
-import { hiddenPanes, loadConfig } from './config';
+import { hiddenPanes, loadConfig, tableConfig } from './config';
 import { DEFAULT_LISTEN, SERVE_INTERVAL_MS } from './export/prometheus/listen';
 import { DEFAULT_PROC_TOP } from './export/prometheus/proc-select';
 import { metricsHelp } from './store/alerts/metrics';
@@ -216,6 +216,7 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
           colour: a.color && config.color !== false,
           debugTimings: a['debug-timings'],
           hidden: hiddenPanes(config),
+          table: tableConfig(config),
           alerts,
         });
       },
@@ -271,7 +272,7 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
       async (a) => {
         const { runReplay } = await import('./commands/replay');
         const config = loadConfig(a.config);
-        runReplay({ file: a.file, colour: a.color && config.color !== false, hidden: hiddenPanes(config) });
+        runReplay({ file: a.file, colour: a.color && config.color !== false, hidden: hiddenPanes(config), table: tableConfig(config) });
       },
     )
     .command(
@@ -292,7 +293,7 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
         if (!a['print-preload'] && cmd.length === 0) throw usageError('vigil run needs a command: vigil run [options] -- CMD ARGS...');
         await runMonitor({
           argv: cmd, alloc: a.alloc, record: a.record ?? null, printPreload: a['print-preload'], intervalMs, procIntervalMs,
-          colour: a.color && config.color !== false, hidden: hiddenPanes(config), vigilVersion: version(),
+          colour: a.color && config.color !== false, hidden: hiddenPanes(config), table: tableConfig(config), vigilVersion: version(),
         });
       },
     )

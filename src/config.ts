@@ -7,10 +7,16 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { EXIT, VigilError } from './errors';
+import { PROC_FIELDS, ProcColumnId } from './model/fields/proc';
 import type { PaneKind } from './ui/layout';
 
 export const CONFIG_PANES = ['cpu', 'memory', 'net', 'disk', 'processes'] as const;
 export type ConfigPane = (typeof CONFIG_PANES)[number];
+
+/** The process table's column names, left to right (from the process field table). */
+export const CONFIG_COLUMNS: readonly ProcColumnId[] = PROC_FIELDS.flatMap((f) => ('pane' in f ? [f.pane] : []))
+  .sort((a, b) => a.at - b.at)
+  .map((c) => c.id);
 
 export interface Config {
   /** Where it was read from, or null for the built-in defaults. */
@@ -21,13 +27,15 @@ export interface Config {
   panes: Record<ConfigPane, boolean>;
   /** Raw alert rules; validated by the alerts layer, which knows the metrics. */
   alerts: unknown[] | null;
+  /** The process table's columns (F2 saves them here); null: all of them. */
+  columns: ProcColumnId[] | null;
 }
 
 /** One hour: the longest sampling interval (the window holds an hour; setTimeout overflows past 2^31 ms). */
 export const MAX_INTERVAL_MS = 3_600_000;
 
 /** The config file's top-level keys: an unknown one is refused; docs/config.md documents each (test/unit/docs.test.ts). */
-export const TOP_KEYS = ['interval_ms', 'proc_interval_ms', 'color', 'panes', 'alerts'];
+export const TOP_KEYS = ['interval_ms', 'proc_interval_ms', 'color', 'panes', 'alerts', 'columns'];
 
 export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(os.homedir(), '.config');
@@ -112,6 +120,17 @@ export function parseConfig(text: string, file: string): Config {
   }
   if (obj.color !== undefined && typeof obj.color !== 'boolean') throw configError(file, 'color', 'true or false', obj.color);
   if (obj.alerts !== undefined && !Array.isArray(obj.alerts)) throw configError(file, 'alerts', 'an array of rules', obj.alerts);
+  let columns: ProcColumnId[] | null = null;
+  if (obj.columns !== undefined) {
+    if (!Array.isArray(obj.columns) || obj.columns.length === 0) throw configError(file, 'columns', 'a non-empty array of column names like ["pid", "cpu", "command"]', obj.columns);
+    for (const [i, c] of (obj.columns as unknown[]).entries()) {
+      if (typeof c !== 'string') throw configError(file, `columns[${i}]`, 'a column name', c);
+      if (!(CONFIG_COLUMNS as readonly string[]).includes(c)) {
+        throw new VigilError(`config ${file}: unknown column '${c}' in columns${didYouMean(c, CONFIG_COLUMNS)} (columns: ${CONFIG_COLUMNS.join(', ')})`, EXIT.USAGE);
+      }
+    }
+    columns = obj.columns as ProcColumnId[];
+  }
   return {
     path: file,
     interval_ms: interval('interval_ms', 50),
@@ -119,6 +138,7 @@ export function parseConfig(text: string, file: string): Config {
     color: (obj.color as boolean | undefined) ?? null,
     panes,
     alerts: (obj.alerts as unknown[] | undefined) ?? null,
+    columns,
   };
 }
 
@@ -131,7 +151,7 @@ export function loadConfig(explicit: string | undefined, env: NodeJS.ProcessEnv 
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (explicit === undefined && code === 'ENOENT') {
-      return { path: null, interval_ms: null, proc_interval_ms: null, color: null, panes: parseConfig('{}', '').panes, alerts: null };
+      return { ...parseConfig('{}', ''), path: null };
     }
     throw new VigilError(`config ${file}: cannot read it (${code ?? 'error'})`, EXIT.USAGE);
   }
@@ -140,4 +160,56 @@ export function loadConfig(explicit: string | undefined, env: NodeJS.ProcessEnv 
 
 export function hiddenPanes(c: Config): Set<PaneKind> {
   return new Set(CONFIG_PANES.filter((p) => !c.panes[p]));
+}
+
+/** What the TUI needs of the config for its process table: the columns, and where F2 saves them. */
+export interface TableConfig {
+  columns: ProcColumnId[] | null;
+  /** The file read (--config or the default path), or the default path when there was none. */
+  file: string;
+}
+
+export function tableConfig(c: Config, env: NodeJS.ProcessEnv = process.env): TableConfig {
+  return { columns: c.columns, file: c.path ?? defaultConfigPath(env) };
+}
+
+/**
+ * Sets one top-level key of the config file, keeping every other key as the user wrote it: the file is
+ * read again (it may have changed since start), the key set, and the result written to a temporary file
+ * in the same directory and renamed over the old one, so that a crash never leaves half a config. A
+ * missing file (and its directory) is created; a file that is not a JSON object is left alone (error).
+ */
+export function saveConfigKey(file: string, key: string, value: unknown): void {
+  let obj: Record<string, unknown> = {};
+  let mode = 0o644;
+  // A config kept elsewhere and linked here (a dotfiles repository) is written where it lives.
+  let target = file;
+  try {
+    target = fs.realpathSync(file);
+    const text = fs.readFileSync(target, 'utf8');
+    mode = fs.statSync(target).mode & 0o777;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw new VigilError(`config ${file}: not valid JSON; not changed`, EXIT.USAGE);
+    }
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new VigilError(`config ${file}: not a JSON object; not changed`, EXIT.USAGE);
+    obj = raw as Record<string, unknown>;
+  } catch (err) {
+    if (err instanceof VigilError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') throw new VigilError(`config ${file}: cannot read it (${code ?? 'error'})`, EXIT.USAGE);
+    target = file;
+  }
+  obj[key] = value;
+  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+  try {
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(tmp, `${JSON.stringify(obj, null, 2)}\n`, { mode });
+    fs.renameSync(tmp, target);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw new VigilError(`config ${file}: cannot write it (${(err as NodeJS.ErrnoException).code ?? 'error'})`, EXIT.USAGE);
+  }
 }

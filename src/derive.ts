@@ -4,7 +4,7 @@
  * next to a comment naming its /proc fields. Every number it returns is finite; "no value" is null
  * (an interval under 1 ms, a field the kernel lacks, a counter that went backwards).
  */
-import { Counter, counterDelta, counterDeltaWrap } from './counter';
+import { Counter, counterDelta, counterDeltaWrap, counterToNumber } from './counter';
 import { deriveConns } from './derive-conns';
 import { deriveShim } from './derive-shim';
 import type {
@@ -305,6 +305,8 @@ function procSnap(
     threads: c.threads,
     nice: c.nice,
     cpu_pct: cpu,
+    // (utime + stime) / CLK_TCK: /proc/PID/stat's CPU time since start, exited threads included (TIME+).
+    cpu_time_s: (counterToNumber(c.utime) + counterToNumber(c.stime)) / host.clk_tck,
     wait_pct: wait,
     mem_pct: memTotal ? ok((100 * c.rss_bytes) / memTotal) : null,
     rss_bytes: c.rss_bytes,

@@ -4,6 +4,7 @@ import type { PaneKind } from '../ui/layout';
 import { App } from '../ui/app';
 import { LiveSource } from '../ui/source';
 import { wantsColour } from '../render/theme';
+import type { TableConfig } from '../config';
 
 export interface LiveOptions {
   alerts: ReturnType<typeof alertOptionsFrom>;
@@ -12,6 +13,7 @@ export interface LiveOptions {
   colour: boolean;
   debugTimings: boolean;
   hidden: ReadonlySet<PaneKind>;
+  table?: TableConfig;
 }
 
 /**
@@ -41,7 +43,7 @@ export function runLive(opts: LiveOptions): void {
   const source = new LiveSource({ intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs, debugTimings: opts.debugTimings });
   // Notes (a log that cannot be written, a failing --on-alert) go to the alerts list, never to stderr.
   const alerts = opts.alerts.rules.length > 0 ? setupAlerts({ ...opts.alerts, hostname: source.host.hostname }) : null;
-  const app = new App(source, { colour: wantsColour(opts.colour), hidden: opts.hidden, debugTimings: opts.debugTimings, alerts });
+  const app = new App(source, { colour: wantsColour(opts.colour), hidden: opts.hidden, debugTimings: opts.debugTimings, alerts, table: opts.table });
   installExitPaths(app);
   app.start();
 }

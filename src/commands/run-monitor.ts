@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from '../ui/app';
 import type { PaneKind } from '../ui/layout';
+import type { TableConfig } from '../config';
 import { LiveSource } from '../ui/source';
 import { wantsColour } from '../render/theme';
 import { checkTerminal, installExitPaths } from './live';
@@ -19,6 +20,7 @@ export interface RunMonitorOptions {
   procIntervalMs: number;
   colour: boolean;
   hidden: ReadonlySet<PaneKind>;
+  table?: TableConfig;
   vigilVersion: string;
 }
 
@@ -73,6 +75,7 @@ export async function runMonitor(o: RunMonitorOptions): Promise<void> {
   const app = new App(source, {
     colour: wantsColour(o.colour),
     hidden: o.hidden,
+    table: o.table,
     debugTimings: false,
     follow: h.pid,
     // The terminal is back by now: the summary goes where the shell will show it.

@@ -416,6 +416,8 @@ export interface ProcSnap {
   nice: number;
   /** 100% = one core, like top. */
   cpu_pct: number | null;
+  /** CPU time since the process started, all threads (exited ones included), seconds: htop's TIME+. */
+  cpu_time_s: number;
   /** Share of the interval the process's threads spent waiting on a run queue (can pass 100 with threads). */
   wait_pct: number | null;
   mem_pct: number | null;

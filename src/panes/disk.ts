@@ -14,14 +14,20 @@ export function diskView(input: ViewInput): PaneView {
       `${safeFit(d.device, nameW)} ${format.byteRate(d.read_bytes_per_s).padStart(7)} ${format.byteRate(d.write_bytes_per_s).padStart(7)} ${format.count(d.read_iops).padStart(5)} ${format.count(d.write_iops).padStart(5)} ${theme.level(d.util_pct, format.pct(d.util_pct).padStart(4))}%`,
     );
   }
-  const mountW = columnWidth(snap.fs.map((f) => f.mount), 5, 20);
-  const barW = Math.max(0, width - mountW - 1 - 1 - 6 - 1 - 6 - 1 - 6);
+  // A mount line: name, bar, used %, used, size. When narrow the bar goes first, then the name shortens
+  // (to 5 cells), then size and used are left out whole: a figure is never cut at the pane's edge.
+  const figures = [7, 7, 7];
+  let shown = 3;
+  let mountW = columnWidth(snap.fs.map((f) => f.mount), 5, 20);
+  while (shown > 1 && Math.min(mountW, 5) + figures.slice(0, shown).reduce((a, b) => a + b, 0) > width) shown--;
+  const figW = figures.slice(0, shown).reduce((a, b) => a + b, 0);
+  mountW = Math.max(1, Math.min(mountW, width - figW));
+  const barW = Math.max(0, width - mountW - 1 - figW);
   for (const f of snap.fs) {
     if (lines.length >= height) break;
     const frac = f.used_pct === null ? null : f.used_pct / 100;
-    lines.push(
-      `${safeFit(f.mount, mountW)} ${theme.level(f.used_pct, bar(frac, barW))} ${format.pct(f.used_pct).padStart(5)}% ${format.bytes(f.used_bytes).padStart(6)} ${format.bytes(f.size_bytes).padStart(6)}`,
-    );
+    const nums = [`${format.pct(f.used_pct).padStart(5)}%`, format.bytes(f.used_bytes).padStart(6), format.bytes(f.size_bytes).padStart(6)].slice(0, shown);
+    lines.push(`${safeFit(f.mount, mountW)}${barW > 0 ? ' ' + theme.level(f.used_pct, bar(frac, barW)) : ''} ${nums.join(' ')}`);
   }
   return { label: 'disk', lines: lines.slice(0, height) };
 }

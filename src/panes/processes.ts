@@ -28,6 +28,7 @@ const FORMAT: { [F in CellFormat]: (v: number | string | boolean | null) => stri
   bytes: (v) => format.bytes(v as number | null),
   count: (v) => format.count(v as number | null),
   int: (v) => (v === null ? '-' : String(v)),
+  time: (v) => format.cpuTime(v as number | null),
   text: (v) => (v === null ? '-' : String(v)),
 };
 
@@ -61,19 +62,44 @@ export const COLUMN_ORDER: ColumnKey[] = PROC_FIELDS.flatMap((f) => ('pane' in f
   .sort((a, b) => a.at - b.at)
   .map((c) => c.id);
 
-const COMMAND_MIN = 16;
+/** Narrower, a command line says too little (the issue's 80-column table showed 20 characters). */
+const COMMAND_MIN = 24;
 
-/** The columns that fit `width`, dropping the least important first; the command takes the rest. */
-export function fitColumns(width: number): { key: ColumnKey; width: number }[] {
-  const keys = [...COLUMN_ORDER];
-  const used = (ks: ColumnKey[]): number => ks.reduce((s, k) => s + (k === 'command' ? 0 : COLUMNS[k].width + 1), 0);
-  while (used(keys) + COMMAND_MIN > width) {
-    let worst = -1;
-    for (let i = 0; i < keys.length; i++) if (COLUMNS[keys[i]].drop > 0 && (worst < 0 || COLUMNS[keys[i]].drop > COLUMNS[keys[worst]].drop)) worst = i;
-    if (worst < 0) break;
-    keys.splice(worst, 1);
+/** Which columns the table may show (the config's `columns`, F2), and the one it is sorted by. */
+export interface ColumnChoice {
+  /** The columns chosen, in any order; the table lays them out in COLUMN_ORDER. Default: all. */
+  columns?: readonly ColumnKey[];
+  /** Shown even when not chosen, and never dropped: its header carries the sort mark. */
+  sortKey?: ColumnKey;
+}
+
+/**
+ * The columns that fit `width`: whole columns are dropped, the highest `drop` first (columns of equal
+ * `drop` go together: NET RX/s without NET TX/s would be half a figure), never one with drop 0 nor the
+ * sort column, so that no cell is cut and the sort mark stays on screen; the command takes the rest.
+ */
+export function fitColumns(width: number, choice: ColumnChoice = {}): { key: ColumnKey; width: number }[] {
+  const chosen = choice.columns === undefined ? null : new Set(choice.columns);
+  const keys = COLUMN_ORDER.filter((k) => chosen === null || chosen.has(k) || k === choice.sortKey);
+  const hasCommand = keys.includes('command');
+  const used = (ks: ColumnKey[]): number => ks.reduce((s, k) => s + (k === 'command' ? 0 : COLUMNS[k].width + 1), 0) - (hasCommand ? 0 : 1);
+  while (used(keys) + (hasCommand ? COMMAND_MIN : 0) > width) {
+    const droppable = keys.filter((k) => COLUMNS[k].drop > 0 && k !== choice.sortKey);
+    if (droppable.length === 0) break;
+    const worst = Math.max(...droppable.map((k) => COLUMNS[k].drop));
+    for (const k of droppable) if (COLUMNS[k].drop === worst) keys.splice(keys.indexOf(k), 1);
   }
   return keys.map((k) => ({ key: k, width: k === 'command' ? Math.max(1, width - used(keys)) : COLUMNS[k].width }));
+}
+
+/**
+ * A column title with the sort mark, in `width` cells: a title too long for both loses its unit
+ * ("WRITE/s" → "WRITE▼", "WAIT%" → "WAIT▼"), then its end; the mark itself is never cut.
+ */
+export function markedTitle(title: string, mark: string, width: number): string {
+  if (mark === '' || title.length + mark.length <= width) return title + mark;
+  const bare = title.replace(/(\/s|%)$/, '');
+  return bare.slice(0, Math.max(0, width - mark.length)) + mark;
 }
 
 export interface ProcessesView {
@@ -109,6 +135,8 @@ export interface ProcessesInput {
   note?: string;
   /** Processes in breach of an alert rule: their command gets a mark. */
   mark?: (p: ProcSnap) => boolean;
+  /** The columns chosen (the config's `columns`, F2); all when left out. */
+  columns?: readonly ColumnKey[];
 }
 
 /**
@@ -136,14 +164,14 @@ function fitted(command: string, prefix: string, width: number): string {
 /** Formats the header and only the rows on screen. */
 export function processesView(input: ProcessesInput): ProcessesView {
   const { rows, state, width, height, theme } = input;
-  const cols = fitColumns(width);
+  const cols = fitColumns(width, { columns: input.columns, sortKey: state.sortKey });
   const columns: ProcessesView['columns'] = [];
   let x = 0;
   const head = cols
     .map((c) => {
       const def = COLUMNS[c.key];
       const arrow = c.key === state.sortKey ? (state.descending ? '▼' : '▲') : '';
-      const title = fit(def.title + arrow, c.width, c.key === 'command' ? 'left' : def.align);
+      const title = fit(markedTitle(def.title, arrow, c.width), c.width, c.key === 'command' ? 'left' : def.align);
       columns.push({ key: c.key, x0: x, x1: x + c.width });
       x += c.width + 1;
       return c.key === state.sortKey ? theme.bold(title) : title;

@@ -56,3 +56,22 @@ export function clock(ms: number, millis = false): string {
   const hms = [d.getHours(), d.getMinutes(), d.getSeconds()].map((x) => String(x).padStart(2, '0')).join(':');
   return millis ? `${hms}.${String(d.getMilliseconds()).padStart(3, '0')}` : hms;
 }
+
+/**
+ * CPU time as htop's TIME+ shows it: "M:SS.cc" under an hour, "H:MM:SS" under 100 hours, then "123h45"
+ * and "12d03h" (at most 8 characters).
+ */
+export function cpuTime(s: number | null): string {
+  if (s === null || !Number.isFinite(s) || s < 0) return '-';
+  const cs = Math.floor(s * 100);
+  const totalS = Math.floor(cs / 100);
+  const h = Math.floor(totalS / 3600);
+  const m = Math.floor((totalS % 3600) / 60);
+  const sec = totalS % 60;
+  const two = (x: number): string => String(x).padStart(2, '0');
+  if (h === 0) return `${m}:${two(sec)}.${two(cs % 100)}`;
+  if (h < 100) return `${h}:${two(m)}:${two(sec)}`;
+  if (h < 1000) return `${h}h${two(m)}`;
+  const d = Math.floor(h / 24);
+  return d < 100_000 ? `${d}d${two(h % 24)}h` : `${d}d`;
+}

@@ -2,6 +2,7 @@ import * as blessed from 'blessed';
 import type { Snapshot } from '../model';
 import type { ConnsSnap, RetransEvent } from '../model/conns';
 import type { AlertSetup } from '../commands/alert-setup';
+import { saveConfigKey, TableConfig } from '../config';
 import { alertHeaderLines, alertMarks, AlertMarks, alertsView, markLabel } from '../panes/alerts';
 import { connsView } from '../panes/conns';
 import { cpuView } from '../panes/cpu';
@@ -9,6 +10,7 @@ import { DetailPane, detailView } from '../panes/detail';
 import { diskView } from '../panes/disk';
 import { headerView, HeaderState } from '../panes/header';
 import { memoryView } from '../panes/memory';
+import { metersView } from '../panes/meters';
 import { netView } from '../panes/net';
 import { BoxPane } from '../panes/pane';
 import { processesView } from '../panes/processes';
@@ -18,7 +20,7 @@ import type { Breach } from '../store/alerts/evaluator';
 import { HistoryWindow, procSubject } from '../store/window';
 import { makeTheme, Theme } from '../render/theme';
 import { sendSignal, SIGNALS } from './actions';
-import { dialogView, footerLine, overlayRect } from './frame';
+import { dialogView, footerLine, overlayRect, setupView } from './frame';
 import { clickCommand, Command, keyCommand, keyName, WHEEL_ROWS } from './input';
 import { layout, Layout, PaneKind } from './layout';
 import { RenderScheduler } from './scheduler';
@@ -34,6 +36,8 @@ export interface AppOptions {
   debugTimings: boolean;
   /** Start following this pid (vigil run). */
   follow?: number;
+  /** The process table's columns from the config, and the file the column chooser (F2) saves them to. */
+  table?: TableConfig;
   /**
    * Called once the app has restored the terminal: may end what the app started and say the exit code
    * (vigil run exits with its command's code).
@@ -77,6 +81,11 @@ export class App {
   private shown: Layout = { tooSmall: true };
   /** What the last frame showed (mode, layout, size): a change repaints every pane. */
   private scene: unknown[] = [];
+  /**
+   * A mode changed since the last frame: an overlay opened and closed between two frames (keys that
+   * arrive in one read) blanks its cells on hiding while the scene reads as unchanged.
+   */
+  private modeChanged = false;
   private quitting = false;
   private readonly warned = new Set<string>();
   private renderMs: Record<string, number> = {};
@@ -98,7 +107,7 @@ export class App {
     // A sample counts for its own interval in the averages, up to 1.5 ticks of the slower tier: a longer
     // silence (a suspended laptop, a stopped vigil) is a gap, not one sample stretched over it.
     this.history = new HistoryWindow({ maxSampleMs: 1.5 * Math.max(source.intervalMs, source.procIntervalMs) });
-    this.state = initialState(opts.follow ?? null);
+    this.state = initialState(opts.follow ?? null, opts.table?.columns ?? null);
     this.out = new TerminalOutput(tty);
     this.screen = blessed.screen({
       output: this.out as unknown as NodeJS.WritableStream,
@@ -111,7 +120,7 @@ export class App {
     } as unknown as blessed.Widgets.IScreenOptions);
     this.headerState = { mode: source.mode(), alerts: [] };
     const mk = (border: boolean): BoxPane => new BoxPane(this.screen, { left: 0, top: 0, width: 1, height: 1 }, { border, colour: opts.colour });
-    this.panes = { header: mk(false), cpu: mk(true), memory: mk(true), net: mk(true), disk: mk(true), processes: mk(true), footer: mk(false) };
+    this.panes = { header: mk(false), meters: mk(false), cpu: mk(true), memory: mk(true), net: mk(true), disk: mk(true), processes: mk(true), footer: mk(false) };
     this.overlay = mk(true);
     this.overlay.place(undefined);
     this.connsPane = mk(true);
@@ -216,6 +225,8 @@ export class App {
       this.relayout();
     } else this.headerState.alerts = alertLines;
     this.marks = marks;
+    // The load average moves into the meter strip when the panes fold into it.
+    this.headerState.load = this.shown.strip.every((line) => !line.includes('load'));
     this.timed('header', () => this.panes.header.update({ label: '', lines: headerView({ ...base, width: this.out.columns }, this.headerState) }));
     const mode = this.state.mode;
     const covered = mode === 'detail' || mode === 'conns';
@@ -227,6 +238,8 @@ export class App {
         pane.update({ ...v, label: markLabel(v.label, marks.panes.has(k), this.theme) });
       });
     }
+    const meters = this.panes.meters;
+    if (meters.visible && !covered) this.timed('meters', () => meters.update({ label: '', lines: metersView({ ...base, width: meters.inner.width }, this.shown.tooSmall ? [] : this.shown.strip) }));
     if (this.panes.processes.visible && !covered) this.timed('processes', () => this.renderProcesses());
     if (mode === 'detail') this.timed('detail', () => this.renderDetail());
     if (mode === 'conns') this.timed('conns', () => this.renderConns());
@@ -241,10 +254,11 @@ export class App {
    */
   private paint(): void {
     const scene = [this.state.mode, this.shown, this.out.columns, this.out.rows];
-    if (overlaid(this.state.mode) || scene.some((k, i) => k !== this.scene[i])) {
+    if (overlaid(this.state.mode) || this.modeChanged || scene.some((k, i) => k !== this.scene[i])) {
       for (const p of [...Object.values(this.panes), this.overlay, this.connsPane]) p.touch();
     }
     this.scene = scene;
+    this.modeChanged = false;
     this.screen.render();
   }
 
@@ -252,7 +266,7 @@ export class App {
     const pane = this.panes.processes;
     const shownKey = (): unknown[] => {
       const s = this.state;
-      return [s.procs, s.table, s.selected?.pid, s.selected?.start_time, s.top, pane.inner.width, pane.inner.height];
+      return [s.procs, s.table, s.columns, s.selected?.pid, s.selected?.start_time, s.top, pane.inner.width, pane.inner.height];
     };
     if (!this.procsStale && shownKey().every((k, i) => k === this.procsShown[i])) return;
     this.state = reduce(this.state, { type: 'settle' });
@@ -261,7 +275,7 @@ export class App {
     const marks = this.marks;
     const view = processesView({
       rows, total: s.procs.length, state: s.table, selected: selectedIndex(s, rows), top: s.top, ...pane.inner, theme: this.theme,
-      mark: (p) => marks.has('proc', procSubject(p.pid, p.start_time)),
+      mark: (p) => marks.has('proc', procSubject(p.pid, p.start_time)), columns: s.columns,
     });
     view.label = markLabel(view.label, marks.panes.has('processes'), this.theme);
     this.state = reduce(this.state, { type: 'scrolled', top: view.top });
@@ -323,6 +337,10 @@ export class App {
       this.overlay.update(alertsView({ active: b.active, recent: b.recent, notes: this.opts.alerts?.engine.notes() ?? [], now, theme: this.theme, width: inner.width, height: inner.height }));
       return;
     }
+    if (this.state.mode === 'setup') {
+      this.overlay.update(setupView(this.state, this.theme, this.overlay.inner.height));
+      return;
+    }
     this.overlay.update(dialogView(this.state, this.theme, this.source.keys));
   }
 
@@ -366,8 +384,11 @@ export class App {
       default:
         break;
     }
+    // < and > step through the columns on screen (what the width and the chooser left).
+    if (c.type === 'sortStep' && c.keys === undefined) c = { ...c, keys: this.headerColumns.map((h) => h.key) };
     const prev = this.state;
     this.state = reduce(prev, c);
+    if (this.state.columns !== prev.columns) this.saveColumns();
     if (this.state.mode !== prev.mode) this.changeMode(prev.mode, this.state.mode);
     if (c.type === 'killSend') {
       const target = selectedProc(prev);
@@ -380,6 +401,7 @@ export class App {
 
   /** Places the widgets a mode shows, and takes away those of the mode it leaves. */
   private changeMode(from: Mode, to: Mode): void {
+    this.modeChanged = true;
     const shown = this.state.detailProc;
     if (to === 'detail' && shown !== null) this.detailCwd = this.source.cwd(shown.pid);
     if (from === 'detail') this.detail.hide();
@@ -391,6 +413,18 @@ export class App {
     else if (to === 'conns') this.connsPane.place(this.body());
     else if (overlaid(to) && !overlaid(from)) this.placeOverlay();
     if (to === 'conns') this.connsPane.box.setFront();
+  }
+
+  /** The chooser changed the columns: into the config file at once (its other keys kept). */
+  private saveColumns(): void {
+    const file = this.opts.table?.file;
+    if (file === undefined) return;
+    try {
+      saveConfigKey(file, 'columns', this.state.columns);
+      this.say(`columns saved to ${file}`);
+    } catch (err) {
+      this.say(`columns not saved: ${(err as Error).message}`);
+    }
   }
 
   // ------------------------------------------------------------------------------------------------

@@ -3,6 +3,9 @@
  * (help, the kill menu and its confirmation) with where they stand. Pure: state in, tagged text out; the
  * panes' views live in src/panes/.
  */
+import { PROC_FIELDS } from '../model/fields/proc';
+import { COLUMN_ORDER, COLUMNS } from '../panes/processes';
+import type { ColumnKey } from '../panes/proctable';
 import type { PaneView, Rect } from '../panes/view';
 import { sanitizeTagged } from '../render/sanitize';
 import type { Theme } from '../render/theme';
@@ -37,7 +40,7 @@ export function footerLine(s: UiState, f: FooterInput): string {
 /** Where an overlay stands: centred in the body, sized for what it holds. */
 export function overlayRect(mode: Mode, keys: KeySet, body: Rect): Rect {
   const w = Math.min(body.width, mode === 'alerts' ? 120 : 72);
-  const h = Math.min(body.height, mode === 'help' ? helpLines(keys).length + 4 : mode === 'alerts' ? 24 : SIGNALS.length + 4);
+  const h = Math.min(body.height, mode === 'help' ? helpLines(keys).length + 4 : mode === 'alerts' ? 24 : mode === 'setup' ? COLUMN_ORDER.length + 2 : SIGNALS.length + 4);
   return { left: Math.max(0, Math.floor((body.width - w) / 2)), top: body.top + Math.max(0, Math.floor((body.height - h) / 2)), width: w, height: h };
 }
 
@@ -51,4 +54,21 @@ export function dialogView(s: UiState, theme: Theme, keys: KeySet): PaneView {
     return { label: `send a signal to ${who} · Enter picks · Esc cancels`, lines };
   }
   return { label: 'confirm', lines: ['', `  Send ${SIGNALS[s.killIndex]} to ${who}?   ${theme.bold('y')} yes · ${theme.bold('n')} no`] };
+}
+
+/** What each column holds, from the process field table: the chooser's second column. */
+const COLUMN_HELP = Object.fromEntries(PROC_FIELDS.flatMap((f) => ('pane' in f ? [[f.pane.id, f.help]] : []))) as Record<ColumnKey, string>;
+
+/**
+ * The column chooser (F2): every column with a checkbox, the highlighted one inverted; scrolled to keep
+ * the highlight in `height` lines.
+ */
+export function setupView(s: UiState, theme: Theme, height: number): PaneView {
+  const lines = COLUMN_ORDER.map((k, i) => {
+    const line = ` [${s.columns.includes(k) ? 'x' : ' '}] ${COLUMNS[k].title.padEnd(9)} ${COLUMN_HELP[k]} `;
+    return i === s.setupIndex ? theme.inverse(line) : line;
+  });
+  const h = Math.max(1, height);
+  const top = Math.max(0, s.setupIndex - h + 1);
+  return { label: 'columns · ↑↓ move · Space toggles · Esc closes', lines: lines.slice(top, top + h) };
 }

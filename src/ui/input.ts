@@ -55,6 +55,11 @@ export function keyCommand(name: string, ch: string | undefined, ctx: KeyContext
     case 'detail':
       if (name === 'escape' || name === 'enter') return { type: 'close' };
       break;
+    case 'setup':
+      if (name === 'escape' || name === 'q' || name === 'f2' || name === 'S') return { type: 'close' };
+      if (name === 'up' || name === 'down') return { type: 'setupStep', step: name === 'up' ? -1 : 1 };
+      if (name === 'space' || name === 'enter') return { type: 'setupToggle' };
+      return null;
     default:
       break;
   }
@@ -73,6 +78,7 @@ export function actionCommand(a: Action, page: number): Command {
     case 'kill':
     case 'detail':
     case 'conns':
+    case 'setup':
       return { type: 'open', mode: a };
     case 'goTo':
       return { type: 'open', mode: 'goto' };

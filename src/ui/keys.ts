@@ -3,7 +3,7 @@
  * are all made from it.
  */
 export type Action =
-  | 'quit' | 'help' | 'alerts' | 'conns' | 'sortNext' | 'sortPrev' | 'sortMenu' | 'filter' | 'tree' | 'follow' | 'detail' | 'kill'
+  | 'quit' | 'help' | 'alerts' | 'conns' | 'sortNext' | 'sortPrev' | 'sortMenu' | 'filter' | 'tree' | 'follow' | 'detail' | 'kill' | 'setup'
   | 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'back' | 'invert'
   | 'playPause' | 'stepBack' | 'stepForward' | 'minuteBack' | 'minuteForward' | 'goTo' | 'faster' | 'slower' | 'start' | 'finish';
 
@@ -24,6 +24,7 @@ export const KEYS: KeyBinding[] = [
   { keys: ['>', 'f6'], action: 'sortNext', help: 'sort by the next column (or click a column title)' },
   { keys: ['<'], action: 'sortPrev', help: 'sort by the previous column' },
   { keys: ['I'], action: 'invert', help: 'invert the sort order' },
+  { keys: ['f2', 'S'], action: 'setup', help: 'choose the columns (Space toggles; saved to the config file)' },
   { keys: ['/'], action: 'filter', help: 'filter by command or user (Enter keeps, Esc clears)' },
   { keys: ['t'], action: 'tree', help: 'tree view' },
   { keys: ['f'], action: 'follow', help: 'follow the selected process and its descendants (again: stop)' },

@@ -11,7 +11,7 @@ import { ColumnKey, ProcId, Row, sameProc, TableState, tableRows } from '../pane
 import { SIGNALS } from './actions';
 
 /** What has the keyboard, and what fills the body: the panes (main), a view, an overlay or a prompt. */
-export type Mode = 'main' | 'filter' | 'goto' | 'help' | 'alerts' | 'kill' | 'confirm' | 'detail' | 'conns';
+export type Mode = 'main' | 'filter' | 'goto' | 'help' | 'alerts' | 'kill' | 'confirm' | 'detail' | 'conns' | 'setup';
 
 export interface UiState {
   mode: Mode;
@@ -30,17 +30,24 @@ export interface UiState {
   connsSort: ConnsSort;
   /** A pid to follow once it shows up in the process table (vigil run). */
   pendingFollow: number | null;
+  /** The process table's chosen columns (the config's `columns`, F2), in COLUMN_ORDER. */
+  columns: readonly ColumnKey[];
+  /** The highlighted line of the column chooser (an index into COLUMN_ORDER). */
+  setupIndex: number;
 }
 
 export type UiAction =
   /** A new process table arrived. */
   | { type: 'procs'; procs: ProcSnap[] }
   /** Opens a view, an overlay or a prompt (kill and detail only with a process selected). */
-  | { type: 'open'; mode: 'help' | 'alerts' | 'filter' | 'goto' | 'kill' | 'detail' | 'conns' }
+  | { type: 'open'; mode: 'help' | 'alerts' | 'filter' | 'goto' | 'kill' | 'detail' | 'conns' | 'setup' }
   /** Back to the panes. */
   | { type: 'close' }
-  /** Sort by the next or the previous column, in that column's natural direction. */
-  | { type: 'sortStep'; step: 1 | -1 }
+  /**
+   * Sort by the next or the previous column, in that column's natural direction: among `keys` (the
+   * columns on screen, which the app knows), else among the chosen columns.
+   */
+  | { type: 'sortStep'; step: 1 | -1; keys?: readonly ColumnKey[] }
   /** A click on a column title: that column, or the other direction when it is already the sort column. */
   | { type: 'sortBy'; key: ColumnKey }
   | { type: 'invert' }
@@ -70,12 +77,15 @@ export type UiAction =
   /** y in the confirmation: the app sends the signal; the dialog closes. */
   | { type: 'killSend' }
   | { type: 'connsSort' }
+  /** The column chooser (F2): the highlight moves; Space or Enter shows or hides the column. */
+  | { type: 'setupStep'; step: 1 | -1 }
+  | { type: 'setupToggle' }
   /** Before the process pane draws: a selection that left the table moves to the first row shown. */
   | { type: 'settle' }
   /** The process pane scrolled to keep the selection in sight. */
   | { type: 'scrolled'; top: number };
 
-export function initialState(follow: number | null = null): UiState {
+export function initialState(follow: number | null = null, columns: readonly ColumnKey[] | null = null): UiState {
   return {
     mode: 'main',
     procs: [],
@@ -87,6 +97,8 @@ export function initialState(follow: number | null = null): UiState {
     gotoText: '',
     connsSort: 'throughput',
     pendingFollow: follow,
+    columns: columns === null ? COLUMN_ORDER : COLUMN_ORDER.filter((k) => columns.includes(k)),
+    setupIndex: 0,
   };
 }
 
@@ -113,7 +125,7 @@ export function selectedProc(s: UiState): ProcSnap | undefined {
 
 /** A mode that draws a box over the panes. */
 export function overlaid(mode: Mode): boolean {
-  return mode === 'help' || mode === 'alerts' || mode === 'kill' || mode === 'confirm';
+  return mode === 'help' || mode === 'alerts' || mode === 'kill' || mode === 'confirm' || mode === 'setup';
 }
 
 const idOf = (p: ProcSnap): ProcId => ({ pid: p.pid, start_time: p.start_time });
@@ -159,9 +171,13 @@ function step(s: UiState, a: UiAction): UiState {
     case 'killSend':
       return { ...s, mode: 'main' };
     case 'sortStep': {
-      const n = COLUMN_ORDER.length;
-      const i = COLUMN_ORDER.indexOf(s.table.sortKey);
-      return sortBy(s, COLUMN_ORDER[(i + (a.step === 1 ? 1 : n - 1)) % n], false);
+      const order = a.keys !== undefined && a.keys.length > 0 ? a.keys : s.columns;
+      const n = order.length;
+      if (n === 0) return s;
+      const i = order.indexOf(s.table.sortKey);
+      // From a column not in the cycle: > starts at the first, < at the last.
+      const next = i < 0 ? (a.step === 1 ? 0 : n - 1) : (i + (a.step === 1 ? 1 : n - 1)) % n;
+      return sortBy(s, order[next], false);
     }
     case 'sortBy':
       return sortBy(s, a.key, true);
@@ -207,6 +223,17 @@ function step(s: UiState, a: UiAction): UiState {
       return { ...s, mode: 'confirm' };
     case 'connsSort':
       return { ...s, connsSort: s.connsSort === 'throughput' ? 'retrans' : 'throughput' };
+    case 'setupStep': {
+      const n = COLUMN_ORDER.length;
+      return { ...s, setupIndex: (s.setupIndex + n + a.step) % n };
+    }
+    case 'setupToggle': {
+      const key = COLUMN_ORDER[s.setupIndex];
+      const on = s.columns.includes(key);
+      // The last column left stays: a table without columns shows nothing to come back from.
+      if (on && s.columns.length === 1) return s;
+      return { ...s, columns: COLUMN_ORDER.filter((k) => (k === key ? !on : s.columns.includes(k))) };
+    }
     case 'settle': {
       const rows = rowsOf(s);
       let idx = selectedIndex(s, rows);

@@ -32,7 +32,7 @@ export function proc(pid: number, v: Partial<ProcSample> = {}): ProcSample {
 export function procSnap(p: ProcSample, cpuPct: number | null): ProcSnap {
   return {
     pid: p.pid, start_time: p.start_time, start_ms: null, ppid: p.ppid, comm: p.comm, cmdline: p.cmdline, user: p.user, cgroup: p.cgroup,
-    uid: p.uid, state: p.state, kthread: p.kthread, threads: p.threads, nice: p.nice, cpu_pct: cpuPct, wait_pct: null,
+    uid: p.uid, state: p.state, kthread: p.kthread, threads: p.threads, nice: p.nice, cpu_pct: cpuPct, cpu_time_s: 0, wait_pct: null,
     mem_pct: null, rss_bytes: p.rss_bytes, vsize_bytes: p.vsize_bytes, swap_bytes: null, read_bytes_per_s: null,
     write_bytes_per_s: null, rchar_per_s: null, wchar_per_s: null, minflt_per_s: null, majflt_per_s: null,
     ctxsw_per_s: null, fds: null, tcp_tx_bytes_per_s: null, tcp_rx_bytes_per_s: null, tcp_retrans_per_s: null, tcp_conns: null,

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import t from 'tap';
-import { defaultConfigPath, didYouMean, hiddenPanes, loadConfig, parseConfig } from '../../src/config';
+import { CONFIG_COLUMNS, defaultConfigPath, didYouMean, hiddenPanes, loadConfig, parseConfig, saveConfigKey, tableConfig } from '../../src/config';
 import { VigilError } from '../../src/errors';
 import { resolveSampling } from '../../src/settings';
 
@@ -91,4 +91,47 @@ t.test('flags > config > defaults, for every sampling command', async (t) => {
   t.equal(bad({ interval: NaN }), '2 --interval must be an integer from 50 to 3600000 (ms), got NaN');
   t.equal(bad({ 'proc-interval': 50 }), '2 --proc-interval must be an integer from 100 to 3600000 (ms), got 50');
   t.equal(bad({ interval: [100, 200] }), '2 --interval given more than once');
+});
+
+t.test('columns: names from the process table, an unknown one is a one-line error', async (t) => {
+  t.same(parseConfig('{"columns": ["pid", "time", "nice", "command"]}', 'c.json').columns, ['pid', 'time', 'nice', 'command']);
+  t.equal(parseConfig('{}', 'c.json').columns, null, 'absent: every column');
+  t.ok(CONFIG_COLUMNS.includes('time') && CONFIG_COLUMNS.includes('nice') && CONFIG_COLUMNS[0] === 'pid', 'TIME+ and NI are columns');
+  t.match(err('{"columns": ["pid", "cpux"]}'), /^config c\.json: unknown column 'cpux' in columns \(did you mean 'cpu'\?\) \(columns: pid, user, /);
+  t.equal(err('{"columns": []}'), 'config c.json: columns: expected a non-empty array of column names like ["pid", "cpu", "command"], got []');
+  t.equal(err('{"columns": "pid"}'), 'config c.json: columns: expected a non-empty array of column names like ["pid", "cpu", "command"], got "pid"');
+  t.equal(err('{"columns": ["pid", 3]}'), 'config c.json: columns[1]: expected a column name, got 3');
+  t.notMatch(err('{"columns": ["pid", "cpux"]}'), /\n/, 'one line');
+});
+
+t.test('saving a key: the other keys kept, written by rename, a missing file and directory created, a bad file left alone', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-cfg-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'config.json');
+  fs.writeFileSync(file, '{"interval_ms": 200, "panes": {"disk": false}, "alerts": [{"metric": "cpu.total_pct", "above": 90}]}', { mode: 0o600 });
+  const inode = fs.statSync(file).ino;
+  saveConfigKey(file, 'columns', ['pid', 'cpu', 'command']);
+  const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
+  t.same(saved, { interval_ms: 200, panes: { disk: false }, alerts: [{ metric: 'cpu.total_pct', above: 90 }], columns: ['pid', 'cpu', 'command'] });
+  t.not(fs.statSync(file).ino, inode, 'a new file renamed over the old one (atomic), not the old one rewritten');
+  t.equal(fs.statSync(file).mode & 0o777, 0o600, 'its permissions kept');
+  t.same(fs.readdirSync(dir), ['config.json'], 'no temporary file left');
+  t.same(parseConfig(fs.readFileSync(file, 'utf8'), file).columns, ['pid', 'cpu', 'command'], 'what was saved loads');
+  // The default path, with no file and no directory yet.
+  const env = { XDG_CONFIG_HOME: path.join(dir, 'xdg') };
+  const tc = tableConfig(loadConfig(undefined, env), env);
+  t.equal(tc.file, path.join(dir, 'xdg', 'vigil', 'config.json'));
+  saveConfigKey(tc.file, 'columns', ['pid']);
+  t.same(loadConfig(undefined, env).columns, ['pid']);
+  // A config linked from elsewhere is written where it lives; the link stays.
+  const real = path.join(dir, 'real.json');
+  fs.writeFileSync(real, '{"color": false}');
+  const link = path.join(dir, 'link.json');
+  fs.symlinkSync(real, link);
+  saveConfigKey(link, 'columns', ['cpu']);
+  t.ok(fs.lstatSync(link).isSymbolicLink(), 'the link is still a link');
+  t.same(JSON.parse(fs.readFileSync(real, 'utf8')), { color: false, columns: ['cpu'] });
+  fs.writeFileSync(file, '{oops');
+  t.throws(() => saveConfigKey(file, 'columns', ['pid']), /not valid JSON; not changed/);
+  t.equal(fs.readFileSync(file, 'utf8'), '{oops', 'a file that does not parse is not overwritten');
 });

@@ -122,6 +122,8 @@ t.test('processes: rates over the process tier, pid reuse gives no spike', async
     HOST,
   );
   t.equal(ticks.procs![0].cpu_pct, 60, 'without schedstat: Δ(utime+stime) / CLK_TCK / Δt');
+  t.equal(ticks.procs![0].cpu_time_s, 0.75, 'TIME+: (utime + stime) / CLK_TCK since start, 75 ticks at 100 Hz');
+  t.equal(y.cpu_time_s, 1e6 / 100, 'TIME+ needs no previous sample (a new process has it at once)');
 });
 
 t.test('process slow tier: I/O over its own interval; switches from schedstat timeslices', async (t) => {

@@ -14,10 +14,10 @@ export type FieldKind =
   /** A name, a state, an identity: not a number to chart. */
   | 'label';
 
-export type FieldUnit = '%' | 'B' | 'B/s' | '/s' | '' | 'ms' | 'text';
+export type FieldUnit = '%' | 'B' | 'B/s' | '/s' | '' | 'ms' | 's' | 'text';
 
 /** How a pane formats the value (the formatter itself lives with the panes). */
-export type CellFormat = 'pct' | 'bytes' | 'count' | 'int' | 'text';
+export type CellFormat = 'pct' | 'bytes' | 'count' | 'int' | 'time' | 'text';
 
 /** A column of an on-screen table. */
 export interface PaneColumn<Id extends string = string> {
@@ -25,7 +25,7 @@ export interface PaneColumn<Id extends string = string> {
   readonly id: Id;
   readonly title: string;
   readonly width: number;
-  /** Dropped first when the terminal is narrow: the highest number goes first; 0 never does. */
+  /** Dropped first when the terminal is narrow: the highest number goes first (equal numbers together); 0 never does. */
   readonly drop: number;
   readonly align: 'left' | 'right';
   /** Left to right: columns are laid out by this number. */

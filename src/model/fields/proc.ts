@@ -68,12 +68,12 @@ export const PROC_FIELDS = [
   {
     key: 'cmdline', kind: 'label', unit: 'text', source: '/proc/PID/cmdline', formula: 'arguments joined by spaces', help: 'command line',
     raw: ['cmdline'], exported: true,
-    pane: { id: 'command', title: 'COMMAND', width: 0, drop: 0, align: 'left', at: 16, format: 'text' },
+    pane: { id: 'command', title: 'COMMAND', width: 0, drop: 0, align: 'left', at: 18, format: 'text' },
   },
   {
     key: 'user', kind: 'label', unit: 'text', source: '/proc/PID/status Uid, /etc/passwd', formula: 'the real uid\'s name', help: 'user name',
     raw: ['uid', 'user'], exported: true,
-    pane: { id: 'user', title: 'USER', width: 9, drop: 2, align: 'left', at: 1, format: 'text' },
+    pane: { id: 'user', title: 'USER', width: 9, drop: 4, align: 'left', at: 1, format: 'text' },
   },
   {
     key: 'uid', kind: 'label', unit: 'text', source: '/proc/PID/status Uid', formula: 'the real uid', help: 'user id',
@@ -82,7 +82,8 @@ export const PROC_FIELDS = [
   {
     key: 'state', kind: 'label', unit: 'text', source: '/proc/PID/stat state', formula: 'as given (R, S, D, Z, T, ...)', help: 'scheduler state',
     raw: ['state'], exported: true,
-    pane: { id: 'state', title: 'S', width: 1, drop: 3, align: 'left', at: 2, format: 'text' },
+    // Two cells, so that the sort mark has room beside the title.
+    pane: { id: 'state', title: 'S', width: 2, drop: 3, align: 'left', at: 3, format: 'text' },
   },
   {
     key: 'kthread', kind: 'label', unit: 'text', source: '/proc/PID/stat flags', formula: 'PF_KTHREAD set', help: 'a kernel thread',
@@ -91,18 +92,19 @@ export const PROC_FIELDS = [
   {
     key: 'threads', kind: 'gauge', unit: '', source: '/proc/PID/stat num_threads', formula: 'as given', help: 'threads',
     raw: ['threads'], exported: true,
-    pane: { id: 'threads', title: 'THR', width: 4, drop: 7, align: 'right', at: 3, format: 'count' },
+    pane: { id: 'threads', title: 'THR', width: 4, drop: 10, align: 'right', at: 4, format: 'count' },
     prom: [gauge('vigil_process_threads', 'Threads (/proc/PID/stat num_threads).', (p) => one(p.threads))],
   },
   {
     key: 'nice', kind: 'gauge', unit: '', source: '/proc/PID/stat nice', formula: 'as given', help: 'nice value',
     raw: ['nice'], exported: true,
+    pane: { id: 'nice', title: 'NI', width: 3, drop: 8, align: 'right', at: 2, format: 'int' },
   },
   {
     key: 'cpu_pct', kind: 'gauge', unit: '%', source: '/proc/PID/task/*/schedstat run_ns (all threads)',
     formula: '100 × Δrun_ns / Δt_ns (100% is one core, as in top); without schedstat 100 × Δ(utime+stime) / CLK_TCK / Δt',
     help: 'CPU, 100% = one core', raw: ['run_ns', 'utime', 'stime'], exported: true, series: true,
-    pane: { id: 'cpu', title: 'CPU%', width: 5, drop: 0, align: 'right', at: 4, format: 'pct', level: true },
+    pane: { id: 'cpu', title: 'CPU%', width: 5, drop: 0, align: 'right', at: 5, format: 'pct', level: true },
     // utime and stime (/proc/PID/stat) count from the process's start and include its exited threads;
     // schedstat's run_ns as the sampler keeps it counts only threads it has seen. For a counter read every
     // 15 s, 10 ms ticks are exact enough, so the since-birth value wins.
@@ -113,10 +115,16 @@ export const PROC_FIELDS = [
       ], ['mode'])],
   },
   {
+    key: 'cpu_time_s', kind: 'gauge', unit: 's', source: '/proc/PID/stat utime, stime', formula: '(utime + stime) / CLK_TCK: CPU time since the process started, all threads, exited ones included',
+    help: 'CPU time used since the process started', raw: ['utime', 'stime'], exported: false,
+    // The sort key is 'time' (htop's T sorts by it).
+    pane: { id: 'time', title: 'TIME+', width: 9, drop: 5, align: 'right', at: 8, format: 'time' },
+  },
+  {
     key: 'wait_pct', kind: 'gauge', unit: '%', source: '/proc/PID/task/*/schedstat wait_ns (all threads)',
     formula: '100 × Δrun-queue-wait_ns / Δt_ns: time runnable but not running (can pass 100 with threads)',
     help: 'time runnable but waiting for a CPU', raw: ['wait_ns'], exported: true, series: true,
-    pane: { id: 'wait', title: 'WAIT%', width: 5, drop: 6, align: 'right', at: 14, format: 'pct', level: true },
+    pane: { id: 'wait', title: 'WAIT%', width: 5, drop: 9, align: 'right', at: 16, format: 'pct', level: true },
     prom: [counter('vigil_process_run_queue_wait_seconds_total',
       'Time the process\'s threads were runnable but waiting for a CPU (schedstat wait_ns / 1e9, summed over threads since vigil first saw them).',
       (p) => one(ns(p.wait_ns)))],
@@ -124,12 +132,12 @@ export const PROC_FIELDS = [
   {
     key: 'mem_pct', kind: 'gauge', unit: '%', source: '/proc/PID/stat rss, /proc/meminfo MemTotal', formula: '100 × rss_bytes / MemTotal',
     help: 'resident memory, share of RAM', raw: ['rss_bytes'], exported: true,
-    pane: { id: 'mem', title: 'MEM%', width: 5, drop: 1, align: 'right', at: 5, format: 'pct', level: true },
+    pane: { id: 'mem', title: 'MEM%', width: 5, drop: 1, align: 'right', at: 6, format: 'pct', level: true },
   },
   {
     key: 'rss_bytes', kind: 'gauge', unit: 'B', source: '/proc/PID/stat rss', formula: 'rss pages × page size',
     help: 'resident set size', raw: ['rss_bytes'], exported: true, series: true,
-    pane: { id: 'rss', title: 'RSS', width: 6, drop: 4, align: 'right', at: 6, format: 'bytes' },
+    pane: { id: 'rss', title: 'RSS', width: 6, drop: 2, align: 'right', at: 7, format: 'bytes' },
     prom: [gauge('vigil_process_resident_memory_bytes', 'Resident set size (/proc/PID/stat rss pages × page size).', (p) => one(p.rss_bytes))],
   },
   {
@@ -146,7 +154,7 @@ export const PROC_FIELDS = [
     key: 'read_bytes_per_s', kind: 'rate', unit: 'B/s', source: '/proc/PID/io read_bytes',
     formula: 'Δ / Δt over the io tier\'s own interval; null (unknown, not 0) when io is unreadable',
     help: 'storage bytes read per second (/proc/PID/io)', raw: ['slow.read_bytes'], exported: true, series: true,
-    pane: { id: 'read', title: 'READ/s', width: 7, drop: 5, align: 'right', at: 7, format: 'bytes' },
+    pane: { id: 'read', title: 'READ/s', width: 7, drop: 7, align: 'right', at: 9, format: 'bytes' },
     prom: [counter('vigil_process_storage_read_bytes_total', 'Bytes the process caused to be fetched from storage (/proc/PID/io read_bytes).',
       (p) => one(p.slow?.read_bytes))],
   },
@@ -154,7 +162,7 @@ export const PROC_FIELDS = [
     key: 'write_bytes_per_s', kind: 'rate', unit: 'B/s', source: '/proc/PID/io write_bytes',
     formula: 'Δ / Δt over the io tier\'s own interval; null when io is unreadable',
     help: 'storage bytes written per second', raw: ['slow.write_bytes'], exported: true, series: true,
-    pane: { id: 'write', title: 'WRITE/s', width: 7, drop: 5, align: 'right', at: 8, format: 'bytes' },
+    pane: { id: 'write', title: 'WRITE/s', width: 7, drop: 7, align: 'right', at: 10, format: 'bytes' },
     prom: [counter('vigil_process_storage_written_bytes_total', 'Bytes the process caused to be sent to storage (/proc/PID/io write_bytes).',
       (p) => one(p.slow?.write_bytes))],
   },
@@ -173,27 +181,27 @@ export const PROC_FIELDS = [
   {
     key: 'minflt_per_s', kind: 'rate', unit: '/s', source: '/proc/PID/stat minflt', formula: 'Δ / Δt',
     help: 'minor page faults per second', raw: ['minflt'], exported: true, series: true,
-    pane: { id: 'minflt', title: 'MINFLT/s', width: 8, drop: 9, align: 'right', at: 11, format: 'count' },
+    pane: { id: 'minflt', title: 'MINFLT/s', width: 8, drop: 14, align: 'right', at: 13, format: 'count' },
     prom: [counter('vigil_process_minor_page_faults_total', 'Page faults served without I/O (/proc/PID/stat minflt).', (p) => one(p.minflt))],
   },
   {
     key: 'majflt_per_s', kind: 'rate', unit: '/s', source: '/proc/PID/stat majflt', formula: 'Δ / Δt',
     help: 'major page faults per second', raw: ['majflt'], exported: true, series: true,
-    pane: { id: 'majflt', title: 'MAJFLT/s', width: 8, drop: 8, align: 'right', at: 12, format: 'count' },
+    pane: { id: 'majflt', title: 'MAJFLT/s', width: 8, drop: 13, align: 'right', at: 14, format: 'count' },
     prom: [counter('vigil_process_major_page_faults_total', 'Page faults that needed I/O (/proc/PID/stat majflt).', (p) => one(p.majflt))],
   },
   {
     key: 'ctxsw_per_s', kind: 'rate', unit: '/s', source: '/proc/PID/task/*/schedstat timeslices (all threads)',
     formula: 'Δ / Δt (equals voluntary + involuntary switches)', help: 'context switches per second, all threads',
     raw: ['timeslices'], exported: true,
-    pane: { id: 'ctxsw', title: 'CSW/s', width: 6, drop: 8, align: 'right', at: 13, format: 'count' },
+    pane: { id: 'ctxsw', title: 'CSW/s', width: 6, drop: 12, align: 'right', at: 15, format: 'count' },
     prom: [counter('vigil_process_context_switches_total',
       'Context switches of all threads (/proc/PID/task/*/schedstat timeslices; status counts the main thread only).', (p) => one(p.timeslices))],
   },
   {
     key: 'fds', kind: 'gauge', unit: '', source: '/proc/PID/fd', formula: 'open fds: the directory\'s size on Linux ≥ 6.2, a listing before',
     help: 'open file descriptors', raw: ['slow.fds'], exported: true, series: true,
-    pane: { id: 'fds', title: 'FDS', width: 5, drop: 7, align: 'right', at: 15, format: 'count' },
+    pane: { id: 'fds', title: 'FDS', width: 5, drop: 11, align: 'right', at: 17, format: 'count' },
     prom: [gauge('vigil_process_open_fds', 'Open file descriptors (entries of /proc/PID/fd).', (p) => one(p.slow?.fds))],
   },
   // Per-process TCP from the kernel's socket counters (sock_diag): vigil's sums of its sockets' deltas,
@@ -235,7 +243,7 @@ export const PROC_FIELDS = [
     key: 'net_rx_bytes_per_s', kind: 'rate', unit: 'B/s', source: 'the vigil run shim, else sock_diag',
     formula: 'the shim\'s IP socket bytes received / Δt when the process runs under it, else tcp_rx_bytes_per_s',
     help: 'network bytes received per second', raw: ['shim', 'tcp.rx_bytes'], exported: false,
-    pane: { id: 'netrx', title: 'NET RX/s', width: 8, drop: 4, align: 'right', at: 9, format: 'bytes' },
+    pane: { id: 'netrx', title: 'NET RX/s', width: 8, drop: 6, align: 'right', at: 11, format: 'bytes' },
     prom: [counter('vigil_process_shim_socket_bytes_total',
       'Bytes moved by socket calls, counted by the vigil run LD_PRELOAD shim (class: tcp, udp, unix, other_inet, other).',
       (p) => shimBytes(p.shim), ['class', 'direction'])],
@@ -244,7 +252,7 @@ export const PROC_FIELDS = [
     key: 'net_tx_bytes_per_s', kind: 'rate', unit: 'B/s', source: 'the vigil run shim, else sock_diag',
     formula: 'the shim\'s IP socket bytes sent / Δt when the process runs under it, else tcp_tx_bytes_per_s',
     help: 'network bytes sent per second', raw: ['shim', 'tcp.tx_bytes'], exported: false,
-    pane: { id: 'nettx', title: 'NET TX/s', width: 8, drop: 4, align: 'right', at: 10, format: 'bytes' },
+    pane: { id: 'nettx', title: 'NET TX/s', width: 8, drop: 6, align: 'right', at: 12, format: 'bytes' },
   },
 ] as const satisfies readonly ProcField[];
 

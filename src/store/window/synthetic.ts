@@ -41,7 +41,7 @@ export function blankSnapshot(mono_ms: number, t: number, interval_ms: number): 
 export function blankProc(pid: number, start_time: number, over: Partial<ProcSnap> = {}): ProcSnap {
   return {
     pid, start_time, start_ms: null, ppid: 1, comm: `p${pid}`, cmdline: `/bin/p${pid}`, user: 'root', cgroup: null, uid: 0,
-    state: 'S', kthread: false, threads: 1, nice: 0, cpu_pct: null, wait_pct: null, mem_pct: null,
+    state: 'S', kthread: false, threads: 1, nice: 0, cpu_pct: null, cpu_time_s: 0, wait_pct: null, mem_pct: null,
     rss_bytes: 0, vsize_bytes: 0, swap_bytes: null, read_bytes_per_s: null, write_bytes_per_s: null,
     rchar_per_s: null, wchar_per_s: null, minflt_per_s: null, majflt_per_s: null, ctxsw_per_s: null,
     fds: null, tcp_tx_bytes_per_s: null, tcp_rx_bytes_per_s: null, tcp_retrans_per_s: null, tcp_conns: null,

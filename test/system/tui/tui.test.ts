@@ -38,7 +38,7 @@ t.test('starts, shows all five panes with plausible numbers, and q restores the 
   t.match(screen, new RegExp(`mem ${bytes(memTotal).replace('.', '\\.')}`), 'memory pane with MemTotal');
   t.match(screen, /iface\s+rx\/s\s+tx\/s/, 'net pane');
   t.match(screen, /disk\s+read\/s\s+write\/s/, 'disk pane');
-  t.match(screen, /PID USER\s+S\s+THR CPU%▼/, 'process table sorted by CPU');
+  t.match(screen, /PID USER\s+NI S\s+THR\s+CPU%▼/, 'process table sorted by CPU');
   const pct = /(\d+(?:\.\d)?)%\s+usr/.exec(screen);
   t.ok(pct && Number(pct[1]) >= 0 && Number(pct[1]) <= 100, `total CPU ${pct?.[1]}%`);
   t.match(screen, /\/\s.*\d+(\.\d)?%\s+\S+\s+\S+/, 'root filesystem with a usage figure');
@@ -73,7 +73,7 @@ t.test('filter, sort, tree, detail and kill on processes the test started', asyn
   // a core it gets depends on what else this machine runs; above its idle siblings is what sorting means.
   s = await tui.waitFor((x) => {
     const rows = x.split('\n').filter((l) => l.includes(MARK) && !l.includes('filter'));
-    const cpu = (l: string): number => Number(/^\W*\d+\s+\S+\s+\S\s+\S+\s+([\d.]+)\s/.exec(l)?.[1] ?? NaN);
+    const cpu = (l: string): number => Number(/^\W*\d+\s+\S+\s+-?\d+\s+\S\s+\S+\s+([\d.]+)\s/.exec(l)?.[1] ?? NaN);
     return rows.length >= 3 && rows[0].includes(`${MARK}-burn`) && cpu(rows[0]) > 1 && rows.slice(1).every((r) => !(cpu(r) > cpu(rows[0])));
   });
   t.pass('the core burner sorts first by CPU');

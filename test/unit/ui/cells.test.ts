@@ -8,6 +8,7 @@ import { cpuView } from '../../../src/panes/cpu';
 import { diskView } from '../../../src/panes/disk';
 import { headerView } from '../../../src/panes/header';
 import { memoryView } from '../../../src/panes/memory';
+import { metersView } from '../../../src/panes/meters';
 import { netView } from '../../../src/panes/net';
 import { BoxPane } from '../../../src/panes/pane';
 import { processesView } from '../../../src/panes/processes';
@@ -75,6 +76,7 @@ t.test('every pane: the CellPainter leaves the cells blessed leaves', async (t) 
       disk: diskView(inp),
       header: { label: '', lines: headerView(inp, { mode: { kind: 'live', intervalMs: 100, procIntervalMs: 1000 }, alerts: [] }) },
       processes: processes(colour),
+      meters: { label: '', lines: metersView(inp, [['cpu'], ['memory', 'load', 'net', 'disk']]) },
     };
     const blank: PaneView = { label: 'x', lines: ['something else entirely'] };
     for (const [name, v] of Object.entries(views)) {

@@ -8,7 +8,7 @@ import { displayWidth } from '../../../src/render/width';
 function p(pid: number, ppid: number, extra: Partial<ProcSnap> = {}): ProcSnap {
   return {
     pid, start_time: pid * 10, start_ms: null, ppid, comm: `c${pid}`, cmdline: `/bin/c${pid} --flag`, user: 'root', cgroup: null, uid: 0, state: 'S',
-    kthread: false, threads: 1, nice: 0, cpu_pct: 0, wait_pct: 0, mem_pct: 0, rss_bytes: 0, vsize_bytes: 0, swap_bytes: 0,
+    kthread: false, threads: 1, nice: 0, cpu_pct: 0, cpu_time_s: 0, wait_pct: 0, mem_pct: 0, rss_bytes: 0, vsize_bytes: 0, swap_bytes: 0,
     read_bytes_per_s: 0, write_bytes_per_s: 0, rchar_per_s: 0, wchar_per_s: 0, minflt_per_s: 0, majflt_per_s: 0, ctxsw_per_s: 0, fds: 3,
     tcp_tx_bytes_per_s: null, tcp_rx_bytes_per_s: null, tcp_retrans_per_s: null, tcp_conns: null,
     net_rx_bytes_per_s: null, net_tx_bytes_per_s: null, net_source: null, shim: null, ...extra,

@@ -87,7 +87,7 @@ t.test('layout adapts and drops panes instead of garbling', async (t) => {
     t.equal(p.processes!.top + p.processes!.height, 49, 'processes end above the footer');
   }
   const std = layout(80, 24);
-  t.ok(!std.tooSmall && std.panes.processes && std.panes.cpu, '80x24 keeps cpu and processes');
+  t.ok(!std.tooSmall && std.panes.processes && std.panes.meters && !std.panes.cpu, '80x24: the panes fold into the meter strip');
   const small = layout(60, 20);
   t.ok(!small.tooSmall && small.panes.processes, '60x20 still shows processes');
   t.ok(!small.tooSmall && !small.panes.memory, '60x20 drops memory');

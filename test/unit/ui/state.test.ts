@@ -266,3 +266,36 @@ t.test('frame: the footer and the dialogs from the state', async (t) => {
   t.same(overlayRect('kill', 'live', body), { left: 14, top: 1 + 8, width: 72, height: SIGNALS.length + 4 });
   t.same(overlayRect('alerts', 'live', body), { left: 0, top: 1 + 3, width: 100, height: 24 });
 });
+
+t.test('< and > step through the columns on screen, PID included; a sort column off the cycle steps in from its ends', async (t) => {
+  const s = start();
+  const shown = ['pid', 'user', 'state', 'cpu', 'mem', 'rss', 'time', 'command'] as const;
+  const back = run(s, ...[1, 2, 3].map(() => ({ type: 'sortStep', step: -1, keys: shown }) as UiAction));
+  t.equal(back.table.sortKey, 'pid', '< from CPU% reaches PID in three steps over what the screen shows');
+  t.equal(back.table.descending, false, 'PID sorts ascending first');
+  t.equal(reduce(back, { type: 'sortStep', step: -1, keys: shown }).table.sortKey, 'command', 'and wraps round');
+  const fromHidden = reduce(start(), { type: 'sortBy', key: 'majflt' });
+  t.equal(reduce(fromHidden, { type: 'sortStep', step: 1, keys: shown }).table.sortKey, 'pid');
+  t.equal(reduce(fromHidden, { type: 'sortStep', step: -1, keys: shown }).table.sortKey, 'command');
+  // Without the app's list (the reducer alone): the chosen columns.
+  const chosen = initialState(null, ['pid', 'cpu', 'command']);
+  t.same(chosen.columns, ['pid', 'cpu', 'command']);
+  t.equal(reduce(chosen, { type: 'sortStep', step: -1 }).table.sortKey, 'pid');
+});
+
+t.test('column chooser: F2 or S opens it, arrows move, Space and Enter toggle, Esc closes; never no column at all', async (t) => {
+  const s = start();
+  t.equal(typeKeys(s, ['f2']).mode, 'setup');
+  t.equal(typeKeys(s, ['S']).mode, 'setup');
+  for (const close of ['escape', 'f2', 'q']) t.equal(typeKeys(s, ['f2', close]).mode, 'main', `${close} closes`);
+  const i = COLUMN_ORDER.indexOf('user');
+  const off = typeKeys(s, ['f2', ...Array.from({ length: i }, () => 'down'), 'space']);
+  t.notOk(off.columns.includes('user'), 'Space hides USER');
+  t.equal(off.columns.length, COLUMN_ORDER.length - 1);
+  t.ok(typeKeys(off, ['enter']).columns.includes('user'), 'Enter shows it again, in its place');
+  t.same(typeKeys(off, ['enter']).columns, COLUMN_ORDER);
+  t.equal(typeKeys(s, ['f2', 'up']).setupIndex, COLUMN_ORDER.length - 1, 'up from the top wraps');
+  const one = initialState(null, ['pid']);
+  t.same(typeKeys(one, ['f2', 'space']).columns, ['pid'], 'the last column stays');
+  t.equal(typeKeys(s, ['f2', 'x']).mode, 'setup', 'other keys do nothing');
+});
