@@ -55,7 +55,7 @@ export function connsView(input: ConnsInput): { label: string; lines: string[] }
   const { theme, width, height } = input;
   const list = sortConns(input.pids ? input.conns.filter((c) => c.pids.some((p) => input.pids!.has(p))) : input.conns, input.sort);
   const addrW = Math.max(12, Math.floor((width - 62) / 2));
-  const head = theme.inverse(
+  const head = theme.header(
     [fit('PID', 7, 'right'), fit('COMMAND', 12), fit('LOCAL', addrW), fit('REMOTE', addrW), fit('STATE', 11), fit(input.sort === 'throughput' ? 'TX/s▼' : 'TX/s', 8, 'right'), fit('RX/s', 8, 'right'), fit(input.sort === 'retrans' ? 'RETR▼' : 'RETR', 6, 'right'), fit('RTT ms', 7, 'right')].join(' '),
   );
   const events = input.events.slice(-Math.max(0, Math.floor(height / 3))).reverse();
