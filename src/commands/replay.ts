@@ -2,12 +2,13 @@ import { Recording } from '../store/recording/reader';
 import { App } from '../ui/app';
 import type { PaneKind } from '../ui/layout';
 import { ReplaySource } from '../ui/replay-source';
-import { wantsColour } from '../render/theme';
+import { ThemeName, wantsColour } from '../render/theme';
 import { checkTerminal, installExitPaths } from './live';
 
 export interface ReplayOptions {
   file: string;
   colour: boolean;
+  theme?: ThemeName;
   hidden: ReadonlySet<PaneKind>;
 }
 
@@ -24,7 +25,7 @@ export function runReplay(opts: ReplayOptions): void {
     throw err;
   }
   const source = new ReplaySource(rec);
-  const app = new App(source, { colour: wantsColour(opts.colour), hidden: opts.hidden, debugTimings: false });
+  const app = new App(source, { colour: wantsColour(opts.colour), theme: opts.theme, hidden: opts.hidden, debugTimings: false });
   installExitPaths(app);
   app.start();
 }

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App } from '../ui/app';
 import type { PaneKind } from '../ui/layout';
 import { LiveSource } from '../ui/source';
-import { wantsColour } from '../render/theme';
+import { ThemeName, wantsColour } from '../render/theme';
 import { checkTerminal, installExitPaths } from './live';
 import { runRecord } from './record';
 import { printPreload, RunHandle, startRun } from './run';
@@ -17,6 +17,7 @@ export interface RunMonitorOptions {
   intervalMs: number;
   procIntervalMs: number;
   colour: boolean;
+  theme?: ThemeName;
   hidden: ReadonlySet<PaneKind>;
   vigilVersion: string;
 }
@@ -61,6 +62,7 @@ export async function runMonitor(o: RunMonitorOptions): Promise<void> {
   const source = new LiveSource({ intervalMs: o.intervalMs, procIntervalMs: o.procIntervalMs });
   const app = new App(source, {
     colour: wantsColour(o.colour),
+    theme: o.theme,
     hidden: o.hidden,
     debugTimings: false,
     follow: h.pid,
