@@ -203,7 +203,7 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
       (y) =>
         samplingOptions(y)
           .option('color', { type: 'boolean', default: true, describe: 'colours (--no-color, or NO_COLOR in the environment, turns them off)' })
-          .option('config', { requiresArg: true, type: 'string', describe: 'JSON config file (intervals, panes, colour, alert rules)' })
+          .option('config', { requiresArg: true, type: 'string', describe: 'JSON config file (intervals, panes, colour, theme, alert rules)' })
           .option('alerts-db', { type: 'string', requiresArg: true, describe: 'alert log (default $XDG_STATE_HOME/vigil/alerts.db)' })
           .option('on-alert', { type: 'string', requiresArg: true, describe: 'run CMD (no shell) with the breach as JSON on stdin when a breach starts and ends' }),
       async (a) => {
@@ -214,6 +214,7 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
         runLive({
           ...resolveSampling(a, config),
           colour: a.color && config.color !== false,
+          theme: config.theme ?? undefined,
           debugTimings: a['debug-timings'],
           hidden: hiddenPanes(config),
           table: tableConfig(config),
@@ -268,11 +269,11 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
         y
           .positional('file', { type: 'string', demandOption: true, describe: 'recording to read (never changed)' })
           .option('color', { type: 'boolean', default: true, describe: 'colours (--no-color, or NO_COLOR, turns them off)' })
-          .option('config', { requiresArg: true, type: 'string', describe: 'JSON config file (pane layout, colour)' }),
+          .option('config', { requiresArg: true, type: 'string', describe: 'JSON config file (pane layout, colour, theme)' }),
       async (a) => {
         const { runReplay } = await import('./commands/replay');
         const config = loadConfig(a.config);
-        runReplay({ file: a.file, colour: a.color && config.color !== false, hidden: hiddenPanes(config), table: tableConfig(config) });
+        runReplay({ file: a.file, colour: a.color && config.color !== false, theme: config.theme ?? undefined, hidden: hiddenPanes(config), table: tableConfig(config) });
       },
     )
     .command(
@@ -293,7 +294,7 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
         if (!a['print-preload'] && cmd.length === 0) throw usageError('vigil run needs a command: vigil run [options] -- CMD ARGS...');
         await runMonitor({
           argv: cmd, alloc: a.alloc, record: a.record ?? null, printPreload: a['print-preload'], intervalMs, procIntervalMs,
-          colour: a.color && config.color !== false, hidden: hiddenPanes(config), table: tableConfig(config), vigilVersion: version(),
+          colour: a.color && config.color !== false, theme: config.theme ?? undefined, hidden: hiddenPanes(config), table: tableConfig(config), vigilVersion: version(),
         });
       },
     )

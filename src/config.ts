@@ -9,6 +9,7 @@ import * as path from 'path';
 import { EXIT, VigilError } from './errors';
 import { PROC_FIELDS, ProcColumnId } from './model/fields/proc';
 import type { PaneKind } from './ui/layout';
+import { THEME_NAMES, ThemeName } from './render/theme';
 
 export const CONFIG_PANES = ['cpu', 'memory', 'net', 'disk', 'processes'] as const;
 export type ConfigPane = (typeof CONFIG_PANES)[number];
@@ -24,6 +25,8 @@ export interface Config {
   interval_ms: number | null;
   proc_interval_ms: number | null;
   color: boolean | null;
+  /** The screen's colours: dark (the default), light or mono; null when the file does not say. */
+  theme: ThemeName | null;
   panes: Record<ConfigPane, boolean>;
   /** Raw alert rules; validated by the alerts layer, which knows the metrics. */
   alerts: unknown[] | null;
@@ -35,7 +38,7 @@ export interface Config {
 export const MAX_INTERVAL_MS = 3_600_000;
 
 /** The config file's top-level keys: an unknown one is refused; docs/config.md documents each (test/unit/docs.test.ts). */
-export const TOP_KEYS = ['interval_ms', 'proc_interval_ms', 'color', 'panes', 'alerts', 'columns'];
+export const TOP_KEYS = ['interval_ms', 'proc_interval_ms', 'color', 'theme', 'panes', 'alerts', 'columns'];
 
 export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(os.homedir(), '.config');
@@ -82,8 +85,8 @@ function show(v: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-export function configError(file: string, field: string, expected: string, got: unknown): VigilError {
-  return new VigilError(`config ${file}: ${field}: expected ${expected}, got ${show(got)}`, EXIT.USAGE);
+export function configError(file: string, field: string, expected: string, got: unknown, hint = ''): VigilError {
+  return new VigilError(`config ${file}: ${field}: expected ${expected}, got ${show(got)}${hint}`, EXIT.USAGE);
 }
 
 /** Parses and checks config text. `file` only labels the messages. */
@@ -119,6 +122,10 @@ export function parseConfig(text: string, file: string): Config {
     }
   }
   if (obj.color !== undefined && typeof obj.color !== 'boolean') throw configError(file, 'color', 'true or false', obj.color);
+  if (obj.theme !== undefined && !(THEME_NAMES as readonly unknown[]).includes(obj.theme)) {
+    const hint = typeof obj.theme === 'string' ? didYouMean(obj.theme, THEME_NAMES) : '';
+    throw configError(file, 'theme', `one of ${THEME_NAMES.map((n) => `"${n}"`).join(', ')}`, obj.theme, hint);
+  }
   if (obj.alerts !== undefined && !Array.isArray(obj.alerts)) throw configError(file, 'alerts', 'an array of rules', obj.alerts);
   let columns: ProcColumnId[] | null = null;
   if (obj.columns !== undefined) {
@@ -136,6 +143,7 @@ export function parseConfig(text: string, file: string): Config {
     interval_ms: interval('interval_ms', 50),
     proc_interval_ms: interval('proc_interval_ms', 100),
     color: (obj.color as boolean | undefined) ?? null,
+    theme: (obj.theme as ThemeName | undefined) ?? null,
     panes,
     alerts: (obj.alerts as unknown[] | undefined) ?? null,
     columns,

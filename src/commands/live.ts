@@ -3,7 +3,7 @@ import { alertOptionsFrom, setupAlerts } from './alert-setup';
 import type { PaneKind } from '../ui/layout';
 import { App } from '../ui/app';
 import { LiveSource } from '../ui/source';
-import { wantsColour } from '../render/theme';
+import { ThemeName, wantsColour } from '../render/theme';
 import type { TableConfig } from '../config';
 
 export interface LiveOptions {
@@ -11,6 +11,7 @@ export interface LiveOptions {
   intervalMs: number;
   procIntervalMs: number;
   colour: boolean;
+  theme?: ThemeName;
   debugTimings: boolean;
   hidden: ReadonlySet<PaneKind>;
   table?: TableConfig;
@@ -43,7 +44,7 @@ export function runLive(opts: LiveOptions): void {
   const source = new LiveSource({ intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs, debugTimings: opts.debugTimings });
   // Notes (a log that cannot be written, a failing --on-alert) go to the alerts list, never to stderr.
   const alerts = opts.alerts.rules.length > 0 ? setupAlerts({ ...opts.alerts, hostname: source.host.hostname }) : null;
-  const app = new App(source, { colour: wantsColour(opts.colour), hidden: opts.hidden, debugTimings: opts.debugTimings, alerts, table: opts.table });
+  const app = new App(source, { colour: wantsColour(opts.colour), theme: opts.theme, hidden: opts.hidden, debugTimings: opts.debugTimings, alerts, table: opts.table });
   installExitPaths(app);
   app.start();
 }

@@ -2,13 +2,14 @@ import { Recording } from '../store/recording/reader';
 import { App } from '../ui/app';
 import type { PaneKind } from '../ui/layout';
 import { ReplaySource } from '../ui/replay-source';
-import { wantsColour } from '../render/theme';
+import { ThemeName, wantsColour } from '../render/theme';
 import type { TableConfig } from '../config';
 import { checkTerminal, installExitPaths } from './live';
 
 export interface ReplayOptions {
   file: string;
   colour: boolean;
+  theme?: ThemeName;
   hidden: ReadonlySet<PaneKind>;
   table?: TableConfig;
 }
@@ -26,7 +27,7 @@ export function runReplay(opts: ReplayOptions): void {
     throw err;
   }
   const source = new ReplaySource(rec);
-  const app = new App(source, { colour: wantsColour(opts.colour), hidden: opts.hidden, debugTimings: false, table: opts.table });
+  const app = new App(source, { colour: wantsColour(opts.colour), theme: opts.theme, hidden: opts.hidden, debugTimings: false, table: opts.table });
   installExitPaths(app);
   app.start();
 }

@@ -5,7 +5,7 @@ import { App } from '../ui/app';
 import type { PaneKind } from '../ui/layout';
 import type { TableConfig } from '../config';
 import { LiveSource } from '../ui/source';
-import { wantsColour } from '../render/theme';
+import { ThemeName, wantsColour } from '../render/theme';
 import { checkTerminal, installExitPaths } from './live';
 import { runRecord } from './record';
 import { printPreload, RunHandle, startRun } from './run';
@@ -19,6 +19,7 @@ export interface RunMonitorOptions {
   intervalMs: number;
   procIntervalMs: number;
   colour: boolean;
+  theme?: ThemeName;
   hidden: ReadonlySet<PaneKind>;
   table?: TableConfig;
   vigilVersion: string;
@@ -74,6 +75,7 @@ export async function runMonitor(o: RunMonitorOptions): Promise<void> {
   source.sampler.onShimRead = (t) => tally.add(t);
   const app = new App(source, {
     colour: wantsColour(o.colour),
+    theme: o.theme,
     hidden: o.hidden,
     table: o.table,
     debugTimings: false,

@@ -108,7 +108,7 @@ export function connsView(input: ConnsInput): { label: string; lines: string[] }
   const shown = list.slice(0, rowsH);
   const cols = connColumns(shown, width, input.sort);
   const mark = (k: ConnColumn['key']): string => ((k === 'tx' && input.sort === 'throughput') || (k === 'retr' && input.sort === 'retrans') ? '▼' : '');
-  const head = theme.inverse(cols.map(({ col, width: w }) => fit(col.title + mark(col.key), w, col.align)).join(' '));
+  const head = theme.header(cols.map(({ col, width: w }) => fit(col.title + mark(col.key), w, col.align)).join(' '));
   const lines = [head, ...shown.map((c) => cols.map(({ col, width: w }) => col.cell(c, theme, w)).join(' '))];
   while (lines.length < height - evH) lines.push('');
   if (evH > 0) lines.push(theme.bold('retransmits'), ...events.map((e) => eventLine(e, theme)));

@@ -1,5 +1,4 @@
 import * as blessed from 'blessed';
-import * as contrib from 'blessed-contrib';
 import type { ProcSnap } from '../model';
 import type { ConnSnap } from '../model/conns';
 import { sortConns } from './conns';
@@ -8,14 +7,27 @@ import { procSubject } from '../store/window';
 import * as format from '../render/format';
 import type { Rect } from './view';
 import { sanitize, sanitizeTagged } from '../render/sanitize';
-import type { Theme } from '../render/theme';
+import type { Colour, Theme } from '../render/theme';
+import { areaChart } from '../render/braille';
+import { fit } from '../render/width';
 import { commandOf } from './proctable';
 
-/** How much history the detail charts show, and in how many points. */
+/** How much history the detail charts show. */
 export const DETAIL_SECONDS = 600;
-const POINTS = 60;
-/** Rows of text above the charts: identity, figures, TCP, the shim's three lines. */
+/** At most this many rows of text above the charts: identity, figures, TCP, the shim's three lines. */
 const TEXT_ROWS = 13;
+/** Cells left of each chart for its scale ("1000K/s" is the widest) and the axis line. */
+const GUTTER = 8;
+
+/** The width of the left chart of a row, in cells, in a detail box `innerW` wide (the right one may be a cell wider). */
+function chartBoxWidth(innerW: number): number {
+  return Math.floor(innerW / 2);
+}
+
+/** Points a chart holds: two per braille cell of the plot, which is the box less the gutter and a gap. */
+export function chartPoints(innerW: number): number {
+  return Math.max(2, 2 * (chartBoxWidth(innerW) - GUTTER - 1));
+}
 
 export interface DetailInput {
   proc: ProcSnap;
@@ -25,6 +37,7 @@ export interface DetailInput {
   history: HistoryWindow;
   cwd: string;
   theme: Theme;
+  /** The detail box's inner width: the charts hold as many points as their braille cells show. */
   width: number;
   /** The latest connections (all processes); the view keeps this process's. */
   conns?: ConnSnap[];
@@ -34,7 +47,11 @@ export interface ChartData {
   title: string;
   /** Values over the last DETAIL_SECONDS, oldest first; null where there is no data. */
   y: (number | null)[];
-  unit: string;
+  /** A value as the scale shows it (at most GUTTER - 1 cells). */
+  format: (v: number) => string;
+  colour: Colour;
+  /** The smallest top of the scale, so that a near-idle process does not fill its chart with noise. */
+  minMax: number;
 }
 
 export interface DetailView {
@@ -81,7 +98,8 @@ function shimLines(p: ProcSnap): string[] {
 export function detailView(input: DetailInput): DetailView {
   const { proc: p, theme, history } = input;
   const subject = procSubject(p.pid, p.start_time);
-  const chart = (series: Parameters<HistoryWindow['chart']>[0]): (number | null)[] => history.chart(series, subject, DETAIL_SECONDS, POINTS);
+  const points = chartPoints(input.width);
+  const chart = (series: Parameters<HistoryWindow['chart']>[0]): (number | null)[] => history.chart(series, subject, DETAIL_SECONDS, points);
   const started = p.start_ms === null ? '-' : new Date(p.start_ms).toLocaleString();
   const chain = parentChain(p, input.procs).map((q) => `${q.pid} ${sanitizeTagged(q.comm)}`).join(' ← ');
   const wrapW = Math.max(20, input.width - 12);
@@ -109,42 +127,79 @@ export function detailView(input: DetailInput): DetailView {
     label: `process ${p.pid} · last ${DETAIL_SECONDS / 60} min · Esc closes`,
     lines,
     charts: [
-      { title: 'CPU %', y: chart('proc.cpu_pct'), unit: '%' },
-      { title: 'RSS MiB', y: chart('proc.rss_bytes').map((v) => (v === null ? null : v / 1048576)), unit: 'MiB' },
-      { title: 'I/O KiB/s (read + write)', y: sum(chart('proc.read_bytes_per_s'), chart('proc.write_bytes_per_s')).map((v) => (v === null ? null : v / 1024)), unit: 'KiB/s' },
-      { title: 'page faults /s (minor + major)', y: sum(chart('proc.minflt_per_s'), chart('proc.majflt_per_s')), unit: '/s' },
+      // proc.cpu_pct: 100 × Δrun_ns / Δt_ns from /proc/PID/schedstat (100% is one core).
+      { title: 'CPU %', y: chart('proc.cpu_pct'), format: (v) => `${format.pct(v)}%`, colour: 'green', minMax: 1 },
+      // proc.rss_bytes: /proc/PID/stat rss pages × page size.
+      { title: 'RSS', y: chart('proc.rss_bytes'), format: (v) => format.bytes(v), colour: 'cyan', minMax: 1048576 },
+      // read_bytes + write_bytes of /proc/PID/io, each Δ / Δt.
+      { title: 'I/O read + write', y: sum(chart('proc.read_bytes_per_s'), chart('proc.write_bytes_per_s')), format: (v) => format.byteRate(v), colour: 'blue', minMax: 1024 },
+      // minflt + majflt of /proc/PID/stat, each Δ / Δt.
+      { title: 'page faults minor + major', y: sum(chart('proc.minflt_per_s'), chart('proc.majflt_per_s')), format: (v) => `${format.count(v)}/s`, colour: 'yellow', minMax: 1 },
     ],
   };
 }
 
+/** The time axis under a plot `cols` wide whose `points` values span DETAIL_SECONDS: "-10m  -5m  now". */
+function timeAxis(cols: number, points: number): string {
+  const used = Math.min(cols, Math.ceil(points / 2));
+  const row = Array.from({ length: cols }, () => ' ');
+  const put = (x: number, text: string): void => {
+    for (let i = 0; i < text.length && x + i < cols; i++) if (x + i >= 0) row[x + i] = text[i];
+  };
+  const minutes = DETAIL_SECONDS / 60;
+  // The labels at the first point, the middle and the last, clear of one another.
+  const start = cols - used;
+  if (used >= 16) put(start, `-${minutes}m`);
+  if (used >= 24) put(start + Math.floor(used / 2) - 2, `-${minutes / 2}m`);
+  put(cols - 3, 'now');
+  return row.join('');
+}
+
 /**
- * The widget: identity text on top, four blessed-contrib line charts below (with time axes: this view
- * redraws once a second at most, where contrib's labelled charts are affordable).
+ * One chart of the detail view as tagged lines `width` × `height`: its title, then the braille plot with
+ * its scale on the left (the top value, 0 at the bottom), then the time axis. Gaps (no data) stay empty.
+ */
+export function detailChart(c: ChartData, width: number, height: number, theme: Theme): string[] {
+  if (width <= 0 || height <= 0) return [];
+  const cols = Math.max(0, width - GUTTER - 1);
+  const title = theme.bold(fit(` ${c.title}`, width).trimEnd());
+  if (height < 3 || cols < 4) return [title].slice(0, height);
+  const plotH = height - 2;
+  const { lines, max } = areaChart(c.y, cols, plotH, { minMax: c.minMax });
+  const top = fit(c.format(max), GUTTER - 1, 'right');
+  const out = [title];
+  lines.forEach((l, i) => {
+    const scale = i === 0 ? `${top}┤` : i === plotH - 1 ? `${fit('0', GUTTER - 1, 'right')}┤` : `${' '.repeat(GUTTER - 1)}│`;
+    out.push(`${theme.fg('gray', scale)}${theme.fg(c.colour, l)}`);
+  });
+  out.push(theme.fg('gray', `${' '.repeat(GUTTER - 1)}└${timeAxis(cols, c.y.length)}`));
+  return out;
+}
+
+/**
+ * The widget: identity text on top, four braille charts below in a 2×2 grid, each in a plain box whose
+ * content detailChart draws (vigil's own chart renderer, as the other panes use: no canvas widget, whose
+ * colour handling leaked raw escapes into the screen).
  */
 export class DetailPane {
   private readonly box: blessed.Widgets.BoxElement;
   private readonly text: blessed.Widgets.BoxElement;
-  private readonly charts: contrib.Widgets.LineElement[] = [];
-  private readonly xLabels: string[];
+  private readonly charts: { box: blessed.Widgets.BoxElement; width: number; height: number }[] = [];
+  private rect: Rect = { left: 0, top: 0, width: 1, height: 1 };
+  /** Rows the text takes: the charts get the rest. */
+  private textRows = TEXT_ROWS;
 
-  constructor(screen: blessed.Widgets.Screen, colour: boolean) {
-    this.box = blessed.box({ parent: screen, hidden: true, border: { type: 'line' }, tags: true, style: { border: colour ? { fg: 'cyan' } : {} } });
-    this.text = blessed.box({ parent: this.box, top: 0, left: 0, right: 0, height: TEXT_ROWS, tags: true });
+  constructor(
+    screen: blessed.Widgets.Screen,
+    private readonly theme: Theme,
+  ) {
+    const border = theme.ink('cyan');
+    this.box = blessed.box({ parent: screen, hidden: true, border: { type: 'line' }, tags: true, style: { border: border === undefined ? {} : { fg: border } } });
+    // The screen has no autoPadding: a child's place counts from the box's outer edge, border included.
+    this.text = blessed.box({ parent: this.box, top: 1, left: 1, right: 1, height: TEXT_ROWS, tags: true, wrap: false });
     for (let i = 0; i < 4; i++) {
-      const line = contrib.line({
-        style: colour ? { line: ['green', 'cyan', 'blue', 'yellow'][i], text: 'white', baseline: 'gray' } : { line: 'white', text: 'white', baseline: 'white' },
-        showLegend: false,
-        wholeNumbersOnly: false,
-        label: '',
-        numYLabels: 3,
-      } as contrib.Widgets.LineOptions);
-      this.box.append(line);
-      this.charts.push(line);
+      this.charts.push({ box: blessed.box({ parent: this.box, top: 1, left: 1, width: 1, height: 1, tags: true, wrap: false }), width: 1, height: 1 });
     }
-    this.xLabels = Array.from({ length: POINTS }, (_, i) => {
-      const ago = DETAIL_SECONDS - (i * DETAIL_SECONDS) / (POINTS - 1);
-      return ago === 0 ? 'now' : `-${Math.round(ago / 60)}m`;
-    });
   }
 
   get visible(): boolean {
@@ -152,15 +207,30 @@ export class DetailPane {
   }
 
   show(rect: Rect): void {
+    this.rect = rect;
     Object.assign(this.box, rect);
-    const innerW = rect.width - 2;
-    const chartTop = TEXT_ROWS;
-    const chartH = Math.max(4, Math.floor((rect.height - 2 - chartTop) / 2));
-    this.charts.forEach((c, i) => {
-      Object.assign(c, { top: chartTop + Math.floor(i / 2) * chartH, left: (i % 2) * Math.floor(innerW / 2), width: Math.floor(innerW / 2), height: chartH });
-    });
+    this.place();
     this.box.show();
     this.box.setFront();
+  }
+
+  /** The text on top, then two rows of two charts sharing what is left (the lower row takes an odd row). */
+  private place(): void {
+    const innerW = Math.max(0, this.rect.width - 2);
+    const innerH = Math.max(0, this.rect.height - 2);
+    const text = Math.min(this.textRows, innerH);
+    this.text.height = Math.max(1, text);
+    const left = Math.max(0, innerH - text);
+    const upper = Math.floor(left / 2);
+    const leftW = chartBoxWidth(innerW);
+    this.charts.forEach((c, i) => {
+      const lower = i >= 2;
+      c.width = i % 2 === 0 ? leftW : innerW - leftW;
+      c.height = lower ? left - upper : upper;
+      Object.assign(c.box, { top: 1 + text + (lower ? upper : 0), left: 1 + (i % 2) * leftW, width: Math.max(1, c.width), height: Math.max(1, c.height) });
+      if (c.height > 0 && c.width > 0) c.box.show();
+      else c.box.hide();
+    });
   }
 
   hide(): void {
@@ -170,11 +240,15 @@ export class DetailPane {
   update(view: DetailView): void {
     this.box.setLabel(` ${view.label} `);
     this.text.setContent(view.lines.join('\n'));
+    // One empty row between the text and the charts.
+    const rows = Math.min(TEXT_ROWS, view.lines.length + 1);
+    if (rows !== this.textRows) {
+      this.textRows = rows;
+      this.place();
+    }
     view.charts.forEach((c, i) => {
-      const chart = this.charts[i];
-      chart.setLabel(` ${c.title} `);
-      // contrib's line cannot draw gaps: no data is drawn at 0, and the title says what the chart is.
-      chart.setData([{ title: c.title, x: this.xLabels, y: c.y.map((v) => v ?? 0) }]);
+      const w = this.charts[i];
+      if (w !== undefined) w.box.setContent(detailChart(c, w.width, w.height, this.theme).join('\n'));
     });
   }
 }

@@ -45,13 +45,14 @@ export class BoxPane {
   private paintedInto: unknown = null;
   private painter: CellPainter | null = null;
 
-  constructor(parent: blessed.Widgets.Screen, rect: Rect, opts: { border?: boolean; colour?: boolean } = {}) {
+  /** `borderFg`: the border's colour as a theme's ink gives it (undefined: the terminal's default). */
+  constructor(parent: blessed.Widgets.Screen, rect: Rect, opts: { border?: boolean; borderFg?: number | string } = {}) {
     this.box = blessed.box({
       parent,
       ...rect,
       tags: true,
       border: opts.border === false ? undefined : { type: 'line' },
-      style: { border: opts.colour === false ? {} : { fg: 'gray' }, label: { bold: true } },
+      style: { border: opts.borderFg === undefined ? {} : { fg: opts.borderFg }, label: { bold: true } },
       wrap: false,
     });
     const box = this.box as unknown as BoxInternals;

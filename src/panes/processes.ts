@@ -179,7 +179,7 @@ export function processesView(input: ProcessesInput): ProcessesView {
     .join(' ');
   const visible = Math.max(0, height - 1);
   const top = scrollFor(input.selected, input.top, visible, rows.length);
-  const lines = [theme.inverse(head)];
+  const lines = [theme.header(head)];
   for (let i = top; i < Math.min(rows.length, top + visible); i++) {
     const r = rows[i];
     const cells = cols.map((c) => {
@@ -194,7 +194,7 @@ export function processesView(input: ProcessesInput): ProcessesView {
       return lv !== null && lv >= 1 ? theme.level(lv, text) : text;
     });
     const line = cells.join(' ');
-    lines.push(i === input.selected ? theme.inverse(line) : line);
+    lines.push(i === input.selected ? theme.selected(line) : line);
   }
   const parts = [`processes ${rows.length}/${input.total}`];
   if (state.filter !== '') parts.push(`filter "${sanitizeTagged(state.filter)}"`);

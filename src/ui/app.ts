@@ -18,7 +18,8 @@ import type { ColumnKey } from '../panes/proctable';
 import type { PaneView, Rect, ViewInput } from '../panes/view';
 import type { Breach } from '../store/alerts/evaluator';
 import { HistoryWindow, procSubject } from '../store/window';
-import { makeTheme, Theme } from '../render/theme';
+import { makeTheme, Theme, ThemeName } from '../render/theme';
+import { asciiTable } from '../render/glyphs';
 import { sendSignal, SIGNALS } from './actions';
 import { dialogView, footerLine, overlayRect, setupView } from './frame';
 import { clickCommand, Command, keyCommand, keyName, WHEEL_ROWS } from './input';
@@ -27,9 +28,12 @@ import { RenderScheduler } from './scheduler';
 import type { Source } from './source';
 import { initialState, Mode, overlaid, reduce, rowsOf, selectedIndex, selectedProc, UiState } from './state';
 import { TerminalOutput } from './terminal';
+import { termCaps } from './termcaps';
 
 export interface AppOptions {
   colour: boolean;
+  /** The config file's theme (default dark). */
+  theme?: ThemeName;
   /** The rules' engine and its log (live); replay's source answers for breaches instead. */
   alerts?: AlertSetup | null;
   hidden: ReadonlySet<PaneKind>;
@@ -103,7 +107,8 @@ export class App {
     tty: NodeJS.WriteStream = process.stdout,
     input: NodeJS.ReadStream = process.stdin,
   ) {
-    this.theme = makeTheme(opts.colour);
+    const caps = termCaps();
+    this.theme = makeTheme(opts.colour, { name: opts.theme, colours: caps.colours });
     // A sample counts for its own interval in the averages, up to 1.5 ticks of the slower tier: a longer
     // silence (a suspended laptop, a stopped vigil) is a gap, not one sample stretched over it.
     this.history = new HistoryWindow({ maxSampleMs: 1.5 * Math.max(source.intervalMs, source.procIntervalMs) });
@@ -117,15 +122,19 @@ export class App {
       autoPadding: false,
       warnings: false,
       title: 'vigil',
+      terminal: caps.blessedTerminal,
+      // blessed's own guess reads LANG, LANGUAGE, LC_ALL and LC_CTYPE together; setlocale's order decides here.
+      forceUnicode: caps.unicode,
     } as unknown as blessed.Widgets.IScreenOptions);
+    this.fitTerminal(caps);
     this.headerState = { mode: source.mode(), alerts: [] };
-    const mk = (border: boolean): BoxPane => new BoxPane(this.screen, { left: 0, top: 0, width: 1, height: 1 }, { border, colour: opts.colour });
+    const mk = (border: boolean): BoxPane => new BoxPane(this.screen, { left: 0, top: 0, width: 1, height: 1 }, { border, borderFg: this.theme.ink('gray') });
     this.panes = { header: mk(false), meters: mk(false), cpu: mk(true), memory: mk(true), net: mk(true), disk: mk(true), processes: mk(true), footer: mk(false) };
     this.overlay = mk(true);
     this.overlay.place(undefined);
     this.connsPane = mk(true);
     this.connsPane.place(undefined);
-    this.detail = new DetailPane(this.screen, opts.colour);
+    this.detail = new DetailPane(this.screen, this.theme);
     this.tooSmall = blessed.box({ parent: this.screen, top: 0, left: 0, width: '100%', height: '100%', hidden: true, content: 'terminal too small' });
     // At most one frame per sampling interval, and never more than 10 a second.
     this.scheduler = new RenderScheduler(() => this.render(), Math.max(100, source.intervalMs), () => this.out.backlog > 256 * 1024);
@@ -136,6 +145,23 @@ export class App {
     });
     this.out.on('gone', () => void this.quit(0));
     this.relayout();
+  }
+
+  /**
+   * blessed's terminal after termcaps chose it: the colour count blessed draws with, its name (blessed
+   * tells terminals apart by it, and a bundled entry is given as a path), and under a locale that is not
+   * UTF-8, ASCII for every glyph (blessed would send '?' for any it has no stand-in for, and sends
+   * UTF-8 anyway to a terminal whose entry claims it, as linux's does).
+   */
+  private fitTerminal(caps: ReturnType<typeof termCaps>): void {
+    const program = this.screen.program as unknown as { _terminal: string; tput: { colors: number; unicode: boolean; numbers: Record<string, number>; utoa: Record<string, string> } };
+    program._terminal = caps.term;
+    program.tput.colors = caps.colours;
+    if (!caps.unicode) {
+      program.tput.unicode = false;
+      program.tput.numbers = { ...program.tput.numbers, U8: 0 };
+      program.tput.utoa = { ...program.tput.utoa, ...asciiTable() };
+    }
   }
 
   start(): void {

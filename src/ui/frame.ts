@@ -50,7 +50,7 @@ export function dialogView(s: UiState, theme: Theme, keys: KeySet): PaneView {
   const target = selectedProc(s);
   const who = target ? `${target.pid} ${sanitizeTagged(target.comm)}` : '?';
   if (s.mode === 'kill') {
-    const lines = SIGNALS.map((sig, i) => (i === s.killIndex ? theme.inverse(` ${i + 1} ${sig} `) : ` ${i + 1} ${sig} `));
+    const lines = SIGNALS.map((sig, i) => (i === s.killIndex ? theme.selected(` ${i + 1} ${sig} `) : ` ${i + 1} ${sig} `));
     return { label: `send a signal to ${who} · Enter picks · Esc cancels`, lines };
   }
   return { label: 'confirm', lines: ['', `  Send ${SIGNALS[s.killIndex]} to ${who}?   ${theme.bold('y')} yes · ${theme.bold('n')} no`] };

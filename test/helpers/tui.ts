@@ -21,7 +21,8 @@ export class Tui {
       cols,
       rows,
       cwd: process.cwd(),
-      env: { ...process.env, TERM: 'xterm-256color', NCURSES_NO_UTF8_ACS: '1', ...opts.env } as { [k: string]: string },
+      // A UTF-8 locale unless the test says otherwise (vigil draws in ASCII under LANG=C, as htop does).
+      env: { ...process.env, LC_ALL: '', LC_CTYPE: '', LANG: 'C.UTF-8', TERM: 'xterm-256color', NCURSES_NO_UTF8_ACS: '1', ...opts.env } as { [k: string]: string },
     });
     this.proc.onData((d) => {
       this.raw += d;

@@ -28,6 +28,16 @@ t.test('a good config', async (t) => {
   t.equal(parseConfig('{}', 'x').interval_ms, null, 'absent means the default');
 });
 
+t.test('theme: dark, light or mono; anything else is one line, exit 2', async (t) => {
+  for (const name of ['dark', 'light', 'mono']) t.equal(parseConfig(`{"theme": "${name}"}`, 'c.json').theme, name);
+  t.equal(parseConfig('{}', 'c.json').theme, null, 'absent: the default (dark)');
+  t.equal(err('{"theme": "drak"}'), `config c.json: theme: expected one of "dark", "light", "mono", got "drak" (did you mean 'dark'?)`);
+  t.equal(err('{"theme": "solarized"}'), 'config c.json: theme: expected one of "dark", "light", "mono", got "solarized"');
+  t.equal(err('{"theme": 1}'), 'config c.json: theme: expected one of "dark", "light", "mono", got 1');
+  t.equal(err('{"theme": "Dark"}'), `config c.json: theme: expected one of "dark", "light", "mono", got "Dark" (did you mean 'dark'?)`, 'names are lower case');
+  t.match(err('{"themes": "dark"}'), /unknown field 'themes' \(did you mean 'theme'\?\)/);
+});
+
 t.test('bad configs name the field, what was expected and what was found', async (t) => {
   t.equal(err('{"interval_ms": 10}'), 'config c.json: interval_ms: expected an integer from 50 to 3600000 (ms), got 10');
   t.equal(err('{"interval_ms": "100"}'), 'config c.json: interval_ms: expected an integer from 50 to 3600000 (ms), got "100"');

@@ -132,7 +132,8 @@ t.test('theme: NO_COLOR and --no-color', async (t) => {
   t.equal(wantsColour(true, { NO_COLOR: '1' }), false);
   t.equal(wantsColour(true, { NO_COLOR: '' }), true, 'an empty NO_COLOR does not count');
   t.equal(makeTheme(false).fg('red', 'x'), 'x');
-  t.equal(makeTheme(true).fg('red', 'x'), '{red-fg}x{/red-fg}');
-  t.equal(makeTheme(true).level(90, 'x'), '{red-fg}x{/red-fg}');
-  t.equal(makeTheme(true).level(10, 'x'), '{green-fg}x{/green-fg}');
+  t.equal(makeTheme(true, { colours: 8 }).fg('red', 'x'), '{red-fg}x{/red-fg}');
+  t.equal(makeTheme(true, { colours: 8 }).level(90, 'x'), '{red-fg}x{/red-fg}');
+  t.equal(makeTheme(true, { colours: 8 }).level(10, 'x'), '{green-fg}x{/green-fg}');
+  t.equal(makeTheme(true).fg('red', 'x'), '{203-fg}x{/203-fg}', '256 colours: the theme picks from the palette');
 });

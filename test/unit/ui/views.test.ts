@@ -2,7 +2,7 @@
 import t from 'tap';
 import type { Snapshot } from '../../../src/model';
 import { cpuView } from '../../../src/panes/cpu';
-import { detailView, parentChain } from '../../../src/panes/detail';
+import { chartPoints, detailChart, detailView, parentChain } from '../../../src/panes/detail';
 import { diskView } from '../../../src/panes/disk';
 import { headerView } from '../../../src/panes/header';
 import { memoryView } from '../../../src/panes/memory';
@@ -10,7 +10,7 @@ import { netView } from '../../../src/panes/net';
 import type { ViewInput } from '../../../src/panes/view';
 import { HistoryWindow } from '../../../src/store/window';
 import { blankProc, blankSnapshot, prng, syntheticSnapshot } from '../../../src/store/window/synthetic';
-import { makeTheme } from '../../../src/render/theme';
+import { makeTheme, THEMES } from '../../../src/render/theme';
 import { displayWidth } from '../../../src/render/width';
 import { HOST } from '../../helpers/samples';
 
@@ -121,7 +121,28 @@ t.test('detail view: identity, parents, and four charts from the window', async 
   t.equal(v.charts.length, 4);
   const cpu = v.charts[0].y.filter((x): x is number => x !== null);
   t.ok(cpu.length > 0 && cpu.every((x) => Math.abs(x - 12) < 1e-9), 'CPU history from the window');
-  t.ok(v.charts[1].y.some((x) => x !== null && Math.abs(x - 5) < 1e-9), 'RSS in MiB');
+  t.ok(v.charts[1].y.some((x) => x !== null && Math.abs(x - 5 * 1048576) < 1e-9), 'RSS in bytes');
+  t.equal(v.charts[0].y.length, chartPoints(100), 'as many points as the braille plot shows');
   const gone = detailView({ proc: me, alive: false, procs, history, cwd: '(gone)', theme: makeTheme(false), width: 100 });
   t.match(plain(gone.lines[0]), /\(exited\)/);
+});
+
+t.test('detail chart: braille plot with its scale and time axis, gaps left empty, in the theme\'s colours', async (t) => {
+  const y: (number | null)[] = Array.from({ length: 60 }, (_, i) => (i < 20 ? null : i === 59 ? 2048 : 1024));
+  const c = { title: 'I/O read + write', y, format: (v: number) => `${v / 1024}K/s`, colour: 'blue' as const, minMax: 1024 };
+  const lines = detailChart(c, 40, 8, makeTheme(false));
+  t.equal(lines.length, 8, 'title, six plot rows, the time axis');
+  t.ok(lines.every((l) => plain(l).length <= 40), 'no line wider than the box');
+  t.match(lines[0], /^ I\/O read \+ write$/);
+  t.match(lines[1], /^\s+2K\/s┤/, 'the top of the scale is the largest value');
+  t.match(lines[6], /^\s+0┤[⠀-⣿ ]+$/, 'zero at the bottom');
+  t.match(lines[7], /└\s?-10m\s+-5m\s+now$/, 'the time axis');
+  const plot = lines.slice(1, 7).map((l) => l.slice(8));
+  t.ok(plot.every((l) => l.slice(0, 10).trim() === ''), 'no data: nothing drawn (not a line at 0)');
+  t.ok(plot.some((l) => /[⠁-⣿]/.test(l)), 'data is drawn in braille');
+  const coloured = detailChart(c, 40, 8, makeTheme(true));
+  t.ok(coloured[1].includes(`{${THEMES.dark.colours.blue}-fg}`), 'the plot in the theme\'s blue');
+  t.notMatch(coloured.join(''), /undefined|NaN/);
+  t.same(detailChart(c, 40, 2, makeTheme(false)).map(plain), [' I/O read + write'], 'too short for a plot: the title alone');
+  t.same(detailChart(c, 0, 8, makeTheme(false)), []);
 });
