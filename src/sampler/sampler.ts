@@ -45,6 +45,12 @@ export const DEFAULT_INTERVAL_MS = 100;
 export const DEFAULT_PROC_INTERVAL_MS = 1000;
 export const MIN_PROC_INTERVAL_MS = 100;
 
+/** The intervals a Sampler with these options runs at (the process table never faster than the system tier). */
+export function samplerIntervals(opts: Pick<SamplerOptions, 'intervalMs' | 'procIntervalMs'>): { intervalMs: number; procIntervalMs: number } {
+  const intervalMs = opts.intervalMs ?? DEFAULT_INTERVAL_MS;
+  return { intervalMs, procIntervalMs: Math.max(opts.procIntervalMs ?? DEFAULT_PROC_INTERVAL_MS, MIN_PROC_INTERVAL_MS, intervalMs) };
+}
+
 /**
  * The sampler owns all I/O on /proc. sample() is synchronous and cheap: system files every call, the
  * process table when its tier is due; filesystem usage arrives on its own async tier and is attached as
@@ -68,8 +74,7 @@ export class Sampler {
   private readonly procDueNs: bigint;
 
   constructor(opts: SamplerOptions = {}) {
-    this.intervalMs = opts.intervalMs ?? DEFAULT_INTERVAL_MS;
-    this.procIntervalMs = Math.max(opts.procIntervalMs ?? DEFAULT_PROC_INTERVAL_MS, MIN_PROC_INTERVAL_MS, this.intervalMs);
+    ({ intervalMs: this.intervalMs, procIntervalMs: this.procIntervalMs } = samplerIntervals(opts));
     this.host = opts.host ?? readHostInfo(opts.procRoot);
     this.timings = opts.debugTimings ? new Timings() : null;
     const choice = chooseSampler(opts.sampler);

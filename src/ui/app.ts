@@ -5,7 +5,7 @@ import type { AlertSetup } from '../commands/alert-setup';
 import { alertHeaderLines, alertMarks, AlertMarks, alertsView, markLabel } from '../panes/alerts';
 import { connsView } from '../panes/conns';
 import { cpuView } from '../panes/cpu';
-import { DetailPane, detailView } from '../panes/detail';
+import type { DetailPane } from '../panes/detail';
 import { diskView } from '../panes/disk';
 import { headerView, HeaderState } from '../panes/header';
 import { memoryView } from '../panes/memory';
@@ -17,6 +17,7 @@ import type { PaneView, Rect, ViewInput } from '../panes/view';
 import type { Breach } from '../store/alerts/evaluator';
 import { HistoryWindow, procSubject } from '../store/window';
 import { makeTheme, Theme } from '../render/theme';
+import { sanitizeTagged } from '../render/sanitize';
 import { sendSignal, SIGNALS } from './actions';
 import { dialogView, footerLine, overlayRect } from './frame';
 import { clickCommand, Command, keyCommand, keyName, WHEEL_ROWS } from './input';
@@ -62,7 +63,8 @@ export class App {
   private readonly theme: Theme;
   private readonly scheduler: RenderScheduler;
   private readonly panes: Record<PaneKind, BoxPane>;
-  private readonly detail: DetailPane;
+  /** Made on first use: the detail view's charts load blessed-contrib, ~200 ms that the first frame need not wait for. */
+  private detailPane: DetailPane | null = null;
   private readonly overlay: BoxPane;
   private readonly connsPane: BoxPane;
   private conns: ConnsSnap | null = null;
@@ -116,7 +118,6 @@ export class App {
     this.overlay.place(undefined);
     this.connsPane = mk(true);
     this.connsPane.place(undefined);
-    this.detail = new DetailPane(this.screen, opts.colour);
     this.tooSmall = blessed.box({ parent: this.screen, top: 0, left: 0, width: '100%', height: '100%', hidden: true, content: 'terminal too small' });
     // At most one frame per sampling interval, and never more than 10 a second.
     this.scheduler = new RenderScheduler(() => this.render(), Math.max(100, source.intervalMs), () => this.out.backlog > 256 * 1024);
@@ -129,9 +130,26 @@ export class App {
     this.relayout();
   }
 
+  /**
+   * Draws the frame at once (every pane says "collecting…" until the first rates exist), then starts the
+   * source: the first sample and its process table take a while, and the terminal should not stay blank
+   * meanwhile.
+   */
   start(): void {
-    this.source.start((snap, o) => this.onSnapshot(snap, o.history), this.history);
-    this.scheduler.request();
+    this.render();
+    setImmediate(() => {
+      if (this.quitting) return;
+      this.source.start((snap, o) => this.onSnapshot(snap, o.history), this.history);
+      this.scheduler.request();
+    });
+  }
+
+  private get detail(): DetailPane {
+    if (this.detailPane === null) {
+      const { DetailPane: Pane } = require('../panes/detail') as typeof import('../panes/detail');
+      this.detailPane = new Pane(this.screen, this.opts.colour);
+    }
+    return this.detailPane;
   }
 
   /** Shows a message in the footer for a few seconds. */
@@ -169,7 +187,7 @@ export class App {
     this.shown = layout(this.out.columns, this.out.rows, { hidden: this.opts.hidden, headerLines: this.headerState.alerts.length });
     if (this.shown.tooSmall) {
       for (const p of Object.values(this.panes)) p.place(undefined);
-      this.detail.hide();
+      this.detailPane?.hide();
       this.overlay.place(undefined);
       this.tooSmall.show();
       return;
@@ -201,7 +219,7 @@ export class App {
     if (this.quitting) return;
     const snap = this.snap;
     if (this.shown.tooSmall || snap === null) {
-      if (snap === null && !this.shown.tooSmall) this.panes.processes.update({ label: 'processes', lines: ['collecting the first sample…'] });
+      if (snap === null && !this.shown.tooSmall) this.renderCollecting();
       this.paint();
       return;
     }
@@ -233,6 +251,18 @@ export class App {
     if (overlaid(mode)) this.renderOverlay(now);
     this.panes.footer.update({ label: '', lines: [this.footerLine()] });
     this.timed('screen', () => this.paint());
+  }
+
+  /** The frame before the first rates: every pane's border and name, "collecting…" inside, the keys below. */
+  private renderCollecting(): void {
+    const host = this.source.host;
+    this.panes.header.update({ label: '', lines: [`${this.theme.bold('vigil')} ${sanitizeTagged(host.hostname)} ${this.theme.fg('gray', sanitizeTagged(host.kernel))}`] });
+    const names = { cpu: 'cpu', memory: 'mem', net: 'net', disk: 'disk', processes: 'processes' };
+    for (const k of [...DATA_PANES, 'processes'] as const) {
+      const pane = this.panes[k];
+      if (pane.visible) pane.update({ label: names[k], lines: [this.theme.fg('gray', 'collecting…')] });
+    }
+    this.panes.footer.update({ label: '', lines: [this.footerLine()] });
   }
 
   /**
@@ -287,6 +317,7 @@ export class App {
     // An exited process keeps its last figures and its history; the view marks it as exited.
     const s = this.state;
     if (s.detailProc === null) return;
+    const { detailView } = require('../panes/detail') as typeof import('../panes/detail');
     this.detail.update(
       detailView({
         proc: s.detailProc, alive: selectedProc(s) !== undefined, procs: s.procs, history: this.history, cwd: this.detailCwd, theme: this.theme,
@@ -382,7 +413,7 @@ export class App {
   private changeMode(from: Mode, to: Mode): void {
     const shown = this.state.detailProc;
     if (to === 'detail' && shown !== null) this.detailCwd = this.source.cwd(shown.pid);
-    if (from === 'detail') this.detail.hide();
+    if (from === 'detail') this.detailPane?.hide();
     if (from === 'conns') this.connsPane.place(undefined);
     if (overlaid(from) && !overlaid(to)) this.overlay.place(undefined);
     // Back from a view that covered the panes: a relayout places the panes and whatever `to` shows.

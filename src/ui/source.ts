@@ -4,7 +4,9 @@ import type { Breach } from '../store/alerts/evaluator';
 import type { HistoryWindow } from '../store/window';
 import type { Action, KeySet } from './keys';
 import { FeedOptions, LiveFeed } from '../feed';
+import { readHostInfo } from '../sampler/host';
 import { readCwd } from '../sampler/procinfo';
+import { samplerIntervals } from '../sampler/sampler';
 
 /** Where a Snapshot goes; `history` says whether the window should take it (replay feeds the window itself). */
 export type Sink = (snap: Snapshot, opts: { history: boolean }) => void;
@@ -55,16 +57,21 @@ export class LiveSource implements Source {
   readonly host: HostInfo;
   readonly intervalMs: number;
   readonly procIntervalMs: number;
-  private readonly feed: LiveFeed;
+  /**
+   * Made in start(): opening the readers (the native addon, netlink, the mount list) takes a good part
+   * of start-up, and the screen draws its first frame before that.
+   */
+  private feed: LiveFeed | null = null;
+  private stopped = false;
 
-  constructor(opts: FeedOptions) {
-    this.feed = new LiveFeed(opts);
-    this.host = this.feed.host;
-    this.intervalMs = this.feed.intervalMs;
-    this.procIntervalMs = this.feed.procIntervalMs;
+  constructor(private readonly opts: FeedOptions) {
+    this.host = opts.host ?? readHostInfo(opts.procRoot);
+    ({ intervalMs: this.intervalMs, procIntervalMs: this.procIntervalMs } = samplerIntervals(opts));
   }
 
   start(sink: Sink): void {
+    if (this.stopped || this.feed !== null) return;
+    this.feed = new LiveFeed({ ...this.opts, host: this.host });
     this.feed.start(
       ({ snap }) => {
         if (snap !== null) sink(snap, { history: true });
@@ -80,15 +87,16 @@ export class LiveSource implements Source {
   }
 
   stop(): void {
-    this.feed.stop();
+    this.stopped = true;
+    this.feed?.stop();
   }
 
   takeTimings(): Record<string, number> | null {
-    return this.feed.takeTimings();
+    return this.feed?.takeTimings() ?? null;
   }
 
   warnings(): string[] {
-    return this.feed.warnings();
+    return this.feed?.warnings() ?? [];
   }
 
   mode(): HeaderState['mode'] {
