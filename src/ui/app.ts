@@ -80,6 +80,8 @@ export class App {
   /** What the last frame showed (mode, layout, size): a change repaints every pane. */
   private scene: unknown[] = [];
   private quitting = false;
+  /** Between Ctrl-Z and SIGCONT: the terminal belongs to the shell, and no frame is drawn. */
+  private suspended = false;
   private readonly warned = new Set<string>();
   private renderMs: Record<string, number> = {};
   /** What the process pane last showed: the table, its state and the selection; unchanged, it is not redrawn. */
@@ -127,6 +129,8 @@ export class App {
       this.scheduler.request();
     });
     this.out.on('gone', () => void this.quit(0));
+    process.on('SIGTSTP', this.onTstp);
+    process.on('SIGCONT', this.onCont);
     this.relayout();
   }
 
@@ -216,7 +220,7 @@ export class App {
   }
 
   private render(): void {
-    if (this.quitting) return;
+    if (this.quitting || this.suspended) return;
     const snap = this.snap;
     if (this.shown.tooSmall || snap === null) {
       if (snap === null && !this.shown.tooSmall) this.renderCollecting();
@@ -428,18 +432,58 @@ export class App {
   // Lifecycle
   // ------------------------------------------------------------------------------------------------
 
-  /** Ctrl-Z: give the terminal back (written out before stopping), stop, and redraw everything on SIGCONT. */
+  /**
+   * Ctrl-Z (or a SIGTSTP from elsewhere): gives the terminal back as it was (the normal screen, the
+   * cursor, no mouse reports, cooked mode), waits until the writer thread has written all of it, then
+   * stops. Nothing is drawn while suspended, so no piece of a frame can land on the shell's screen.
+   */
   private async suspend(): Promise<void> {
-    const program = this.screen.program as unknown as { pause(): () => void };
-    const resume = program.pause();
+    if (this.suspended || this.quitting) return;
+    this.suspended = true;
+    this.leaveTerminal();
+    const input = this.screen.program.input as NodeJS.ReadStream;
+    input.setRawMode?.(false);
+    input.pause();
     await this.out.flush(1000);
-    process.once('SIGCONT', () => {
-      resume();
-      this.screen.alloc();
-      this.relayout();
-      this.scheduler.request();
-    });
+    if (this.quitting) return;
+    // Stopped the default way, so that the shell reports the job as stopped by Ctrl-Z: our handler steps
+    // aside for the one signal and comes back with SIGCONT.
+    process.off('SIGTSTP', this.onTstp);
     process.kill(process.pid, 'SIGTSTP');
+  }
+
+  private readonly onTstp = (): void => void this.suspend();
+
+  /** SIGCONT: after a suspend, take the terminal again; either way, repaint everything (the screen may hold anything). */
+  private readonly onCont = (): void => {
+    if (this.quitting) return;
+    if (this.suspended) {
+      process.off('SIGTSTP', this.onTstp);
+      process.on('SIGTSTP', this.onTstp);
+      const input = this.screen.program.input as NodeJS.ReadStream;
+      input.setRawMode?.(true);
+      input.resume();
+      (this.screen as unknown as { enter(): void }).enter();
+      if ((this.screen as unknown as { _listenedMouse?: boolean })._listenedMouse) this.screen.program.enableMouse();
+      this.suspended = false;
+    }
+    this.repaintAll();
+  };
+
+  /** The alternate screen left, the scroll region and keypad reset, the cursor shown, mouse reports off. */
+  private leaveTerminal(): void {
+    // A frame blessed has buffered but not sent goes out first, then the restore after it.
+    this.screen.program.flush();
+    (this.screen as unknown as { leave(): void }).leave();
+  }
+
+  /** Forgets what the terminal shows and draws every cell again. */
+  private repaintAll(): void {
+    this.screen.alloc();
+    this.scene = [];
+    this.procsShown = [];
+    this.relayout();
+    this.scheduler.request();
   }
 
   /** Restores the terminal (leaving the alternate screen, showing the cursor) and exits with `code`. */
