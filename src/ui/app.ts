@@ -18,13 +18,14 @@ import type { Breach } from '../store/alerts/evaluator';
 import { HistoryWindow, procSubject } from '../store/window';
 import { makeTheme, Theme } from '../render/theme';
 import { sanitizeTagged } from '../render/sanitize';
-import { sendSignal, SIGNALS } from './actions';
+import { renice, sendSignals, SIGNALS } from './actions';
 import { dialogView, footerLine, overlayRect } from './frame';
-import { clickCommand, Command, keyCommand, keyName, WHEEL_ROWS } from './input';
+import { ClickRow, clickCommand, Command, keyCommand, keyName, WHEEL_ROWS } from './input';
+import type { Action } from './keys';
 import { layout, Layout, PaneKind } from './layout';
 import { RenderScheduler } from './scheduler';
 import type { Source } from './source';
-import { initialState, Mode, overlaid, reduce, rowsOf, selectedIndex, selectedProc, UiState } from './state';
+import { initialState, isBranch, Mode, overlaid, procKey, reduce, rowsOf, selectedIndex, selectedProc, targets, UiState } from './state';
 import { TerminalOutput } from './terminal';
 
 export interface AppOptions {
@@ -169,10 +170,22 @@ export class App {
   }
 
   private onSnapshot(snap: Snapshot, history: boolean): void {
-    this.snap = snap;
     if (history) this.history.push(snap);
     const events = this.opts.alerts?.engine.onSnapshot(snap, this.history) ?? [];
     if (events.some((e) => e.type !== 'update')) this.procsStale = true;
+    // Paused (z): sampling, the history and the alerts go on; the screen keeps what it showed.
+    if (this.state.paused) {
+      this.held = { snap, procs: snap.procs ?? this.held?.procs ?? null };
+      return;
+    }
+    this.show(snap);
+  }
+
+  /** The latest Snapshot held back while the screen was paused (and the latest process table among them). */
+  private held: { snap: Snapshot; procs: Snapshot['procs'] } | null = null;
+
+  private show(snap: Snapshot): void {
+    this.snap = snap;
     if (snap.procs !== null) this.state = reduce(this.state, { type: 'procs', procs: snap.procs });
     if (snap.conns !== null) {
       this.conns = snap.conns;
@@ -238,12 +251,15 @@ export class App {
       this.relayout();
     } else this.headerState.alerts = alertLines;
     this.marks = marks;
-    this.timed('header', () => this.panes.header.update({ label: '', lines: headerView({ ...base, width: this.out.columns }, this.headerState) }));
+    // Paused: the header and the data panes keep what they show (their charts would move with the
+    // history), unless the layout changed under them.
+    const frozen = this.state.paused && this.frozenScene === this.sceneKey();
+    if (!frozen) this.timed('header', () => this.panes.header.update({ label: '', lines: headerView({ ...base, width: this.out.columns }, this.headerState) }));
     const mode = this.state.mode;
     const covered = mode === 'detail' || mode === 'conns';
     for (const k of DATA_PANES) {
       const pane = this.panes[k];
-      if (!pane.visible || covered) continue;
+      if (!pane.visible || covered || frozen) continue;
       this.timed(k, () => {
         const v = VIEWS[k]({ ...base, ...pane.inner });
         pane.update({ ...v, label: markLabel(v.label, marks.panes.has(k), this.theme) });
@@ -254,7 +270,15 @@ export class App {
     if (mode === 'conns') this.timed('conns', () => this.renderConns());
     if (overlaid(mode)) this.renderOverlay(now);
     this.panes.footer.update({ label: '', lines: [this.footerLine()] });
+    this.frozenScene = this.state.paused ? this.sceneKey() : null;
     this.timed('screen', () => this.paint());
+  }
+
+  /** The layout and size the panes were drawn for while paused: as long as it holds, they are not redrawn. */
+  private frozenScene: string | null = null;
+
+  private sceneKey(): string {
+    return `${this.out.columns}x${this.out.rows} ${JSON.stringify(this.shown)} ${this.state.mode === 'detail' || this.state.mode === 'conns'}`;
   }
 
   /** The frame before the first rates: every pane's border and name, "collecting…" inside, the keys below. */
@@ -286,16 +310,24 @@ export class App {
     const pane = this.panes.processes;
     const shownKey = (): unknown[] => {
       const s = this.state;
-      return [s.procs, s.table, s.selected?.pid, s.selected?.start_time, s.top, pane.inner.width, pane.inner.height];
+      return [s.procs, s.table, s.selected?.pid, s.selected?.start_time, s.top, pane.inner.width, pane.inner.height, s.tagged, s.user, s.hideKernel, s.collapsed];
     };
     if (!this.procsStale && shownKey().every((k, i) => k === this.procsShown[i])) return;
     this.state = reduce(this.state, { type: 'settle' });
     const s = this.state;
     const rows = rowsOf(s);
     const marks = this.marks;
+    // Tagged processes carry a `*` before their command, as the only mark that survives no colour.
+    const shown = s.tagged.size === 0 ? rows : rows.map((r) => (s.tagged.has(procKey(r.proc)) ? { ...r, prefix: `*${r.prefix}` } : r));
+    const note = [
+      s.user !== null ? `user ${s.user}` : '',
+      s.hideKernel ? 'no kernel threads' : '',
+      s.tagged.size > 0 ? `${s.tagged.size} tagged` : '',
+    ].filter((x) => x !== '').join(' · ');
     const view = processesView({
-      rows, total: s.procs.length, state: s.table, selected: selectedIndex(s, rows), top: s.top, ...pane.inner, theme: this.theme,
+      rows: shown, total: s.procs.length, state: s.table, selected: selectedIndex(s, rows), top: s.top, ...pane.inner, theme: this.theme,
       mark: (p) => marks.has('proc', procSubject(p.pid, p.start_time)),
+      note: note === '' ? undefined : sanitizeTagged(note),
     });
     view.label = markLabel(view.label, marks.panes.has('processes'), this.theme);
     this.state = reduce(this.state, { type: 'scrolled', top: view.top });
@@ -307,7 +339,9 @@ export class App {
 
   private footerLine(): string {
     const status = this.status && Date.now() < this.status.until ? this.status.text : null;
-    return footerLine(this.state, { theme: this.theme, keys: this.source.keys, status, timings: this.opts.debugTimings ? () => this.timings() : undefined });
+    return footerLine(this.state, {
+      theme: this.theme, keys: this.source.keys, status, timings: this.opts.debugTimings ? () => this.timings() : undefined, position: this.source.position?.() ?? null,
+    });
   }
 
   private timings(): string {
@@ -340,7 +374,7 @@ export class App {
   }
 
   private placeOverlay(): void {
-    this.overlay.place(overlayRect(this.state.mode, this.source.keys, this.body()));
+    this.overlay.place(overlayRect(this.state.mode, this.source.keys, this.body(), this.state));
     this.overlay.box.setFront();
   }
 
@@ -358,7 +392,9 @@ export class App {
       this.overlay.update(alertsView({ active: b.active, recent: b.recent, notes: this.opts.alerts?.engine.notes() ?? [], now, theme: this.theme, width: inner.width, height: inner.height }));
       return;
     }
-    this.overlay.update(dialogView(this.state, this.theme, this.source.keys));
+    const view = dialogView(this.state, this.theme, this.source.keys, this.overlay.inner);
+    if (view.top !== undefined) this.state = reduce(this.state, { type: 'helpTop', top: view.top });
+    this.overlay.update(view);
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -370,7 +406,8 @@ export class App {
       // blessed reports a carriage return twice, as 'enter' and as 'return': act on one of them.
       if (key?.full === 'return') return;
       const page = Math.max(1, this.panes.processes.inner.height - 2);
-      const c = keyCommand(keyName(ch, key?.full, key?.ctrl), ch, { mode: this.state.mode, keys: this.source.keys, page });
+      const page2 = this.state.mode === 'help' || this.state.mode === 'sort' || this.state.mode === 'user' ? Math.max(1, this.overlay.inner.height - 1) : page;
+      const c = keyCommand(keyName(ch, key?.full, key?.ctrl), ch, { mode: this.state.mode, keys: this.source.keys, page: page2, tree: this.state.table.tree });
       if (c !== null) this.dispatch(c);
       this.scheduler.request();
     });
@@ -384,7 +421,15 @@ export class App {
     box.on('wheelup', () => mouse({ type: 'move', delta: -WHEEL_ROWS }));
     // On press, as htop does (a click needs the release to arrive in a separate read as well).
     box.on('mousedown', (data: { x: number; y: number }) => {
-      mouse(clickCommand(data.x - (box.aleft as number) - 1, data.y - (box.atop as number) - 1, this.state.top, this.headerColumns));
+      const rows = rowsOf(this.state);
+      const row = (i: number): ClickRow | undefined => {
+        const r = rows[i];
+        if (r === undefined) return undefined;
+        // The marker is the prefix's second-last cell (`├─+ `), one further for a tagged row's `*`.
+        const marker = this.state.table.tree && isBranch(r) ? r.prefix.length - 2 + (this.state.tagged.has(procKey(r.proc)) ? 1 : 0) : -1;
+        return { id: { pid: r.proc.pid, start_time: r.proc.start_time }, marker };
+      };
+      mouse(clickCommand(data.x - (box.aleft as number) - 1, data.y - (box.atop as number) - 1, this.state.top, this.headerColumns, row));
     });
   }
 
@@ -396,20 +441,44 @@ export class App {
       case 'suspend':
         return void this.suspend();
       case 'source':
-        this.source.act?.(c.action);
+        this.sourceAction(c.action);
         return;
+      case 'say':
+        return this.say(c.text);
+      case 'nice': {
+        const t = targets(this.state);
+        if (t.length > 0) this.say(renice(t.map((p) => ({ pid: p.pid, start_time: p.start_time })), c.delta));
+        return;
+      }
       default:
         break;
     }
     const prev = this.state;
     this.state = reduce(prev, c);
     if (this.state.mode !== prev.mode) this.changeMode(prev.mode, this.state.mode);
+    if (c.type === 'pause' && !this.state.paused && this.held !== null) {
+      // Resumed: the newest figures at once.
+      const { snap, procs } = this.held;
+      this.held = null;
+      this.show({ ...snap, procs });
+    }
     if (c.type === 'killSend') {
-      const target = selectedProc(prev);
-      if (target) this.say(sendSignal({ pid: target.pid, start_time: target.start_time }, SIGNALS[prev.killIndex]).message);
+      const t = targets(prev);
+      if (t.length > 0) this.say(sendSignals(t.map((p) => ({ pid: p.pid, start_time: p.start_time })), SIGNALS[prev.killIndex]));
     } else if (c.type === 'gotoSubmit') {
       const err = this.source.goTo?.(prev.gotoText) ?? null;
       if (err !== null) this.say(err);
+    }
+  }
+
+  /** A key for the source: replay's controls, or live's refresh interval (said in the status line). */
+  private sourceAction(a: Action): void {
+    if (!this.source.act?.(a)) return;
+    if (a === 'paceUp' || a === 'paceDown') {
+      const ms = this.source.intervalMs;
+      this.scheduler.frameMs = Math.max(100, ms);
+      this.history.setMaxSampleMs(1.5 * Math.max(ms, this.source.procIntervalMs));
+      this.say(`refresh interval ${ms} ms (${a === 'paceUp' ? '}' : '{'} again: ${a === 'paceUp' ? 'shorter' : 'longer'})`);
     }
   }
 
