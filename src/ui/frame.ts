@@ -51,11 +51,11 @@ export function footerLine(s: UiState, f: FooterInput): string {
     return `${t.bold('search:')} ${sanitizeTagged(s.searchText)}▏  ${miss ? t.fg('red', 'no match') + '  ' : ''}${t.fg('gray', 'F3 next · Enter or Esc closes')}`;
   }
   if (s.mode === 'goto') return `${t.bold('go to:')} ${sanitizeTagged(s.gotoText)}▏  ${t.fg('gray', '14:05:00 · 2024-05-01T14:05 · -5m · +30s · Esc cancels')}`;
-  const paused = s.paused ? `${t.inverse(t.fg('yellow', ' PAUSED '))} ${t.fg('gray', 'z resumes')}  ` : '';
-  if (f.status !== null) return paused + sanitizeTagged(f.status);
-  if (f.timings) return paused + f.timings();
-  const bar = f.position ? `${positionBar(f.position)}  ` : '';
-  return paused + bar + footerKeys(f.keys).map(([k, v]) => `${t.bold(sanitizeTagged(k))} ${t.fg('gray', v)}`).join('  ');
+  // Marks that stay whatever else the line says: PAUSED, and replay's position.
+  const lead = (s.paused ? `${t.inverse(t.fg('yellow', ' PAUSED '))} ${t.fg('gray', 'z resumes')}  ` : '') + (f.position ? `${positionBar(f.position)}  ` : '');
+  if (f.status !== null) return lead + sanitizeTagged(f.status);
+  if (f.timings) return lead + f.timings();
+  return lead + footerKeys(f.keys).map(([k, v]) => `${t.bold(sanitizeTagged(k))} ${t.fg('gray', v)}`).join('  ');
 }
 
 /** The widest the help overlay gets. */
