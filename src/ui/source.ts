@@ -3,10 +3,10 @@ import type { HeaderState } from '../panes/header';
 import type { Breach } from '../store/alerts/evaluator';
 import type { HistoryWindow } from '../store/window';
 import type { Action, KeySet } from './keys';
-import { FeedOptions, LiveFeed } from '../feed';
+import type { FeedOptions, LiveFeed } from '../feed';
 import { readHostInfo } from '../sampler/host';
 import { readCwd } from '../sampler/procinfo';
-import { samplerIntervals } from '../sampler/sampler';
+import { samplerIntervals } from '../sampler/intervals';
 
 /** Where a Snapshot goes; `history` says whether the window should take it (replay feeds the window itself). */
 export type Sink = (snap: Snapshot, opts: { history: boolean }) => void;
@@ -82,7 +82,9 @@ export class LiveSource implements Source {
 
   start(sink: Sink): void {
     if (this.stopped || this.feed !== null) return;
-    this.feed = new LiveFeed({ ...this.opts, host: this.host });
+    // Loaded here, after the first frame: the sampler's modules (readers, the native addon) take a while.
+    const { LiveFeed: Feed } = require('../feed') as typeof import('../feed');
+    this.feed = new Feed({ ...this.opts, host: this.host });
     this.feed.start(
       ({ snap }) => {
         if (snap !== null) sink(snap, { history: true });

@@ -41,9 +41,9 @@ t.test('Ctrl-Z gives the shell its screen, fg repaints everything, q leaves the 
   t.notMatch(s, /Stopped|shell>/, 'fg: repainted whole, nothing of the shell shows through');
   // Keys work again (raw mode): the help overlay opens and closes.
   sh.keys('?');
-  await sh.waitFor(/any key closes/);
+  await sh.waitFor(/─ keys .*key closes/);
   sh.keys('x');
-  await sh.waitFor((x) => !/any key closes/.test(x));
+  await sh.waitFor((x) => !/─ keys .*key closes/.test(x));
   sh.keys('q');
   s = await sh.waitFor((x) => !sh.alternate && x.trimEnd().endsWith(PROMPT.trimEnd()) && /vigil-sampler|cli\.js/.test(x));
   t.notMatch(s, FRAME_PIECES, 'after q: no frame pieces on the shell screen');
