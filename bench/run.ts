@@ -10,6 +10,7 @@ import { benchNativeCore } from './native-core';
 import { benchPrometheus } from './prometheus';
 import { benchRecord } from './record';
 import { benchSampler } from './sampler';
+import { benchStartup } from './startup';
 import { benchTui } from './tui';
 import { benchWindow } from './window';
 
@@ -23,6 +24,7 @@ const benches: Record<string, () => Promise<void>> = {
   alerts: benchAlerts,
   native: benchNative,
   'native-core': benchNativeCore,
+  startup: benchStartup,
 };
 
 async function main(): Promise<void> {

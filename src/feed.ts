@@ -26,7 +26,7 @@ export interface FeedOptions extends SamplerOptions {
 export class LiveFeed {
   readonly sampler: Sampler;
   readonly host: HostInfo;
-  readonly intervalMs: number;
+  intervalMs: number;
   readonly procIntervalMs: number;
   private ticker: Ticker | null = null;
   private prev: Sample | null = null;
@@ -64,6 +64,16 @@ export class LiveFeed {
     this.ticker = new Ticker(this.intervalMs, deliver);
     deliver(undefined);
     if (!this.stopped) this.ticker.start();
+  }
+
+  /**
+   * Samples every intervalMs from now on (the live screen's { and } keys). Rates stay right whatever the
+   * interval: derive divides by the measured time between samples. The process table keeps its own
+   * interval, or follows this one when it is longer.
+   */
+  setInterval(intervalMs: number): void {
+    this.intervalMs = intervalMs;
+    this.ticker?.setInterval(intervalMs);
   }
 
   /** Holds the ticks (a reader that fell behind); the next tick's rates then cover the whole pause. */

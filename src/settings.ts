@@ -5,7 +5,7 @@
  */
 import { Config, MAX_INTERVAL_MS } from './config';
 import { usageError } from './errors';
-import { DEFAULT_INTERVAL_MS, DEFAULT_PROC_INTERVAL_MS, MIN_PROC_INTERVAL_MS } from './sampler/sampler';
+import { DEFAULT_INTERVAL_MS, DEFAULT_PROC_INTERVAL_MS, MIN_PROC_INTERVAL_MS } from './sampler/intervals';
 
 export const MIN_INTERVAL_MS = 50;
 export { MAX_INTERVAL_MS };

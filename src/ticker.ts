@@ -6,7 +6,7 @@
 export class Ticker {
   private timer: NodeJS.Timeout | null = null;
   private next = 0n;
-  private readonly intervalNs: bigint;
+  private intervalNs: bigint;
 
   constructor(
     intervalMs: number,
@@ -24,6 +24,14 @@ export class Ticker {
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+  }
+
+  /** A new interval, counted from now: the next tick comes one new interval after this call. */
+  setInterval(intervalMs: number): void {
+    this.intervalNs = BigInt(Math.round(intervalMs * 1e6));
+    if (this.timer === null) return;
+    this.stop();
+    this.start();
   }
 
   get running(): boolean {

@@ -72,7 +72,7 @@ export async function runMonitor(o: RunMonitorOptions): Promise<void> {
   fs.closeSync(fd);
   const source = new LiveSource({ intervalMs: o.intervalMs, procIntervalMs: o.procIntervalMs });
   const tally = new RunTally(h.pid);
-  source.sampler.onShimRead = (t) => tally.add(t);
+  source.onShimRead = (t) => tally.add(t);
   const app = new App(source, {
     colour: wantsColour(o.colour),
     theme: o.theme,

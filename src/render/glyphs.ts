@@ -27,6 +27,8 @@ export function brailleToAscii(code: number): string {
 const TABLE: Record<string, string> = {
   // Bars: full cells '#', a partial cell '|' (any fraction shows).
   '█': '#', '▉': '|', '▊': '|', '▋': '|', '▌': '|', '▍': '|', '▎': '|', '▏': '|',
+  // Replay's position bar: its edges and the part not played yet.
+  '▕': '|', '░': '.',
   // The per-core blocks of the CPU pane, by height.
   '▁': '_', '▂': '_', '▃': '.', '▄': '-', '▅': '=', '▆': '=', '▇': '#',
   // Arrows and marks.

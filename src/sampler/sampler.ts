@@ -11,6 +11,7 @@ import { NativeSystemReader } from './native/system';
 import { ProcExtras, ProcReader } from './procs';
 import { SystemReader } from './system';
 import { Timings } from './timings';
+import { DEFAULT_INTERVAL_MS, DEFAULT_PROC_INTERVAL_MS, MIN_PROC_INTERVAL_MS, samplerIntervals } from './intervals';
 
 export interface SamplerOptions {
   procRoot?: string;
@@ -41,9 +42,7 @@ function idleTcp(t: ProcTcp): boolean {
   return t.conns === 0 && t.since_ns === null && t.tx_bytes === 0 && t.rx_bytes === 0 && t.retrans === 0;
 }
 
-export const DEFAULT_INTERVAL_MS = 100;
-export const DEFAULT_PROC_INTERVAL_MS = 1000;
-export const MIN_PROC_INTERVAL_MS = 100;
+export { DEFAULT_INTERVAL_MS, DEFAULT_PROC_INTERVAL_MS, MIN_PROC_INTERVAL_MS, samplerIntervals };
 
 /**
  * The sampler owns all I/O on /proc. sample() is synchronous and cheap: system files every call, the
@@ -73,8 +72,7 @@ export class Sampler {
   private readonly procDueNs: bigint;
 
   constructor(opts: SamplerOptions = {}) {
-    this.intervalMs = opts.intervalMs ?? DEFAULT_INTERVAL_MS;
-    this.procIntervalMs = Math.max(opts.procIntervalMs ?? DEFAULT_PROC_INTERVAL_MS, MIN_PROC_INTERVAL_MS, this.intervalMs);
+    ({ intervalMs: this.intervalMs, procIntervalMs: this.procIntervalMs } = samplerIntervals(opts));
     this.host = opts.host ?? readHostInfo(opts.procRoot);
     this.timings = opts.debugTimings ? new Timings() : null;
     const choice = chooseSampler(opts.sampler);

@@ -6,7 +6,7 @@ import { saveConfigKey, TableConfig } from '../config';
 import { alertHeaderLines, alertMarks, AlertMarks, alertsView, markLabel } from '../panes/alerts';
 import { connsView } from '../panes/conns';
 import { cpuView } from '../panes/cpu';
-import { DetailPane, detailView } from '../panes/detail';
+import type { DetailPane } from '../panes/detail';
 import { diskView } from '../panes/disk';
 import { headerView, HeaderState } from '../panes/header';
 import { memoryView } from '../panes/memory';
@@ -20,13 +20,15 @@ import type { Breach } from '../store/alerts/evaluator';
 import { HistoryWindow, procSubject } from '../store/window';
 import { makeTheme, Theme, ThemeName } from '../render/theme';
 import { asciiTable } from '../render/glyphs';
-import { sendSignal, SIGNALS } from './actions';
+import { sanitizeTagged } from '../render/sanitize';
+import { renice, sendSignals, SIGNALS } from './actions';
 import { dialogView, footerLine, overlayRect, setupView } from './frame';
-import { clickCommand, Command, keyCommand, keyName, WHEEL_ROWS } from './input';
+import { ClickRow, clickCommand, Command, keyCommand, keyName, WHEEL_ROWS } from './input';
+import type { Action } from './keys';
 import { layout, Layout, PaneKind } from './layout';
 import { RenderScheduler } from './scheduler';
 import type { Source } from './source';
-import { initialState, Mode, overlaid, reduce, rowsOf, selectedIndex, selectedProc, UiState } from './state';
+import { initialState, isBranch, Mode, overlaid, procKey, reduce, rowsOf, selectedIndex, selectedProc, targets, UiState } from './state';
 import { TerminalOutput } from './terminal';
 import { termCaps } from './termcaps';
 
@@ -70,7 +72,8 @@ export class App {
   private readonly theme: Theme;
   private readonly scheduler: RenderScheduler;
   private readonly panes: Record<PaneKind, BoxPane>;
-  private readonly detail: DetailPane;
+  /** Made on first use: the detail view's charts load blessed-contrib, ~200 ms that the first frame need not wait for. */
+  private detailPane: DetailPane | null = null;
   private readonly overlay: BoxPane;
   private readonly connsPane: BoxPane;
   private conns: ConnsSnap | null = null;
@@ -91,6 +94,8 @@ export class App {
    */
   private modeChanged = false;
   private quitting = false;
+  /** Between Ctrl-Z and SIGCONT: the terminal belongs to the shell, and no frame is drawn. */
+  private suspended = false;
   private readonly warned = new Set<string>();
   private renderMs: Record<string, number> = {};
   /** What the process pane last showed: the table, its state and the selection; unchanged, it is not redrawn. */
@@ -134,7 +139,6 @@ export class App {
     this.overlay.place(undefined);
     this.connsPane = mk(true);
     this.connsPane.place(undefined);
-    this.detail = new DetailPane(this.screen, this.theme);
     this.tooSmall = blessed.box({ parent: this.screen, top: 0, left: 0, width: '100%', height: '100%', hidden: true, content: 'terminal too small' });
     // At most one frame per sampling interval, and never more than 10 a second.
     this.scheduler = new RenderScheduler(() => this.render(), Math.max(100, source.intervalMs), () => this.out.backlog > 256 * 1024);
@@ -144,6 +148,8 @@ export class App {
       this.scheduler.request();
     });
     this.out.on('gone', () => void this.quit(0));
+    process.on('SIGTSTP', this.onTstp);
+    process.on('SIGCONT', this.onCont);
     this.relayout();
   }
 
@@ -164,9 +170,26 @@ export class App {
     }
   }
 
+  /**
+   * Draws the frame at once (every pane says "collecting…" until the first rates exist), then starts the
+   * source: the first sample and its process table take a while, and the terminal should not stay blank
+   * meanwhile.
+   */
   start(): void {
-    this.source.start((snap, o) => this.onSnapshot(snap, o.history), this.history);
-    this.scheduler.request();
+    this.render();
+    setImmediate(() => {
+      if (this.quitting) return;
+      this.source.start((snap, o) => this.onSnapshot(snap, o.history), this.history);
+      this.scheduler.request();
+    });
+  }
+
+  private get detail(): DetailPane {
+    if (this.detailPane === null) {
+      const { DetailPane: Pane } = require('../panes/detail') as typeof import('../panes/detail');
+      this.detailPane = new Pane(this.screen, this.theme);
+    }
+    return this.detailPane;
   }
 
   /** Shows a message in the footer for a few seconds. */
@@ -182,10 +205,22 @@ export class App {
   }
 
   private onSnapshot(snap: Snapshot, history: boolean): void {
-    this.snap = snap;
     if (history) this.history.push(snap);
     const events = this.opts.alerts?.engine.onSnapshot(snap, this.history) ?? [];
     if (events.some((e) => e.type !== 'update')) this.procsStale = true;
+    // Paused (z): sampling, the history and the alerts go on; the screen keeps what it showed.
+    if (this.state.paused) {
+      this.held = { snap, procs: snap.procs ?? this.held?.procs ?? null };
+      return;
+    }
+    this.show(snap);
+  }
+
+  /** The latest Snapshot held back while the screen was paused (and the latest process table among them). */
+  private held: { snap: Snapshot; procs: Snapshot['procs'] } | null = null;
+
+  private show(snap: Snapshot): void {
+    this.snap = snap;
     if (snap.procs !== null) this.state = reduce(this.state, { type: 'procs', procs: snap.procs });
     if (snap.conns !== null) {
       this.conns = snap.conns;
@@ -204,7 +239,7 @@ export class App {
     this.shown = layout(this.out.columns, this.out.rows, { hidden: this.opts.hidden, headerLines: this.headerState.alerts.length });
     if (this.shown.tooSmall) {
       for (const p of Object.values(this.panes)) p.place(undefined);
-      this.detail.hide();
+      this.detailPane?.hide();
       this.overlay.place(undefined);
       this.tooSmall.show();
       return;
@@ -233,10 +268,10 @@ export class App {
   }
 
   private render(): void {
-    if (this.quitting) return;
+    if (this.quitting || this.suspended) return;
     const snap = this.snap;
     if (this.shown.tooSmall || snap === null) {
-      if (snap === null && !this.shown.tooSmall) this.panes.processes.update({ label: 'processes', lines: ['collecting the first sample…'] });
+      if (snap === null && !this.shown.tooSmall) this.renderCollecting();
       this.paint();
       return;
     }
@@ -253,12 +288,15 @@ export class App {
     this.marks = marks;
     // The load average moves into the meter strip when the panes fold into it.
     this.headerState.load = this.shown.strip.every((line) => !line.includes('load'));
-    this.timed('header', () => this.panes.header.update({ label: '', lines: headerView({ ...base, width: this.out.columns }, this.headerState) }));
+    // Paused: the header and the data panes keep what they show (their charts would move with the
+    // history), unless the layout changed under them.
+    const frozen = this.state.paused && this.frozenScene === this.sceneKey();
+    if (!frozen) this.timed('header', () => this.panes.header.update({ label: '', lines: headerView({ ...base, width: this.out.columns }, this.headerState) }));
     const mode = this.state.mode;
     const covered = mode === 'detail' || mode === 'conns';
     for (const k of DATA_PANES) {
       const pane = this.panes[k];
-      if (!pane.visible || covered) continue;
+      if (!pane.visible || covered || frozen) continue;
       this.timed(k, () => {
         const v = VIEWS[k]({ ...base, ...pane.inner });
         pane.update({ ...v, label: markLabel(v.label, marks.panes.has(k), this.theme) });
@@ -271,7 +309,27 @@ export class App {
     if (mode === 'conns') this.timed('conns', () => this.renderConns());
     if (overlaid(mode)) this.renderOverlay(now);
     this.panes.footer.update({ label: '', lines: [this.footerLine()] });
+    this.frozenScene = this.state.paused ? this.sceneKey() : null;
     this.timed('screen', () => this.paint());
+  }
+
+  /** The layout and size the panes were drawn for while paused: as long as it holds, they are not redrawn. */
+  private frozenScene: string | null = null;
+
+  private sceneKey(): string {
+    return `${this.out.columns}x${this.out.rows} ${JSON.stringify(this.shown)} ${this.state.mode === 'detail' || this.state.mode === 'conns'}`;
+  }
+
+  /** The frame before the first rates: every pane's border and name, "collecting…" inside, the keys below. */
+  private renderCollecting(): void {
+    const host = this.source.host;
+    this.panes.header.update({ label: '', lines: [`${this.theme.bold('vigil')} ${sanitizeTagged(host.hostname)} ${this.theme.fg('gray', sanitizeTagged(host.kernel))}`] });
+    const names = { cpu: 'cpu', memory: 'mem', net: 'net', disk: 'disk', processes: 'processes' };
+    for (const k of [...DATA_PANES, 'processes'] as const) {
+      const pane = this.panes[k];
+      if (pane.visible) pane.update({ label: names[k], lines: [this.theme.fg('gray', 'collecting…')] });
+    }
+    this.panes.footer.update({ label: '', lines: [this.footerLine()] });
   }
 
   /**
@@ -292,16 +350,24 @@ export class App {
     const pane = this.panes.processes;
     const shownKey = (): unknown[] => {
       const s = this.state;
-      return [s.procs, s.table, s.columns, s.selected?.pid, s.selected?.start_time, s.top, pane.inner.width, pane.inner.height];
+      return [s.procs, s.table, s.columns, s.selected?.pid, s.selected?.start_time, s.top, pane.inner.width, pane.inner.height, s.tagged, s.user, s.hideKernel, s.collapsed];
     };
     if (!this.procsStale && shownKey().every((k, i) => k === this.procsShown[i])) return;
     this.state = reduce(this.state, { type: 'settle' });
     const s = this.state;
     const rows = rowsOf(s);
     const marks = this.marks;
+    // Tagged processes carry a `*` before their command, as the only mark that survives no colour.
+    const shown = s.tagged.size === 0 ? rows : rows.map((r) => (s.tagged.has(procKey(r.proc)) ? { ...r, prefix: `*${r.prefix}` } : r));
+    const note = [
+      s.user !== null ? `user ${s.user}` : '',
+      s.hideKernel ? 'no kernel threads' : '',
+      s.tagged.size > 0 ? `${s.tagged.size} tagged` : '',
+    ].filter((x) => x !== '').join(' · ');
     const view = processesView({
-      rows, total: s.procs.length, state: s.table, selected: selectedIndex(s, rows), top: s.top, ...pane.inner, theme: this.theme,
+      rows: shown, total: s.procs.length, state: s.table, selected: selectedIndex(s, rows), top: s.top, ...pane.inner, theme: this.theme,
       mark: (p) => marks.has('proc', procSubject(p.pid, p.start_time)), columns: s.columns,
+      note: note === '' ? undefined : sanitizeTagged(note),
     });
     view.label = markLabel(view.label, marks.panes.has('processes'), this.theme);
     this.state = reduce(this.state, { type: 'scrolled', top: view.top });
@@ -313,7 +379,9 @@ export class App {
 
   private footerLine(): string {
     const status = this.status && Date.now() < this.status.until ? this.status.text : null;
-    return footerLine(this.state, { theme: this.theme, keys: this.source.keys, status, timings: this.opts.debugTimings ? () => this.timings() : undefined });
+    return footerLine(this.state, {
+      theme: this.theme, keys: this.source.keys, status, timings: this.opts.debugTimings ? () => this.timings() : undefined, position: this.source.position?.() ?? null,
+    });
   }
 
   private timings(): string {
@@ -327,6 +395,7 @@ export class App {
     // An exited process keeps its last figures and its history; the view marks it as exited.
     const s = this.state;
     if (s.detailProc === null) return;
+    const { detailView } = require('../panes/detail') as typeof import('../panes/detail');
     this.detail.update(
       detailView({
         proc: s.detailProc, alive: selectedProc(s) !== undefined, procs: s.procs, history: this.history, cwd: this.detailCwd, theme: this.theme,
@@ -345,7 +414,7 @@ export class App {
   }
 
   private placeOverlay(): void {
-    this.overlay.place(overlayRect(this.state.mode, this.source.keys, this.body()));
+    this.overlay.place(overlayRect(this.state.mode, this.source.keys, this.body(), this.state));
     this.overlay.box.setFront();
   }
 
@@ -367,7 +436,9 @@ export class App {
       this.overlay.update(setupView(this.state, this.theme, this.overlay.inner.height));
       return;
     }
-    this.overlay.update(dialogView(this.state, this.theme, this.source.keys));
+    const view = dialogView(this.state, this.theme, this.source.keys, this.overlay.inner);
+    if (view.top !== undefined) this.state = reduce(this.state, { type: 'helpTop', top: view.top });
+    this.overlay.update(view);
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -379,7 +450,8 @@ export class App {
       // blessed reports a carriage return twice, as 'enter' and as 'return': act on one of them.
       if (key?.full === 'return') return;
       const page = Math.max(1, this.panes.processes.inner.height - 2);
-      const c = keyCommand(keyName(ch, key?.full, key?.ctrl), ch, { mode: this.state.mode, keys: this.source.keys, page });
+      const page2 = this.state.mode === 'help' || this.state.mode === 'sort' || this.state.mode === 'user' ? Math.max(1, this.overlay.inner.height - 1) : page;
+      const c = keyCommand(keyName(ch, key?.full, key?.ctrl), ch, { mode: this.state.mode, keys: this.source.keys, page: page2, tree: this.state.table.tree });
       if (c !== null) this.dispatch(c);
       this.scheduler.request();
     });
@@ -393,7 +465,15 @@ export class App {
     box.on('wheelup', () => mouse({ type: 'move', delta: -WHEEL_ROWS }));
     // On press, as htop does (a click needs the release to arrive in a separate read as well).
     box.on('mousedown', (data: { x: number; y: number }) => {
-      mouse(clickCommand(data.x - (box.aleft as number) - 1, data.y - (box.atop as number) - 1, this.state.top, this.headerColumns));
+      const rows = rowsOf(this.state);
+      const row = (i: number): ClickRow | undefined => {
+        const r = rows[i];
+        if (r === undefined) return undefined;
+        // The marker is the prefix's second-last cell (`├─+ `), one further for a tagged row's `*`.
+        const marker = this.state.table.tree && isBranch(r) ? r.prefix.length - 2 + (this.state.tagged.has(procKey(r.proc)) ? 1 : 0) : -1;
+        return { id: { pid: r.proc.pid, start_time: r.proc.start_time }, marker };
+      };
+      mouse(clickCommand(data.x - (box.aleft as number) - 1, data.y - (box.atop as number) - 1, this.state.top, this.headerColumns, row));
     });
   }
 
@@ -405,8 +485,15 @@ export class App {
       case 'suspend':
         return void this.suspend();
       case 'source':
-        this.source.act?.(c.action);
+        this.sourceAction(c.action);
         return;
+      case 'say':
+        return this.say(c.text);
+      case 'nice': {
+        const t = targets(this.state);
+        if (t.length > 0) this.say(renice(t.map((p) => ({ pid: p.pid, start_time: p.start_time })), c.delta));
+        return;
+      }
       default:
         break;
     }
@@ -416,12 +503,29 @@ export class App {
     this.state = reduce(prev, c);
     if (this.state.columns !== prev.columns) this.saveColumns();
     if (this.state.mode !== prev.mode) this.changeMode(prev.mode, this.state.mode);
+    if (c.type === 'pause' && !this.state.paused && this.held !== null) {
+      // Resumed: the newest figures at once.
+      const { snap, procs } = this.held;
+      this.held = null;
+      this.show({ ...snap, procs });
+    }
     if (c.type === 'killSend') {
-      const target = selectedProc(prev);
-      if (target) this.say(sendSignal({ pid: target.pid, start_time: target.start_time }, SIGNALS[prev.killIndex]).message);
+      const t = targets(prev);
+      if (t.length > 0) this.say(sendSignals(t.map((p) => ({ pid: p.pid, start_time: p.start_time })), SIGNALS[prev.killIndex]));
     } else if (c.type === 'gotoSubmit') {
       const err = this.source.goTo?.(prev.gotoText) ?? null;
       if (err !== null) this.say(err);
+    }
+  }
+
+  /** A key for the source: replay's controls, or live's refresh interval (said in the status line). */
+  private sourceAction(a: Action): void {
+    if (!this.source.act?.(a)) return;
+    if (a === 'paceUp' || a === 'paceDown') {
+      const ms = this.source.intervalMs;
+      this.scheduler.frameMs = Math.max(100, ms);
+      this.history.setMaxSampleMs(1.5 * Math.max(ms, this.source.procIntervalMs));
+      this.say(`refresh interval ${ms} ms (${a === 'paceUp' ? '}' : '{'} again: ${a === 'paceUp' ? 'shorter' : 'longer'})`);
     }
   }
 
@@ -430,7 +534,7 @@ export class App {
     this.modeChanged = true;
     const shown = this.state.detailProc;
     if (to === 'detail' && shown !== null) this.detailCwd = this.source.cwd(shown.pid);
-    if (from === 'detail') this.detail.hide();
+    if (from === 'detail') this.detailPane?.hide();
     if (from === 'conns') this.connsPane.place(undefined);
     if (overlaid(from) && !overlaid(to)) this.overlay.place(undefined);
     // Back from a view that covered the panes: a relayout places the panes and whatever `to` shows.
@@ -457,18 +561,58 @@ export class App {
   // Lifecycle
   // ------------------------------------------------------------------------------------------------
 
-  /** Ctrl-Z: give the terminal back (written out before stopping), stop, and redraw everything on SIGCONT. */
+  /**
+   * Ctrl-Z (or a SIGTSTP from elsewhere): gives the terminal back as it was (the normal screen, the
+   * cursor, no mouse reports, cooked mode), waits until the writer thread has written all of it, then
+   * stops. Nothing is drawn while suspended, so no piece of a frame can land on the shell's screen.
+   */
   private async suspend(): Promise<void> {
-    const program = this.screen.program as unknown as { pause(): () => void };
-    const resume = program.pause();
+    if (this.suspended || this.quitting) return;
+    this.suspended = true;
+    this.leaveTerminal();
+    const input = this.screen.program.input as NodeJS.ReadStream;
+    input.setRawMode?.(false);
+    input.pause();
     await this.out.flush(1000);
-    process.once('SIGCONT', () => {
-      resume();
-      this.screen.alloc();
-      this.relayout();
-      this.scheduler.request();
-    });
+    if (this.quitting) return;
+    // Stopped the default way, so that the shell reports the job as stopped by Ctrl-Z: our handler steps
+    // aside for the one signal and comes back with SIGCONT.
+    process.off('SIGTSTP', this.onTstp);
     process.kill(process.pid, 'SIGTSTP');
+  }
+
+  private readonly onTstp = (): void => void this.suspend();
+
+  /** SIGCONT: after a suspend, take the terminal again; either way, repaint everything (the screen may hold anything). */
+  private readonly onCont = (): void => {
+    if (this.quitting) return;
+    if (this.suspended) {
+      process.off('SIGTSTP', this.onTstp);
+      process.on('SIGTSTP', this.onTstp);
+      const input = this.screen.program.input as NodeJS.ReadStream;
+      input.setRawMode?.(true);
+      input.resume();
+      (this.screen as unknown as { enter(): void }).enter();
+      if ((this.screen as unknown as { _listenedMouse?: boolean })._listenedMouse) this.screen.program.enableMouse();
+      this.suspended = false;
+    }
+    this.repaintAll();
+  };
+
+  /** The alternate screen left, the scroll region and keypad reset, the cursor shown, mouse reports off. */
+  private leaveTerminal(): void {
+    // A frame blessed has buffered but not sent goes out first, then the restore after it.
+    this.screen.program.flush();
+    (this.screen as unknown as { leave(): void }).leave();
+  }
+
+  /** Forgets what the terminal shows and draws every cell again. */
+  private repaintAll(): void {
+    this.screen.alloc();
+    this.scene = [];
+    this.procsShown = [];
+    this.relayout();
+    this.scheduler.request();
   }
 
   /** Restores the terminal (leaving the alternate screen, showing the cursor) and exits with `code`. */

@@ -10,13 +10,8 @@ import type { PaneView, Rect } from '../panes/view';
 import { sanitizeTagged } from '../render/sanitize';
 import type { Theme } from '../render/theme';
 import { SIGNALS } from './actions';
-import { helpLines, KeySet } from './keys';
-import { Mode, selectedProc, UiState } from './state';
-
-const FOOTER_KEYS: { [K in KeySet]: string[][] } = {
-  live: [['q', 'quit'], ['?', 'help'], ['/', 'filter'], ['t', 'tree'], ['f', 'follow'], ['⏎', 'details'], ['k', 'kill'], ['c', 'connections'], ['<>', 'sort']],
-  replay: [['space', 'play/pause'], ['←→', 'step'], ['PgUp/PgDn', '±1 min'], ['g', 'go to'], ['+-', 'speed'], ['/', 'filter'], ['⏎', 'details'], ['?', 'help'], ['q', 'quit']],
-};
+import { footerKeys, helpLines, KeySet } from './keys';
+import { menuUsers, Mode, rowsOf, searchMatches, selectedIndex, targets, UiState } from './state';
 
 export interface FooterInput {
   theme: Theme;
@@ -25,30 +20,90 @@ export interface FooterInput {
   status: string | null;
   /** --debug-timings: the parse and render times line (asked only when the footer shows it). */
   timings?: () => string;
+  /** Replay: where the shown moment stands in the recording (ms since the epoch). */
+  position?: { t: number; start: number; end: number } | null;
 }
 
-/** The bottom line: the prompt being typed, a message, the timings, or the main keys. */
+/** Replay's position and length: `▕████░░░░▏ 12:04:31 / 1h02m`. */
+export function positionBar(p: { t: number; start: number; end: number }, width = 12): string {
+  const len = Math.max(0, p.end - p.start);
+  const at = len > 0 ? Math.max(0, Math.min(1, (p.t - p.start) / len)) : 1;
+  const full = Math.round(at * width);
+  const d = new Date(p.t);
+  const hms = [d.getHours(), d.getMinutes(), d.getSeconds()].map((x) => String(x).padStart(2, '0')).join(':');
+  return `▕${'█'.repeat(full)}${'░'.repeat(width - full)}▏ ${hms} / ${span(len)}`;
+}
+
+/** A length of time as few characters: 45s, 12m30s, 1h02m, 3d04h. */
+export function span(ms: number): string {
+  const s = Math.floor(Math.max(0, ms) / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  return `${Math.floor(s / 86400)}d${String(Math.floor((s % 86400) / 3600)).padStart(2, '0')}h`;
+}
+
+/** The bottom line: the prompt being typed, a message, the timings, or the main keys; PAUSED before them while paused. */
 export function footerLine(s: UiState, f: FooterInput): string {
   const t = f.theme;
   if (s.mode === 'filter') return `${t.bold('filter:')} ${sanitizeTagged(s.table.filter)}▏  ${t.fg('gray', 'Enter keeps · Esc clears')}`;
+  if (s.mode === 'search') {
+    const sel = rowsOf(s)[selectedIndex(s)];
+    const miss = s.searchText !== '' && (sel === undefined || !searchMatches(sel.proc, s.searchText));
+    return `${t.bold('search:')} ${sanitizeTagged(s.searchText)}▏  ${miss ? t.fg('red', 'no match') + '  ' : ''}${t.fg('gray', 'F3 next · Enter or Esc closes')}`;
+  }
   if (s.mode === 'goto') return `${t.bold('go to:')} ${sanitizeTagged(s.gotoText)}▏  ${t.fg('gray', '14:05:00 · 2024-05-01T14:05 · -5m · +30s · Esc cancels')}`;
-  if (f.status !== null) return sanitizeTagged(f.status);
-  if (f.timings) return f.timings();
-  return FOOTER_KEYS[f.keys].map(([k, v]) => `${t.bold(k)} ${t.fg('gray', v)}`).join('  ');
+  // Marks that stay whatever else the line says: PAUSED, and replay's position.
+  const lead = (s.paused ? `${t.inverse(t.fg('yellow', ' PAUSED '))} ${t.fg('gray', 'z resumes')}  ` : '') + (f.position ? `${positionBar(f.position)}  ` : '');
+  if (f.status !== null) return lead + sanitizeTagged(f.status);
+  if (f.timings) return lead + f.timings();
+  return lead + footerKeys(f.keys).map(([k, v]) => `${t.bold(sanitizeTagged(k))} ${t.fg('gray', v)}`).join('  ');
 }
 
-/** Where an overlay stands: centred in the body, sized for what it holds. */
-export function overlayRect(mode: Mode, keys: KeySet, body: Rect): Rect {
-  const w = Math.min(body.width, mode === 'alerts' ? 120 : 72);
-  const h = Math.min(body.height, mode === 'help' ? helpLines(keys).length + 4 : mode === 'alerts' ? 24 : mode === 'setup' ? COLUMN_ORDER.length + 2 : SIGNALS.length + 4);
+/** The widest the help overlay gets. */
+const HELP_WIDTH = 78;
+
+/** Where an overlay stands: centred in the body, sized for what it holds (the help and the menus scroll when it is more). */
+export function overlayRect(mode: Mode, keys: KeySet, body: Rect, s?: UiState): Rect {
+  const w = Math.min(body.width, mode === 'alerts' ? 120 : mode === 'help' ? HELP_WIDTH : mode === 'sort' || mode === 'user' ? 40 : 72);
+  const content =
+    mode === 'help' ? helpLines(keys, w - 2).length + 2
+    : mode === 'alerts' ? 22
+    : mode === 'sort' || mode === 'setup' ? COLUMN_ORDER.length
+    : mode === 'user' ? (s ? menuUsers(s).length : 10)
+    : SIGNALS.length + 2;
+  const h = Math.min(body.height, content + 2);
   return { left: Math.max(0, Math.floor((body.width - w) / 2)), top: body.top + Math.max(0, Math.floor((body.height - h) / 2)), width: w, height: h };
 }
 
-/** The help overlay, the kill menu or its confirmation (the alerts overlay is the alerts pane's view). */
-export function dialogView(s: UiState, theme: Theme, keys: KeySet): PaneView {
-  if (s.mode === 'help') return { label: 'keys · any key closes', lines: ['', ...helpLines(keys), ''] };
-  const target = selectedProc(s);
-  const who = target ? `${target.pid} ${sanitizeTagged(target.comm)}` : '?';
+/** A list cut to `height` lines around the highlighted one, which is drawn inverse. */
+function menu(items: string[], index: number, height: number, theme: Theme): string[] {
+  const top = Math.max(0, Math.min(index - Math.floor(height / 2), items.length - height));
+  return items.slice(top, top + Math.max(1, height)).map((x, i) => (i + top === index ? theme.inverse(` ${x} `) : ` ${x} `));
+}
+
+/**
+ * The help overlay, the sort and user menus, the kill menu or its confirmation (the alerts overlay is the
+ * alerts pane's view). `inner` is the overlay's inside; the help returns where its scrolling stopped.
+ */
+export function dialogView(s: UiState, theme: Theme, keys: KeySet, inner: { width: number; height: number } = { width: HELP_WIDTH - 2, height: 100 }): PaneView & { top?: number } {
+  if (s.mode === 'help') {
+    const lines = ['', ...helpLines(keys, inner.width), ''];
+    const fits = lines.length <= inner.height;
+    const top = fits ? 0 : Math.max(0, Math.min(s.helpTop, lines.length - inner.height));
+    const label = fits ? 'keys · any key closes' : `keys ${top + 1}–${Math.min(lines.length, top + inner.height)}/${lines.length} · ↑↓ PgUp PgDn scroll · any other key closes`;
+    return { label, lines: lines.slice(top, top + inner.height), top };
+  }
+  if (s.mode === 'sort') {
+    const items = COLUMN_ORDER.map((k) => (k === s.table.sortKey ? `${COLUMNS[k].title} ${s.table.descending ? '▼' : '▲'}` : COLUMNS[k].title));
+    return { label: 'sort by · Enter picks · Esc cancels', lines: menu(items, s.menuIndex, inner.height, theme) };
+  }
+  if (s.mode === 'user') {
+    const items = menuUsers(s).map((u) => (u === null ? 'all users' : sanitizeTagged(u)));
+    return { label: 'show the processes of · Enter picks', lines: menu(items, s.menuIndex, inner.height, theme) };
+  }
+  const t = targets(s);
+  const who = t.length === 1 ? `${t[0].pid} ${sanitizeTagged(t[0].comm)}` : t.length === 0 ? '?' : `${t.length} tagged processes`;
   if (s.mode === 'kill') {
     const lines = SIGNALS.map((sig, i) => (i === s.killIndex ? theme.selected(` ${i + 1} ${sig} `) : ` ${i + 1} ${sig} `));
     return { label: `send a signal to ${who} · Enter picks · Esc cancels`, lines };

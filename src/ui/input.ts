@@ -1,14 +1,24 @@
 /**
  * Keys and the mouse, turned into what they mean: a UiAction for the reducer (state.ts), or a command
- * only the app can carry out (quit, suspend, a replay control). Pure: the key, the mode and what the
+ * only the app can carry out (quit, suspend, nice, a replay control). Pure: the key, the mode and what the
  * screen shows in; a meaning out.
  */
-import type { ColumnKey } from '../panes/proctable';
+import { COLUMN_ORDER } from '../panes/processes';
+import type { ColumnKey, ProcId } from '../panes/proctable';
 import { Action, actionFor, KeySet } from './keys';
 import type { Mode, UiAction } from './state';
 
 /** What a key or a click asks for: a change of state, or something the app does. */
-export type Command = UiAction | { type: 'quit' } | { type: 'suspend' } | { type: 'source'; action: Action };
+export type Command =
+  | UiAction
+  | { type: 'quit' }
+  | { type: 'suspend' }
+  /** A replay control, or live's refresh interval (paceUp, paceDown). */
+  | { type: 'source'; action: Action }
+  /** Renice the tagged processes, or the selected one, by delta (F7: -1, F8: +1). */
+  | { type: 'nice'; delta: 1 | -1 }
+  /** A line for the status bar. */
+  | { type: 'say'; text: string };
 
 export interface KeyContext {
   mode: Mode;
@@ -16,11 +26,33 @@ export interface KeyContext {
   keys: KeySet;
   /** Rows that PageUp and PageDown move. */
   page: number;
+  /** The tree view is on: + and - fold its branches. */
+  tree?: boolean;
 }
 
 /** The key's name as the tables in keys.ts spell it, from blessed's keypress (ch, key.full, key.ctrl). */
 export function keyName(ch: string | undefined, full: string | undefined, ctrl: boolean | undefined): string {
   return ch === ' ' ? 'space' : ch !== undefined && ch.length === 1 && ch > ' ' && ch !== '\x7f' && !ctrl ? ch : full ?? '';
+}
+
+/** Up, Down, PgUp, PgDn, Home, End as a move by rows (for lists and the help); null for other keys. */
+function scrollOf(name: string, page: number): number | null {
+  switch (name) {
+    case 'up':
+      return -1;
+    case 'down':
+      return 1;
+    case 'pageup':
+      return -page;
+    case 'pagedown':
+      return page;
+    case 'home':
+      return -Infinity;
+    case 'end':
+      return Infinity;
+    default:
+      return null;
+  }
 }
 
 /** What a key means in this mode; null if nothing. `ch` is the character typed, for the prompts. */
@@ -33,14 +65,30 @@ export function keyCommand(name: string, ch: string | undefined, ctx: KeyContext
       if (name === 'escape') return { type: 'filterClear' };
       if (name === 'backspace') return { type: 'filterErase' };
       return ch !== undefined ? { type: 'filterType', ch } : null;
+    case 'search':
+      if (name === 'enter' || name === 'escape') return { type: 'close' };
+      if (name === 'backspace') return { type: 'searchErase' };
+      if (name === 'f3' || name === 'down') return { type: 'searchNext' };
+      return ch !== undefined ? { type: 'searchType', ch } : null;
     case 'goto':
       if (name === 'escape') return { type: 'close' };
       if (name === 'enter') return { type: 'gotoSubmit' };
       if (name === 'backspace') return { type: 'gotoErase' };
       return ch !== undefined ? { type: 'gotoType', ch } : null;
-    case 'help':
+    case 'help': {
+      // The help scrolls when it does not fit; any other key closes it.
+      const d = scrollOf(name, ctx.page);
+      return d !== null ? { type: 'helpScroll', delta: d } : { type: 'close' };
+    }
     case 'alerts':
       return { type: 'close' };
+    case 'sort':
+    case 'user': {
+      if (name === 'escape' || name === 'q') return { type: 'close' };
+      if (name === 'enter') return { type: 'menuPick' };
+      const d = scrollOf(name, ctx.page);
+      return d === null ? null : { type: 'menuStep', step: Math.max(-1e6, Math.min(1e6, d)) };
+    }
     case 'kill':
       if (name === 'escape' || name === 'q') return { type: 'close' };
       if (name === 'up' || name === 'down') return { type: 'killStep', step: name === 'up' ? -1 : 1 };
@@ -63,33 +111,63 @@ export function keyCommand(name: string, ch: string | undefined, ctx: KeyContext
     default:
       break;
   }
-  const action = actionFor(name, ctx.keys);
+  const action = actionFor(name, ctx.keys, ctx.tree ?? false);
   return action === null ? null : actionCommand(action, ctx.page);
 }
+
+/** The sort key `T` selects: CPU time, once the table has a TIME+ column. */
+export const TIME_KEY = 'time';
 
 /** A key's Action (keys.ts) as a command. */
 export function actionCommand(a: Action, page: number): Command {
   switch (a) {
     case 'quit':
       return { type: 'quit' };
+    case 'suspend':
+      return { type: 'suspend' };
     case 'help':
     case 'alerts':
     case 'filter':
+    case 'search':
     case 'kill':
     case 'detail':
     case 'conns':
     case 'setup':
+    case 'user':
       return { type: 'open', mode: a };
+    case 'sortMenu':
+      return { type: 'open', mode: 'sort' };
     case 'goTo':
       return { type: 'open', mode: 'goto' };
     case 'sortNext':
     case 'sortPrev':
       return { type: 'sortStep', step: a === 'sortNext' ? 1 : -1 };
+    case 'sortCpu':
+      return { type: 'sortBy', key: 'cpu', natural: true };
+    case 'sortMem':
+      return { type: 'sortBy', key: 'rss', natural: true };
+    case 'sortTime':
+      // TIME+ is a column another change adds: until the table has it, T says so rather than do nothing.
+      return (COLUMN_ORDER as string[]).includes(TIME_KEY)
+        ? { type: 'sortBy', key: TIME_KEY as ColumnKey, natural: true }
+        : { type: 'say', text: 'no TIME+ column in this table to sort by' };
+    case 'threads':
+      return { type: 'say', text: 'vigil lists processes, not threads: THR is each process\'s thread count' };
+    case 'kernel':
     case 'invert':
     case 'tree':
     case 'follow':
     case 'back':
+    case 'tag':
+    case 'untagAll':
+    case 'pause':
       return { type: a };
+    case 'expand':
+    case 'collapse':
+      return { type: 'fold', fold: a === 'collapse' };
+    case 'niceDown':
+    case 'niceUp':
+      return { type: 'nice', delta: a === 'niceDown' ? -1 : 1 };
     case 'up':
       return { type: 'move', delta: -1 };
     case 'down':
@@ -103,7 +181,7 @@ export function actionCommand(a: Action, page: number): Command {
     case 'end':
       return { type: 'move', delta: Infinity };
     default:
-      // Replay's controls (play, step, speed, start, finish) belong to the source.
+      // Replay's controls (play, step, speed, start, finish) and live's refresh interval belong to the source.
       return { type: 'source', action: a };
   }
 }
@@ -111,14 +189,28 @@ export function actionCommand(a: Action, page: number): Command {
 /** The wheel scrolls the selection three rows at a time. */
 export const WHEEL_ROWS = 3;
 
+/** A row of the process pane as a click sees it: its process, and where its tree marker stands (if any). */
+export interface ClickRow {
+  id: ProcId;
+  /** Column of the +/- marker inside the command column, or -1. */
+  marker: number;
+}
+
 /**
  * A press inside the process pane, at (x, y) inside its border: on the title row, sort by the column
- * under it; on a row, select it.
+ * under it; on a tree marker, fold or unfold that branch; on a row, select it.
  */
-export function clickCommand(x: number, y: number, top: number, columns: readonly { key: ColumnKey; x0: number; x1: number }[]): Command | null {
+export function clickCommand(
+  x: number, y: number, top: number, columns: readonly { key: ColumnKey; x0: number; x1: number }[], row?: (index: number) => ClickRow | undefined,
+): Command | null {
   if (y === 0) {
     const col = columns.find((c) => x >= c.x0 && x <= c.x1);
     return col ? { type: 'sortBy', key: col.key } : null;
   }
-  return y > 0 ? { type: 'select', index: top + y - 1 } : null;
+  if (y <= 0) return null;
+  const index = top + y - 1;
+  const r = row?.(index);
+  const cmd = columns.find((c) => c.key === 'command');
+  if (r !== undefined && r.marker >= 0 && cmd !== undefined && x === cmd.x0 + r.marker) return { type: 'fold', fold: 'toggle', id: r.id };
+  return { type: 'select', index };
 }

@@ -3,31 +3,20 @@
  * dispatcher. Run `node dist/src/ui/keys-doc.js` to print it (`node dist/src/docs/update.js` rewrites
  * README's section and docs/vigil.1 together); test/unit/docs.test.ts checks README against it.
  */
-import { KEYS, KeyBinding } from './keys';
+import { KEYS, KeyBinding, keyLabel } from './keys';
 
-const NAMES: Record<string, string> = {
-  enter: 'Enter', escape: 'Esc', space: 'Space', tab: 'Tab', backspace: 'Backspace', delete: 'Del', insert: 'Ins',
-  up: '↑', down: '↓', left: '←', right: '→', pageup: 'PgUp', pagedown: 'PgDn', home: 'Home', end: 'End',
-};
-
-/** A key as blessed names it (key.full) written as a keyboard shows it: `C-c` → Ctrl-C, `f10` → F10, `pageup` → PgUp. */
-export function keyLabel(full: string): string {
-  if (full in NAMES) return NAMES[full];
-  const mod = /^([CMS])-(.+)$/.exec(full);
-  if (mod) return `${{ C: 'Ctrl', M: 'Alt', S: 'Shift' }[mod[1]]}-${mod[2].length === 1 ? mod[2].toUpperCase() : keyLabel(mod[2])}`;
-  if (/^f\d{1,2}$/.test(full)) return full.toUpperCase();
-  return full;
-}
+export { keyLabel };
 
 /** Where a binding works: both views, the live monitor only, or replay only. */
 export function keyScope(b: KeyBinding): 'both' | 'live' | 'replay' {
   return b.replay === undefined ? 'both' : b.replay ? 'replay' : 'live';
 }
 
-/** What the table cannot say in a row: keys outside KEYS (Ctrl-Z, the mouse) and the longer stories. */
+/** What the table cannot say in a row: keys outside KEYS (the mouse) and the longer stories. */
 export const KEY_NOTES: string[] = [
-  '`Ctrl-Z` suspends vigil (the terminal is given back first); the screen is redrawn on resume.',
-  'The mouse: the wheel scrolls the process table, a click selects a process, a click on a column title sorts by it.',
+  'The mouse: the wheel scrolls the process table, a click selects a process, a click on a column title sorts by it, a click on a branch\'s `+`/`-` marker folds it (tree view).',
+  '`{` and `}` change the refresh interval live (btop\'s `+`/`-`, which fold the tree here, as in htop), shown in the status line; `z` freezes the screen while sampling, history and alerts go on (`PAUSED` in the footer).',
+  'In replay, `+` and `-` set the speed, except in the tree view, where they fold branches as live does; `{` and `}` set the speed in either. The footer shows the position in the recording and its length.',
   '`k` asks for a signal (TERM, KILL, HUP, INT, QUIT, STOP, CONT, USR1, USR2) and a `y` to confirm; EPERM and friends show in the status line. '
     + 'The pid is checked against its start time first: a pid reused since the screen was drawn gets nothing.',
   'The filter (`/`) matches part of the command line, the command name or the user, case-insensitive.',
@@ -40,7 +29,7 @@ const cell = (s: string): string => s.replace(/\|/g, '\\|');
 
 /** The README table and its notes, between the `keys` markers. */
 export function keysMarkdown(): string {
-  const rows = KEYS.map((b) => `| ${b.keys.map((k) => `\`${cell(keyLabel(k))}\``).join(', ')} | ${keyScope(b)} | ${cell(b.help)} |`);
+  const rows = KEYS.map((b) => `| ${b.keys.map((k) => `\`${cell(keyLabel(k))}\``).join(', ')} | ${keyScope(b)}${b.when === 'tree' ? ', tree view' : ''} | ${cell(b.help)} |`);
   return ['| keys | in | what it does |', '| --- | --- | --- |', ...rows, '', ...KEY_NOTES.map((n) => `- ${n}`)].join('\n');
 }
 

@@ -101,6 +101,18 @@ export class ReplaySource implements Source {
     return this.alertCache.at;
   }
 
+  /** The recording's first and last sample times, read once (a Recording reads the file as it stood at open). */
+  private span: { start: number; end: number } | null | undefined;
+
+  position(): { t: number; start: number; end: number } | null {
+    if (this.span === undefined) {
+      const first = this.rec.first();
+      const last = this.rec.last();
+      this.span = first === null || last === null ? null : { start: first.t, end: last.t };
+    }
+    return this.span === null ? null : { t: this.now(), ...this.span };
+  }
+
   /** The keys of replay. Returns true if the action was replay's. */
   act(a: Action): boolean {
     const cur = this.cursor.current;

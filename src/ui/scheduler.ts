@@ -13,7 +13,8 @@ export class RenderScheduler {
 
   constructor(
     private readonly render: () => void,
-    private readonly frameMs: number,
+    /** The frame spacing; the app sets it again when the refresh interval changes. */
+    public frameMs: number,
     private readonly blocked: () => boolean = () => false,
   ) {}
 

@@ -12,11 +12,12 @@ export class Tui {
   private exited: Promise<{ exitCode: number; signal?: number }>;
   raw = '';
 
-  constructor(args: string[], opts: { cols?: number; rows?: number; env?: NodeJS.ProcessEnv } = {}) {
+  /** `opts.spawn`: run this program instead of vigil (a shell, to start vigil from it). */
+  constructor(args: string[], opts: { cols?: number; rows?: number; env?: NodeJS.ProcessEnv; spawn?: { file: string; args: string[] } } = {}) {
     const cols = opts.cols ?? 200;
     const rows = opts.rows ?? 50;
     this.term = new Terminal({ cols, rows, allowProposedApi: true, scrollback: 0 });
-    this.proc = pty.spawn(process.execPath, [CLI, ...args], {
+    this.proc = pty.spawn(opts.spawn?.file ?? process.execPath, opts.spawn?.args ?? [CLI, ...args], {
       name: opts.env?.TERM ?? 'xterm-256color',
       cols,
       rows,

@@ -64,6 +64,15 @@ export class HistoryWindow {
     return this.ingest.pushBucket(bucket);
   }
 
+  /**
+   * The longest a sample counts for from now on (WindowOptions.maxSampleMs): the live screen's sampling
+   * interval can change while it runs.
+   */
+  setMaxSampleMs(ms: number): void {
+    if (!(ms >= 1) || !Number.isFinite(ms)) throw new RangeError(`maxSampleMs must be ≥ 1, got ${ms}`);
+    (this.st.opt as { maxSampleMs: number }).maxSampleMs = ms;
+  }
+
   /** Forgets everything (replay seeking backwards starts here). */
   clear(): void {
     this.st.clear();

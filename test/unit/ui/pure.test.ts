@@ -122,8 +122,8 @@ t.test('keys: one table drives dispatch and help', async (t) => {
   t.equal(actionFor('k', 'replay'), null, 'no kill in replay');
   t.equal(actionFor('space', 'replay'), 'playPause');
   t.equal(actionFor('nonsense', 'live'), null);
-  t.equal(helpLines('live').length, KEYS.filter((k) => k.replay !== true).length);
-  t.match(helpLines('live')[0], /q, F10, C-c\s+quit/);
+  t.ok(helpLines('live').length >= KEYS.filter((k) => k.replay !== true).length, 'a line or more per key');
+  t.match(helpLines('live')[0], /^ {2}q F10 Ctrl-C\s+quit/);
 });
 
 t.test('theme: NO_COLOR and --no-color', async (t) => {

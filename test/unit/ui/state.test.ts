@@ -29,7 +29,8 @@ function typeKeys(s: UiState, names: string[], keys: KeySet = 'live'): UiState {
   }
   return s;
 }
-const isAppCommand = (c: Command): c is Extract<Command, { type: 'quit' | 'suspend' | 'source' }> => c.type === 'quit' || c.type === 'suspend' || c.type === 'source';
+const isAppCommand = (c: Command): c is Extract<Command, { type: 'quit' | 'suspend' | 'source' | 'nice' | 'say' }> =>
+  c.type === 'quit' || c.type === 'suspend' || c.type === 'source' || c.type === 'nice' || c.type === 'say';
 
 t.test('the reducer leaves the state it was given as it was', async (t) => {
   const s = start();
@@ -252,7 +253,7 @@ t.test('frame: the footer and the dialogs from the state', async (t) => {
   const theme = makeTheme(false);
   const s = start();
   t.match(footerLine(s, { theme, keys: 'live', status: null }), /^q quit {2}\? help/);
-  t.match(footerLine(s, { theme, keys: 'replay', status: null }), /^space play\/pause/);
+  t.match(footerLine(s, { theme, keys: 'replay', status: null }), /^Space play\/pause {2}←→ step/);
   t.equal(footerLine(s, { theme, keys: 'live', status: 'sent SIGTERM to 1' }), 'sent SIGTERM to 1');
   t.equal(footerLine(s, { theme, keys: 'live', status: null, timings: () => 'parse ms:' }), 'parse ms:');
   t.equal(footerLine(typeKeys(s, ['/', '{']), { theme, keys: 'live', status: 'x' }), 'filter: {open}▏  Enter keeps · Esc clears');
