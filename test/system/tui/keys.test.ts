@@ -34,9 +34,11 @@ function box(screen: string, label: RegExp): string[] {
   const top = lines.findIndex((l) => label.test(l));
   if (top < 0) return [];
   const x = lines[top].lastIndexOf('┌', lines[top].search(label));
+  // Up to the top right corner: what lies beside the box (the meter strip on a short terminal) is not its.
+  const right = lines[top].indexOf('┐', x);
   const out: string[] = [];
   for (let i = top; i < lines.length; i++) {
-    out.push(lines[i].slice(x));
+    out.push(lines[i].slice(x, right < 0 ? undefined : right + 1));
     if (i > top && lines[i][x] === '└') break;
   }
   return out;
