@@ -1,5 +1,6 @@
 import { spawn } from 'child_process';
 import t from 'tap';
+import { TABLE_NAMES } from '../../../src/commands/export-tables';
 import { CLI, isOneLineError, vigil } from '../../helpers/cli';
 
 t.test('--help lists every command and exits 0', async (t) => {
@@ -89,7 +90,7 @@ t.test('usage errors: one line on stderr, exit 2', async (t) => {
 });
 
 t.test('yargs validation failures: one line that names the option, the value and what would do', async (t) => {
-  const tables = 'system, cpu, memory, net, disk, fs, procs, conns, alerts';
+  const tables = TABLE_NAMES.join(', ');
   const cases: [string[], RegExp][] = [
     // The regression: only "Invalid values: (see vigil --help)" reached the user.
     [['export', 'x.db', '--table', 'nope'], new RegExp(`^vigil: --table: invalid value "nope" \\(choices: ${tables}\\)\n$`)],
