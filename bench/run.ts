@@ -10,6 +10,7 @@ import { benchNativeCore } from './native-core';
 import { benchPrometheus } from './prometheus';
 import { benchRecord } from './record';
 import { benchSampler } from './sampler';
+import { benchSoak } from './soak';
 import { benchStartup } from './startup';
 import { benchTui } from './tui';
 import { benchWindow } from './window';
@@ -25,6 +26,7 @@ const benches: Record<string, () => Promise<void>> = {
   native: benchNative,
   'native-core': benchNativeCore,
   startup: benchStartup,
+  soak: benchSoak,
 };
 
 async function main(): Promise<void> {
