@@ -145,7 +145,8 @@ export function breachesAsOf(db: Database.Database, t: number, recent: number): 
   // before t instead, and unknown figures when the file has none (kept from schema 3 on).
   const active = rows.map((r): BreachAsOf => {
     const st = step?.get(r.id, t) as { value: number | null; peak: number | null; average: number | null; samples: number; clearing: number } | undefined;
-    const base = fromRow(r);
+    // Not ended yet at t: the row's end (and why) are the future's, as its final figures are.
+    const base = { ...fromRow(r), end_t: null, end_reason: null };
     if (st === undefined) return { ...base, peak: null, average: null, samples: 0, value: null, clearing: false };
     return { ...base, peak: st.peak, average: st.average, samples: st.samples, value: st.value, clearing: st.clearing === 1 };
   });

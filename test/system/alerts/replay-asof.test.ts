@@ -14,12 +14,14 @@ import * as path from 'path';
 import t from 'tap';
 import { derive } from '../../../src/derive';
 import { AlertEngine, alertWindowOptions } from '../../../src/store/alerts/engine';
+import { formatValue } from '../../../src/panes/alerts';
 import { breachesAt } from '../../../src/store/alerts/replay';
 import { compileRules } from '../../../src/store/alerts/rules';
 import { Recording } from '../../../src/store/recording/reader';
 import { HistoryWindow } from '../../../src/store/window';
 import { CLI } from '../../helpers/cli';
 import { FIXTURES } from '../../helpers/paths';
+import { Tui } from '../../helpers/tui';
 import { sleep, tmpDir } from '../../helpers/tmp';
 
 const PROC_MS = 500;
@@ -57,6 +59,7 @@ t.test('replay: an active breach shows its figures as of the replayed moment, an
   const compiled = compileRules(rules, config);
   const engine = new AlertEngine(compiled);
   const window = new HistoryWindow(alertWindowOptions(compiled, r.sessions[0].interval_ms, r.sessions[0].proc_interval_ms));
+  const sampleTs: number[] = [];
   let moments = 0;
   let midShort = 0;
   let beforeShort = 0;
@@ -64,6 +67,7 @@ t.test('replay: an active breach shows its figures as of the replayed moment, an
   for (const p of r.pairs(r.first()!.s, r.last()!.s)) {
     if (p.prev === null) continue;
     const snap = derive(p.prev, p.curr, p.host);
+    sampleTs.push(p.curr.t);
     window.push(snap);
     engine.onSnapshot(snap, window);
     // A breach ends at its stored end_t (when its subject was last seen, or when it went past clear),
@@ -93,6 +97,7 @@ t.test('replay: an active breach shows its figures as of the replayed moment, an
   t.notOk(breachesAt(r, short.start_t - 1).active.some((b) => b.rule === 'short'), 'before it began: not shown');
   t.notOk(breachesAt(r, short.start_t - 1).recent.some((b) => b.rule === 'short'), 'before it began: not among the ended ones either');
   const mid = breachesAt(r, always.fired_t + Math.floor((always.end_t! - always.fired_t) / 2)).active.find((b) => b.rule === 'always')!;
+  t.equal(mid.end_t, null, 'mid-recording: no end yet (the stored end is the future\'s)');
   t.ok(mid.samples > 0 && mid.samples < always.samples, `mid-recording: ${mid.samples} of ${always.samples} evaluations`);
   const after = breachesAt(r, short.end_t! + 1);
   const ended = after.recent.find((b) => b.rule === 'short');
@@ -102,6 +107,35 @@ t.test('replay: an active breach shows its figures as of the replayed moment, an
     { peak: short.peak, average: short.average, samples: short.samples, end_t: short.end_t },
     'ended: its final figures',
   );
+
+  // The same, as the screen shows it: `vigil replay`, paused, sent with `g` to the middle of the short
+  // breach. The header's breach lines carry the figures as they stood at the sample shown (the last one
+  // at or before the time typed), not the final ones; before the breach began it is not there at all.
+  const tui = new Tui(['replay', file], { cols: 200, rows: 50 });
+  t.teardown(() => tui.kill());
+  await tui.waitFor(/REPLAY/);
+  tui.keys(' ');
+  await tui.waitFor(/paused/);
+  const header = (screen: string, rule: string): string => screen.split('\n').find((l) => l.includes(`${rule}  `) && l.includes(' peak ')) ?? '';
+  const figures = (b: { value: number | null; peak: number | null; unit: string }): string[] => [`  ${formatValue(b.value ?? b.peak, b.unit)}  `, `peak ${formatValue(b.peak, b.unit)}`];
+  const goTo = async (at: number): Promise<number> => {
+    tui.keys('g');
+    await tui.waitFor(/go to/i);
+    tui.keys(`${at}\r`);
+    return Math.max(...sampleTs.filter((x) => x <= at));
+  };
+  const midT = await goTo(short.fired_t + Math.floor((short.end_t! - short.fired_t) / 2));
+  const asOf = breachesAt(r, midT).active;
+  const wantShort = figures(asOf.find((b) => b.rule === 'short')!);
+  const wantAlways = figures(asOf.find((b) => b.rule === 'always')!);
+  const screen = await tui.waitFor((x) => wantShort.every((f) => header(x, 'short').includes(f)) && wantAlways.every((f) => header(x, 'always').includes(f)), 15_000).catch(() => tui.text());
+  t.ok(wantShort.every((f) => header(screen, 'short').includes(f)), `mid-breach, the short breach's figures as of then: ${wantShort.join(' ')} in "${header(screen, 'short').trim()}"`);
+  t.ok(wantAlways.every((f) => header(screen, 'always').includes(f)), `and the other's: ${wantAlways.join(' ')} in "${header(screen, 'always').trim()}"`);
+  t.match(header(screen, 'short'), / for \d/, 'and it is shown as going on ("for …"), not with the length it will have lasted');
+  await goTo(short.start_t - 1);
+  const before = await tui.waitFor((x) => header(x, 'short') === '' && header(x, 'always') !== '', 15_000).catch(() => tui.text());
+  t.equal(header(before, 'short'), '', 'before it began: not on the screen');
+  tui.keys('q');
 });
 
 t.test('a recording from before schema 3 keeps no steps: mid-breach figures are unknown, never the final ones', async (t) => {
