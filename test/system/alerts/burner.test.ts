@@ -143,7 +143,12 @@ t.test('a real burner: breach row within for + 1 s, ended after it stops, in the
   t.equal(b.pid, pid);
   t.equal(b.subject, `${pid}:${b.start_time}`);
   t.ok(rowSeenAt !== null && rowSeenAt - G <= FOR_MS + 1000, `the row appeared ${rowSeenAt! - G} ms after the burner went above ${THRESHOLD}% (for + 1 s = ${FOR_MS + 1000})`);
-  t.ok(Math.abs(b.start_t - G) <= 1000, `start_t ${b.start_t - G} ms from ground truth`);
+  // It began no later than a second after the ground truth held clearly above the threshold (G), and no
+  // earlier than the first trailing second the burner was near it (a starved burner can cross, dip and
+  // hold only later; vigil's breach starts at the first crossing that then held above clear, which is
+  // right). Its own 1 s window sees a new process from its first read, before this test's 800 ms span.
+  const near = truth.find((_, i) => (trailing(i) ?? 0) > THRESHOLD - 10)?.t ?? G;
+  t.ok(b.start_t >= near - 1500 && b.start_t <= G + 1000, `start_t ${b.start_t - G} ms from ground truth (${near - G} ms from its first second near the threshold)`);
   // `for` may be short by a quarter of the tick that fired it (jitter slack); a late tick under load is long.
   t.ok(b.fired_t - b.start_t >= FOR_MS - 300 && b.fired_t - b.start_t <= FOR_MS + 800, `fired ${b.fired_t - b.start_t} ms after it began to hold`);
   t.ok((b.peak as number) > THRESHOLD && (b.peak as number) <= 110, `peak ${b.peak}`);
