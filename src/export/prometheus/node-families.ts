@@ -10,7 +10,7 @@ import * as os from 'os';
 import type { CpuTimes, HostInfo, Sample } from '../../model';
 import { CPU_RAW } from '../../model/fields/cpu';
 import { DISK_RAW } from '../../model/fields/disk';
-import type { RawField } from '../../model/fields/field';
+import type { RawField, SysPromFamily } from '../../model/fields/field';
 import { FS_RAW } from '../../model/fields/fs';
 import { MEM_RAW, VM_RAW } from '../../model/fields/memory';
 import { NET_RAW, SNMP_RAW } from '../../model/fields/net';
@@ -26,20 +26,26 @@ export interface SystemState {
 /**
  * The families of one field table's raw rows, in row order. `entities` lists the table's entities in a
  * Sample (a core, an interface, the whole host) with their own labels (`labels`, e.g. device); each
- * family adds its extra labels. A family with no entity in the Sample (vmstat unreadable) has no series.
+ * family adds its extra labels. Rows that share a family name (node_cpu_seconds_total: one row per mode)
+ * make one family, listed entity by entity. A family with no entity in the Sample has no series.
  */
 function fromTable<R>(
   rows: readonly RawField<R, HostInfo>[], labels: readonly string[], entities: (s: Sample) => Iterable<readonly [Labels, R]>,
 ): FamilySpec<SystemState>[] {
-  return rows.flatMap((row) => (row.prom ?? []).map((fam): FamilySpec<SystemState> => ({
-    name: fam.name, type: fam.type, help: fam.help, labelNames: [...labels, ...(fam.extraLabels ?? [])],
-    *series(st) {
-      if (st.sample === null) return;
-      for (const [own, raw] of entities(st.sample)) {
-        for (const [extra, v] of fam.series(raw, st.host)) yield [fam.extraLabels ? { ...own, ...extra } : own, v] as Series;
-      }
-    },
-  })));
+  const byName = new Map<string, SysPromFamily<R, HostInfo>[]>();
+  for (const row of rows) for (const fam of row.prom ?? []) byName.set(fam.name, [...(byName.get(fam.name) ?? []), fam]);
+  return [...byName.values()].map((parts): FamilySpec<SystemState> => {
+    const { name, type, help, extraLabels } = parts[0];
+    return {
+      name, type, help, labelNames: [...labels, ...(extraLabels ?? [])],
+      *series(st) {
+        if (st.sample === null) return;
+        for (const [own, raw] of entities(st.sample)) {
+          for (const part of parts) for (const [extra, v] of part.series(raw, st.host)) yield [extraLabels ? { ...own, ...extra } : own, v] as Series;
+        }
+      },
+    };
+  });
 }
 
 const HOST_ENTITY: Labels = {};

@@ -14,32 +14,34 @@ type Row = RawField<CpuTimes, HostInfo>;
 /** Σ ticks / USER_HZ: /proc/stat's unit to seconds. */
 const seconds = (v: Counter | null, h: HostInfo): number | null => (v === null ? null : counterToNumber(v) / h.clk_tck);
 
-/** node_cpu_seconds_total's modes: user and nice include guest time, as the kernel and node_exporter give them. */
-const MODES = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal'] as const;
-
-const CPU_SECONDS: SysPromFamily<CpuTimes, HostInfo> = {
+/**
+ * node_cpu_seconds_total{cpu,mode}: one family, a series per mode, each from its own row (user and nice
+ * include guest time, as the kernel and node_exporter give them). Rows of one family name are one family.
+ */
+const cpuSeconds = (mode: string, key: keyof CpuTimes): SysPromFamily<CpuTimes, HostInfo> => ({
   name: 'node_cpu_seconds_total', type: 'counter', help: 'Seconds the CPUs spent in each mode (/proc/stat ticks / USER_HZ).',
-  extraLabels: ['mode'], series: (t, h) => MODES.map((mode) => [{ mode }, seconds(t[mode], h)] as const),
-};
-const GUEST_SECONDS: SysPromFamily<CpuTimes, HostInfo> = {
+  extraLabels: ['mode'], series: (t, h) => [[{ mode }, seconds(t[key], h)]],
+});
+const guestSeconds = (mode: string, key: keyof CpuTimes): SysPromFamily<CpuTimes, HostInfo> => ({
   name: 'node_cpu_guest_seconds_total', type: 'counter', help: 'Seconds the CPUs spent running guests (already included in user and nice).',
-  extraLabels: ['mode'], series: (t, h) => [[{ mode: 'user' }, seconds(t.guest, h)], [{ mode: 'nice' }, seconds(t.guest_nice, h)]],
-};
+  extraLabels: ['mode'], series: (t, h) => [[{ mode }, seconds(t[key], h)]],
+});
+const mode = <K extends keyof CpuTimes & string>(key: K, source: string, prom = [cpuSeconds(key, key)]) =>
+  ({ key, kind: 'counter', unit: 'ticks', source: `/proc/stat cpuN ${source}`, prom } as const satisfies Row);
 
 /** CpuTimes, in recording order; one per core (label cpu) and one for the whole machine. */
 export const CPU_RAW = [
-  // One family for all modes, on its first row.
-  { key: 'user', kind: 'counter', unit: 'ticks', source: '/proc/stat cpuN user (guest included)', prom: [CPU_SECONDS] },
-  { key: 'nice', kind: 'counter', unit: 'ticks', source: '/proc/stat cpuN nice (guest_nice included)' },
-  { key: 'system', kind: 'counter', unit: 'ticks', source: '/proc/stat cpuN system' },
-  { key: 'idle', kind: 'counter', unit: 'ticks', source: '/proc/stat cpuN idle (can go backwards on NO_HZ kernels)' },
-  { key: 'iowait', kind: 'counter', unit: 'ticks', source: '/proc/stat cpuN iowait' },
-  { key: 'irq', kind: 'counter', unit: 'ticks', source: '/proc/stat cpuN irq' },
-  { key: 'softirq', kind: 'counter', unit: 'ticks', source: '/proc/stat cpuN softirq' },
-  { key: 'steal', kind: 'counter', unit: 'ticks', source: '/proc/stat cpuN steal' },
-  { key: 'guest', kind: 'counter', unit: 'ticks', source: '/proc/stat cpuN guest', prom: [GUEST_SECONDS] },
-  { key: 'guest_nice', kind: 'counter', unit: 'ticks', source: '/proc/stat cpuN guest_nice' },
-] as const satisfies readonly Row[];
+  mode('user', 'user (guest included)'),
+  mode('nice', 'nice (guest_nice included)'),
+  mode('system', 'system'),
+  mode('idle', 'idle (can go backwards on NO_HZ kernels)'),
+  mode('iowait', 'iowait'),
+  mode('irq', 'irq'),
+  mode('softirq', 'softirq'),
+  mode('steal', 'steal'),
+  mode('guest', 'guest', [guestSeconds('user', 'guest')]),
+  mode('guest_nice', 'guest_nice', [guestSeconds('nice', 'guest_nice')]),
+] as const;
 
 /** A CPU figure: its whole-machine series (`series`) and, if kept per core, its per-core one with its own help. */
 export interface CpuField extends SysField<CpuPct> {
