@@ -10,7 +10,7 @@ import t from 'tap';
 import { TABLES } from '../../src/commands/export-tables';
 import { derive } from '../../src/derive';
 import { fieldsDoc } from '../../src/model/fields/docs';
-import { PROC_FIELDS } from '../../src/model/fields/proc';
+import { PROC_FIELDS, PROC_FIGURES_BLANK, PROC_RAW, PROC_RAW_BLANK } from '../../src/model/fields/proc';
 import { PROC_FAMILIES } from '../../src/export/prometheus/proc-families';
 import { COLUMN_ORDER, COLUMNS } from '../../src/panes/processes';
 import { PROC_SERIES } from '../../src/store/window/series';
@@ -27,7 +27,10 @@ import { PSI_FIELDS, PSI_RAW, PSI_RESOURCES } from '../../src/model/fields/psi';
 import { SYSTEM_FIELDS, SYSTEM_RAW } from '../../src/model/fields/system';
 import { nodeFamilies } from '../../src/export/prometheus/node-families';
 import { Recording } from '../../src/store/recording/reader';
+import { SCHEMA_VERSION } from '../../src/store/recording/schema';
+import { PROC_FIELDS as RECORDED_PROC_FIELDS, SERIES } from '../../src/store/recording/series';
 import { snapshots } from '../../src/store/recording/snapshots';
+import { blankProc } from '../../src/store/window/synthetic';
 import { CORE_SERIES, DISK_SERIES, FS_SERIES, NET_SERIES, SYSTEM_SERIES } from '../../src/store/window/series';
 
 t.test('docs/fields.md is what the field tables generate', async (t) => {
@@ -220,4 +223,43 @@ t.test("every node_* family on /metrics is a raw row's, once; rows sharing a nam
       else t.equal(sig, first.get(p.name), `${p.name} on ${r.key}`);
     }
   }
+});
+
+// ---------------------------------------------------------------------------------------------------
+// The process row a recording keeps (PROC_RAW): the recording's columns, the schema version, the blanks
+// ---------------------------------------------------------------------------------------------------
+
+/** The parts of a ProcSample that are not PROC_RAW rows: its identity and the tiers read on their own clocks. */
+const PROC_PARTS = ['pid', 'start_time', 'comm', 'cmdline', 'cmdline_truncated', 'kthread', 'uid', 'user', 'slow', 'slow_prev', 'tcp', 'tcp_prev', 'shim'];
+
+t.test("PROC_RAW is the recording's process row: its columns, their kinds and SCHEMA_VERSION", async (t) => {
+  t.same(RECORDED_PROC_FIELDS.map(([f]) => f), PROC_RAW.map((r) => r.key), 'proc_sample columns, in order');
+  t.same(SERIES.proc.values.map((c) => c.name), PROC_RAW.map((r) => r.key));
+  const kinds = { counter: 'c', gauge: 'g', text: 't' };
+  t.same(SERIES.proc.values.map((c) => c.kind), PROC_RAW.map((r) => kinds[r.kind]), 'counters as deltas, texts kept when they change');
+  t.equal(SCHEMA_VERSION, Math.max(3, ...PROC_RAW.map((r) => ('since' in r ? r.since : 1))), 'the newest row sets the version');
+  // A process read back from a real recording: every field is a PROC_RAW row or one of its other parts.
+  const rec = Recording.open(path.join(FIXTURES, 'recordings', 'schema-v3.vigil'));
+  try {
+    const pair = rec.pairs(rec.first()!.s, rec.last()!.s, { procs: true }).next().value;
+    const p = pair?.curr.procs?.procs[0];
+    t.ok(p, 'a process');
+    t.same(keys(p, PROC_PARTS), PROC_RAW.map((r) => r.key).sort());
+  } finally {
+    rec.close();
+  }
+});
+
+t.test('the blanks synthetic samples start from hold every row, each blank', async (t) => {
+  t.same(keys(PROC_RAW_BLANK), PROC_RAW.map((r) => r.key).sort());
+  t.same(keys(PROC_FIGURES_BLANK), PROC_FIELDS.map((f) => f.key).sort());
+  t.equal(PROC_RAW_BLANK.cgroup, null, 'nullable: null');
+  t.equal(PROC_RAW_BLANK.state, '', 'text: empty');
+  t.equal(PROC_RAW_BLANK.utime, 0, 'counter: 0');
+  t.equal(PROC_FIGURES_BLANK.kthread, false, 'boolean: false');
+  t.ok(Object.isFrozen(PROC_RAW_BLANK) && Object.isFrozen(PROC_FIGURES_BLANK), 'no builder can change them');
+  // The builders that start from them give whole objects: a derived row's keys, no more, no fewer.
+  const a = sample({ monoMs: 0, procs: { monoMs: 0, list: [proc(10, 5)] } });
+  const b = sample({ monoMs: 1000, procs: { monoMs: 1000, list: [proc(10, 5)] } });
+  t.same(keys(blankProc(1, 2)), keys(derive(a, b, HOST).procs?.[0]));
 });

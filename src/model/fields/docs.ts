@@ -10,7 +10,7 @@ import type { Field, RawField, SysField } from './field';
 import { FS_FIELDS, FS_RAW } from './fs';
 import { MEM_FIELDS, MEM_RAW, VM_FIELDS, VM_RAW } from './memory';
 import { NET_FIELDS, NET_RAW, SNMP_RAW, TCP_FIELDS, UDP_FIELDS } from './net';
-import { PROC_FIELDS } from './proc';
+import { PROC_FIELDS, PROC_RAW } from './proc';
 import { PSI_FIELDS, PSI_RAW } from './psi';
 import { SYSTEM_FIELDS, SYSTEM_RAW } from './system';
 
@@ -94,7 +94,7 @@ export function fieldsDoc(): string {
     'series), in Prometheus and on screen. Counts have no unit; `-` means the figure is not offered there.',
     '',
     'The machine-wide families have two tables. Raw values are the Sample\'s fields as the kernel keeps them',
-    '(counters since boot, levels): a recording stores them and Prometheus is served them under',
+    '(counters since boot, levels): a recording stores every one of them and Prometheus is served them under',
     'node_exporter\'s names (Prometheus takes the rates). Figures are what vigil derives from two samples',
     '(shares, per-second rates over the interval): `vigil export`, alert rules and the panes show them.',
     '',
@@ -104,6 +104,14 @@ export function fieldsDoc(): string {
     '`tcp_interval_ms` last), in the process table, and as `vigil_process_*{pid,comm,user}` on /metrics.',
     '',
     familyTable(PROC_FIELDS, 'proc'),
+    '',
+    'The raw values a recording keeps in each process row (`proc_sample`), besides the identity (pid,',
+    'start_time, comm, cmdline, kthread, uid, user) and the parts read on their own clocks (/proc/PID/io',
+    'and fd/ in `proc_io`, sock_diag in `proc_tcp`, the shim in `proc_shim`):',
+    '',
+    '| raw value | kind | type | source | recorded since schema |',
+    '| --- | --- | --- | --- | --- |',
+    ...PROC_RAW.map((r) => row([code(r.key), r.kind, cell(r.type), cell(r.source), String('since' in r ? r.since : 1)])),
     '',
     '## CPU',
     '',

@@ -5,6 +5,32 @@
  * tables are generated from the rows, so a figure is named, sourced and formatted in one place.
  */
 
+import type { Counter } from '../../counter';
+
+/**
+ * The TypeScript type of a value, spelled as the model spells it: the model's per-process types are
+ * mapped from the tables (ValuesOf), and synthetic samples get a blank value of each (blankValues).
+ */
+export interface ValueTypes {
+  number: number;
+  'number | null': number | null;
+  counter: Counter;
+  'counter | null': Counter | null;
+  string: string;
+  'string | null': string | null;
+  boolean: boolean;
+}
+export type ValueType = keyof ValueTypes;
+
+/** The object a table's rows describe: one property per row, of the row's type. */
+export type ValuesOf<Row extends { readonly key: string; readonly type: ValueType }> = { -readonly [R in Row as R['key']]: ValueTypes[R['type']] };
+
+/** Each row's blank value (0, '', false, or null where null is allowed): the base of a synthetic sample. */
+export function blankValues<Row extends { readonly key: string; readonly type: ValueType }>(rows: readonly Row[]): ValuesOf<Row> {
+  const blank = (t: ValueType): unknown => (t.endsWith('| null') ? null : t === 'string' ? '' : t === 'boolean' ? false : 0);
+  return Object.fromEntries(rows.map((r) => [r.key, blank(r.type)])) as ValuesOf<Row>;
+}
+
 /** What a value is: how it is averaged, summed and exported. */
 export type FieldKind =
   /** A level or a share of an interval (%, bytes, count): averaged, never summed. */
@@ -49,6 +75,8 @@ export interface PromFamily<Raw, Host> {
 export interface Field<Snap, Raw, Host> {
   /** The Snapshot key, which is also the export column: snake_case with its unit. A user contract. */
   readonly key: keyof Snap & string;
+  /** The Snapshot value's type (ProcSnap is mapped from the process table's rows). */
+  readonly type: ValueType;
   readonly kind: FieldKind;
   readonly unit: FieldUnit;
   /** The /proc file (or other kernel interface) it comes from. */
@@ -65,6 +93,22 @@ export interface Field<Snap, Raw, Host> {
   readonly series?: boolean;
   readonly pane?: PaneColumn;
   readonly prom?: readonly PromFamily<Raw, Host>[];
+}
+
+/**
+ * A raw per-process value kept in the recording's process row (proc_sample): the model's ProcSample
+ * field, its column and kind there, and the schema version that added it.
+ */
+export interface ProcRawField {
+  /** The ProcSample field and the proc_sample column. */
+  readonly key: string;
+  readonly type: ValueType;
+  /** counter: cumulative (stored as deltas); gauge: a level; text: a string kept only when it changes. */
+  readonly kind: 'counter' | 'gauge' | 'text';
+  /** The kernel file and field it is read from. */
+  readonly source: string;
+  /** The recording schema version that added the column (1 when absent): SCHEMA_VERSION is the highest. */
+  readonly since?: number;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -4,6 +4,8 @@
  * kernel's counters (ticks of 1/clk_tck s, bytes, 512-byte sectors, ms, ns, µs).
  */
 import type { ProcSample } from '../../model';
+import type { ProcRawField } from '../../model/fields/field';
+import { PROC_RAW } from '../../model/fields/proc';
 import type { Col, Kind, Val } from './codec';
 import { SHIM_COLUMNS } from './shim-cols';
 
@@ -119,20 +121,15 @@ export function joinSys(parts: Val[][]): Val[] {
   return out;
 }
 
+/** A raw row's kind as a column kind: a counter is stored as deltas, a text only when it changes. */
+const REC_KIND = { counter: 'c', gauge: 'g', text: 't' } as const satisfies Record<ProcRawField['kind'], Kind>;
+
 /**
- * ProcSample's values kept in proc_sample, by name and kind, in column order. flattenProc and buildProc
- * go through this list, so a per-process value is one line here (its name is the ProcSample field; a
- * text that can change, like a cgroup path, is kind 't') plus a SCHEMA_VERSION bump in schema.ts.
+ * ProcSample's values kept in proc_sample, by name and kind, in column order: the process field table's
+ * raw rows (PROC_RAW in src/model/fields/proc.ts). flattenProc and buildProc go through this list, so a
+ * per-process value is one row there, whose `since` makes the new SCHEMA_VERSION (schema.ts).
  */
-export const PROC_FIELDS = [
-  ['ppid', 'g'], ['pgrp', 'g'], ['state', 't'], ['nice', 'g'], ['priority', 'g'], ['threads', 'g'], ['processor', 'g'],
-  ['vsize_bytes', 'g'], ['rss_bytes', 'g'], ['minflt', 'c'], ['majflt', 'c'], ['utime', 'c'], ['stime', 'c'], ['run_ns', 'c'],
-  ['wait_ns', 'c'], ['timeslices', 'c'],
-  // From /proc/PID/status, read every few seconds.
-  ['swap_bytes', 'g'], ['vol_ctxsw', 'c'], ['invol_ctxsw', 'c'],
-  // Schema 2: read with the cmdline (new process, exec, every minute); a text kept only when it changes.
-  ['cgroup', 't'],
-] as const satisfies readonly (readonly [keyof ProcSample, Kind])[];
+export const PROC_FIELDS: readonly (readonly [keyof ProcSample & string, Kind])[] = PROC_RAW.map((r) => [r.key, REC_KIND[r.kind]] as const);
 
 function procColumns(): Col[] {
   return PROC_FIELDS.map(([f, kind]) => col(f, kind));
