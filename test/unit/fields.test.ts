@@ -28,7 +28,7 @@ import { SYSTEM_FIELDS, SYSTEM_RAW } from '../../src/model/fields/system';
 import { nodeFamilies } from '../../src/export/prometheus/node-families';
 import { Recording } from '../../src/store/recording/reader';
 import { SCHEMA_VERSION } from '../../src/store/recording/schema';
-import { PROC_FIELDS as RECORDED_PROC_FIELDS, SERIES } from '../../src/store/recording/series';
+import { PROC_FIELDS as RECORDED_PROC_FIELDS, SERIES, SYS_COLUMNS } from '../../src/store/recording/series';
 import { snapshots } from '../../src/store/recording/snapshots';
 import { blankProc } from '../../src/store/window/synthetic';
 import { CORE_SERIES, DISK_SERIES, FS_SERIES, NET_SERIES, SYSTEM_SERIES } from '../../src/store/window/series';
@@ -248,6 +248,19 @@ t.test("PROC_RAW is the recording's process row: its columns, their kinds and SC
   } finally {
     rec.close();
   }
+});
+
+t.test("the machine-wide raw rows are the recording's columns, counters stored as counters", async (t) => {
+  const cols = (rows: readonly { key: string; kind: string }[]): string[] => rows.map((r) => `${r.key}:${r.kind === 'counter' ? 'c' : 'g'}`);
+  const stored = (spec: { values: readonly { name: string; kind: string }[] }): string[] => spec.values.map((c) => `${c.name}:${c.kind}`);
+  t.same(stored(SERIES.cpu), cols(CPU_RAW));
+  t.same(stored(SERIES.net), cols(NET_RAW));
+  t.same(stored(SERIES.disk), cols(DISK_RAW));
+  t.same(stored(SERIES.fs), cols(FS_RAW));
+  const sys = SYS_COLUMNS.map((c) => `${c.name}:${c.kind}`);
+  for (const c of [
+    ...cols(CPU_RAW).map((x) => `cpu_${x}`), ...cols(MEM_RAW).map((x) => (x.startsWith('swap_') ? x : `mem_${x}`)), ...cols(SNMP_RAW), ...cols(VM_RAW),
+  ]) t.ok(sys.includes(c), `sys column ${c}`);
 });
 
 t.test('the blanks synthetic samples start from hold every row, each blank', async (t) => {
