@@ -27,7 +27,7 @@ export const MEM_RAW = [
 /** MemSnap, in `vigil export --table memory` column order. */
 export const MEM_FIELDS = [
   { key: 'mem_total_bytes', kind: 'gauge', unit: 'B', source: '/proc/meminfo', formula: 'MemTotal', help: 'MemTotal',
-    raw: ['total'], exported: true, pane: 'memory pane label' },
+    raw: ['total'], exported: true, pane: 'memory pane title' },
   { key: 'mem_used_bytes', kind: 'gauge', unit: 'B', source: '/proc/meminfo', formula: 'MemTotal − MemAvailable (as free(1)); without MemAvailable, MemFree + Buffers + Cached stands in',
     help: 'MemTotal − MemAvailable', raw: ['total', 'available', 'free', 'buffers', 'cached'], exported: true, series: 'mem.used_bytes', pane: 'memory pane: used' },
   { key: 'mem_available_bytes', kind: 'gauge', unit: 'B', source: '/proc/meminfo', formula: 'MemAvailable, at most MemTotal',

@@ -1,9 +1,9 @@
 /**
  * The series the history window keeps: one table per subject kind, each entry naming the Snapshot field
  * it reads, its unit, and whether it is a gauge or a per-second rate. Every entry is a figure row of a
- * field table (src/model/fields/) that names a series; the tables here only say where in a Snapshot
- * each family's figures are. Alerts (metric names), panes
- * (chart/average calls) and docs/alerts.md all use these names, so a series is spelled one way everywhere.
+ * field table (src/model/fields/) that names a series; this file only says where in a Snapshot each
+ * family's figures are. Alerts (metric names), panes (chart/average calls) and docs/alerts.md all use
+ * these names, so a series is spelled one way everywhere.
  *
  * A "subject" tells instances of a per-thing series apart: the core number, the interface, the disk,
  * the mount point, or `pid:start_time` for a process. System-wide series have the subject ''.
