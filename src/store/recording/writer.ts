@@ -38,6 +38,10 @@ export interface WriterOptions {
 export type { BreachRecord };
 
 const NS_PER_MS = 1_000_000n;
+// Keyframe spacings in ns, computed once rather than as BigInts on every tick.
+const SYS_KEY_NS = BigInt(SYS_KEYFRAME_MS) * NS_PER_MS;
+const PROC_KEY_NS = BigInt(PROC_KEYFRAME_MS) * NS_PER_MS;
+const CONNS_KEY_NS = BigInt(CONNS_KEYFRAME_MS) * NS_PER_MS;
 const NO_IDENT: Val[] = [];
 
 /** A process as the last tick flattened it, and its proc_io item (keyed by its entity id). */
@@ -275,9 +279,9 @@ export class RecordingWriter {
     const procTick = procs !== null && procs.mono_ns !== this.lastProcNs;
     const conns = sample.conns;
     const connsTick = conns !== null && conns.mono_ns !== this.lastConnsNs;
-    const sysKey = this.firstOfSession || this.sysKeyNs === null || sample.mono_ns - this.sysKeyNs >= BigInt(SYS_KEYFRAME_MS) * NS_PER_MS;
-    const procKey = procTick && (this.procKeyNs === null || procs.mono_ns - this.procKeyNs >= BigInt(PROC_KEYFRAME_MS) * NS_PER_MS);
-    const connsKey = connsTick && (this.connsKeyNs === null || conns.mono_ns - this.connsKeyNs >= BigInt(CONNS_KEYFRAME_MS) * NS_PER_MS);
+    const sysKey = this.firstOfSession || this.sysKeyNs === null || sample.mono_ns - this.sysKeyNs >= SYS_KEY_NS;
+    const procKey = procTick && (this.procKeyNs === null || procs.mono_ns - this.procKeyNs >= PROC_KEY_NS);
+    const connsKey = connsTick && (this.connsKeyNs === null || conns.mono_ns - this.connsKeyNs >= CONNS_KEY_NS);
     const what = (sysKey ? KEY_SYS : 0) | (procKey ? KEY_PROCS : 0) | (connsKey ? KEY_CONNS : 0);
     if (what !== 0) this.insertKeyframe.run(s, what);
     if (sysKey) this.sysKeyNs = sample.mono_ns;
