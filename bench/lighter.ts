@@ -12,7 +12,8 @@
  * The vigil processes run through the bin (dist/src/cli.js and its shebang's V8 flags), as a user runs it.
  * After BENCH_WARMUP_MS, BENCH_RUNS windows of BENCH_DURATION_MS follow one another; each tool's CPU % of one
  * core over a window is utime + stime (all threads, plus reaped and live children) from /proc/PID/stat.
- * Figures are medians of the windows; peak RSS is VmHWM at the end. Then the start-up time (bench/startup.ts)
+ * Figures are medians of the windows; peak RSS is VmHWM at the end, RssAnon (the process's own pages, without
+ * the binary's) beside it. Then the start-up time (bench/startup.ts)
  * with nothing else running. Every figure is printed beside its target; nothing is asserted.
  */
 import { ChildProcess, execFileSync, spawn } from 'child_process';
@@ -107,7 +108,20 @@ function buildFloor(dir: string): string | null {
   }
 }
 
-type Figures = Map<ToolId, { pct: number[]; rssMb: number | null }>;
+type Figures = Map<ToolId, { pct: number[]; rssMb: number | null; anonMb: number | null }>;
+
+/**
+ * RssAnon of a process now, MB: its own memory (heap, stacks, malloc), without the file pages of its
+ * binary and libraries (for node, /usr/bin/node's touched pages alone are ~35-40 MB of RSS).
+ */
+function rssAnonMb(pid: number): number | null {
+  try {
+    const m = /RssAnon:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
 
 async function oneLoad(tmp: string, btopConf: string | null, floor: string | null): Promise<Figures> {
   const start: Record<ToolId, () => Running | null> = {
@@ -122,7 +136,7 @@ async function oneLoad(tmp: string, btopConf: string | null, floor: string | nul
   };
   const running = TOOLS.map((t) => ({ id: t.id, r: start[t.id]() }));
   const live = running.filter((x): x is { id: ToolId; r: Running } => x.r !== null);
-  const figs: Figures = new Map(live.map((x) => [x.id, { pct: [] as number[], rssMb: null as number | null }]));
+  const figs: Figures = new Map(live.map((x) => [x.id, { pct: [] as number[], rssMb: null as number | null, anonMb: null as number | null }]));
   try {
     await sleep(WARMUP_MS);
     const pids = live.map((x) => x.r.pid);
@@ -139,6 +153,7 @@ async function oneLoad(tmp: string, btopConf: string | null, floor: string | nul
     for (const x of live) {
       const b = peakRss(x.r.pid);
       figs.get(x.id)!.rssMb = b === null ? null : b / (1 << 20);
+      figs.get(x.id)!.anonMb = rssAnonMb(x.r.pid);
     }
   } finally {
     for (const x of live) x.r.stop();
@@ -180,11 +195,11 @@ export async function benchLighter(): Promise<void> {
       }
       const loadavg = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
       console.log(`\n+${load} idle processes (loadavg ${loadavg0} before, ${loadavg} after)`);
-      console.log(`${'tool'.padEnd(24)} ${'CPU %'.padStart(6)}  ${'windows'.padEnd(24)} ${'peak RSS MB'.padStart(11)}`);
+      console.log(`${'tool'.padEnd(24)} ${'CPU %'.padStart(6)}  ${'windows'.padEnd(24)} ${'peak RSS MB'.padStart(11)} ${'RssAnon MB'.padStart(10)}`);
       for (const t of TOOLS) {
         const f = all.get(load)!.get(t.id);
         if (!f) continue;
-        console.log(`${t.label.padEnd(24)} ${fmt(median(f.pct)).padStart(6)}  ${f.pct.map((x) => fmt(x)).join(' ').padEnd(24)} ${fmt(f.rssMb ?? NaN, 1).padStart(11)}`);
+        console.log(`${t.label.padEnd(24)} ${fmt(median(f.pct)).padStart(6)}  ${f.pct.map((x) => fmt(x)).join(' ').padEnd(24)} ${fmt(f.rssMb ?? NaN, 1).padStart(11)} ${fmt(f.anonMb ?? NaN, 1).padStart(10)}`);
       }
     }
   } finally {
