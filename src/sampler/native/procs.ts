@@ -97,8 +97,8 @@ export class NativeProcReader {
       n = this.addon.procRead(this.h, nowNs);
     }
     const { f, u, cap, slots } = this;
-    // Sized once, and no closure per row: this loop runs for every process at every process tick.
-    const procs = new Array<ProcSample>(n);
+    // No closure per row: this loop runs for every process at every process tick.
+    const procs: ProcSample[] = [];
     for (let r = 0; r < n; r++) {
       const s = f[P.SLOT * cap + r];
       const flags = f[P.FLAGS * cap + r];
@@ -124,7 +124,7 @@ export class NativeProcReader {
       const x = extras(pid, start);
       const last = slots.last[s];
       if (flags & PF_SAME && last && x.tcp === last.tcp && x.tcp_prev === last.tcp_prev && x.shim === last.shim) {
-        procs[r] = last;
+        procs.push(last);
         continue;
       }
       const uid = numberAt(f, P.UID * cap + r);
@@ -162,7 +162,7 @@ export class NativeProcReader {
         ...x,
       };
       slots.last[s] = sample;
-      procs[r] = sample;
+      procs.push(sample);
     }
     extras.done?.();
     if (this.timings) this.timings.add('procs', process.hrtime.bigint() - t0);
