@@ -1,0 +1,73 @@
+/**
+ * What the screen asks of its feed, by capability, never by kind: the keys that apply, what the header
+ * says of it, and the keys that move it (replay's controls, live's refresh interval).
+ */
+import type { Feed } from '../feed/types';
+import type { HeaderState } from '../panes/header';
+import type { Action, KeySet } from './keys';
+
+/** The refresh intervals { and } step through, ms (within --interval's 50 ms … limits). */
+export const PACE_STEPS = [50, 100, 200, 500, 1000, 2000, 5000];
+
+const MINUTE_MS = 60_000;
+
+/** The next step from `ms` in direction dir (+1 longer, -1 shorter); an interval between steps moves to the nearest one that way. */
+export function nextPace(ms: number, dir: 1 | -1): number {
+  if (dir > 0) return PACE_STEPS.find((x) => x > ms) ?? Math.max(ms, PACE_STEPS[PACE_STEPS.length - 1]);
+  return [...PACE_STEPS].reverse().find((x) => x < ms) ?? Math.min(ms, PACE_STEPS[0]);
+}
+
+/** Replay's controls take the place of kill and paging where the feed plays a recording. */
+export function keySetOf(feed: Feed): KeySet {
+  return feed.replay ? 'replay' : 'live';
+}
+
+/** The sampling intervals, or where and how fast the recording plays. */
+export function headerMode(feed: Feed): HeaderState['mode'] {
+  const r = feed.replay;
+  if (r) return { kind: 'replay', t: r.now(), speed: r.speed, paused: r.paused, intervalMs: feed.intervalMs };
+  // The process table is read on a tick: never more often than the system tier.
+  return { kind: 'live', intervalMs: feed.intervalMs, procIntervalMs: Math.max(feed.procIntervalMs, feed.intervalMs) };
+}
+
+/** A key for the feed; true if the feed took it. { and }: the interval one step longer or shorter, from the next tick on. */
+export function feedAction(feed: Feed, a: Action): boolean {
+  if (feed.setInterval && (a === 'paceUp' || a === 'paceDown')) {
+    const ms = nextPace(feed.intervalMs, a === 'paceUp' ? -1 : 1);
+    if (ms !== feed.intervalMs) feed.setInterval(ms);
+    return true;
+  }
+  const r = feed.replay;
+  if (!r) return false;
+  switch (a) {
+    case 'playPause':
+      r.togglePause();
+      return true;
+    case 'stepForward':
+      r.step(1);
+      return true;
+    case 'stepBack':
+      r.step(-1);
+      return true;
+    case 'minuteForward':
+      r.skip(MINUTE_MS);
+      return true;
+    case 'minuteBack':
+      r.skip(-MINUTE_MS);
+      return true;
+    case 'start':
+      r.toEnd(-1);
+      return true;
+    case 'finish':
+      r.toEnd(1);
+      return true;
+    case 'faster':
+      r.changeSpeed(1);
+      return true;
+    case 'slower':
+      r.changeSpeed(-1);
+      return true;
+    default:
+      return false;
+  }
+}
