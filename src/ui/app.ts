@@ -1,28 +1,21 @@
 import type { AlertSetup } from '../commands/alert-setup';
-import { saveConfigKey, TableConfig } from '../config';
+import type { TableConfig } from '../config';
 import type { Feed } from '../feed/types';
 import type { Snapshot } from '../model';
 import { Pipeline, PipelineSink } from '../pipeline/pipeline';
-import type { ThemeName } from '../render/theme';
 import { HistoryWindow } from '../store/window';
-import { renice, sendSignals, SIGNALS } from './actions';
 import { bindInput } from './bindings';
 import { feedAction } from './controls';
 import type { Command } from './input';
 import type { Action } from './keys';
-import type { PaneKind } from './layout';
 import { RenderScheduler } from './scheduler';
-import { Screen } from './screen';
-import { initialState, reduce, targets } from './state';
+import { Screen, ScreenOptions } from './screen';
+import { applyCommand } from './dispatch';
+import { initialState } from './state';
 
-export interface AppOptions {
-  colour: boolean;
-  /** The config file's theme (default dark). */
-  theme?: ThemeName;
+export interface AppOptions extends ScreenOptions {
   /** The rules' engine and its log (live); a replayed recording answers for its breaches instead. */
   alerts?: AlertSetup | null;
-  hidden: ReadonlySet<PaneKind>;
-  debugTimings: boolean;
   /** Start following this pid (vigil run). */
   follow?: number;
   /** The process table's columns from the config, and the file the column chooser (F2) saves them to. */
@@ -43,7 +36,7 @@ const STATUS_MS = 5000;
  * the terminal's lifecycle (restored on q, F10, Ctrl-C, SIGTERM, SIGHUP and on an uncaught error).
  */
 export class App {
-  readonly history: HistoryWindow;
+  private readonly history: HistoryWindow;
   private readonly view: Screen;
   private readonly pipeline: Pipeline;
   private readonly scheduler: RenderScheduler;
@@ -140,9 +133,8 @@ export class App {
     this.scheduler.request();
   }
 
-  /** A command from a key or a click: the reducer's, or one the app carries out. */
+  /** A command from a key or a click: the app's own, or the reducer's (see dispatch.ts). */
   private dispatch(c: Command): void {
-    const view = this.view;
     switch (c.type) {
       case 'quit':
         return void this.quit(0);
@@ -152,33 +144,17 @@ export class App {
         return this.feedAction(c.action);
       case 'say':
         return this.say(c.text);
-      case 'nice': {
-        const t = targets(view.state);
-        if (t.length > 0) this.say(renice(t.map((p) => ({ pid: p.pid, start_time: p.start_time })), c.delta));
-        return;
-      }
       default:
         break;
     }
-    // < and > step through the columns on screen (what the width and the chooser left).
-    if (c.type === 'sortStep' && c.keys === undefined) c = { ...c, keys: view.headerColumns.map((h) => h.key) };
-    const prev = view.state;
-    view.state = reduce(prev, c);
-    if (view.state.columns !== prev.columns) this.saveColumns();
-    if (view.state.mode !== prev.mode) view.changeMode(prev.mode, view.state.mode);
-    if (c.type === 'pause' && !view.state.paused && this.held !== null) {
+    const { said, resumed } = applyCommand(this.view, this.feed, c, this.opts.table);
+    if (resumed && this.held !== null) {
       // Resumed: the newest figures at once.
       const { snap, procs } = this.held;
       this.held = null;
       this.show({ ...snap, procs });
     }
-    if (c.type === 'killSend') {
-      const t = targets(prev);
-      if (t.length > 0) this.say(sendSignals(t.map((p) => ({ pid: p.pid, start_time: p.start_time })), SIGNALS[prev.killIndex]));
-    } else if (c.type === 'gotoSubmit') {
-      const err = this.feed.replay?.goTo(prev.gotoText) ?? null;
-      if (err !== null) this.say(err);
-    }
+    for (const text of said) this.say(text);
   }
 
   /** A key for the feed: replay's controls, or live's refresh interval (said in the status line). */
@@ -189,18 +165,6 @@ export class App {
       this.scheduler.frameMs = Math.max(100, ms);
       this.history.setMaxSampleMs(1.5 * Math.max(ms, this.feed.procIntervalMs));
       this.say(`refresh interval ${ms} ms (${a === 'paceUp' ? '}' : '{'} again: ${a === 'paceUp' ? 'shorter' : 'longer'})`);
-    }
-  }
-
-  /** The chooser changed the columns: into the config file at once (its other keys kept). */
-  private saveColumns(): void {
-    const file = this.opts.table?.file;
-    if (file === undefined) return;
-    try {
-      saveConfigKey(file, 'columns', this.view.state.columns);
-      this.say(`columns saved to ${file}`);
-    } catch (err) {
-      this.say(`columns not saved: ${(err as Error).message}`);
     }
   }
 

@@ -2,7 +2,7 @@
  * What the screen asks of its feed, by capability, never by kind: the keys that apply, what the header
  * says of it, and the keys that move it (replay's controls, live's refresh interval).
  */
-import type { Feed } from '../feed/types';
+import type { Feed, ReplayControls } from '../feed/types';
 import type { HeaderState } from '../panes/header';
 import type { Action, KeySet } from './keys';
 
@@ -30,6 +30,19 @@ export function headerMode(feed: Feed): HeaderState['mode'] {
   return { kind: 'live', intervalMs: feed.intervalMs, procIntervalMs: Math.max(feed.procIntervalMs, feed.intervalMs) };
 }
 
+/** Replay's keys, each as what it asks of the recording's controls. */
+const REPLAY_KEYS: Partial<Record<Action, (r: ReplayControls) => void>> = {
+  playPause: (r) => r.togglePause(),
+  stepForward: (r) => r.step(1),
+  stepBack: (r) => r.step(-1),
+  minuteForward: (r) => r.skip(MINUTE_MS),
+  minuteBack: (r) => r.skip(-MINUTE_MS),
+  start: (r) => r.toEnd(-1),
+  finish: (r) => r.toEnd(1),
+  faster: (r) => r.changeSpeed(1),
+  slower: (r) => r.changeSpeed(-1),
+};
+
 /** A key for the feed; true if the feed took it. { and }: the interval one step longer or shorter, from the next tick on. */
 export function feedAction(feed: Feed, a: Action): boolean {
   if (feed.setInterval && (a === 'paceUp' || a === 'paceDown')) {
@@ -37,37 +50,8 @@ export function feedAction(feed: Feed, a: Action): boolean {
     if (ms !== feed.intervalMs) feed.setInterval(ms);
     return true;
   }
-  const r = feed.replay;
-  if (!r) return false;
-  switch (a) {
-    case 'playPause':
-      r.togglePause();
-      return true;
-    case 'stepForward':
-      r.step(1);
-      return true;
-    case 'stepBack':
-      r.step(-1);
-      return true;
-    case 'minuteForward':
-      r.skip(MINUTE_MS);
-      return true;
-    case 'minuteBack':
-      r.skip(-MINUTE_MS);
-      return true;
-    case 'start':
-      r.toEnd(-1);
-      return true;
-    case 'finish':
-      r.toEnd(1);
-      return true;
-    case 'faster':
-      r.changeSpeed(1);
-      return true;
-    case 'slower':
-      r.changeSpeed(-1);
-      return true;
-    default:
-      return false;
-  }
+  const move = REPLAY_KEYS[a];
+  if (feed.replay === undefined || move === undefined) return false;
+  move(feed.replay);
+  return true;
 }

@@ -43,6 +43,7 @@ const VIEWS: { [K in DataPane]: (input: ViewInput) => PaneView } = { cpu: cpuVie
 
 export interface ScreenOptions {
   colour: boolean;
+  /** The config file's theme (default dark). */
   theme?: ThemeName;
   hidden: ReadonlySet<PaneKind>;
   debugTimings: boolean;
