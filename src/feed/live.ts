@@ -4,7 +4,6 @@
  * start, force the first process rates and derive the same way; this is the one `new Ticker` and the one
  * live `derive(` (replay derives in the recording cursor).
  */
-import { derive } from '../derive';
 import type { HostInfo, Sample } from '../model';
 import { readHostInfo } from '../sampler/host';
 import { samplerIntervals } from '../sampler/intervals';
@@ -52,8 +51,11 @@ export class LiveFeed implements Feed {
   start(onTick: (tick: FeedTick) => void, onError: (err: unknown) => void): void {
     if (this.ticker !== null || this.stopped) return;
     let sampler: Sampler;
+    let derive: typeof import('../derive').derive;
     try {
-      // Loaded here, after the screen's first frame: the sampler's modules (readers, the native addon) take a while.
+      // Loaded here, after the screen's first frame: the sampler's modules (readers, the native addon) and
+      // derive's take a while.
+      ({ derive } = require('../derive') as typeof import('../derive'));
       const { Sampler: Make } = require('../sampler/sampler') as typeof import('../sampler/sampler');
       sampler = this.sampler = new Make({ ...this.opts, intervalMs: this.intervalMs, host: this.host });
       sampler.onShimRead = this.opts.onShimRead ?? null;
