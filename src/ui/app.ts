@@ -6,11 +6,11 @@ import { Pipeline, PipelineSink } from '../pipeline/pipeline';
 import { HistoryWindow } from '../store/window';
 import { bindInput } from './bindings';
 import { feedAction } from './controls';
+import { applyCommand } from './dispatch';
 import type { Command } from './input';
 import type { Action } from './keys';
 import { RenderScheduler } from './scheduler';
 import { Screen, ScreenOptions } from './screen';
-import { applyCommand } from './dispatch';
 import { initialState } from './state';
 
 export interface AppOptions extends ScreenOptions {
