@@ -5,6 +5,7 @@
  */
 import { benchAlerts } from './alerts';
 import { benchConns } from './conns';
+import { benchLighter } from './lighter';
 import { benchNative } from './native';
 import { benchNativeCore } from './native-core';
 import { benchPrometheus } from './prometheus';
@@ -27,6 +28,7 @@ const benches: Record<string, () => Promise<void>> = {
   'native-core': benchNativeCore,
   startup: benchStartup,
   soak: benchSoak,
+  lighter: benchLighter,
 };
 
 async function main(): Promise<void> {

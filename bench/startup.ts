@@ -42,9 +42,15 @@ function once(): Promise<{ frame: number; data: number }> {
   });
 }
 
+/** `runs` start-ups one after the other: ms to the first frame and to the first figures, each run. */
+export async function startupRuns(runs = RUNS): Promise<{ frame: number; data: number }[]> {
+  const out: { frame: number; data: number }[] = [];
+  for (let i = 0; i < runs; i++) out.push(await once());
+  return out;
+}
+
 export async function benchStartup(): Promise<void> {
-  const runs: { frame: number; data: number }[] = [];
-  for (let i = 0; i < RUNS; i++) runs.push(await once());
+  const runs = await startupRuns();
   const f = (xs: number[]): string => `${Math.round(median(xs))} ms (${xs.map(Math.round).join(', ')})`;
   console.log(`startup: first frame ${f(runs.map((r) => r.frame))}; first figures ${f(runs.map((r) => r.data))}; median of ${RUNS}`);
 }

@@ -5,6 +5,7 @@
 import { Counter, counterAdd } from '../src/counter';
 import type { CpuTimes, HostInfo, ProcSample, ProcTable, ProcTcp, Sample } from '../src/model';
 import type { ConnsProcSample, ConnsSample, TcpSockSample } from '../src/model/conns';
+import { PROC_RAW_BLANK } from '../src/model/fields/proc';
 import { CLASSES, FNS, NHIST } from '../src/sampler/shim/layout';
 import type { ShimProcSample } from '../src/sampler/shim/types';
 
@@ -206,6 +207,7 @@ export class SynthSource {
       const prev = this.prevSlow.get(p.pid) ?? null;
       this.prevSlow.set(p.pid, slow);
       out.push({
+        ...PROC_RAW_BLANK,
         pid: p.pid, start_time: p.start, ppid: 1, pgrp: p.pid, comm: `worker${p.pid % 50}`, cmdline: `/usr/bin/worker --id ${p.pid}`,
         cmdline_truncated: false, state: 'S', kthread: false, uid: 1000, user: 'app',
         // Processes move between services now and then, each at its own moment: a text column is kept only as it changes.

@@ -20,11 +20,11 @@ const WARMUP_MS = Number(process.env.BENCH_TUI_WARMUP_MS ?? 20_000);
 const RUNS = Number(process.env.BENCH_TUI_RUNS ?? 1);
 const CLI = path.join(__dirname, '..', 'src', 'cli.js');
 
-function have(cmd: string): boolean {
+export function have(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 }
 
-function ensure(pkg: string): boolean {
+export function ensure(pkg: string): boolean {
   if (have(pkg)) return true;
   if (process.getuid?.() !== 0) return false;
   const r = spawnSync('apt-get', ['install', '-y', '-qq', pkg], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
@@ -32,7 +32,7 @@ function ensure(pkg: string): boolean {
 }
 
 /** btop reads its settings from $XDG_CONFIG_HOME/btop/btop.conf: a 100 ms update, nothing else changed. */
-function btopHome(): string {
+export function btopHome(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-btop-'));
   fs.mkdirSync(path.join(dir, 'btop'));
   fs.writeFileSync(path.join(dir, 'btop', 'btop.conf'), 'update_ms = 100\n');

@@ -1,11 +1,19 @@
 /**
  * The tables of `vigil export`: column names (snake_case, with units: a user-facing contract, listed in
  * docs/recording.md, checked by test/unit/docs.test.ts) and how each row comes out of a Snapshot. Every rate here is derive()'s.
+ * The columns of every table but shim and alerts are the exported rows of the field tables (src/model/fields/).
  */
-import type { CoreSnap, CpuPct, DiskSnap, FsSnap, MemSnap, NetSnap, ProcSample, PsiSnap, Sample, Snapshot, TcpSnap, UdpSnap } from '../model';
-import type { ConnSnap } from '../model/conns';
+import type { CoreSnap, ProcSample, Sample, Snapshot } from '../model';
 import type { ShimSnap } from '../derive-shim';
+import { CONN_FIELDS } from '../model/fields/conns';
+import { CPU_FIELDS } from '../model/fields/cpu';
+import { DISK_FIELDS } from '../model/fields/disk';
+import { FS_FIELDS } from '../model/fields/fs';
+import { MEM_FIELDS, VM_FIELDS } from '../model/fields/memory';
+import { NET_FIELDS, TCP_FIELDS, UDP_FIELDS } from '../model/fields/net';
 import { PROC_FIELDS, ProcExportKey } from '../model/fields/proc';
+import { PSI_FIELDS, PSI_RESOURCES } from '../model/fields/psi';
+import { SYSTEM_FIELDS } from '../model/fields/system';
 import type { AlertRow } from '../store/recording/reader';
 
 export type Cell = string | number | boolean | null;
@@ -13,26 +21,19 @@ export type Cell = string | number | boolean | null;
 export const TABLE_NAMES = ['system', 'cpu', 'memory', 'net', 'disk', 'fs', 'procs', 'conns', 'shim', 'alerts'] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 
-const CPU_PCT = [
-  'cpu_pct', 'user_pct', 'nice_pct', 'system_pct', 'idle_pct', 'iowait_pct', 'irq_pct', 'softirq_pct', 'steal_pct', 'guest_pct',
-] as const satisfies readonly (keyof CpuPct)[];
-const MEM = [
-  'mem_total_bytes', 'mem_used_bytes', 'mem_available_bytes', 'mem_free_bytes', 'mem_buffers_bytes', 'mem_cache_bytes',
-  'mem_shmem_bytes', 'mem_dirty_bytes', 'mem_used_pct', 'swap_total_bytes', 'swap_used_bytes', 'swap_used_pct',
-] as const satisfies readonly (keyof MemSnap)[];
-const NET = [
-  'iface', 'rx_bytes_per_s', 'tx_bytes_per_s', 'rx_packets_per_s', 'tx_packets_per_s', 'rx_errs_per_s', 'tx_errs_per_s',
-  'rx_drop_per_s', 'tx_drop_per_s',
-] as const satisfies readonly (keyof NetSnap)[];
-const DISK = [
-  'device', 'read_bytes_per_s', 'write_bytes_per_s', 'read_iops', 'write_iops', 'util_pct', 'await_ms', 'in_flight',
-] as const satisfies readonly (keyof DiskSnap)[];
-const FS = ['mount', 'source', 'fstype', 'size_bytes', 'used_bytes', 'avail_bytes', 'used_pct'] as const satisfies readonly (keyof FsSnap)[];
+/** The exported keys of a field table, in its row order. */
+function exportKeys<R extends { readonly key: string; readonly exported: boolean }>(rows: readonly R[]): Extract<R, { exported: true }>['key'][] {
+  return rows.flatMap((r) => (r.exported ? [r.key as Extract<R, { exported: true }>['key']] : []));
+}
+
+const CPU_PCT = exportKeys(CPU_FIELDS);
+const MEM = exportKeys(MEM_FIELDS);
+const NET = exportKeys(NET_FIELDS);
+const DISK = exportKeys(DISK_FIELDS);
+const FS = exportKeys(FS_FIELDS);
 /** The procs table's columns: the exported rows of the process field table, in its order. */
-const PROC: readonly ProcExportKey[] = PROC_FIELDS.flatMap((f) => (f.exported ? [f.key] : []));
-const CONN = [
-  'pid', 'comm', 'local', 'remote', 'state', 'tx_bytes_per_s', 'rx_bytes_per_s', 'retrans_total', 'retrans_per_s', 'rtt_ms',
-] as const satisfies readonly (keyof ConnSnap)[];
+const PROC: readonly ProcExportKey[] = exportKeys(PROC_FIELDS);
+const CONN = exportKeys(CONN_FIELDS);
 /**
  * The shim table (vigil run): derive-shim's figures per process that ran with the shim, per process tick.
  * net_* are IP sockets (TCP, UDP, other IP); net_tx_bytes/net_rx_bytes are cumulative since the process
@@ -47,20 +48,11 @@ const SHIM = [
 ] as const satisfies readonly (keyof ShimSnap)[];
 export const SHIM_COLUMNS = ['t', 'interval_ms', 'pid', 'start_time', 'comm', ...SHIM] as const;
 
-const SYS_SCALARS = [
-  'uptime_s', 'load1', 'load5', 'load15', 'procs_running', 'procs_blocked', 'ctxt_per_s', 'forks_per_s', 'pgfault_per_s',
-  'pgmajfault_per_s', 'pswpin_per_s', 'pswpout_per_s',
-] as const satisfies readonly (keyof Snapshot)[];
-const PSI_RES = ['cpu', 'memory', 'io'] as const;
-const PSI = [
-  ['some_pct', 'some_pct'], ['full_pct', 'full_pct'], ['some_avg10_pct', 'some_avg10'], ['some_avg60_pct', 'some_avg60'],
-  ['some_avg300_pct', 'some_avg300'], ['full_avg10_pct', 'full_avg10'],
-] as const satisfies readonly (readonly [string, keyof PsiSnap])[];
-const TCP = [
-  'retrans_per_s', 'in_segs_per_s', 'out_segs_per_s', 'active_opens_per_s', 'passive_opens_per_s', 'attempt_fails_per_s',
-  'estab_resets_per_s', 'out_rsts_per_s', 'in_errs_per_s', 'curr_estab',
-] as const satisfies readonly (keyof TcpSnap)[];
-const UDP = ['in_datagrams_per_s', 'out_datagrams_per_s', 'in_errors_per_s', 'no_ports_per_s'] as const satisfies readonly (keyof UdpSnap)[];
+const SYS_SCALARS = [...exportKeys(SYSTEM_FIELDS), ...exportKeys(VM_FIELDS)];
+/** Per resource: the `psi_<resource>_<column>` columns and the PsiSnap keys they hold. */
+const PSI = PSI_FIELDS.flatMap((f) => (f.exported ? [['column' in f ? f.column : f.key, f.key] as const] : []));
+const TCP = exportKeys(TCP_FIELDS);
+const UDP = exportKeys(UDP_FIELDS);
 
 export interface SnapshotTable {
   kind: 'snapshot';
@@ -97,12 +89,12 @@ export const TABLES: { [K in TableName]: K extends 'alerts' ? AlertTable : Snaps
     procs: false,
     columns: [
       't', 'interval_ms', ...CPU_PCT, ...SYS_SCALARS,
-      ...PSI_RES.flatMap((r) => PSI.map(([name]) => `psi_${r}_${name}`)),
+      ...PSI_RESOURCES.flatMap((r) => PSI.map(([name]) => `psi_${r}_${name}`)),
       ...TCP.map((f) => `tcp_${f}`), ...UDP.map((f) => `udp_${f}`),
     ],
     rows: (s) => [[
       s.t, s.interval_ms, ...pick(s.cpu, CPU_PCT), ...pick(s, SYS_SCALARS),
-      ...PSI_RES.flatMap((r) => PSI.map(([, k]) => s.psi[r]?.[k] ?? null)),
+      ...PSI_RESOURCES.flatMap((r) => PSI.map(([, k]) => s.psi[r]?.[k] ?? null)),
       ...pick(s.tcp, TCP), ...pick(s.udp, UDP),
     ]],
   },

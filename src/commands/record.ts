@@ -5,7 +5,8 @@
  * latest sample on /metrics, like `vigil serve`.
  */
 import { DEFAULT_PROC_TOP } from '../export/prometheus/proc-select';
-import { MetricsServer, startMetricsServer } from '../export/prometheus/server';
+// Types only: the server (and prom-client with it, ~7 MB of RSS) is loaded when --listen asks for it.
+import type { MetricsServer } from '../export/prometheus/server';
 import { FeedOptions, LiveFeed } from '../feed/live';
 import { runHeadless } from '../pipeline/headless';
 import { Pipeline, PipelineSink } from '../pipeline/pipeline';
@@ -54,7 +55,7 @@ export async function runRecord(opts: RecordOptions): Promise<void> {
   // The metrics server first, then the alert log (if any): a bad or busy address (exit 2, 75) or a bad
   // --alerts-db must not leave an empty recording behind.
   const server: MetricsServer | null =
-    opts.listen == null ? null : await startMetricsServer({ listen: opts.listen, host, procTop: opts.procTop ?? DEFAULT_PROC_TOP, procMatch: opts.procMatch ?? null });
+    opts.listen == null ? null : await (await import('../export/prometheus/server')).startMetricsServer({ listen: opts.listen, host, procTop: opts.procTop ?? DEFAULT_PROC_TOP, procMatch: opts.procMatch ?? null });
   let alerts: AlertSetup | null = null;
   let writer: RecordingWriter;
   try {

@@ -12,6 +12,7 @@ import type { Counter } from '../counter';
 import type { ShimSnap } from '../derive-shim';
 import type { ConnsSample, ConnsSnap } from './conns';
 import type { ShimProcSample } from '../sampler/shim/types';
+import type { ProcFigureValues, ProcRawValues } from './fields/proc';
 
 // ---------------------------------------------------------------------------------------------------
 // Sample: raw counters
@@ -205,49 +206,23 @@ export interface ProcTcp {
   conns: number;
 }
 
-export interface ProcSample {
+/**
+ * A process as of one read. Its recorded row's values (ppid, state, nice, threads, rss_bytes, minflt,
+ * utime, run_ns, swap_bytes, cgroup, ...) are the rows of PROC_RAW (src/model/fields/proc.ts), each with
+ * its type and /proc source; the identity and the parts read on their own clocks are here.
+ */
+export interface ProcSample extends ProcRawValues {
   pid: number;
   /** Start time in clock ticks after boot: with pid, the identity of a process. */
   start_time: number;
-  ppid: number;
-  pgrp: number;
   /** The kernel's 15-byte name, raw (may hold spaces, parentheses, newlines, escape sequences). */
   comm: string;
   /** argv joined by spaces, at most CMDLINE_MAX bytes; empty for kernel threads and zombies. */
   cmdline: string;
   cmdline_truncated: boolean;
-  state: string;
   kthread: boolean;
   uid: number | null;
   user: string | null;
-  /** The cgroup it runs in (/proc/PID/cgroup, see parseCgroup); null: unknown. */
-  cgroup: string | null;
-  nice: number;
-  priority: number;
-  threads: number;
-  processor: number;
-  vsize_bytes: number;
-  rss_bytes: number;
-  minflt: Counter;
-  majflt: Counter;
-  /** utime and stime in clock ticks (all threads). */
-  utime: Counter;
-  stime: Counter;
-  /**
-   * From schedstat, in ns, summed over the process's threads: time on a CPU and time waiting on a run
-   * queue. null when schedstat is not available (kernel without CONFIG_SCHEDSTATS / SCHED_INFO).
-   */
-  run_ns: Counter | null;
-  wait_ns: Counter | null;
-  timeslices: Counter | null;
-  /**
-   * From /proc/PID/status, read when the process is first seen and then every few seconds (it is the
-   * dearest file to read). The switch counts there are the main thread's only: totals for all threads
-   * come from schedstat's timeslices.
-   */
-  swap_bytes: number | null;
-  vol_ctxsw: Counter | null;
-  invol_ctxsw: Counter | null;
   /** Latest and previous reads of the slow tier; rates of slow counters come from this pair. */
   slow: ProcSlow | null;
   slow_prev: ProcSlow | null;
@@ -398,52 +373,13 @@ export interface UdpSnap {
   no_ports_per_s: number | null;
 }
 
-export interface ProcSnap {
-  pid: number;
-  start_time: number;
-  /** Wall-clock start, ms since the epoch (boot time + start ticks). */
-  start_ms: number | null;
-  ppid: number;
-  comm: string;
-  cmdline: string;
-  user: string | null;
-  /** The cgroup it runs in (/proc/PID/cgroup, see parseCgroup); null: unknown. */
-  cgroup: string | null;
-  uid: number | null;
-  state: string;
-  kthread: boolean;
-  threads: number;
-  nice: number;
-  /** 100% = one core, like top. */
-  cpu_pct: number | null;
-  /** CPU time since the process started, all threads (exited ones included), seconds: htop's TIME+. */
-  cpu_time_s: number;
-  /** Share of the interval the process's threads spent waiting on a run queue (can pass 100 with threads). */
-  wait_pct: number | null;
-  mem_pct: number | null;
-  rss_bytes: number;
-  vsize_bytes: number;
-  swap_bytes: number | null;
-  read_bytes_per_s: number | null;
-  write_bytes_per_s: number | null;
-  rchar_per_s: number | null;
-  wchar_per_s: number | null;
-  minflt_per_s: number | null;
-  majflt_per_s: number | null;
-  /** Context switches of all threads per second (schedstat timeslices). */
-  ctxsw_per_s: number | null;
-  fds: number | null;
-  /** TCP bytes the peers acknowledged and bytes received, per second, over all the process's sockets. */
-  tcp_tx_bytes_per_s: number | null;
-  tcp_rx_bytes_per_s: number | null;
-  tcp_retrans_per_s: number | null;
-  tcp_conns: number | null;
-  /**
-   * What the NET RX/s and TX/s columns show: the shim's count of every IP socket call when the process
-   * runs under it (`net_source` 'shim'), else TCP from the kernel's socket counters ('tcp'); null: unknown.
-   */
-  net_rx_bytes_per_s: number | null;
-  net_tx_bytes_per_s: number | null;
+/**
+ * A process's figures over the process tier's interval: the rows of PROC_FIELDS (src/model/fields/proc.ts),
+ * each with its type, source and formula (cpu_pct: 100% = one core, like top; cpu_time_s: htop's TIME+;
+ * net_*: the shim's count when the process runs under it, else TCP from sock_diag).
+ */
+export interface ProcSnap extends ProcFigureValues {
+  /** Which source the net_* figures are: the shim ('shim'), the kernel's TCP counters ('tcp'); null: unknown. */
   net_source: 'shim' | 'tcp' | null;
   /** The shim's figures (vigil run): per socket class, connects and their latency, top peers, heap. */
   shim: ShimSnap | null;

@@ -1,5 +1,6 @@
 import * as crypto from 'crypto';
 import type { Sample } from '../../src/model';
+import { PROC_RAW } from '../../src/model/fields/proc';
 import type { Recording } from '../../src/store/recording/reader';
 import { normConnsSample } from './norm';
 
@@ -15,11 +16,14 @@ export function canonical(x: unknown): string {
 }
 
 /**
- * Per-process fields each schema version added to the model, by version. A fixture of version v was made
- * before the later ones existed: its digest leaves them out (they read as null from it, which
- * laterFieldsOf checks).
+ * Per-process fields each schema version added to the model, by version (the `since` of the process
+ * field table's raw rows). A fixture of version v was made before the later ones existed: its digest
+ * leaves them out (they read as null from it, which laterFieldsOf checks).
  */
-export const PROC_FIELDS_ADDED: Readonly<Record<number, readonly string[]>> = { 2: ['cgroup'] };
+export const PROC_FIELDS_ADDED: Readonly<Record<number, readonly string[]>> = PROC_RAW.reduce<Record<number, string[]>>((by, r) => {
+  if ('since' in r) (by[r.since] ??= []).push(r.key);
+  return by;
+}, {});
 
 /** The per-process fields a recording of `version` does not have. */
 export function laterFields(version: number): string[] {

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import type { CpuTimes, HostInfo, ProcSample, ProcSnap, Sample, Snapshot } from '../../src/model';
+import { PROC_FIGURES_BLANK, PROC_RAW_BLANK } from '../../src/model/fields/proc';
 import { CLI } from './paths';
 
 export { CLI };
@@ -22,6 +23,7 @@ export function cpuTimes(v: Partial<CpuTimes> = {}): CpuTimes {
 
 export function proc(pid: number, v: Partial<ProcSample> = {}): ProcSample {
   return {
+    ...PROC_RAW_BLANK,
     pid, start_time: 1000 + pid, ppid: 1, pgrp: pid, comm: `p${pid}`, cmdline: `/usr/bin/p${pid}`, cmdline_truncated: false,
     state: 'S', kthread: false, uid: 1000, user: 'alice', cgroup: null, nice: 0, priority: 20, threads: 1, processor: 0,
     vsize_bytes: 10_000_000, rss_bytes: 4096, minflt: 0, majflt: 0, utime: 0, stime: 0,
@@ -31,6 +33,7 @@ export function proc(pid: number, v: Partial<ProcSample> = {}): ProcSample {
 
 export function procSnap(p: ProcSample, cpuPct: number | null): ProcSnap {
   return {
+    ...PROC_FIGURES_BLANK,
     pid: p.pid, start_time: p.start_time, start_ms: null, ppid: p.ppid, comm: p.comm, cmdline: p.cmdline, user: p.user, cgroup: p.cgroup,
     uid: p.uid, state: p.state, kthread: p.kthread, threads: p.threads, nice: p.nice, cpu_pct: cpuPct, cpu_time_s: 0, wait_pct: null,
     mem_pct: null, rss_bytes: p.rss_bytes, vsize_bytes: p.vsize_bytes, swap_bytes: null, read_bytes_per_s: null,

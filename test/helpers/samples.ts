@@ -1,5 +1,6 @@
 import type { Counter } from '../../src/counter';
 import type { CpuTimes, DiskSample, HostInfo, NetDevSample, ProcSample, Sample } from '../../src/model';
+import { PROC_RAW_BLANK } from '../../src/model/fields/proc';
 import { parseMeminfo } from '../../src/sampler/parse/meminfo';
 
 /** Synthetic Samples for derive tests: every field present, everything else zero. */
@@ -23,6 +24,7 @@ export function disk(device: string, readSectors: Counter, writeSectors: Counter
 
 export function proc(pid: number, start: number, extra: Partial<ProcSample> = {}): ProcSample {
   return {
+    ...PROC_RAW_BLANK,
     pid, start_time: start, ppid: 1, pgrp: pid, comm: `p${pid}`, cmdline: `p${pid} --x`, cmdline_truncated: false, state: 'S',
     kthread: false, uid: 0, user: 'root', cgroup: null, nice: 0, priority: 20, threads: 1, processor: 0, vsize_bytes: 0, rss_bytes: 4096,
     minflt: 0, majflt: 0, utime: 0, stime: 0, run_ns: 0, wait_ns: 0, timeslices: 0, swap_bytes: 0, vol_ctxsw: 0, invol_ctxsw: 0,

@@ -97,6 +97,7 @@ export class NativeProcReader {
       n = this.addon.procRead(this.h, nowNs);
     }
     const { f, u, cap, slots } = this;
+    // No closure per row: this loop runs for every process at every process tick.
     const procs: ProcSample[] = [];
     for (let r = 0; r < n; r++) {
       const s = f[P.SLOT * cap + r];
@@ -107,56 +108,55 @@ export class NativeProcReader {
         // New, or comm/cmdline changed (an exec): where the TypeScript tier reads the cgroup too.
         this.slots.cgroup[s] = readCgroup(`${this.root}/${f[P.PID * cap + r]}`, this.cgroupRb) ?? this.slots.cgroup[s];
       }
-      const at = (col: number) => col * cap + r;
       if (flags & PF_SLOW_NEW) {
         slots.slowPrev[s] = slots.slow[s];
         slots.slow[s] = {
           mono_ns: nowNs,
-          rchar: counterAt(f, u, at(P.RCHAR)),
-          wchar: counterAt(f, u, at(P.WCHAR)),
-          read_bytes: counterAt(f, u, at(P.READ_BYTES)),
-          write_bytes: counterAt(f, u, at(P.WRITE_BYTES)),
-          fds: numberAt(f, at(P.FDS)),
+          rchar: counterAt(f, u, P.RCHAR * cap + r),
+          wchar: counterAt(f, u, P.WCHAR * cap + r),
+          read_bytes: counterAt(f, u, P.READ_BYTES * cap + r),
+          write_bytes: counterAt(f, u, P.WRITE_BYTES * cap + r),
+          fds: numberAt(f, P.FDS * cap + r),
         };
       }
-      const pid = f[at(P.PID)];
-      const start = f[at(P.START)];
+      const pid = f[P.PID * cap + r];
+      const start = f[P.START * cap + r];
       const x = extras(pid, start);
       const last = slots.last[s];
       if (flags & PF_SAME && last && x.tcp === last.tcp && x.tcp_prev === last.tcp_prev && x.shim === last.shim) {
         procs.push(last);
         continue;
       }
-      const uid = numberAt(f, at(P.UID));
+      const uid = numberAt(f, P.UID * cap + r);
       const sample: ProcSample = {
         pid,
         start_time: start,
-        ppid: f[at(P.PPID)],
-        pgrp: f[at(P.PGRP)],
+        ppid: f[P.PPID * cap + r],
+        pgrp: f[P.PGRP * cap + r],
         comm: slots.comm[s],
         cmdline: slots.cmdline[s],
         cmdline_truncated: slots.truncated[s],
-        state: String.fromCharCode(f[at(P.STATE)]),
-        kthread: f[at(P.KTHREAD)] === 1,
+        state: String.fromCharCode(f[P.STATE * cap + r]),
+        kthread: f[P.KTHREAD * cap + r] === 1,
         uid,
         user: uid === null ? null : this.users.name(uid),
         cgroup: slots.cgroup[s],
-        nice: f[at(P.NICE)],
-        priority: f[at(P.PRIORITY)],
-        threads: f[at(P.THREADS)],
-        processor: f[at(P.PROCESSOR)],
-        vsize_bytes: f[at(P.VSIZE)],
-        rss_bytes: f[at(P.RSS_PAGES)] * this.pageSize,
-        minflt: counterAt(f, u, at(P.MINFLT))!,
-        majflt: counterAt(f, u, at(P.MAJFLT))!,
-        utime: counterAt(f, u, at(P.UTIME))!,
-        stime: counterAt(f, u, at(P.STIME))!,
-        run_ns: counterAt(f, u, at(P.RUN)),
-        wait_ns: counterAt(f, u, at(P.WAIT)),
-        timeslices: counterAt(f, u, at(P.SLICES)),
-        swap_bytes: numberAt(f, at(P.SWAP)),
-        vol_ctxsw: counterAt(f, u, at(P.VOL)),
-        invol_ctxsw: counterAt(f, u, at(P.INVOL)),
+        nice: f[P.NICE * cap + r],
+        priority: f[P.PRIORITY * cap + r],
+        threads: f[P.THREADS * cap + r],
+        processor: f[P.PROCESSOR * cap + r],
+        vsize_bytes: f[P.VSIZE * cap + r],
+        rss_bytes: f[P.RSS_PAGES * cap + r] * this.pageSize,
+        minflt: counterAt(f, u, P.MINFLT * cap + r)!,
+        majflt: counterAt(f, u, P.MAJFLT * cap + r)!,
+        utime: counterAt(f, u, P.UTIME * cap + r)!,
+        stime: counterAt(f, u, P.STIME * cap + r)!,
+        run_ns: counterAt(f, u, P.RUN * cap + r),
+        wait_ns: counterAt(f, u, P.WAIT * cap + r),
+        timeslices: counterAt(f, u, P.SLICES * cap + r),
+        swap_bytes: numberAt(f, P.SWAP * cap + r),
+        vol_ctxsw: counterAt(f, u, P.VOL * cap + r),
+        invol_ctxsw: counterAt(f, u, P.INVOL * cap + r),
         slow: slots.slow[s],
         slow_prev: slots.slowPrev[s],
         ...x,

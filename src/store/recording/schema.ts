@@ -16,6 +16,7 @@
  * proc_tcp), so that a process row stays narrow.
  */
 import { ALERT_STEP_SQL, ALERT_TABLE_SQL } from '../alerts/table';
+import { PROC_RAW } from '../../model/fields/proc';
 import { SERIES, SeriesSpec } from './series';
 
 /** "vigl": `PRAGMA application_id` of every vigil recording. */
@@ -25,8 +26,10 @@ export const APPLICATION_ID = 0x7669676c;
  * only adds (nullable columns anywhere in a list of series.ts, tables, indexes): files are read by column
  * name, a column an older file lacks reading as null (columns.ts), and `vigil record` upgrades an older
  * file before appending (migrate.ts). Each version adds its fixture (test/fixtures/recordings/make.ts).
+ * A per-process column bumps it by its `since` in the process field table (PROC_RAW); 3 is the last
+ * version made by other changes.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = Math.max(3, ...PROC_RAW.map((r): number => ('since' in r ? r.since : 1)));
 
 /** System tables get an absolute row per series this often (bounds the rows a seek adds up). */
 export const SYS_KEYFRAME_MS = 10_000;

@@ -11,6 +11,8 @@ interface Live {
   dirty: boolean;
   /** The sample of the latest absolute row. */
   absS: number;
+  /** The last write() that had this entity (a counter, so that no set of keys is built per tick). */
+  seen: number;
 }
 
 function sameIdent(a: Val[], b: Val[]): boolean {
@@ -64,6 +66,7 @@ export function parseCarryList(text: string, s: number): Carried[] {
 export class SeriesWriter {
   private live = new Map<string, Live>();
   private lastTick: number | null = null;
+  private writes = 0;
   private readonly insertRow: Statement;
   private readonly insertEntity: Statement | null;
   private readonly closeEntity: Statement | null;
@@ -99,13 +102,17 @@ export class SeriesWriter {
    * Returns the entity id of each item, in order (for the series that share these entities).
    */
   write(s: number, items: Item[], keyframe: boolean, clocks: RowClocks = NO_CLOCKS): number[] {
-    const seen = new Set<string>();
+    const w = ++this.writes;
+    let seen = 0;
     const es = new Array<number>(items.length);
     const carried: Carried[] = [];
     for (let i = 0; i < items.length; i++) {
       const it = items[i];
-      seen.add(it.key);
       let l = this.live.get(it.key);
+      if (l !== undefined && l.seen !== w) {
+        l.seen = w;
+        seen++;
+      }
       if (l !== undefined && !sameIdent(l.ident, it.ident)) {
         this.close(l);
         l = undefined;
@@ -113,7 +120,9 @@ export class SeriesWriter {
       if (l === undefined) {
         let e = it.e ?? 0;
         if (this.insertEntity !== null) e = Number(this.insertEntity.run(...it.ident.map(bindIdent), s).lastInsertRowid);
-        l = { e, ident: it.ident, vals: it.vals, dirty: false, absS: s };
+        // Replacing an entity of the same key seen earlier in this write leaves the count as it was.
+        if (!this.live.has(it.key)) seen++;
+        l = { e, ident: it.ident, vals: it.vals, dirty: false, absS: s, seen: w };
         this.live.set(it.key, l);
         this.put(s, l.e, encodeRow(this.spec.values, it.vals, null, true, clocks));
         es[i] = e;
@@ -140,9 +149,9 @@ export class SeriesWriter {
       l.vals = it.vals;
     }
     if (carried.length > 0) this.insertCarry.run(s, this.spec.table, carryList(carried, s));
-    if (this.live.size !== seen.size) {
+    if (this.live.size !== seen) {
       for (const [key, l] of this.live) {
-        if (seen.has(key)) continue;
+        if (l.seen === w) continue;
         this.close(l);
         this.live.delete(key);
       }

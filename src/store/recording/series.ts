@@ -4,6 +4,13 @@
  * kernel's counters (ticks of 1/clk_tck s, bytes, 512-byte sectors, ms, ns, µs).
  */
 import type { ProcSample } from '../../model';
+import type { ProcRawField } from '../../model/fields/field';
+import { CPU_RAW } from '../../model/fields/cpu';
+import { DISK_RAW } from '../../model/fields/disk';
+import { FS_RAW } from '../../model/fields/fs';
+import { MEM_RAW, VM_RAW } from '../../model/fields/memory';
+import { NET_RAW, SNMP_RAW } from '../../model/fields/net';
+import { PROC_RAW } from '../../model/fields/proc';
 import type { Col, Kind, Val } from './codec';
 import { SHIM_COLUMNS } from './shim-cols';
 
@@ -32,27 +39,25 @@ export interface SeriesSpec {
 
 const col = (name: string, kind: Kind, ref?: number): Col => (ref === undefined ? { name, kind } : { name, kind, ref });
 const timed = (name: string, kind: 'ra' | 'rg', clock: number): Col => ({ name, kind, clock });
-const cols = (prefix: string, names: readonly string[], kind: Kind): Col[] => names.map((n) => col(prefix + n, kind));
 
-export const CPU_FIELDS = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal', 'guest', 'guest_nice'] as const;
-export const MEM_FIELDS = [
-  'total', 'free', 'available', 'buffers', 'cached', 'swap_cached', 'swap_total', 'swap_free', 'shmem', 'sreclaimable',
-  'dirty', 'writeback',
-] as const;
+/** A raw row's kind as a column kind: a counter is stored as deltas against the previous row. */
+const RAW_KIND = { counter: 'c', gauge: 'g' } as const satisfies Record<'counter' | 'gauge', Kind>;
+const keysOf = <R extends { readonly key: string }>(rows: readonly R[]): R['key'][] => rows.map((r) => r.key);
+/** A field table's raw rows as columns: `prefix` + key, of the row's kind. */
+const rawCols = (rows: readonly { readonly key: string; readonly kind: 'counter' | 'gauge' }[], name = (k: string): string => k): Col[] =>
+  rows.map((r) => col(name(r.key), RAW_KIND[r.kind]));
+
+// The machine-wide families' recorded values: the raw rows of their field tables (src/model/fields/),
+// in row order. A new raw row there is a new column here (and a SCHEMA_VERSION bump in schema.ts).
+export const CPU_FIELDS = keysOf(CPU_RAW);
+export const MEM_FIELDS = keysOf(MEM_RAW);
 export const PSI_RESOURCES = ['cpu', 'memory', 'io'] as const;
 export const PSI_LINES = ['some', 'full'] as const;
-export const SNMP_FIELDS = [
-  'tcp_active_opens', 'tcp_passive_opens', 'tcp_attempt_fails', 'tcp_estab_resets', 'tcp_curr_estab', 'tcp_in_segs',
-  'tcp_out_segs', 'tcp_retrans_segs', 'tcp_in_errs', 'tcp_out_rsts', 'udp_in_datagrams', 'udp_out_datagrams',
-  'udp_in_errors', 'udp_no_ports',
-] as const;
-export const VMSTAT_FIELDS = ['pgfault', 'pgmajfault', 'pswpin', 'pswpout'] as const;
-export const NET_FIELDS = ['rx_bytes', 'rx_packets', 'rx_errs', 'rx_drop', 'tx_bytes', 'tx_packets', 'tx_errs', 'tx_drop'] as const;
-export const DISK_FIELDS = [
-  'reads', 'reads_merged', 'read_sectors', 'read_ms', 'writes', 'writes_merged', 'write_sectors', 'write_ms', 'in_flight',
-  'io_ms', 'weighted_io_ms', 'discards', 'discard_sectors', 'flushes',
-] as const;
-export const FS_FIELDS = ['size_bytes', 'free_bytes', 'avail_bytes', 'files', 'files_free'] as const;
+export const SNMP_FIELDS = keysOf(SNMP_RAW);
+export const VMSTAT_FIELDS = keysOf(VM_RAW);
+export const NET_FIELDS = keysOf(NET_RAW);
+export const DISK_FIELDS = keysOf(DISK_RAW);
+export const FS_FIELDS = keysOf(FS_RAW);
 export const SLOW_FIELDS = ['rchar', 'wchar', 'read_bytes', 'write_bytes', 'fds'] as const;
 const SLOW_GAUGES = new Set<string>(['fds']);
 /** ProcTcp's values, as `tcp_<field>` columns. */
@@ -80,9 +85,9 @@ export const ABSENT = {
 
 function sysColumns(): Col[] {
   const out: Col[] = [];
-  out.push(...cols('cpu_', CPU_FIELDS, 'c'));
+  out.push(...rawCols(CPU_RAW, (k) => `cpu_${k}`));
   out.push(col('ctxt', 'c'), col('processes', 'c'), col('procs_running', 'g'), col('procs_blocked', 'g'), col('btime', 'g'));
-  out.push(...MEM_FIELDS.map((f) => col(f.startsWith('swap_') ? f : `mem_${f}`, 'g')));
+  out.push(...rawCols(MEM_RAW, (k) => (k.startsWith('swap_') ? k : `mem_${k}`)));
   out.push(col('load1_x100', 'f'), col('load5_x100', 'f'), col('load15_x100', 'f'), col('load_running', 'g'), col('load_total', 'g'));
   for (const r of PSI_RESOURCES) {
     for (const l of PSI_LINES) {
@@ -90,8 +95,7 @@ function sysColumns(): Col[] {
       out.push(col(p + 'avg10_x100', 'f'), col(p + 'avg60_x100', 'f'), col(p + 'avg300_x100', 'f'), col(p + 'total_us', 'c'));
     }
   }
-  out.push(...SNMP_FIELDS.map((f) => col(f, f === 'tcp_curr_estab' ? 'g' : 'c')));
-  out.push(...cols('', VMSTAT_FIELDS, 'c'));
+  out.push(...rawCols(SNMP_RAW), ...rawCols(VM_RAW));
   out.push(col('uptime_x100', 'f'), col('absent', 'r'));
   return out;
 }
@@ -119,20 +123,15 @@ export function joinSys(parts: Val[][]): Val[] {
   return out;
 }
 
+/** A raw row's kind as a column kind: a counter is stored as deltas, a text only when it changes. */
+const REC_KIND = { counter: 'c', gauge: 'g', text: 't' } as const satisfies Record<ProcRawField['kind'], Kind>;
+
 /**
- * ProcSample's values kept in proc_sample, by name and kind, in column order. flattenProc and buildProc
- * go through this list, so a per-process value is one line here (its name is the ProcSample field; a
- * text that can change, like a cgroup path, is kind 't') plus a SCHEMA_VERSION bump in schema.ts.
+ * ProcSample's values kept in proc_sample, by name and kind, in column order: the process field table's
+ * raw rows (PROC_RAW in src/model/fields/proc.ts). flattenProc and buildProc go through this list, so a
+ * per-process value is one row there, whose `since` makes the new SCHEMA_VERSION (schema.ts).
  */
-export const PROC_FIELDS = [
-  ['ppid', 'g'], ['pgrp', 'g'], ['state', 't'], ['nice', 'g'], ['priority', 'g'], ['threads', 'g'], ['processor', 'g'],
-  ['vsize_bytes', 'g'], ['rss_bytes', 'g'], ['minflt', 'c'], ['majflt', 'c'], ['utime', 'c'], ['stime', 'c'], ['run_ns', 'c'],
-  ['wait_ns', 'c'], ['timeslices', 'c'],
-  // From /proc/PID/status, read every few seconds.
-  ['swap_bytes', 'g'], ['vol_ctxsw', 'c'], ['invol_ctxsw', 'c'],
-  // Schema 2: read with the cmdline (new process, exec, every minute); a text kept only when it changes.
-  ['cgroup', 't'],
-] as const satisfies readonly (readonly [keyof ProcSample, Kind])[];
+export const PROC_FIELDS: readonly (readonly [keyof ProcSample & string, Kind])[] = PROC_RAW.map((r) => [r.key, REC_KIND[r.kind]] as const);
 
 function procColumns(): Col[] {
   return PROC_FIELDS.map(([f, kind]) => col(f, kind));
@@ -184,13 +183,13 @@ export const SERIES = {
   cpu: {
     table: 'cpu',
     entity: { table: 'cpu_core', columns: [{ name: 'cpu', type: 'INTEGER' }] },
-    values: cols('', CPU_FIELDS, 'c'),
+    values: rawCols(CPU_RAW),
     tier: 'sys',
   },
   net: {
     table: 'net',
     entity: { table: 'net_iface', columns: [{ name: 'iface', type: 'TEXT' }, { name: 'ifindex', type: 'INTEGER' }] },
-    values: cols('', NET_FIELDS, 'c'),
+    values: rawCols(NET_RAW),
     tier: 'sys',
   },
   disk: {
@@ -199,7 +198,7 @@ export const SERIES = {
       table: 'disk_dev',
       columns: [{ name: 'device', type: 'TEXT' }, { name: 'major', type: 'INTEGER' }, { name: 'minor', type: 'INTEGER' }],
     },
-    values: DISK_FIELDS.map((f) => col(f, f === 'in_flight' ? 'g' : 'c')),
+    values: rawCols(DISK_RAW),
     tier: 'sys',
   },
   fs: {
@@ -208,7 +207,7 @@ export const SERIES = {
       table: 'fs_mount',
       columns: [{ name: 'mount', type: 'TEXT' }, { name: 'source', type: 'TEXT' }, { name: 'fstype', type: 'TEXT' }],
     },
-    values: cols('', FS_FIELDS, 'g'),
+    values: rawCols(FS_RAW),
     tier: 'sys',
   },
   proc: {

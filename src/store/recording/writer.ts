@@ -7,7 +7,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import Database from 'better-sqlite3';
 import { EXIT, VigilError } from '../../errors';
-import type { HostInfo, Sample } from '../../model';
+import type { HostInfo, ProcSample, Sample } from '../../model';
+import type { Val } from './codec';
 import type { ConnsSample } from '../../model/conns';
 import {
   advanceEpoch, flattenCores, flattenDisks, flattenFs, flattenNet, flattenProc, flattenSockProcs, flattenSocks, flattenSys, Item, noSocketTcpVals,
@@ -37,6 +38,17 @@ export interface WriterOptions {
 export type { BreachRecord };
 
 const NS_PER_MS = 1_000_000n;
+// Keyframe spacings in ns, computed once rather than as BigInts on every tick.
+const SYS_KEY_NS = BigInt(SYS_KEYFRAME_MS) * NS_PER_MS;
+const PROC_KEY_NS = BigInt(PROC_KEYFRAME_MS) * NS_PER_MS;
+const CONNS_KEY_NS = BigInt(CONNS_KEYFRAME_MS) * NS_PER_MS;
+const NO_IDENT: Val[] = [];
+
+/** A process as the last tick flattened it, and its proc_io item (keyed by its entity id). */
+interface ProcFlat {
+  item: ProcItem;
+  io: Item & { e: number };
+}
 
 export class RecordingWriter {
   private readonly series: Record<SeriesName, SeriesWriter>;
@@ -63,6 +75,14 @@ export class RecordingWriter {
   private connsKeyNs: bigint | null = null;
   /** Per live process entity: the connections reads it was first given (see noSocketTcpVals). */
   private tcpEpochs = new Map<number, TcpEpoch>();
+  /**
+   * Each ProcSample as it was flattened, by object. The readers hand back the very same object for a
+   * process that has not run since its last read (most of them, on an idle machine), so its arrays are
+   * reused instead of rebuilt each tick: their values are equal, which is all the codec looks at.
+   */
+  private flat = new WeakMap<ProcSample, ProcFlat>();
+  /** noSocketTcpVals of the last epoch asked for: consecutive processes mostly share one. */
+  private noSock: { has: boolean; c1: bigint | null; c2: bigint | null; vals: Val[] } | null = null;
   private sysKeyNs: bigint | null = null;
   private procKeyNs: bigint | null = null;
   private lastFlushNs: bigint | null = null;
@@ -259,9 +279,9 @@ export class RecordingWriter {
     const procTick = procs !== null && procs.mono_ns !== this.lastProcNs;
     const conns = sample.conns;
     const connsTick = conns !== null && conns.mono_ns !== this.lastConnsNs;
-    const sysKey = this.firstOfSession || this.sysKeyNs === null || sample.mono_ns - this.sysKeyNs >= BigInt(SYS_KEYFRAME_MS) * NS_PER_MS;
-    const procKey = procTick && (this.procKeyNs === null || procs.mono_ns - this.procKeyNs >= BigInt(PROC_KEYFRAME_MS) * NS_PER_MS);
-    const connsKey = connsTick && (this.connsKeyNs === null || conns.mono_ns - this.connsKeyNs >= BigInt(CONNS_KEYFRAME_MS) * NS_PER_MS);
+    const sysKey = this.firstOfSession || this.sysKeyNs === null || sample.mono_ns - this.sysKeyNs >= SYS_KEY_NS;
+    const procKey = procTick && (this.procKeyNs === null || procs.mono_ns - this.procKeyNs >= PROC_KEY_NS);
+    const connsKey = connsTick && (this.connsKeyNs === null || conns.mono_ns - this.connsKeyNs >= CONNS_KEY_NS);
     const what = (sysKey ? KEY_SYS : 0) | (procKey ? KEY_PROCS : 0) | (connsKey ? KEY_CONNS : 0);
     if (what !== 0) this.insertKeyframe.run(s, what);
     if (sysKey) this.sysKeyNs = sample.mono_ns;
@@ -286,10 +306,25 @@ export class RecordingWriter {
       this.lastProcConnsNs = connsNs;
       const n = procs.procs.length;
       const items = new Array<ProcItem>(n);
-      for (let i = 0; i < n; i++) items[i] = flattenProc(procs.procs[i]);
+      const flats = new Array<ProcFlat | undefined>(n);
+      for (let i = 0; i < n; i++) {
+        const p = procs.procs[i];
+        flats[i] = this.flat.get(p);
+        items[i] = flats[i]?.item ?? flattenProc(p);
+      }
       const clocks = { base: [procs.mono_ns, connsNs], gap: [gap, connsGap] };
       const es = this.series.proc.write(s, items, procKey, clocks);
-      this.series.procIo.write(s, items.map((it, i) => ({ key: String(es[i]), ident: [], vals: it.io, e: es[i] })), procKey, clocks);
+      const io = new Array<Item>(n);
+      for (let i = 0; i < n; i++) {
+        let f = flats[i];
+        if (f === undefined || f.io.e !== es[i]) {
+          f = { item: items[i], io: { key: String(es[i]), ident: NO_IDENT, vals: items[i].io, e: es[i] } };
+          this.flat.set(procs.procs[i], f);
+        }
+        flats[i] = f;
+        io[i] = f.io;
+      }
+      this.series.procIo.write(s, io, procKey, clocks);
       // A process that has held no socket, not written yet, stays without a proc_tcp row (see noSocketTcpVals).
       const epochs = new Map<number, TcpEpoch>();
       const tcp: Item[] = [];
@@ -297,9 +332,9 @@ export class RecordingWriter {
         const ep = this.tcpEpochs.get(es[i]) ?? { c1: null, c2: null };
         advanceEpoch(ep, conns === null ? null : connsNs);
         epochs.set(es[i], ep);
-        const key = String(es[i]);
-        if (!this.series.procTcp.has(key) && sameVals(items[i].tcp, noSocketTcpVals(conns !== null, ep))) continue;
-        tcp.push({ key, ident: [], vals: items[i].tcp, e: es[i] });
+        const key = flats[i]!.io.key;
+        if (!this.series.procTcp.has(key) && sameVals(items[i].tcp, this.noSocketVals(conns !== null, ep))) continue;
+        tcp.push({ key, ident: NO_IDENT, vals: items[i].tcp, e: es[i] });
       }
       this.tcpEpochs = epochs;
       this.series.procTcp.write(s, tcp, procKey, clocks);
@@ -308,14 +343,22 @@ export class RecordingWriter {
       const shim: Item[] = [];
       for (let i = 0; i < n; i++) {
         const sh = procs.procs[i].shim;
-        const key = String(es[i]);
+        const key = flats[i]!.io.key;
         if (sh === null && !this.series.procShim.has(key)) continue;
-        shim.push({ key, ident: [], vals: sh === null ? [...NO_SHIM_VALS] : flattenShim(sh), e: es[i] });
+        shim.push({ key, ident: NO_IDENT, vals: sh === null ? [...NO_SHIM_VALS] : flattenShim(sh), e: es[i] });
       }
       this.series.procShim.write(s, shim, procKey, clocks);
     }
     if (connsTick) this.writeConns(s, sample.mono_ns, conns, connsKey);
     this.samples++;
+  }
+
+  /** noSocketTcpVals(has, ep), built once per distinct epoch (only compared, never stored or changed). */
+  private noSocketVals(has: boolean, ep: TcpEpoch): Val[] {
+    const m = this.noSock;
+    if (m !== null && m.has === has && m.c1 === ep.c1 && m.c2 === ep.c2) return m.vals;
+    this.noSock = { has, c1: ep.c1, c2: ep.c2, vals: noSocketTcpVals(has, ep) };
+    return this.noSock.vals;
   }
 
   /** One read of the connections tier: its tick row, then the sockets and processes that changed. */

@@ -4,6 +4,7 @@
  * values from a seeded generator. Nothing here reads /proc.
  */
 import type { CpuPct, DiskSnap, FsSnap, MemSnap, NetSnap, ProcSnap, Snapshot, TcpSnap, UdpSnap } from '../../model';
+import { PROC_FIGURES_BLANK } from '../../model/fields/proc';
 
 const nullCpu = (): CpuPct => ({
   cpu_pct: null, user_pct: null, nice_pct: null, system_pct: null, idle_pct: null, iowait_pct: null,
@@ -40,6 +41,7 @@ export function blankSnapshot(mono_ms: number, t: number, interval_ms: number): 
 /** A process row with every rate null; override what the test needs. */
 export function blankProc(pid: number, start_time: number, over: Partial<ProcSnap> = {}): ProcSnap {
   return {
+    ...PROC_FIGURES_BLANK,
     pid, start_time, start_ms: null, ppid: 1, comm: `p${pid}`, cmdline: `/bin/p${pid}`, user: 'root', cgroup: null, uid: 0,
     state: 'S', kthread: false, threads: 1, nice: 0, cpu_pct: null, cpu_time_s: 0, wait_pct: null, mem_pct: null,
     rss_bytes: 0, vsize_bytes: 0, swap_bytes: null, read_bytes_per_s: null, write_bytes_per_s: null,

@@ -1,5 +1,6 @@
 import t from 'tap';
 import type { ProcSnap } from '../../../src/model';
+import { PROC_FIGURES_BLANK } from '../../../src/model/fields/proc';
 import { COLUMN_ORDER, COLUMNS, fitColumns, processesView, scrollFor } from '../../../src/panes/processes';
 import { commandOf, descendants, matchesFilter, TableState, tableRows } from '../../../src/panes/proctable';
 import { makeTheme } from '../../../src/render/theme';
@@ -7,6 +8,7 @@ import { displayWidth } from '../../../src/render/width';
 
 function p(pid: number, ppid: number, extra: Partial<ProcSnap> = {}): ProcSnap {
   return {
+    ...PROC_FIGURES_BLANK,
     pid, start_time: pid * 10, start_ms: null, ppid, comm: `c${pid}`, cmdline: `/bin/c${pid} --flag`, user: 'root', cgroup: null, uid: 0, state: 'S',
     kthread: false, threads: 1, nice: 0, cpu_pct: 0, cpu_time_s: 0, wait_pct: 0, mem_pct: 0, rss_bytes: 0, vsize_bytes: 0, swap_bytes: 0,
     read_bytes_per_s: 0, write_bytes_per_s: 0, rchar_per_s: 0, wchar_per_s: 0, minflt_per_s: 0, majflt_per_s: 0, ctxsw_per_s: 0, fds: 3,
