@@ -2,7 +2,7 @@ import { VigilError, EXIT, describeError } from '../errors';
 import { alertOptionsFrom, setupAlerts } from './alert-setup';
 import type { PaneKind } from '../ui/layout';
 import { App } from '../ui/app';
-import { LiveSource } from '../ui/source';
+import { LiveFeed } from '../feed/live';
 import { ThemeName, wantsColour } from '../render/theme';
 import type { TableConfig } from '../config';
 
@@ -41,10 +41,10 @@ export function installExitPaths(app: App): void {
 
 export function runLive(opts: LiveOptions): void {
   checkTerminal();
-  const source = new LiveSource({ intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs, debugTimings: opts.debugTimings });
+  const feed = new LiveFeed({ intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs, debugTimings: opts.debugTimings });
   // Notes (a log that cannot be written, a failing --on-alert) go to the alerts list, never to stderr.
-  const alerts = opts.alerts.rules.length > 0 ? setupAlerts({ ...opts.alerts, hostname: source.host.hostname }) : null;
-  const app = new App(source, { colour: wantsColour(opts.colour), theme: opts.theme, hidden: opts.hidden, debugTimings: opts.debugTimings, alerts, table: opts.table });
+  const alerts = opts.alerts.rules.length > 0 ? setupAlerts({ ...opts.alerts, hostname: feed.host.hostname }) : null;
+  const app = new App(feed, { colour: wantsColour(opts.colour), theme: opts.theme, hidden: opts.hidden, debugTimings: opts.debugTimings, alerts, table: opts.table });
   installExitPaths(app);
   app.start();
 }

@@ -4,16 +4,15 @@
  * (disk full) ends it with one line and exit 74, never a retry loop. With --listen it also serves the
  * latest sample on /metrics, like `vigil serve`.
  */
-import { LiveFeed } from '../feed';
-import { runHeadless } from '../headless';
-import { alertActiveFamily } from '../export/prometheus/alert-family';
 import { DEFAULT_PROC_TOP } from '../export/prometheus/proc-select';
 // Types only: the server (and prom-client with it, ~7 MB of RSS) is loaded when --listen asks for it.
 import type { MetricsServer } from '../export/prometheus/server';
+import { FeedOptions, LiveFeed } from '../feed/live';
+import { runHeadless } from '../pipeline/headless';
+import { Pipeline, PipelineSink } from '../pipeline/pipeline';
+import { metricsSink, recorderSink } from '../pipeline/sinks';
 import { readHostInfo } from '../sampler/host';
-import { alertWindowOptions, recordingSink } from '../store/alerts/engine';
 import { RecordingWriter } from '../store/recording/writer';
-import { HistoryWindow } from '../store/window';
 import { AlertSetup, AlertSetupOptions, setupAlerts } from './alert-setup';
 
 export interface RecordOptions {
@@ -37,8 +36,8 @@ export interface RecordOptions {
   /** Per-process series of the metrics (see `vigil serve`). */
   procTop?: number;
   procMatch?: RegExp | null;
-  /** Sees the feed before its first sample (vigil run: to tally the shim's reads). */
-  onFeed?: (feed: LiveFeed) => void;
+  /** Sees every read of the shim's files (vigil run tallies them). */
+  onShimRead?: FeedOptions['onShimRead'];
 }
 
 function clock(ms: number): string {
@@ -73,64 +72,38 @@ export async function runRecord(opts: RecordOptions): Promise<void> {
     throw err;
   }
   const engine = alerts?.engine ?? null;
-  engine?.addSink(recordingSink(writer));
-  if (engine !== null) server?.metrics.addFamily(alertActiveFamily(() => engine.active()));
-  const window = engine === null ? null : new HistoryWindow(alertWindowOptions(engine.rules, opts.intervalMs, opts.procIntervalMs));
   const feed = new LiveFeed({
     intervalMs: opts.intervalMs,
     procIntervalMs: opts.procIntervalMs,
     host,
     snapshots: engine !== null || server !== null,
+    onShimRead: opts.onShimRead,
   });
-  opts.onFeed?.(feed);
-  const status = opts.status ?? process.stderr;
   if (server !== null) process.stderr.write(`vigil: serving ${server.url}\n`);
+  const sinks = [recorderSink(writer, engine), ...(server === null ? [] : [metricsSink(server, engine)]), statusSink(writer, opts)];
+  // Errors keep their own exit code: a write error is a VigilError (74) from the writer; anything else is a
+  // bug and exits 1 with its message, not a made-up I/O error.
+  await runHeadless(new Pipeline(feed, { alerts, sinks }), { stopWhen: opts.stopWhen });
+}
+
+/** The status line (on a terminal, once a second), and the end of a --duration run. */
+function statusSink(writer: RecordingWriter, opts: RecordOptions): PipelineSink {
+  const status = opts.status ?? process.stderr;
   const tty = status.isTTY === true;
   const startNs = process.hrtime.bigint();
   let lastStatusNs = 0n;
-
-  // Errors keep their own exit code: a write error is a VigilError (74) from the writer; anything else is a
-  // bug and exits 1 with its message, not a made-up I/O error.
-  await runHeadless(
-    feed,
-    {
-      onTick({ sample, snap }, stop) {
-        let breachMoved = false;
-        // Evaluated before the sample is queued, so that a breach seen on it is written in its transaction.
-        if (snap !== null && engine !== null && window !== null) {
-          window.push(snap);
-          breachMoved = engine.onSnapshot(snap, window).some((e) => e.type !== 'update');
-          // Every open breach's figures as they stand now: replay shows them as of any moment.
-          for (const b of engine.active()) writer.addBreachStep(b, snap.t);
-        }
-        server?.update(sample, snap);
-        writer.add(sample);
-        // A breach that starts or ends is committed now (with the samples so far), not up to a second later.
-        if (breachMoved) writer.flush();
-        const now = process.hrtime.bigint();
-        const elapsedMs = Number(now - startNs) / 1e6;
-        if (tty && now - lastStatusNs >= 1_000_000_000n) {
-          lastStatusNs = now;
-          status.write(`\rrecording ${opts.file}: ${clock(elapsedMs)}, ${writer.added} samples, ${mb(writer.size())}\x1b[K`);
-        }
-        if (opts.durationMs !== null && elapsedMs >= opts.durationMs) stop();
-      },
-      async close(failed) {
-        let failure: unknown;
-        // Breaches still open end now (reason 'stop'); their rows go into the last transaction.
-        alerts?.engine.stop();
-        try {
-          if (failed) writer.abort();
-          else writer.close();
-        } catch (err) {
-          failure = err;
-        }
-        if (tty) status.write('\n');
-        await alerts?.close().catch(() => undefined);
-        await server?.close().catch(() => undefined);
-        if (failure !== undefined) throw failure;
-      },
+  return {
+    tick(_tick, { stop }) {
+      const now = process.hrtime.bigint();
+      const elapsedMs = Number(now - startNs) / 1e6;
+      if (tty && now - lastStatusNs >= 1_000_000_000n) {
+        lastStatusNs = now;
+        status.write(`\rrecording ${opts.file}: ${clock(elapsedMs)}, ${writer.added} samples, ${mb(writer.size())}\x1b[K`);
+      }
+      if (opts.durationMs !== null && elapsedMs >= opts.durationMs) stop();
     },
-    { stopWhen: opts.stopWhen },
-  );
+    close() {
+      if (tty) status.write('\n');
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { Recording } from '../store/recording/reader';
 import { App } from '../ui/app';
 import type { PaneKind } from '../ui/layout';
-import { ReplaySource } from '../ui/replay-source';
+import { ReplayFeed } from '../feed/replay';
 import { ThemeName, wantsColour } from '../render/theme';
 import type { TableConfig } from '../config';
 import { checkTerminal, installExitPaths } from './live';
@@ -26,8 +26,7 @@ export function runReplay(opts: ReplayOptions): void {
     rec.close();
     throw err;
   }
-  const source = new ReplaySource(rec);
-  const app = new App(source, { colour: wantsColour(opts.colour), theme: opts.theme, hidden: opts.hidden, debugTimings: false, table: opts.table });
+  const app = new App(new ReplayFeed(rec), { colour: wantsColour(opts.colour), theme: opts.theme, hidden: opts.hidden, debugTimings: false, table: opts.table });
   installExitPaths(app);
   app.start();
 }

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App } from '../ui/app';
 import type { PaneKind } from '../ui/layout';
 import type { TableConfig } from '../config';
-import { LiveSource } from '../ui/source';
+import { LiveFeed } from '../feed/live';
 import { ThemeName, wantsColour } from '../render/theme';
 import { checkTerminal, installExitPaths } from './live';
 import { runRecord } from './record';
@@ -57,7 +57,7 @@ export async function runMonitor(o: RunMonitorOptions): Promise<void> {
     const stopWhen = h.exited.then(() => tally.final(2 * o.procIntervalMs + 500));
     await runRecord({
       file: o.record, intervalMs: o.intervalMs, procIntervalMs: o.procIntervalMs, durationMs: null, vigilVersion: o.vigilVersion, stopWhen,
-      onFeed: (feed) => (feed.sampler.onShimRead = (t) => tally.add(t)),
+      onShimRead: (t) => tally.add(t),
     });
     const code = await endCommand(h);
     process.stderr.write(summaryText(tally.totals(), { command: o.argv[0], exitCode: code, shim: h.shimPath !== null, alloc: o.alloc, recording: path.resolve(o.record), log: null }));
@@ -70,10 +70,9 @@ export async function runMonitor(o: RunMonitorOptions): Promise<void> {
   const fd = fs.openSync(log, 'a', 0o600);
   const h = await startRun(o.argv, { alloc: o.alloc, stdio: ['ignore', fd, fd], warn: () => undefined });
   fs.closeSync(fd);
-  const source = new LiveSource({ intervalMs: o.intervalMs, procIntervalMs: o.procIntervalMs });
   const tally = new RunTally(h.pid);
-  source.onShimRead = (t) => tally.add(t);
-  const app = new App(source, {
+  const feed = new LiveFeed({ intervalMs: o.intervalMs, procIntervalMs: o.procIntervalMs, onShimRead: (t) => tally.add(t) });
+  const app = new App(feed, {
     colour: wantsColour(o.colour),
     theme: o.theme,
     hidden: o.hidden,

@@ -1,5 +1,7 @@
-import { LiveFeed } from '../feed';
-import { runHeadless } from '../headless';
+import { LiveFeed } from '../feed/live';
+import { runHeadless } from '../pipeline/headless';
+import { Pipeline } from '../pipeline/pipeline';
+import { jsonLinesSink } from '../pipeline/sinks';
 
 export interface SampleOptions {
   count: number | null;
@@ -16,18 +18,5 @@ export interface SampleOptions {
  */
 export function runSample(opts: SampleOptions, out: NodeJS.WritableStream = process.stdout): Promise<void> {
   const feed = new LiveFeed({ intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs, debugTimings: opts.debugTimings });
-  let printed = 0;
-  return runHeadless(feed, {
-    onTick({ snap }, stop) {
-      if (snap === null) return;
-      const timings = feed.takeTimings();
-      const flowing = out.write(JSON.stringify(timings !== null ? { ...snap, timings_ms: timings } : snap) + '\n');
-      printed++;
-      if (opts.count !== null && printed >= opts.count) stop();
-      else if (!flowing) {
-        feed.pause();
-        out.once('drain', () => feed.resume());
-      }
-    },
-  });
+  return runHeadless(new Pipeline(feed, { sinks: [jsonLinesSink(out, feed, opts.count)] }));
 }

@@ -181,7 +181,7 @@ export function actionCommand(a: Action, page: number): Command {
     case 'end':
       return { type: 'move', delta: Infinity };
     default:
-      // Replay's controls (play, step, speed, start, finish) and live's refresh interval belong to the source.
+      // Replay's controls (play, step, speed, start, finish) and live's refresh interval belong to the feed.
       return { type: 'source', action: a };
   }
 }

@@ -9,7 +9,7 @@ export type Action =
   | 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'back' | 'invert'
   | 'playPause' | 'stepBack' | 'stepForward' | 'minuteBack' | 'minuteForward' | 'goTo' | 'faster' | 'slower' | 'start' | 'finish';
 
-/** The keys that apply: live's (kill, paging through the table) or replay's controls. The Source says which. */
+/** The keys that apply: live's (kill, paging through the table) or replay's controls. The feed says which (ui/controls.ts). */
 export type KeySet = 'live' | 'replay';
 
 export interface KeyBinding {

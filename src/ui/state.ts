@@ -104,7 +104,7 @@ export type UiAction =
   /** The go-to prompt: a character typed or Backspace. */
   | { type: 'gotoType'; ch: string }
   | { type: 'gotoErase' }
-  /** Enter in the go-to prompt: the app hands the text to the source; the prompt closes. */
+  /** Enter in the go-to prompt: the app hands the text to the feed; the prompt closes. */
   | { type: 'gotoSubmit' }
   /** The kill dialog: the highlight moves, a number picks, Enter asks to confirm. */
   | { type: 'killStep'; step: 1 | -1 }

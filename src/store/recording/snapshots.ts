@@ -1,5 +1,5 @@
 /**
- * Where a recording's Samples become Snapshots: the one replay-side derive (the live one is src/feed.ts).
+ * Where a recording's Samples become Snapshots: the one replay-side derive (the live one is src/feed/live.ts).
  * The replay cursor, the replay screen's history window and `vigil export` all take their Snapshots from
  * here, so a replayed or exported rate is the rate live showed over the same two samples.
  */

@@ -4,7 +4,7 @@
  * short-lived process of a unique name (proc.rss_bytes > 0, ended when the process goes). Then the
  * recording's own samples are evaluated again, the way `vigil record` evaluates them (derive, the history
  * window, the rule engine), and at every recorded moment the breaches replay shows (breachesAt, what
- * ReplaySource hands the screen) must equal what that evaluation held then: the same breaches, and the
+ * ReplayFeed hands the screen) must equal what that evaluation held then: the same breaches, and the
  * same value, peak, average and sample count. A breach that begins later is not shown; an ended one
  * shows its final figures. A file from before schema 3 (no steps) shows unknown figures mid-breach.
  */

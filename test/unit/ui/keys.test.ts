@@ -6,7 +6,7 @@ import { makeTheme } from '../../../src/render/theme';
 import { dialogView, footerLine, overlayRect, positionBar, span } from '../../../src/ui/frame';
 import { clickCommand, Command, keyCommand } from '../../../src/ui/input';
 import { actionFor, footerKeys, helpLines, KEYS, KeySet, keyLabel } from '../../../src/ui/keys';
-import { nextPace } from '../../../src/ui/source';
+import { nextPace } from '../../../src/ui/controls';
 import { initialState, menuUsers, procKey, reduce, rowsOf, targets, UiAction, UiState } from '../../../src/ui/state';
 import { proc, procSnap } from '../../helpers/prometheus';
 

@@ -4,16 +4,14 @@
  * start, force the first process rates and derive the same way; this is the one `new Ticker` and the one
  * live `derive(` (replay derives in the recording cursor).
  */
-import { derive } from './derive';
-import type { HostInfo, Sample, Snapshot } from './model';
-import { Sampler, SamplerOptions } from './sampler/sampler';
-import { Ticker } from './ticker';
-
-export interface FeedTick {
-  sample: Sample;
-  /** null for the very first sample: nothing to take a rate against yet. */
-  snap: Snapshot | null;
-}
+import type { HostInfo, Sample } from '../model';
+import { readHostInfo } from '../sampler/host';
+import { samplerIntervals } from '../sampler/intervals';
+import { readCwd } from '../sampler/procinfo';
+import type { Sampler, SamplerOptions } from '../sampler/sampler';
+import type { ShimTable } from '../sampler/shim/types';
+import { Ticker } from '../ticker';
+import type { Feed, FeedTick } from './types';
 
 export interface FeedOptions extends SamplerOptions {
   /**
@@ -21,24 +19,28 @@ export interface FeedOptions extends SamplerOptions {
    * counters and needs no rates, so it does not pay for a derive per tick.
    */
   snapshots?: boolean;
+  /** Sees every read of the shim's files (vigil run tallies them; see Sampler.onShimRead). */
+  onShimRead?: (table: ShimTable) => void;
 }
 
-export class LiveFeed {
-  readonly sampler: Sampler;
+export class LiveFeed implements Feed {
   readonly host: HostInfo;
   intervalMs: number;
   readonly procIntervalMs: number;
+  /**
+   * Made in start(): opening the readers (the native addon, netlink, the mount list) takes a good part
+   * of start-up, and the screen draws its first frame before that.
+   */
+  private sampler: Sampler | null = null;
   private ticker: Ticker | null = null;
   private prev: Sample | null = null;
   private stopped = false;
   private readonly snapshots: boolean;
 
-  constructor(opts: FeedOptions) {
-    this.sampler = new Sampler(opts);
+  constructor(private readonly opts: FeedOptions) {
     this.snapshots = opts.snapshots ?? true;
-    this.host = this.sampler.host;
-    this.intervalMs = this.sampler.intervalMs;
-    this.procIntervalMs = this.sampler.procIntervalMs;
+    this.host = opts.host ?? readHostInfo(opts.procRoot);
+    ({ intervalMs: this.intervalMs, procIntervalMs: this.procIntervalMs } = samplerIntervals(opts));
   }
 
   /**
@@ -48,10 +50,24 @@ export class LiveFeed {
    */
   start(onTick: (tick: FeedTick) => void, onError: (err: unknown) => void): void {
     if (this.ticker !== null || this.stopped) return;
+    let sampler: Sampler;
+    let derive: typeof import('../derive').derive;
+    try {
+      // Loaded here, after the screen's first frame: the sampler's modules (readers, the native addon) and
+      // derive's take a while.
+      ({ derive } = require('../derive') as typeof import('../derive'));
+      const { Sampler: Make } = require('../sampler/sampler') as typeof import('../sampler/sampler');
+      sampler = this.sampler = new Make({ ...this.opts, intervalMs: this.intervalMs, host: this.host });
+      sampler.onShimRead = this.opts.onShimRead ?? null;
+    } catch (err) {
+      this.stop();
+      onError(err);
+      return;
+    }
     let first = true;
     const deliver = (now: bigint | undefined): void => {
       try {
-        const sample = this.prev === null ? this.sampler.sample(now) : this.sampler.sample(now, first);
+        const sample = this.prev === null ? sampler.sample(now) : sampler.sample(now, first);
         const snap = this.prev === null || !this.snapshots ? null : derive(this.prev, sample, this.host);
         if (this.prev !== null) first = false;
         this.prev = sample;
@@ -89,18 +105,24 @@ export class LiveFeed {
     if (this.stopped) return;
     this.stopped = true;
     this.ticker?.stop();
-    this.sampler.close();
+    this.sampler?.close();
   }
 
   takeTimings(): Record<string, number> | null {
-    return this.sampler.timings?.take() ?? null;
+    return this.sampler?.timings?.take() ?? null;
   }
 
   /** One-line warnings worth showing once (a hung mount, no connections tier). */
   warnings(): string[] {
+    if (this.sampler === null) return [];
     const out = this.sampler.stalledMounts().map((m) => `statfs of ${m} is not answering; left out`);
     const conns = this.sampler.connsUnavailable();
     if (conns !== null) out.push(`connections: ${conns}; NET columns show -`);
     return out;
+  }
+
+  /** Read now: the pid may belong to someone else by the time it is shown, as with every live figure. */
+  cwd(pid: number): string {
+    return readCwd(pid);
   }
 }

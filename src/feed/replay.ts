@@ -6,8 +6,7 @@ import { ReplayCursor } from '../store/recording/cursor';
 import { gaugesOf, HistoryThinner } from '../store/recording/snapshots';
 import type { HistoryWindow } from '../store/window';
 import { parseTimeArg, TimeArgError } from '../timearg';
-import type { Action } from './keys';
-import type { ReplayMode, Sink, Source } from './source';
+import type { Feed, FeedTick, ReplayControls } from './types';
 
 /** Playback speeds, recording time per real second. */
 export const SPEEDS = [1, 10, 60, 600];
@@ -16,26 +15,28 @@ const FRAME_MS = 100;
 const REFILL_BUDGET_MS = 30;
 /** Work per frame on playback; at 600× more samples pass than can be decoded, and playback falls behind. */
 const PLAY_BUDGET_MS = 40;
-const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
 
 /**
- * A recording as a Source: the same Snapshots live showed (derive over the recorded Samples), at a
- * chosen speed, with seek, step and pause. The history window is rebuilt after every jump to hold what
- * it held at that moment: the last minute at full resolution and the hour before it one derive per
- * second (rates over a second are the average of that second's samples; gauges are that second's value).
- * The rebuild runs a slice per frame, so a seek answers at once and the charts fill in behind it.
+ * A recording as a Feed: the same Snapshots live showed (derive over the recorded Samples), at a
+ * chosen speed, with seek, step and pause (its ReplayControls). The history window is rebuilt after every
+ * jump to hold what it held at that moment: the last minute at full resolution and the hour before it one
+ * derive per second (rates over a second are the average of that second's samples; gauges are that
+ * second's value). The rebuild runs a slice per frame, so a seek answers at once and the charts fill in
+ * behind it.
  */
-export class ReplaySource implements Source {
-  readonly keys = 'replay';
+export class ReplayFeed implements Feed, ReplayControls {
   readonly host: HostInfo;
   readonly intervalMs: number;
   readonly procIntervalMs: number;
+  readonly replay: ReplayControls = this;
   private readonly cursor: ReplayCursor;
-  private sink: Sink | null = null;
+  private onTick: ((tick: FeedTick) => void) | null = null;
+  private onError: (err: unknown) => void = () => undefined;
   private history: HistoryWindow | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private paused = false;
+  private stopped = false;
+  paused = false;
   private speedAt = 0;
   private lastFrame = 0;
   /** Recording time playback has reached (may run ahead of the last decoded sample). */
@@ -53,15 +54,30 @@ export class ReplaySource implements Source {
     this.procIntervalMs = ses?.proc_interval_ms ?? 1000;
   }
 
-  start(sink: Sink, history: HistoryWindow): void {
-    this.sink = sink;
-    this.history = history;
+  keepWindow(window: HistoryWindow): void {
+    this.history = window;
+  }
+
+  /** Shows the first sample at once, then plays on a frame timer (paused or not: the window's rebuild goes on). */
+  start(onTick: (tick: FeedTick) => void, onError: (err: unknown) => void): void {
+    if (this.stopped || this.onTick !== null) return;
+    this.onTick = onTick;
+    this.onError = onError;
     this.jump(() => this.cursor.first());
     this.lastFrame = Date.now();
-    this.timer = setInterval(() => this.frame(), FRAME_MS);
+    this.timer = setInterval(() => {
+      try {
+        this.frame();
+      } catch (err) {
+        this.stop();
+        this.onError(err);
+      }
+    }, FRAME_MS);
   }
 
   stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.rec.close();
@@ -86,8 +102,8 @@ export class ReplaySource implements Source {
     return this.cursor.current?.curr.t ?? 0;
   }
 
-  mode(): ReplayMode {
-    return { kind: 'replay', t: this.now(), speed: SPEEDS[this.speedAt], paused: this.paused, intervalMs: this.intervalMs };
+  get speed(): number {
+    return SPEEDS[this.speedAt];
   }
 
   private alertCache: { t: number; at: { active: Breach[]; recent: Breach[] } } | null = null;
@@ -113,44 +129,28 @@ export class ReplaySource implements Source {
     return this.span === null ? null : { t: this.now(), ...this.span };
   }
 
-  /** The keys of replay. Returns true if the action was replay's. */
-  act(a: Action): boolean {
-    const cur = this.cursor.current;
-    const step = (ms: number): number => Math.max(1, Math.round(ms / this.intervalMs));
-    switch (a) {
-      case 'playPause':
-        this.paused = !this.paused;
-        if (!this.paused) this.playT = cur?.curr.t ?? 0;
-        return true;
-      case 'stepForward':
-        this.paused = true;
-        this.advance(1);
-        return true;
-      case 'stepBack':
-        this.paused = true;
-        this.jump(() => this.cursor.step(-1));
-        return true;
-      case 'minuteForward':
-        this.jump(() => this.cursor.step(step(MINUTE_MS)));
-        return true;
-      case 'minuteBack':
-        this.jump(() => this.cursor.step(-step(MINUTE_MS)));
-        return true;
-      case 'start':
-        this.jump(() => this.cursor.first());
-        return true;
-      case 'finish':
-        this.jump(() => this.cursor.last());
-        return true;
-      case 'faster':
-        this.speedAt = Math.min(SPEEDS.length - 1, this.speedAt + 1);
-        return true;
-      case 'slower':
-        this.speedAt = Math.max(0, this.speedAt - 1);
-        return true;
-      default:
-        return false;
-    }
+  togglePause(): void {
+    this.paused = !this.paused;
+    if (!this.paused) this.playT = this.cursor.current?.curr.t ?? 0;
+  }
+
+  step(n: 1 | -1): void {
+    this.paused = true;
+    if (n > 0) this.advance(1);
+    else this.jump(() => this.cursor.step(-1));
+  }
+
+  skip(ms: number): void {
+    const n = Math.max(1, Math.round(Math.abs(ms) / this.intervalMs));
+    this.jump(() => this.cursor.step(ms < 0 ? -n : n));
+  }
+
+  toEnd(which: -1 | 1): void {
+    this.jump(() => (which < 0 ? this.cursor.first() : this.cursor.last()));
+  }
+
+  changeSpeed(dir: 1 | -1): void {
+    this.speedAt = Math.min(SPEEDS.length - 1, Math.max(0, this.speedAt + dir));
   }
 
   /** `g`: HH:MM:SS, a date, epoch ms, or -5m / +30s from the current position. Returns an error or null. */
@@ -183,10 +183,11 @@ export class ReplaySource implements Source {
   /** Shows the cursor's moment: its Snapshot, with the process list as of the latest table read. */
   private emit(withProcs: boolean): void {
     const pair = this.cursor.current;
-    if (pair === null || this.sink === null) return;
+    if (pair === null || this.onTick === null) return;
     const shown = gaugesOf(pair);
     // After a jump: the process list and connections as of the latest reads at or before this moment.
-    this.sink(withProcs ? { ...shown, procs: this.cursor.procs() ?? shown.procs, conns: this.cursor.conns() ?? shown.conns } : shown, { history: false });
+    const snap = withProcs ? { ...shown, procs: this.cursor.procs() ?? shown.procs, conns: this.cursor.conns() ?? shown.conns } : shown;
+    this.onTick({ sample: pair.curr, snap });
   }
 
   private frame(): void {
@@ -219,14 +220,14 @@ export class ReplaySource implements Source {
     for (let i = 0; i < n; i++) {
       const pair = this.cursor.next();
       if (pair === null) return false;
-      if (this.refill === null) this.feed(pair);
+      if (this.refill === null) this.toWindow(pair);
     }
     if (show) this.emit(false);
     return true;
   }
 
   /** Feeds one pair to the window, thinned as the window held it at endT (see HistoryThinner). */
-  private feed(pair: SamplePair, endT = Infinity): void {
+  private toWindow(pair: SamplePair, endT = Infinity): void {
     const h = this.history;
     if (h === null) return;
     const snap = this.thinner.take(pair, endT);
@@ -254,7 +255,7 @@ export class ReplaySource implements Source {
         } else this.refill = null;
         return;
       }
-      this.feed(next.value, r.endT);
+      this.toWindow(next.value, r.endT);
     }
   }
 }
