@@ -24,7 +24,7 @@ interface BoxInternals {
  * - not at all, while its content, label and place are unchanged and it painted into the current
  *   buffer: its cells are still there, and its rows, not marked dirty, are not even diffed;
  * - content only (the common case, a figure or a chart moved): CellPainter writes the changed cells of
- *   the inside, leaving border and label as they are;
+ *   the inside, reading only the lines that changed, leaving border and label as they are;
  * - in full through blessed, after a new scene (place, size, label) or when the content is not for
  *   the CellPainter.
  * That holds while nothing overlaps the box: the app calls touch() on every pane when the scene changes
@@ -80,6 +80,7 @@ export class BoxPane {
       this.sceneDirty = false;
       this.contentDirty = false;
       this.paintedInto = box.screen.lines;
+      this.painter?.forget();
       return paint();
     };
   }
