@@ -118,27 +118,31 @@ t.test('hostile lines: nesting, stray braces, long lines, unknown tags, wide cha
   }
 });
 
-t.test('a sequence of frames, some lines changed and some not: the cells of the last frame are blessed\'s', async (t) => {
-  // The painter reads only lines that changed since it painted them; a wrong memory would leave an old
-  // line's cells behind. Lines come from a small pool, so frames repeat lines, swap them and cut them short.
+t.test('a sequence of frames, some lines and labels changed and some not: the cells of the last frame are blessed\'s', async (t) => {
+  // The painter reads only lines that changed since it painted them, and a new label is painted over the
+  // border alone; a wrong memory would leave an old line's or label's cells behind. Lines and labels come
+  // from small pools, so frames repeat them, swap them, cut them short and make labels shorter.
   const pool = ['', 'plain', '{green-fg}green{/green-fg} text', '{bold}{red-fg}!{/red-fg} warn{/bold}', '⣿⣀⡀ chart ⣿', 'x'.repeat(W + 3), '{inverse} sel {/inverse}'];
-  const frame = fc.array(fc.nat({ max: pool.length - 1 }), { maxLength: H + 2 }).map((ix) => ix.map((i) => pool[i]));
+  const labels = ['x', 'processes 121/121', 'processes 9/9', '{red-fg}!{/red-fg} processes 10/12', 'l'.repeat(W + 10)];
+  const frame = fc.record({
+    label: fc.constantFrom(...labels),
+    lines: fc.array(fc.nat({ max: pool.length - 1 }), { maxLength: H + 2 }).map((ix) => ix.map((i) => pool[i])),
+  });
   fc.assert(
     fc.property(fc.array(frame, { minLength: 1, maxLength: 6 }), (frames) => {
       const s = memoryScreen(W + 4, H + 4);
       try {
         const pane = new BoxPane(s, { left: 1, top: 1, width: W + 2, height: H + 2 });
-        for (const lines of frames) {
-          pane.update({ label: 'x', lines });
+        for (const f of frames) {
+          pane.update(f);
           s.render();
         }
-        const last = { label: 'x', lines: frames[frames.length - 1] };
-        return JSON.stringify(cellsOf(s)) === painted(last, null).cells;
+        return JSON.stringify(cellsOf(s)) === painted(frames[frames.length - 1], null).cells;
       } finally {
         s.destroy();
       }
     }),
-    { numRuns: 60 },
+    { numRuns: 80 },
   );
   t.pass('same cells after every sequence tried');
 });
