@@ -47,10 +47,11 @@ export function netView(input: ViewInput): PaneView {
       rxNow += n.rx_bytes_per_s ?? 0;
       txNow += n.tx_bytes_per_s ?? 0;
     }
-    lines.push(...labelledChart(rx, width, up, `rx ${format.byteRate(rxNow)}`, 'blue', theme, { max }));
-    lines.push(...labelledChart(tx, width, chartH - up, `tx ${format.byteRate(txNow)}`, 'magenta', theme, { max, down: true }));
+    for (const l of labelledChart(rx, width, up, `rx ${format.byteRate(rxNow)}`, 'blue', theme, { max })) lines.push(l);
+    for (const l of labelledChart(tx, width, chartH - up, `tx ${format.byteRate(txNow)}`, 'magenta', theme, { max, down: true })) lines.push(l);
   }
-  lines.push(head, ...rows.slice(0, Math.max(0, tableH - 1)));
+  lines.push(head);
+  for (let i = 0; i < rows.length && i < tableH - 1; i++) lines.push(rows[i]);
   if (lines.length < height) lines.push(tcp);
   return { label: 'net', lines: lines.slice(0, height) };
 }

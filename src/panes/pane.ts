@@ -37,7 +37,6 @@ interface BoxInternals {
  */
 export class BoxPane {
   readonly box: blessed.Widgets.BoxElement;
-  private lastContent = '';
   private lastLines: readonly string[] = [];
   private lastLabel = '';
   /** Border, label or place changed: blessed paints the whole box. */
@@ -76,7 +75,7 @@ export class BoxPane {
         // Without noClear, blessed blanks the box's cells before painting them again: every row would
         // then differ from the terminal twice and be diffed. The paint covers every inner cell anyway,
         // and a move or resize clears through blessed's own setters.
-        box.setContent(this.lastContent, true);
+        box.setContent(this.lastLines.join('\n'), true);
         this.blessedStale = false;
       }
       this.sceneDirty = false;
@@ -185,11 +184,16 @@ export class BoxPane {
       if (relabel !== undefined) this.box.removeListener('resize', relabel);
       this.labelDirty = true;
     }
-    const content = view.lines.join('\n');
-    if (content !== this.lastContent) {
-      this.lastContent = content;
+    // Line by line: joining every pane's lines to compare them was a string per pane per frame.
+    if (!sameLines(view.lines, this.lastLines)) {
       this.lastLines = view.lines;
       this.contentDirty = true;
     }
   }
+}
+
+function sameLines(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -10,6 +10,9 @@ const DOTS = [
   [0x80, 0x20, 0x10, 0x08],
 ];
 
+/** The dot grid and a line's char codes, kept from chart to chart: ten charts a frame, ten frames a second. */
+const scratch = { cells: new Uint8Array(0), codes: new Uint16Array(0) };
+
 export interface ChartOptions {
   /** Top of the scale; values above it are clipped. Default: the largest value (at least `minMax`). */
   max?: number;
@@ -31,7 +34,10 @@ export function areaChart(values: (number | null)[], width: number, height: numb
     for (const v of values) if (v !== null && v > max) max = v;
     max = Math.max(max, opts.minMax ?? 0);
   }
-  const cells = new Uint8Array(w * h);
+  if (scratch.cells.length < w * h) scratch.cells = new Uint8Array(w * h);
+  if (scratch.codes.length < w) scratch.codes = new Uint16Array(w);
+  const cells = scratch.cells;
+  cells.fill(0, 0, w * h);
   const points = w * 2;
   const levels = h * 4;
   const offset = points - values.length; // right-align: the newest value at the right edge
@@ -52,7 +58,7 @@ export function areaChart(values: (number | null)[], width: number, height: numb
   // Each line made at once from its char codes: a string grown cell by cell leaves a chain of
   // intermediate strings behind, ten times a second for every chart.
   const lines: string[] = [];
-  const codes = new Uint16Array(w);
+  const codes = w === scratch.codes.length ? scratch.codes : scratch.codes.subarray(0, w);
   for (let r = 0; r < h; r++) {
     for (let c = 0; c < w; c++) {
       const b = cells[r * w + c];
