@@ -6,15 +6,17 @@
  *   out B/s  bytes written to the terminal
  *   rss MB   resident at the end
  * Variants run interleaved (A B A B ...), BENCH_FRAME_RUNS times each; medians are printed.
- *   BENCH_FRAME_CLIS=name=path/cli.js,...   builds to compare (default: this one)
+ *   BENCH_FRAME_CLIS=name=path/cli.js[@writer],...   builds to compare (default: this one), each
+ *                                           with a VIGIL_TTY_WRITER of its own if given
  *   BENCH_FRAME_WRITERS=nonblock,ring       VIGIL_TTY_WRITER values to compare (default: the default)
  *   BENCH_FRAME_ARGS="--proc-interval 100"  extra vigil arguments
  *   BENCH_FRAME_MS, BENCH_FRAME_WARMUP_MS   window and warm-up (default 10 s and 8 s)
  *   BENCH_FRAME_PROF=DIR                    a CPU profile per run and thread (node --cpu-prof), top self
  *                                           times after the warm-up printed
  *   BENCH_FRAME_ALLOC=DIR                   a sampling allocation profile of the window per run, top sites
- *   BENCH_FRAME_STALL_MS=N                  then stop reading the pty for N ms: /proc reads during the stall,
- *                                           bytes the child writes, RSS growth, time to the next output
+ *   BENCH_FRAME_STALL_MS=N                  then stop reading the pty until it is full and N ms more: /proc
+ *                                           reads and CPU during the stall, bytes written, RSS growth, and
+ *                                           how soon vigil writes again once the pty is read
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -43,17 +45,18 @@ interface Run {
   gcPerMin: number;
   outPerS: number;
   rssMb: number;
-  stall?: { readPerS: number; readBeforePerS: number; writtenInStall: number; rssGrowMb: number; resumeMs: number };
+  stall?: { fullMs: number; readPerS: number; readBeforePerS: number; writtenInStall: number; cpu: number; rssGrowMb: number; resumeMs: number };
   profiles?: string[];
 }
 
 function variants(): Variant[] {
   const clis = (process.env.BENCH_FRAME_CLIS ?? `vigil=${path.join(__dirname, '..', 'src', 'cli.js')}`).split(',').map((s) => {
-    const [name, cli] = s.includes('=') ? s.split('=') : [path.basename(path.dirname(path.dirname(path.dirname(s)))), s];
-    return { name, cli };
+    const [name, spec] = s.includes('=') ? s.split('=') : [path.basename(path.dirname(path.dirname(path.dirname(s)))), s];
+    const [cli, writer] = spec.split('@');
+    return { name, cli, env: writer ? { VIGIL_TTY_WRITER: writer } : {} };
   });
   const writers = (process.env.BENCH_FRAME_WRITERS ?? '').split(',').filter((w) => w !== '');
-  if (writers.length === 0) return clis.map((c) => ({ ...c, env: {} }));
+  if (writers.length === 0) return clis;
   return clis.flatMap((c) => writers.map((w) => ({ name: `${c.name}/${w}`, cli: c.cli, env: { VIGIL_TTY_WRITER: w } })));
 }
 
@@ -123,33 +126,44 @@ async function once(v: Variant, tmp: string, k: number): Promise<Run> {
   }
 }
 
-/** The pty stops being read for STALL_MS: does sampling go on, how much is written, how fast it recovers. */
+/**
+ * The pty stops being read: how long until it is full (vigil's writes stop), then over STALL_MS whether
+ * sampling goes on (/proc bytes read per second, against before), the CPU it costs, how much memory
+ * grows; and once the pty is read again, how long until vigil writes again.
+ */
 async function stall(p: pty.IPty): Promise<NonNullable<Run['stall']>> {
   const a0 = io(p.pid);
   await sleep(1000);
   const a1 = io(p.pid);
   const rss0 = rssMb(p.pid);
+  const f0 = Date.now();
   (p as unknown as { pause(): void }).pause();
-  // The pty's buffers fill within a few frames; count from then.
-  await sleep(1000);
+  for (;;) {
+    const w = io(p.pid).wchar;
+    await sleep(500);
+    if (io(p.pid).wchar - w < 100 || Date.now() - f0 > 60_000) break;
+  }
+  const fullMs = Date.now() - f0;
   const s0 = io(p.pid);
+  const c0 = cpuMsOf(p.pid);
   const t0 = Date.now();
   await sleep(STALL_MS);
   const s1 = io(p.pid);
   const secs = (Date.now() - t0) / 1000;
+  const cpu = (100 * (cpuMsOf(p.pid) - c0)) / (secs * 1000);
   const rss1 = rssMb(p.pid);
-  let resumed = 0;
-  const seen = new Promise<void>((r) => {
-    const d = p.onData(() => {
-      d.dispose();
-      r();
-    });
-  });
   const r0 = Date.now();
   (p as unknown as { resume(): void }).resume();
-  await Promise.race([seen, sleep(5000)]);
-  resumed = Date.now() - r0;
-  return { readBeforePerS: a1.rchar - a0.rchar, readPerS: (s1.rchar - s0.rchar) / secs, writtenInStall: s1.wchar - s0.wchar, rssGrowMb: rss1 - rss0, resumeMs: resumed };
+  while (io(p.pid).wchar - s1.wchar < 1000 && Date.now() - r0 < 5000) await sleep(2);
+  return {
+    fullMs,
+    readBeforePerS: a1.rchar - a0.rchar,
+    readPerS: (s1.rchar - s0.rchar) / secs,
+    writtenInStall: s1.wchar - s0.wchar,
+    cpu,
+    rssGrowMb: rss1 - rss0,
+    resumeMs: Date.now() - r0,
+  };
 }
 
 export async function benchFrame(): Promise<void> {
@@ -162,7 +176,8 @@ export async function benchFrame(): Promise<void> {
     for (const v of vs) {
       const r = await once(v, tmp, k++);
       runs.get(v.name)!.push(r);
-      const st = r.stall ? `  stall: read ${fmt(r.stall.readPerS / 1e3, 0)} kB/s (before ${fmt(r.stall.readBeforePerS / 1e3, 0)}), wrote ${r.stall.writtenInStall} B, rss +${fmt(r.stall.rssGrowMb, 1)} MB, output again after ${r.stall.resumeMs} ms` : '';
+      const x = r.stall;
+      const st = x ? `\n    stall: full after ${x.fullMs} ms; then /proc read ${fmt(x.readPerS / 1e3, 0)} kB/s (before ${fmt(x.readBeforePerS / 1e3, 0)}), cpu ${fmt(x.cpu)} %, wrote ${x.writtenInStall} B, rss +${fmt(x.rssGrowMb, 1)} MB; writing again ${x.resumeMs} ms after the pty is read` : '';
       console.log(`  ${v.name.padEnd(16)} cpu ${fmt(r.cpu)} %  gc ${fmt(r.gcPerMin, 0)} ms/min  out ${fmt(r.outPerS / 1e3, 1)} kB/s  rss ${fmt(r.rssMb, 0)} MB${st}`);
     }
   }
