@@ -141,7 +141,7 @@ export class App {
     this.connsPane.place(undefined);
     this.tooSmall = blessed.box({ parent: this.screen, top: 0, left: 0, width: '100%', height: '100%', hidden: true, content: 'terminal too small' });
     // At most one frame per sampling interval, and never more than 10 a second.
-    this.scheduler = new RenderScheduler(() => this.render(), Math.max(100, source.intervalMs), () => this.out.backlog > 256 * 1024);
+    this.scheduler = new RenderScheduler(() => this.render(), Math.max(100, source.intervalMs), () => this.out.backlog > 0);
     this.bindInput();
     this.out.on('resize', () => {
       this.relayout();

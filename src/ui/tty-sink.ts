@@ -2,9 +2,10 @@
  * Where the TUI's output goes on its way to the terminal. Node's TTY writes are synchronous: a terminal
  * stopped with Ctrl-S, or an ssh session that stalls, would block the event loop and with it sampling,
  * history, alerts and recording. A sink takes bytes without ever blocking its caller and says how many it
- * holds that the terminal has not taken yet (`backlog`); the render scheduler stops producing frames
- * while that is large, so memory stays bounded, and blessed's idea of the screen stays true: nothing is
- * dropped, the next frame after the stall is the difference from the last one sent.
+ * holds that the terminal has not taken yet (`backlog`). The render scheduler draws no frame while
+ * any is left: frames coalesce rather than queue, so memory stays at about one frame, a terminal that
+ * reads again gets the screen as it is now (not a minute of old frames), and blessed's idea of the
+ * screen stays true: nothing is dropped, the next frame is the difference from the last one sent.
  *
  * Two sinks keep that promise (terminal.ts picks one; `npm run bench -- frame` measures both):
  * - NonBlockingSink (default): the main thread writes to its own non-blocking open of the terminal and
