@@ -154,6 +154,13 @@ export class BoxPane {
 
   /** Size inside the border. */
   get inner(): { width: number; height: number } {
+    return (this.innerSize ??= this.measure());
+  }
+
+  /** Kept until the next place(): blessed works a box's size out of its position on every read, and the app asks for it several times a frame. */
+  private innerSize: { width: number; height: number } | null = null;
+
+  private measure(): { width: number; height: number } {
     const b = this.box.border ? 2 : 0;
     return { width: Math.max(0, (this.box.width as number) - b), height: Math.max(0, (this.box.height as number) - b) };
   }
@@ -165,6 +172,7 @@ export class BoxPane {
       return;
     }
     Object.assign(this.box, { left: rect.left, top: rect.top, width: rect.width, height: rect.height });
+    this.innerSize = null;
     this.box.show();
   }
 
