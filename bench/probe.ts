@@ -11,8 +11,10 @@
 import * as fs from 'fs';
 import * as inspector from 'inspector';
 import { PerformanceObserver, performance } from 'perf_hooks';
+import { isMainThread } from 'worker_threads';
 
-const gcFile = process.env.VIGIL_GC_PROBE;
+// Preloads run in worker threads too (the ring writer's): only the main thread is measured.
+const gcFile = isMainThread ? process.env.VIGIL_GC_PROBE : undefined;
 if (gcFile) {
   let ms = 0;
   let count = 0;
@@ -27,7 +29,7 @@ if (gcFile) {
   });
 }
 
-const allocFile = process.env.VIGIL_ALLOC_PROBE;
+const allocFile = isMainThread ? process.env.VIGIL_ALLOC_PROBE : undefined;
 if (allocFile) {
   const session = new inspector.Session();
   session.connect();
