@@ -2,6 +2,7 @@
  * `npm run bench -- frame`: the frame path of the live TUI alone, vigil at its defaults in a 200x50 pty
  * whose output is read (and counted) as a terminal would. Per run, over the window after a warm-up:
  *   cpu %    CPU of the whole process (every thread), % of one core, from /proc/PID/stat
+ *   main %   of its main thread alone, from /proc/PID/task/PID/stat
  *   gc ms/min  time in garbage collection, from bench/probe.ts loaded into the child
  *   out B/s  bytes written to the terminal
  *   rss MB   resident at the end
@@ -42,6 +43,8 @@ interface Variant {
 
 interface Run {
   cpu: number;
+  /** The main thread alone (sampling, frames, and since the non-blocking writer, the write(2)s). */
+  mainCpu: number;
   gcPerMin: number;
   outPerS: number;
   rssMb: number;
@@ -63,6 +66,13 @@ function variants(): Variant[] {
 function io(pid: number): { rchar: number; wchar: number } {
   const s = fs.readFileSync(`/proc/${pid}/io`, 'utf8');
   return { rchar: Number(/rchar: (\d+)/.exec(s)![1]), wchar: Number(/wchar: (\d+)/.exec(s)![1]) };
+}
+
+/** CPU time of a process's main thread so far, ms (its task has the process's id). */
+function mainCpuMs(pid: number): number {
+  const s = fs.readFileSync(`/proc/${pid}/task/${pid}/stat`, 'latin1');
+  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
 }
 
 function rssMb(pid: number): number {
@@ -98,6 +108,7 @@ async function once(v: Variant, tmp: string, k: number): Promise<Run> {
     await sleep(WARMUP_MS);
     const g0 = await gcProbe(p.pid, probeFile);
     const c0 = cpuMsOf(p.pid);
+    const m0 = mainCpuMs(p.pid);
     const b0 = bytes;
     const t0 = Date.now();
     await sleep(MS);
@@ -105,6 +116,7 @@ async function once(v: Variant, tmp: string, k: number): Promise<Run> {
     const wall = Date.now() - t0;
     const run: Run = {
       cpu: (100 * (cpuMsOf(p.pid) - c0)) / wall,
+      mainCpu: (100 * (mainCpuMs(p.pid) - m0)) / wall,
       gcPerMin: ((g1.ms - g0.ms) * 60_000) / (g1.t - g0.t),
       outPerS: ((bytes - b0) * 1000) / wall,
       rssMb: rssMb(p.pid),
@@ -178,15 +190,15 @@ export async function benchFrame(): Promise<void> {
       runs.get(v.name)!.push(r);
       const x = r.stall;
       const st = x ? `\n    stall: full after ${x.fullMs} ms; then /proc read ${fmt(x.readPerS / 1e3, 0)} kB/s (before ${fmt(x.readBeforePerS / 1e3, 0)}), cpu ${fmt(x.cpu)} %, wrote ${x.writtenInStall} B, rss +${fmt(x.rssGrowMb, 1)} MB; writing again ${x.resumeMs} ms after the pty is read` : '';
-      console.log(`  ${v.name.padEnd(16)} cpu ${fmt(r.cpu)} %  gc ${fmt(r.gcPerMin, 0)} ms/min  out ${fmt(r.outPerS / 1e3, 1)} kB/s  rss ${fmt(r.rssMb, 0)} MB${st}`);
+      console.log(`  ${v.name.padEnd(16)} cpu ${fmt(r.cpu)} % (main ${fmt(r.mainCpu)})  gc ${fmt(r.gcPerMin, 0)} ms/min  out ${fmt(r.outPerS / 1e3, 1)} kB/s  rss ${fmt(r.rssMb, 0)} MB${st}`);
     }
   }
-  console.log('median            cpu %   gc ms/min   out kB/s   rss MB');
+  console.log('median            cpu %   main %   gc ms/min   out kB/s   rss MB');
   const base = median(runs.get(vs[0].name)!.map((r) => r.cpu));
   for (const v of vs) {
     const rs = runs.get(v.name)!;
     const m = (f: (r: Run) => number): number => median(rs.map(f));
-    console.log(`  ${v.name.padEnd(16)} ${fmt(m((r) => r.cpu)).padStart(5)}  ${fmt(m((r) => r.gcPerMin), 0).padStart(9)}  ${fmt(m((r) => r.outPerS) / 1e3, 1).padStart(9)}  ${fmt(m((r) => r.rssMb), 0).padStart(7)}   ×${fmt(m((r) => r.cpu) / base)} of ${vs[0].name}`);
+    console.log(`  ${v.name.padEnd(16)} ${fmt(m((r) => r.cpu)).padStart(5)}  ${fmt(m((r) => r.mainCpu)).padStart(6)}  ${fmt(m((r) => r.gcPerMin), 0).padStart(9)}  ${fmt(m((r) => r.outPerS) / 1e3, 1).padStart(9)}  ${fmt(m((r) => r.rssMb), 0).padStart(7)}   ×${fmt(m((r) => r.cpu) / base)} of ${vs[0].name}`);
   }
   for (const v of vs) {
     for (const file of runs.get(v.name)!.filter((r) => r.profiles).pop()?.profiles ?? []) {
