@@ -5,6 +5,7 @@
  */
 import { benchAlerts } from './alerts';
 import { benchConns } from './conns';
+import { benchFrame } from './frame';
 import { benchLighter } from './lighter';
 import { benchNative } from './native';
 import { benchNativeCore } from './native-core';
@@ -20,6 +21,7 @@ const benches: Record<string, () => Promise<void>> = {
   sampler: benchSampler,
   window: benchWindow,
   tui: benchTui,
+  frame: benchFrame,
   record: benchRecord,
   conns: benchConns,
   prometheus: benchPrometheus,

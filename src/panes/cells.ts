@@ -39,6 +39,18 @@ interface Rect {
   nobot?: boolean;
 }
 
+/** A tag's body as read once: which stack it goes on, whether it closes, and its SGR parameter. */
+interface Tag {
+  param: string;
+  slash: boolean;
+  stack: 0 | 1 | 2;
+}
+
+/** The highest code point painted here (the end of braille): one-character strings are kept up to it. */
+const LAST_CODE = 0x28ff;
+/** One-character strings by code: a braille chart's characters would otherwise be a new string each frame. */
+const CHARS: string[] = [];
+
 export class CellPainter {
   private readonly screen: ScreenInternals;
   /** SGR of a tag parameter ('green fg' → '\x1b[32m'), and of its closing; null when blessed has none. */
@@ -46,9 +58,26 @@ export class CellPainter {
   private readonly sgrOff = new Map<string, string | null>();
   /** attr after an SGR, by (attr, SGR): a few dozen distinct transitions per pane. */
   private readonly transitions = new Map<string, number>();
+  /** Tag bodies read before ('green-fg', '/bold'); null for text in braces that is no tag. */
+  private readonly tags = new Map<string, Tag | null>();
+  /** Open tags per stack (fg, bg, flags), reused line after line. */
+  private readonly stacks: [string[], string[], string[]] = [[], [], []];
+  private readonly depth = [0, 0, 0];
+  /**
+   * The line each row shows, as last painted here into `at`; a row whose line is the same string is
+   * not read again. Whoever paints the box otherwise (blessed) calls forget().
+   */
+  private shown: (string | undefined)[] = [];
+  private at = '';
+  private into: unknown = null;
 
   constructor(screen: blessed.Widgets.Screen, private readonly dattr: number) {
     this.screen = screen as unknown as ScreenInternals;
+  }
+
+  /** The box's cells were painted by someone else: every row is read again on the next paint. */
+  forget(): void {
+    this.shown = [];
   }
 
   private sgr(param: string, on: boolean): string | null {
@@ -74,10 +103,11 @@ export class CellPainter {
 
   /**
    * Paints `lines` into the inner rectangle of `rect` (inside a one-cell border when `border`), blank
-   * past each line's end, clipped at the right. Returns false when some text is not for this painter:
-   * wide characters are found before anything is written, a tag blessed does not know only when its
-   * line is reached, so rows above it may be written already. The caller then has blessed paint the
-   * whole box, which writes every inner cell.
+   * past each line's end, clipped at the right; rows whose line did not change since this painter last
+   * painted them are left alone. Returns false when some text is not for this painter: wide characters
+   * are found before anything is written, a tag blessed does not know only when its line is reached, so
+   * rows above it may be written already. The caller then has blessed paint the whole box, which writes
+   * every inner cell (and calls forget()).
    */
   paint(lines: readonly string[], rect: Rect, border: boolean): boolean {
     if (rect.noleft || rect.noright || rect.notop || rect.nobot) return false;
@@ -86,83 +116,106 @@ export class CellPainter {
     const xl = rect.xl - b;
     const yi = rect.yi + b;
     const yl = rect.yl - b;
-    for (let r = 0; r < yl - yi && r < lines.length; r++) if (!ONE_CELL.test(lines[r])) return false;
-    const cells: number[] = [];
-    const chars: string[] = [];
+    const at = `${xi},${xl},${yi},${yl}`;
+    if (at !== this.at || this.into !== this.screen.lines) {
+      this.at = at;
+      this.into = this.screen.lines;
+      this.shown = [];
+    }
+    const shown = this.shown;
+    for (let r = 0; r < yl - yi && r < lines.length; r++) if (lines[r] !== shown[r] && !ONE_CELL.test(lines[r])) return false;
     const rows = this.screen.lines;
-    for (let y = yi; y < yl; y++) {
-      const line = lines[y - yi] ?? '';
-      if (!this.parse(line, xl - xi, cells, chars)) return false;
+    for (let y = yi, r = 0; y < yl; y++, r++) {
+      const line = r < lines.length ? lines[r] : '';
+      if (line === shown[r]) continue;
       const row = rows[y];
       if (row === undefined) continue;
-      for (let x = xi, k = 0; x < xl; x++, k++) {
-        const cell = row[x];
-        if (cell === undefined) break;
-        const attr = k < cells.length ? cells[k] : this.dattr;
-        const ch = k < chars.length ? chars[k] : ' ';
-        if (cell[0] !== attr || cell[1] !== ch) {
-          cell[0] = attr;
-          cell[1] = ch;
-          row.dirty = true;
-        }
-      }
+      shown[r] = undefined;
+      if (!this.paintRow(line, row, xi, xl)) return false;
+      shown[r] = line;
     }
     return true;
   }
 
-  /** One line's cells (attributes and characters), at most `width`; false on a tag blessed would not take. */
-  private parse(line: string, width: number, attrs: number[], chars: string[]): boolean {
-    attrs.length = 0;
-    chars.length = 0;
-    const fg: string[] = [];
-    const bg: string[] = [];
-    const flag: string[] = [];
+  /** One line into the cells [xi, xl) of `row`, marking the row when a cell changes; false on a tag blessed would not take. */
+  private paintRow(line: string, row: Row, xi: number, xl: number): boolean {
+    const stacks = this.stacks;
+    const depth = this.depth;
+    depth[0] = depth[1] = depth[2] = 0;
     let attr = this.dattr;
+    let x = xi;
     let i = 0;
-    while (i < line.length && chars.length < width) {
-      const c = line[i];
-      if (c === '{') {
+    while (i < line.length && x < xl) {
+      const code = line.charCodeAt(i);
+      if (code === 123 /* { */) {
         const close = line.indexOf('}', i + 1);
-        const body = close < 0 ? '' : line.slice(i + 1, close);
-        const slash = body.startsWith('/');
-        const name = slash ? body.slice(1) : body;
-        if (close < 0 || !TAG.test(name)) {
+        const tag = close < 0 ? null : this.tag(line.slice(i + 1, close));
+        if (tag === null) {
           // Not a tag: blessed prints the brace as text.
-          attrs.push(attr);
-          chars.push(c);
+          put(row, x, attr, code);
+          x++;
           i++;
           continue;
         }
         i = close + 1;
-        const param = name.replace(/-/g, ' ');
-        if (param === 'open' || param === 'close') {
-          attrs.push(attr);
-          chars.push(param === 'open' ? '{' : '}');
+        if (tag.param === 'open' || tag.param === 'close') {
+          put(row, x, attr, tag.param === 'open' ? 123 : 125);
+          x++;
           continue;
         }
         // Tags blessed treats specially, or would print as text: let blessed paint.
-        if (param === '' || param === 'escape') return false;
-        const stack = param.endsWith(' bg') ? bg : param.endsWith(' fg') ? fg : flag;
-        if (!slash) {
-          const on = this.sgr(param, true);
+        if (tag.param === '' || tag.param === 'escape') return false;
+        const stack = stacks[tag.stack];
+        if (!tag.slash) {
+          const on = this.sgr(tag.param, true);
           if (on === null) return false;
-          stack.push(param);
+          stack[depth[tag.stack]++] = tag.param;
           attr = this.apply(on, attr);
         } else {
-          const off = this.sgr(param, false);
+          const off = this.sgr(tag.param, false);
           if (off === null) return false;
-          stack.pop();
+          if (depth[tag.stack] > 0) depth[tag.stack]--;
           // As blessed: closing re-applies the tag now on top of its stack, or turns the attribute off.
-          const top = stack.length > 0 ? this.sgr(stack[stack.length - 1], true) : off;
+          const top = depth[tag.stack] > 0 ? this.sgr(stack[depth[tag.stack] - 1], true) : off;
           if (top === null) return false;
           attr = this.apply(top, attr);
         }
         continue;
       }
-      attrs.push(attr);
-      chars.push(c);
+      put(row, x, attr, code);
+      x++;
       i++;
     }
+    for (; x < xl; x++) put(row, x, this.dattr, 32);
     return true;
+  }
+
+  /** What a tag body means: null when blessed would print it as text. */
+  private tag(body: string): Tag | null {
+    let t = this.tags.get(body);
+    if (t === undefined) {
+      // Braces in command lines are text, as many kinds as there are commands: the table stays small.
+      if (this.tags.size >= 256) this.tags.clear();
+      const slash = body.startsWith('/');
+      const name = slash ? body.slice(1) : body;
+      if (!TAG.test(name)) t = null;
+      else {
+        const param = name.replace(/-/g, ' ');
+        t = { param, slash, stack: param.endsWith(' bg') ? 1 : param.endsWith(' fg') ? 0 : 2 };
+      }
+      this.tags.set(body, t);
+    }
+    return t;
+  }
+}
+
+/** Sets one cell, marking its row for the diff only when the cell changed. */
+function put(row: Row, x: number, attr: number, code: number): void {
+  const cell = row[x];
+  if (cell === undefined) return;
+  if (cell[0] !== attr || cell[1].length !== 1 || cell[1].charCodeAt(0) !== code) {
+    cell[0] = attr;
+    cell[1] = code <= LAST_CODE ? (CHARS[code] ??= String.fromCharCode(code)) : String.fromCharCode(code);
+    row.dirty = true;
   }
 }

@@ -74,10 +74,7 @@ export function cpuView(input: ViewInput): PaneView {
   const chartW = Math.max(0, width - (cores.width > 0 ? cores.width + 1 : 0));
   const recentH = chartRows >= 6 ? Math.ceil(chartRows / 2) : chartRows;
   const hourH = chartRows - recentH;
-  const charts = [
-    ...chartLines(input, RECENT_S, chartW, recentH, '60s'),
-    ...chartLines(input, HOUR_S, chartW, hourH, '1h'),
-  ];
+  const charts = chartLines(input, RECENT_S, chartW, recentH, '60s').concat(chartLines(input, HOUR_S, chartW, hourH, '1h'));
   const lines: string[] = [];
   for (let r = 0; r < chartRows; r++) {
     const left = charts[r] ?? ' '.repeat(chartW);

@@ -1,7 +1,7 @@
 import type { NetSnap } from '../model';
 import * as format from '../render/format';
 import { columnWidth, fit, safeFit } from '../render/width';
-import { labelledChart } from './chart';
+import { append, labelledChart } from './chart';
 import type { PaneView, ViewInput } from './view';
 
 const RECENT_S = 60;
@@ -37,9 +37,10 @@ export function netView(input: ViewInput): PaneView {
     const rx = input.history.chartSum('net.rx_bytes_per_s', ifaces, RECENT_S, width * 2);
     const tx = input.history.chartSum('net.tx_bytes_per_s', ifaces, RECENT_S, width * 2);
     // One scale for both halves, so that up and down compare.
+    // Indexed loops: ten frames a second over a few hundred points, an iterator's results add up.
     let max = 1024;
-    for (const v of rx) if (v !== null && v > max) max = v;
-    for (const v of tx) if (v !== null && v > max) max = v;
+    for (let i = 0; i < rx.length; i++) if (rx[i] !== null && (rx[i] as number) > max) max = rx[i] as number;
+    for (let i = 0; i < tx.length; i++) if (tx[i] !== null && (tx[i] as number) > max) max = tx[i] as number;
     let rxNow = 0;
     let txNow = 0;
     for (const n of snap.net) {
@@ -47,10 +48,11 @@ export function netView(input: ViewInput): PaneView {
       rxNow += n.rx_bytes_per_s ?? 0;
       txNow += n.tx_bytes_per_s ?? 0;
     }
-    lines.push(...labelledChart(rx, width, up, `rx ${format.byteRate(rxNow)}`, 'blue', theme, { max }));
-    lines.push(...labelledChart(tx, width, chartH - up, `tx ${format.byteRate(txNow)}`, 'magenta', theme, { max, down: true }));
+    append(lines, labelledChart(rx, width, up, `rx ${format.byteRate(rxNow)}`, 'blue', theme, { max }));
+    append(lines, labelledChart(tx, width, chartH - up, `tx ${format.byteRate(txNow)}`, 'magenta', theme, { max, down: true }));
   }
-  lines.push(head, ...rows.slice(0, Math.max(0, tableH - 1)));
+  lines.push(head);
+  for (let i = 0; i < rows.length && i < tableH - 1; i++) lines.push(rows[i]);
   if (lines.length < height) lines.push(tcp);
   return { label: 'net', lines: lines.slice(0, height) };
 }

@@ -10,6 +10,11 @@ const DOTS = [
   [0x80, 0x20, 0x10, 0x08],
 ];
 
+/** A Uint16Array holds UTF-16LE only where the host is little-endian (every Linux vigil runs on but s390x). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** The dot grid and a line's char codes, kept from chart to chart: ten charts a frame, ten frames a second. */
+const scratch = { cells: new Uint8Array(0), bytes: Buffer.alloc(0), codes: new Uint16Array(0) };
+
 export interface ChartOptions {
   /** Top of the scale; values above it are clipped. Default: the largest value (at least `minMax`). */
   max?: number;
@@ -31,7 +36,13 @@ export function areaChart(values: (number | null)[], width: number, height: numb
     for (const v of values) if (v !== null && v > max) max = v;
     max = Math.max(max, opts.minMax ?? 0);
   }
-  const cells = new Uint8Array(w * h);
+  if (scratch.cells.length < w * h) scratch.cells = new Uint8Array(w * h);
+  if (scratch.codes.length < w) {
+    scratch.bytes = Buffer.alloc(2 * w);
+    scratch.codes = new Uint16Array(scratch.bytes.buffer, scratch.bytes.byteOffset, w);
+  }
+  const cells = scratch.cells;
+  cells.fill(0, 0, w * h);
   const points = w * 2;
   const levels = h * 4;
   const offset = points - values.length; // right-align: the newest value at the right edge
@@ -49,16 +60,17 @@ export function areaChart(values: (number | null)[], width: number, height: numb
       cells[row * w + col] |= bit;
     }
   }
-  // Each line made at once from its char codes: a string grown cell by cell leaves a chain of
-  // intermediate strings behind, ten times a second for every chart.
+  // Each line made at once from its char codes (UTF-16 in a buffer, decoded in one call): a string
+  // grown cell by cell leaves a chain of intermediate strings behind, and fromCharCode.apply copies the
+  // codes into an argument list first, ten times a second for every chart.
   const lines: string[] = [];
-  const codes = new Uint16Array(w);
+  const codes = scratch.codes;
   for (let r = 0; r < h; r++) {
     for (let c = 0; c < w; c++) {
       const b = cells[r * w + c];
       codes[c] = b === 0 ? 0x20 : BASE + b;
     }
-    lines.push(String.fromCharCode.apply(null, codes as unknown as number[]));
+    lines.push(LITTLE_ENDIAN ? scratch.bytes.toString('utf16le', 0, 2 * w) : String.fromCharCode.apply(null, codes.subarray(0, w) as unknown as number[]));
   }
   return { lines, max };
 }

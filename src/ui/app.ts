@@ -65,7 +65,7 @@ export class App {
     this.pipeline = new Pipeline(feed, { window: this.history, alerts: opts.alerts, sinks: [screenSink] });
     const out = this.view.out;
     // At most one frame per sampling interval, and never more than 10 a second.
-    this.scheduler = new RenderScheduler(() => this.render(), Math.max(100, feed.intervalMs), () => out.backlog > 256 * 1024);
+    this.scheduler = new RenderScheduler(() => this.render(), Math.max(100, feed.intervalMs), () => out.backlog > 0);
     bindInput(this.view, (c) => {
       if (c !== null) this.dispatch(c);
       this.scheduler.request();

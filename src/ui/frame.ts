@@ -57,7 +57,15 @@ export function footerLine(s: UiState, f: FooterInput): string {
   const lead = (s.paused ? `${t.inverse(t.fg('yellow', ' PAUSED '))} ${t.fg('gray', 'z resumes')}  ` : '') + (f.position ? `${positionBar(f.position)}  ` : '');
   if (f.status !== null) return lead + sanitizeTagged(f.status);
   if (f.timings) return lead + f.timings();
-  return lead + footerKeys(f.keys).map(([k, v]) => `${t.bold(sanitizeTagged(k))} ${t.fg('gray', v)}`).join('  ');
+  return lead + keysLine(f.keys, t);
+}
+
+/** The keys line, made once per key set and theme: the footer is asked for it every frame. */
+const keysLines = new WeakMap<Theme, Partial<Record<KeySet, string>>>();
+function keysLine(keys: KeySet, t: Theme): string {
+  let byKeys = keysLines.get(t);
+  if (byKeys === undefined) keysLines.set(t, (byKeys = {}));
+  return (byKeys[keys] ??= footerKeys(keys).map(([k, v]) => `${t.bold(sanitizeTagged(k))} ${t.fg('gray', v)}`).join('  '));
 }
 
 /** The widest the help overlay gets. */

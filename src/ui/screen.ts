@@ -58,7 +58,7 @@ export class Screen {
   readonly panes: Record<PaneKind, BoxPane>;
   /** The keys that apply (replay's controls take the place of kill and paging). */
   readonly keys: KeySet;
-  /** Made on first use: the detail view's charts load blessed-contrib, ~200 ms that the first frame need not wait for. */
+  /** Made on first use: the detail view is opened by few sessions, so the first frame does not build it. */
   private detailPane: DetailPane | null = null;
   readonly overlay: BoxPane;
   private readonly connsPane: BoxPane;

@@ -1,34 +1,7 @@
-import { Writable } from 'stream';
-import { Worker } from 'worker_threads';
-
-/**
- * The terminal output, written by a worker thread. Node's TTY writes are synchronous: a terminal stopped
- * with Ctrl-S, or an ssh session that stalls, would block the event loop and with it sampling, history,
- * alerts and recording. Here the main thread only posts frames; the worker does the blocking write(2)s.
- * While the worker is behind (`backlog`), the render scheduler stops producing frames, so memory stays
- * bounded and the terminal converges to what blessed believes it shows once the worker catches up.
- */
-const WORKER = `
-const { parentPort, workerData } = require('worker_threads');
-const fs = require('fs');
-const nap = new Int32Array(new SharedArrayBuffer(4));
-parentPort.on('message', (s) => {
-  const buf = Buffer.from(s, 'utf8');
-  let off = 0;
-  while (off < buf.length) {
-    try {
-      off += fs.writeSync(workerData.fd, buf, off, buf.length - off);
-    } catch (e) {
-      // A non-blocking tty says EAGAIN when it is full: wait and try again (this thread may block).
-      if (e.code === 'EAGAIN') { Atomics.wait(nap, 0, 0, 10); continue; }
-      // The terminal is gone (EIO after a hangup, EPIPE): drop output silently; the main thread decides.
-      parentPort.postMessage({ gone: e.code });
-      return;
-    }
-  }
-  parentPort.postMessage({ done: s.length });
-});
-`;
+import { EventEmitter } from 'events';
+import { NonBlockingSink } from './tty-nonblock';
+import { RingSink } from './tty-ring';
+import type { TtySink } from './tty-sink';
 
 export interface TtyLike {
   columns?: number;
@@ -37,14 +10,32 @@ export interface TtyLike {
   off?(event: 'resize', fn: () => void): unknown;
 }
 
-export class TerminalOutput extends Writable {
+/**
+ * The sink VIGIL_TTY_WRITER names: 'nonblock' (default) or 'ring'; the ring too when the terminal cannot
+ * be opened a second time. See tty-sink.ts for why neither blocks.
+ */
+export function openSink(fd: number, kind: string | undefined = process.env.VIGIL_TTY_WRITER): TtySink {
+  if (kind !== 'ring') {
+    try {
+      return new NonBlockingSink(fd);
+    } catch {
+      // No /proc/self/fd, or the terminal refused a second open: the worker writes instead.
+    }
+  }
+  return new RingSink(fd);
+}
+
+/**
+ * The terminal as blessed's output stream: what blessed writes goes to a sink that never blocks
+ * (tty-sink.ts), and resizes come coalesced. Only what blessed uses of a stream is here (write, isTTY,
+ * writable, columns, rows, 'resize'): a frame costs one call and no stream machinery.
+ */
+export class TerminalOutput extends EventEmitter {
   readonly isTTY = true;
+  readonly writable = true;
   columns: number;
   rows: number;
-  private readonly worker: Worker;
-  private posted = 0;
-  private written = 0;
-  private waiters: (() => void)[] = [];
+  private readonly sink: TtySink;
   private resizeTimer: NodeJS.Timeout | null = null;
   private readonly onResize: () => void;
   /** Set when the terminal went away (hangup): the app should exit. */
@@ -55,19 +46,15 @@ export class TerminalOutput extends Writable {
     fd = 1,
     private readonly resizeCoalesceMs = 30,
   ) {
-    super({ decodeStrings: false });
+    super();
     this.columns = tty.columns ?? 0;
     this.rows = tty.rows ?? 0;
-    this.worker = new Worker(WORKER, { eval: true, workerData: { fd } });
-    this.worker.unref();
-    this.worker.on('message', (m: { done?: number; gone?: string }) => {
-      if (m.done !== undefined) this.written += m.done;
-      if (m.gone !== undefined && this.gone === null) {
-        this.gone = m.gone;
-        this.emit('gone', m.gone);
-      }
-      if (this.backlog === 0) for (const w of this.waiters.splice(0)) w();
-    });
+    this.sink = openSink(fd);
+    this.sink.onGone = (code) => {
+      if (this.gone !== null) return;
+      this.gone = code;
+      this.emit('gone', code);
+    };
     // A storm of SIGWINCH (a window being dragged) becomes one resize per coalescing period.
     this.onResize = () => {
       if (this.resizeTimer) return;
@@ -81,39 +68,24 @@ export class TerminalOutput extends Writable {
     tty.on('resize', this.onResize);
   }
 
-  override _write(chunk: string | Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
-    const s = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
-    if (this.gone === null && s.length > 0) {
-      this.posted += s.length;
-      this.worker.postMessage(s);
-    }
-    cb();
+  write(chunk: string | Uint8Array): boolean {
+    this.sink.write(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    return true;
   }
 
-  /** Characters posted but not yet written to the terminal. */
+  /** Bytes taken but not yet written to the terminal. */
   get backlog(): number {
-    return this.gone === null ? this.posted - this.written : 0;
+    return this.sink.backlog;
   }
 
-  /** Resolves true when everything posted is written, false after timeoutMs. */
+  /** Resolves true when everything taken is written, false after timeoutMs. */
   flush(timeoutMs: number): Promise<boolean> {
-    if (this.backlog === 0) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const t = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== done);
-        resolve(false);
-      }, timeoutMs);
-      const done = (): void => {
-        clearTimeout(t);
-        resolve(true);
-      };
-      this.waiters.push(done);
-    });
+    return this.sink.flush(timeoutMs);
   }
 
   async close(): Promise<void> {
     if (this.resizeTimer) clearTimeout(this.resizeTimer);
     this.tty.off?.('resize', this.onResize);
-    await this.worker.terminate();
+    await this.sink.close();
   }
 }

@@ -2,6 +2,7 @@
  * The CellPainter against blessed: every pane's real content, and hostile lines, painted both ways into
  * in-memory screens must leave the same cells (character and attribute) everywhere.
  */
+import fc from 'fast-check';
 import t from 'tap';
 import type { ProcSnap } from '../../../src/model';
 import { cpuView } from '../../../src/panes/cpu';
@@ -115,4 +116,33 @@ t.test('hostile lines: nesting, stray braces, long lines, unknown tags, wide cha
     t.equal(painted(view, other, false).fast, false, `${name}, no border but a label: blessed paints`);
     t.equal(painted(view, other, false).cells, painted(view, null, false).cells, `${name}, no border but a label: same cells`);
   }
+});
+
+t.test('a sequence of frames, some lines and labels changed and some not: the cells of the last frame are blessed\'s', async (t) => {
+  // The painter reads only lines that changed since it painted them, and a new label is painted over the
+  // border alone; a wrong memory would leave an old line's or label's cells behind. Lines and labels come
+  // from small pools, so frames repeat them, swap them, cut them short and make labels shorter.
+  const pool = ['', 'plain', '{green-fg}green{/green-fg} text', '{bold}{red-fg}!{/red-fg} warn{/bold}', '⣿⣀⡀ chart ⣿', 'x'.repeat(W + 3), '{inverse} sel {/inverse}'];
+  const labels = ['x', 'processes 121/121', 'processes 9/9', '{red-fg}!{/red-fg} processes 10/12', 'l'.repeat(W + 10)];
+  const frame = fc.record({
+    label: fc.constantFrom(...labels),
+    lines: fc.array(fc.nat({ max: pool.length - 1 }), { maxLength: H + 2 }).map((ix) => ix.map((i) => pool[i])),
+  });
+  fc.assert(
+    fc.property(fc.array(frame, { minLength: 1, maxLength: 6 }), (frames) => {
+      const s = memoryScreen(W + 4, H + 4);
+      try {
+        const pane = new BoxPane(s, { left: 1, top: 1, width: W + 2, height: H + 2 });
+        for (const f of frames) {
+          pane.update(f);
+          s.render();
+        }
+        return JSON.stringify(cellsOf(s)) === painted(frames[frames.length - 1], null).cells;
+      } finally {
+        s.destroy();
+      }
+    }),
+    { numRuns: 80 },
+  );
+  t.pass('same cells after every sequence tried');
 });

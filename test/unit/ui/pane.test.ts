@@ -50,3 +50,21 @@ t.test('a content change marks only the rows whose cells changed', async (t) => 
   pane.update({ label: 'p', lines: ['one', 'TWO', 'three', 'four'] });
   t.same(dirtyRowsOfNextRender(s), [], 'unchanged content: nothing to diff');
 });
+
+t.test('a new label repaints the top border row alone, and leaves it as blessed would', async (t) => {
+  const s = memoryScreen(40, 8);
+  t.teardown(() => s.destroy());
+  const pane = new BoxPane(s, { left: 0, top: 0, width: 30, height: 6 });
+  const lines = ['one', 'two', 'three', 'four'];
+  pane.update({ label: 'processes 120/120', lines });
+  s.render();
+  pane.update({ label: 'processes 9/9', lines });
+  t.same(dirtyRowsOfNextRender(s), [0], 'the border row alone');
+  t.equal(rowText(s, 0, 0, 30), '┌─ processes 9/9 ────────────┐', 'the shorter label, the border line after it');
+  const fresh = memoryScreen(40, 8);
+  t.teardown(() => fresh.destroy());
+  const ref = new BoxPane(fresh, { left: 0, top: 0, width: 30, height: 6 });
+  ref.update({ label: 'processes 9/9', lines });
+  fresh.render();
+  t.same(cellsOf(s), cellsOf(fresh), 'the cells of a box painted whole with that label');
+});
