@@ -5,7 +5,7 @@
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
-import { derive } from '../src/derive';
+import { derive } from '../src/derive/derive';
 import { PrometheusMetrics } from '../src/export/prometheus/metrics';
 import type { ProcSample, Sample, Snapshot } from '../src/model';
 import { Sampler } from '../src/sampler/sampler';

@@ -8,10 +8,10 @@
  *   least that tells whether a process ran). Nothing is parsed: what Node charges for the reads alone.
  */
 import * as fs from 'fs';
-import { derive } from '../src/derive';
+import { derive } from '../src/derive/derive';
 import { Sampler } from '../src/sampler/sampler';
 import { SYSTEM_FILES } from '../src/sampler/system';
-import { Ticker } from '../src/ticker';
+import { Ticker } from '../src/feed/ticker';
 
 const [mode, intervalArg, procArg, durArg] = process.argv.slice(2);
 const intervalMs = Number(intervalArg);

@@ -2,12 +2,12 @@
  * Synthetic Samples with the shape of a real machine, for the 24-hour seek benchmark and for tests that
  * need counters /proc rarely shows (above 2^53, u64 sentinels, resets). Deterministic (seeded PRNG).
  */
-import { Counter, counterAdd } from '../src/counter';
+import { Counter, counterAdd } from '../src/model/counter';
 import type { CpuTimes, HostInfo, ProcSample, ProcTable, ProcTcp, Sample } from '../src/model';
 import type { ConnsProcSample, ConnsSample, TcpSockSample } from '../src/model/conns';
 import { PROC_RAW_BLANK } from '../src/model/fields/proc';
 import { CLASSES, FNS, NHIST } from '../src/sampler/shim/layout';
-import type { ShimProcSample } from '../src/sampler/shim/types';
+import type { ShimProcSample } from '../src/model/shim';
 
 export const SYNTH_HOST: HostInfo = { hostname: 'synth', kernel: '6.1.0-synth', clk_tck: 100, page_size: 4096, ncpu: 4, boot_time_s: 1_700_000_000 };
 

@@ -2,7 +2,7 @@
 /**
  * The command line: parses and dispatches, nothing else. Every command's work lives in src/commands/,
  * loaded only when its command runs: `vigil sample` need not carry blessed, SQLite and prom-client.
- * Errors reach the user as one line on stderr with an exit code from src/errors.ts, never a stack trace.
+ * Errors reach the user as one line on stderr with an exit code from src/infra/errors.ts, never a stack trace.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -12,11 +12,11 @@ import { hiddenPanes, loadConfig, tableConfig } from './config';
 import { DEFAULT_LISTEN, SERVE_INTERVAL_MS } from './export/prometheus/listen';
 import { DEFAULT_PROC_TOP } from './export/prometheus/proc-select';
 import { metricsHelp } from './store/alerts/metrics';
-import { describeError, EXIT, exitCodeOf, usageError } from './errors';
+import { describeError, EXIT, exitCodeOf, usageError } from './infra/errors';
 import { sanitize } from './render/sanitize';
 import { DEFAULT_INTERVAL_MS, DEFAULT_PROC_INTERVAL_MS, MIN_PROC_INTERVAL_MS } from './sampler/intervals';
 import { MAX_INTERVAL_MS, MIN_INTERVAL_MS, resolveSampling } from './settings';
-import { parseDuration } from './timearg';
+import { parseDuration } from './infra/timearg';
 
 function version(): string {
   try {

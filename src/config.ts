@@ -6,9 +6,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { EXIT, VigilError } from './errors';
+import { EXIT, VigilError } from './infra/errors';
 import { PROC_FIELDS, ProcColumnId } from './model/fields/proc';
-import type { PaneKind } from './ui/layout';
 import { THEME_NAMES, ThemeName } from './render/theme';
 
 export const CONFIG_PANES = ['cpu', 'memory', 'net', 'disk', 'processes'] as const;
@@ -166,7 +165,7 @@ export function loadConfig(explicit: string | undefined, env: NodeJS.ProcessEnv 
   return parseConfig(text, file);
 }
 
-export function hiddenPanes(c: Config): Set<PaneKind> {
+export function hiddenPanes(c: Config): Set<ConfigPane> {
   return new Set(CONFIG_PANES.filter((p) => !c.panes[p]));
 }
 

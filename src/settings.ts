@@ -4,7 +4,7 @@
  * resolve here, so the config file means the same to each of them.
  */
 import { Config, MAX_INTERVAL_MS } from './config';
-import { usageError } from './errors';
+import { usageError } from './infra/errors';
 import { DEFAULT_INTERVAL_MS, DEFAULT_PROC_INTERVAL_MS, MIN_PROC_INTERVAL_MS } from './sampler/intervals';
 
 export const MIN_INTERVAL_MS = 50;

@@ -3,7 +3,7 @@
  * a recording), --on-alert, and where notes go. Shared by record, serve and the live TUI.
  */
 import type { Config } from '../config';
-import { EXIT, VigilError } from '../errors';
+import { EXIT, VigilError } from '../infra/errors';
 import { AlertEngine, alertLogSink, BreachSink, onAlertSink } from '../store/alerts/engine';
 import { AlertLog, defaultAlertLogPath } from '../store/alerts/log';
 import { OnAlertRunner, parseOnAlert } from '../store/alerts/on-alert';

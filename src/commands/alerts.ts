@@ -6,14 +6,14 @@
  * --since takes a duration (1h, 30m: back from now for the alert log, from the end of a recording) or a
  * time as `vigil export --from` takes it; a breach is listed if it was active at any moment since then.
  */
-import { EXIT, usageError, VigilError } from '../errors';
+import { EXIT, usageError, VigilError } from '../infra/errors';
 import { ALERT_LOG_KIND, defaultAlertLogPath } from '../store/alerts/log';
 import { breachFromRecord } from '../store/alerts/replay';
 import { BreachRecord, breachesOverlapping } from '../store/alerts/table';
 import { formatValue, span, subjectText } from '../panes/alerts';
 import { openForReading, RECORDING_KIND } from '../store/recording/open';
 import { readError } from '../store/recording/sqlite-error';
-import { parseDuration, parseTimeArg, TimeArgError } from '../timearg';
+import { parseDuration, parseTimeArg, TimeArgError } from '../infra/timearg';
 import { sanitize } from '../render/sanitize';
 import { displayWidth } from '../render/width';
 

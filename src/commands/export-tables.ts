@@ -4,7 +4,7 @@
  * The columns of every table but shim and alerts are the exported rows of the field tables (src/model/fields/).
  */
 import type { CoreSnap, ProcSample, Sample, Snapshot } from '../model';
-import type { ShimSnap } from '../derive-shim';
+import type { ShimSnap } from '../model/shim';
 import { CONN_FIELDS } from '../model/fields/conns';
 import { CPU_FIELDS } from '../model/fields/cpu';
 import { DISK_FIELDS } from '../model/fields/disk';
@@ -35,7 +35,7 @@ const FS = exportKeys(FS_FIELDS);
 const PROC: readonly ProcExportKey[] = exportKeys(PROC_FIELDS);
 const CONN = exportKeys(CONN_FIELDS);
 /**
- * The shim table (vigil run): derive-shim's figures per process that ran with the shim, per process tick.
+ * The shim table (vigil run): derive/shim.ts's figures per process that ran with the shim, per process tick.
  * net_* are IP sockets (TCP, UDP, other IP); net_tx_bytes/net_rx_bytes are cumulative since the process
  * started, the rest are rates over the process interval; connect_latency_ms is this interval's mean,
  * connect_latency_avg_ms the process's life's; alloc_* need --alloc.

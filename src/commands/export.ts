@@ -5,9 +5,9 @@
  * so a 24-hour file exports in constant memory.
  */
 import { snapshots } from '../store/recording/snapshots';
-import { usageError } from '../errors';
+import { usageError } from '../infra/errors';
 import { Recording } from '../store/recording/reader';
-import { parseTimeArg, TimeArgError } from '../timearg';
+import { parseTimeArg, TimeArgError } from '../infra/timearg';
 import { Cell, TABLES, TableName } from './export-tables';
 
 export type ExportFormat = 'csv' | 'json';

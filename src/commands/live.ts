@@ -1,4 +1,4 @@
-import { VigilError, EXIT, describeError } from '../errors';
+import { VigilError, EXIT, describeError } from '../infra/errors';
 import { alertOptionsFrom, setupAlerts } from './alert-setup';
 import type { PaneKind } from '../ui/layout';
 import { App } from '../ui/app';

@@ -7,12 +7,12 @@
  * Which processes: CMD's pid, and every process whose parent (as /proc/PID/stat said when its shim file was
  * first read) is one of them. Other programs of the same user that run with the shim are left out.
  */
-import { Counter, counterToNumber } from '../counter';
-import { histQuantileMs } from '../derive-shim';
+import { Counter, counterToNumber } from '../model/counter';
+import { histQuantileMs } from '../derive/shim';
 import { bytes as fmtBytes } from '../render/format';
 import { sanitize } from '../render/sanitize';
 import { CLASSES, FNS, NET_CLASSES, NTX, ShimClass } from '../sampler/shim/layout';
-import { shimKey, ShimProcSample, ShimTable } from '../sampler/shim/types';
+import { shimKey, ShimProcSample, ShimTable } from '../model/shim';
 
 export interface RunTotals {
   /** Processes of the run that were read under the shim. */

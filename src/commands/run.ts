@@ -6,7 +6,7 @@
  */
 import { ChildProcess, spawn, StdioOptions } from 'child_process';
 import * as os from 'os';
-import { EXIT, usageError, VigilError } from '../errors';
+import { EXIT, usageError, VigilError } from '../infra/errors';
 import { runShimDir } from '../sampler/shim/dirs';
 import { shimLibraryPath } from '../sampler/shim/library';
 

@@ -1,6 +1,6 @@
 /**
  * What each exit code means, for README.md and `man vigil` (both generated from this list). The codes
- * themselves live in src/errors.ts; test/unit/docs.test.ts checks that every one of them has a row here.
+ * themselves live in src/infra/errors.ts; test/unit/docs.test.ts checks that every one of them has a row here.
  * Per-command details (record, export, serve, run, alerts) are in docs/*.md.
  */
 export interface ExitCodeDoc {

@@ -9,8 +9,8 @@ import { readHostInfo } from '../sampler/host';
 import { samplerIntervals } from '../sampler/intervals';
 import { readCwd } from '../sampler/procinfo';
 import type { Sampler, SamplerOptions } from '../sampler/sampler';
-import type { ShimTable } from '../sampler/shim/types';
-import { Ticker } from '../ticker';
+import type { ShimTable } from '../model/shim';
+import { Ticker } from './ticker';
 import type { Feed, FeedTick } from './types';
 
 export interface FeedOptions extends SamplerOptions {
@@ -51,11 +51,11 @@ export class LiveFeed implements Feed {
   start(onTick: (tick: FeedTick) => void, onError: (err: unknown) => void): void {
     if (this.ticker !== null || this.stopped) return;
     let sampler: Sampler;
-    let derive: typeof import('../derive').derive;
+    let derive: typeof import('../derive/derive').derive;
     try {
       // Loaded here, after the screen's first frame: the sampler's modules (readers, the native addon) and
       // derive's take a while.
-      ({ derive } = require('../derive') as typeof import('../derive'));
+      ({ derive } = require('../derive/derive') as typeof import('../derive/derive'));
       const { Sampler: Make } = require('../sampler/sampler') as typeof import('../sampler/sampler');
       sampler = this.sampler = new Make({ ...this.opts, intervalMs: this.intervalMs, host: this.host });
       sampler.onShimRead = this.opts.onShimRead ?? null;

@@ -5,7 +5,7 @@ import { breachesAt } from '../store/alerts/replay';
 import { ReplayCursor } from '../store/recording/cursor';
 import { gaugesOf, HistoryThinner } from '../store/recording/snapshots';
 import type { HistoryWindow } from '../store/window';
-import { parseTimeArg, TimeArgError } from '../timearg';
+import { parseTimeArg, TimeArgError } from '../infra/timearg';
 import type { Feed, FeedTick, ReplayControls } from './types';
 
 /** Playback speeds, recording time per real second. */

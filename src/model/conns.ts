@@ -1,13 +1,13 @@
 /**
  * Types of the connections tier (issue 8), kept apart from model.ts so the lead can attach them:
  * `Sample.conns: ConnsSample | null` (raw, cumulative, from sock_diag and /proc/PID/fd) and
- * `Snapshot.conns: ConnsSnap | null` (rates, from deriveConns in src/derive-conns.ts).
+ * `Snapshot.conns: ConnsSnap | null` (rates, from deriveConns in src/derive/conns.ts).
  *
  * Snake_case names with units are the user-facing contract: the per-process fields become the procs
  * table columns `tcp_tx_bytes_per_s`, `tcp_rx_bytes_per_s`, `tcp_conns`, `tcp_retrans_per_s`, and a
  * ConnSnap is one row of `vigil export --table conns`.
  */
-import type { Counter } from '../counter';
+import type { Counter } from './counter';
 
 /** Kernel TCP states (include/net/tcp_states.h), by the kernel's names. */
 export type TcpState =
@@ -82,7 +82,7 @@ export interface ConnsProcSample {
   /**
    * vigil's own cumulative counters for the process: the sum, over the reads, of what each TCP socket it
    * held moved since the previous read (tcpi_bytes_acked, tcpi_bytes_received, tcpi_total_retrans;
-   * sockets new since then count from zero, see src/conns-delta.ts). The kernel keeps no per-process
+   * sockets new since then count from zero, see src/derive/conns-delta.ts). The kernel keeps no per-process
    * TCP counter; these are what `record` stores and replay derives the per-process rates from. null
    * when the kernel reports no such counter.
    */

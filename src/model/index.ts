@@ -3,15 +3,14 @@
  *
  * A Sample holds raw cumulative counters exactly as /proc gives them, with a monotonic timestamp. It is
  * what the sampler produces and what `record` writes. A Snapshot holds rates and percentages; it is made
- * from two Samples by derive() (src/derive.ts) and nowhere else, so live, replay and export agree.
+ * from two Samples by derive() (src/derive/derive.ts) and nowhere else, so live, replay and export agree.
  *
  * Field names are snake_case with units because they are a user-facing contract: the keys of
  * `vigil sample` JSON lines and the column names of `vigil export` are these names.
  */
-import type { Counter } from '../counter';
-import type { ShimSnap } from '../derive-shim';
+import type { Counter } from './counter';
 import type { ConnsSample, ConnsSnap } from './conns';
-import type { ShimProcSample } from '../sampler/shim/types';
+import type { ShimProcSample, ShimSnap } from './shim';
 import type { ProcFigureValues, ProcRawValues } from './fields/proc';
 
 // ---------------------------------------------------------------------------------------------------

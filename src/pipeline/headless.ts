@@ -3,7 +3,7 @@
  * the signals that stop it (SIGINT, SIGTERM, SIGHUP: exit 0), and its one teardown. An error (a VigilError
  * with its own exit code, or a bug, exit 1) stops the feed and rejects after everything closed.
  */
-import { STOP_SIGNALS } from '../errors';
+import { STOP_SIGNALS } from '../infra/errors';
 import type { Pipeline } from './pipeline';
 
 export function runHeadless(pipeline: Pipeline, opts: { stopWhen?: Promise<unknown> } = {}): Promise<void> {

@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { Counter, counterAdd } from '../counter';
+import { Counter, counterAdd } from '../model/counter';
 import type { ProcSample, ProcSlow, ProcTable } from '../model';
 import { closeQuietly, isDenied, isGone, O_READ, preadAll, ReadBuf, readOnce } from './procfile';
 import { cgroupBuf, readCgroup } from './cgroup';

@@ -2,7 +2,7 @@ import type { HostInfo, ProcTable, ProcTcp, Sample } from '../model';
 import type { ConnsSample } from '../model/conns';
 import { ConnsTier } from './conns/tier';
 import { ShimReader } from './shim/reader';
-import { shimKey, ShimTable } from './shim/types';
+import { shimKey, ShimTable } from '../model/shim';
 import { FsUsage } from './fsusage';
 import { readHostInfo } from './host';
 import { chooseSampler, loadNative, noteOnce, SamplerKind } from './native/load';

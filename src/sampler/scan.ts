@@ -1,4 +1,4 @@
-import { Counter, fromBig } from '../counter';
+import { Counter, fromBig } from '../model/counter';
 
 /**
  * Reads space-separated integer fields straight from bytes, without building a string per field:

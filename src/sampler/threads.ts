@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { Counter, counterAdd, counterDelta } from '../counter';
+import { Counter, counterAdd, counterDelta } from '../model/counter';
 import { FdBudget } from './fdbudget';
 import { closeQuietly, isDenied, isGone, O_READ, preadAll, ReadBuf, readOnce } from './procfile';
 import { parseSchedstat, Schedstat } from './parse/schedstat';

@@ -1,4 +1,4 @@
-import type { Counter } from '../../src/counter';
+import type { Counter } from '../../src/model/counter';
 import type { CpuTimes, DiskSample, HostInfo, NetDevSample, ProcSample, Sample } from '../../src/model';
 import { PROC_RAW_BLANK } from '../../src/model/fields/proc';
 import { parseMeminfo } from '../../src/sampler/parse/meminfo';

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import t from 'tap';
 import { CONFIG_COLUMNS, defaultConfigPath, didYouMean, hiddenPanes, loadConfig, parseConfig, saveConfigKey, tableConfig } from '../../src/config';
-import { VigilError } from '../../src/errors';
+import { VigilError } from '../../src/infra/errors';
 import { resolveSampling } from '../../src/settings';
 
 const err = (text: string): string => {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { counterAdd, counterDelta, counterDeltaWrap, counterGreater, fromBig, parseCounter } from '../../src/counter';
+import { counterAdd, counterDelta, counterDeltaWrap, counterGreater, fromBig, parseCounter } from '../../src/model/counter';
 
 t.test('parseCounter is exact on both sides of 2^53', async (t) => {
   t.equal(parseCounter('0'), 0);

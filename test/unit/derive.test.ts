@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import t from 'tap';
-import { derive } from '../../src/derive';
+import { derive } from '../../src/derive/derive';
 import type { ProcTable, Snapshot } from '../../src/model';
 import { cpu, disk, HOST, net, proc, sample } from '../helpers/samples';
 

@@ -14,7 +14,7 @@ import { codesOf, EXIT_CODES, exitCodesMarkdown } from '../../src/docs/exit-code
 import { manPage } from '../../src/docs/man';
 import { findSection } from '../../src/docs/markdown';
 import { GENERATED, update } from '../../src/docs/update';
-import { EXIT } from '../../src/errors';
+import { EXIT } from '../../src/infra/errors';
 import { nodeFamilies } from '../../src/export/prometheus/node-families';
 import { PROC_FAMILIES } from '../../src/export/prometheus/proc-families';
 import { KEYS } from '../../src/ui/keys';
@@ -61,7 +61,7 @@ t.test('every key binding is in the keys table, by the name a keyboard shows', a
   t.equal(keyLabel('M-x'), 'Alt-X');
 });
 
-t.test('every exit code of src/errors.ts has its meaning written down', async (t) => {
+t.test('every exit code of src/infra/errors.ts has its meaning written down', async (t) => {
   const documented = EXIT_CODES.flatMap(codesOf);
   for (const [name, code] of Object.entries(EXIT)) t.ok(documented.includes(code), `EXIT.${name} (${code})`);
   t.same(codesOf({ code: '126, 127', meaning: '' }), [126, 127]);

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import t from 'tap';
 import { TABLES } from '../../src/commands/export-tables';
-import { derive } from '../../src/derive';
+import { derive } from '../../src/derive/derive';
 import { fieldsDoc } from '../../src/model/fields/docs';
 import { PROC_FIELDS, PROC_FIGURES_BLANK, PROC_RAW, PROC_RAW_BLANK } from '../../src/model/fields/proc';
 import { PROC_FAMILIES } from '../../src/export/prometheus/proc-families';

@@ -1,6 +1,6 @@
 /** The ticker's interval can change while it runs (the live screen's { and } keys). */
 import t from 'tap';
-import { Ticker } from '../../src/ticker';
+import { Ticker } from '../../src/feed/ticker';
 
 t.test('setInterval: the next tick comes one new interval later, and so on', async (t) => {
   const ticks: bigint[] = [];

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { parseDuration, parseTimeArg } from '../../src/timearg';
+import { parseDuration, parseTimeArg } from '../../src/infra/timearg';
 
 // Local-time cases are computed with Date's own local constructors, so they hold in any TZ.
 const start = new Date(2024, 4, 1, 23, 0, 0).getTime(); // 2024-05-01 23:00 local

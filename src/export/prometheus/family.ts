@@ -13,7 +13,7 @@
  * series() runs inside a scrape: it must only read memory, never /proc.
  */
 import { Counter as PromCounter, Gauge as PromGauge, Registry } from 'prom-client';
-import { Counter, counterToNumber } from '../../counter';
+import { Counter, counterToNumber } from '../../model/counter';
 
 /**
  * 'untyped' exists for node_exporter compatibility only: node_exporter exports the raw /proc/vmstat and

@@ -8,7 +8,7 @@
  * Port 0 asks the kernel for a free port; the address actually bound is reported on start.
  */
 import * as net from 'net';
-import { usageError } from '../../errors';
+import { usageError } from '../../infra/errors';
 
 export const DEFAULT_LISTEN = '127.0.0.1:9464';
 

@@ -5,7 +5,7 @@
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import * as zlib from 'zlib';
-import { EXIT, VigilError } from '../../errors';
+import { EXIT, VigilError } from '../../infra/errors';
 import type { Sample, Snapshot } from '../../model';
 import { formatHostPort, ListenAddress, toListenAddress } from './listen';
 import { PrometheusMetrics, PrometheusMetricsOptions } from './metrics';

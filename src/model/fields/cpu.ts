@@ -4,8 +4,8 @@
  * shares derive() makes of them (cpuPct), which are the `system` table's and the `cpu` table's first
  * columns, the `cpu.*` (whole machine) and `cpu.core.*` (per core) window series, and the CPU meters.
  */
-import { counterToNumber } from '../../counter';
-import type { Counter } from '../../counter';
+import { counterToNumber } from '../counter';
+import type { Counter } from '../counter';
 import type { CpuPct, CpuTimes, HostInfo } from '../index';
 import type { RawField, SysField, SysPromFamily } from './field';
 

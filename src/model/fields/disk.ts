@@ -3,8 +3,8 @@
  * device-mapper views of other disks). Raw rows are recorded and exported as node_disk_* (label device);
  * figures are `vigil export --table disk`, the `disk.*` window series and the disk pane.
  */
-import { counterToNumber } from '../../counter';
-import type { Counter } from '../../counter';
+import { counterToNumber } from '../counter';
+import type { Counter } from '../counter';
 import type { DiskSample, DiskSnap, HostInfo } from '../index';
 import { scalar } from './field';
 import type { PromValue, RawField, SysField } from './field';

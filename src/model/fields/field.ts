@@ -5,7 +5,7 @@
  * tables are generated from the rows, so a figure is named, sourced and formatted in one place.
  */
 
-import type { Counter } from '../../counter';
+import type { Counter } from '../counter';
 
 /**
  * The TypeScript type of a value, spelled as the model spells it: the model's per-process types are

@@ -11,8 +11,8 @@
  * sampler reads, a PROC_FIELDS row for what is shown or exported with its formula in derive.ts, the
  * sampler's read (both tiers), and a test.
  */
-import type { Counter } from '../../counter';
-import { counterToNumber } from '../../counter';
+import type { Counter } from '../counter';
+import { counterToNumber } from '../counter';
 import type { HostInfo, ProcSample } from '../index';
 import { blankValues } from './field';
 import type { Field, ProcRawField, PromFamily, ValuesOf } from './field';

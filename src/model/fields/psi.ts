@@ -3,8 +3,8 @@
  * hold for every resource: a series name `psi.<resource>.<series>`, an export column
  * `psi_<resource>_<column>`, and node_pressure_<resource>_* families.
  */
-import { counterToNumber } from '../../counter';
-import type { Counter } from '../../counter';
+import { counterToNumber } from '../counter';
+import type { Counter } from '../counter';
 import type { HostInfo, PsiSample, PsiSnap } from '../index';
 import type { RawField, SysField, SysPromFamily } from './field';
 

@@ -1,4 +1,4 @@
-import type { Counter } from '../../counter';
+import type { Counter } from '../../model/counter';
 import type { TcpSockSample, TcpState } from '../../model/conns';
 import { buildNlmsg, NLM_F_DUMP, NLM_F_REQUEST, SOCK_DIAG_BY_FAMILY, u16h, u32h, view, w32h } from './netlink';
 import { fillTcpInfo } from './tcp-info';

@@ -1,6 +1,6 @@
 import * as os from 'os';
-import { Counter, counterAdd } from '../../counter';
-import { sockDelta } from '../../conns-delta';
+import { Counter, counterAdd } from '../../model/counter';
+import { sockDelta } from '../../derive/conns-delta';
 import type { ConnsProcSample, ConnsSample, TcpSockSample } from '../../model/conns';
 import { KeptFile, ReadBuf } from '../procfile';
 import { DiagTransport, NetlinkDiagSocket } from './diag-socket';
@@ -207,7 +207,7 @@ export class ConnsReader {
         sk.pids = (before.get(sk.cookie) as number[] | undefined) ?? sk.pids;
         orphan = true;
       }
-      // What this socket moved since the previous read it had an owner at (the one rule: src/conns-delta.ts).
+      // What this socket moved since the previous read it had an owner at (the one rule: src/derive/conns-delta.ts).
       const tx = sockDelta(m.acked, sk.bytes_acked);
       const rx = sockDelta(m.received, sk.bytes_received);
       const re = sockDelta(m.retrans, sk.total_retrans);

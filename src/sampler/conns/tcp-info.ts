@@ -1,4 +1,4 @@
-import { Counter, fromBig } from '../../counter';
+import { Counter, fromBig } from '../../model/counter';
 import { HOST_LE, u32h, view } from './netlink';
 
 /**

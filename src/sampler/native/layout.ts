@@ -7,7 +7,7 @@
  * the twin; NUL says the file did not give it. Fields that are never absent and may be negative (nice,
  * priority, ppid) are plain doubles with no marker.
  */
-import type { Counter } from '../../counter';
+import type { Counter } from '../../model/counter';
 
 export const V_NUL = -1;
 export const V_BIG = -2;

@@ -1,4 +1,4 @@
-import { Counter, parseCounter } from '../../counter';
+import { Counter, parseCounter } from '../../model/counter';
 import { valueAfterKey } from './text';
 
 export interface PidIo {

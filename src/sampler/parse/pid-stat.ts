@@ -1,4 +1,4 @@
-import type { Counter } from '../../counter';
+import type { Counter } from '../../model/counter';
 import { FieldScanner } from '../scan';
 
 /** task->flags bit of kernel threads (include/linux/sched.h). An empty cmdline is not the test: zombies have one too. */

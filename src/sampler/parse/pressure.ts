@@ -1,4 +1,4 @@
-import { parseCounter } from '../../counter';
+import { parseCounter } from '../../model/counter';
 import type { PsiLine, PsiResource } from '../../model';
 import { asText, lineAt, lineStarting, ProcText } from './text';
 

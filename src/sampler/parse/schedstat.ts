@@ -1,4 +1,4 @@
-import type { Counter } from '../../counter';
+import type { Counter } from '../../model/counter';
 import { FieldScanner } from '../scan';
 
 export interface Schedstat {

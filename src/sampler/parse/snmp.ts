@@ -1,4 +1,4 @@
-import { Counter, parseCounter } from '../../counter';
+import { Counter, parseCounter } from '../../model/counter';
 import type { SnmpSample } from '../../model';
 import { asText, lineAt, lineStarting, ProcText, words } from './text';
 

@@ -1,4 +1,4 @@
-import { Counter, parseCounter } from '../../counter';
+import { Counter, parseCounter } from '../../model/counter';
 import type { CpuTimes, StatSample } from '../../model';
 import { asText, ProcText, words } from './text';
 

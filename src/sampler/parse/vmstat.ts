@@ -1,4 +1,4 @@
-import { Counter, parseCounter } from '../../counter';
+import { Counter, parseCounter } from '../../model/counter';
 import type { VmstatSample } from '../../model';
 import { asText, ProcText, valueAfterKey } from './text';
 

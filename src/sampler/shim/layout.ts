@@ -3,6 +3,7 @@
  * test/system/shim/layout.test.ts compiles a program against that header and checks every number here.
  * Nothing read from a file is ever used as a size, offset or count: these constants are.
  */
+import { CLASSES, FNS } from '../../model/shim';
 
 /** "VIGILSHM" as a little-endian u64, split in two u32 halves (no BigInt on the hot path). */
 export const SHM_MAGIC_LO = 0x49474956;
@@ -13,29 +14,10 @@ export const SHM_SIZE = 8192;
 export const FLAG_ALLOC = 1;
 export const DEST_INBOUND = 1;
 
-export const CLASSES = ['tcp', 'udp', 'unix', 'other_inet', 'other'] as const;
-export type ShimClass = (typeof CLASSES)[number];
-/** Classes that carry IP traffic: what "network" columns sum. */
-export const NET_CLASSES: readonly ShimClass[] = ['tcp', 'udp', 'other_inet'];
+// The socket classes and call families, in the header's enum order, are named by the model (model/shim.ts).
+export { CLASSES, FNS, NET_CLASSES, NTX } from '../../model/shim';
+export type { ShimClass, ShimFn } from '../../model/shim';
 
-/** In enum vigil_fn order; the first NTX send (tx), the rest receive (rx). */
-export const FNS = [
-  'send',
-  'sendto',
-  'sendmsg',
-  'sendmmsg',
-  'write',
-  'writev',
-  'sendfile',
-  'recv',
-  'recvfrom',
-  'recvmsg',
-  'recvmmsg',
-  'read',
-  'readv',
-] as const;
-export type ShimFn = (typeof FNS)[number];
-export const NTX = 7;
 export const NCLASS = CLASSES.length;
 export const NFN = FNS.length;
 export const NHIST = 24;

@@ -2,7 +2,7 @@
  * Pure parsing of one shim file (bytes in, counters or a reason out). Every size, offset and count comes
  * from layout.ts; the file only supplies values, each of which is checked before it is believed.
  */
-import { Counter, fromBig } from '../../counter';
+import { Counter, fromBig } from '../../model/counter';
 import {
   AF_INET,
   AF_INET6,
@@ -29,7 +29,7 @@ import {
   SHM_SIZE,
   SHM_VERSION,
 } from './layout';
-import type { ShimAlloc, ShimClass, ShimDest, ShimFn, ShimIo, ShimProcSample } from './types';
+import type { ShimAlloc, ShimClass, ShimDest, ShimFn, ShimIo, ShimProcSample } from '../../model/shim';
 
 const TWO_32 = 4294967296;
 /** hi below 2^21 keeps hi·2^32 + lo below 2^53. */

@@ -11,7 +11,7 @@ import { parsePidStat } from '../parse/pid-stat';
 import { allUsersShimDirs, checkShimDir, ownShimDirs, ShimDir } from './dirs';
 import { SHM_NAME_RE, SHM_SIZE } from './layout';
 import { firstRegression, parseShimFile, ShimExpect } from './parse';
-import { shimKey, ShimProcSample, ShimTable } from './types';
+import { shimKey, ShimProcSample, ShimTable } from '../../model/shim';
 
 export interface ShimReaderOptions {
   /** Directories to scan. Default: the user's own (ownShimDirs), plus every user's when running as root. */

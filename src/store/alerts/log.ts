@@ -16,7 +16,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import Database from 'better-sqlite3';
-import { EXIT, VigilError } from '../../errors';
+import { EXIT, VigilError } from '../../infra/errors';
 import { startTimeOf } from '../../sampler/procinfo';
 import { sanitize } from '../../render/sanitize';
 import type { FileKind } from '../recording/open';

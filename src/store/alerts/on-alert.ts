@@ -13,7 +13,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { usageError } from '../../errors';
+import { usageError } from '../../infra/errors';
 import type { BreachEvent } from './evaluator';
 
 export const ON_ALERT_TIMEOUT_MS = 10_000;

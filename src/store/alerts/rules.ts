@@ -5,8 +5,8 @@
  * look like a typo of a known field ("windw"), which are refused with a "did you mean".
  */
 import { configError, didYouMean, distance } from '../../config';
-import { EXIT, VigilError } from '../../errors';
-import { parseDuration } from '../../timearg';
+import { EXIT, VigilError } from '../../infra/errors';
+import { parseDuration } from '../../infra/timearg';
 import { parseMetric } from '../window';
 import { ALERT_METRIC_NAMES, ALERT_METRICS, AlertMetric, AlertMetricDef } from './metrics';
 

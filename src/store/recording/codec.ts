@@ -22,7 +22,7 @@
  *
  * Reading uses `.safeIntegers()`: integers come back as bigint, REALs as number.
  */
-import { Counter, fromBig } from '../../counter';
+import { Counter, fromBig } from '../../model/counter';
 
 export type Kind = 'c' | 'g' | 'f' | 'r' | 'ra' | 'rg' | 't' | 'pc' | 'pg';
 export interface Col {

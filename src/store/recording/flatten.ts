@@ -3,7 +3,7 @@
  * series.ts; build* turn decoded arrays back into the same objects. The round trip is exact (a test
  * compares derive() over both), except that entity order follows first appearance in the file.
  */
-import { Counter, fromBig } from '../../counter';
+import { Counter, fromBig } from '../../model/counter';
 import type {
   CpuTimes,
   DiskSample,

@@ -12,7 +12,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { flockSync } from 'fs-ext';
-import { EXIT, VigilError } from '../../errors';
+import { EXIT, VigilError } from '../../infra/errors';
 
 export class RecordingLock {
   private constructor(

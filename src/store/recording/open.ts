@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import Database from 'better-sqlite3';
-import { EXIT, VigilError } from '../../errors';
+import { EXIT, VigilError } from '../../infra/errors';
 import { APPLICATION_ID, SCHEMA_VERSION } from './schema';
 import { readError, sqliteCode } from './sqlite-error';
 

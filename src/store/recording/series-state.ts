@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import { fromBig } from '../../counter';
+import { fromBig } from '../../model/counter';
 import { decodeRow, NO_CLOCKS, RowClocks, Stored, Val } from './codec';
 import type { SeriesSpec } from './series';
 

@@ -1,7 +1,7 @@
 /**
  * proc_shim (schema 3): the counters of the `vigil run` LD_PRELOAD shim, per process, as the shim's file
- * holds them (src/sampler/shim/types.ts ShimProcSample) — raw cumulative counters, never rates, so that
- * replay derives the same figures as the live view (src/derive-shim.ts). A process gets rows only while it
+ * holds them (src/model/shim.ts ShimProcSample) — raw cumulative counters, never rates, so that
+ * replay derives the same figures as the live view (src/derive/shim.ts). A process gets rows only while it
  * runs under the shim; a row of all NULLs (`attached` NULL) says its shim file went away while it lived.
  *
  * Columns (README.md, "The recording file"):
@@ -21,9 +21,9 @@
  *   dests               the peer table as text: entries `family addr port inbound tx_bytes tx_calls
  *                       rx_bytes rx_calls` separated by ';' (written only when it changes)
  */
-import { Counter, parseCounter } from '../../counter';
+import { Counter, parseCounter } from '../../model/counter';
 import { CLASSES, FNS, NHIST } from '../../sampler/shim/layout';
-import type { ShimAlloc, ShimDest, ShimProcSample } from '../../sampler/shim/types';
+import type { ShimAlloc, ShimDest, ShimProcSample } from '../../model/shim';
 import type { Col, Val } from './codec';
 
 const ALLOC_FIELDS = [

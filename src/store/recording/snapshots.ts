@@ -3,7 +3,7 @@
  * The replay cursor, the replay screen's history window and `vigil export` all take their Snapshots from
  * here, so a replayed or exported rate is the rate live showed over the same two samples.
  */
-import { derive } from '../../derive';
+import { derive } from '../../derive/derive';
 import type { Sample, Snapshot } from '../../model';
 import type { SamplePair } from './reader';
 

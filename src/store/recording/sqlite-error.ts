@@ -1,4 +1,4 @@
-import { EXIT, VigilError } from '../../errors';
+import { EXIT, VigilError } from '../../infra/errors';
 
 /** better-sqlite3 errors carry SQLite's extended result code name, e.g. SQLITE_FULL, SQLITE_IOERR_WRITE. */
 export function sqliteCode(err: unknown): string {

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import Database from 'better-sqlite3';
-import { EXIT, VigilError } from '../../errors';
+import { EXIT, VigilError } from '../../infra/errors';
 import type { HostInfo, ProcSample, Sample } from '../../model';
 import type { Val } from './codec';
 import type { ConnsSample } from '../../model/conns';

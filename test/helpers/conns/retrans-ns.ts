@@ -10,7 +10,7 @@
  */
 import { execFileSync } from 'child_process';
 import * as net from 'net';
-import { deriveConns } from '../../../src/derive-conns';
+import { deriveConns } from '../../../src/derive/conns';
 import { ConnsReader } from '../../../src/sampler/conns/reader';
 import { JsonChild, TCP_CLIENT } from './child';
 

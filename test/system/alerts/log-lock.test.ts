@@ -11,7 +11,7 @@ import * as path from 'path';
 import Database from 'better-sqlite3';
 import t, { Test } from 'tap';
 import { setupAlerts } from '../../../src/commands/alert-setup';
-import { VigilError } from '../../../src/errors';
+import { VigilError } from '../../../src/infra/errors';
 import { startTimeOf } from '../../../src/sampler/procinfo';
 import { ALERT_LOG_APPLICATION_ID, AlertLog, OPEN_WAIT_MS } from '../../../src/store/alerts/log';
 import { compileRules } from '../../../src/store/alerts/rules';

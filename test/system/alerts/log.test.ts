@@ -8,7 +8,7 @@ import * as path from 'path';
 import Database from 'better-sqlite3';
 import t from 'tap';
 import { setupAlerts } from '../../../src/commands/alert-setup';
-import { VigilError } from '../../../src/errors';
+import { VigilError } from '../../../src/infra/errors';
 import { ALERT_LOG_APPLICATION_ID, AlertLog, defaultAlertLogPath } from '../../../src/store/alerts/log';
 import { compileRules } from '../../../src/store/alerts/rules';
 import type { BreachRecord } from '../../../src/store/alerts/table';

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import t from 'tap';
-import { VigilError } from '../../../src/errors';
+import { VigilError } from '../../../src/infra/errors';
 import type { Breach, BreachEvent } from '../../../src/store/alerts/evaluator';
 import { findExecutable, OnAlertRunner, parseOnAlert, splitCommand } from '../../../src/store/alerts/on-alert';
 import { sleep, tmpDir } from '../../helpers/tmp';

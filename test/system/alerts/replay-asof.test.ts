@@ -12,7 +12,7 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import t from 'tap';
-import { derive } from '../../../src/derive';
+import { derive } from '../../../src/derive/derive';
 import { AlertEngine, alertWindowOptions } from '../../../src/store/alerts/engine';
 import { formatValue } from '../../../src/panes/alerts';
 import { breachesAt } from '../../../src/store/alerts/replay';

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import t from 'tap';
-import { deriveConns } from '../../../src/derive-conns';
+import { deriveConns } from '../../../src/derive/conns';
 import type { ConnsSample } from '../../../src/model/conns';
 import { ConnsReader } from '../../../src/sampler/conns/reader';
 import { ConnsTier } from '../../../src/sampler/conns/tier';

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import t from 'tap';
-import { derive } from '../../../src/derive';
+import { derive } from '../../../src/derive/derive';
 import { PrometheusMetrics } from '../../../src/export/prometheus/metrics';
 import { Sampler } from '../../../src/sampler/sampler';
 import { parseExposition, procCpuSeconds, spawnBurner, valueOf } from '../../helpers/prometheus';

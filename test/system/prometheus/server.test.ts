@@ -5,7 +5,7 @@ import * as http from 'http';
 import * as net from 'net';
 import * as zlib from 'zlib';
 import t, { Test } from 'tap';
-import { VigilError } from '../../../src/errors';
+import { VigilError } from '../../../src/infra/errors';
 import { startMetricsServer } from '../../../src/export/prometheus/server';
 import { get, HOST, parseExposition, proc, procSnap, sample, snapshot, valueOf } from '../../helpers/prometheus';
 

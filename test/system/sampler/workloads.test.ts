@@ -8,7 +8,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import t from 'tap';
-import { derive } from '../../../src/derive';
+import { derive } from '../../../src/derive/derive';
 import { Sampler } from '../../../src/sampler/sampler';
 import { child, schedstatRunNs, sleep, waitForComm } from '../../helpers/proc';
 import { ROOT } from '../../helpers/paths';

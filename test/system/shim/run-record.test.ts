@@ -14,7 +14,7 @@ import { Writable } from 'stream';
 import Database from 'better-sqlite3';
 import t from 'tap';
 import { runExport } from '../../../src/commands/export';
-import { derive } from '../../../src/derive';
+import { derive } from '../../../src/derive/derive';
 import { COLUMNS } from '../../../src/panes/processes';
 import * as format from '../../../src/render/format';
 import { shimLibraryPath } from '../../../src/sampler/shim/library';

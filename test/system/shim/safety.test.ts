@@ -6,10 +6,10 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import t, { Test } from 'tap';
-import { counterToNumber } from '../../../src/counter';
+import { counterToNumber } from '../../../src/model/counter';
 import { C, HDR, ioBytes, NCOUNTERS, shmFileName, SHM_SIZE } from '../../../src/sampler/shim/layout';
 import { ShimReader } from '../../../src/sampler/shim/reader';
-import type { ShimProcSample } from '../../../src/sampler/shim/types';
+import type { ShimProcSample } from '../../../src/model/shim';
 import { buildAll, makeShimFile, Prog, shimEnv, startTimeOf, tmpDir } from '../../helpers/shim';
 
 const built = buildAll();

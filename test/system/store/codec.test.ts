@@ -2,7 +2,7 @@ import * as path from 'path';
 import Database from 'better-sqlite3';
 import t from 'tap';
 import { BIG, SYNTH_HOST, SynthSource } from '../../../bench/synthetic';
-import { derive } from '../../../src/derive';
+import { derive } from '../../../src/derive/derive';
 import type { ProcSample, Sample } from '../../../src/model';
 import { ReplayCursor } from '../../../src/store/recording/cursor';
 import { Recording } from '../../../src/store/recording/reader';

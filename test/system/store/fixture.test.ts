@@ -9,7 +9,7 @@ import { Writable } from 'stream';
 import t from 'tap';
 import { runExport } from '../../../src/commands/export';
 import { TABLE_NAMES } from '../../../src/commands/export-tables';
-import { derive } from '../../../src/derive';
+import { derive } from '../../../src/derive/derive';
 import { Recording } from '../../../src/store/recording/reader';
 import { sha } from '../../helpers/cli';
 import { laterFields, sampleJson, walkDigest } from '../../helpers/fixture-digest';

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import t from 'tap';
-import { derive } from '../../../src/derive';
+import { derive } from '../../../src/derive/derive';
 import type { Sample } from '../../../src/model';
 import { Sampler } from '../../../src/sampler/sampler';
 import { ReplayCursor } from '../../../src/store/recording/cursor';

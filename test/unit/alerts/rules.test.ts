@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import t from 'tap';
 import { parseConfig } from '../../../src/config';
-import { VigilError } from '../../../src/errors';
+import { VigilError } from '../../../src/infra/errors';
 import { formatValue } from '../../../src/panes/alerts';
 import { ALERT_METRIC_NAMES, ALERT_METRICS, metricsHelp, metricsMarkdown } from '../../../src/store/alerts/metrics';
 import { compileRules, DEFAULT_RULES, describeRule } from '../../../src/store/alerts/rules';

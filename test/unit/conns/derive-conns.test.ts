@@ -1,7 +1,7 @@
 import t from 'tap';
-import { sockDelta } from '../../../src/conns-delta';
-import type { Counter } from '../../../src/counter';
-import { deriveConns } from '../../../src/derive-conns';
+import { sockDelta } from '../../../src/derive/conns-delta';
+import type { Counter } from '../../../src/model/counter';
+import { deriveConns } from '../../../src/derive/conns';
 import type { ConnsProcSample, ConnsSample, TcpSockSample } from '../../../src/model/conns';
 
 function sock(cookie: Counter, pids: number[], acked: Counter | null, received: Counter | null, retrans: number | null, extra: Partial<TcpSockSample> = {}): TcpSockSample {

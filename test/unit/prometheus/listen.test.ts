@@ -1,6 +1,6 @@
 import t from 'tap';
 import { formatHostPort, parseListen, toListenAddress } from '../../../src/export/prometheus/listen';
-import { VigilError } from '../../../src/errors';
+import { VigilError } from '../../../src/infra/errors';
 import { thrown } from '../../helpers/errors';
 
 t.test('accepted forms', async (t) => {

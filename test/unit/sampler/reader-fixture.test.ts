@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import t, { Test } from 'tap';
-import { derive } from '../../../src/derive';
+import { derive } from '../../../src/derive/derive';
 import { Sampler } from '../../../src/sampler/sampler';
 import { classifyDisk } from '../../../src/sampler/system';
 import { FIXTURES } from '../../helpers/paths';

@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import fc from 'fast-check';
 import t, { Test } from 'tap';
-import { derive } from '../../../src/derive';
+import { derive } from '../../../src/derive/derive';
 import { Sampler } from '../../../src/sampler/sampler';
 import { FIXTURES } from '../../helpers/paths';
 

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import t from 'tap';
-import { deriveShim } from '../../../src/derive-shim';
+import { deriveShim } from '../../../src/derive/shim';
 import { C, connectAttempts, connectFailures, ioBytes, ioCalls, SHM_SIZE } from '../../../src/sampler/shim/layout';
 import { parseShimFile } from '../../../src/sampler/shim/parse';
-import type { ShimProcSample } from '../../../src/sampler/shim/types';
+import type { ShimProcSample } from '../../../src/model/shim';
 import { FakeDest, makeShimFile } from '../../helpers/shim';
 
 const TCP = 0;

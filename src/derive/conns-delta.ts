@@ -1,4 +1,4 @@
-import { Counter, counterDelta } from './counter';
+import { Counter, counterDelta } from '../model/counter';
 
 /**
  * What one socket moved between two reads of a counter: the one rule of the connections tier, used

@@ -4,9 +4,9 @@
  * next to a comment naming its /proc fields. Every number it returns is finite; "no value" is null
  * (an interval under 1 ms, a field the kernel lacks, a counter that went backwards).
  */
-import { Counter, counterDelta, counterDeltaWrap, counterToNumber } from './counter';
-import { deriveConns } from './derive-conns';
-import { deriveShim } from './derive-shim';
+import { Counter, counterDelta, counterDeltaWrap, counterToNumber } from '../model/counter';
+import { deriveConns } from './conns';
+import { deriveShim } from './shim';
 import type {
   CoreSnap,
   CpuPct,
@@ -29,7 +29,7 @@ import type {
   Snapshot,
   TcpSnap,
   UdpSnap,
-} from './model';
+} from '../model';
 
 /** Intervals shorter than this give no rates: the division would amplify noise (or divide by zero). */
 export const MIN_INTERVAL_NS = 1_000_000n;

@@ -1,70 +1,13 @@
 /**
- * Rates from two reads of one process's shim counters: the shim's part of derive (pure; the lead folds it
- * into src/derive.ts). Every value is finite or null: null when there is no previous read, the interval is
+ * Rates from two reads of one process's shim counters: the shim's part of derive (pure; derive/derive.ts calls it
+ * per process). Every value is finite or null: null when there is no previous read, the interval is
  * under 1 ms, the identity changed, a counter went backwards, or the process runs without the shim.
  */
-import { Counter, counterDelta, counterToNumber } from './counter';
-import { CLASSES, FNS, NET_CLASSES, NTX, ShimClass } from './sampler/shim/layout';
-import type { ShimDest, ShimProcSample } from './sampler/shim/types';
+import { Counter, counterDelta, counterToNumber } from '../model/counter';
+import { CLASSES, FNS, NET_CLASSES, NTX } from '../model/shim';
+import type { ShimClass, ShimClassRates, ShimDest, ShimDestSnap, ShimProcSample, ShimSnap } from '../model/shim';
 
 const MIN_DT_NS = 1_000_000n;
-
-export interface ShimClassRates {
-  rx_bytes_per_s: number | null;
-  tx_bytes_per_s: number | null;
-  rx_calls_per_s: number | null;
-  tx_calls_per_s: number | null;
-}
-
-export interface ShimDestSnap {
-  /** "1.2.3.4:443", "[2001:db8::1]:443", or "1.2.3.4 (in)" for peers that connected to us. */
-  peer: string;
-  addr: string;
-  port: number;
-  inbound: boolean;
-  tx_bytes_per_s: number | null;
-  rx_bytes_per_s: number | null;
-  tx_bytes: number;
-  rx_bytes: number;
-}
-
-export interface ShimSnap {
-  pid: number;
-  start_time: number;
-  /** false: the process runs without the shim now; every value below is null (show n/a). */
-  attached: boolean;
-  /** IP traffic (TCP + UDP + other IP sockets): the NET RX/s and TX/s columns. */
-  net_rx_bytes_per_s: number | null;
-  net_tx_bytes_per_s: number | null;
-  net_rx_calls_per_s: number | null;
-  net_tx_calls_per_s: number | null;
-  /** Unix-domain socket traffic (local IPC, not in the net columns). */
-  unix_rx_bytes_per_s: number | null;
-  unix_tx_bytes_per_s: number | null;
-  by_class: Record<ShimClass, ShimClassRates>;
-  /** Cumulative IP bytes since the process (or its first shimmed image) started. */
-  net_rx_bytes: number | null;
-  net_tx_bytes: number | null;
-  connects_per_s: number | null;
-  connect_fails_per_s: number | null;
-  /** Mean TCP connect latency of the connects completed in this interval. */
-  connect_latency_ms: number | null;
-  /** Upper edges of the histogram buckets holding the 50th and 99th percentile of this interval's connects. */
-  connect_latency_p50_ms: number | null;
-  connect_latency_p99_ms: number | null;
-  /** Mean TCP connect latency over the process's life. */
-  connect_latency_avg_ms: number | null;
-  /** The busiest peers of this interval (by bytes moved), then of the process's life. */
-  top_dests: ShimDestSnap[];
-  /** Peers in the process's table over its life (the shim keeps 64; later ones go to an overflow count). */
-  peers: number | null;
-  /** Heap outstanding (--alloc): inherited + allocated − freed, in usable bytes; null without --alloc. */
-  alloc_outstanding_bytes: number | null;
-  alloc_calls_per_s: number | null;
-  free_calls_per_s: number | null;
-  alloc_bytes_per_s: number | null;
-  free_bytes_per_s: number | null;
-}
 
 const finite = (v: number): number | null => (Number.isFinite(v) && v >= 0 ? v : null);
 

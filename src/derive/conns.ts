@@ -1,6 +1,6 @@
 import { sockDelta } from './conns-delta';
-import { Counter, counterDelta } from './counter';
-import type { ConnSnap, ConnsProcSample, ConnsSample, ConnsSnap, ProcConnsSnap, RetransEvent, TcpSockSample } from './model/conns';
+import { Counter, counterDelta } from '../model/counter';
+import type { ConnSnap, ConnsProcSample, ConnsSample, ConnsSnap, ProcConnsSnap, RetransEvent, TcpSockSample } from '../model/conns';
 
 /** Intervals shorter than this give no rates (0/0 and x/0 never reach a screen). */
 const MIN_INTERVAL_NS = 1_000_000n;
@@ -50,7 +50,7 @@ function accDelta(prev: ConnsProcSample | undefined, curr: ConnsProcSample, prev
  * Rates of the connections tier from two ConnsSamples; null when there is no interval to take a rate
  * over (no previous sample, the same sample twice, or under 1 ms apart).
  *
- * Per connection (sockets matched by cookie; the delta rule is src/conns-delta.ts):
+ * Per connection (sockets matched by cookie; the delta rule is src/derive/conns-delta.ts):
  *   tx_bytes_per_s = Δtcpi_bytes_acked / Δt, rx_bytes_per_s = Δtcpi_bytes_received / Δt,
  *   retrans_per_s = Δtcpi_total_retrans / Δt, rtt_ms = tcpi_rtt / 1000.
  * Per process: tcp_tx_bytes_per_s = Δtcp_tx_bytes / Δt (and rx, retrans) of the process's accumulators,
