@@ -16,14 +16,14 @@
  * the binary's) beside it. Then the start-up time (bench/startup.ts)
  * with nothing else running. Every figure is printed beside its target; nothing is asserted.
  */
-import { ChildProcess, execFileSync, spawn } from 'child_process';
+import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as pty from 'node-pty';
 import { startupRuns } from './startup';
 import { btopHome, ensure } from './tui';
-import { fmt, idleProcesses, median, peakRss, sleep } from './util';
+import { buildFloor, fmt, idleProcesses, median, peakRss, sleep  } from './util';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 20_000);
@@ -95,17 +95,6 @@ function cpuMsOfTrees(pids: number[]): number[] {
   }
   const tree = (pid: number): number => (own.get(pid)?.ms ?? NaN) + (kids.get(pid) ?? []).reduce((a, k) => a + tree(k), 0);
   return pids.map(tree);
-}
-
-function buildFloor(dir: string): string | null {
-  const exe = path.join(dir, 'floor');
-  try {
-    execFileSync('cc', ['-O2', '-o', exe, path.join(__dirname, '..', '..', 'bench', 'c', 'floor.c')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    return exe;
-  } catch (e) {
-    console.log(`(no C floor: cc failed: ${(e as Error).message.split('\n')[0]})`);
-    return null;
-  }
 }
 
 type Figures = Map<ToolId, { pct: number[]; rssMb: number | null; anonMb: number | null }>;

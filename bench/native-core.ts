@@ -5,12 +5,11 @@
  * (bench/c/floor.c: the same schedule's reads, unparsed, schedstat only per pid). Each figure is the median
  * of BENCH_RUNS interleaved runs of BENCH_DURATION_MS after BENCH_WARMUP_MS, each in its own process.
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadNative } from '../src/sampler/native/load';
-import { fmt, idleProcesses, median, runJson } from './util';
+import { buildFloor, fmt, idleProcesses, median, runJson  } from './util';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 10_000);
@@ -23,17 +22,6 @@ const SCHEDULES = [
 ];
 
 type Run = { cpuMsPerTick: number };
-
-function buildFloor(tmp: string): string | null {
-  const exe = path.join(tmp, 'floor');
-  try {
-    execFileSync('cc', ['-O2', '-o', exe, path.join(__dirname, '..', '..', 'bench', 'c', 'floor.c')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    return exe;
-  } catch (e) {
-    console.log(`(no C floor: cc failed: ${(e as Error).message.split('\n')[0]})`);
-    return null;
-  }
-}
 
 export async function benchNativeCore(): Promise<void> {
   console.log(`\n== native-core: CPU ms per 100 ms tick, whole sampler (median of ${RUNS} × ${DURATION_MS / 1000} s after ${WARMUP_MS / 1000} s)`);

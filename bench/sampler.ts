@@ -5,11 +5,11 @@
  * real `vigil sample` CLI at each load. For the defaults, also the floor: the reads of that schedule with
  * no parsing, in Node (sampler-child.ts `floor`) and in C (c/floor.c), which is what the kernel charges.
  */
-import { execFileSync, spawn } from 'child_process';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { fmt, idleProcesses, median, peakRss, runJson, sleep } from './util';
+import { buildFloor, fmt, idleProcesses, median, peakRss, runJson, sleep  } from './util';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 10_000);
@@ -48,18 +48,6 @@ async function measureAll(floorExe: string | null): Promise<Figures> {
     floorNode: median(runs.floorNode),
     floorC: runs.floorC.length ? median(runs.floorC) : null,
   };
-}
-
-/** bench/c/floor.c built into a temporary directory, or null (with a line saying why) without a C compiler. */
-function buildFloor(tmp: string): string | null {
-  const exe = path.join(tmp, 'floor');
-  try {
-    execFileSync('cc', ['-O2', '-o', exe, path.join(__dirname, '..', '..', 'bench', 'c', 'floor.c')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    return exe;
-  } catch (e) {
-    console.log(`(no C floor: cc failed: ${(e as Error).message.split('\n')[0]})`);
-    return null;
-  }
 }
 
 async function cliPeakRss(): Promise<number | null> {

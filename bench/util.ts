@@ -1,5 +1,6 @@
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
+import * as path from 'path';
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -68,4 +69,16 @@ export function runJson<T>(script: string, args: string[], exe = false): Promise
 
 export function fmt(x: number, digits = 2): string {
   return Number.isFinite(x) ? x.toFixed(digits) : '-';
+}
+
+/** bench/c/floor.c (the C reference loop) built into dir, or null (with a line saying why) without a C compiler. */
+export function buildFloor(dir: string): string | null {
+  const exe = path.join(dir, 'floor');
+  try {
+    execFileSync('cc', ['-O2', '-o', exe, path.join(__dirname, '..', '..', 'bench', 'c', 'floor.c')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    return exe;
+  } catch (e) {
+    console.log(`(no C floor: cc failed: ${(e as Error).message.split('\n')[0]})`);
+    return null;
+  }
 }
