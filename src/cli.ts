@@ -401,10 +401,16 @@ async function main(argv: string[]): Promise<void> {
   await defineCli(yargs(argv), argv).parseAsync();
 }
 
-// Imported by the man page generator: only the bin runs.
-if (require.main === module) {
-  main(glueRelativeTimes(process.argv.slice(2))).catch((err: unknown) => {
+/**
+ * The bin's whole run: parse, dispatch, and any error as one line with its exit code. Exported for the
+ * tests that run the command line in-process (test/helpers/cli-inproc.ts).
+ */
+export function run(argv: string[]): Promise<void> {
+  return main(glueRelativeTimes(argv)).catch((err: unknown) => {
     if (process.env.VIGIL_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
     fail(describeError(err), exitCodeOf(err));
   });
 }
+
+// Imported by the man page generator and by tests: only the bin runs.
+if (require.main === module) void run(process.argv.slice(2));

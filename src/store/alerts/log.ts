@@ -20,15 +20,15 @@ import { EXIT, VigilError } from '../../infra/errors';
 import { startTimeOf } from '../../sampler/procinfo';
 import { sanitize } from '../../render/sanitize';
 import type { FileKind } from '../recording/open';
-import { sqliteCode } from '../recording/sqlite-error';
+import { lockWaitMs, sqliteCode } from '../recording/sqlite-error';
 import { ALERT_TABLE_SQL, BreachRecord, toRow, upsertAlertSql } from './table';
 
 export const ALERT_LOG_APPLICATION_ID = 0x76676c61;
 export const ALERT_LOG_VERSION = 2;
 
-/** How long opening waits for another program's lock before vigil goes on without the log. */
+/** How long opening waits for another program's lock before vigil goes on without the log (lockWaitMs). */
 export const OPEN_WAIT_MS = 3000;
-/** How long a stopping vigil waits to write what a lock kept back (the ends of its breaches). */
+/** How long a stopping vigil waits to write what a lock kept back (the ends of its breaches; lockWaitMs). */
 export const CLOSE_WAIT_MS = 3000;
 /** While sampling the wait stays short: what a busy moment keeps back goes with the next write. */
 const WRITE_WAIT_MS = 200;
@@ -91,7 +91,7 @@ function lockHolder(file: string): string {
 }
 
 function inUse(file: string, code: string): VigilError {
-  return new VigilError(`the alert log ${file} is in use: locked${lockHolder(file)} for more than ${OPEN_WAIT_MS / 1000} s (${code})`, EXIT.TEMPFAIL);
+  return new VigilError(`the alert log ${file} is in use: locked${lockHolder(file)} for more than ${lockWaitMs(OPEN_WAIT_MS) / 1000} s (${code})`, EXIT.TEMPFAIL);
 }
 
 /** Which vigil this is: enough to tell later whether it still runs (pid and start time within one boot). */
@@ -215,7 +215,7 @@ export class AlertLog {
     }
     let db: Database.Database;
     try {
-      db = new Database(file, { timeout: OPEN_WAIT_MS });
+      db = new Database(file, { timeout: lockWaitMs(OPEN_WAIT_MS) });
     } catch (err) {
       throw cannotUse(file, sqliteCode(err) || (err as Error).message);
     }
@@ -328,8 +328,9 @@ export class AlertLog {
     const notes = this.pendingNotes.length;
     if (rows.length > 0 || notes > 0) {
       try {
-        this.db.pragma(`busy_timeout = ${CLOSE_WAIT_MS}`);
-        if (!this.flush()) problem = `the alert log ${this.file} stayed locked${lockHolder(this.file)} for ${CLOSE_WAIT_MS / 1000} s`;
+        const waitMs = lockWaitMs(CLOSE_WAIT_MS);
+        this.db.pragma(`busy_timeout = ${waitMs}`);
+        if (!this.flush()) problem = `the alert log ${this.file} stayed locked${lockHolder(this.file)} for ${waitMs / 1000} s`;
       } catch (err) {
         problem = (err as Error).message.split('\n')[0];
       }

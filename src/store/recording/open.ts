@@ -11,7 +11,10 @@ import * as path from 'path';
 import Database from 'better-sqlite3';
 import { EXIT, VigilError } from '../../infra/errors';
 import { APPLICATION_ID, SCHEMA_VERSION } from './schema';
-import { readError, sqliteCode } from './sqlite-error';
+import { lockWaitMs, readError, sqliteCode } from './sqlite-error';
+
+/** How long a reader waits for another program's lock (better-sqlite3's default): then it is in use (75). */
+const READ_WAIT_MS = 5000;
 
 const MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 
@@ -101,7 +104,7 @@ function copyAside(file: string): string {
 }
 
 function tryOpen(p: string): Database.Database {
-  const db = new Database(p, { readonly: true, fileMustExist: true });
+  const db = new Database(p, { readonly: true, fileMustExist: true, timeout: lockWaitMs(READ_WAIT_MS) });
   try {
     db.pragma('cell_size_check = ON');
     db.pragma('application_id', { simple: true }); // the first real read: NOTADB, CANTOPEN surface here

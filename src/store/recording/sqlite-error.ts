@@ -1,5 +1,15 @@
 import { EXIT, VigilError } from '../../infra/errors';
 
+/**
+ * How long vigil waits for another program's SQLite lock: DEFAULT_MS, or VIGIL_LOCK_WAIT_MS (whole ms) when
+ * set. Read at each use. Not a user setting: the lock tests set it short so that their every refusal does
+ * not wait out the real 3 to 5 s (one test keeps the default).
+ */
+export function lockWaitMs(defaultMs: number): number {
+  const v = Number(process.env.VIGIL_LOCK_WAIT_MS);
+  return Number.isInteger(v) && v > 0 ? v : defaultMs;
+}
+
 /** better-sqlite3 errors carry SQLite's extended result code name, e.g. SQLITE_FULL, SQLITE_IOERR_WRITE. */
 export function sqliteCode(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;

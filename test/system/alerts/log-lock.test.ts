@@ -21,6 +21,15 @@ import { tmpDir } from '../../helpers/tmp';
 import { Tui } from '../../helpers/tui';
 import { ROOT } from '../../helpers/paths';
 
+/**
+ * Every wait for a lock, in this process and in the vigils it starts, is WAIT ms (VIGIL_LOCK_WAIT_MS)
+ * instead of the real 3 s: the locks below are held until released, so each wait runs out whatever its
+ * length. The first test waits out the real default once.
+ */
+const WAIT = 400;
+process.env.VIGIL_LOCK_WAIT_MS = String(WAIT);
+const waitS = `${WAIT / 1000} s`;
+
 const row = (over: Partial<BreachRecord> = {}): BreachRecord => ({
   rule: 'cpu.total_pct > 90', metric: 'cpu.total_pct', op: '>', subject: 'host', pid: null, start_time: null, comm: null, user: null,
   start_t: 1_700_000_000_000, fired_t: 1_700_000_030_000, end_t: null, end_reason: null, peak: 97.5, average: 95, threshold: 90, samples: 300, ...over,
@@ -122,14 +131,17 @@ t.test('a log locked by another process is in use (75) after a bounded wait, nev
   d.close();
   const wal = path.join(dir, 'wal.db');
   makeLog(wal);
-  for (const [file, sql] of [[rollback, EXCLUSIVE], [wal, WAL_EXCLUSIVE]] as const) {
+  // The rollback-journal log at the real default wait, the WAL one at the tests' short one.
+  for (const [file, sql, waitMs] of [[rollback, EXCLUSIVE, OPEN_WAIT_MS], [wal, WAL_EXCLUSIVE, WAIT]] as const) {
     const lock = await holdLock(t, file, sql);
+    if (waitMs === OPEN_WAIT_MS) delete process.env.VIGIL_LOCK_WAIT_MS;
     const t0 = Date.now();
     const e = refused(() => AlertLog.open(file));
     const waited = Date.now() - t0;
+    process.env.VIGIL_LOCK_WAIT_MS = String(WAIT);
     t.equal(e.exitCode, 75, `${path.basename(file)}: in use`);
-    t.equal(e.message, `the alert log ${file} is in use: locked by pid ${lock.child.pid} (node) for more than 3 s (SQLITE_BUSY)`);
-    t.ok(waited >= OPEN_WAIT_MS - 200 && waited < OPEN_WAIT_MS + 3000, `waited about ${OPEN_WAIT_MS} ms (${waited})`);
+    t.equal(e.message, `the alert log ${file} is in use: locked by pid ${lock.child.pid} (node) for more than ${waitMs / 1000} s (SQLITE_BUSY)`);
+    t.ok(waited >= waitMs - 200 && waited < waitMs + 3000, `waited about ${waitMs} ms (${waited})`);
     await lock.release();
     const log = AlertLog.open(file);
     t.equal(log.close(), null, 'usable once the lock is gone');
@@ -145,7 +157,7 @@ t.test('the monitor goes on without a locked log, with a note (--alerts-db and t
   const out: string[] = [];
   const s = setupAlerts({ rules, log: { file, explicit: true }, onAlert: null, hostname: 'h', noteOut: (l) => out.push(l) });
   t.equal(s.log, null, 'no log');
-  const note = `the alert log ${file} is in use: locked by pid ${lock.child.pid} (node) for more than 3 s (SQLITE_BUSY); going on without it (breaches are kept in memory only)`;
+  const note = `the alert log ${file} is in use: locked by pid ${lock.child.pid} (node) for more than ${waitS} (SQLITE_BUSY); going on without it (breaches are kept in memory only)`;
   t.strictSame(s.engine.notes().map((n) => n.text), [note], 'a note for the alerts pane');
   t.strictSame(out, [note], 'and for stderr');
   t.strictSame(await s.close(), []);
@@ -163,7 +175,7 @@ t.test('vigil serve --alerts-db on a locked log serves anyway; vigil alerts says
   serve.stderr!.on('data', (d) => (err += d));
   await until(() => err.includes('serving') || serve.exitCode !== null, 15_000, 'serve to start');
   t.equal(serve.exitCode, null, 'still running');
-  t.match(err, `vigil: the alert log ${file} is in use: locked by pid ${lock.child.pid} (node) for more than 3 s (SQLITE_BUSY); going on without it (breaches are kept in memory only)\n`);
+  t.match(err, `vigil: the alert log ${file} is in use: locked by pid ${lock.child.pid} (node) for more than ${waitS} (SQLITE_BUSY); going on without it (breaches are kept in memory only)\n`);
   const r = await vigil(['alerts', file]);
   t.equal(r.code, 75);
   t.equal(r.stdout, '');
@@ -204,7 +216,7 @@ t.test('the TUI stopped while its log is locked says what stays open, once the t
   tui.keys('q');
   t.equal((await tui.exit()).exitCode, 0);
   const restoredAt = tui.raw.lastIndexOf('\x1b[?1049l');
-  const said = tui.raw.indexOf(`vigil: the alert log ${file} stayed locked by pid ${lock.child.pid} (node) for 3 s when vigil stopped: a breach stays open in it (cpu.total_pct >= 0 on host since `);
+  const said = tui.raw.indexOf(`vigil: the alert log ${file} stayed locked by pid ${lock.child.pid} (node) for ${waitS} when vigil stopped: a breach stays open in it (cpu.total_pct >= 0 on host since `);
   t.ok(said > restoredAt && restoredAt >= 0, 'said on the restored terminal');
   await lock.release();
   t.equal(stored(file)[0].end_t, null);
@@ -224,11 +236,11 @@ t.test('stopped while the log is locked: says what stays open; the next vigil cl
   const r = await serve.done;
   const took = Date.now() - t0;
   t.equal(r.code, 0);
-  t.ok(took >= 2500 && took < 9000, `waited for the lock, boundedly (${took} ms)`);
+  t.ok(took >= WAIT - 100 && took < WAIT + 6000, `waited for the lock, boundedly (${took} ms)`);
   const lines = r.stderr.trim().split('\n');
   t.match(
     lines[lines.length - 1],
-    new RegExp(`^vigil: the alert log ${file} stayed locked by pid ${lock.child.pid} \\(node\\) for 3 s when vigil stopped: a breach stays open in it \\(cpu\\.total_pct >= 0 on host since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\) until the next vigil opens the log and closes it$`),
+    new RegExp(`^vigil: the alert log ${file} stayed locked by pid ${lock.child.pid} \\(node\\) for ${WAIT / 1000} s when vigil stopped: a breach stays open in it \\(cpu\\.total_pct >= 0 on host since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\) until the next vigil opens the log and closes it$`),
   );
   await lock.release();
   t.equal(stored(file)[0].end_t, null, 'left open by the stopped vigil');

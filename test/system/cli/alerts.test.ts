@@ -1,5 +1,6 @@
 /**
- * `vigil alerts` through the built CLI: both formats from an alert log and from a recording, --since,
+ * `vigil alerts` through the command line (in-process, vigilIn; the table from a log and a missing file
+ * through the spawned bin): both formats from an alert log and from a recording, --since,
  * --active, the default log, bad input; and bad alert configs refused by `vigil record` with one line.
  */
 import * as fs from 'fs';
@@ -10,6 +11,7 @@ import { AlertLog } from '../../../src/store/alerts/log';
 import type { BreachRecord } from '../../../src/store/alerts/table';
 import { RecordingWriter } from '../../../src/store/recording/writer';
 import { isOneLineError, vigil } from '../../helpers/cli';
+import { vigilIn } from '../../helpers/cli-inproc';
 import { tmpDir } from '../../helpers/tmp';
 
 const T0 = Date.UTC(2024, 4, 1, 14, 30, 0);
@@ -44,7 +46,7 @@ t.test('table and JSON from an alert log; --active; --since', async (t) => {
   const active = table.stdout.split('\n')[3];
   t.match(active, /^2024-05-01 14:40:00 {2}active {4}\d+h\d\dm +hot +pid 4242 evil\\e\[2J +100% +99\.5% +95% +61 +-$/, 'active: to now, name escaped');
 
-  const json = await vigil(['alerts', file, '--format', 'json'], env());
+  const json = await vigilIn(['alerts', file, '--format', 'json'], env());
   const lines = json.stdout.trim().split('\n').map((l) => JSON.parse(l));
   t.equal(lines.length, 3);
   t.strictSame(lines[0], { ...ROWS[2], closed_by: null, duration_ms: 400_000, active: false }, 'oldest first, every column');
@@ -52,23 +54,23 @@ t.test('table and JSON from an alert log; --active; --since', async (t) => {
   t.equal(lines[2].comm, 'evil\x1b[2J', 'JSON keeps the raw name (JSON escapes it)');
   t.equal(lines[2].active, true);
 
-  const act = await vigil(['alerts', file, '--active', '--format', 'json'], env());
+  const act = await vigilIn(['alerts', file, '--active', '--format', 'json'], env());
   t.strictSame(act.stdout.trim().split('\n').map((l) => JSON.parse(l).rule), ['hot']);
-  const since = await vigil(['alerts', file, '--since', String(T0 + 100_000), '--format', 'json'], env());
+  const since = await vigilIn(['alerts', file, '--since', String(T0 + 100_000), '--format', 'json'], env());
   t.strictSame(since.stdout.trim().split('\n').map((l) => JSON.parse(l).rule), ['hot'], 'only what was active since then');
-  const sinceAll = await vigil(['alerts', file, '--since', '2024-05-01T00:00:00Z', '--format', 'json'], env());
+  const sinceAll = await vigilIn(['alerts', file, '--since', '2024-05-01T00:00:00Z', '--format', 'json'], env());
   t.strictSame(sinceAll.stdout.trim().split('\n').map((l) => JSON.parse(l).rule), ['cpu.total_pct > 90', 'hot']);
-  const recent = await vigil(['alerts', file, '--since', '1h', '--active'], env());
+  const recent = await vigilIn(['alerts', file, '--since', '1h', '--active'], env());
   t.match(recent.stdout, /hot/, '--since 1h from now: the still active one');
-  const later = await vigil(['alerts', file, '--since', '2030-01-01T00:00:00Z', '--format', 'json'], env());
+  const later = await vigilIn(['alerts', file, '--since', '2030-01-01T00:00:00Z', '--format', 'json'], env());
   t.strictSame(later.stdout.trim().split('\n').map((l) => JSON.parse(l).rule), ['hot'], 'an open breach is active at any time after its start');
   const old = path.join(path.dirname(file), 'old.db');
   const log = AlertLog.open(old);
   log.write(ROWS[0]);
   log.close();
-  const none = await vigil(['alerts', old, '--since', '2030-01-01T00:00:00Z'], env());
+  const none = await vigilIn(['alerts', old, '--since', '2030-01-01T00:00:00Z'], env());
   t.equal(none.stdout, `no breaches since 2030-01-01 00:00:00 in ${old}\n`);
-  t.equal((await vigil(['alerts', old, '--active'], env())).stdout, `no breaches active in ${old}\n`);
+  t.equal((await vigilIn(['alerts', old, '--active'], env())).stdout, `no breaches active in ${old}\n`);
 });
 
 t.test('from a recording: the same rows, durations of active ones to the end of the recording', async (t) => {
@@ -78,24 +80,24 @@ t.test('from a recording: the same rows, durations of active ones to the end of 
   for (let i = 0; i < 30; i++) w.add(src.next());
   for (const r of ROWS) w.addBreach(r);
   w.close();
-  const json = await vigil(['alerts', file, '--format', 'json'], env());
+  const json = await vigilIn(['alerts', file, '--format', 'json'], env());
   t.equal(json.code, 0);
   const lines = json.stdout.trim().split('\n').map((l) => JSON.parse(l));
   t.equal(lines.length, 3);
   t.equal(lines[2].duration_ms, T0 + 2_900 - (T0 + 600_000), 'active: up to the last sample (here before its start: negative is kept honest)');
-  const since = await vigil(['alerts', file, '--since', '30m', '--format', 'json'], env());
+  const since = await vigilIn(['alerts', file, '--since', '30m', '--format', 'json'], env());
   t.strictSame(since.stdout.trim().split('\n').map((l) => JSON.parse(l).rule), ['cpu.total_pct > 90', 'hot'], '--since counts back from the end of the recording');
 });
 
 t.test('the default alert log: $XDG_STATE_HOME/vigil/alerts.db; missing means nothing logged yet', async (t) => {
   const state = tmpDir(t);
-  const missing = await vigil(['alerts'], env({ XDG_STATE_HOME: state }));
+  const missing = await vigilIn(['alerts'], env({ XDG_STATE_HOME: state }));
   t.equal(missing.code, 0);
   t.equal(missing.stdout, `no breaches: nothing has been logged yet (no alert log at ${state}/vigil/alerts.db)\n`);
   t.notOk(fs.existsSync(path.join(state, 'vigil')), 'reading creates nothing');
-  t.equal((await vigil(['alerts', '--format', 'json'], env({ XDG_STATE_HOME: state }))).stdout, '');
+  t.equal((await vigilIn(['alerts', '--format', 'json'], env({ XDG_STATE_HOME: state }))).stdout, '');
   makeLog(path.join(state, 'vigil', 'alerts.db'));
-  const r = await vigil(['alerts', '--format', 'json'], env({ XDG_STATE_HOME: state }));
+  const r = await vigilIn(['alerts', '--format', 'json'], env({ XDG_STATE_HOME: state }));
   t.equal(r.stdout.trim().split('\n').length, 3);
 });
 
@@ -112,7 +114,8 @@ t.test('bad input: one line, the right exit code', async (t) => {
     [['alerts', log, '--format', 'xml'], 2, ''],
   ];
   for (const [args, code, msg] of cases) {
-    const r = await vigil(args, env());
+    // The missing file through the spawned bin, the rest in-process.
+    const r = await (code === 66 ? vigil : vigilIn)(args, env());
     t.equal(r.code, code, args.join(' '));
     t.ok(isOneLineError(r.stderr), r.stderr);
     if (msg !== '') t.equal(r.stderr, msg);
@@ -131,7 +134,8 @@ t.test('vigil record refuses bad alert configs and --on-alert commands before re
   ];
   for (const [cfg, extra, msg] of cases) {
     fs.writeFileSync(config, JSON.stringify(cfg));
-    const r = await vigil(['record', rec, '--duration', '1s', '--config', config, ...extra]);
+    // Refused while the arguments are read, before anything records: in-process (the spawned bin below).
+    const r = await vigilIn(['record', rec, '--duration', '1s', '--config', config, ...extra]);
     t.equal(r.code, 2);
     t.equal(r.stderr, msg);
     t.notOk(fs.existsSync(rec), 'nothing recorded');

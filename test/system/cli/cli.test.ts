@@ -2,13 +2,34 @@ import { spawn } from 'child_process';
 import t from 'tap';
 import { TABLE_NAMES } from '../../../src/commands/export-tables';
 import { CLI, isOneLineError, vigil } from '../../helpers/cli';
+import { vigilIn } from '../../helpers/cli-inproc';
+
+// The validation matrices below run the command line in-process (vigilIn: the bin's own run(), output
+// captured); the first test holds them to the real bin, case by case, for each kind of outcome.
+t.test('in-process runs say and exit exactly as the spawned bin', async (t) => {
+  const env = { ...process.env, LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' };
+  for (const [args, opts] of [
+    [['sample', '--help'], {}],
+    [['sample', '--count', '0'], {}],
+    [['sample', '--count'], {}],
+    [['export', 'x.db', '--table', 'nope', '--format', 'xml'], {}],
+    [['export'], {}],
+    [['sample', '--bogus', '--other'], {}],
+    [['frobnicate'], { env }],
+    [['export', 'x.db', '--table', 'a\x1b]0;pwned\x07\nb\u202e'], {}],
+    [['export', '/nonexistent/x.vigil', '--table', 'system'], {}],
+  ] as [string[], { env?: NodeJS.ProcessEnv }][]) {
+    const [spawned, inproc] = [await vigil(args, opts), await vigilIn(args, opts)];
+    t.strictSame({ ...inproc, signal: null }, { ...spawned, signal: null }, `vigil ${args.join(' ')}: exit ${spawned.code}`);
+  }
+});
 
 t.test('--help lists every command and exits 0', async (t) => {
   const r = await vigil(['--help']);
   t.equal(r.code, 0);
   for (const c of ['record', 'replay', 'run', 'export', 'alerts', 'sample']) t.match(r.stdout, new RegExp(`vigil ${c}`), c);
   t.equal(r.stderr, '');
-  const sub = await vigil(['sample', '--help']);
+  const sub = await vigilIn(['sample', '--help']);
   t.equal(sub.code, 0);
   t.match(sub.stdout, /--count/);
   t.match(sub.stdout, /--proc-interval/);
@@ -81,7 +102,7 @@ t.test('usage errors: one line on stderr, exit 2', async (t) => {
     [['record', 'x.vigil', '--duration'], /--duration needs a value/],
   ];
   for (const [args, msg] of cases) {
-    const r = await vigil(args);
+    const r = await vigilIn(args);
     t.equal(r.code, 2, `${args.join(' ')}: exit 2`);
     t.ok(isOneLineError(r.stderr), `${args.join(' ')}: one line (${JSON.stringify(r.stderr)})`);
     t.match(r.stderr, msg);
@@ -113,7 +134,7 @@ t.test('yargs validation failures: one line that names the option, the value and
     [['alerts', '--since'], /--since needs a value/],
   ];
   for (const [args, msg] of cases) {
-    const r = await vigil(args);
+    const r = await vigilIn(args);
     t.equal(r.code, 2, `${args.join(' ')}: exit 2`);
     t.ok(isOneLineError(r.stderr), `${args.join(' ')}: one line (${JSON.stringify(r.stderr)})`);
     t.match(r.stderr, msg, args.join(' '));
@@ -122,13 +143,14 @@ t.test('yargs validation failures: one line that names the option, the value and
   // yargs translates its messages by LANG; vigil's own are English, and the line above is built from them.
   for (const lang of ['de_DE.UTF-8', 'fr_FR.UTF-8']) {
     const env = { ...process.env, LANG: lang, LC_ALL: lang };
+    // One real spawn per language: yargs reads the locale from the environment it starts in.
     let r = await vigil(['export', 'x.db', '--table', 'nope'], { env });
     t.match(r.stderr, /^vigil: --table: invalid value "nope" \(choices: system,/, `LANG=${lang}`);
-    r = await vigil(['frobnicate'], { env });
+    r = await vigilIn(['frobnicate'], { env });
     t.match(r.stderr, /^vigil: unknown command 'frobnicate'/, `LANG=${lang}`);
   }
   // A hostile value stays on one line and sends no escape sequence to the terminal.
-  const r = await vigil(['export', 'x.db', '--table', 'a\x1b]0;pwned\x07\nb\u202e']);
+  const r = await vigilIn(['export', 'x.db', '--table', 'a\x1b]0;pwned\x07\nb\u202e']);
   t.equal(r.code, 2);
   t.ok(isOneLineError(r.stderr), JSON.stringify(r.stderr));
   t.notMatch(r.stderr, /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/, 'no control characters');

@@ -29,50 +29,38 @@ t.test('a read-only directory: exit 73 before any sample', { skip: mountNs ? fal
   t.same(fs.readdirSync(ro), [], 'nothing was created');
 });
 
-t.test('two recorders on one file: the second is refused with exit 75, naming the first', async (t) => {
-  const file = path.join(tmpDir(t), 'two.vigil');
+// One first recorder, and a second one tried through every name of its file in turn: the same path, a
+// symlink, a hard link and a relative path (issue 17).
+t.test('a second recorder on the same file, by any name, is refused with exit 75, naming the first', async (t) => {
+  const dir = tmpDir(t);
+  const file = path.join(dir, 'one.vigil');
   const first = vigilBg(['record', file]);
+  t.teardown(() => void first.kill('SIGKILL'));
   await until(() => fs.existsSync(`${file}-wal`), 20_000, 'the first recorder');
-  const second = vigilSync(['record', file, '--duration', '1s']);
-  t.equal(second.code, 75);
-  t.ok(oneLine(second.stderr), second.stderr);
-  t.match(second.stderr, new RegExp(`pid ${first.pid}\\b`), 'names the first recorder');
+  const alias = path.join(dir, 'alias.vigil');
+  fs.symlinkSync(file, alias);
+  const twin = path.join(dir, 'twin.vigil');
+  fs.linkSync(file, twin);
+  fs.mkdirSync(path.join(dir, 'sub'));
+  for (const [how, other, cwd] of [
+    ['the same path', file, undefined],
+    ['a symlink', alias, undefined],
+    ['a hard link', twin, undefined],
+    ['a relative path', '../one.vigil', path.join(dir, 'sub')],
+  ] as const) {
+    const second = vigilSync(['record', other, '--duration', '1s'], cwd === undefined ? {} : { cwd });
+    t.equal(second.code, 75, `${how}: ${second.stderr}`);
+    t.ok(oneLine(second.stderr), second.stderr);
+    t.match(second.stderr, new RegExp(`pid ${first.pid}\\b`), `${how}: names the first recorder`);
+  }
   first.kill('SIGTERM');
   t.equal((await first.done).code, 0, 'the first one is undisturbed and ends cleanly');
   const db = new Database(file, { readonly: true });
   t.equal(db.pragma('integrity_check', { simple: true }), 'ok');
-  t.equal((db.prepare('SELECT count(*) AS n FROM session').get() as { n: number }).n, 1, 'the second never wrote');
+  t.equal((db.prepare('SELECT count(*) AS n FROM session').get() as { n: number }).n, 1, 'the second never wrote: no second session row');
   db.close();
+  t.same([file, alias, twin].flatMap(sidecars), [], 'no -wal, -shm or lock file left');
 });
-
-for (const how of ['symlink', 'hard link', 'relative path'] as const) {
-  t.test(`a second recorder through a ${how} is refused with exit 75, naming the first (issue 17)`, async (t) => {
-    const dir = tmpDir(t);
-    const file = path.join(dir, 'one.vigil');
-    const first = vigilBg(['record', file]);
-    await until(() => fs.existsSync(`${file}-wal`), 20_000, 'the first recorder');
-    let other: string;
-    let cwd: string | undefined;
-    if (how === 'symlink') fs.symlinkSync(file, (other = path.join(dir, 'alias.vigil')));
-    else if (how === 'hard link') fs.linkSync(file, (other = path.join(dir, 'twin.vigil')));
-    else {
-      fs.mkdirSync(path.join(dir, 'sub'));
-      cwd = path.join(dir, 'sub');
-      other = '../one.vigil';
-    }
-    const second = vigilSync(['record', other, '--duration', '1s'], cwd === undefined ? {} : { cwd });
-    t.equal(second.code, 75, second.stderr);
-    t.ok(oneLine(second.stderr), second.stderr);
-    t.match(second.stderr, new RegExp(`pid ${first.pid}\\b`), 'names the first recorder');
-    first.kill('SIGTERM');
-    t.equal((await first.done).code, 0, 'the first one is undisturbed and ends cleanly');
-    const db = new Database(file, { readonly: true });
-    t.equal(db.pragma('integrity_check', { simple: true }), 'ok');
-    t.equal((db.prepare('SELECT count(*) AS n FROM session').get() as { n: number }).n, 1, 'no second session row');
-    db.close();
-    t.same(sidecars(file).concat(sidecars(path.join(dir, how === 'relative path' ? 'one.vigil' : path.basename(other)))), [], 'no -wal, -shm or lock file left');
-  });
-}
 
 t.test('a FIFO or a directory at FILE: exit 73, not a hang', async (t) => {
   const dir = tmpDir(t);

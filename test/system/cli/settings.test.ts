@@ -7,6 +7,7 @@ import * as path from 'path';
 import Database from 'better-sqlite3';
 import t from 'tap';
 import { isOneLineError, until, vigil, vigilBg } from '../../helpers/cli';
+import { vigilIn } from '../../helpers/cli-inproc';
 import { tmpDir } from '../../helpers/tmp';
 
 function config(t: Parameters<typeof tmpDir>[0], body: object): string {
@@ -63,7 +64,8 @@ t.test('out-of-range intervals: exit 2, the field named, no sampling', async (t)
     ['serve', '--interval', '1e300', '--listen', '127.0.0.1:0'],
     ['record', '/nonexistent/never.vigil', '--interval', '1e300'],
   ]) {
-    const r = await vigil(args);
+    // Refused while the arguments are read, before any sampling: in-process, but for one spawned bin.
+    const r = await (args[0] === 'serve' ? vigil : vigilIn)(args);
     t.equal(r.code, 2, args.join(' '));
     t.ok(isOneLineError(r.stderr), r.stderr);
     t.match(r.stderr, /--(proc-)?interval must be an integer from \d+ to 3600000/);
@@ -71,7 +73,7 @@ t.test('out-of-range intervals: exit 2, the field named, no sampling', async (t)
   }
   const cfg = config(t, { interval_ms: 1e300 });
   for (const cmd of [['sample', '--count', '1'], ['serve', '--listen', '127.0.0.1:0'], ['record', '/nonexistent/never.vigil']]) {
-    const r = await vigil([...cmd, '--config', cfg]);
+    const r = await (cmd[0] === 'record' ? vigil : vigilIn)([...cmd, '--config', cfg]);
     t.equal(r.code, 2, cmd[0]);
     t.match(r.stderr, /^vigil: config .*: interval_ms: expected an integer from 50 to 3600000 \(ms\), got 1e\+300\n$/);
   }
@@ -79,17 +81,21 @@ t.test('out-of-range intervals: exit 2, the field named, no sampling', async (t)
 
 for (const cmd of [['sample'], ['serve', '--listen', '127.0.0.1:0']]) {
   t.test(`${cmd[0]} exits 0 on SIGHUP, as on SIGINT and SIGTERM`, async (t) => {
-    for (const sig of ['SIGHUP', 'SIGINT', 'SIGTERM'] as const) {
-      const c = vigilBg(cmd);
-      let out = '';
-      c.stdout!.on('data', (d) => (out += d));
-      c.stderr!.on('data', (d) => (out += d));
-      // Running: sample has printed a line, serve has said where it listens.
-      await until(() => out.length > 0, 20_000, `${cmd[0]} to start`);
-      c.kill(sig);
-      const r = await c.done;
-      t.equal(r.code, 0, `${sig}: exit 0 (${r.signal ?? ''} ${r.stderr})`);
-    }
+    // One process per signal, side by side: each waits for its own start.
+    await Promise.all(
+      (['SIGHUP', 'SIGINT', 'SIGTERM'] as const).map(async (sig) => {
+        const c = vigilBg(cmd);
+        t.teardown(() => void c.kill('SIGKILL'));
+        let out = '';
+        c.stdout!.on('data', (d) => (out += d));
+        c.stderr!.on('data', (d) => (out += d));
+        // Running: sample has printed a line, serve has said where it listens.
+        await until(() => out.length > 0, 20_000, `${cmd[0]} to start`);
+        c.kill(sig);
+        const r = await c.done;
+        t.equal(r.code, 0, `${sig}: exit 0 (${r.signal ?? ''} ${r.stderr})`);
+      }),
+    );
   });
 }
 

@@ -3,6 +3,7 @@
  */
 import * as net from 'net';
 import t, { Test } from 'tap';
+import { vigilIn } from '../../helpers/cli-inproc';
 import { get, parseExposition, spawnCli, startServe, stop } from '../../helpers/prometheus';
 
 async function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
@@ -26,18 +27,20 @@ t.test('--listen without a value is an error, not the default', async (t) => {
 });
 
 t.test('bad --listen: exit 2 and one line', async (t) => {
-  for (const [addr, re] of [
+  // Spawned side by side: each opens the live feed before it tries the address.
+  const cases = [
     ['nonsense', /expected HOST:PORT/],
     ['127.0.0.1:99999', /port must be 0-65535/],
     [':9464', /give a host/],
     // TEST-NET-3 (RFC 5737): well-formed, but no interface of this machine has it.
     ['203.0.113.7:9464', /cannot listen on 203\.0\.113\.7:9464: no such address on this machine/],
     ['no-such-host.invalid:9464', /cannot resolve the host name/],
-  ] as const) {
-    const r = await run(['serve', '--listen', addr]);
-    t.equal(r.code, 2, `${addr}: exit 2`);
-    oneLine(t, r.stderr, re);
-  }
+  ] as const;
+  const results = await Promise.all(cases.map(([addr]) => run(['serve', '--listen', addr])));
+  cases.forEach(([addr, re], i) => {
+    t.equal(results[i].code, 2, `${addr}: exit 2`);
+    oneLine(t, results[i].stderr, re);
+  });
 });
 
 t.test('address in use: exit 75 and one line', async (t) => {
@@ -61,7 +64,8 @@ t.test('bad --proc-match, --proc-top, --interval: exit 2 and one line', async (t
     [['--proc-match', 'a', '--proc-match', 'b'], /--proc-match given more than once/],
     [['--proc-top'], /--proc-top needs a value/],
   ] as const) {
-    const r = await run(['serve', '--listen', '127.0.0.1:0', ...args]);
+    // Refused while the arguments are read, before the feed starts: in-process (spawned: the cases above).
+    const r = await vigilIn(['serve', '--listen', '127.0.0.1:0', ...args]);
     t.equal(r.code, 2, `${args.join(' ')}: exit 2`);
     oneLine(t, r.stderr, re);
   }

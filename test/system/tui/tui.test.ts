@@ -141,7 +141,7 @@ t.test('a process named with an escape sequence is shown escaped', async (t) => 
   t.equal((await tui.exit()).exitCode, 0);
 });
 
-t.test('resizes: 60x20 drops panes, 10x4 is too small, and back', async (t) => {
+t.test('resizes: 60x20 drops panes, 10x4 is too small, and back; then SIGTERM exits cleanly and restores the terminal', async (t) => {
   const tui = startTui(t);
   await tui.waitFor(/processes \d+/);
   tui.resize(60, 20);
@@ -154,13 +154,7 @@ t.test('resizes: 60x20 drops panes, 10x4 is too small, and back', async (t) => {
   tui.resize(200, 50);
   s = await tui.waitFor((x) => /processes \d+/.test(x) && /mem \d/.test(x) && /disk\s+read\/s/.test(x));
   t.pass('back to 200x50 with every pane');
-  tui.keys('q');
-  t.equal((await tui.exit()).exitCode, 0);
-});
-
-t.test('SIGTERM exits cleanly and restores the terminal', async (t) => {
-  const tui = startTui(t);
-  await tui.waitFor(/processes \d+/);
+  // The same session ends by SIGTERM (q ends the others).
   process.kill(tui.proc.pid, 'SIGTERM');
   t.equal((await tui.exit()).exitCode, 0);
   await sleep(100);
@@ -219,7 +213,8 @@ t.test('no TUI without a terminal: one line, exit 2', async (t) => {
 });
 
 t.test('--no-color and NO_COLOR send no colour', async (t) => {
-  for (const [args, env] of [[['--no-color'], {}], [[], { NO_COLOR: '1' }]] as [string[], NodeJS.ProcessEnv][]) {
+  // The two sessions side by side.
+  await Promise.all(([[['--no-color'], {}], [[], { NO_COLOR: '1' }]] as [string[], NodeJS.ProcessEnv][]).map(async ([args, env]) => {
     const tui = startTui(t, args, { cols: 120, rows: 40 }, env);
     await tui.waitFor(/processes \d+/);
     await sleep(500);
@@ -228,7 +223,7 @@ t.test('--no-color and NO_COLOR send no colour', async (t) => {
     // Colours in SGR sequences (ESC [ params m): 30-38 and 40-48, 90-97 and 100-107.
     const colours = [...tui.raw.matchAll(/\x1b\[([0-9;]*)m/g)].filter((m) => m[1].split(';').some((p) => /^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$/.test(p)));
     t.same(colours.map((m) => m[0]), [], `${args.join(' ') || 'NO_COLOR'}: no colour codes`);
-  }
+  }));
 });
 
 t.test('a bad config file names the field, exit 2', async (t) => {
