@@ -83,9 +83,11 @@ t.test('80x24: F1 help fits, names keys as users read them and scrolls; F5 tree 
   tui.keys('x');
   await tui.waitFor((x) => !/─ keys /.test(x));
 
-  // Room for long commands. F4 filters to the test's processes (the tree keeps their ancestors), F5 the
-  // tree, F3 finds the shell (first in tree order, before its sleeper), - folds it, + unfolds it.
-  tui.resize(200, 50);
+  // Room for long commands: 300 columns, since the tree indents the sleeper by every ancestor of this test
+  // (CI's shell, npm, the test runner, tap...), which a 200-column command column could cut. F4 filters to
+  // the test's processes (the tree keeps their ancestors), F5 the tree, F3 finds the shell (first in tree
+  // order, before its sleeper), - folds it, + unfolds it.
+  tui.resize(300, 50);
   tui.keys(F.f4);
   await tui.waitFor(/filter: ▏/);
   tui.keys(`${MARK}\r`);

@@ -61,7 +61,9 @@ t.test('filter, sort, tree, detail and kill on processes the test started', asyn
   // A parent (sh) with a child: the sleeper. And a burner, busy on one core.
   const parent = child(t, 'sh', ['-c', `${sleeper} 300 & wait`]);
   const burner = child(t, process.execPath, ['-e', 'for(;;){}', `${MARK}-burn`]);
-  const tui = startTui(t, ['--proc-interval', '200']);
+  // 300 columns: the tree view indents the sleeper by every ancestor of this test (CI's shell, npm, the
+  // test runner, tap...); at 200 its command could be cut before the text the test looks for.
+  const tui = startTui(t, ['--proc-interval', '200'], { cols: 300, rows: 50 });
   await tui.waitFor(/processes \d+/);
   tui.keys(`/${MARK}`);
   await tui.waitFor(/filter: vigiltst/);
