@@ -104,7 +104,17 @@ t.test('the first line already has process rates, whatever the process interval 
   // procs: null until a whole process interval had passed.
   const r = await vigil(['sample', '--count', '1', '--proc-interval', '60000']);
   t.equal(r.code, 0, r.stderr);
-  const snap = JSON.parse(r.stdout) as { procs: { pid: number; cpu_pct: number }[] | null };
+  const snap = JSON.parse(r.stdout) as {
+    t: number;
+    procs_interval_ms: number | null;
+    procs: { pid: number; start_ms: number | null; cpu_pct: number | null }[] | null;
+  };
   t.ok(Array.isArray(snap.procs) && snap.procs.length > 0, 'procs on the first line');
-  t.ok(snap.procs?.every((p) => Number.isFinite(p.cpu_pct) && p.cpu_pct >= 0), 'every cpu_pct a finite rate');
+  // A process born between the two reads has nothing to take a rate against: null, not a guess. Its start
+  // (btime is whole seconds, so up to 1 s early) falls inside the interval; every older process has a rate.
+  const since = snap.t - (snap.procs_interval_ms ?? 0) - 1000;
+  const bad = (snap.procs ?? []).filter((p) =>
+    p.cpu_pct === null ? !(p.start_ms !== null && p.start_ms >= since) : !(Number.isFinite(p.cpu_pct) && p.cpu_pct >= 0));
+  t.same(bad, [], 'every cpu_pct a finite rate, or null for a process born during the interval');
+  t.ok((snap.procs ?? []).some((p) => p.cpu_pct !== null), 'rates, not only nulls');
 });
