@@ -7,6 +7,7 @@
 import { Counter, counterDelta, counterDeltaWrap, counterToNumber } from '../model/counter';
 import { deriveConns } from './conns';
 import { deriveShim } from './shim';
+import { deriveCgroups } from './cgroups';
 import type {
   CoreSnap,
   CpuPct,
@@ -126,7 +127,7 @@ export function memSnap(m: MemSample): MemSnap {
 }
 
 /** PSI: avgN as the kernel gives them; some_pct/full_pct = 100 × Δtotal_µs / Δt_µs over this interval. */
-function psiSnap(p: PsiResource | null, c: PsiResource | null, dtS: number): PsiSnap | null {
+export function psiSnap(p: PsiResource | null, c: PsiResource | null, dtS: number): PsiSnap | null {
   if (c === null) return null;
   const share = (pl: PsiResource['some'], cl: PsiResource['some']): number | null => {
     const r = rate(pl?.total, cl?.total, dtS); // µs of stall per second
@@ -439,5 +440,7 @@ export function derive(prev: Sample, curr: Sample, host: HostInfo): Snapshot {
     procs_interval_ms: procs !== null && prev.procs !== null && curr.procs !== null ? Number(curr.procs.mono_ns - prev.procs.mono_ns) / 1e6 : null,
     // Connections, like processes, only on the ticks where their tier read again.
     conns: curr.conns !== null && prev.conns !== curr.conns ? deriveConns(prev.conns, curr.conns) : null,
+    // Cgroups too; the key is there only when the tier runs, so outputs without it are unchanged.
+    ...(curr.cgroups === undefined ? {} : { cgroups: curr.cgroups != null && prev.cgroups !== curr.cgroups ? deriveCgroups(prev.cgroups ?? null, curr.cgroups) : null }),
   };
 }

@@ -12,6 +12,7 @@ import type { Counter } from './counter';
 import type { ConnsSample, ConnsSnap } from './conns';
 import type { ShimProcSample, ShimSnap } from './shim';
 import type { ProcFigureValues, ProcRawValues } from './fields/proc';
+import type { CgroupSnap, CgroupTable } from './cgroups';
 
 // ---------------------------------------------------------------------------------------------------
 // Sample: raw counters
@@ -264,6 +265,8 @@ export interface Sample {
   procs: ProcTable | null;
   /** The latest read of the connections tier (its own 1 s timer), carried like the process table. */
   conns: ConnsSample | null;
+  /** The latest read of the cgroup tier (at the process interval), carried like the process table; absent when it does not run. */
+  cgroups?: CgroupTable | null;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -418,4 +421,6 @@ export interface Snapshot {
   procs_interval_ms: number | null;
   /** Connections and retransmit events, when the connections tier read again in this interval. */
   conns: ConnsSnap | null;
+  /** Every cgroup's figures, when the cgroup tier read again in this interval (absent when it does not run). */
+  cgroups?: CgroupSnap[] | null;
 }

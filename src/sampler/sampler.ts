@@ -11,6 +11,8 @@ import { NativeSystemReader } from './native/system';
 import { ProcExtras, ProcReader } from './procs';
 import { SystemReader } from './system';
 import { Timings } from './timings';
+import { CgroupReader } from './cgroups/tier';
+import type { CgroupTable } from '../model/cgroups';
 import { DEFAULT_INTERVAL_MS, DEFAULT_PROC_INTERVAL_MS, MIN_PROC_INTERVAL_MS, samplerIntervals } from './intervals';
 
 export interface SamplerOptions {
@@ -29,6 +31,13 @@ export interface SamplerOptions {
   connections?: boolean;
   /** Connections tier interval, ms (default 1000). */
   connsIntervalMs?: number;
+  /**
+   * Run the cgroup tier (src/sampler/cgroups): the cgroup tree's CPU, throttling, memory, I/O, pids and
+   * PSI, read when the process tier is (or alone at the process interval when there is no process tier).
+   */
+  cgroups?: boolean;
+  /** Where the cgroup hierarchies are mounted (default /sys/fs/cgroup): a fixture tree in tests. */
+  cgroupRoot?: string;
   /** Read the counter files of processes running with the vigil run shim. */
   shim?: boolean;
   debugTimings?: boolean;
@@ -62,6 +71,8 @@ export class Sampler {
   private readonly conns: ConnsTier | null;
   private readonly shim: ShimReader | null;
   private lastProcs: ProcTable | null = null;
+  private readonly cgroupReader: CgroupReader | null;
+  private lastCgroups: CgroupTable | null = null;
   /**
    * Sees every read of the shim's files, including the final read of a process that has exited (which no
    * process table holds): what `vigil run` sums for its summary.
@@ -94,6 +105,7 @@ export class Sampler {
     this.conns = opts.connections === false || this.procs === null ? null : new ConnsTier({ procRoot: opts.procRoot, intervalMs: opts.connsIntervalMs });
     this.conns?.start();
     this.shim = opts.shim === false || this.procs === null ? null : new ShimReader({ procRoot: opts.procRoot });
+    this.cgroupReader = opts.cgroups ? new CgroupReader({ root: opts.cgroupRoot, clkTck: this.host.clk_tck }) : null;
     // Due half a system tick early, so that timer jitter never pushes a read to the next tick.
     this.procDueNs = BigInt(Math.round((this.procIntervalMs - this.intervalMs / 2) * 1e6));
   }
@@ -115,7 +127,16 @@ export class Sampler {
     const sys = this.system.read(nowNs);
     const conns = this.conns?.latest() ?? null;
     if (procsDue) this.lastProcs = this.procs!.read(nowNs, this.extrasFor(conns, nowNs));
-    return { mono_ns: nowNs, t: Date.now(), sys: { ...sys, fs: this.fsUsage?.latest() ?? [] }, procs: this.lastProcs, conns };
+    // The cgroup tier keeps the process tier's clock (its own when there is no process tier).
+    const cgDue = this.cgroupReader !== null && (procsDue || (this.procs === null && (forceProcs || this.lastCgroups === null || nowNs - this.lastCgroups.mono_ns >= this.procDueNs)));
+    if (cgDue) {
+      const t0 = this.timings === null ? 0n : process.hrtime.bigint();
+      this.lastCgroups = this.cgroupReader!.read(nowNs);
+      if (this.timings !== null) this.timings.add('cgroups', process.hrtime.bigint() - t0);
+    }
+    const out: Sample = { mono_ns: nowNs, t: Date.now(), sys: { ...sys, fs: this.fsUsage?.latest() ?? [] }, procs: this.lastProcs, conns };
+    if (this.cgroupReader !== null) out.cgroups = this.lastCgroups;
+    return out;
   }
 
   /**

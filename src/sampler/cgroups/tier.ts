@@ -1,0 +1,255 @@
+import * as fs from 'fs';
+import type { CgroupLayout, CgroupSample, CgroupTable } from '../../model/cgroups';
+import { parsePressure } from '../parse/pressure';
+import {
+  blkioDevs, Limit, nsToUs, parseCfs, parseCpuMax, parseGauge, parseIoStat, parseKeyed, parseLevel, parseLimit, ticksToUs,
+} from '../parse/cgroupfs';
+import { ReadBuf, readOnce } from '../procfile';
+import { detectLayout, Hierarchy } from './layout';
+
+/**
+ * The walk's budget: breadth-first from the root, at most MAX_DEPTH levels below it and MAX_GROUPS groups
+ * in all (the union of every hierarchy's paths). What lies beyond is left out and the table says so
+ * (truncated): the top of the tree, where services, containers and sessions sit, is always read.
+ */
+export const CGROUP_MAX_DEPTH = 8;
+export const CGROUP_MAX_GROUPS = 1000;
+
+export interface CgroupTierOptions {
+  /** Where the hierarchies are mounted (default /sys/fs/cgroup): a fixture tree in tests. */
+  root?: string;
+  maxDepth?: number;
+  maxGroups?: number;
+  /** USER_HZ, for v1 cpuacct.stat (only read when cpuacct.usage_user is absent). */
+  clkTck?: number;
+}
+
+interface Node {
+  path: string;
+  depth: number;
+  /** The hierarchies this path exists in. */
+  in: Hierarchy[];
+}
+
+const limitValue = (l: Limit): number | null => (typeof l === 'number' ? l : null);
+
+/**
+ * Reads the cgroup tree: every group's CPU, throttling, memory, I/O, pids and pressure files, as raw
+ * counters. The layout is detected once; the tree is walked again at every read (groups come and go
+ * with services and containers). Missing or unreadable files give null figures, never a throw.
+ */
+export class CgroupReader {
+  readonly root: string;
+  readonly layout: CgroupLayout;
+  readonly maxDepth: number;
+  readonly maxGroups: number;
+  private readonly hierarchies: Hierarchy[];
+  private readonly clkTck: number;
+  private readonly rb = new ReadBuf(8192);
+
+  constructor(opts: CgroupTierOptions = {}) {
+    this.root = opts.root ?? '/sys/fs/cgroup';
+    this.maxDepth = opts.maxDepth ?? CGROUP_MAX_DEPTH;
+    this.maxGroups = opts.maxGroups ?? CGROUP_MAX_GROUPS;
+    this.clkTck = opts.clkTck ?? 100;
+    ({ layout: this.layout, hierarchies: this.hierarchies } = detectLayout(this.root));
+  }
+
+  read(nowNs: bigint = process.hrtime.bigint()): CgroupTable {
+    const { nodes, truncated } = this.walk();
+    return { mono_ns: nowNs, layout: this.layout, groups: nodes.map((n) => this.readGroup(n)), truncated };
+  }
+
+  /** Breadth-first over the union of the hierarchies' directories, within the depth and count budget. */
+  private walk(): { nodes: Node[]; truncated: boolean } {
+    if (this.hierarchies.length === 0) return { nodes: [], truncated: false };
+    const nodes: Node[] = [{ path: '/', depth: 0, in: this.hierarchies }];
+    let truncated = false;
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i];
+      const children = new Map<string, Hierarchy[]>();
+      for (const h of n.in) {
+        let entries: fs.Dirent[];
+        try {
+          entries = fs.readdirSync(h.dir + (n.path === '/' ? '' : n.path), { withFileTypes: true });
+        } catch {
+          continue; // removed since its parent was listed
+        }
+        for (const e of entries) {
+          if (!e.isDirectory()) continue;
+          const list = children.get(e.name);
+          if (list) list.push(h);
+          else children.set(e.name, [h]);
+        }
+      }
+      if (children.size === 0) continue;
+      if (n.depth >= this.maxDepth) {
+        truncated = true;
+        continue;
+      }
+      for (const name of [...children.keys()].sort()) {
+        if (nodes.length >= this.maxGroups) {
+          truncated = true;
+          break;
+        }
+        nodes.push({ path: (n.path === '/' ? '' : n.path) + '/' + name, depth: n.depth + 1, in: children.get(name)! });
+      }
+    }
+    return { nodes, truncated };
+  }
+
+  private text(h: Hierarchy, p: string, file: string): string | null {
+    const n = readOnce(`${h.dir}${p === '/' ? '' : p}/${file}`, this.rb);
+    return n === null ? null : this.rb.buf.toString('utf8', 0, n);
+  }
+
+  private readGroup(n: Node): CgroupSample {
+    const g: CgroupSample = {
+      path: n.path, depth: n.depth,
+      cpu_usage_usec: null, cpu_user_usec: null, cpu_system_usec: null,
+      nr_periods: null, nr_throttled: null, throttled_usec: null, cpu_quota_usec: null, cpu_period_usec: null,
+      mem_current_bytes: null, mem_peak_bytes: null, mem_max_bytes: null, mem_high_bytes: null, mem_limited: null,
+      mem_anon_bytes: null, mem_file_bytes: null, mem_kernel_bytes: null, mem_inactive_file_bytes: null,
+      oom: null, oom_kill: null, io: null, pids_current: null, pids_max: null,
+      psi: { cpu: null, memory: null, io: null },
+    };
+    // v1 controllers first: on a hybrid layout they hold the figures, the unified tree only PSI and usage.
+    for (const h of n.in) if (!h.v2) this.readV1(h, n.path, g);
+    for (const h of n.in) if (h.v2) this.readV2(h, n.path, g);
+    return g;
+  }
+
+  private readV2(h: Hierarchy, p: string, g: CgroupSample): void {
+    const t = (f: string): string | null => this.text(h, p, f);
+    const cpu = t('cpu.stat');
+    if (cpu !== null) {
+      const k = parseKeyed(cpu);
+      g.cpu_usage_usec ??= k.get('usage_usec') ?? null;
+      g.cpu_user_usec ??= k.get('user_usec') ?? null;
+      g.cpu_system_usec ??= k.get('system_usec') ?? null;
+      // nr_periods and the rest appear only with the cpu controller enabled for the group.
+      g.nr_periods ??= k.get('nr_periods') ?? null;
+      g.nr_throttled ??= k.get('nr_throttled') ?? null;
+      g.throttled_usec ??= k.get('throttled_usec') ?? null;
+    }
+    const max = t('cpu.max');
+    const m = max === null ? null : parseCpuMax(max);
+    if (m !== null && g.cpu_period_usec === null) {
+      g.cpu_quota_usec = m.quota;
+      g.cpu_period_usec = m.period;
+    }
+    const cur = t('memory.current');
+    if (cur !== null) g.mem_current_bytes ??= parseGauge(cur);
+    const peak = t('memory.peak');
+    if (peak !== null) g.mem_peak_bytes ??= parseGauge(peak);
+    const mmax = t('memory.max');
+    if (mmax !== null && g.mem_limited === null) {
+      const l = parseLimit(mmax);
+      g.mem_max_bytes = limitValue(l);
+      g.mem_limited = l === null ? null : l !== 'max';
+    }
+    const high = t('memory.high');
+    if (high !== null) g.mem_high_bytes ??= limitValue(parseLimit(high));
+    const stat = t('memory.stat');
+    if (stat !== null) {
+      const k = parseKeyed(stat);
+      const num = (key: string): number | null => { const v = k.get(key); return v === undefined ? null : Number(v); };
+      g.mem_anon_bytes ??= num('anon');
+      g.mem_file_bytes ??= num('file');
+      // `kernel` since 5.18; before it, kernel stacks and slab are most of it.
+      const ks = num('kernel_stack');
+      const slab = num('slab');
+      g.mem_kernel_bytes ??= num('kernel') ?? (ks !== null && slab !== null ? ks + slab : null);
+      g.mem_inactive_file_bytes ??= num('inactive_file');
+    }
+    const ev = t('memory.events');
+    if (ev !== null) {
+      const k = parseKeyed(ev);
+      g.oom ??= k.get('oom') ?? null;
+      g.oom_kill ??= k.get('oom_kill') ?? null;
+    }
+    const io = t('io.stat');
+    if (io !== null) g.io ??= parseIoStat(io);
+    const pc = t('pids.current');
+    if (pc !== null) g.pids_current ??= parseGauge(pc);
+    const pm = t('pids.max');
+    if (pm !== null) g.pids_max ??= limitValue(parseLimit(pm));
+    for (const r of ['cpu', 'memory', 'io'] as const) {
+      const s = t(`${r}.pressure`);
+      if (s !== null && g.psi[r] === null) {
+        const ps = parsePressure(s);
+        if (ps.some !== null || ps.full !== null) g.psi[r] = ps;
+      }
+    }
+  }
+
+  private readV1(h: Hierarchy, p: string, g: CgroupSample): void {
+    const t = (f: string): string | null => this.text(h, p, f);
+    const c = h.controllers;
+    if (c.has('cpuacct')) {
+      const usage = t('cpuacct.usage');
+      g.cpu_usage_usec ??= usage === null ? null : nsToUs(parseLevel(usage));
+      const u = t('cpuacct.usage_user');
+      const s = t('cpuacct.usage_sys');
+      if (u !== null && s !== null) {
+        g.cpu_user_usec ??= nsToUs(parseLevel(u));
+        g.cpu_system_usec ??= nsToUs(parseLevel(s));
+      } else {
+        const st = t('cpuacct.stat');
+        if (st !== null) {
+          const k = parseKeyed(st);
+          g.cpu_user_usec ??= ticksToUs(k.get('user'), this.clkTck);
+          g.cpu_system_usec ??= ticksToUs(k.get('system'), this.clkTck);
+        }
+      }
+    }
+    if (c.has('cpu')) {
+      const st = t('cpu.stat');
+      if (st !== null) {
+        const k = parseKeyed(st);
+        g.nr_periods ??= k.get('nr_periods') ?? null;
+        g.nr_throttled ??= k.get('nr_throttled') ?? null;
+        g.throttled_usec ??= nsToUs(k.get('throttled_time'));
+      }
+      const q = t('cpu.cfs_quota_us');
+      const per = t('cpu.cfs_period_us');
+      const cfs = q === null || per === null ? null : parseCfs(q, per);
+      if (cfs !== null && g.cpu_period_usec === null) {
+        g.cpu_quota_usec = cfs.quota;
+        g.cpu_period_usec = cfs.period;
+      }
+    }
+    if (c.has('memory')) {
+      const u = t('memory.usage_in_bytes');
+      if (u !== null) g.mem_current_bytes ??= parseGauge(u);
+      const peak = t('memory.max_usage_in_bytes');
+      if (peak !== null) g.mem_peak_bytes ??= parseGauge(peak);
+      const lim = t('memory.limit_in_bytes');
+      if (lim !== null && g.mem_limited === null) {
+        const l = parseLimit(lim);
+        g.mem_max_bytes = limitValue(l);
+        g.mem_limited = l === null ? null : l !== 'max';
+      }
+      const stat = t('memory.stat');
+      if (stat !== null) {
+        const k = parseKeyed(stat);
+        // usage_in_bytes counts the descendants (use_hierarchy): so do the total_* lines.
+        const num = (key: string): number | null => { const v = k.get(`total_${key}`) ?? k.get(key); return v === undefined ? null : Number(v); };
+        g.mem_anon_bytes ??= num('rss');
+        g.mem_file_bytes ??= num('cache');
+        g.mem_inactive_file_bytes ??= num('inactive_file');
+      }
+      const kmem = t('memory.kmem.usage_in_bytes');
+      if (kmem !== null) g.mem_kernel_bytes ??= parseGauge(kmem);
+      const oc = t('memory.oom_control');
+      if (oc !== null) g.oom_kill ??= parseKeyed(oc).get('oom_kill') ?? null;
+    }
+    if (c.has('pids')) {
+      const pc = t('pids.current');
+      if (pc !== null) g.pids_current ??= parseGauge(pc);
+      const pm = t('pids.max');
+      if (pm !== null) g.pids_max ??= limitValue(parseLimit(pm));
+    }
+    if (c.has('blkio')) g.io ??= blkioDevs(t('blkio.throttle.io_service_bytes'), t('blkio.throttle.io_serviced'));
+  }
+}
