@@ -1,6 +1,7 @@
 import type { ProcSnap } from '../model';
 import type { CellFormat, PaneColumn } from '../model/fields/field';
 import { PROC_FIELDS } from '../model/fields/proc';
+import { cgroupName } from '../model/cgroup-name';
 import * as format from '../render/format';
 import { sanitizeTagged } from '../render/sanitize';
 import type { Theme } from '../render/theme';
@@ -36,6 +37,7 @@ const FORMAT: { [F in CellFormat]: (v: number | string | boolean | null) => stri
 const CELL: Partial<Record<ColumnKey, (p: ProcSnap) => string>> = {
   user: (p) => p.user ?? (p.uid === null ? '-' : String(p.uid)),
   command: (p) => commandOf(p),
+  cgroup: (p) => cgroupName(p.cgroup),
   // Network per process: TCP from the kernel's socket counters (sock_diag) for every process, or every IP
   // socket call counted by the vigil run shim, marked with a trailing '*'.
   netrx: (p) => netCell(p, p.net_rx_bytes_per_s),
@@ -188,7 +190,8 @@ export function processesView(input: ProcessesInput): ProcessesView {
         if (input.mark?.(r.proc)) return `${theme.fg('red', '!')}${fitted(def.cell(r.proc), ' ' + r.prefix, c.width - 1)}`;
         return fitted(def.cell(r.proc), r.prefix, c.width);
       }
-      if (c.key === 'user') return safeFit(def.cell(r.proc), c.width, def.align);
+      // A user or cgroup name can hold anything a path may: escaped as the command is.
+      if (c.key === 'user' || c.key === 'cgroup') return safeFit(def.cell(r.proc), c.width, def.align);
       const text = fit(def.cell(r.proc), c.width, def.align);
       const lv = def.level?.(r.proc) ?? null;
       return lv !== null && lv >= 1 ? theme.level(lv, text) : text;

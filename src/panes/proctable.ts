@@ -4,6 +4,7 @@
  */
 import type { ProcSnap } from '../model';
 import { PROC_FIELDS, ProcColumnId } from '../model/fields/proc';
+import { cgroupName } from '../model/cgroup-name';
 
 /** The process table's columns, from the process field table (src/model/fields/proc.ts). */
 export type ColumnKey = ProcColumnId;
@@ -44,6 +45,7 @@ const SORT_BY: Partial<{ [K in ColumnKey]: (p: ProcSnap) => number | string | nu
   // MEM% is rss over one MemTotal: sorting by the bytes gives the same order without rounding ties.
   mem: (p) => p.rss_bytes,
   command: (p) => commandOf(p).toLowerCase(),
+  cgroup: (p) => (p.cgroup === null ? null : cgroupName(p.cgroup).toLowerCase()),
 };
 
 /** Sort keys: numbers sort numerically with "no value" below every number; text sorts by locale. */

@@ -279,6 +279,8 @@ export const PROC_FIELDS = [
     key: 'cgroup', type: 'string | null', kind: 'label', unit: 'text', source: '/proc/PID/cgroup',
     formula: 'the v2 (0::) path; on a hybrid layout where that is /, the name=systemd or first non-root v1 path',
     help: 'the cgroup the process runs in', raw: ['cgroup'], exported: true,
+    // On screen, the unit, container or pod the path names (cgroupName); the export keeps the whole path.
+    pane: { id: 'cgroup', title: 'CGROUP', width: 16, drop: 14, align: 'left', at: 17.5, format: 'text' },
   },
   // What the NET columns show: the shim's count of every IP socket call when the process runs under it
   // (marked '*' on screen), else the TCP figures above.
