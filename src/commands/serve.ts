@@ -24,8 +24,9 @@ export interface ServeOptions {
  */
 export async function runServe(opts: ServeOptions, log: NodeJS.WritableStream = process.stderr): Promise<void> {
   // The feed opens its readers when it starts: until then there is nothing to close.
-  const feed = new LiveFeed({ intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs });
-  const srv = await startMetricsServer({ listen: opts.listen, host: feed.host, procTop: opts.procTop, procMatch: opts.procMatch });
+  // The cgroup tier runs at the process interval and feeds the container_* families.
+  const feed = new LiveFeed({ intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs, cgroups: true });
+  const srv = await startMetricsServer({ listen: opts.listen, host: feed.host, procTop: opts.procTop, procMatch: opts.procMatch, cgroups: true });
   let alerts: AlertSetup | null = null;
   try {
     if (opts.alerts && opts.alerts.rules.length > 0) alerts = setupAlerts({ ...opts.alerts, hostname: feed.host.hostname });

@@ -17,6 +17,7 @@ import { GENERATED, update } from '../../src/docs/update';
 import { EXIT } from '../../src/infra/errors';
 import { nodeFamilies } from '../../src/export/prometheus/node-families';
 import { PROC_FAMILIES } from '../../src/export/prometheus/proc-families';
+import { CGROUP_FAMILIES } from '../../src/export/prometheus/cgroup-families';
 import { KEYS } from '../../src/ui/keys';
 import { keyLabel, keysMarkdown } from '../../src/ui/keys-doc';
 import { ROOT } from '../helpers/paths';
@@ -121,7 +122,7 @@ t.test('every Prometheus family is in docs/prometheus.md', async (t) => {
   // `node_{a,b}_x`, `node_memory_<Field>_bytes` (Field from the source column).
   const names = new Set<string>();
   const patterns: RegExp[] = [];
-  for (const line of doc.split('\n').filter((l) => /^\| `(node|vigil)_/.test(l))) {
+  for (const line of doc.split('\n').filter((l) => /^\| `(node|vigil|container)_/.test(l))) {
     const cells = line.split(' | ');
     const first = cells[0];
     const source = cells[cells.length - 1];
@@ -139,7 +140,7 @@ t.test('every Prometheus family is in docs/prometheus.md', async (t) => {
     }
   }
   const documented = (n: string): boolean => names.has(n) || patterns.some((p) => p.test(n));
-  for (const f of [...nodeFamilies(), ...PROC_FAMILIES]) t.ok(documented(f.name), f.name);
+  for (const f of [...nodeFamilies(), ...PROC_FAMILIES, ...CGROUP_FAMILIES]) t.ok(documented(f.name), f.name);
   for (const n of ['vigil_processes', 'vigil_processes_exported']) t.ok(documented(n), n);
   t.ok(read('docs/alerts.md').includes('vigil_alert_active'), 'vigil_alert_active');
 });

@@ -11,6 +11,8 @@
  */
 import { Registry } from 'prom-client';
 import type { HostInfo, ProcSnap, ProcTable, Sample, Snapshot } from '../../model';
+import type { CgroupSnap, CgroupTable } from '../../model/cgroups';
+import { CGROUP_FAMILIES, CgroupRow, CgroupState, selectCgroups } from './cgroup-families';
 import { FamilySpec, registerFamily } from './family';
 import { nodeFamilies, SystemState } from './node-families';
 import { PROC_FAMILIES, ProcFamilySpec, ProcState, toFamily } from './proc-families';
@@ -22,6 +24,8 @@ export interface PrometheusMetricsOptions {
   procTop?: number;
   /** Processes whose comm or command line matches are exported too, beyond the top sets. */
   procMatch?: RegExp | null;
+  /** Serve the cgroup tier's container_* families (the feed must run the tier). */
+  cgroups?: boolean;
 }
 
 /** What an added family sees at a scrape. It must only read memory. */
@@ -40,6 +44,9 @@ export class PrometheusMetrics {
   private snapshot: Snapshot | null = null;
   /** The latest derived process rows (a Snapshot has them only when the table was re-read). */
   private procSnaps: ProcSnap[] | null = null;
+  /** The latest derived cgroup rows (a Snapshot has them only when the tier read again). */
+  private cgroupSnaps: CgroupSnap[] | null = null;
+  private cgMemo: { table: CgroupTable | null; snaps: CgroupSnap[] | null; rows: CgroupRow[] } = { table: null, snaps: null, rows: [] };
   private memo: { table: ProcTable | null; snaps: ProcSnap[] | null; rows: ProcRow[] } = { table: null, snaps: null, rows: [] };
 
   constructor(opts: PrometheusMetricsOptions) {
@@ -59,6 +66,7 @@ export class PrometheusMetrics {
       series: (v: ScrapeView) => [[{}, v.sample?.procs ? this.rows().length : null]],
     }, () => this.view());
     for (const spec of PROC_FAMILIES) this.addProcFamily(spec);
+    if (opts.cgroups) for (const spec of CGROUP_FAMILIES) registerFamily(this.registry, spec, (): CgroupState => ({ rows: this.cgroupRows() }));
   }
 
   /** Keep the latest state. O(1): no copying, no selection; `snapshot` may be null before the first rate. */
@@ -67,6 +75,7 @@ export class PrometheusMetrics {
     if (snapshot !== null) {
       this.snapshot = snapshot;
       if (snapshot.procs !== null) this.procSnaps = snapshot.procs;
+      if (snapshot.cgroups) this.cgroupSnaps = snapshot.cgroups;
     }
   }
 
@@ -95,6 +104,14 @@ export class PrometheusMetrics {
 
   private view(): ScrapeView {
     return { sample: this.sample, snapshot: this.snapshot, host: this.host };
+  }
+
+  /** The exported cgroups, chosen once per (table, derived rows) pair, bounded as processes are (--proc-top). */
+  cgroupRows(): CgroupRow[] {
+    const table = this.sample?.cgroups ?? null;
+    if (table === this.cgMemo.table && this.cgroupSnaps === this.cgMemo.snaps) return this.cgMemo.rows;
+    this.cgMemo = { table, snaps: this.cgroupSnaps, rows: selectCgroups(table, this.cgroupSnaps, this.top) };
+    return this.cgMemo.rows;
   }
 
   /** The exported processes, chosen once per (process table, derived rows) pair and reused by every family. */
