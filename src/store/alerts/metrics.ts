@@ -60,6 +60,8 @@ export const SUBJECT_KINDS: { readonly [K in SubjectKind]: SubjectKindDef } = {
   disk: { label: 'device', matchOn: 'the device name', list: (s) => named(s.disks, (d) => d.device) },
   mount: { label: 'mount point', matchOn: 'the mount point', list: (s) => named(s.fs, (f) => f.mount) },
   proc: { label: 'process', matchOn: "the process's comm (and `user`: its user name)", list: (s) => (s.procs === null ? null : procs(s.procs)) },
+  // Listed on the ticks where the cgroup tier read again, like processes.
+  cgroup: { label: 'cgroup', matchOn: 'the cgroup path', list: (s) => (s.cgroups ? named(s.cgroups, (c) => c.path) : null) },
 };
 
 /** Which pane shows a metric: by its family, the part of the name before the first dot. */
@@ -83,6 +85,7 @@ function paneOf(name: string): AlertPane {
     case 'fs':
       return 'disk';
     case 'proc':
+    case 'cgroup':
       return 'processes';
     case 'psi':
       return name.startsWith('psi.memory.') ? 'memory' : name.startsWith('psi.io.') ? 'disk' : 'cpu';

@@ -4,9 +4,10 @@
  * Number.isFinite is the gate: a NaN or ±Infinity never reaches a cell.
  */
 import type { Snapshot } from '../../model';
+import type { CgroupSnap } from '../../model/cgroups';
 import { acceptable, addSample, CELL, MAX, MIN, S, W } from './cells';
 import {
-  CORE_SERIES, DISK_SERIES, FS_SERIES, isSeriesName, NET_SERIES, PROC_SERIES, procSubject, SERIES, SeriesName, SYSTEM_SERIES,
+  CGROUP_SERIES, CORE_SERIES, DISK_SERIES, FS_SERIES, isSeriesName, NET_SERIES, PROC_SERIES, procSubject, SERIES, SeriesName, SYSTEM_SERIES,
 } from './series';
 import { PM, PROC_METRIC_INDEX, ProcIdentity, ProcMeta, WindowState } from './state';
 
@@ -22,6 +23,7 @@ const CORE = entries<Snapshot['cores'][number]>(CORE_SERIES);
 const NET = entries<Snapshot['net'][number]>(NET_SERIES);
 const DISK = entries<Snapshot['disks'][number]>(DISK_SERIES);
 const FS = entries<Snapshot['fs'][number]>(FS_SERIES);
+const CGROUP = entries<CgroupSnap>(CGROUP_SERIES);
 const PROC = entries<NonNullable<Snapshot['procs']>[number]>(PROC_SERIES);
 
 /** Cached slots of one subject (a core, an interface, ...), so a push does one Map lookup per subject. */
@@ -69,7 +71,7 @@ export class Ingest {
   private plain = new Int32Array(PLAIN.length).fill(-1);
   private groups = {
     core: new Map<string, Group>(), iface: new Map<string, Group>(),
-    disk: new Map<string, Group>(), mount: new Map<string, Group>(),
+    disk: new Map<string, Group>(), mount: new Map<string, Group>(), cgroup: new Map<string, Group>(),
   };
   private seq = 0;
   private generation = -1;
@@ -107,6 +109,8 @@ export class Ingest {
     for (const n of snap.net) this.subject(this.groups.iface, NET, n.iface, n, w, row, sec);
     for (const d of snap.disks) this.subject(this.groups.disk, DISK, d.device, d, w, row, sec);
     for (const f of snap.fs) this.subject(this.groups.mount, FS, f.mount, f, w, row, sec);
+    // Cgroups on the ticks where their tier read again (subject: the path).
+    for (const c of snap.cgroups ?? []) this.subject(this.groups.cgroup, CGROUP, c.path, c, w, row, sec);
     if (snap.procs !== null) this.procs(snap, sec);
     return true;
   }

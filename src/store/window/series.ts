@@ -9,6 +9,7 @@
  * the mount point, or `pid:start_time` for a process. System-wide series have the subject ''.
  */
 import type { CoreSnap, DiskSnap, FsSnap, NetSnap, ProcSnap, Snapshot } from '../../model';
+import type { CgroupSnap } from '../../model/cgroups';
 import { CPU_FIELDS } from '../../model/fields/cpu';
 import { DISK_FIELDS } from '../../model/fields/disk';
 import type { FieldKind } from '../../model/fields/field';
@@ -24,7 +25,7 @@ import { SYSTEM_FIELDS } from '../../model/fields/system';
  * rate: a per-second rate — averaged, and integrated by delta() into "how much in the last N s".
  */
 export type SeriesKind = 'gauge' | 'rate';
-export type SubjectKind = 'none' | 'core' | 'iface' | 'disk' | 'mount' | 'proc';
+export type SubjectKind = 'none' | 'core' | 'iface' | 'disk' | 'mount' | 'proc' | 'cgroup';
 
 interface Def<T, K extends SeriesKind = SeriesKind> {
   readonly unit: string;
@@ -108,6 +109,21 @@ export const DISK_SERIES = Object.freeze(seriesOf(DISK_FIELDS, self<DiskSnap>));
 /** Per mount; subject = the mount point. */
 export const FS_SERIES = Object.freeze(seriesOf(FS_FIELDS, self<FsSnap>));
 
+/**
+ * Per cgroup; subject = the cgroup path. Values arrive on the cgroup tier's ticks (the process interval);
+ * derive/cgroups.ts has each formula. The alert metrics cgroup.cpu_throttled_pct,
+ * cgroup.mem_used_pct_of_limit and cgroup.oom_kills are these.
+ */
+export const CGROUP_SERIES = Object.freeze({
+  'cgroup.cpu_pct': g<CgroupSnap>('%', 'CPU of the cgroup\'s tasks, 100% = one core (cpu.stat usage_usec; v1 cpuacct.usage)', (c) => c.cpu_pct),
+  'cgroup.cpu_throttled_pct': g<CgroupSnap>('%', 'share of CFS periods in which the cgroup was throttled (cpu.stat nr_throttled / nr_periods)', (c) => c.cpu_throttled_pct),
+  'cgroup.mem_current_bytes': g<CgroupSnap>('B', 'memory charged to the cgroup (memory.current; v1 memory.usage_in_bytes)', (c) => c.mem_current_bytes),
+  'cgroup.mem_used_pct_of_limit': g<CgroupSnap>('%', 'memory in use as a share of the cgroup\'s limit (memory.max; v1 limit_in_bytes); none without a limit', (c) => c.mem_used_pct_of_limit),
+  'cgroup.oom_kills': g<CgroupSnap>('', 'processes of the cgroup killed by the OOM killer in the interval (memory.events oom_kill)', (c) => c.oom_kills),
+  'cgroup.io_read_bytes_per_s': r<CgroupSnap>('B/s', 'bytes the cgroup read from block devices per second (io.stat rbytes)', (c) => c.io_read_bytes_per_s),
+  'cgroup.io_write_bytes_per_s': r<CgroupSnap>('B/s', 'bytes the cgroup wrote to block devices per second (io.stat wbytes)', (c) => c.io_write_bytes_per_s),
+});
+
 type ProcRow<K> = Extract<(typeof PROC_FIELDS)[number], { key: K }>;
 type ProcSeriesTable = { readonly [K in ProcSeriesKey as `proc.${K}`]: Def<ProcSnap, ProcRow<K>['kind'] extends 'rate' ? 'rate' : 'gauge'> };
 
@@ -128,13 +144,14 @@ export type CoreSeriesName = keyof typeof CORE_SERIES;
 export type NetSeriesName = keyof typeof NET_SERIES;
 export type DiskSeriesName = keyof typeof DISK_SERIES;
 export type FsSeriesName = keyof typeof FS_SERIES;
+export type CgroupSeriesName = keyof typeof CGROUP_SERIES;
 export type ProcSeriesName = keyof typeof PROC_SERIES;
 /** Series kept in the 1 s buckets for the whole hour. */
-export type SysSeriesName = SystemSeriesName | CoreSeriesName | NetSeriesName | DiskSeriesName | FsSeriesName;
+export type SysSeriesName = SystemSeriesName | CoreSeriesName | NetSeriesName | DiskSeriesName | FsSeriesName | CgroupSeriesName;
 export type SeriesName = SysSeriesName | ProcSeriesName;
 
 type AllTables = typeof SYSTEM_SERIES & typeof CORE_SERIES & typeof NET_SERIES & typeof DISK_SERIES &
-  typeof FS_SERIES & typeof PROC_SERIES;
+  typeof FS_SERIES & typeof PROC_SERIES & typeof CGROUP_SERIES;
 /** The series delta() accepts: per-second rates. Passing a gauge fails to compile. */
 export type RateSeriesName = { [K in SeriesName]: AllTables[K]['kind'] extends 'rate' ? K : never }[SeriesName];
 
@@ -163,6 +180,7 @@ export const SERIES: { readonly [K in SeriesName]: SeriesInfo } = Object.freeze(
   ...infos(DISK_SERIES, 'disk'),
   ...infos(FS_SERIES, 'mount'),
   ...infos(PROC_SERIES, 'proc'),
+  ...infos(CGROUP_SERIES, 'cgroup'),
 ])) as { [K in SeriesName]: SeriesInfo };
 
 export const SERIES_NAMES = Object.keys(SERIES) as SeriesName[];

@@ -5,6 +5,7 @@
  */
 import type { CpuPct, DiskSnap, FsSnap, MemSnap, NetSnap, ProcSnap, Snapshot, TcpSnap, UdpSnap } from '../../model';
 import { PROC_FIGURES_BLANK } from '../../model/fields/proc';
+import type { CgroupSnap } from '../../model/cgroups';
 
 const nullCpu = (): CpuPct => ({
   cpu_pct: null, user_pct: null, nice_pct: null, system_pct: null, idle_pct: null, iowait_pct: null,
@@ -134,4 +135,17 @@ export function syntheticProcs(first: number, n: number, rnd: () => number): Pro
     });
   }
   return out;
+}
+
+/** Cgroup rows /g0.slice … with every figure set from rnd (a Snapshot's `cgroups`, when a test wants them). */
+export function syntheticCgroups(n: number, rnd: () => number): CgroupSnap[] {
+  const psi = () => ({ some_avg10: rnd() * 100, some_avg60: rnd() * 100, some_avg300: rnd() * 100, some_pct: rnd() * 100, full_avg10: rnd() * 100, full_pct: rnd() * 100 });
+  return Array.from({ length: n }, (_, i): CgroupSnap => ({
+    path: `/g${i}.slice`, depth: 1, cpu_pct: rnd() * 100, cpu_user_pct: rnd() * 50, cpu_system_pct: rnd() * 50, cpu_throttled_pct: rnd() * 100,
+    cpu_limit_cores: 1, mem_current_bytes: Math.floor(rnd() * 1e9), mem_peak_bytes: 2e9, mem_max_bytes: 4e9, mem_high_bytes: null,
+    mem_working_set_bytes: Math.floor(rnd() * 1e9), mem_used_pct_of_limit: rnd() * 100, mem_anon_bytes: null, mem_file_bytes: null,
+    mem_kernel_bytes: null, oom_kills: Math.floor(rnd() * 3) + rnd(), io_read_bytes_per_s: rnd() * 1e7, io_write_bytes_per_s: rnd() * 1e7,
+    io_read_ops_per_s: rnd() * 100, io_write_ops_per_s: rnd() * 100, pids_current: 5, pids_max: null,
+    psi: { cpu: psi(), memory: psi(), io: psi() },
+  }));
 }

@@ -5,7 +5,7 @@
 import t from 'tap';
 import { HistoryWindow, isSeriesName, parseMetric, procSubject, SERIES, SERIES_NAMES } from '../../../src/store/window';
 import type { SeriesName } from '../../../src/store/window';
-import { prng, syntheticProcs, syntheticSnapshot } from '../../../src/store/window/synthetic';
+import { prng, syntheticCgroups, syntheticProcs, syntheticSnapshot } from '../../../src/store/window/synthetic';
 
 const shape = { cores: 3, ifaces: 2, disks: 2, mounts: 2 };
 
@@ -17,6 +17,7 @@ function subjectFor(name: SeriesName): string {
     case 'disk': return 'sdb';
     case 'mount': return '/mnt/m1';
     case 'proc': return procSubject(101, 101);
+    case 'cgroup': return '/g1.slice';
   }
 }
 
@@ -25,6 +26,7 @@ t.test('every series reads a value of its own from a full Snapshot', async (t) =
   const s = syntheticSnapshot(10_000, 1.7e12, 100, shape, prng(1));
   s.procs = syntheticProcs(100, 3, prng(2));
   s.procs_interval_ms = 1000;
+  s.cgroups = syntheticCgroups(2, prng(3));
   w.push(s);
   const seen = new Map<number, SeriesName>();
   for (const name of SERIES_NAMES) {
