@@ -8,6 +8,7 @@ import type { ConnsProcSample, ConnsSample, TcpSockSample } from '../src/model/c
 import { PROC_RAW_BLANK } from '../src/model/fields/proc';
 import { CLASSES, FNS, NHIST } from '../src/sampler/shim/layout';
 import type { ShimProcSample } from '../src/model/shim';
+import type { CgroupSample, CgroupTable } from '../src/model/cgroups';
 
 export const SYNTH_HOST: HostInfo = { hostname: 'synth', kernel: '6.1.0-synth', clk_tck: 100, page_size: 4096, ncpu: 4, boot_time_s: 1_700_000_000 };
 
@@ -46,6 +47,12 @@ export interface SynthOptions {
    * for a while (process ticks 40–49), the third runs an image without the shim from tick 70 on.
    */
   shimProcs?: number;
+  /**
+   * A cgroup tier read with the process table (default 0: none): the root, a slice and this many services
+   * under it, with a 50% quota on the first, a memory limit on every other one, a u64-scale counter, two
+   * devices, PSI; service 2 is removed from process tick 30 to 39 (its group closes and comes back).
+   */
+  cgroups?: number;
 }
 
 interface SockState {
@@ -94,8 +101,13 @@ export class SynthSource {
   private tcpHist = new Map<number, { start: number; cur: ProcTcp; prev: ProcTcp | null }>();
   private shims = new Map<number, ShimProcSample>();
   private procTicks = 0;
+  private cgTable: CgroupTable | null = null;
+  private readonly cgR: () => number;
+  private readonly cgAcc = new Map<string, number[]>();
   constructor(private readonly o: SynthOptions = {}) {
     this.r = rng(o.seed ?? 42);
+    // Its own generator: a source without cgroups draws the same numbers as before.
+    this.cgR = rng((o.seed ?? 42) + 7);
     this.cores = o.cores ?? 4;
     this.cpu = Array.from({ length: this.cores }, () => [1e6, 1e3, 5e5, 1e8, 1e4, 0, 1e3, 0, 0, 0]);
     for (let p = 0; p < (o.procs ?? 300); p++) this.procs.push(this.newProc());
@@ -150,6 +162,7 @@ export class SynthSource {
     const procEvery = this.o.procEvery ?? 10;
     if (this.socks.length > 0 && this.i % (this.o.connsEvery ?? 10) === 3 % (this.o.connsEvery ?? 10)) this.conns = this.readConns(mono - 2_000_000n, t - 2);
     if (this.i % procEvery === 0) this.table = this.readProcs(mono);
+    if (this.i % procEvery === 0 && (this.o.cgroups ?? 0) > 0) this.cgTable = this.readCgroups(mono, this.i / procEvery);
     const free = 8e9 + Math.floor(this.r() * 1e6) * 4096;
     const s: Sample = {
       mono_ns: mono,
@@ -179,8 +192,46 @@ export class SynthSource {
       procs: this.table,
       conns: this.conns,
     };
+    if ((this.o.cgroups ?? 0) > 0) s.cgroups = this.cgTable;
     this.i++;
     return s;
+  }
+
+  private readCgroups(mono: bigint, tick: number): CgroupTable {
+    const n = this.o.cgroups ?? 0;
+    const paths = ['/', '/system.slice', ...Array.from({ length: n }, (_, k) => `/system.slice/svc${k}.service`)]
+      .filter((p) => !(p === '/system.slice/svc2.service' && tick >= 30 && tick < 40));
+    const groups = paths.map((path, k): CgroupSample => {
+      let acc = this.cgAcc.get(path);
+      if (acc === undefined) this.cgAcc.set(path, (acc = [k * 1e6, 0, 0, 0, 0, 0]));
+      const busy = Math.floor(this.cgR() * 500_000);
+      acc[0] += busy; // usage µs
+      acc[1] += 10; // periods
+      acc[2] += k === 2 ? Math.floor(this.cgR() * 10) : 0; // throttled
+      acc[3] += Math.floor(this.cgR() * 4096) * 16; // read bytes
+      acc[4] += this.cgR() < 0.02 ? 1 : 0; // OOM kills
+      acc[5] += 1;
+      const limited = k % 2 === 0 && k > 0;
+      return {
+        path, depth: path === '/' ? 0 : path.split('/').length - 1,
+        cpu_usage_usec: acc[0], cpu_user_usec: Math.floor(acc[0] * 0.75), cpu_system_usec: acc[0] - Math.floor(acc[0] * 0.75),
+        nr_periods: acc[1], nr_throttled: acc[2], throttled_usec: acc[2] * 1000, cpu_quota_usec: k === 2 ? 50_000 : null, cpu_period_usec: 100_000,
+        mem_current_bytes: 1e8 + Math.floor(this.cgR() * 1e6) * 4096, mem_peak_bytes: 9e8, mem_max_bytes: limited ? 1e9 : null, mem_high_bytes: null,
+        mem_limited: path === '/' ? null : limited, mem_anon_bytes: 5e7, mem_file_bytes: 4e7, mem_kernel_bytes: 1e6, mem_inactive_file_bytes: 1e7,
+        oom: acc[4], oom_kill: acc[4],
+        io: k === 3 ? null : [
+          { dev: '8:0', rbytes: acc[3], wbytes: acc[5] * 4096, rios: acc[5], wios: acc[5] },
+          { dev: '259:0', rbytes: k === 1 ? 2n ** 60n + BigInt(acc[5]) : 0, wbytes: 0, rios: 0, wios: 0 },
+        ],
+        pids_current: 3 + k, pids_max: limited ? 100 : null,
+        psi: {
+          cpu: { some: { avg10: 0.25, avg60: 0.5, avg300: 0.75, total: acc[0] >> 3 }, full: { avg10: 0, avg60: 0, avg300: 0, total: acc[0] >> 5 } },
+          memory: k === 0 ? null : { some: { avg10: 0, avg60: 0, avg300: 0, total: 10 }, full: null },
+          io: null,
+        },
+      };
+    });
+    return { mono_ns: mono, layout: 'v2', groups, truncated: false };
   }
 
   private readProcs(mono: bigint): ProcTable {

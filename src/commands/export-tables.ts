@@ -5,6 +5,8 @@
  */
 import type { CoreSnap, ProcSample, Sample, Snapshot } from '../model';
 import type { ShimSnap } from '../model/shim';
+import type { CgroupSnap } from '../model/cgroups';
+import { cgroupName } from '../model/cgroup-name';
 import { CONN_FIELDS } from '../model/fields/conns';
 import { CPU_FIELDS } from '../model/fields/cpu';
 import { DISK_FIELDS } from '../model/fields/disk';
@@ -18,7 +20,7 @@ import type { AlertRow } from '../store/recording/reader';
 
 export type Cell = string | number | boolean | null;
 
-export const TABLE_NAMES = ['system', 'cpu', 'memory', 'net', 'disk', 'fs', 'procs', 'conns', 'shim', 'alerts'] as const;
+export const TABLE_NAMES = ['system', 'cpu', 'memory', 'net', 'disk', 'fs', 'procs', 'conns', 'shim', 'cgroups', 'alerts'] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 
 /** The exported keys of a field table, in its row order. */
@@ -48,6 +50,13 @@ const SHIM = [
 ] as const satisfies readonly (keyof ShimSnap)[];
 export const SHIM_COLUMNS = ['t', 'interval_ms', 'pid', 'start_time', 'comm', ...SHIM] as const;
 
+/** The cgroups table: derive/cgroups.ts's figures per group (docs/cgroups.md has each source). */
+const CGROUP_EXPORT = [
+  'depth', 'cpu_pct', 'cpu_user_pct', 'cpu_system_pct', 'cpu_throttled_pct', 'cpu_limit_cores', 'mem_current_bytes', 'mem_peak_bytes',
+  'mem_max_bytes', 'mem_high_bytes', 'mem_working_set_bytes', 'mem_used_pct_of_limit', 'mem_anon_bytes', 'mem_file_bytes', 'mem_kernel_bytes',
+  'oom_kills', 'io_read_bytes_per_s', 'io_write_bytes_per_s', 'io_read_ops_per_s', 'io_write_ops_per_s', 'pids_current', 'pids_max',
+] as const satisfies readonly (keyof CgroupSnap)[];
+
 const SYS_SCALARS = [...exportKeys(SYSTEM_FIELDS), ...exportKeys(VM_FIELDS)];
 /** Per resource: the `psi_<resource>_<column>` columns and the PsiSnap keys they hold. */
 const PSI = PSI_FIELDS.flatMap((f) => (f.exported ? [['column' in f ? f.column : f.key, f.key] as const] : []));
@@ -61,6 +70,8 @@ export interface SnapshotTable {
   procs: boolean;
   /** Whether rows need the connections tier's samples rebuilt (default: as procs). */
   conns?: boolean;
+  /** Whether rows need the cgroup tier's tables rebuilt (default false). */
+  cgroups?: boolean;
   /** The rows of one Snapshot; `curr` is the later Sample it was derived from. */
   rows(s: Snapshot, curr: Sample): Cell[][];
 }
@@ -135,6 +146,18 @@ export const TABLES: { [K in TableName]: K extends 'alerts' ? AlertTable : Snaps
       s.procs === null
         ? []
         : s.procs.flatMap((p) => (p.shim === null ? [] : [[s.t, s.procs_interval_ms, p.pid, p.start_time, p.comm, ...pick(p.shim, SHIM)]])),
+  },
+  cgroups: {
+    kind: 'snapshot',
+    procs: false,
+    conns: false,
+    cgroups: true,
+    // One row per cgroup per read of the cgroup tier (recordings of schema 4 on).
+    columns: ['t', 'interval_ms', 'path', 'name', ...CGROUP_EXPORT, ...PSI_RESOURCES.map((r) => `psi_${r}_some_pct`)],
+    rows: (s) =>
+      !s.cgroups
+        ? []
+        : s.cgroups.map((c) => [s.t, s.cgroups_interval_ms ?? null, c.path, cgroupName(c.path), ...pick(c, CGROUP_EXPORT), ...PSI_RESOURCES.map((r) => c.psi[r]?.some_pct ?? null)]),
   },
   alerts: {
     kind: 'alerts',

@@ -87,7 +87,7 @@ export async function runExport(opts: ExportOptions, out: NodeJS.WritableStream 
     const toS = Number.isFinite(toT) ? rec.atOrBefore(toT) : last.s;
     if (fromS === null || toS === null || fromS > toS) return await sink.flush();
     // A session's first sample has nothing to take a rate against: snapshots() leaves it out.
-    for (const { pair, snap } of snapshots(rec.pairs(fromS, toS, { procs: table.procs, conns: table.conns ?? table.procs }))) {
+    for (const { pair, snap } of snapshots(rec.pairs(fromS, toS, { procs: table.procs, conns: table.conns ?? table.procs, cgroups: table.cgroups }))) {
       for (const cells of table.rows(snap, pair.curr)) await sink.push(line(cells));
     }
     await sink.flush();

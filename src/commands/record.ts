@@ -55,7 +55,7 @@ export async function runRecord(opts: RecordOptions): Promise<void> {
   // The metrics server first, then the alert log (if any): a bad or busy address (exit 2, 75) or a bad
   // --alerts-db must not leave an empty recording behind.
   const server: MetricsServer | null =
-    opts.listen == null ? null : await (await import('../export/prometheus/server')).startMetricsServer({ listen: opts.listen, host, procTop: opts.procTop ?? DEFAULT_PROC_TOP, procMatch: opts.procMatch ?? null });
+    opts.listen == null ? null : await (await import('../export/prometheus/server')).startMetricsServer({ listen: opts.listen, host, procTop: opts.procTop ?? DEFAULT_PROC_TOP, procMatch: opts.procMatch ?? null, cgroups: true });
   let alerts: AlertSetup | null = null;
   let writer: RecordingWriter;
   try {
@@ -78,6 +78,8 @@ export async function runRecord(opts: RecordOptions): Promise<void> {
     host,
     snapshots: engine !== null || server !== null,
     onShimRead: opts.onShimRead,
+    // `record` samples everything it records: the cgroup tier at the process interval (schema 4).
+    cgroups: true,
   });
   if (server !== null) process.stderr.write(`vigil: serving ${server.url}\n`);
   const sinks = [recorderSink(writer, engine), ...(server === null ? [] : [metricsSink(server, engine)]), statusSink(writer, opts)];

@@ -8,6 +8,7 @@ import { Counter, counterDelta, counterDeltaWrap, counterToNumber } from '../mod
 import { deriveConns } from './conns';
 import { deriveShim } from './shim';
 import { deriveCgroups } from './cgroups';
+import type { CgroupTable } from '../model/cgroups';
 import type {
   CoreSnap,
   CpuPct,
@@ -389,6 +390,12 @@ function udpSnap(p: Sample['sys']['snmp'], c: Sample['sys']['snmp'], dtS: number
   };
 }
 
+/** The cgroup part of a Snapshot: rows and their interval when the tier read again, else null. */
+function cgroupPart(prev: CgroupTable | null, curr: CgroupTable | null): Pick<Snapshot, 'cgroups' | 'cgroups_interval_ms'> {
+  if (curr === null || prev === curr) return { cgroups: null, cgroups_interval_ms: null };
+  return { cgroups: deriveCgroups(prev, curr), cgroups_interval_ms: prev === null ? null : Number(curr.mono_ns - prev.mono_ns) / 1e6 };
+}
+
 export function derive(prev: Sample, curr: Sample, host: HostInfo): Snapshot {
   const dtNs = curr.mono_ns - prev.mono_ns;
   const valid = dtNs >= MIN_INTERVAL_NS;
@@ -441,6 +448,6 @@ export function derive(prev: Sample, curr: Sample, host: HostInfo): Snapshot {
     // Connections, like processes, only on the ticks where their tier read again.
     conns: curr.conns !== null && prev.conns !== curr.conns ? deriveConns(prev.conns, curr.conns) : null,
     // Cgroups too; the key is there only when the tier runs, so outputs without it are unchanged.
-    ...(curr.cgroups === undefined ? {} : { cgroups: curr.cgroups != null && prev.cgroups !== curr.cgroups ? deriveCgroups(prev.cgroups ?? null, curr.cgroups) : null }),
+    ...(curr.cgroups === undefined ? {} : cgroupPart(prev.cgroups ?? null, curr.cgroups)),
   };
 }

@@ -423,4 +423,6 @@ export interface Snapshot {
   conns: ConnsSnap | null;
   /** Every cgroup's figures, when the cgroup tier read again in this interval (absent when it does not run). */
   cgroups?: CgroupSnap[] | null;
+  /** Length of the interval the cgroup rates cover, ms (the tier's own), with `cgroups`. */
+  cgroups_interval_ms?: number | null;
 }

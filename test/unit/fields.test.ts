@@ -237,7 +237,7 @@ t.test("PROC_RAW is the recording's process row: its columns, their kinds and SC
   t.same(SERIES.proc.values.map((c) => c.name), PROC_RAW.map((r) => r.key));
   const kinds = { counter: 'c', gauge: 'g', text: 't' };
   t.same(SERIES.proc.values.map((c) => c.kind), PROC_RAW.map((r) => kinds[r.kind]), 'counters as deltas, texts kept when they change');
-  t.equal(SCHEMA_VERSION, Math.max(3, ...PROC_RAW.map((r) => ('since' in r ? r.since : 1))), 'the newest row sets the version');
+  t.equal(SCHEMA_VERSION, Math.max(4, ...PROC_RAW.map((r) => ('since' in r ? r.since : 1))), 'the newest row sets the version (4: the cgroup tables)');
   // A process read back from a real recording: every field is a PROC_RAW row or one of its other parts.
   const rec = Recording.open(path.join(FIXTURES, 'recordings', 'schema-v3.vigil'));
   try {

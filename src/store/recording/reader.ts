@@ -46,6 +46,8 @@ export interface IterateOptions {
   procs?: boolean;
   /** Rebuild the connections tier's samples (default: as procs). */
   conns?: boolean;
+  /** Rebuild the cgroup tier's tables (default false). */
+  cgroups?: boolean;
 }
 
 export class Recording {
@@ -170,7 +172,7 @@ export class Recording {
       if (ses === null) throw new RangeError(`no sample ${s} in ${this.file}`);
       const hasPrev = s > ses.first_s;
       const procs = opts.procs !== false;
-      const w = new Walker(this.tables, hasPrev ? s - 1 : s, { sessionFirst: ses.first_s, to: s, procs, conns: opts.conns ?? procs });
+      const w = new Walker(this.tables, hasPrev ? s - 1 : s, { sessionFirst: ses.first_s, to: s, procs, conns: opts.conns ?? procs, cgroups: opts.cgroups });
       let prev: Sample | null = null;
       if (hasPrev) {
         w.walkTo(s - 1);
@@ -192,7 +194,7 @@ export class Recording {
       const a = Math.max(from, ses.first_s);
       const b = Math.min(to, ses.last_s);
       const hasPrev = a > ses.first_s;
-      const w = this.guard(() => new Walker(this.tables, hasPrev ? a - 1 : a, { sessionFirst: ses.first_s, to: b, procs, conns: opts.conns ?? procs }));
+      const w = this.guard(() => new Walker(this.tables, hasPrev ? a - 1 : a, { sessionFirst: ses.first_s, to: b, procs, conns: opts.conns ?? procs, cgroups: opts.cgroups }));
       let prev: Sample | null = null;
       if (hasPrev) {
         this.guard(() => w.walkTo(a - 1));

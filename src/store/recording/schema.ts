@@ -2,7 +2,8 @@
  * The recording's file format: identifiers and DDL. docs/recording.md explains every table for users
  * of the sqlite3 shell; a change here is a new SCHEMA_VERSION, and every later vigil must still read the
  * fixtures in test/fixtures/recordings/. Versions: 1 the first; 2 proc_sample.cgroup; 3 proc_shim (the
- * vigil run shim's counters, shim-cols.ts) and alert_step (a breach's figures after each evaluation).
+ * vigil run shim's counters, shim-cols.ts) and alert_step (a breach's figures after each evaluation);
+ * 4 the cgroup tier: cgroup, cgroup_sample (cgroup-cols.ts) and cgroup_tick.
  *
  * Shape, in one paragraph: `sample` has one row per tick (wall and monotonic time). Every other table
  * holds raw cumulative counters, either absolute (k = 1) or as the difference from the same series's
@@ -26,10 +27,10 @@ export const APPLICATION_ID = 0x7669676c;
  * only adds (nullable columns anywhere in a list of series.ts, tables, indexes): files are read by column
  * name, a column an older file lacks reading as null (columns.ts), and `vigil record` upgrades an older
  * file before appending (migrate.ts). Each version adds its fixture (test/fixtures/recordings/make.ts).
- * A per-process column bumps it by its `since` in the process field table (PROC_RAW); 3 is the last
- * version made by other changes.
+ * A per-process column bumps it by its `since` in the process field table (PROC_RAW); 4 is the last
+ * version made by other changes (the cgroup tables).
  */
-export const SCHEMA_VERSION = Math.max(3, ...PROC_RAW.map((r): number => ('since' in r ? r.since : 1)));
+export const SCHEMA_VERSION = Math.max(4, ...PROC_RAW.map((r): number => ('since' in r ? r.since : 1)));
 
 /** System tables get an absolute row per series this often (bounds the rows a seek adds up). */
 export const SYS_KEYFRAME_MS = 10_000;
@@ -38,10 +39,14 @@ export const PROC_KEYFRAME_MS = 60_000;
 /** The connections tier gets an absolute row per live socket and socket-holding process this often. */
 export const CONNS_KEYFRAME_MS = 60_000;
 
+/** The cgroup tier gets an absolute row per live cgroup this often. */
+export const CGROUPS_KEYFRAME_MS = 60_000;
+
 /** keyframe.what bits. */
 export const KEY_SYS = 1;
 export const KEY_PROCS = 2;
 export const KEY_CONNS = 4;
+export const KEY_CGROUPS = 8;
 
 export function schemaSql(): string {
   const parts: string[] = [
@@ -57,6 +62,8 @@ export function schemaSql(): string {
     `CREATE TABLE conns_tick(
        s INTEGER PRIMARY KEY, age_ns INTEGER NOT NULL, t INTEGER NOT NULL, denied TEXT, scan_incomplete INTEGER NOT NULL,
        malformed INTEGER NOT NULL, cost_ms REAL NOT NULL)`,
+    // Schema 4: the samples where the cgroup tier read (its clock is the sample's minus age_ns).
+    `CREATE TABLE cgroup_tick(s INTEGER PRIMARY KEY, age_ns INTEGER NOT NULL, layout TEXT NOT NULL, truncated INTEGER NOT NULL)`,
     ...ALERT_TABLE_SQL,
     // Schema 3: a breach's figures as they stood after each evaluation (replay shows them as of a moment).
     ALERT_STEP_SQL,

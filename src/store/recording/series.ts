@@ -13,6 +13,7 @@ import { NET_RAW, SNMP_RAW } from '../../model/fields/net';
 import { PROC_RAW } from '../../model/fields/proc';
 import type { Col, Kind, Val } from './codec';
 import { SHIM_COLUMNS } from './shim-cols';
+import { CGROUP_COLUMNS } from './cgroup-cols';
 
 export interface EntitySpec {
   table: string;
@@ -34,7 +35,7 @@ export interface SeriesSpec {
    * Which ticks the series lives on: every sample, the ticks where the process table was re-read, or
    * those where the connections tier read again.
    */
-  tier: 'sys' | 'procs' | 'conns';
+  tier: 'sys' | 'procs' | 'conns' | 'cgroups';
 }
 
 const col = (name: string, kind: Kind, ref?: number): Col => (ref === undefined ? { name, kind } : { name, kind, ref });
@@ -245,6 +246,13 @@ export const SERIES = {
     entity: { table: 'sock_proc', columns: [{ name: 'pid', type: 'INTEGER' }, { name: 'comm', type: 'TEXT' }] },
     values: sockProcColumns(),
     tier: 'conns',
+  },
+  // Schema 4: the cgroup tier (cgroup-cols.ts), on the ticks where it read (cgroup_tick).
+  cgroup: {
+    table: 'cgroup_sample',
+    entity: { table: 'cgroup', columns: [{ name: 'path', type: 'TEXT' }, { name: 'depth', type: 'INTEGER' }] },
+    values: [...CGROUP_COLUMNS],
+    tier: 'cgroups',
   },
 } satisfies Record<string, SeriesSpec>;
 

@@ -12,7 +12,9 @@ import { buildCpu, buildDisk, buildFs, buildNet, buildProc, buildSock, buildSock
 import { FileColumns } from './columns';
 import { RowSource } from './rows';
 import { buildShim } from './shim-cols';
-import { KEY_CONNS, KEY_PROCS, KEY_SYS } from './schema';
+import { KEY_CGROUPS, KEY_CONNS, KEY_PROCS, KEY_SYS } from './schema';
+import { buildCgroup } from './cgroup-cols';
+import type { CgroupLayout, CgroupSample, CgroupTable } from '../../model/cgroups';
 import { joinSys, SERIES, SeriesName, SeriesSpec } from './series';
 import { alive, EntityCache, SeriesState } from './series-state';
 import { parseCarryList } from './series-writer';
@@ -20,6 +22,7 @@ import { parseCarryList } from './series-writer';
 const SYS_TIER: SeriesName[] = ['sys', 'sysAvg', 'snmp', 'cpu', 'net', 'disk', 'fs'];
 const PROC_TIER: SeriesName[] = ['proc', 'procIo', 'procTcp', 'procShim'];
 const CONNS_TIER: SeriesName[] = ['sock', 'sockProc'];
+const CGROUP_TIER: SeriesName[] = ['cgroup'];
 const NO_EPOCH: TcpEpoch = { c1: null, c2: null };
 const CHUNK = 600;
 
@@ -36,6 +39,8 @@ export class Tables {
   readonly procTickAtOrAfter: Statement;
   readonly connsKeyAtOrBefore: Statement;
   readonly connsTickAtOrBefore: Statement;
+  readonly cgroupKeyAtOrBefore: Statement;
+  readonly cgroupTickAtOrBefore: Statement;
   readonly carryAt: Statement;
   /** Per keyed series: one row by (s, e) (for entities carried over a keyframe). */
   readonly rowAt: Partial<Record<SeriesName, Statement>> = {};
@@ -66,6 +71,9 @@ export class Tables {
     this.range.keyframe = tick('keyframe', ['s', 'what'], ['s', 'what']);
     this.range.proc_tick = tick('proc_tick', ['s', 'age_ns', 'conns_age_ns'], ['s', 'age_ns']);
     this.range.conns_tick = tick('conns_tick', ['s', 'age_ns', 't', 'denied', 'scan_incomplete', 'malformed', 'cost_ms'], ['s', 'age_ns', 't']);
+    this.range.cgroup_tick = tick('cgroup_tick', ['s', 'age_ns', 'layout', 'truncated'], ['s', 'age_ns']);
+    this.cgroupKeyAtOrBefore = prep(`SELECT s FROM keyframe WHERE s <= ? AND (what & ${KEY_CGROUPS}) != 0 ORDER BY s DESC LIMIT 1`);
+    this.cgroupTickAtOrBefore = prep(`${fc.select('cgroup_tick', ['s'], ['s'])} WHERE s <= ? ORDER BY s DESC LIMIT 1`);
     this.procClock = prep('SELECT t.age_ns, t.conns_age_ns, x.mono_ns FROM proc_tick t JOIN sample x USING (s) WHERE s = ?');
     this.sysKeyAtOrBefore = prep(`SELECT s FROM keyframe WHERE s <= ? AND (what & ${KEY_SYS}) != 0 ORDER BY s DESC LIMIT 1`);
     this.procKeyAtOrBefore = prep(`SELECT s FROM keyframe WHERE s <= ? AND (what & ${KEY_PROCS}) != 0 ORDER BY s DESC LIMIT 1`);
@@ -98,6 +106,8 @@ export interface WalkerOptions {
   procs: boolean;
   /** Rebuild the connections tier's samples (default: as procs). */
   conns?: boolean;
+  /** Rebuild the cgroup tier's tables (schema 4; default false: Samples then carry no `cgroups`). */
+  cgroups?: boolean;
 }
 
 /** What a conns_tick row says of one read of the connections tier. */
@@ -138,6 +148,12 @@ export class Walker {
   private connsTick: ConnsTick | null = null;
   private connsSample: ConnsSample | null = null;
   private connsDirty = false;
+  private readonly cgroups: boolean;
+  private cgroupReady = false;
+  private readonly cgroupKey: number | null = null;
+  private cgroupTick: { s: number; mono: bigint; layout: CgroupLayout; truncated: boolean } | null = null;
+  private cgroupTable: CgroupTable | null = null;
+  private cgroupDirty = false;
 
   /** Prepares to walk to `target`: the first step() lands on the keyframe that starts the rebuild. */
   constructor(private readonly tb: Tables, target: number, private readonly opts: WalkerOptions) {
@@ -165,11 +181,17 @@ export class Walker {
       if (this.connsKey !== null) start = Math.min(start, this.connsKey);
       else this.connsReady = true;
     }
+    this.cgroups = opts.cgroups === true;
+    if (this.cgroups) {
+      this.cgroupKey = this.keyAt(tb.cgroupTickAtOrBefore, tb.cgroupKeyAtOrBefore, target);
+      if (this.cgroupKey !== null) start = Math.min(start, this.cgroupKey);
+      else this.cgroupReady = true;
+    }
     for (const name of Object.keys(SERIES) as SeriesName[]) {
       this.states[name] = new SeriesState(SERIES[name]);
       this.src[name] = new RowSource(tb.range[name], opts.to, CHUNK);
     }
-    for (const k of ['sample', 'keyframe', 'proc_tick', 'conns_tick']) this.src[k] = new RowSource(tb.range[k], opts.to, CHUNK);
+    for (const k of ['sample', 'keyframe', 'proc_tick', 'conns_tick', 'cgroup_tick']) this.src[k] = new RowSource(tb.range[k], opts.to, CHUNK);
     this.s = start - 1;
   }
 
@@ -241,7 +263,40 @@ export class Walker {
         this.connsDirty = true;
       }
     }
+    if (this.cgroups) {
+      if (x === this.cgroupKey) this.cgroupReady = true;
+      let tick: Stored[] | null = null;
+      this.src.cgroup_tick.take(x, (r) => (tick = r));
+      if (tick !== null && this.cgroupReady) {
+        const r = tick as Stored[];
+        const st = this.states.cgroup;
+        if (what & KEY_CGROUPS) st.clear();
+        this.src.cgroup.take(x, (row) => st.apply(row));
+        if (what & KEY_CGROUPS) this.loadCarried(x, CGROUP_TIER);
+        const layout = String(r[2]);
+        this.cgroupTick = {
+          s: x, mono: this.mono - BigInt(r[1] as bigint),
+          layout: layout === 'v2' || layout === 'v1' || layout === 'hybrid' ? layout : 'none', truncated: Number(r[3]) === 1,
+        };
+        this.cgroupDirty = true;
+      }
+    }
     return true;
+  }
+
+  /** The CgroupTable of the latest cgroup tick, built once per tick and shared until the next (as live). */
+  private cgroupRead(): CgroupTable | null {
+    const tick = this.cgroupTick;
+    if (tick === null) return null;
+    if (this.cgroupDirty || this.cgroupTable === null) {
+      const groups: CgroupSample[] = [];
+      this.each('cgroup', tick.s, (ident, v) => groups.push(buildCgroup(ident, v)));
+      // The live walk's order: breadth first (by depth), by path within a level.
+      groups.sort((a, b) => a.depth - b.depth || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      this.cgroupTable = { mono_ns: tick.mono, layout: tick.layout, groups, truncated: tick.truncated };
+      this.cgroupDirty = false;
+    }
+    return this.cgroupTable;
   }
 
   /**
@@ -325,7 +380,9 @@ export class Walker {
     this.each('disk', x, (ident, v) => disks.push(buildDisk(ident, v)));
     const fs: FsSample[] = [];
     this.each('fs', x, (ident, v) => fs.push(buildFs(ident, v)));
-    return { mono_ns: this.mono, t: this.t, sys: { ...base, net, disks, fs }, procs: this.procTable(), conns: this.connsRead() };
+    const out: Sample = { mono_ns: this.mono, t: this.t, sys: { ...base, net, disks, fs }, procs: this.procTable(), conns: this.connsRead() };
+    if (this.cgroups) out.cgroups = this.cgroupRead();
+    return out;
   }
 
   /** The ConnsSample of the latest connections tick, built once per tick and shared until the next. */

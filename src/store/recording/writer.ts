@@ -16,6 +16,9 @@ import {
 } from './flatten';
 import { cannotCreate, RecordingLock } from './lock';
 import { planUpgrade, Upgrade } from './migrate';
+import { CGROUPS_KEYFRAME_MS, KEY_CGROUPS } from './schema';
+import { flattenCgroups } from './cgroup-cols';
+import type { CgroupTable } from '../../model/cgroups';
 import { APPLICATION_ID, CONNS_KEYFRAME_MS, KEY_CONNS, KEY_PROCS, KEY_SYS, PROC_KEYFRAME_MS, schemaSql, SCHEMA_VERSION, SYS_KEYFRAME_MS } from './schema';
 import { SERIES, SERIES_NAMES, SeriesName, splitSys } from './series';
 import { SeriesWriter } from './series-writer';
@@ -42,6 +45,7 @@ const NS_PER_MS = 1_000_000n;
 const SYS_KEY_NS = BigInt(SYS_KEYFRAME_MS) * NS_PER_MS;
 const PROC_KEY_NS = BigInt(PROC_KEYFRAME_MS) * NS_PER_MS;
 const CONNS_KEY_NS = BigInt(CONNS_KEYFRAME_MS) * NS_PER_MS;
+const CGROUPS_KEY_NS = BigInt(CGROUPS_KEYFRAME_MS) * NS_PER_MS;
 const NO_IDENT: Val[] = [];
 
 /** A process as the last tick flattened it, and its proc_io item (keyed by its entity id). */
@@ -56,6 +60,9 @@ export class RecordingWriter {
   private readonly insertKeyframe: Database.Statement;
   private readonly insertProcTick: Database.Statement;
   private readonly insertConnsTick: Database.Statement;
+  private readonly insertCgroupTick: Database.Statement;
+  private lastCgroupNs: bigint | null = null;
+  private cgroupKeyNs: bigint | null = null;
   private readonly upsertAlert: Database.Statement;
   private readonly insertStep: Database.Statement;
   private buffered: Sample[] = [];
@@ -108,6 +115,7 @@ export class RecordingWriter {
     this.insertConnsTick = db.prepare(
       'INSERT INTO conns_tick (s, age_ns, t, denied, scan_incomplete, malformed, cost_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
+    this.insertCgroupTick = db.prepare('INSERT INTO cgroup_tick (s, age_ns, layout, truncated) VALUES (?, ?, ?, ?)');
     this.upsertAlert = db.prepare(`${UPSERT_ALERT_SQL} RETURNING id`);
     this.insertStep = db.prepare(
       'INSERT OR REPLACE INTO alert_step (alert, t, value, peak, average, samples, clearing) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -282,7 +290,10 @@ export class RecordingWriter {
     const sysKey = this.firstOfSession || this.sysKeyNs === null || sample.mono_ns - this.sysKeyNs >= SYS_KEY_NS;
     const procKey = procTick && (this.procKeyNs === null || procs.mono_ns - this.procKeyNs >= PROC_KEY_NS);
     const connsKey = connsTick && (this.connsKeyNs === null || conns.mono_ns - this.connsKeyNs >= CONNS_KEY_NS);
-    const what = (sysKey ? KEY_SYS : 0) | (procKey ? KEY_PROCS : 0) | (connsKey ? KEY_CONNS : 0);
+    const cg = sample.cgroups ?? null;
+    const cgTick = cg !== null && cg.mono_ns !== this.lastCgroupNs;
+    const cgKey = cgTick && (this.cgroupKeyNs === null || cg.mono_ns - this.cgroupKeyNs >= CGROUPS_KEY_NS);
+    const what = (sysKey ? KEY_SYS : 0) | (procKey ? KEY_PROCS : 0) | (connsKey ? KEY_CONNS : 0) | (cgKey ? KEY_CGROUPS : 0);
     if (what !== 0) this.insertKeyframe.run(s, what);
     if (sysKey) this.sysKeyNs = sample.mono_ns;
     this.firstOfSession = false;
@@ -350,6 +361,7 @@ export class RecordingWriter {
       this.series.procShim.write(s, shim, procKey, clocks);
     }
     if (connsTick) this.writeConns(s, sample.mono_ns, conns, connsKey);
+    if (cgTick) this.writeCgroups(s, sample.mono_ns, cg, cgKey);
     this.samples++;
   }
 
@@ -359,6 +371,14 @@ export class RecordingWriter {
     if (m !== null && m.has === has && m.c1 === ep.c1 && m.c2 === ep.c2) return m.vals;
     this.noSock = { has, c1: ep.c1, c2: ep.c2, vals: noSocketTcpVals(has, ep) };
     return this.noSock.vals;
+  }
+
+  /** One read of the cgroup tier: its tick row, then the groups that changed. */
+  private writeCgroups(s: number, sampleNs: bigint, cg: CgroupTable, key: boolean): void {
+    if (key) this.cgroupKeyNs = cg.mono_ns;
+    this.lastCgroupNs = cg.mono_ns;
+    this.insertCgroupTick.run(s, sampleNs - cg.mono_ns, cg.layout, cg.truncated ? 1 : 0);
+    this.series.cgroup.write(s, flattenCgroups(cg), key);
   }
 
   /** One read of the connections tier: its tick row, then the sockets and processes that changed. */

@@ -45,6 +45,7 @@ const REQUIRED: Record<string, string[]> = {
   ],
   conns: ['t', 'pid', 'comm', 'local', 'remote', 'state', 'tx_bytes_per_s', 'rx_bytes_per_s', 'retrans_total', 'retrans_per_s', 'rtt_ms'],
   shim: ['t', 'pid', 'comm', 'net_tx_bytes', 'net_rx_bytes', 'net_tx_bytes_per_s', 'net_rx_bytes_per_s', 'connect_latency_ms', 'peers'],
+  cgroups: ['t', 'path', 'name', 'cpu_pct', 'cpu_throttled_pct', 'mem_current_bytes', 'mem_max_bytes', 'mem_used_pct_of_limit', 'oom_kills', 'pids_current'],
   alerts: ['t', 'end_t', 'rule', 'subject', 'peak', 'average', 'threshold', 'samples'],
 };
 
@@ -141,6 +142,10 @@ t.test('export of a live recording: every table, both formats, values checked ag
       t.ok(lines.every((o) => (o.cpu_pct as number) >= 0 && (o.cpu_pct as number) <= 100));
     }
     if (table === 'cpu') t.equal(lines.length % os.cpus().length, 0, 'one row per core per sample');
+    if (table === 'cgroups') {
+      t.ok(lines.some((o) => o.path === '/' && o.depth === 0), 'the root cgroup');
+      t.ok(lines.every((o) => o.mem_max_bytes === null || (o.mem_max_bytes as number) < 2 ** 62), 'no limit is none, never 2^63');
+    }
     if (table === 'memory') t.ok(lines.every((o) => o.mem_total_bytes === memTotal), 'MemTotal as /proc/meminfo says');
     if (table === 'net') t.ok(lines.every((o) => ifaces.includes(o.iface as string)), 'interfaces of /proc/net/dev');
     if (table === 'fs') {

@@ -237,11 +237,12 @@ t.test('a schema-2 file: read and exported byte for byte as before; appending ad
     return out;
   };
   const before: Record<string, string> = {};
-  for (const table of [...TABLES, 'shim'] as TableName[]) before[table] = await csv(p, table);
+  for (const table of [...TABLES, 'shim', 'cgroups'] as TableName[]) before[table] = await csv(p, table);
   t.equal(before.shim.trim().split('\n').length, 1, 'the shim table of a file that has none: its header alone');
+  t.equal(before.cgroups.trim().split('\n').length, 1, 'the cgroups table of a file before schema 4: its header alone');
   const samplesBefore = samples(p).map((x) => sampleJson(x));
   const ro = new Database(p, { readonly: true });
-  t.strictSame(planUpgrade(ro).added, ['alert_step', 'proc_shim'], 'what version 3 adds');
+  t.strictSame([...planUpgrade(ro).added].sort(), ['alert_step', 'cgroup', 'cgroup_sample', 'cgroup_tick', 'proc_shim'], 'what versions 3 and 4 add');
   ro.close();
   const w = RecordingWriter.open(p, { host: SYNTH_HOST, intervalMs: 1000, procIntervalMs: 1000, vigilVersion: 't' });
   const src = new SynthSource({ intervalMs: 1000, procEvery: 1, procs: 8, busyProcs: 3, seed: 5, shimProcs: 2, startT: Date.now() + 1e7 });
