@@ -4,6 +4,7 @@
  * asserted; the targets are printed next to the figures.
  */
 import { benchAlerts } from './alerts';
+import { benchCgroups } from './cgroups';
 import { benchConns } from './conns';
 import { benchFrame } from './frame';
 import { benchLighter } from './lighter';
@@ -31,6 +32,7 @@ const benches: Record<string, () => Promise<void>> = {
   startup: benchStartup,
   soak: benchSoak,
   lighter: benchLighter,
+  cgroups: benchCgroups,
 };
 
 async function main(): Promise<void> {

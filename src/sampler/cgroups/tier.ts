@@ -29,6 +29,12 @@ interface Node {
   depth: number;
   /** The hierarchies this path exists in. */
   in: Hierarchy[];
+  /**
+   * The files of its directory in each hierarchy, from the listing the walk makes anyway: a file the
+   * group lacks (a controller not enabled for it, an older kernel) is never opened, which on a hybrid
+   * layout is most of the unified tree's files.
+   */
+  files: Map<Hierarchy, Set<string>>;
 }
 
 const limitValue = (l: Limit): number | null => (typeof l === 'number' ? l : null);
@@ -63,7 +69,7 @@ export class CgroupReader {
   /** Breadth-first over the union of the hierarchies' directories, within the depth and count budget. */
   private walk(): { nodes: Node[]; truncated: boolean } {
     if (this.hierarchies.length === 0) return { nodes: [], truncated: false };
-    const nodes: Node[] = [{ path: '/', depth: 0, in: this.hierarchies }];
+    const nodes: Node[] = [{ path: '/', depth: 0, in: this.hierarchies, files: new Map() }];
     let truncated = false;
     for (let i = 0; i < nodes.length; i++) {
       const n = nodes[i];
@@ -73,16 +79,23 @@ export class CgroupReader {
         try {
           entries = fs.readdirSync(h.dir + (n.path === '/' ? '' : n.path), { withFileTypes: true });
         } catch {
+          n.files.set(h, new Set());
           continue; // removed since its parent was listed
         }
+        const files = new Set<string>();
+        n.files.set(h, files);
         for (const e of entries) {
-          if (!e.isDirectory()) continue;
+          if (!e.isDirectory()) {
+            files.add(e.name);
+            continue;
+          }
           const list = children.get(e.name);
           if (list) list.push(h);
           else children.set(e.name, [h]);
         }
       }
       if (children.size === 0) continue;
+      // Past the depth budget the node is still read (its files are listed), its children are not.
       if (n.depth >= this.maxDepth) {
         truncated = true;
         continue;
@@ -92,14 +105,15 @@ export class CgroupReader {
           truncated = true;
           break;
         }
-        nodes.push({ path: (n.path === '/' ? '' : n.path) + '/' + name, depth: n.depth + 1, in: children.get(name)! });
+        nodes.push({ path: (n.path === '/' ? '' : n.path) + '/' + name, depth: n.depth + 1, in: children.get(name)!, files: new Map() });
       }
     }
     return { nodes, truncated };
   }
 
-  private text(h: Hierarchy, p: string, file: string): string | null {
-    const n = readOnce(`${h.dir}${p === '/' ? '' : p}/${file}`, this.rb);
+  private text(h: Hierarchy, n0: Node, file: string): string | null {
+    if (n0.files.get(h)?.has(file) !== true) return null;
+    const n = readOnce(`${h.dir}${n0.path === '/' ? '' : n0.path}/${file}`, this.rb);
     return n === null ? null : this.rb.buf.toString('utf8', 0, n);
   }
 
@@ -114,12 +128,12 @@ export class CgroupReader {
       psi: { cpu: null, memory: null, io: null },
     };
     // v1 controllers first: on a hybrid layout they hold the figures, the unified tree only PSI and usage.
-    for (const h of n.in) if (!h.v2) this.readV1(h, n.path, g);
-    for (const h of n.in) if (h.v2) this.readV2(h, n.path, g);
+    for (const h of n.in) if (!h.v2) this.readV1(h, n, g);
+    for (const h of n.in) if (h.v2) this.readV2(h, n, g);
     return g;
   }
 
-  private readV2(h: Hierarchy, p: string, g: CgroupSample): void {
+  private readV2(h: Hierarchy, p: Node, g: CgroupSample): void {
     const t = (f: string): string | null => this.text(h, p, f);
     const cpu = t('cpu.stat');
     if (cpu !== null) {
@@ -183,7 +197,7 @@ export class CgroupReader {
     }
   }
 
-  private readV1(h: Hierarchy, p: string, g: CgroupSample): void {
+  private readV1(h: Hierarchy, p: Node, g: CgroupSample): void {
     const t = (f: string): string | null => this.text(h, p, f);
     const c = h.controllers;
     if (c.has('cpuacct')) {

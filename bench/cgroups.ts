@@ -1,0 +1,80 @@
+/**
+ * What the cgroup tier costs per read at 50 and 500 cgroups: real groups made under a parent this bench
+ * owns (in every hierarchy the tier reads that is writable: on v1/hybrid the cpu, cpuacct, memory, pids
+ * and blkio hierarchies and the unified tree), removed afterwards. Needs root; says so and skips otherwise.
+ *   npm run build && node dist/bench/run.js cgroups
+ * Figures: median ms per read (the whole tree: the machine's own groups plus the bench's), and CPU % of one
+ * core at the default 1 s process interval.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { CgroupReader } from '../src/sampler/cgroups/tier';
+import { detectLayout } from '../src/sampler/cgroups/layout';
+import { median } from './util';
+
+const ROOT = '/sys/fs/cgroup';
+
+function parents(): string[] {
+  const { hierarchies } = detectLayout(ROOT);
+  return hierarchies
+    .filter((h) => h.v2 || ['cpu', 'cpuacct', 'memory', 'pids', 'blkio'].some((c) => h.controllers.has(c)))
+    .map((h) => h.dir)
+    .filter((d) => {
+      try {
+        fs.accessSync(d, fs.constants.W_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+}
+
+function timeReads(reader: CgroupReader, n: number): { ms: number; groups: number } {
+  let groups = 0;
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    groups = reader.read().groups.length;
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return { ms: median(times), groups };
+}
+
+export async function benchCgroups(): Promise<void> {
+  console.log('\n== cgroups: the cgroup tier, one read of the whole tree');
+  if (process.getuid?.() !== 0) {
+    console.log('skipped: making cgroups needs root');
+    return;
+  }
+  const dirs = parents();
+  if (dirs.length === 0) {
+    console.log(`skipped: no writable cgroup hierarchy under ${ROOT}`);
+    return;
+  }
+  const name = `vigil-bench-${process.pid}`;
+  const made: string[] = [];
+  try {
+    for (const d of dirs) {
+      fs.mkdirSync(path.join(d, name));
+      made.push(path.join(d, name));
+    }
+    const base = timeReads(new CgroupReader(), 30);
+    console.log(`layout ${detectLayout(ROOT).layout}, hierarchies ${dirs.map((d) => path.basename(d)).join(' ')}`);
+    console.log(`this machine alone (${base.groups} groups): ${base.ms.toFixed(2)} ms per read`);
+    let have = 0;
+    for (const n of [50, 500]) {
+      for (; have < n; have++) for (const p of made) fs.mkdirSync(path.join(p, `g${have}`));
+      const r = timeReads(new CgroupReader(), n >= 500 ? 15 : 30);
+      const perGroup = (r.ms - base.ms) / n;
+      console.log(
+        `+${n} cgroups (${r.groups} in all): ${r.ms.toFixed(2)} ms per read, ${(perGroup * 1000).toFixed(0)} µs per added group, ` +
+        `${((100 * r.ms) / 1000).toFixed(2)}% of a core at the 1 s process interval`,
+      );
+    }
+  } finally {
+    for (const p of made) {
+      for (const e of fs.readdirSync(p, { withFileTypes: true })) if (e.isDirectory()) fs.rmdirSync(path.join(p, e.name));
+      fs.rmdirSync(p);
+    }
+  }
+}
