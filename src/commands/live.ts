@@ -41,7 +41,8 @@ export function installExitPaths(app: App): void {
 
 export function runLive(opts: LiveOptions): void {
   checkTerminal();
-  const feed = new LiveFeed({ intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs, debugTimings: opts.debugTimings });
+  // The cgroup tier (the g view, the process detail's limits, cgroup.* alerts) at the process interval.
+  const feed = new LiveFeed({ intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs, debugTimings: opts.debugTimings, cgroups: true });
   // Notes (a log that cannot be written, a failing --on-alert) go to the alerts list, never to stderr.
   const alerts = opts.alerts.rules.length > 0 ? setupAlerts({ ...opts.alerts, hostname: feed.host.hostname }) : null;
   const app = new App(feed, { colour: wantsColour(opts.colour), theme: opts.theme, hidden: opts.hidden, debugTimings: opts.debugTimings, alerts, table: opts.table });

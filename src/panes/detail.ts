@@ -11,11 +11,14 @@ import type { Colour, Theme } from '../render/theme';
 import { areaChart } from '../render/braille';
 import { fit } from '../render/width';
 import { commandOf } from './proctable';
+import type { CgroupSnap } from '../model/cgroups';
+import { cgroupName } from '../model/cgroup-name';
+import { limitsLine } from './cgroup-limits';
 
 /** How much history the detail charts show. */
 export const DETAIL_SECONDS = 600;
-/** At most this many rows of text above the charts: identity, figures, TCP, the shim's three lines. */
-const TEXT_ROWS = 13;
+/** At most this many rows of text above the charts: identity, cgroup, figures, TCP, the shim's three lines. */
+const TEXT_ROWS = 14;
 /** Cells left of each chart for its scale ("1000K/s" is the widest) and the axis line. */
 const GUTTER = 8;
 
@@ -41,6 +44,8 @@ export interface DetailInput {
   width: number;
   /** The latest connections (all processes); the view keeps this process's. */
   conns?: ConnSnap[];
+  /** The latest cgroup rows (when the cgroup tier runs): the process's group gives its limits. */
+  cgroups?: readonly CgroupSnap[];
 }
 
 export interface ChartData {
@@ -94,6 +99,17 @@ function shimLines(p: ProcSnap): string[] {
   return out;
 }
 
+/**
+ * The process's cgroup (/proc/PID/cgroup) by the name the CGROUP column shows, its path, and that group's
+ * limits as the cgroup tier last read them: `-` for none, and no limits part when the tier has no row for it.
+ */
+function cgroupLine(p: ProcSnap, groups: readonly CgroupSnap[] | undefined): string {
+  if (p.cgroup === null) return 'cgroup     -';
+  const g = groups?.find((c) => c.path === p.cgroup);
+  const limits = g === undefined ? '' : `   limits ${limitsLine(g)}   using cpu ${format.pct(g.cpu_pct)}% mem ${format.bytes(g.mem_current_bytes)}`;
+  return `cgroup     ${sanitizeTagged(cgroupName(p.cgroup))} (${sanitizeTagged(p.cgroup)})${limits}`;
+}
+
 /** Identity and current figures of one process, and its history from the window. */
 export function detailView(input: DetailInput): DetailView {
   const { proc: p, theme, history } = input;
@@ -114,6 +130,7 @@ export function detailView(input: DetailInput): DetailView {
     `user       ${sanitizeTagged(p.user ?? '-')} (uid ${p.uid ?? '-'})   state ${p.state}   threads ${p.threads}   nice ${p.nice}`,
     `started    ${started}   (start time ${p.start_time} ticks after boot)`,
     `parents    ${chain || '-'}`,
+    cgroupLine(p, input.cgroups),
     `now        cpu ${format.pct(p.cpu_pct)}%  wait ${format.pct(p.wait_pct)}%  rss ${format.bytes(p.rss_bytes)}  swap ${format.bytes(p.swap_bytes)}  fds ${format.count(p.fds)}  ` +
       `read ${format.byteRate(p.read_bytes_per_s)}  write ${format.byteRate(p.write_bytes_per_s)}  faults ${format.count(p.minflt_per_s)}/${format.count(p.majflt_per_s)} /s  csw ${format.count(p.ctxsw_per_s)}/s`,
   ];

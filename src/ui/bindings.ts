@@ -15,7 +15,7 @@ export function bindInput(view: Screen, onInput: (c: Command | null) => void): v
     const state = view.state;
     const page = Math.max(1, view.panes.processes.inner.height - 2);
     const page2 = state.mode === 'help' || state.mode === 'sort' || state.mode === 'user' ? Math.max(1, view.overlay.inner.height - 1) : page;
-    onInput(keyCommand(keyName(ch, key?.full, key?.ctrl), ch, { mode: state.mode, keys: view.keys, page: page2, tree: state.table.tree }));
+    onInput(keyCommand(keyName(ch, key?.full, key?.ctrl), ch, { mode: state.mode, keys: view.keys, page: page2, tree: state.table.tree, cgFiltered: state.cg.table.filter !== '' || state.cg.table.follow !== null }));
   });
   const box = view.panes.processes.box;
   box.enableMouse();

@@ -5,6 +5,7 @@
  */
 import { COLUMN_ORDER } from '../panes/processes';
 import type { ColumnKey, ProcId } from '../panes/proctable';
+import type { CgAction } from './cg-state';
 import { Action, actionFor, KeySet } from './keys';
 import type { Mode, UiAction } from './state';
 
@@ -28,6 +29,8 @@ export interface KeyContext {
   page: number;
   /** The tree view is on: + and - fold its branches. */
   tree?: boolean;
+  /** The cgroups view has a filter or a follow that Esc clears before it closes the view. */
+  cgFiltered?: boolean;
 }
 
 /** The key's name as the tables in keys.ts spell it, from blessed's keypress (ch, key.full, key.ctrl). */
@@ -100,6 +103,10 @@ export function keyCommand(name: string, ch: string | undefined, ctx: KeyContext
       if (name === 'escape' || name === 'c') return { type: 'close' };
       if (name === 's') return { type: 'connsSort' };
       break;
+    case 'cgroups':
+    case 'cgfilter':
+    case 'cgdetail':
+      return cgroupsKey(ctx.mode, name, ch, ctx.page, ctx.cgFiltered ?? false);
     case 'detail':
       if (name === 'escape' || name === 'enter') return { type: 'close' };
       break;
@@ -113,6 +120,30 @@ export function keyCommand(name: string, ch: string | undefined, ctx: KeyContext
   }
   const action = actionFor(name, ctx.keys, ctx.tree ?? false);
   return action === null ? null : actionCommand(action, ctx.page);
+}
+
+/**
+ * Keys in the cgroups view: the process table's moves, sort, filter and follow keys, on groups. Esc clears
+ * a filter or a follow first, then closes; g closes; Enter opens the selected group's detail.
+ */
+function cgroupsKey(mode: 'cgroups' | 'cgfilter' | 'cgdetail', name: string, ch: string | undefined, page: number, filtered: boolean): Command | null {
+  const cg = (action: CgAction): Command => ({ type: 'cg', action });
+  if (mode === 'cgfilter') {
+    if (name === 'enter') return { type: 'open', mode: 'cgroups' };
+    if (name === 'escape') return { type: 'cg', action: { type: 'filterClear' }, mode: 'cgroups' };
+    if (name === 'backspace') return cg({ type: 'filterErase' });
+    return ch !== undefined ? cg({ type: 'filterType', ch }) : null;
+  }
+  if (mode === 'cgdetail') return name === 'escape' || name === 'enter' || name === 'g' ? { type: 'open', mode: 'cgroups' } : null;
+  if (name === 'escape') return filtered ? cg({ type: 'back' }) : { type: 'close' };
+  if (name === 'g' || name === 'q') return { type: 'close' };
+  if (name === 'enter') return { type: 'open', mode: 'cgdetail' };
+  if (name === '/' || name === '\\' || name === 'f4') return { type: 'open', mode: 'cgfilter' };
+  if (name === 'f') return cg({ type: 'follow' });
+  if (name === '>' || name === '<') return cg({ type: 'sortStep', step: name === '>' ? 1 : -1 });
+  if (name === 'I') return cg({ type: 'invert' });
+  const d = scrollOf(name, page);
+  return d === null ? null : cg({ type: 'move', delta: d });
 }
 
 /** The sort key `T` selects: CPU time, once the table has a TIME+ column. */
@@ -134,6 +165,7 @@ export function actionCommand(a: Action, page: number): Command {
     case 'conns':
     case 'setup':
     case 'user':
+    case 'cgroups':
       return { type: 'open', mode: a };
     case 'sortMenu':
       return { type: 'open', mode: 'sort' };

@@ -3,7 +3,7 @@
  * are all made from it.
  */
 export type Action =
-  | 'quit' | 'suspend' | 'help' | 'alerts' | 'conns' | 'sortNext' | 'sortPrev' | 'sortMenu' | 'sortCpu' | 'sortMem' | 'sortTime'
+  | 'quit' | 'suspend' | 'help' | 'alerts' | 'conns' | 'cgroups' | 'sortNext' | 'sortPrev' | 'sortMenu' | 'sortCpu' | 'sortMem' | 'sortTime'
   | 'filter' | 'search' | 'user' | 'kernel' | 'threads' | 'tree' | 'expand' | 'collapse' | 'follow' | 'detail' | 'kill'
   | 'setup' | 'tag' | 'untagAll' | 'niceDown' | 'niceUp' | 'pause' | 'paceDown' | 'paceUp'
   | 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'back' | 'invert'
@@ -57,6 +57,10 @@ export const KEYS: KeyBinding[] = [
   { keys: ['{'], action: 'paceDown', help: 'refresh slower: a longer sampling interval', replay: false },
   { keys: ['a'], action: 'alerts', help: 'threshold breaches: active, then recent' },
   { keys: ['c'], action: 'conns', help: 'TCP connections and retransmits (s: sort by throughput or retransmits)', footer: { text: 'connections' } },
+  {
+    keys: ['g'], action: 'cgroups', replay: false, footer: { text: 'cgroups' },
+    help: 'cgroups (services, containers, pods) as a tree: CPU %, throttled %, memory against its limit, I/O, pids, PSI; ↑↓ select, < > I sort, / filter, f follow, Enter: its processes and last 10 min; Esc or g closes',
+  },
   { keys: ['up'], action: 'up', help: 'select the previous process' },
   { keys: ['down'], action: 'down', help: 'select the next process' },
   { keys: ['pageup'], action: 'pageUp', help: 'a page up', replay: false },

@@ -10,6 +10,9 @@ import type { Snapshot } from '../model';
 import type { ConnsSnap, RetransEvent } from '../model/conns';
 import { alertHeaderLines, alertMarks, AlertMarks, alertsView, markLabel } from '../panes/alerts';
 import { connsView } from '../panes/conns';
+import { cgroupDetailView, cgroupRows, cgroupsView } from '../panes/cgroups';
+import type { CgroupSnap } from '../model/cgroups';
+import { selectedPath, selectedRow } from './cg-state';
 import { cpuView } from '../panes/cpu';
 import type { DetailPane } from '../panes/detail';
 import { diskView } from '../panes/disk';
@@ -64,6 +67,8 @@ export class Screen {
   private readonly connsPane: BoxPane;
   private readonly tooSmall: blessed.Widgets.BoxElement;
   private conns: ConnsSnap | null = null;
+  /** The latest cgroup rows (Snapshots carry them on the cgroup tier's ticks) and whether the walk was cut. */
+  private cgroups: CgroupSnap[] = [];
   private events: RetransEvent[] = [];
   private snap: Snapshot | null = null;
   state: UiState;
@@ -119,6 +124,7 @@ export class Screen {
     const notes: string[] = [];
     this.snap = snap;
     if (snap.procs !== null) this.state = reduce(this.state, { type: 'procs', procs: snap.procs });
+    if (snap.cgroups) this.cgroups = snap.cgroups;
     if (snap.conns !== null) {
       this.conns = snap.conns;
       if (snap.conns.retrans_events.length > 0) this.events = [...this.events, ...snap.conns.retrans_events].slice(-EVENTS_KEPT);
@@ -144,7 +150,8 @@ export class Screen {
     for (const [k, p] of Object.entries(this.panes) as [PaneKind, BoxPane][]) p.place(this.shown.panes[k]);
     const mode = this.state.mode;
     if (mode === 'detail') this.showDetail();
-    if (mode === 'conns') this.connsPane.place(this.body());
+    if (mode === 'conns' || mode === 'cgroups' || mode === 'cgfilter') this.connsPane.place(this.body());
+    if (mode === 'cgdetail') this.showDetail();
     if (overlaid(mode)) this.placeOverlay();
   }
 
@@ -188,7 +195,7 @@ export class Screen {
     const frozen = this.state.paused && this.frozenScene === this.sceneKey();
     if (!frozen) this.timed('header', () => this.panes.header.update({ label: '', lines: headerView({ ...base, width: this.out.columns }, this.headerState) }));
     const mode = this.state.mode;
-    const covered = mode === 'detail' || mode === 'conns';
+    const covered = covers(mode);
     for (const k of DATA_PANES) {
       const pane = this.panes[k];
       if (!pane.visible || covered || frozen) continue;
@@ -202,6 +209,8 @@ export class Screen {
     if (this.panes.processes.visible && !covered) this.timed('processes', () => this.renderProcesses());
     if (mode === 'detail') this.timed('detail', () => this.renderDetail());
     if (mode === 'conns') this.timed('conns', () => this.renderConns());
+    if (mode === 'cgroups' || mode === 'cgfilter') this.timed('cgroups', () => this.renderCgroups());
+    if (mode === 'cgdetail') this.timed('cgdetail', () => this.renderCgroupDetail());
     if (overlaid(mode)) this.renderOverlay(now);
     this.panes.footer.update({ label: '', lines: [this.footerLine()] });
     this.frozenScene = this.state.paused ? this.sceneKey() : null;
@@ -212,7 +221,7 @@ export class Screen {
   private frozenScene: string | null = null;
 
   private sceneKey(): string {
-    return `${this.out.columns}x${this.out.rows} ${JSON.stringify(this.shown)} ${this.state.mode === 'detail' || this.state.mode === 'conns'}`;
+    return `${this.out.columns}x${this.out.rows} ${JSON.stringify(this.shown)} ${covers(this.state.mode)}`;
   }
 
   /** The frame before the first rates: every pane's border and name, "collecting…" inside, the keys below. */
@@ -294,7 +303,7 @@ export class Screen {
     this.detail.update(
       detailView({
         proc: s.detailProc, alive: selectedProc(s) !== undefined, procs: s.procs, history: this.history, cwd: this.detailCwd, theme: this.theme,
-        width: this.out.columns - 2, conns: this.conns?.conns ?? [],
+        width: this.out.columns - 2, conns: this.conns?.conns ?? [], cgroups: this.cgroups,
       }),
     );
   }
@@ -302,6 +311,25 @@ export class Screen {
   private renderConns(): void {
     const pane = this.connsPane;
     pane.update(connsView({ conns: this.conns?.conns ?? [], events: this.events, sort: this.state.connsSort, ...pane.inner, theme: this.theme, partial: this.conns?.partial ?? false }));
+  }
+
+  /** The cgroups view in the connections view's box (the two never show at once). */
+  private renderCgroups(): void {
+    const pane = this.connsPane;
+    const cg = this.state.cg;
+    const rows = cgroupRows(this.cgroups, cg.table);
+    const paths = rows.map((r) => r.snap.path);
+    if (paths.length !== cg.rows.length || paths.some((p, i) => p !== cg.rows[i])) this.state = reduce(this.state, { type: 'cg', action: { type: 'rows', rows: paths } });
+    const view = cgroupsView({ rows, total: this.cgroups.length, state: cg.table, selected: selectedRow(this.state.cg), ...pane.inner, theme: this.theme });
+    if (this.state.mode === 'cgfilter') view.label = `filter: ${sanitizeTagged(cg.table.filter)}▏ (Enter keeps, Esc clears) · ${view.label}`;
+    pane.update(view);
+  }
+
+  private renderCgroupDetail(): void {
+    const path = selectedPath(this.state.cg);
+    const snap = this.cgroups.find((c) => c.path === path);
+    if (snap === undefined) return;
+    this.detail.update(cgroupDetailView({ snap, procs: this.state.procs, history: this.history, theme: this.theme, width: this.out.columns - 2 }));
   }
 
   private showDetail(): void {
@@ -342,15 +370,16 @@ export class Screen {
     this.modeChanged = true;
     const shown = this.state.detailProc;
     if (to === 'detail' && shown !== null) this.detailCwd = this.feed.cwd(shown.pid);
-    if (from === 'detail') this.detailPane?.hide();
-    if (from === 'conns') this.connsPane.place(undefined);
+    const boxed = (m: Mode): boolean => m === 'conns' || m === 'cgroups' || m === 'cgfilter';
+    if (from === 'detail' || from === 'cgdetail') this.detailPane?.hide();
+    if (boxed(from)) this.connsPane.place(undefined);
     if (overlaid(from) && !overlaid(to)) this.overlay.place(undefined);
     // Back from a view that covered the panes: a relayout places the panes and whatever `to` shows.
-    if (from === 'detail' || from === 'conns') this.relayout();
-    else if (to === 'detail') this.showDetail();
-    else if (to === 'conns') this.connsPane.place(this.body());
+    if (covers(from)) this.relayout();
+    else if (to === 'detail' || to === 'cgdetail') this.showDetail();
+    else if (boxed(to)) this.connsPane.place(this.body());
     else if (overlaid(to) && !overlaid(from)) this.placeOverlay();
-    if (to === 'conns') this.connsPane.box.setFront();
+    if (boxed(to)) this.connsPane.box.setFront();
   }
 
 
@@ -380,4 +409,9 @@ export class Screen {
     this.procsShown = [];
     this.relayout();
   }
+}
+
+/** A mode whose view covers the data panes (they are not drawn under it). */
+function covers(mode: Mode): boolean {
+  return mode === 'detail' || mode === 'conns' || mode === 'cgroups' || mode === 'cgfilter' || mode === 'cgdetail';
 }

@@ -9,9 +9,13 @@ import type { ConnsSort } from '../panes/conns';
 import { COLUMN_ORDER } from '../panes/processes';
 import { ColumnKey, commandOf, ProcId, Row, sameProc, TableState, tableRows } from '../panes/proctable';
 import { SIGNALS } from './actions';
+import { CG_UI_INITIAL, CgAction, CgUi, reduceCg } from './cg-state';
 
 /** What has the keyboard, and what fills the body: the panes (main), a view, an overlay or a prompt. */
-export type Mode = 'main' | 'filter' | 'search' | 'goto' | 'help' | 'alerts' | 'kill' | 'confirm' | 'detail' | 'conns' | 'sort' | 'user' | 'setup';
+export type Mode =
+  | 'main' | 'filter' | 'search' | 'goto' | 'help' | 'alerts' | 'kill' | 'confirm' | 'detail' | 'conns' | 'sort' | 'user' | 'setup'
+  /** The cgroups view (g), its filter prompt, and one group's detail. */
+  | 'cgroups' | 'cgfilter' | 'cgdetail';
 
 export interface UiState {
   mode: Mode;
@@ -50,13 +54,17 @@ export interface UiState {
   collapsed: ReadonlySet<string>;
   /** The screen is frozen (z): the app keeps sampling and stops showing new figures. */
   paused: boolean;
+  /** The cgroups view's sort, filter, follow and selection (cg-state.ts). */
+  cg: CgUi;
 }
 
 export type UiAction =
   /** A new process table arrived. */
   | { type: 'procs'; procs: ProcSnap[] }
   /** Opens a view, an overlay or a prompt (kill and detail only with a process selected). */
-  | { type: 'open'; mode: 'help' | 'alerts' | 'filter' | 'search' | 'goto' | 'kill' | 'detail' | 'conns' | 'sort' | 'user' | 'setup' }
+  | { type: 'open'; mode: 'help' | 'alerts' | 'filter' | 'search' | 'goto' | 'kill' | 'detail' | 'conns' | 'sort' | 'user' | 'setup' | 'cgroups' | 'cgfilter' | 'cgdetail' }
+  /** A change inside the cgroups view (cg-state.ts). */
+  | { type: 'cg'; action: CgAction; mode?: 'cgroups' }
   /** Back to the panes. */
   | { type: 'close' }
   /**
@@ -143,6 +151,7 @@ export function initialState(follow: number | null = null, columns: readonly Col
     tagged: new Set(),
     collapsed: new Set(),
     paused: false,
+    cg: CG_UI_INITIAL,
   };
 }
 
@@ -293,6 +302,8 @@ function step(s: UiState, a: UiAction): UiState {
     case 'gotoSubmit':
     case 'killSend':
       return { ...s, mode: 'main' };
+    case 'cg':
+      return { ...s, cg: reduceCg(s.cg, a.action), mode: a.mode ?? s.mode };
     case 'sortStep': {
       const order = a.keys !== undefined && a.keys.length > 0 ? a.keys : s.columns;
       const n = order.length;

@@ -136,7 +136,9 @@ t.test('a process named with an escape sequence is shown escaped', async (t) => 
   tui.term.onTitleChange((x) => (title = x));
   await tui.waitFor(/processes \d+/);
   tui.keys(`/${MARK}-\r`);
-  const s = await tui.waitFor(/\\e\]0;pwned\\x07-\\e\[2J/);
+  // The OSC part is enough to show the escaping: with the CGROUP column on screen the command may be cut
+  // (with an ellipsis) before the name's `\e[2J` tail.
+  const s = await tui.waitFor(/\\e\]0;pwned\\x07/);
   t.match(s, /\\e\]0;pwned\\x07/, 'shown as text');
   t.not(title, 'pwned', 'the terminal title was not changed');
   tui.keys('q');
