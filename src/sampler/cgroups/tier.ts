@@ -14,6 +14,13 @@ import { detectLayout, Hierarchy } from './layout';
  */
 export const CGROUP_MAX_DEPTH = 8;
 export const CGROUP_MAX_GROUPS = 1000;
+/**
+ * Reads between two listings of the tree. Listing costs a readdir per group and hierarchy (as much as
+ * reading a third of its files, measured here); groups come and go seldom, so the tree is listed again
+ * every 5th read (a new group shows within 5 s at the default interval), and at once after a group it
+ * read has gone.
+ */
+export const CGROUP_REWALK_EVERY = 5;
 
 export interface CgroupTierOptions {
   /** Where the hierarchies are mounted (default /sys/fs/cgroup): a fixture tree in tests. */
@@ -22,6 +29,8 @@ export interface CgroupTierOptions {
   maxGroups?: number;
   /** USER_HZ, for v1 cpuacct.stat (only read when cpuacct.usage_user is absent). */
   clkTck?: number;
+  /** Reads between two listings of the tree (default CGROUP_REWALK_EVERY; 1 lists it at every read). */
+  rewalkEvery?: number;
 }
 
 interface Node {
@@ -35,14 +44,17 @@ interface Node {
    * layout is most of the unified tree's files.
    */
   files: Map<Hierarchy, Set<string>>;
+  /** A file the listing named could not be read: the group has gone since. */
+  gone?: boolean;
 }
 
 const limitValue = (l: Limit): number | null => (typeof l === 'number' ? l : null);
 
 /**
  * Reads the cgroup tree: every group's CPU, throttling, memory, I/O, pids and pressure files, as raw
- * counters. The layout is detected once; the tree is walked again at every read (groups come and go
- * with services and containers). Missing or unreadable files give null figures, never a throw.
+ * counters. The layout is detected once; the tree is listed again every `rewalkEvery` reads and after a
+ * group has gone (groups come and go with services and containers). Missing or unreadable files give null
+ * figures, never a throw.
  */
 export class CgroupReader {
   readonly root: string;
@@ -52,18 +64,31 @@ export class CgroupReader {
   private readonly hierarchies: Hierarchy[];
   private readonly clkTck: number;
   private readonly rb = new ReadBuf(8192);
+  private readonly rewalkEvery: number;
+  private tree: { nodes: Node[]; truncated: boolean } | null = null;
+  private sinceWalk = 0;
 
   constructor(opts: CgroupTierOptions = {}) {
     this.root = opts.root ?? '/sys/fs/cgroup';
     this.maxDepth = opts.maxDepth ?? CGROUP_MAX_DEPTH;
     this.maxGroups = opts.maxGroups ?? CGROUP_MAX_GROUPS;
     this.clkTck = opts.clkTck ?? 100;
+    this.rewalkEvery = Math.max(1, opts.rewalkEvery ?? CGROUP_REWALK_EVERY);
     ({ layout: this.layout, hierarchies: this.hierarchies } = detectLayout(this.root));
   }
 
   read(nowNs: bigint = process.hrtime.bigint()): CgroupTable {
-    const { nodes, truncated } = this.walk();
-    return { mono_ns: nowNs, layout: this.layout, groups: nodes.map((n) => this.readGroup(n)), truncated };
+    if (this.tree === null || this.sinceWalk >= this.rewalkEvery) {
+      this.tree = this.walk();
+      this.sinceWalk = 0;
+    }
+    this.sinceWalk++;
+    const { nodes, truncated } = this.tree;
+    const groups = nodes.map((n) => this.readGroup(n));
+    if (!nodes.some((n) => n.gone === true)) return { mono_ns: nowNs, layout: this.layout, groups, truncated };
+    // A group went away between the listing and this read: left out now, and the tree listed afresh next time.
+    this.tree = null;
+    return { mono_ns: nowNs, layout: this.layout, groups: groups.filter((_, i) => nodes[i].gone !== true), truncated };
   }
 
   /** Breadth-first over the union of the hierarchies' directories, within the depth and count budget. */
@@ -114,7 +139,12 @@ export class CgroupReader {
   private text(h: Hierarchy, n0: Node, file: string): string | null {
     if (n0.files.get(h)?.has(file) !== true) return null;
     const n = readOnce(`${h.dir}${n0.path === '/' ? '' : n0.path}/${file}`, this.rb);
-    return n === null ? null : this.rb.buf.toString('utf8', 0, n);
+    if (n === null) {
+      // Unreadable (gone, or denied): gone only if its directory is.
+      if (!fs.existsSync(`${h.dir}${n0.path === '/' ? '' : n0.path}`)) n0.gone = true;
+      return null;
+    }
+    return this.rb.buf.toString('utf8', 0, n);
   }
 
   private readGroup(n: Node): CgroupSample {

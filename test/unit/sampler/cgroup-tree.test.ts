@@ -131,6 +131,31 @@ t.test('the walk budget: depth and count', async (t) => {
   t.same(few.groups.slice(0, 3).map((g) => g.path), ['/', '/d0', '/w00'], 'breadth first: the top level comes before anything deeper');
 });
 
+t.test('the tree is listed again every 5th read, and at once after a group has gone', async (t) => {
+  const root = tmpDir(t, 'vigil-cgwalk-');
+  fs.writeFileSync(path.join(root, 'cgroup.controllers'), '');
+  const mk = (name: string): void => {
+    fs.mkdirSync(path.join(root, name));
+    fs.writeFileSync(path.join(root, name, 'memory.current'), '4096\n');
+  };
+  mk('a');
+  mk('b');
+  const r = new CgroupReader({ root });
+  const paths = (): string[] => r.read(1n).groups.map((g) => g.path);
+  t.same(paths(), ['/', '/a', '/b']);
+  mk('c');
+  t.same(paths(), ['/', '/a', '/b'], 'a new group waits for the next listing');
+  paths();
+  paths();
+  paths();
+  t.same(paths(), ['/', '/a', '/b', '/c'], 'the 6th read lists the tree again');
+  fs.rmSync(path.join(root, 'b'), { recursive: true });
+  t.same(paths(), ['/', '/a', '/c'], 'a group gone since the listing is left out at once');
+  mk('d');
+  t.same(paths(), ['/', '/a', '/c', '/d'], 'and the next read lists the tree again');
+  t.same(new CgroupReader({ root, rewalkEvery: 1 }).read(1n).groups.length, 4);
+});
+
 t.test('derive over two reads', async (t) => {
   const reader = new CgroupReader({ root: path.join(CG, 'v2') });
   const a = reader.read(1_000_000_000n);
