@@ -24,6 +24,8 @@ const NET = entries<Snapshot['net'][number]>(NET_SERIES);
 const DISK = entries<Snapshot['disks'][number]>(DISK_SERIES);
 const FS = entries<Snapshot['fs'][number]>(FS_SERIES);
 const CGROUP = entries<CgroupSnap>(CGROUP_SERIES);
+/** Cgroups with history (charts, averages, alerts): 32 × 7 series ≈ 26 MB over the hour. */
+export const CGROUP_WINDOW_MAX = 32;
 const PROC = entries<NonNullable<Snapshot['procs']>[number]>(PROC_SERIES);
 
 /** Cached slots of one subject (a core, an interface, ...), so a push does one Map lookup per subject. */
@@ -109,8 +111,11 @@ export class Ingest {
     for (const n of snap.net) this.subject(this.groups.iface, NET, n.iface, n, w, row, sec);
     for (const d of snap.disks) this.subject(this.groups.disk, DISK, d.device, d, w, row, sec);
     for (const f of snap.fs) this.subject(this.groups.mount, FS, f.mount, f, w, row, sec);
-    // Cgroups on the ticks where their tier read again (subject: the path).
-    for (const c of snap.cgroups ?? []) this.subject(this.groups.cgroup, CGROUP, c.path, c, w, row, sec);
+    // Cgroups on the ticks where their tier read again (subject: the path), the first CGROUP_WINDOW_MAX of
+    // them in the walk's order (breadth first: the root, slices, services, containers): every system slot
+    // costs 32 bytes a second for the hour, and a host can hold a thousand groups.
+    const cgs = snap.cgroups ?? [];
+    for (let i = 0; i < cgs.length && i < CGROUP_WINDOW_MAX; i++) this.subject(this.groups.cgroup, CGROUP, cgs[i].path, cgs[i], w, row, sec);
     if (snap.procs !== null) this.procs(snap, sec);
     return true;
   }

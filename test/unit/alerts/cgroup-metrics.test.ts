@@ -50,3 +50,12 @@ t.test('a rule on memory against the limit fires for the group over it, not for 
   t.equal(w.avg('cgroup.mem_used_pct_of_limit', '/system.slice/free.service', 10).value, null, 'no limit: no value, never 0');
   t.ok((w.avg('cgroup.cpu_throttled_pct', '/system.slice/full.service', 10).value ?? 0) > 9.9, 'throttled % kept');
 });
+
+t.test('history is kept for the first 32 groups of the walk (breadth first), the rest have none', async (t) => {
+  const w = new HistoryWindow();
+  const s = blankSnapshot(1000, T0 + 1000, 100);
+  s.cgroups = syntheticCgroups(40, () => 0.5);
+  w.push(s);
+  t.ok(w.avg('cgroup.cpu_pct', '/g31.slice', 1).value !== null, 'the 32nd has a value');
+  t.equal(w.avg('cgroup.cpu_pct', '/g32.slice', 1).value, null, 'the 33rd has none');
+});
