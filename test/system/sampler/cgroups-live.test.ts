@@ -181,7 +181,8 @@ t.test('a group in the unified tree: CPU from cpu.stat, and its pressure', { ski
   const lo = Number(b2 - a1) - 1;
   const hi = Number(a2 - b1) + 1;
   t.ok(used >= lo && used <= hi, `CPU ${snap.cpu_pct!.toFixed(1)}%: ${used.toFixed(0)} µs within [${lo}, ${hi}]`);
-  t.ok(snap.cpu_pct! <= 100 * (1 + 0.05) + 1, 'one sh loop: at most one core');
+  // Loose: vigil's stamp and its read of the file can be apart by a stall on a loaded machine (the bracket above is exact).
+  t.ok(snap.cpu_pct! <= 125, 'one sh loop: about one core at most');
   if (fs.existsSync(`${g.dirs[0]}/cpu.pressure`)) t.ok(snap.psi.cpu !== null && snap.psi.cpu.some_avg10 !== null, 'cpu.pressure read');
   t.equal(s2.cgroups!.layout, detectLayout(CGROUP_ROOT).layout);
 });
