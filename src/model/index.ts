@@ -10,6 +10,7 @@
  */
 import type { Counter } from './counter';
 import type { ConnsSample, ConnsSnap } from './conns';
+import type { NodeSample } from './node';
 import type { ShimProcSample, ShimSnap } from './shim';
 import type { ProcFigureValues, ProcRawValues } from './fields/proc';
 
@@ -264,6 +265,11 @@ export interface Sample {
   procs: ProcTable | null;
   /** The latest read of the connections tier (its own 1 s timer), carried like the process table. */
   conns: ConnsSample | null;
+  /**
+   * The node tier (src/model/node.ts): files only a Prometheus exporter wants, read at most once a second
+   * and only when the sampler runs with `node: true`. Absent elsewhere (the TUI, replay); never recorded.
+   */
+  node?: NodeSample | null;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import { readHostInfo } from './host';
 import { chooseSampler, loadNative, noteOnce, SamplerKind } from './native/load';
 import { NativeProcReader } from './native/procs';
 import { NativeSystemReader } from './native/system';
+import { NodeTier } from './node-tier';
 import { ProcExtras, ProcReader } from './procs';
 import { SystemReader } from './system';
 import { Timings } from './timings';
@@ -29,6 +30,11 @@ export interface SamplerOptions {
   connections?: boolean;
   /** Connections tier interval, ms (default 1000). */
   connsIntervalMs?: number;
+  /**
+   * Run the node tier (src/sampler/node-tier.ts): the files only node_exporter-compatible families need,
+   * at most once a second. For `vigil serve` and `record --listen`; off by default.
+   */
+  node?: boolean;
   /** Read the counter files of processes running with the vigil run shim. */
   shim?: boolean;
   debugTimings?: boolean;
@@ -61,6 +67,7 @@ export class Sampler {
   private readonly fsUsage: FsUsage | null;
   private readonly conns: ConnsTier | null;
   private readonly shim: ShimReader | null;
+  private readonly node: NodeTier | null;
   private lastProcs: ProcTable | null = null;
   /**
    * Sees every read of the shim's files, including the final read of a process that has exited (which no
@@ -93,6 +100,9 @@ export class Sampler {
     this.fsUsage?.start();
     this.conns = opts.connections === false || this.procs === null ? null : new ConnsTier({ procRoot: opts.procRoot, intervalMs: opts.connsIntervalMs });
     this.conns?.start();
+    this.node = opts.node === true
+      ? new NodeTier({ procRoot: opts.procRoot, sysRoot: opts.sysRoot, fsStatus: () => this.fsUsage?.status() ?? [] })
+      : null;
     this.shim = opts.shim === false || this.procs === null ? null : new ShimReader({ procRoot: opts.procRoot });
     // Due half a system tick early, so that timer jitter never pushes a read to the next tick.
     this.procDueNs = BigInt(Math.round((this.procIntervalMs - this.intervalMs / 2) * 1e6));
@@ -115,7 +125,9 @@ export class Sampler {
     const sys = this.system.read(nowNs);
     const conns = this.conns?.latest() ?? null;
     if (procsDue) this.lastProcs = this.procs!.read(nowNs, this.extrasFor(conns, nowNs));
-    return { mono_ns: nowNs, t: Date.now(), sys: { ...sys, fs: this.fsUsage?.latest() ?? [] }, procs: this.lastProcs, conns };
+    const out: Sample = { mono_ns: nowNs, t: Date.now(), sys: { ...sys, fs: this.fsUsage?.latest() ?? [] }, procs: this.lastProcs, conns };
+    if (this.node !== null) out.node = this.node.sample(nowNs, BigInt(this.intervalMs) * 1_000_000n);
+    return out;
   }
 
   /**
@@ -170,6 +182,7 @@ export class Sampler {
     this.fsUsage?.stop();
     this.conns?.stop();
     this.shim?.close();
+    this.node?.close();
     this.system.close();
     this.procs?.close();
   }

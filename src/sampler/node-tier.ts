@@ -1,0 +1,191 @@
+/**
+ * The node tier: the files only a Prometheus exporter wants (src/model/node.ts), read synchronously from
+ * Sampler.sample() at most once per `everyMs` (1 s) and only when the sampler was asked for them
+ * (`node: true`, which `vigil serve` and `vigil record --listen` set). A TUI or a plain `record` never
+ * opens them. Between reads, samples carry the same NodeSample object.
+ *
+ * Why not at scrape time, as node_exporter does: a scrape only reads memory in vigil (family.ts), so that a
+ * burst of scrapes costs no /proc reads and every family of a scrape describes the same tick.
+ */
+import * as fs from 'fs';
+import type { FsStatus, NetClassSample, NetDevFull, NodeSample, UdpQueues } from '../model/node';
+import { KeptFile, ReadBuf, readOnce } from './procfile';
+import { nodeExporterIgnoresDisk, parseDiskstatsFull } from './parse/diskstats';
+import { parseConntrackStat } from './parse/conntrack';
+import { parseIntrTotal } from './parse/intr';
+import { parseMeminfoAll } from './parse/meminfo-all';
+import { NETCLASS_ATTRS, NetClassAttr, parseNetClass, sysfsInt } from './parse/netclass';
+import { parseNetDevFull } from './parse/netdev';
+import { parseNetstat, parseSnmp6 } from './parse/netstat';
+import { parseArp, parseFileNr, parseOneInt, parseUdevProps, parseUdpQueues, parseVmstatAll } from './parse/node-files';
+import { parseSockstat } from './parse/sockstat';
+import { parseSoftnet } from './parse/softnet';
+
+export const NODE_TIER_MS = 1000;
+
+/** The /proc files of the node tier, relative to procRoot. */
+export const NODE_PROC_FILES = {
+  meminfo: 'meminfo',
+  netdev: 'net/dev',
+  sockstat: 'net/sockstat',
+  sockstat6: 'net/sockstat6',
+  netstat: 'net/netstat',
+  snmp: 'net/snmp',
+  snmp6: 'net/snmp6',
+  vmstat: 'vmstat',
+  softnet: 'net/softnet_stat',
+  filenr: 'sys/fs/file-nr',
+  entropyAvail: 'sys/kernel/random/entropy_avail',
+  entropyPool: 'sys/kernel/random/poolsize',
+  conntrackCount: 'sys/net/netfilter/nf_conntrack_count',
+  conntrackMax: 'sys/net/netfilter/nf_conntrack_max',
+  conntrackStat: 'net/stat/nf_conntrack',
+  arp: 'net/arp',
+  udp: 'net/udp',
+  udp6: 'net/udp6',
+  stat: 'stat',
+  diskstats: 'diskstats',
+} as const;
+type NodeFile = keyof typeof NODE_PROC_FILES;
+
+export interface NodeTierOptions {
+  procRoot?: string;
+  sysRoot?: string;
+  /** udev's database, for node_disk_info's labels. */
+  udevRoot?: string;
+  everyMs?: number;
+  /** The filesystem tier's view of its mounts (readonly, device_error), if it runs. */
+  fsStatus?: () => FsStatus[];
+}
+
+export class NodeTier {
+  private readonly sysRoot: string;
+  private readonly udevRoot: string;
+  private readonly everyNs: bigint;
+  private readonly rb = new ReadBuf(65536);
+  private readonly files: Record<NodeFile, KeptFile>;
+  private readonly fsStatus: () => FsStatus[];
+  private last: NodeSample | null = null;
+
+  constructor(opts: NodeTierOptions = {}) {
+    const procRoot = opts.procRoot ?? '/proc';
+    this.sysRoot = opts.sysRoot ?? '/sys';
+    this.udevRoot = opts.udevRoot ?? '/run/udev/data';
+    this.everyNs = BigInt(Math.round((opts.everyMs ?? NODE_TIER_MS) * 1e6));
+    this.fsStatus = opts.fsStatus ?? (() => []);
+    this.files = Object.fromEntries(
+      Object.entries(NODE_PROC_FILES).map(([k, rel]) => [k, new KeptFile(`${procRoot}/${rel}`)]),
+    ) as Record<NodeFile, KeptFile>;
+  }
+
+  /** The latest NodeSample, re-read when the last one is `everyMs` old (half a tick early, as the process tier). */
+  sample(nowNs: bigint, tickNs: bigint): NodeSample {
+    if (this.last !== null && nowNs - this.last.mono_ns >= 0n && nowNs - this.last.mono_ns < this.everyNs - tickNs / 2n) return this.last;
+    this.last = this.read(nowNs);
+    return this.last;
+  }
+
+  /** The file's text, or null when the kernel does not have it (no IPv6, no conntrack). */
+  private text(f: NodeFile): string | null {
+    const n = this.files[f].read(this.rb);
+    return n === null ? null : this.rb.buf.toString('utf8', 0, n);
+  }
+
+  private parsed<T>(f: NodeFile, parse: (text: string) => T): T | null {
+    const t = this.text(f);
+    return t === null ? null : parse(t);
+  }
+
+  read(nowNs: bigint): NodeSample {
+    const netdev = this.parsed('netdev', parseNetDevFull) ?? [];
+    const netstat = [
+      ...(this.parsed('netstat', parseNetstat) ?? []),
+      ...(this.parsed('snmp', parseNetstat) ?? []),
+      ...(this.parsed('snmp6', parseSnmp6) ?? []),
+    ];
+    const conntrackCount = this.parsed('conntrackCount', parseOneInt);
+    const conntrackMax = this.parsed('conntrackMax', parseOneInt);
+    const udp: UdpQueues[] = [];
+    for (const [f, ip] of [['udp', 'v4'], ['udp6', 'v6']] as const) {
+      const q = this.parsed(f, parseUdpQueues);
+      if (q !== null) udp.push({ ip, ...q });
+    }
+    const avail = this.parsed('entropyAvail', parseOneInt);
+    const pool = this.parsed('entropyPool', parseOneInt);
+    this.attachNohandler(netdev);
+    return {
+      mono_ns: nowNs,
+      meminfo: this.parsed('meminfo', parseMeminfoAll) ?? [],
+      netdev,
+      netclass: this.netclass(),
+      sockstat: this.parsed('sockstat', parseSockstat),
+      sockstat6: this.parsed('sockstat6', parseSockstat),
+      netstat,
+      vmstat: this.parsed('vmstat', parseVmstatAll) ?? new Map(),
+      softnet: this.parsed('softnet', parseSoftnet) ?? [],
+      filefd: this.parsed('filenr', parseFileNr),
+      entropy: avail === null && pool === null ? null : { available: avail, pool_size: pool },
+      conntrack: conntrackCount === null && conntrackMax === null ? null : {
+        entries: conntrackCount, entries_limit: conntrackMax, stat: this.parsed('conntrackStat', parseConntrackStat),
+      },
+      arp: this.parsed('arp', parseArp),
+      udp,
+      intr: this.parsed('stat', parseIntrTotal),
+      disks: this.disks(),
+      fs: this.fsStatus(),
+    };
+  }
+
+  /** A sysfs attribute's text, or null when absent or refused (EINVAL: carrier of a down interface). */
+  private attr(path: string, max?: number): string | null {
+    try {
+      const n = readOnce(path, this.rb, max);
+      return n === null ? null : this.rb.buf.toString('utf8', 0, n);
+    } catch {
+      return null;
+    }
+  }
+
+  private interfaces(): string[] {
+    try {
+      return fs.readdirSync(`${this.sysRoot}/class/net`).filter((n) => !n.startsWith('.') && fs.existsSync(`${this.sysRoot}/class/net/${n}/ifindex`));
+    } catch {
+      return [];
+    }
+  }
+
+  private netclass(): NetClassSample[] {
+    return this.interfaces().map((iface) => {
+      const attrs = new Map<NetClassAttr, string | null>();
+      for (const a of NETCLASS_ATTRS) attrs.set(a, this.attr(`${this.sysRoot}/class/net/${iface}/${a}`, 4096));
+      return parseNetClass(iface, attrs);
+    });
+  }
+
+  private attachNohandler(netdev: NetDevFull[]): void {
+    for (const n of netdev) {
+      if (n.iface.includes('/')) continue;
+      n.rx_nohandler = sysfsInt(this.attr(`${this.sysRoot}/class/net/${n.iface}/statistics/rx_nohandler`, 64));
+    }
+  }
+
+  /** node_exporter's set of devices (its default ignore pattern), with udev's labels for node_disk_info. */
+  private disks(): NodeSample['disks'] {
+    const disks = (this.parsed('diskstats', parseDiskstatsFull) ?? []).filter((d) => !nodeExporterIgnoresDisk(d.device));
+    for (const d of disks) {
+      const rec = this.attr(`${this.udevRoot}/b${d.major}:${d.minor}`);
+      if (rec === null) continue;
+      const p = parseUdevProps(rec);
+      d.path = p.get('ID_PATH') ?? '';
+      d.wwn = p.get('ID_WWN') ?? '';
+      d.model = p.get('ID_MODEL') ?? '';
+      d.serial = p.get('ID_SERIAL_SHORT') ?? '';
+      d.revision = p.get('ID_REVISION') ?? '';
+    }
+    return disks;
+  }
+
+  close(): void {
+    for (const f of Object.values(this.files)) f.close();
+  }
+}
