@@ -77,6 +77,8 @@ export async function runRecord(opts: RecordOptions): Promise<void> {
     procIntervalMs: opts.procIntervalMs,
     host,
     snapshots: engine !== null || server !== null,
+    // The node tier's files feed only /metrics: read them only when it is served.
+    node: server !== null,
     onShimRead: opts.onShimRead,
   });
   if (server !== null) process.stderr.write(`vigil: serving ${server.url}\n`);

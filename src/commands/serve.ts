@@ -24,7 +24,7 @@ export interface ServeOptions {
  */
 export async function runServe(opts: ServeOptions, log: NodeJS.WritableStream = process.stderr): Promise<void> {
   // The feed opens its readers when it starts: until then there is nothing to close.
-  const feed = new LiveFeed({ intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs });
+  const feed = new LiveFeed({ intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs, node: true });
   const srv = await startMetricsServer({ listen: opts.listen, host: feed.host, procTop: opts.procTop, procMatch: opts.procMatch });
   let alerts: AlertSetup | null = null;
   try {

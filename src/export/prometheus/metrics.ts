@@ -13,6 +13,7 @@ import { Registry } from 'prom-client';
 import type { HostInfo, ProcSnap, ProcTable, Sample, Snapshot } from '../../model';
 import { FamilySpec, registerFamily } from './family';
 import { nodeFamilies, SystemState } from './node-families';
+import { KeyedFamilies } from './node-tier-families';
 import { PROC_FAMILIES, ProcFamilySpec, ProcState, toFamily } from './proc-families';
 import { DEFAULT_PROC_TOP, ProcRow, selectProcs } from './proc-select';
 
@@ -37,6 +38,8 @@ export class PrometheusMetrics {
   private readonly top: number;
   private readonly match: RegExp | null;
   private sample: Sample | null = null;
+  /** node_* families named by the kernel's files (registered as the node tier finds them). */
+  private readonly keyed: KeyedFamilies;
   private snapshot: Snapshot | null = null;
   /** The latest derived process rows (a Snapshot has them only when the table was re-read). */
   private procSnaps: ProcSnap[] | null = null;
@@ -48,6 +51,7 @@ export class PrometheusMetrics {
     this.match = opts.procMatch ?? null;
     const system = (): SystemState => ({ sample: this.sample, host: this.host });
     for (const spec of nodeFamilies()) registerFamily(this.registry, spec, system);
+    this.keyed = new KeyedFamilies(this.registry);
     registerFamily(this.registry, {
       name: 'vigil_processes', type: 'gauge', labelNames: [],
       help: 'Processes in the latest process table.',
@@ -61,9 +65,13 @@ export class PrometheusMetrics {
     for (const spec of PROC_FAMILIES) this.addProcFamily(spec);
   }
 
-  /** Keep the latest state. O(1): no copying, no selection; `snapshot` may be null before the first rate. */
+  /**
+   * Keep the latest state. O(1): no copying, no selection; `snapshot` may be null before the first rate.
+   * (Once a second, when the node tier has a new read, its file-named families are refreshed.)
+   */
   update(sample: Sample, snapshot: Snapshot | null): void {
     this.sample = sample;
+    this.keyed.sync(sample.node, this.host);
     if (snapshot !== null) {
       this.snapshot = snapshot;
       if (snapshot.procs !== null) this.procSnaps = snapshot.procs;
