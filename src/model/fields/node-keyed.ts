@@ -18,7 +18,7 @@ export interface KeyedRule {
   /** node_exporter's collector, and the file. */
   readonly collector: string;
   readonly source: string;
-  /** The name pattern, for the docs. */
+  /** The name patterns, comma-separated, for the docs. */
   readonly pattern: string;
   readonly type: 'gauge' | 'untyped';
   /** Which entries are exported, for the docs ('all' or node_exporter's default filter). */
@@ -48,7 +48,7 @@ function* sockstat(s: SockstatSample | null, pageSize: number): Iterable<KeyedSe
 
 export const KEYED_RULES: readonly KeyedRule[] = [
   {
-    collector: 'meminfo', source: '/proc/meminfo', pattern: 'node_memory_<Field>_bytes (kB × 1024), node_memory_<Field> (no unit: HugePages_*)',
+    collector: 'meminfo', source: '/proc/meminfo (kB × 1024 as _bytes; lines without a unit, HugePages_*, as counts)', pattern: 'node_memory_<Field>_bytes, node_memory_<Field>',
     type: 'gauge', filter: 'all',
     *series(n) {
       for (const e of n.meminfo) {
@@ -74,7 +74,7 @@ export const KEYED_RULES: readonly KeyedRule[] = [
     },
   },
   {
-    collector: 'sockstat', source: '/proc/net/sockstat, /proc/net/sockstat6', pattern: 'node_sockstat_<PROTO>_<field>, node_sockstat_<PROTO>_mem_bytes (mem × page size), node_sockstat_sockets_used',
+    collector: 'sockstat', source: '/proc/net/sockstat, /proc/net/sockstat6 (mem in pages; _mem_bytes is mem × page size)', pattern: 'node_sockstat_<PROTO>_<field>, node_sockstat_<PROTO>_mem_bytes, node_sockstat_sockets_used',
     type: 'gauge', filter: 'all',
     *series(n, h) {
       if (n.sockstat?.sockets_used != null) yield { name: 'node_sockstat_sockets_used', type: 'gauge', help: 'Number of IPv4 sockets in use.', value: n.sockstat.sockets_used };

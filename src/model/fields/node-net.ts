@@ -22,7 +22,7 @@ export const NETDEV_EXTRA_RAW = [
 ] as const;
 
 const attr = <K extends NumericKey<NetClassSample>>(key: K, name: string, help: string, type: 'gauge' | 'counter' = 'gauge', value?: (n: NetClassSample) => number | null) => ({
-  key, kind: type, unit: '', source: `/sys/class/net/IFACE/${key}`,
+  key, kind: type, unit: key === 'mtu' ? 'B' : '', source: `/sys/class/net/IFACE/${key}${key === 'speed' ? ' (Mbit/s)' : ''}`,
   prom: [scalar<NetClassSample, HostInfo>(name, type, help, value ?? ((n) => n[key]))],
 } as const satisfies RawField<NetClassSample, HostInfo>);
 
