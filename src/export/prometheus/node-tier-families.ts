@@ -63,7 +63,9 @@ const MAX_KEYED = 2000;
  */
 export class KeyedFamilies {
   private readonly values = new Map<string, number>();
-  private readonly skipped = new Set<string>();
+  /** Names registered here, and names refused (invalid, over the bound, or a fixed family's). */
+  private readonly mine = new Set<string>();
+  private readonly refused = new Set<string>();
   private last: NodeSample | null = null;
 
   constructor(private readonly registry: Registry) {}
@@ -74,22 +76,15 @@ export class KeyedFamilies {
     this.values.clear();
     for (const rule of KEYED_RULES) {
       for (const s of rule.series(node, host)) {
-        if (this.skipped.has(s.name) || this.values.has(s.name)) continue;
-        if (!this.known(s.name) && !this.add(s.name, s.type, s.help)) continue;
-        this.values.set(s.name, s.value);
+        if (this.values.has(s.name) || this.refused.has(s.name)) continue;
+        if (this.mine.has(s.name) || this.add(s.name, s.type, s.help)) this.values.set(s.name, s.value);
       }
     }
   }
 
-  private readonly mine = new Set<string>();
-
-  private known(name: string): boolean {
-    return this.mine.has(name);
-  }
-
   private add(name: string, type: 'gauge' | 'untyped', help: string): boolean {
     if (!METRIC_NAME.test(name) || this.mine.size >= MAX_KEYED || this.registry.getSingleMetric(name) !== undefined) {
-      this.skipped.add(name);
+      if (this.refused.size < MAX_KEYED) this.refused.add(name);
       return false;
     }
     this.mine.add(name);

@@ -147,6 +147,12 @@ t.test('without a node tier there are no node-tier series; hostile names never r
   t.equal(valueOf(h, 'node_memory_Ok_x'), 2);
   t.notOk([...h.types.keys()].some((k) => k.includes('Bad')), 'an invalid metric name is skipped, not thrown');
 
+  // A file with thousands of lines cannot grow the registry without bound.
+  const flood = { ...n, meminfo: Array.from({ length: 2500 }, (_, i) => ({ key: `F${i}`, value: i, kb: false })) };
+  const fl = await served(flood);
+  const floodFamilies = [...fl.types.keys()].filter((k) => /^node_memory_F\d+$/.test(k)).length;
+  t.ok(floodFamilies > 0 && floodFamilies <= 2000, `${floodFamilies} families from a 2500-line meminfo`);
+
   // A later read whose file lost a line: the family stays registered with no series.
   const m = new PrometheusMetrics({ host: HOST });
   const s1 = sample();
