@@ -48,6 +48,15 @@ export const NODE_PROC_FILES = {
 } as const;
 type NodeFile = keyof typeof NODE_PROC_FILES;
 
+/** The node_exporter collector each file belongs to: what `--no-collector.X` (or vigil's equivalent) turns off. */
+export const NODE_FILE_COLLECTOR: Record<NodeFile, string> = {
+  meminfo: 'meminfo', netdev: 'netdev', sockstat: 'sockstat', sockstat6: 'sockstat', netstat: 'netstat', snmp: 'netstat', snmp6: 'netstat',
+  vmstat: 'vmstat', softnet: 'softnet', filenr: 'filefd', entropyAvail: 'entropy', entropyPool: 'entropy', conntrackCount: 'conntrack',
+  conntrackMax: 'conntrack', conntrackStat: 'conntrack', arp: 'arp', udp: 'udp_queues', udp6: 'udp_queues', stat: 'stat', diskstats: 'diskstats',
+};
+/** Every collector the node tier reads for (the files above, netclass's sysfs, the filesystem tier's flags). */
+export const NODE_COLLECTORS = [...new Set([...Object.values(NODE_FILE_COLLECTOR), 'netclass', 'filesystem'])];
+
 export interface NodeTierOptions {
   procRoot?: string;
   sysRoot?: string;
@@ -56,6 +65,8 @@ export interface NodeTierOptions {
   everyMs?: number;
   /** The filesystem tier's view of its mounts (readonly, device_error), if it runs. */
   fsStatus?: () => FsStatus[];
+  /** node_exporter collector names (NODE_COLLECTORS) whose files are not read at all. */
+  disabled?: ReadonlySet<string>;
 }
 
 export class NodeTier {
@@ -65,6 +76,7 @@ export class NodeTier {
   private readonly rb = new ReadBuf(65536);
   private readonly files: Record<NodeFile, KeptFile>;
   private readonly fsStatus: () => FsStatus[];
+  private readonly disabled: ReadonlySet<string>;
   private last: NodeSample | null = null;
 
   constructor(opts: NodeTierOptions = {}) {
@@ -73,6 +85,7 @@ export class NodeTier {
     this.udevRoot = opts.udevRoot ?? '/run/udev/data';
     this.everyNs = BigInt(Math.round((opts.everyMs ?? NODE_TIER_MS) * 1e6));
     this.fsStatus = opts.fsStatus ?? (() => []);
+    this.disabled = opts.disabled ?? new Set();
     this.files = Object.fromEntries(
       Object.entries(NODE_PROC_FILES).map(([k, rel]) => [k, new KeptFile(`${procRoot}/${rel}`)]),
     ) as Record<NodeFile, KeptFile>;
@@ -87,6 +100,7 @@ export class NodeTier {
 
   /** The file's text, or null when the kernel does not have it (no IPv6, no conntrack). */
   private text(f: NodeFile): string | null {
+    if (this.disabled.has(NODE_FILE_COLLECTOR[f])) return null;
     const n = this.files[f].read(this.rb);
     return n === null ? null : this.rb.buf.toString('utf8', 0, n);
   }
@@ -132,7 +146,7 @@ export class NodeTier {
       udp,
       intr: this.parsed('stat', parseIntrTotal),
       disks: this.disks(),
-      fs: this.fsStatus(),
+      fs: this.disabled.has('filesystem') ? [] : this.fsStatus(),
     };
   }
 
@@ -155,6 +169,7 @@ export class NodeTier {
   }
 
   private netclass(): NetClassSample[] {
+    if (this.disabled.has('netclass')) return [];
     return this.interfaces().map((iface) => {
       const attrs = new Map<NetClassAttr, string | null>();
       for (const a of NETCLASS_ATTRS) attrs.set(a, this.attr(`${this.sysRoot}/class/net/${iface}/${a}`, 4096));

@@ -35,6 +35,8 @@ export interface SamplerOptions {
    * at most once a second. For `vigil serve` and `record --listen`; off by default.
    */
   node?: boolean;
+  /** node_exporter collector names whose node-tier files are not read (see NODE_COLLECTORS). */
+  nodeDisabled?: ReadonlySet<string>;
   /** Read the counter files of processes running with the vigil run shim. */
   shim?: boolean;
   debugTimings?: boolean;
@@ -101,7 +103,7 @@ export class Sampler {
     this.conns = opts.connections === false || this.procs === null ? null : new ConnsTier({ procRoot: opts.procRoot, intervalMs: opts.connsIntervalMs });
     this.conns?.start();
     this.node = opts.node === true
-      ? new NodeTier({ procRoot: opts.procRoot, sysRoot: opts.sysRoot, fsStatus: () => this.fsUsage?.status() ?? [] })
+      ? new NodeTier({ procRoot: opts.procRoot, sysRoot: opts.sysRoot, disabled: opts.nodeDisabled, fsStatus: () => this.fsUsage?.status() ?? [] })
       : null;
     this.shim = opts.shim === false || this.procs === null ? null : new ShimReader({ procRoot: opts.procRoot });
     // Due half a system tick early, so that timer jitter never pushes a read to the next tick.

@@ -8,7 +8,7 @@ import * as path from 'path';
 import t from 'tap';
 import { PrometheusMetrics } from '../../../src/export/prometheus/metrics';
 import type { NodeSample } from '../../../src/model/node';
-import { NodeTier } from '../../../src/sampler/node-tier';
+import { NODE_COLLECTORS, NodeTier } from '../../../src/sampler/node-tier';
 import { find, HOST, parseExposition, sample, valueOf } from '../../helpers/prometheus';
 import { FIXTURES } from '../../helpers/paths';
 
@@ -61,6 +61,16 @@ t.test('NodeTier re-reads at most once per interval; a missing root gives an emp
   const e = empty.read(1n);
   t.same([e.meminfo, e.netdev, e.netclass, e.netstat, e.softnet, e.udp, e.disks], [[], [], [], [], [], [], []]);
   t.same([e.sockstat, e.filefd, e.entropy, e.conntrack, e.arp, e.intr], [null, null, null, null, null, null]);
+});
+
+t.test('disabled collectors: their files are not read', async (t) => {
+  const nt = new NodeTier({ procRoot: path.join(ROOT, 'proc'), sysRoot: path.join(ROOT, 'sys'), disabled: new Set(NODE_COLLECTORS.filter((c) => c !== 'filefd')), fsStatus: () => [{ mount: '/', source: 'x', fstype: 'ext4', readonly: false, device_error: false }] });
+  t.teardown(() => nt.close());
+  const n = nt.read(1n);
+  t.ok(n.filefd !== null, 'filefd still read');
+  t.same([n.meminfo, n.netdev, n.netclass, n.netstat, n.softnet, n.udp, n.disks, n.fs, [...n.vmstat]], [[], [], [], [], [], [], [], [], []]);
+  t.same([n.sockstat, n.sockstat6, n.entropy, n.conntrack, n.arp, n.intr], [null, null, null, null, null, null]);
+  t.same(NODE_COLLECTORS.slice().sort(), ['arp', 'conntrack', 'diskstats', 'entropy', 'filefd', 'filesystem', 'meminfo', 'netclass', 'netdev', 'netstat', 'sockstat', 'softnet', 'stat', 'udp_queues', 'vmstat']);
 });
 
 t.test('node_* series from the node tier, as node_exporter names them', async (t) => {
