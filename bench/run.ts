@@ -9,6 +9,7 @@ import { benchFrame } from './frame';
 import { benchLighter } from './lighter';
 import { benchNative } from './native';
 import { benchNativeCore } from './native-core';
+import { benchNodeTier } from './node-tier';
 import { benchPrometheus } from './prometheus';
 import { benchRecord } from './record';
 import { benchSampler } from './sampler';
@@ -25,6 +26,7 @@ const benches: Record<string, () => Promise<void>> = {
   record: benchRecord,
   conns: benchConns,
   prometheus: benchPrometheus,
+  'node-tier': benchNodeTier,
   alerts: benchAlerts,
   native: benchNative,
   'native-core': benchNativeCore,

@@ -15,6 +15,7 @@ import { parseConntrackStat } from './parse/conntrack';
 import { parseIntrTotal } from './parse/intr';
 import { parseMeminfoAll } from './parse/meminfo-all';
 import { NETCLASS_ATTRS, NetClassAttr, parseNetClass, sysfsInt } from './parse/netclass';
+import { SysfsAttrs } from './sysfs-attrs';
 import { parseNetDevFull } from './parse/netdev';
 import { parseNetstat, parseSnmp6 } from './parse/netstat';
 import { parseArp, parseFileNr, parseOneInt, parseUdevProps, parseUdpQueues, parseVmstatAll } from './parse/node-files';
@@ -22,6 +23,7 @@ import { parseSockstat } from './parse/sockstat';
 import { parseSoftnet } from './parse/softnet';
 
 export const NODE_TIER_MS = 1000;
+const NOHANDLER = ['statistics/rx_nohandler'] as const;
 
 /** The /proc files of the node tier, relative to procRoot. */
 export const NODE_PROC_FILES = {
@@ -74,6 +76,7 @@ export class NodeTier {
   private readonly udevRoot: string;
   private readonly everyNs: bigint;
   private readonly rb = new ReadBuf(65536);
+  private readonly sysfs = new SysfsAttrs(this.rb);
   private readonly files: Record<NodeFile, KeptFile>;
   private readonly fsStatus: () => FsStatus[];
   private readonly disabled: ReadonlySet<string>;
@@ -127,11 +130,14 @@ export class NodeTier {
     const avail = this.parsed('entropyAvail', parseOneInt);
     const pool = this.parsed('entropyPool', parseOneInt);
     this.attachNohandler(netdev);
+    const netclass = this.netclass();
+    // The kept sysfs fds of interfaces that are gone are closed.
+    this.sysfs.keepOnly(new Set([...netdev.map((n) => this.ifaceDir(n.iface)), ...netclass.map((c) => this.ifaceDir(c.iface))]));
     return {
       mono_ns: nowNs,
       meminfo: this.parsed('meminfo', parseMeminfoAll) ?? [],
       netdev,
-      netclass: this.netclass(),
+      netclass,
       sockstat: this.parsed('sockstat', parseSockstat),
       sockstat6: this.parsed('sockstat6', parseSockstat),
       netstat,
@@ -150,38 +156,44 @@ export class NodeTier {
     };
   }
 
-  /** A sysfs attribute's text, or null when absent or refused (EINVAL: carrier of a down interface). */
-  private attr(path: string, max?: number): string | null {
+  /** A whole file read once (a udev record), or null when absent or unreadable. */
+  private attr(path: string): string | null {
     try {
-      const n = readOnce(path, this.rb, max);
+      const n = readOnce(path, this.rb);
       return n === null ? null : this.rb.buf.toString('utf8', 0, n);
     } catch {
       return null;
     }
   }
 
-  private interfaces(): string[] {
-    try {
-      return fs.readdirSync(`${this.sysRoot}/class/net`).filter((n) => !n.startsWith('.') && fs.existsSync(`${this.sysRoot}/class/net/${n}/ifindex`));
-    } catch {
-      return [];
-    }
-  }
-
   private netclass(): NetClassSample[] {
     if (this.disabled.has('netclass')) return [];
-    return this.interfaces().map((iface) => {
-      const attrs = new Map<NetClassAttr, string | null>();
-      for (const a of NETCLASS_ATTRS) attrs.set(a, this.attr(`${this.sysRoot}/class/net/${iface}/${a}`, 4096));
-      return parseNetClass(iface, attrs);
-    });
+    let names: string[];
+    try {
+      names = fs.readdirSync(`${this.sysRoot}/class/net`).filter((n) => !n.startsWith('.'));
+    } catch {
+      names = [];
+    }
+    const dirs = names.map((n) => this.ifaceDir(n));
+    const out: NetClassSample[] = [];
+    for (let i = 0; i < names.length; i++) {
+      const c = parseNetClass(names[i], this.sysfs.read(dirs[i], NETCLASS_ATTRS) as ReadonlyMap<NetClassAttr, string | null>);
+      // Not an interface (bonding_masters is a file beside them), or one that went away while being read.
+      if (c.ifindex === null) this.sysfs.forget(dirs[i]);
+      else out.push(c);
+    }
+    return out;
   }
 
   private attachNohandler(netdev: NetDevFull[]): void {
     for (const n of netdev) {
-      if (n.iface.includes('/')) continue;
-      n.rx_nohandler = sysfsInt(this.attr(`${this.sysRoot}/class/net/${n.iface}/statistics/rx_nohandler`, 64));
+      if (n.iface.includes('/') || n.iface === '.' || n.iface === '..') continue;
+      n.rx_nohandler = sysfsInt(this.sysfs.read(this.ifaceDir(n.iface), NOHANDLER).get(NOHANDLER[0]));
     }
+  }
+
+  private ifaceDir(iface: string): string {
+    return `${this.sysRoot}/class/net/${iface}`;
   }
 
   /** node_exporter's set of devices (its default ignore pattern), with udev's labels for node_disk_info. */
@@ -202,5 +214,6 @@ export class NodeTier {
 
   close(): void {
     for (const f of Object.values(this.files)) f.close();
+    this.sysfs.close();
   }
 }
