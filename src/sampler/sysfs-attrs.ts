@@ -4,8 +4,8 @@
  * here 4 times cheaper than open + read + close for /sys/class/net's 22 attributes per interface.
  *
  * - An attribute the kernel refuses on read (EINVAL: carrier of a down link) is null, its fd kept.
- * - A directory whose object went away (ENODEV, ENOENT on a kept fd: the interface was deleted, perhaps
- *   re-created under the same name) has all its fds closed; the next read opens them afresh.
+ * - A directory whose object went away (ENODEV on a kept fd: the interface was deleted, perhaps re-created
+ *   under the same name) has all its fds closed and is read once more through new ones.
  * - Kept fds are bounded (maxFds): past that, attributes are read with open + read + close.
  */
 import * as fs from 'fs';
@@ -25,7 +25,7 @@ export class SysfsAttrs {
   ) {}
 
   /** Each attribute's text (at most 4 KiB), or null when absent or refused. */
-  read(dir: string, names: readonly string[]): Map<string, string | null> {
+  read(dir: string, names: readonly string[], retry = true): Map<string, string | null> {
     if (this.rb.buf.length < ATTR_MAX) this.rb.buf = Buffer.allocUnsafe(ATTR_MAX);
     let fds = this.dirs.get(dir);
     if (fds === undefined) this.dirs.set(dir, (fds = new Map()));
@@ -51,8 +51,9 @@ export class SysfsAttrs {
         const code = (err as NodeJS.ErrnoException).code;
         out.set(name, null);
         if (code !== 'EINVAL' && code !== 'EOPNOTSUPP' && code !== 'EACCES' && code !== 'EPERM') {
+          // The object was deleted, perhaps re-created under the same name: reopen once.
           this.forget(dir);
-          return new Map(names.map((n) => [n, null]));
+          return retry ? this.read(dir, names, false) : new Map(names.map((n) => [n, null]));
         }
       }
     }
