@@ -68,7 +68,14 @@ export class KeyedFamilies {
   private readonly refused = new Set<string>();
   private last: NodeSample | null = null;
 
-  constructor(private readonly registry: Registry) {}
+  /**
+   * `register` adds a family to `registry` (a caller that filters or times families passes its own);
+   * `registry` is asked which names are taken.
+   */
+  constructor(
+    private readonly registry: Registry,
+    private readonly register: (spec: FamilySpec<null>) => void = (spec) => registerFamily(registry, spec, () => null),
+  ) {}
 
   sync(node: NodeSample | null | undefined, host: HostInfo): void {
     if (node == null || node === this.last) return;
@@ -88,7 +95,7 @@ export class KeyedFamilies {
       return false;
     }
     this.mine.add(name);
-    registerFamily(this.registry, { name, type, help, labelNames: [], series: () => [[{}, this.values.get(name)]] }, () => null);
+    this.register({ name, type, help, labelNames: [], series: () => [[{}, this.values.get(name)]] });
     return true;
   }
 }
