@@ -59,6 +59,11 @@ export const NODE_FILE_COLLECTOR: Record<NodeFile, string> = {
 /** Every collector the node tier reads for (the files above, netclass's sysfs, the filesystem tier's flags). */
 export const NODE_COLLECTORS = [...new Set([...Object.values(NODE_FILE_COLLECTOR), 'netclass', 'filesystem'])];
 
+/** The node tier's collectors not to read when only `served` are served (`--collectors`; null: all are). */
+export function nodeDisabledFor(served: ReadonlySet<string> | null): ReadonlySet<string> {
+  return new Set(served === null ? [] : NODE_COLLECTORS.filter((c) => !served.has(c)));
+}
+
 export interface NodeTierOptions {
   procRoot?: string;
   sysRoot?: string;

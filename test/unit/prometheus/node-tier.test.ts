@@ -8,7 +8,7 @@ import * as path from 'path';
 import t from 'tap';
 import { PrometheusMetrics } from '../../../src/export/prometheus/metrics';
 import type { NodeSample } from '../../../src/model/node';
-import { NODE_COLLECTORS, NodeTier } from '../../../src/sampler/node-tier';
+import { NODE_COLLECTORS, nodeDisabledFor, NodeTier } from '../../../src/sampler/node-tier';
 import { find, HOST, parseExposition, sample, valueOf } from '../../helpers/prometheus';
 import { FIXTURES } from '../../helpers/paths';
 
@@ -70,6 +70,8 @@ t.test('disabled collectors: their files are not read', async (t) => {
   t.ok(n.filefd !== null, 'filefd still read');
   t.same([n.meminfo, n.netdev, n.netclass, n.netstat, n.softnet, n.udp, n.disks, n.fs, [...n.vmstat]], [[], [], [], [], [], [], [], [], []]);
   t.same([n.sockstat, n.sockstat6, n.entropy, n.conntrack, n.arp, n.intr], [null, null, null, null, null, null]);
+  t.same([...nodeDisabledFor(null)], [], 'all served: nothing skipped');
+  t.same([...nodeDisabledFor(new Set(['cpu', 'meminfo', 'netclass']))].sort(), NODE_COLLECTORS.filter((c) => c !== 'meminfo' && c !== 'netclass').sort());
   t.same(NODE_COLLECTORS.slice().sort(), ['arp', 'conntrack', 'diskstats', 'entropy', 'filefd', 'filesystem', 'meminfo', 'netclass', 'netdev', 'netstat', 'sockstat', 'softnet', 'stat', 'udp_queues', 'vmstat']);
 });
 
