@@ -78,16 +78,18 @@ export class FsUsage {
 
   /**
    * node_filesystem_readonly and node_filesystem_device_error of each mount that has answered (a stalled
-   * one is left out, as node_exporter leaves out its stuck mounts): `ro` among the mount's options, and
-   * whether its last statfs failed.
+   * one is left out, as node_exporter leaves out its stuck mounts): `ro` among the mount's or its
+   * superblock's options, and whether its last statfs failed.
    */
   status(): FsStatus[] {
     const now = Date.now();
     const out: FsStatus[] = [];
     for (const m of this.mounts.values()) {
       if ((m.last === null && !m.error) || (m.pending && now - m.sentAt > this.timeoutMs)) continue;
-      const { mountPoint: mount, source, fstype, options } = m.entry;
-      out.push({ mount, source, fstype, readonly: options.split(',').includes('ro'), device_error: m.error });
+      const { mountPoint: mount, source, fstype, options, superOptions } = m.entry;
+      // /proc/mounts (node_exporter's source) says ro when either the mount or its superblock is read-only.
+      const readonly = options.split(',').includes('ro') || superOptions.split(',').includes('ro');
+      out.push({ mount, source, fstype, readonly, device_error: m.error });
     }
     return out;
   }

@@ -28,7 +28,7 @@ export const DISK_EXTRA_RAW = [
 ] as const;
 
 export const FS_STATUS_RAW = [
-  { key: 'readonly', kind: 'gauge', unit: '', source: '/proc/self/mountinfo mount options: ro',
+  { key: 'readonly', kind: 'gauge', unit: '', source: '/proc/self/mountinfo: ro in the mount\'s or the superblock\'s options',
     prom: [scalar<FsStatus, HostInfo>('node_filesystem_readonly', 'gauge', 'Filesystem read-only status.', (f) => (f.readonly ? 1 : 0))] },
   { key: 'device_error', kind: 'gauge', unit: '', source: 'statfs(2) failed',
     prom: [scalar<FsStatus, HostInfo>('node_filesystem_device_error', 'gauge', 'Whether an error occurred while getting statistics for the given device.', (f) => (f.device_error ? 1 : 0))] },
