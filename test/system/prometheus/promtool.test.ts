@@ -59,6 +59,7 @@ t.test('a real scrape of vigil serve passes promtool', { skip }, async (t) => {
     return body.includes(`pid="${burner.pid}",comm="vigilprom"`) && /^vigil_processes_exported \d+$/m.test(body) ? body : null;
   }, 15_000, 200);
   t.ok(parseExposition(text).series.length > 100, 'a full scrape');
+  t.ok(parseExposition(text).types.has('node_memory_Slab_bytes'), 'with the node tier\'s families (serve runs it)');
   check(t, text);
 });
 
