@@ -106,10 +106,18 @@ export class NodeTier {
     return this.last;
   }
 
-  /** The file's text, or null when the kernel does not have it (no IPv6, no conntrack). */
+  /**
+   * The file's text, or null when the kernel does not have it (no IPv6, no conntrack) or a read fails: these
+   * files only add families, and a failing one must not stop the sampler (its families have no series).
+   */
   private text(f: NodeFile): string | null {
     if (this.disabled.has(NODE_FILE_COLLECTOR[f])) return null;
-    const n = this.files[f].read(this.rb);
+    let n: number | null;
+    try {
+      n = this.files[f].read(this.rb);
+    } catch {
+      n = null;
+    }
     return n === null ? null : this.rb.buf.toString('utf8', 0, n);
   }
 

@@ -4,6 +4,7 @@
  * checked against the fixture's own numbers and node_exporter 1.5's naming rules.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import t from 'tap';
 import { PrometheusMetrics } from '../../../src/export/prometheus/metrics';
@@ -175,4 +176,17 @@ t.test('without a node tier there are no node-tier series; hostile names never r
   m.update(s2, null);
   const after = parseExposition(await m.metrics());
   t.equal(find(after, 'node_memory_Slab_bytes').length, 0);
+});
+
+t.test('a node-tier file that fails to read (EISDIR here) only loses its own families', async (t) => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-node-'));
+  t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
+  fs.mkdirSync(path.join(root, 'net'));
+  fs.mkdirSync(path.join(root, 'meminfo')); // reading a directory fails with EISDIR
+  fs.writeFileSync(path.join(root, 'net', 'sockstat'), 'sockets: used 7\n');
+  const nt = new NodeTier({ procRoot: root, sysRoot: root });
+  t.teardown(() => nt.close());
+  const n = nt.read(1n);
+  t.same(n.meminfo, []);
+  t.equal(n.sockstat?.sockets_used, 7, 'the other files are read');
 });
