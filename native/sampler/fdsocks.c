@@ -8,6 +8,9 @@
  *                                      n >= 0: out[0] = readlink calls that succeeded, out[1..n] the inodes
  *                                      (unsorted, with duplicates); -1 denied; -2 gone; -3 another error;
  *                                      -(4 + need): out holds fewer than need numbers (call again).
+ * vigil's own table is the largest it reads (four kept fds per process) and the one whose count moves
+ * most (processes come and go): its fds are fstat'ed instead, a socket's st_ino being the N of its
+ * "socket:[N]" link, without the kernel writing a path per fd.
  */
 #define _GNU_SOURCE
 #include "fdsocks.h"
@@ -16,6 +19,8 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "kept.h"
@@ -92,6 +97,9 @@ napi_value js_fd_socks(napi_env env, napi_callback_info info) {
     close(dfd);
     return ret(env, -3);
   }
+  char self[64];
+  snprintf(self, sizeof self, "/proc/%d/fd", (int)getpid());
+  int own = strcmp(dir, self) == 0;
   size_t n = 0, need = 0;
   double links = 0;
   char buf[64];
@@ -104,12 +112,23 @@ napi_value js_fd_socks(napi_env env, napi_callback_info info) {
       break;
     }
     if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
-    /* Closed between the listing and here: skipped, as in TypeScript. */
-    ssize_t m = readlinkat(dfd, de->d_name, buf, sizeof buf);
-    if (m < 0) continue;
-    links++;
-    /* A target longer than the buffer is no socket link (readlink truncates silently). */
-    double ino = m < (ssize_t)sizeof buf ? socket_inode(buf, m) : 0;
+    double ino;
+    if (own) {
+      struct stat sb;
+      char *end;
+      long fd = strtol(de->d_name, &end, 10);
+      /* Closed between the listing and here: skipped, as a failed readlink. */
+      if (*end != '\0' || fstat((int)fd, &sb) != 0) continue;
+      links++;
+      ino = S_ISSOCK(sb.st_mode) && sb.st_ino <= 0xffffffffULL ? (double)sb.st_ino : 0;
+    } else {
+      /* Closed between the listing and here: skipped, as in TypeScript. */
+      ssize_t m = readlinkat(dfd, de->d_name, buf, sizeof buf);
+      if (m < 0) continue;
+      links++;
+      /* A target longer than the buffer is no socket link (readlink truncates silently). */
+      ino = m < (ssize_t)sizeof buf ? socket_inode(buf, m) : 0;
+    }
     if (ino == 0) continue;
     need++;
     if (1 + n < cap) out[1 + n++] = ino;
