@@ -5,11 +5,13 @@
  *   sysCreate(procRoot) / sysBind(h, scalF, scalU, cpuF, cpuU, netF, netU, diskF, diskU, arena) / sysRead(h)
  *   procCreate(procRoot, procIntervalMs, slowMs, statusMs, cmdlineRefreshMs, maxKeptFds)
  *   procBind(h, f, u) / procDiscover(h, nowNs) / procRead(h, nowNs) / procStrings(h, slot) / procTracked(h)
+ *   fdStat(dir, out) / fdSocks(dir, out)      the connections tier's fd scan (fdsocks.c)
  *   close(h)
  */
 #include <node_api.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fdsocks.h"
 #include "layout.h"
 #include "procs.h"
 #include "system.h"
@@ -312,6 +314,8 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
     {"procRead", NULL, js_proc_read, NULL, NULL, NULL, napi_default, NULL},
     {"procStrings", NULL, js_proc_strings, NULL, NULL, NULL, napi_default, NULL},
     {"procTracked", NULL, js_proc_tracked, NULL, NULL, NULL, napi_default, NULL},
+    {"fdStat", NULL, js_fd_stat, NULL, NULL, NULL, napi_default, NULL},
+    {"fdSocks", NULL, js_fd_socks, NULL, NULL, NULL, napi_default, NULL},
     {"close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof d / sizeof *d, d);

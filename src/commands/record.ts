@@ -12,6 +12,7 @@ import { runHeadless } from '../pipeline/headless';
 import { Pipeline, PipelineSink } from '../pipeline/pipeline';
 import { metricsSink, recorderSink } from '../pipeline/sinks';
 import { readHostInfo } from '../sampler/host';
+import { rulesParts } from '../store/alerts/engine';
 import { RecordingWriter } from '../store/recording/writer';
 import { AlertSetup, AlertSetupOptions, setupAlerts } from './alert-setup';
 
@@ -77,6 +78,8 @@ export async function runRecord(opts: RecordOptions): Promise<void> {
     procIntervalMs: opts.procIntervalMs,
     host,
     snapshots: engine !== null || server !== null,
+    // Without /metrics, Snapshots are for the rules alone: only the families they read.
+    parts: server === null && engine !== null ? rulesParts(engine.rules) : undefined,
     onShimRead: opts.onShimRead,
   });
   if (server !== null) process.stderr.write(`vigil: serving ${server.url}\n`);

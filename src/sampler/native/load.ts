@@ -26,6 +26,9 @@ export interface NativeAddon {
   procRead(h: unknown, nowNs: bigint): number;
   procStrings(h: unknown, slot: number): Buffer | null;
   procTracked(h: unknown): number;
+  /** The connections tier's fd scan: see FdScanNative in src/sampler/conns/inode-map.ts. */
+  fdStat(dir: string, out: Float64Array): number;
+  fdSocks(dir: string, out: Float64Array): number;
   close(h: unknown): void;
 }
 
