@@ -1,3 +1,4 @@
+import type { CollectorSet } from '../export/prometheus/collectors';
 import { DEFAULT_LISTEN, SERVE_INTERVAL_MS } from '../export/prometheus/listen';
 import { startMetricsServer } from '../export/prometheus/server';
 import { LiveFeed } from '../feed/live';
@@ -14,6 +15,8 @@ export interface ServeOptions {
   procIntervalMs: number;
   procTop: number;
   procMatch: RegExp | null;
+  /** node_exporter collectors to serve; null or absent: all. */
+  collectors?: CollectorSet;
   /** Alert rules evaluated on every Snapshot, logged to the alert log and exported as vigil_alert_active. */
   alerts?: Omit<AlertSetupOptions, 'hostname'> | null;
 }
@@ -25,7 +28,7 @@ export interface ServeOptions {
 export async function runServe(opts: ServeOptions, log: NodeJS.WritableStream = process.stderr): Promise<void> {
   // The feed opens its readers when it starts: until then there is nothing to close.
   const feed = new LiveFeed({ intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs });
-  const srv = await startMetricsServer({ listen: opts.listen, host: feed.host, procTop: opts.procTop, procMatch: opts.procMatch });
+  const srv = await startMetricsServer({ listen: opts.listen, host: feed.host, procTop: opts.procTop, procMatch: opts.procMatch, collectors: opts.collectors ?? null });
   let alerts: AlertSetup | null = null;
   try {
     if (opts.alerts && opts.alerts.rules.length > 0) alerts = setupAlerts({ ...opts.alerts, hostname: feed.host.hostname });
