@@ -41,7 +41,8 @@ export class CollectorStats {
       series: (st: S): Series[] => {
         const t0 = process.hrtime.bigint();
         const out = [...spec.series(st)];
-        this.add(collector, Number(process.hrtime.bigint() - t0), out.length);
+        // Counted as served: a series whose value is missing (a file this kernel lacks) is left out of the scrape.
+        this.add(collector, Number(process.hrtime.bigint() - t0), out.filter(([, v]) => v != null && (typeof v !== 'number' || Number.isFinite(v))).length);
         return out;
       },
     };
