@@ -22,18 +22,23 @@ export interface ServeOptions {
 }
 
 /**
+ * The tiers serve samples. With no per-process series asked for (--proc-top 0 and no --proc-match), only
+ * per-process alert rules read the process table, and nothing reads the connections tier (per-process
+ * TCP, which reads every process's fd links: most of serve's CPU). What nothing reads is not sampled: with
+ * neither, serve reads only the system files, as node_exporter does.
+ */
+export function serveTiers(opts: Pick<ServeOptions, 'procTop' | 'procMatch' | 'alerts'>): { procs: boolean; connections: boolean } {
+  const series = opts.procTop > 0 || opts.procMatch !== null;
+  return { procs: series || (opts.alerts?.rules ?? []).some((r) => r.def.subject === 'proc'), connections: series };
+}
+
+/**
  * `vigil serve`: sample on the live feed, keep the latest Sample and Snapshot, serve them on /metrics until
  * SIGINT, SIGTERM or SIGHUP. A scrape reads only what the last tick kept.
  */
 export async function runServe(opts: ServeOptions, log: NodeJS.WritableStream = process.stderr): Promise<void> {
   // The feed opens its readers when it starts: until then there is nothing to close.
-  // With no per-process series asked for (--proc-top 0 and no --proc-match), only per-process alert rules
-  // read the process table, and nothing reads the connections tier (per-process TCP, which reads every
-  // process's fd links: most of serve's CPU). What nothing reads is not sampled: with neither, serve reads
-  // only the system files, as node_exporter does.
-  const series = opts.procTop > 0 || opts.procMatch !== null;
-  const procs = series || (opts.alerts?.rules ?? []).some((r) => r.def.subject === 'proc');
-  const feed = new LiveFeed({ intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs, procs, connections: series });
+  const feed = new LiveFeed({ intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs, ...serveTiers(opts) });
   const srv = await startMetricsServer({ listen: opts.listen, host: feed.host, procTop: opts.procTop, procMatch: opts.procMatch, collectors: opts.collectors ?? null });
   let alerts: AlertSetup | null = null;
   try {

@@ -6,6 +6,9 @@
  * a turned-off collector's families are absent from /metrics, and a bad name is exit 2 with one line.
  */
 import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import t, { Test } from 'tap';
 import { timexReader } from '../../../src/sampler/timex';
 import { freePort, get, guard, hasBinary, parseExposition, spawnCli, startServe, stop, until, valueOf } from '../../helpers/prometheus';
@@ -95,4 +98,21 @@ t.test('a bad --collectors: exit 2 and one line, before anything is bound', asyn
     t.match(c.stderr(), re);
     t.equal(c.stderr().split('\n').length, 2, 'one line');
   }
+});
+
+t.test('--proc-top 0 without per-process alert rules: no process table, the node_* families all there', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-tiers-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const cfg = path.join(dir, 'c.json');
+  fs.writeFileSync(cfg, '{"alerts": []}\n');
+  const s = await startServe(['--proc-top', '0', '--config', cfg]);
+  t.teardown(() => stop(s));
+  const body = await until('a scrape with a Sample', async () => {
+    const b = (await get(s.url)).body;
+    return /^node_cpu_seconds_total\{/m.test(b) ? b : null;
+  }, 15_000, 100);
+  t.notMatch(body, /^vigil_process/m, 'no vigil_process* series: the table is not read');
+  t.match(body, /^node_memory_MemTotal_bytes \d/m);
+  t.match(body, /^node_network_receive_bytes_total\{/m);
+  t.match(body, /^process_open_fds \d+$/m);
 });

@@ -101,3 +101,16 @@ t.test('the config key "collectors": a string or an array, checked like the opti
   usage(t, () => parseConfig('{"collectors": ["cpu", 1]}', 'c.json'), /^config c\.json: collectors: expected/);
   usage(t, () => parseConfig('{"collectors": "cpus"}', 'c.json'), /^config c\.json: collectors: unknown collector 'cpus'/);
 });
+
+t.test('serve samples only the tiers something reads', async (t) => {
+  const { serveTiers } = await import('../../../src/commands/serve');
+  const { compileRules } = await import('../../../src/store/alerts/rules');
+  const defaults = compileRules(null, null);
+  const system = compileRules([{ metric: 'cpu.total_pct', op: '>', threshold: 90 }], null);
+  const alerts = (rules: typeof defaults) => ({ rules, onAlert: null, log: null });
+  t.same(serveTiers({ procTop: 20, procMatch: null, alerts: alerts(defaults) }), { procs: true, connections: true }, 'per-process series: both');
+  t.same(serveTiers({ procTop: 0, procMatch: /x/, alerts: null }), { procs: true, connections: true }, '--proc-match alone: both');
+  t.same(serveTiers({ procTop: 0, procMatch: null, alerts: alerts(defaults) }), { procs: true, connections: false }, 'the default rules include proc.cpu_pct: the table, no connections');
+  t.same(serveTiers({ procTop: 0, procMatch: null, alerts: alerts(system) }), { procs: false, connections: false }, 'system rules only: system files only');
+  t.same(serveTiers({ procTop: 0, procMatch: null, alerts: alerts([]) }), { procs: false, connections: false });
+});
