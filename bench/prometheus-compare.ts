@@ -15,6 +15,7 @@ import * as path from 'path';
 import { derive } from '../src/derive/derive';
 import { PrometheusMetrics } from '../src/export/prometheus/metrics';
 import { Sampler } from '../src/sampler/sampler';
+import { scrapeSources } from '../src/sampler/self';
 import { median, sleep } from './util';
 
 function cpuTicks(pid: number): number {
@@ -50,7 +51,7 @@ export async function collectorCosts(n = 200): Promise<void> {
   const tick = sampler.timings!.take();
   const snap = derive(s0, s1, sampler.host);
   sampler.close();
-  const m = new PrometheusMetrics({ host: sampler.host });
+  const m = new PrometheusMetrics({ host: sampler.host, sources: scrapeSources(sampler.host) });
   m.update(s1, snap);
   const per = new Map<string, number[]>();
   const totals: number[] = [];

@@ -13,6 +13,7 @@ import { runHeadless } from '../pipeline/headless';
 import { Pipeline, PipelineSink } from '../pipeline/pipeline';
 import { metricsSink, recorderSink } from '../pipeline/sinks';
 import { readHostInfo } from '../sampler/host';
+import { scrapeSources } from '../sampler/self';
 import { RecordingWriter } from '../store/recording/writer';
 import { AlertSetup, AlertSetupOptions, setupAlerts } from './alert-setup';
 
@@ -57,7 +58,7 @@ export async function runRecord(opts: RecordOptions): Promise<void> {
   // The metrics server first, then the alert log (if any): a bad or busy address (exit 2, 75) or a bad
   // --alerts-db must not leave an empty recording behind.
   const server: MetricsServer | null =
-    opts.listen == null ? null : await (await import('../export/prometheus/server')).startMetricsServer({ listen: opts.listen, host, procTop: opts.procTop ?? DEFAULT_PROC_TOP, procMatch: opts.procMatch ?? null, collectors: opts.collectors ?? null });
+    opts.listen == null ? null : await (await import('../export/prometheus/server')).startMetricsServer({ listen: opts.listen, host, procTop: opts.procTop ?? DEFAULT_PROC_TOP, procMatch: opts.procMatch ?? null, collectors: opts.collectors ?? null, sources: scrapeSources(host) });
   let alerts: AlertSetup | null = null;
   let writer: RecordingWriter;
   try {

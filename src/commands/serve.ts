@@ -2,6 +2,7 @@ import type { CollectorSet } from '../export/prometheus/collectors';
 import { DEFAULT_LISTEN, SERVE_INTERVAL_MS } from '../export/prometheus/listen';
 import { startMetricsServer } from '../export/prometheus/server';
 import { LiveFeed } from '../feed/live';
+import { scrapeSources } from '../sampler/self';
 import { runHeadless } from '../pipeline/headless';
 import { Pipeline } from '../pipeline/pipeline';
 import { metricsSink } from '../pipeline/sinks';
@@ -39,7 +40,7 @@ export function serveTiers(opts: Pick<ServeOptions, 'procTop' | 'procMatch' | 'a
 export async function runServe(opts: ServeOptions, log: NodeJS.WritableStream = process.stderr): Promise<void> {
   // The feed opens its readers when it starts: until then there is nothing to close.
   const feed = new LiveFeed({ intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs, ...serveTiers(opts) });
-  const srv = await startMetricsServer({ listen: opts.listen, host: feed.host, procTop: opts.procTop, procMatch: opts.procMatch, collectors: opts.collectors ?? null });
+  const srv = await startMetricsServer({ listen: opts.listen, host: feed.host, procTop: opts.procTop, procMatch: opts.procMatch, collectors: opts.collectors ?? null, sources: scrapeSources(feed.host) });
   let alerts: AlertSetup | null = null;
   try {
     if (opts.alerts && opts.alerts.rules.length > 0) alerts = setupAlerts({ ...opts.alerts, hostname: feed.host.hostname });

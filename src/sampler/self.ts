@@ -6,21 +6,15 @@
  */
 import * as fs from 'fs';
 import type { HostInfo } from '../model';
+import type { ScrapeSources, SelfStats, SelfStatsReader } from '../model/exporter';
 import { counterToNumber } from '../model/counter';
 import { parseLimits } from './parse/limits';
 import { parsePidStat } from './parse/pid-stat';
+import { timexReader } from './timex';
 
-export interface SelfStats {
-  cpuSeconds: number | null;
-  residentBytes: number | null;
-  virtualBytes: number | null;
-  openFds: number | null;
-  maxFds: number | null;
-  virtualMaxBytes: number | null;
-  startTimeSeconds: number | null;
-}
+export type { SelfStats };
 
-export class SelfReader {
+export class SelfReader implements SelfStatsReader {
   private readonly maxFds: number | null = null;
   private readonly virtualMax: number | null = null;
   private readonly start: number | null = null;
@@ -64,4 +58,9 @@ export class SelfReader {
       startTimeSeconds: this.start,
     };
   }
+}
+
+/** The scrape-time readers of an exporter running in this process (vigil serve, record --listen). */
+export function scrapeSources(host: HostInfo): ScrapeSources {
+  return { timex: timexReader(), self: new SelfReader(host) };
 }

@@ -6,7 +6,7 @@
  * scrape spent on it: listing its series from the kept Sample, plus, for timex, the adjtimex call. (The
  * tick's parse time per /proc source is what --debug-timings shows.) Success is node_exporter's meaning
  * of it: 1 when the collector had data to serve in this scrape, 0 when it had none (a file this kernel
- * lacks, no native addon for timex, no Sample yet).
+ * lacks, no native addon for timex). Before the first Sample neither family has series.
  */
 import type { FamilySpec, Series } from './family';
 
@@ -48,19 +48,22 @@ export class CollectorStats {
     };
   }
 
-  /** The two families; registered to be listed after every other family of the scrape. */
-  families(): FamilySpec<void>[] {
+  /**
+   * The two families; registered to be listed after every other family of the scrape. Their state says
+   * whether there is a Sample yet: before the first one nothing was collected, and nothing is reported.
+   */
+  families(): FamilySpec<boolean>[] {
     const names = (): string[] => [...this.names].sort();
     return [
       {
         name: 'node_scrape_collector_duration_seconds', type: 'gauge', labelNames: ['collector'],
         help: 'node_exporter: Duration of a collector scrape.',
-        series: () => names().map((c): Series => [{ collector: c }, (this.ns.get(c) ?? 0) / 1e9]),
+        series: (sampled) => (sampled ? names().map((c): Series => [{ collector: c }, (this.ns.get(c) ?? 0) / 1e9]) : []),
       },
       {
         name: 'node_scrape_collector_success', type: 'gauge', labelNames: ['collector'],
         help: 'node_exporter: Whether a collector succeeded.',
-        series: () => names().map((c): Series => [{ collector: c }, (this.series.get(c) ?? 0) > 0 ? 1 : 0]),
+        series: (sampled) => (sampled ? names().map((c): Series => [{ collector: c }, (this.series.get(c) ?? 0) > 0 ? 1 : 0]) : []),
       },
     ];
   }

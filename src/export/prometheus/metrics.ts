@@ -11,12 +11,12 @@
  *
  * Two sources are read in the scrape itself, before the families list their series, because they describe
  * the moment of the scrape, as node_exporter's do: adjtimex(2) (node_timex_*) and the exporter's own
- * /proc/self (process_*). Both are a syscall or two, bounded.
+ * /proc/self (process_*). Both are a syscall or two, bounded, and both readers are the sampler's, handed
+ * in as `sources`: this layer still reads nothing itself.
  */
 import { Registry } from 'prom-client';
 import type { HostInfo, ProcSnap, ProcTable, Sample, Snapshot } from '../../model';
-import { SelfReader, SelfStats } from '../../sampler/self';
-import { TimexRaw, TimexReader, timexReader } from '../../sampler/timex';
+import type { ScrapeSources, SelfStats, TimexRaw } from '../../model/exporter';
 import { CollectorStats } from './collector-stats';
 import { collectorOf, CollectorSet, isEnabled } from './collectors';
 import { FamilySpec, registerFamily } from './family';
@@ -34,6 +34,11 @@ export interface PrometheusMetricsOptions {
   procMatch?: RegExp | null;
   /** The node_exporter collectors served (--collectors); null or absent: all. */
   collectors?: CollectorSet;
+  /**
+   * What a scrape reads itself (adjtimex, the exporter's own /proc/self), from the sampler
+   * (src/sampler/self.ts scrapeSources()); absent: no node_timex_* and no process_* families.
+   */
+  sources?: ScrapeSources;
 }
 
 /** What an added family sees at a scrape. It must only read memory. */
@@ -55,8 +60,7 @@ export class PrometheusMetrics {
   private memo: { table: ProcTable | null; snaps: ProcSnap[] | null; rows: ProcRow[] } = { table: null, snaps: null, rows: [] };
   private readonly collectors: CollectorSet;
   private readonly stats = new CollectorStats();
-  private readonly timex: TimexReader | null;
-  private readonly self: SelfReader;
+  private readonly sources: ScrapeSources;
   /** What this scrape read of adjtimex and of /proc/self (see metrics()). */
   private timexNow: TimexRaw | null = null;
   private selfNow: SelfStats | null = null;
@@ -68,15 +72,12 @@ export class PrometheusMetrics {
     this.collectors = opts.collectors ?? null;
     const system = (): SystemState => ({ sample: this.sample, host: this.host });
     for (const spec of nodeFamilies()) this.addCollected(spec, system);
-    this.timex = null;
-    if (isEnabled(this.collectors, 'timex')) {
-      this.stats.declare('timex');
-      this.timex = timexReader();
-      // Without the addon (or adjtimex) there are no node_timex_* families at all, and timex's success is 0.
-      if (this.timex !== null) for (const spec of timexFamilies()) this.addCollected(spec, () => ({ timex: this.timexNow }));
-    }
-    this.self = new SelfReader(this.host);
-    for (const spec of selfFamilies()) registerFamily(this.registry, spec, () => ({ self: this.selfNow }));
+    const timex = isEnabled(this.collectors, 'timex') ? opts.sources?.timex ?? null : null;
+    this.sources = { timex, self: opts.sources?.self ?? null };
+    if (isEnabled(this.collectors, 'timex')) this.stats.declare('timex');
+    // Without the addon there are no node_timex_* families at all, and timex's success is 0.
+    if (timex !== null) for (const spec of timexFamilies()) this.addCollected(spec, () => ({ timex: this.timexNow }));
+    if (this.sources.self !== null) for (const spec of selfFamilies()) registerFamily(this.registry, spec, () => ({ self: this.selfNow }));
     registerFamily(this.registry, {
       name: 'vigil_processes', type: 'gauge', labelNames: [],
       help: 'Processes in the latest process table.',
@@ -88,7 +89,7 @@ export class PrometheusMetrics {
       series: (v: ScrapeView) => [[{}, v.sample?.procs ? this.rows().length : null]],
     }, () => this.view());
     for (const spec of PROC_FAMILIES) this.addProcFamily(spec);
-    for (const spec of this.stats.families()) registerFamily(this.registry, spec, () => undefined, true);
+    for (const spec of this.stats.families()) registerFamily(this.registry, spec, () => this.sample !== null, true);
   }
 
   /** A family of a node_exporter collector (or of none): left out when --collectors turned it off, else timed. */
@@ -124,12 +125,13 @@ export class PrometheusMetrics {
   /** The text exposition format, as served on /metrics. */
   metrics(): Promise<string> {
     this.stats.begin();
-    if (this.timex !== null) {
+    const { timex, self } = this.sources;
+    if (timex !== null) {
       const t0 = process.hrtime.bigint();
-      this.timexNow = this.timex.read();
+      this.timexNow = timex.read();
       this.stats.add('timex', Number(process.hrtime.bigint() - t0), 0);
     }
-    this.selfNow = this.self.read();
+    if (self !== null) this.selfNow = self.read();
     return this.registry.metrics();
   }
 

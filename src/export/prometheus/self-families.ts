@@ -4,7 +4,7 @@
  * collectDefaultMetrics(): promtool rejects some of its families, and it adds Node.js internals no
  * node_exporter dashboard asks for. Always on (node_exporter too has them outside its collectors).
  */
-import type { SelfStats } from '../../sampler/self';
+import type { SelfStats } from '../../model/exporter';
 import type { FamilySpec, FamilyType } from './family';
 
 export interface SelfState {

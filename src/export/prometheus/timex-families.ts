@@ -5,7 +5,7 @@
  * esterror and tick are always us; freq, ppsfreq and stabil are ppm with a 16-bit fraction (adjtimex(2) NOTES).
  * node_timex_sync_status is 0 when adjtimex returns TIME_ERROR (5: "clock not synchronized"), else 1.
  */
-import type { TimexRaw } from '../../sampler/timex';
+import type { TimexRaw } from '../../model/exporter';
 import type { FamilySpec, FamilyType } from './family';
 
 /** The latest read of this scrape; null: no reading (the families then have no series). */

@@ -10,7 +10,7 @@ import t from 'tap';
 import { PrometheusMetrics } from '../../../src/export/prometheus/metrics';
 import { parseLimits, RLIM_INFINITY } from '../../../src/sampler/parse/limits';
 import { readHostInfo } from '../../../src/sampler/host';
-import { SelfReader } from '../../../src/sampler/self';
+import { scrapeSources, SelfReader } from '../../../src/sampler/self';
 import { HOST, parseExposition } from '../../helpers/prometheus';
 
 const LIMITS = `Limit                     Soft Limit           Hard Limit           Units
@@ -72,7 +72,8 @@ t.test('the real /proc/self against independent ground truth', async (t) => {
 });
 
 t.test('served as Go\'s process collector names them, each once, with no prom-client default metric', async (t) => {
-  const e = parseExposition(await new PrometheusMetrics({ host: readHostInfo() }).metrics());
+  const host = readHostInfo();
+  const e = parseExposition(await new PrometheusMetrics({ host, sources: scrapeSources(host) }).metrics());
   const mine = [...e.types].filter(([n]) => n.startsWith('process_')).sort();
   t.same(mine, [
     ['process_cpu_seconds_total', 'counter'], ['process_max_fds', 'gauge'], ['process_open_fds', 'gauge'],
