@@ -4,7 +4,7 @@
  * built before it had timexRead) there is no reading at all: callers get null and export nothing.
  */
 import type { TimexRaw, TimexReader } from '../model/exporter';
-import { loadNative } from './native/load';
+import { loadNative, NativeAddon } from './native/load';
 
 export type { TimexRaw, TimexReader };
 
@@ -14,9 +14,11 @@ const FIELDS = [
   'ppsfreq', 'jitter', 'shift', 'stabil', 'jitcnt', 'calcnt', 'errcnt', 'stbcnt', 'tai',
 ] as const;
 
-/** A reader, or null when this vigil cannot make the call (no native addon, or one without timexRead). */
-export function timexReader(): TimexReader | null {
-  const { addon } = loadNative();
+/**
+ * A reader, or null when this vigil cannot make the call (no native addon, or one built before it had
+ * timexRead). `addon` is the loaded addon (tests hand in others).
+ */
+export function timexReader(addon: Pick<NativeAddon, 'timexRead'> | null = loadNative().addon): TimexReader | null {
   const call = addon?.timexRead?.bind(addon);
   if (call === undefined) return null;
   const buf = new Float64Array(FIELDS.length + 1);

@@ -72,3 +72,19 @@ t.test('the real adjtimex(2): sane values, read-only', { skip }, async (t) => {
   t.equal(valueOf(e, 'node_timex_sync_status'), a.state === 5 ? 0 : 1);
   t.equal(valueOf(e, 'node_scrape_collector_success', { collector: 'timex' }), 1);
 });
+
+t.test('without the addon, or when adjtimex fails: no timex series, success 0, no throw', async (t) => {
+  t.equal(timexReader(null), null, 'no addon: no reader');
+  t.equal(timexReader({}), null, 'an addon built before timexRead: no reader');
+  const denied = timexReader({ timexRead: () => -1 })!; // -EPERM, as under a seccomp filter
+  t.equal(denied.read(), null, 'a failed call reads as nothing');
+  for (const timex of [null, denied]) {
+    const m = new PrometheusMetrics({ host: HOST, sources: { timex, self: null } });
+    m.update(sample(), null);
+    const e = parseExposition(await m.metrics());
+    t.equal(e.series.filter((s) => s.name.startsWith('node_timex_')).length, 0, 'no node_timex_* series');
+    if (timex === null) t.notOk([...e.types.keys()].some((n) => n.startsWith('node_timex_')), 'no addon: no families at all');
+    t.equal(valueOf(e, 'node_scrape_collector_success', { collector: 'timex' }), 0);
+    t.equal(valueOf(e, 'node_scrape_collector_success', { collector: 'cpu' }), 1, 'the rest is served');
+  }
+});
