@@ -100,11 +100,11 @@ t.test('a bad --collectors: exit 2 and one line, before anything is bound', asyn
   }
 });
 
-t.test('--proc-top 0 without per-process alert rules: no process table, the node_* families all there', async (t) => {
+t.test('--proc-top 0 without per-process alert rules: no process table; the config\'s collectors apply', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-tiers-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const cfg = path.join(dir, 'c.json');
-  fs.writeFileSync(cfg, '{"alerts": []}\n');
+  fs.writeFileSync(cfg, '{"alerts": [], "collectors": "-netstat"}\n');
   const s = await startServe(['--proc-top', '0', '--config', cfg]);
   t.teardown(() => stop(s));
   const body = await until('a scrape with a Sample', async () => {
@@ -115,4 +115,5 @@ t.test('--proc-top 0 without per-process alert rules: no process table, the node
   t.match(body, /^node_memory_MemTotal_bytes \d/m);
   t.match(body, /^node_network_receive_bytes_total\{/m);
   t.match(body, /^process_open_fds \d+$/m);
+  t.notMatch(body, /^node_netstat_/m, 'the config\'s "collectors" applies');
 });
