@@ -7,6 +7,7 @@
  *   procBind(h, f, u) / procDiscover(h, nowNs) / procRead(h, nowNs) / procStrings(h, slot) / procTracked(h)
  *   fdStat(dir, out) / fdSocks(dir, out)      the connections tier's fd scan (fdsocks.c)
  *   close(h)
+ *   timexRead(out: Float64Array of TX_N)  adjtimex(2) with modes = 0 (timex.h); returns its state or -errno
  */
 #include <node_api.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "layout.h"
 #include "procs.h"
 #include "system.h"
+#include "timex.h"
 
 #define NREFS 9
 
@@ -302,6 +304,19 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value js_timex_read(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  void *data;
+  size_t len;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 1 || !typed(env, argv[0], napi_float64_array, &data, &len) || len < TX_N) {
+    napi_throw_type_error(env, NULL, "timexRead(out: Float64Array of at least TX_N)");
+    return NULL;
+  }
+  return num(env, (double)timex_read(data));
+}
+
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   napi_property_descriptor d[] = {
     {"layout", NULL, js_layout, NULL, NULL, NULL, napi_default, NULL},
@@ -317,6 +332,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
     {"fdStat", NULL, js_fd_stat, NULL, NULL, NULL, napi_default, NULL},
     {"fdSocks", NULL, js_fd_socks, NULL, NULL, NULL, napi_default, NULL},
     {"close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
+    {"timexRead", NULL, js_timex_read, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof d / sizeof *d, d);
   return exports;

@@ -30,6 +30,8 @@ export interface NativeAddon {
   fdStat(dir: string, out: Float64Array): number;
   fdSocks(dir: string, out: Float64Array): number;
   close(h: unknown): void;
+  /** adjtimex(2) with modes = 0 into out (native/sampler/timex.h); absent from addons built before it. */
+  timexRead?(out: Float64Array): number;
 }
 
 let cached: { addon: NativeAddon | null; error: string | null } | null = null;
