@@ -83,7 +83,8 @@ const uniq = <T>(xs: T[]): T[] => [...new Set(xs)];
 
 export function collect(rec: Recording, o: CollectOptions): ReportData {
   const sys = new SeriesSet();
-  const procs = new ProcCollector();
+  // A process that started after the range's first sample did everything it did inside the range.
+  const procs = new ProcCollector(o.fromS === null ? Infinity : rec.guard(() => rec.ref(o.fromS!))?.t ?? -Infinity);
   const seen = noEntities();
   const hosts: HostInfo[] = [];
   const sessions = new Set<number>();
@@ -109,7 +110,7 @@ export function collect(rec: Recording, o: CollectOptions): ReportData {
       memTotal = snap.mem.mem_total_bytes ?? memTotal;
       sys.next(snap.t);
       putSystem(sys, seen, snap);
-      if (snap.procs !== null) procs.add(snap.t, snap.procs_interval_ms, snap.procs);
+      if (snap.procs !== null) procs.add(snap.t, snap.procs_interval_ms, snap.procs, pair.curr.procs?.procs ?? []);
     }
   }
   const block = new Block();

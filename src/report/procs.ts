@@ -3,11 +3,14 @@
  * table (derive()'s ProcSnap: see src/model/fields/proc.ts for each figure's /proc source and formula) and
  * totals over the range. Only the top ones by each measure reach the page, with their series.
  *
- * Totals integrate a rate over the process tier's interval: CPU seconds = Σ cpu_pct / 100 × interval,
- * bytes = Σ (B/s) × interval, faults = Σ (faults/s) × interval. I/O and TCP rates are over their own
- * tiers' intervals and repeat between their reads, so each read's rate stands for the time until the next.
+ * Totals over the range come from the cumulative counters, not from rates: last read − first read, or
+ * last read − 0 for a process born inside the range (all it did, it did there; its first read has no
+ * rate yet). CPU seconds: (utime + stime) / CLK_TCK (cpu_time_s); disk bytes: /proc/PID/io read_bytes,
+ * write_bytes; faults: /proc/PID/stat minflt, majflt. Network bytes have no counter of the process's life:
+ * Σ rate × the interval it covers, each connections-tier interval once (the shim's rates: the process tier's).
  */
-import type { ProcSnap } from '../model';
+import type { ProcSample, ProcSnap } from '../model';
+import { Counter, counterToNumber } from '../model/counter';
 import { sanitize } from '../render/sanitize';
 import { SeriesEncoder } from './encode';
 import { Block, SeriesRef } from './series-set';
@@ -61,6 +64,22 @@ export interface ProcEntry {
   series: Record<ProcSeriesName, SeriesRef>;
 }
 
+/** A cumulative figure: its value at the first read (the baseline) and at the latest. */
+interface Cum {
+  base: number | null;
+  last: number | null;
+}
+
+function cumulate(c: Cum, v: Counter | number | null | undefined, born: boolean): void {
+  if (v === null || v === undefined) return;
+  const n = typeof v === 'number' ? v : counterToNumber(v);
+  if (!Number.isFinite(n)) return;
+  c.base ??= born ? 0 : n;
+  c.last = n;
+}
+
+const total = (c: Cum): number => (c.base === null || c.last === null ? 0 : Math.max(0, c.last - c.base));
+
 interface Acc {
   pid: number;
   start_time: number;
@@ -72,6 +91,14 @@ interface Acc {
   at: number;
   enc: Record<ProcSeriesName, SeriesEncoder>;
   totals: ProcTotals;
+  born: boolean;
+  cpu: Cum;
+  rd: Cum;
+  wr: Cum;
+  minflt: Cum;
+  majflt: Cum;
+  /** The connections-tier read whose interval was last added to the network totals. */
+  tcpNs: bigint | null;
 }
 
 /** The command line as the page shows it (a title on hover): at most this many characters. */
@@ -83,12 +110,20 @@ export class ProcCollector {
   /** Reads of the process table so far. */
   n = 0;
 
-  /** One read of the process table at wall time t, its rates over intervalMs. */
-  add(t: number, intervalMs: number | null, procs: readonly ProcSnap[]): void {
+  /** `rangeStart`: wall time (ms) of the range's first sample; a process that started after it was born in the range. */
+  constructor(private readonly rangeStart: number) {}
+
+  /**
+   * One read of the process table at wall time t: derive()'s figures (rates over intervalMs) and the
+   * Samples they came from, in the same order (raw[i] is procs[i]'s; derive keeps the table's order).
+   */
+  add(t: number, intervalMs: number | null, procs: readonly ProcSnap[], raw: readonly ProcSample[]): void {
     this.times.push(t);
     const k = this.n++;
     const dt = intervalMs !== null && intervalMs > 0 ? intervalMs / 1000 : 0;
-    for (const p of procs) {
+    for (let i = 0; i < procs.length; i++) {
+      const p = procs[i];
+      const r = raw[i]?.pid === p.pid ? raw[i] : undefined;
       const key = `${p.pid}:${p.start_time}`;
       let a = this.procs.get(key);
       if (a === undefined) {
@@ -96,6 +131,9 @@ export class ProcCollector {
           pid: p.pid, start_time: p.start_time, comm: '', cmdline: '', user: null, kthread: p.kthread, at: k,
           enc: Object.fromEntries(NAMES.map((n) => [n, new SeriesEncoder(PROC_SERIES[n].scale)])) as Record<ProcSeriesName, SeriesEncoder>,
           totals: { cpu_s: 0, cpu_peak_pct: 0, rss_peak_bytes: 0, read_bytes: 0, write_bytes: 0, rx_bytes: 0, tx_bytes: 0, minflt: 0, majflt: 0 },
+          born: p.start_ms !== null && p.start_ms > this.rangeStart,
+          cpu: { base: null, last: null }, rd: { base: null, last: null }, wr: { base: null, last: null },
+          minflt: { base: null, last: null }, majflt: { base: null, last: null }, tcpNs: null,
         };
         this.procs.set(key, a);
       }
@@ -109,17 +147,32 @@ export class ProcCollector {
         e.push(PROC_SERIES[n].of(p));
       }
       const tt = a.totals;
-      const add = (v: number | null): number => (v !== null && Number.isFinite(v) && v > 0 ? v * dt : 0);
-      tt.cpu_s += add(p.cpu_pct) / 100;
       tt.cpu_peak_pct = Math.max(tt.cpu_peak_pct, p.cpu_pct ?? 0);
       tt.rss_peak_bytes = Math.max(tt.rss_peak_bytes, p.rss_bytes);
-      tt.read_bytes += add(p.read_bytes_per_s);
-      tt.write_bytes += add(p.write_bytes_per_s);
+      cumulate(a.cpu, p.cpu_time_s, a.born);
+      cumulate(a.rd, r?.slow?.read_bytes, a.born);
+      cumulate(a.wr, r?.slow?.write_bytes, a.born);
+      cumulate(a.minflt, r?.minflt, a.born);
+      cumulate(a.majflt, r?.majflt, a.born);
+      // Network: the shim's rates cover this tick; TCP's the connections tier's interval, added once.
+      let netS = 0;
+      if (p.net_source === 'shim') netS = dt;
+      else if (p.net_source === 'tcp' && r?.tcp && r.tcp_prev && r.tcp.mono_ns !== a.tcpNs) {
+        netS = Number(r.tcp.mono_ns - r.tcp_prev.mono_ns) / 1e9;
+        a.tcpNs = r.tcp.mono_ns;
+      }
+      const add = (v: number | null): number => (v !== null && Number.isFinite(v) && v > 0 && netS > 0 ? v * netS : 0);
       tt.rx_bytes += add(p.net_rx_bytes_per_s);
       tt.tx_bytes += add(p.net_tx_bytes_per_s);
-      tt.minflt += add(p.minflt_per_s);
-      tt.majflt += add(p.majflt_per_s);
     }
+  }
+
+  private settle(a: Acc): void {
+    a.totals.cpu_s = total(a.cpu);
+    a.totals.read_bytes = total(a.rd);
+    a.totals.write_bytes = total(a.wr);
+    a.totals.minflt = total(a.minflt);
+    a.totals.majflt = total(a.majflt);
   }
 
   /** A gap on the process axis (between sessions): lines break there. */
@@ -131,6 +184,7 @@ export class ProcCollector {
   /** The top `n` by each ranking (only processes with something to rank), their series in the block. */
   write(block: Block, n: number): { t: SeriesRef; list: ProcEntry[]; tops: Record<Ranking, number[]> } {
     const all = [...this.procs.values()];
+    for (const a of all) this.settle(a);
     const chosen = new Map<Acc, number>();
     const list: ProcEntry[] = [];
     const tops = {} as Record<Ranking, number[]>;

@@ -61,7 +61,8 @@
   }
   function sig(v) {
     const a = Math.abs(v);
-    return a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : v.toFixed(2);
+    // Three significant digits, no trailing zeros (2 GiB, 1.5 GiB, 0.25%).
+    return String(Number(a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : v.toFixed(2)));
   }
   function fmtBytes(v) {
     if (v == null || v !== v) return '–';
@@ -186,17 +187,27 @@
     return Math.max(320, Math.floor(container.clientWidth || root.clientWidth - 40));
   }
 
+  // A drag selects on one chart only (sync publishes cursor moves, not drags): its span becomes everyone's.
+  let selecting = false;
   function onSelect(u) {
     const w = u.select.width;
-    if (w > 3) setRange(u.posToVal(u.select.left, 'x'), u.posToVal(u.select.left + w, 'x'));
+    if (w > 3 && !selecting) {
+      selecting = true;
+      try {
+        setRange(u.posToVal(u.select.left, 'x'), u.posToVal(u.select.left + w, 'x'));
+      } finally {
+        selecting = false;
+      }
+    }
     u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
   }
 
+  // Every figure here is 0 or more: the axis starts at 0, with a sliver below it so that a line at 0 is
+  // drawn whole rather than half under the plot's edge (the ticks below 0 are not labelled).
   function yRange(full100) {
     return (u, min, max) => {
-      if (full100) return [0, Math.max(100, max == null ? 0 : max)];
-      const hi = max == null || !(max > 0) ? 1 : max;
-      return uPlot.rangeNum(0, hi, 0.1, true);
+      const hi = full100 ? Math.max(100, max == null ? 0 : max) : uPlot.rangeNum(0, max == null || !(max > 0) ? 1 : max, 0.1, true)[1];
+      return [-hi * 0.025, hi];
     };
   }
 
@@ -212,7 +223,8 @@
       height: 190,
       ms: 1,
       cursor: {
-        sync: { key: 'vigil' },
+        // Cursor moves are shared; selections and series toggles stay with their chart.
+        sync: { key: 'vigil', setSeries: false, filters: { pub: (type) => type === 'mousemove' || type === 'mouseleave' } },
         drag: { x: true, y: false, setScale: false },
         bind: { dblclick: () => () => { resetRange(); return null; } },
       },
@@ -226,7 +238,7 @@
           grid: { show: i === 0, stroke: '#eceff4' },
           // Byte axes step in powers of two (1, 2, 4 ... KiB), so their labels are round.
           incrs: a.unit === 'B' || a.unit === 'B/s' ? BINARY_INCRS : undefined,
-          values: (u, splits) => splits.map(fmtUnit(a.unit)),
+          values: (u, splits) => splits.map((v) => (v < 0 ? '' : fmtUnit(a.unit)(v))),
         })),
       ],
       series: [

@@ -55,7 +55,9 @@ for (const v of ['schema-v1', 'schema-v2', 'schema-v3', 'schema-v3-synth']) {
     t.equal(meta.header.from, rows[0].t);
     t.equal(meta.header.to, rows[rows.length - 1].t);
 
-    // The top process by CPU is the one whose exported cpu_pct × interval adds up to the most.
+    // The top process by CPU: the report counts CPU time ((utime + stime) / CLK_TCK) over the range;
+    // export's rows give cpu_pct (schedstat run time) × interval, another source for the same seconds,
+    // short of each process's first interval and of tick rounding.
     const px = await vigilIn(['export', path.join(REC, `${v}.vigil`), '--table', 'procs', '--format', 'json']);
     const sums = new Map<string, number>();
     for (const l of px.stdout.trim().split('\n')) {
@@ -64,10 +66,12 @@ for (const v of ['schema-v1', 'schema-v2', 'schema-v3', 'schema-v3-synth']) {
       const k = `${p.pid}:${p.start_time}`;
       sums.set(k, (sums.get(k) ?? 0) + ((p.cpu_pct ?? 0) / 100) * ((p.interval_ms ?? 0) / 1000));
     }
-    const best = [...sums].sort((a, b) => b[1] - a[1])[0];
+    const ranked = [...sums].sort((a, b) => b[1] - a[1]);
     const top = meta.procs.list[meta.procs.tops.cpu[0]];
-    t.equal(`${top.pid}:${top.start_time}`, best[0], 'top by CPU is export\'s');
-    t.ok(Math.abs(top.totals.cpu_s - best[1]) < 1e-6, `its CPU seconds ${top.totals.cpu_s} = ${best[1]}`);
+    const mine = sums.get(`${top.pid}:${top.start_time}`) ?? 0;
+    if (ranked.length < 2 || ranked[0][1] > 1.3 * ranked[1][1]) t.equal(`${top.pid}:${top.start_time}`, ranked[0][0], 'top by CPU is export\'s clear first');
+    else t.ok(mine >= 0.75 * ranked[0][1], `top by CPU ${top.comm} is among export's first (${mine} vs ${ranked[0][1]})`);
+    t.ok(Math.abs(top.totals.cpu_s - mine) <= Math.max(0.1, 0.25 * mine), `its CPU seconds ${top.totals.cpu_s}, export's ${mine.toFixed(3)}`);
   });
 }
 
