@@ -319,7 +319,7 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
       (y) =>
         y
           .positional('file', { type: 'string', demandOption: true, describe: 'recording to read (never changed)' })
-          .option('output', { alias: 'o', requiresArg: true, type: 'string', describe: 'HTML file to write (default: FILE with .html for .vigil, beside it); written atomically' })
+          .option('output', { alias: 'o', requiresArg: true, type: 'string', describe: 'HTML file to write, or -o FILE (default: the recording with .html for .vigil, beside it); written atomically' })
           .option('from', { requiresArg: true, type: 'string', describe: 'start: HH:MM:SS, ISO date, epoch ms, or +30s from the start' })
           .option('to', { requiresArg: true, type: 'string', describe: 'end: HH:MM:SS, ISO date, epoch ms, or -5m from the end' }),
       async (a) => {
