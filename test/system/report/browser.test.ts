@@ -25,6 +25,8 @@ import { CLI, vigilSync } from '../../helpers/cli';
 import { FIXTURES, ROOT } from '../../helpers/paths';
 import { committedSamples } from '../../helpers/recording';
 import { readReport } from '../../helpers/report';
+import { SYNTH_HOST, SynthSource } from '../../../bench/synthetic';
+import { RecordingWriter } from '../../../src/store/recording/writer';
 import { sleep, tmpDir } from '../../helpers/tmp';
 
 /** The little of the DOM the page functions below use (tests compile without the DOM library). */
@@ -231,7 +233,7 @@ t.test('a recorded burner, dd and breach, read in chromium', { skip: missing ?? 
 
   // Ground truth: CPU ticks per process over the recording.
   const burnerTruth = used.find((u) => u.pid === burner.pid);
-  t.comment(`ground truth: burner ${name} pid ${burner.pid} got ${burnerPct.toFixed(0)}% of one core for ${B1 - B0} ms; most CPU: ${used.slice(0, 3).map((u) => `${u.comm}/${u.pid} ${u.d} ticks`).join(', ')}; dd wrote ${ddWritten} bytes`);
+  t.comment(`ground truth: burner ${name} pid ${burner.pid} got ${burnerPct.toFixed(0)}% of one core for ${B1 - B0} ms; vigil record is pid ${vigil.pid}; most CPU: ${used.slice(0, 3).map((u) => `${u.comm}/${u.pid} ${u.d} ticks`).join(', ')}; dd wrote ${ddWritten} bytes`);
 
   const out = path.join(dir, 'incident.html');
   const r = vigilSync(['report', rec, '-o', out]);
@@ -357,4 +359,52 @@ t.test('the fixture recordings\' reports open and draw', { skip: missing ?? fals
     t.ok(ink.length >= 5 && ink.every((c) => c.ink >= 20), `${v}: ${ink.length} charts drew (${ink.map((c) => c.ink).join(', ')})`);
     await page.close();
   }
+});
+
+t.test('hostile names stay text; two sessions leave a gap; an empty range opens', { skip: missing ?? false, timeout: 120_000 }, async (t) => {
+  const dir = tmpDir(t);
+  const rec = path.join(dir, 'two.vigil');
+  const evil = '</script><img src=x onerror="globalThis.pwned=1">';
+  // Two sessions of 30 s, a minute apart; the busiest process of each is named like markup.
+  for (const startT of [1_700_000_000_000, 1_700_000_090_000]) {
+    const w = RecordingWriter.open(rec, { host: SYNTH_HOST, intervalMs: 100, procIntervalMs: 1000, vigilVersion: 't' });
+    const src = new SynthSource({ procs: 40, busyProcs: 5, startT, seed: startT % 97 });
+    for (let i = 0; i < 300; i++) {
+      const s = src.next();
+      if (s.procs !== null) for (const p of s.procs.procs.slice(0, 5)) (p.comm = evil), (p.cmdline = `${evil} --flag`);
+      w.add(s);
+    }
+    w.close();
+  }
+  const out = path.join(dir, 'two.html');
+  const r = vigilSync(['report', rec, '-o', out]);
+  t.equal(r.code, 0, r.stderr);
+  const rep = readReport(out);
+  t.notOk(rep.html.includes('<img src=x'), 'the name is nowhere in the HTML as markup');
+  t.equal(rep.meta.header.sessions, 2);
+  const times = rep.values(rep.meta.sys.t);
+  const gap = times.findIndex((x, i) => i > 0 && x - times[i - 1] > 30_000);
+  t.ok(gap > 0, 'the second session comes after a gap');
+  t.ok(Number.isNaN(rep.values(rep.meta.sys.series['cpu.total'])[gap - 1 - rep.meta.sys.series['cpu.total'].at]), 'with a sample of no value before it');
+
+  const browser = await launch();
+  t.teardown(() => closeBrowser(browser));
+  const { page, errors, requests } = await openReport(browser, out);
+  t.same(errors, [], 'no errors');
+  t.same(requests, [], 'no requests (the <img> was never an element)');
+  const seen = await page.evaluate((name: string) => {
+    const g = globalThis as unknown as PageGlobals & { pwned?: number };
+    const cells = Array.from(g.document.querySelectorAll('#procs-cpu td.name')).map((c) => (c as Elem).textContent);
+    const cpu = g.vigilReport.charts.find((c) => c.id === 'cpu')!.u as unknown as { data: (number | null)[][] };
+    return { pwned: g.pwned ?? null, asText: cells.includes(name), imgs: g.document.querySelectorAll('img').length, gapNull: cpu.data[1].includes(null) };
+  }, evil);
+  t.same(seen, { pwned: null, asText: true, imgs: 0, gapNull: true }, 'the name shows as text, nothing ran, the CPU line breaks between the sessions');
+  t.ok((await chartInk(page)).every((c) => c.ink >= 20), 'every chart drew');
+
+  // A range with no samples: the header and a note, no error.
+  const empty = path.join(dir, 'empty.html');
+  t.equal(vigilSync(['report', rec, '-o', empty, '--from', '2001-01-01', '--to', '2001-01-02']).code, 0);
+  const e = await openReport(browser, empty);
+  t.same(e.errors, [], 'the empty page: no errors');
+  t.match(await e.page.evaluate(() => (globalThis as unknown as { document: { body: { textContent: string } } }).document.body.textContent), /No samples in this range/);
 });
