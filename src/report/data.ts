@@ -93,7 +93,7 @@ export function collect(rec: Recording, o: CollectOptions): ReportData {
   let lastSession: number | null = null;
   let firstT: number | null = null;
   if (o.fromS !== null && o.toS !== null) {
-    for (const pair of rec.pairs(o.fromS, o.toS, { procs: true, conns: true })) {
+    for (const pair of rec.pairs(o.fromS, o.toS, { procs: true, conns: false })) {
       const snap = snapshotOf(pair);
       if (snap === null) continue;
       if (lastSession !== null && pair.session.id !== lastSession && lastT !== null) {

@@ -83,6 +83,9 @@ const total = (c: Cum): number => (c.base === null || c.last === null ? 0 : Math
 interface Acc {
   pid: number;
   start_time: number;
+  rawComm: string | null;
+  rawCmdline: string | null;
+  rawUser: string | null;
   comm: string;
   cmdline: string;
   user: string | null;
@@ -128,7 +131,7 @@ export class ProcCollector {
       let a = this.procs.get(key);
       if (a === undefined) {
         a = {
-          pid: p.pid, start_time: p.start_time, comm: '', cmdline: '', user: null, kthread: p.kthread, at: k,
+          pid: p.pid, start_time: p.start_time, rawComm: null, rawCmdline: null, rawUser: null, comm: '', cmdline: '', user: null, kthread: p.kthread, at: k,
           enc: Object.fromEntries(NAMES.map((n) => [n, new SeriesEncoder(PROC_SERIES[n].scale)])) as Record<ProcSeriesName, SeriesEncoder>,
           totals: { cpu_s: 0, cpu_peak_pct: 0, rss_peak_bytes: 0, read_bytes: 0, write_bytes: 0, rx_bytes: 0, tx_bytes: 0, minflt: 0, majflt: 0 },
           born: p.start_ms !== null && p.start_ms > this.rangeStart,
@@ -137,10 +140,16 @@ export class ProcCollector {
         };
         this.procs.set(key, a);
       }
-      // Names as last seen (a process may exec), shown escaped like on the terminal.
-      a.comm = sanitize(p.comm);
-      a.cmdline = sanitize(p.cmdline.slice(0, CMDLINE_CHARS));
-      a.user = p.user === null ? null : sanitize(p.user);
+      // Names as last seen (a process may exec), shown escaped like on the terminal; escaped again only
+      // when they change (this runs for every process at every read).
+      if (p.comm !== a.rawComm || p.cmdline !== a.rawCmdline || p.user !== a.rawUser) {
+        a.rawComm = p.comm;
+        a.rawCmdline = p.cmdline;
+        a.rawUser = p.user;
+        a.comm = sanitize(p.comm);
+        a.cmdline = sanitize(p.cmdline.slice(0, CMDLINE_CHARS));
+        a.user = p.user === null ? null : sanitize(p.user);
+      }
       for (const n of NAMES) {
         const e = a.enc[n];
         e.pad(k - a.at - e.count);
