@@ -589,15 +589,13 @@
       const d = minMaxColumns(PT, [s.data], full.min, full.max, 80);
       // A process seen at one or two reads has no line to draw: show its points.
       const few = d.y[0].filter((v) => v != null).length <= 2;
-      const u = new uPlot({
+      new uPlot({
         width: 150, height: 26, ms: 1, class: 'spark',
         cursor: { show: false }, legend: { show: false }, select: { show: false },
         scales: { x: { time: false, min: full.min, max: full.max }, y: { range: (u, min, max) => [0, max > 0 ? max : 1] } },
         axes: [{ show: false }, { show: false }],
         series: [{}, { stroke: '#1f77b4', fill: 'rgba(31, 119, 180, 0.15)', width: 1, points: { show: few, size: 4, fill: '#1f77b4' } }],
       }, [d.x, d.y[0]], s.cell);
-      report.sparks = (report.sparks || 0) + 1;
-      void u;
     }
   }
 
