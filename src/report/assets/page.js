@@ -83,7 +83,7 @@
     return a >= 100 || a === Math.round(a) ? String(Math.round(v)) : sig(v);
   }
   const FMT = {
-    '%': (v) => (v == null || v !== v ? '–' : `${v >= 10 ? v.toFixed(0) : v.toFixed(1)}%`),
+    '%': (v) => (v == null || v !== v ? '–' : `${v === 0 ? 0 : v >= 10 ? v.toFixed(0) : v.toFixed(1)}%`),
     B: fmtBytes,
     'B/s': (v) => (v == null || v !== v ? '–' : `${fmtBytes(v)}/s`),
     '/s': (v) => (v == null || v !== v ? '–' : `${fmtCount(v)}/s`),
