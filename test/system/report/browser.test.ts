@@ -56,7 +56,8 @@ const missing = chromiumMissing();
 
 /**
  * Ground truth of CPU per process over an interval: /proc/PID/stat utime + stime of every process, read
- * every 200 ms from start() to stop(), so that processes that start and exit in between count too. A
+ * every second from start() to stop() (cheap: the test must not be a busy process of its own), so that
+ * processes that start and exit in between count too (those living under a second are missed). A
  * process born after start() counts all its ticks; one alive before counts those since the first read.
  */
 class CpuTruth {
@@ -67,7 +68,7 @@ class CpuTruth {
   start(): void {
     this.startTicks = Number(fs.readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * 100;
     this.scan(true);
-    this.timer = setInterval(() => this.scan(false), 200);
+    this.timer = setInterval(() => this.scan(false), 1000);
   }
 
   stop(): { pid: number; comm: string; d: number }[] {
@@ -233,7 +234,7 @@ t.test('a recorded burner, dd and breach, read in chromium', { skip: missing ?? 
 
   // Ground truth: CPU ticks per process over the recording.
   const burnerTruth = used.find((u) => u.pid === burner.pid);
-  t.comment(`ground truth: burner ${name} pid ${burner.pid} got ${burnerPct.toFixed(0)}% of one core for ${B1 - B0} ms; vigil record is pid ${vigil.pid}; most CPU: ${used.slice(0, 3).map((u) => `${u.comm}/${u.pid} ${u.d} ticks`).join(', ')}; dd wrote ${ddWritten} bytes`);
+  t.comment(`ground truth: burner ${name} pid ${burner.pid} got ${burnerPct.toFixed(0)}% of one core for ${B1 - B0} ms; vigil record is pid ${vigil.pid}, this test ${process.pid}; most CPU: ${used.slice(0, 3).map((u) => `${u.comm}/${u.pid} ${u.d} ticks`).join(', ')}; dd wrote ${ddWritten} bytes`);
 
   const out = path.join(dir, 'incident.html');
   const r = vigilSync(['report', rec, '-o', out]);
