@@ -11,6 +11,7 @@ import { benchNative } from './native';
 import { benchNativeCore } from './native-core';
 import { benchPrometheus } from './prometheus';
 import { benchRecord } from './record';
+import { benchReport } from './report';
 import { benchSampler } from './sampler';
 import { benchSoak } from './soak';
 import { benchStartup } from './startup';
@@ -23,6 +24,7 @@ const benches: Record<string, () => Promise<void>> = {
   tui: benchTui,
   frame: benchFrame,
   record: benchRecord,
+  report: benchReport,
   conns: benchConns,
   prometheus: benchPrometheus,
   alerts: benchAlerts,

@@ -198,7 +198,7 @@ function yargsUsageLine(msg: string, argv: string[], commands: readonly string[]
   return `${lines.join(' ')} (${help})`;
 }
 
-const COMMANDS = ['record', 'replay', 'run', 'export', 'alerts', 'sample', 'serve'];
+const COMMANDS = ['record', 'replay', 'run', 'export', 'report', 'alerts', 'sample', 'serve'];
 
 /**
  * Every command and option, declared once: main() parses with it, and the man page generator
@@ -325,6 +325,21 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
       async (a) => {
         const { runExport } = await import('./commands/export');
         await runExport({ file: a.file, table: a.table, format: a.format, from: a.from, to: a.to });
+      },
+    )
+    .command(
+      'report <file>',
+      'write a recording as one self-contained HTML page: charts on one zoomable time axis, top processes, alerts',
+      (y) =>
+        y
+          .positional('file', { type: 'string', demandOption: true, describe: 'recording to read (never changed)' })
+          .option('output', { alias: 'o', requiresArg: true, type: 'string', describe: 'HTML file to write, or -o FILE (default: the recording with .html for .vigil, beside it); written atomically' })
+          .option('from', { requiresArg: true, type: 'string', describe: 'start: HH:MM:SS, ISO date, epoch ms, or +30s from the start' })
+          .option('to', { requiresArg: true, type: 'string', describe: 'end: HH:MM:SS, ISO date, epoch ms, or -5m from the end' }),
+      async (a) => {
+        const { runReport } = await import('./commands/report');
+        const r = runReport({ file: a.file, out: single('output', a.output), from: single('from', a.from), to: single('to', a.to), version: version() });
+        process.stderr.write(`vigil: wrote ${sanitize(r.out)} (${(r.bytes / 1e6).toFixed(2)} MB)\n`);
       },
     )
     .command(

@@ -17,6 +17,7 @@ import { EXIT_CODES } from './exit-codes';
 const VALUE_NAMES: Record<string, string> = {
   interval: 'MS', 'proc-interval': 'MS', config: 'FILE', 'alerts-db': 'FILE', 'on-alert': 'CMD', record: 'FILE',
   duration: 'DURATION', listen: 'ADDR', 'proc-top': 'N', 'proc-match': 'REGEX', collectors: 'LIST', count: 'N', from: 'TIME', to: 'TIME', since: 'TIME',
+  output: 'FILE',
 };
 
 /** What follows a command's options in its synopsis, when the command takes more than yargs declares. */
