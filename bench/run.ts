@@ -12,6 +12,7 @@ import { benchNativeCore } from './native-core';
 import { benchNodeTier } from './node-tier';
 import { benchPrometheus } from './prometheus';
 import { benchRecord } from './record';
+import { benchReport } from './report';
 import { benchSampler } from './sampler';
 import { benchSoak } from './soak';
 import { benchStartup } from './startup';
@@ -24,6 +25,7 @@ const benches: Record<string, () => Promise<void>> = {
   tui: benchTui,
   frame: benchFrame,
   record: benchRecord,
+  report: benchReport,
   conns: benchConns,
   prometheus: benchPrometheus,
   'node-tier': benchNodeTier,

@@ -1,6 +1,9 @@
+import type { CollectorSet } from '../export/prometheus/collectors';
 import { DEFAULT_LISTEN, SERVE_INTERVAL_MS } from '../export/prometheus/listen';
 import { startMetricsServer } from '../export/prometheus/server';
 import { LiveFeed } from '../feed/live';
+import { nodeDisabledFor } from '../sampler/node-tier';
+import { scrapeSources } from '../sampler/self';
 import { runHeadless } from '../pipeline/headless';
 import { Pipeline } from '../pipeline/pipeline';
 import { metricsSink } from '../pipeline/sinks';
@@ -14,8 +17,21 @@ export interface ServeOptions {
   procIntervalMs: number;
   procTop: number;
   procMatch: RegExp | null;
+  /** node_exporter collectors to serve; null or absent: all. */
+  collectors?: CollectorSet;
   /** Alert rules evaluated on every Snapshot, logged to the alert log and exported as vigil_alert_active. */
   alerts?: Omit<AlertSetupOptions, 'hostname'> | null;
+}
+
+/**
+ * The tiers serve samples. With no per-process series asked for (--proc-top 0 and no --proc-match), only
+ * per-process alert rules read the process table, and nothing reads the connections tier (per-process
+ * TCP, which reads every process's fd links: most of serve's CPU). What nothing reads is not sampled: with
+ * neither, serve reads only the system files, as node_exporter does.
+ */
+export function serveTiers(opts: Pick<ServeOptions, 'procTop' | 'procMatch' | 'alerts'>): { procs: boolean; connections: boolean } {
+  const series = opts.procTop > 0 || opts.procMatch !== null;
+  return { procs: series || (opts.alerts?.rules ?? []).some((r) => r.def.subject === 'proc'), connections: series };
 }
 
 /**
@@ -24,8 +40,8 @@ export interface ServeOptions {
  */
 export async function runServe(opts: ServeOptions, log: NodeJS.WritableStream = process.stderr): Promise<void> {
   // The feed opens its readers when it starts: until then there is nothing to close.
-  const feed = new LiveFeed({ intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs, node: true });
-  const srv = await startMetricsServer({ listen: opts.listen, host: feed.host, procTop: opts.procTop, procMatch: opts.procMatch });
+  const feed = new LiveFeed({ intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs, ...serveTiers(opts), node: true, nodeDisabled: nodeDisabledFor(opts.collectors ?? null) });
+  const srv = await startMetricsServer({ listen: opts.listen, host: feed.host, procTop: opts.procTop, procMatch: opts.procMatch, collectors: opts.collectors ?? null, sources: scrapeSources(feed.host) });
   let alerts: AlertSetup | null = null;
   try {
     if (opts.alerts && opts.alerts.rules.length > 0) alerts = setupAlerts({ ...opts.alerts, hostname: feed.host.hostname });
