@@ -1,5 +1,6 @@
 /**
- * What a scrape and an update cost, and what `vigil serve` costs a machine.
+ * What a scrape and an update cost, and what `vigil serve` costs a machine; per collector group, and
+ * against node_exporter side by side (prometheus-compare.ts).
  *   npm run build && node dist/bench/prometheus.js
  * Figures are medians of repeated runs; CPU % is of one core.
  */
@@ -9,6 +10,7 @@ import { derive } from '../src/derive/derive';
 import { PrometheusMetrics } from '../src/export/prometheus/metrics';
 import type { ProcSample, Sample, Snapshot } from '../src/model';
 import { Sampler } from '../src/sampler/sampler';
+import { collectorCosts, sideBySide } from './prometheus-compare';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -93,6 +95,9 @@ export async function benchPrometheus(): Promise<void> {
   const busy = await serveCpu([], 10, 1000, clk);
   const fast = await serveCpu(['--interval', '100', '--proc-interval', '1000'], 10, 1000, clk);
   console.log(`vigil serve CPU (% of one core over 10 s): defaults, no scrape ${idle.toFixed(1)}; defaults, 1 scrape/s ${busy.toFixed(1)}; --interval 100, 1 scrape/s ${fast.toFixed(1)}`);
+
+  await collectorCosts();
+  await sideBySide();
 }
 
 if (require.main === module) {

@@ -10,8 +10,10 @@ import { benchFrame } from './frame';
 import { benchLighter } from './lighter';
 import { benchNative } from './native';
 import { benchNativeCore } from './native-core';
+import { benchNodeTier } from './node-tier';
 import { benchPrometheus } from './prometheus';
 import { benchRecord } from './record';
+import { benchReport } from './report';
 import { benchSampler } from './sampler';
 import { benchSoak } from './soak';
 import { benchStartup } from './startup';
@@ -24,8 +26,10 @@ const benches: Record<string, () => Promise<void>> = {
   tui: benchTui,
   frame: benchFrame,
   record: benchRecord,
+  report: benchReport,
   conns: benchConns,
   prometheus: benchPrometheus,
+  'node-tier': benchNodeTier,
   alerts: benchAlerts,
   native: benchNative,
   'native-core': benchNativeCore,

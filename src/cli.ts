@@ -8,7 +8,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import yargs, { Argv } from 'yargs';
 import { TABLE_NAMES } from './commands/export-tables';
-import { hiddenPanes, loadConfig, tableConfig } from './config';
+import { Config, hiddenPanes, loadConfig, tableConfig } from './config';
+import { COLLECTORS, CollectorSet, parseCollectors } from './export/prometheus/collectors';
 import { DEFAULT_LISTEN, SERVE_INTERVAL_MS } from './export/prometheus/listen';
 import { DEFAULT_PROC_TOP } from './export/prometheus/proc-select';
 import { metricsHelp } from './store/alerts/metrics';
@@ -72,6 +73,13 @@ function nonNegativeInt(name: string, v: number): number {
   return v;
 }
 
+const COLLECTORS_HELP = `node_exporter collectors to serve: only these (cpu,meminfo) or all but these (-netstat,-softnet); default: config "collectors", else all (${COLLECTORS.join(', ')})`;
+
+/** --collectors, else the config's "collectors", else null (all). */
+function collectorsOption(v: string | string[] | undefined, config: Config): CollectorSet {
+  return v === undefined ? config.collectors : parseCollectors(single('collectors', v));
+}
+
 function regexOption(name: string, v: string): RegExp {
   try {
     return new RegExp(v);
@@ -80,12 +88,16 @@ function regexOption(name: string, v: string): RegExp {
   }
 }
 
-/** `--from -5m`: yargs would read -5m as short flags, so a relative time is glued to its option. */
+/**
+ * `--from -5m`, `--collectors -netstat`: yargs would read -5m or -netstat as short flags, so a value that
+ * starts with a minus is glued to its option.
+ */
 function glueRelativeTimes(argv: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if ((a === '--from' || a === '--to') && i + 1 < argv.length && /^-\d/.test(argv[i + 1])) out.push(`${a}=${argv[++i]}`);
+    else if (a === '--collectors' && i + 1 < argv.length && /^-[a-z]/.test(argv[i + 1])) out.push(`${a}=${argv[++i]}`);
     else out.push(a);
   }
   return out;
@@ -186,7 +198,7 @@ function yargsUsageLine(msg: string, argv: string[], commands: readonly string[]
   return `${lines.join(' ')} (${help})`;
 }
 
-const COMMANDS = ['record', 'replay', 'run', 'export', 'alerts', 'sample', 'serve'];
+const COMMANDS = ['record', 'replay', 'run', 'export', 'report', 'alerts', 'sample', 'serve'];
 
 /**
  * Every command and option, declared once: main() parses with it, and the man page generator
@@ -238,7 +250,8 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
             describe: 'also serve the latest sample as Prometheus metrics on HOST:PORT/metrics (see vigil serve; e.g. 127.0.0.1:9464 for loopback only)',
           })
           .option('proc-top', { type: 'number', requiresArg: true, default: DEFAULT_PROC_TOP, describe: 'with --listen: per-process series for the top N by CPU and by memory' })
-          .option('proc-match', { type: 'string', requiresArg: true, describe: 'with --listen: also per-process series for processes whose name or command line matches REGEX' }),
+          .option('proc-match', { type: 'string', requiresArg: true, describe: 'with --listen: also per-process series for processes whose name or command line matches REGEX' })
+          .option('collectors', { type: 'string', requiresArg: true, describe: COLLECTORS_HELP }),
       async (a) => {
         const { alertOptionsFrom } = await import('./commands/alert-setup');
         const { runRecord } = await import('./commands/record');
@@ -259,6 +272,7 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
           listen,
           procTop: nonNegativeInt('proc-top', single('proc-top', a['proc-top'])),
           procMatch: match === undefined ? null : regexOption('proc-match', match),
+          collectors: collectorsOption(a.collectors, config),
         });
       },
     )
@@ -314,6 +328,21 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
       },
     )
     .command(
+      'report <file>',
+      'write a recording as one self-contained HTML page: charts on one zoomable time axis, top processes, alerts',
+      (y) =>
+        y
+          .positional('file', { type: 'string', demandOption: true, describe: 'recording to read (never changed)' })
+          .option('output', { alias: 'o', requiresArg: true, type: 'string', describe: 'HTML file to write, or -o FILE (default: the recording with .html for .vigil, beside it); written atomically' })
+          .option('from', { requiresArg: true, type: 'string', describe: 'start: HH:MM:SS, ISO date, epoch ms, or +30s from the start' })
+          .option('to', { requiresArg: true, type: 'string', describe: 'end: HH:MM:SS, ISO date, epoch ms, or -5m from the end' }),
+      async (a) => {
+        const { runReport } = await import('./commands/report');
+        const r = runReport({ file: a.file, out: single('output', a.output), from: single('from', a.from), to: single('to', a.to), version: version() });
+        process.stderr.write(`vigil: wrote ${sanitize(r.out)} (${(r.bytes / 1e6).toFixed(2)} MB)\n`);
+      },
+    )
+    .command(
       'alerts [file]',
       'list threshold breaches from the alert log or a recording',
       (y) =>
@@ -354,6 +383,7 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
           })
           .option('proc-top', { type: 'number', requiresArg: true, default: DEFAULT_PROC_TOP, describe: 'per-process series for the top N by CPU and the top N by memory (0: none)' })
           .option('proc-match', { type: 'string', requiresArg: true, describe: 'also per-process series for every process whose name or command line matches REGEX' })
+          .option('collectors', { type: 'string', requiresArg: true, describe: COLLECTORS_HELP })
           .option('config', { type: 'string', requiresArg: true, describe: 'JSON config file (alert rules; default $XDG_CONFIG_HOME/vigil/config.json)' })
           .option('alerts-db', { type: 'string', requiresArg: true, describe: 'alert log to write (default $XDG_STATE_HOME/vigil/alerts.db)' })
           .option('on-alert', { type: 'string', requiresArg: true, describe: 'run CMD (no shell) with the breach as JSON on stdin when a breach starts and ends' }),
@@ -368,6 +398,7 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
           ...resolveSampling(a, config, SERVE_INTERVAL_MS),
           procTop: nonNegativeInt('proc-top', single('proc-top', a['proc-top'])),
           procMatch: match === undefined ? null : regexOption('proc-match', match),
+          collectors: collectorsOption(a.collectors, config),
           alerts: { ...alerts, noteOut: (text) => process.stderr.write(`vigil: ${text}\n`) },
         });
       },

@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { COLLECTORS, parseCollectors } from './export/prometheus/collectors';
 import { EXIT, VigilError } from './infra/errors';
 import { PROC_FIELDS, ProcColumnId } from './model/fields/proc';
 import { THEME_NAMES, ThemeName } from './render/theme';
@@ -31,13 +32,15 @@ export interface Config {
   alerts: unknown[] | null;
   /** The process table's columns (F2 saves them here); null: all of them. */
   columns: ProcColumnId[] | null;
+  /** The node_exporter collectors `vigil serve` / `record --listen` serve; null: all. */
+  collectors: ReadonlySet<string> | null;
 }
 
 /** One hour: the longest sampling interval (the window holds an hour; setTimeout overflows past 2^31 ms). */
 export const MAX_INTERVAL_MS = 3_600_000;
 
 /** The config file's top-level keys: an unknown one is refused; docs/config.md documents each (test/unit/docs.test.ts). */
-export const TOP_KEYS = ['interval_ms', 'proc_interval_ms', 'color', 'theme', 'panes', 'alerts', 'columns'];
+export const TOP_KEYS = ['interval_ms', 'proc_interval_ms', 'color', 'theme', 'panes', 'alerts', 'columns', 'collectors'];
 
 export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(os.homedir(), '.config');
@@ -137,6 +140,14 @@ export function parseConfig(text: string, file: string): Config {
     }
     columns = obj.columns as ProcColumnId[];
   }
+  let collectors: ReadonlySet<string> | null = null;
+  if (obj.collectors !== undefined) {
+    const c = obj.collectors;
+    if (!(typeof c === 'string' || (Array.isArray(c) && c.every((x) => typeof x === 'string')))) {
+      throw configError(file, 'collectors', `a string like "-netstat,-softnet" or an array like ["cpu", "meminfo"] (collectors: ${COLLECTORS.join(', ')})`, c);
+    }
+    collectors = parseCollectors(c as string | string[], `config ${file}: collectors`);
+  }
   return {
     path: file,
     interval_ms: interval('interval_ms', 50),
@@ -146,6 +157,7 @@ export function parseConfig(text: string, file: string): Config {
     panes,
     alerts: (obj.alerts as unknown[] | undefined) ?? null,
     columns,
+    collectors,
   };
 }
 

@@ -5,14 +5,18 @@
  *   sysCreate(procRoot) / sysBind(h, scalF, scalU, cpuF, cpuU, netF, netU, diskF, diskU, arena) / sysRead(h)
  *   procCreate(procRoot, procIntervalMs, slowMs, statusMs, cmdlineRefreshMs, maxKeptFds)
  *   procBind(h, f, u) / procDiscover(h, nowNs) / procRead(h, nowNs) / procStrings(h, slot) / procTracked(h)
+ *   fdStat(dir, out) / fdSocks(dir, out)      the connections tier's fd scan (fdsocks.c)
  *   close(h)
+ *   timexRead(out: Float64Array of TX_N)  adjtimex(2) with modes = 0 (timex.h); returns its state or -errno
  */
 #include <node_api.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fdsocks.h"
 #include "layout.h"
 #include "procs.h"
 #include "system.h"
+#include "timex.h"
 
 #define NREFS 9
 
@@ -300,6 +304,19 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value js_timex_read(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  void *data;
+  size_t len;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 1 || !typed(env, argv[0], napi_float64_array, &data, &len) || len < TX_N) {
+    napi_throw_type_error(env, NULL, "timexRead(out: Float64Array of at least TX_N)");
+    return NULL;
+  }
+  return num(env, (double)timex_read(data));
+}
+
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   napi_property_descriptor d[] = {
     {"layout", NULL, js_layout, NULL, NULL, NULL, napi_default, NULL},
@@ -312,7 +329,10 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
     {"procRead", NULL, js_proc_read, NULL, NULL, NULL, napi_default, NULL},
     {"procStrings", NULL, js_proc_strings, NULL, NULL, NULL, napi_default, NULL},
     {"procTracked", NULL, js_proc_tracked, NULL, NULL, NULL, napi_default, NULL},
+    {"fdStat", NULL, js_fd_stat, NULL, NULL, NULL, napi_default, NULL},
+    {"fdSocks", NULL, js_fd_socks, NULL, NULL, NULL, napi_default, NULL},
     {"close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
+    {"timexRead", NULL, js_timex_read, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof d / sizeof *d, d);
   return exports;

@@ -70,6 +70,8 @@ typedef struct {
   int has_pending_sched;
   sched_t pending_sched;
   int fresh, strings_dirty, slow_new;
+  /* The last read was left out by mid_exec(). */
+  int exec_skipped;
 } slot_t;
 
 struct procs {
@@ -384,7 +386,8 @@ static int stat_unchanged(procs_t *p, slot_t *e, int64_t now) {
  * schedstat reads the same bytes (see notRun in procs.ts). A schedstat that moved is kept for later.
  */
 static int not_run(procs_t *p, slot_t *e, int64_t now) {
-  if (!e->has_last || !e->has_sched_copy || e->sched_fd < 0 || e->last.threads != 1) return 0;
+  /* After a tick left out inside execve, the exec's end may lie in a schedstat already taken. */
+  if (!e->has_last || !e->has_sched_copy || e->sched_fd < 0 || e->last.threads != 1 || e->exec_skipped) return 0;
   if (now - e->cmdline_at >= p->cmdline_refresh_ns) return 0;
   if (now >= e->slow_due && !(e->has_slow && same_slow(&e->slow, e->has_slow_prev ? &e->slow_prev : NULL))) return 0;
   int ppid = (int)e->last.ppid;
@@ -490,7 +493,9 @@ static int update(procs_t *p, slot_t *e, const pstat_t *st, int64_t now) {
   if (comm_moved || st->startcode != e->startcode || now - e->cmdline_at >= p->cmdline_refresh_ns) {
     if (comm_moved) set_comm(e, st);
     e->startcode = st->startcode;
-    read_cmdline(p, e, now);
+    /* The same program exiting keeps its command line: ProcReader.update() says why. */
+    if (comm_moved || st->startcode != 0) read_cmdline(p, e, now);
+    else e->cmdline_at = now;
   }
   if (!e->no_sched) read_schedstat(p, e, st, now);
   if (now >= e->status_due) {
@@ -514,6 +519,13 @@ static int update(procs_t *p, slot_t *e, const pstat_t *st, int64_t now) {
   e->last.comm = NULL;
   e->has_last = 1;
   return 1;
+}
+
+/* Inside execve: ProcReader.midExec() (src/sampler/procs.ts) says why the old row stands for one tick. */
+static int mid_exec(slot_t *e, const pstat_t *st) {
+  int skip = !e->exec_skipped && st->startcode == 0 && st->vsize > 0 && (st->flags & PF_KTHREAD_FLAG) == 0;
+  e->exec_skipped = skip;
+  return skip;
 }
 
 /* ---- rows ---- */
@@ -653,6 +665,12 @@ long procs_read(procs_t *p, int64_t now) {
     if (si < 0) {
       si = open_slot(p, pid, now, &st);
       if (si < 0) continue;
+    }
+    if (mid_exec(&p->slots[si], &st)) {
+      p->slots[si].gen = gen;
+      p->slots[si].has_pending_sched = 0; /* read again on the next tick, with the rest */
+      if (p->slots[si].has_last) emit(p, si, rows++, 1);
+      continue;
     }
     if (!update(p, &p->slots[si], &st, now)) {
       drop(p, si);

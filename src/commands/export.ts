@@ -5,10 +5,9 @@
  * so a 24-hour file exports in constant memory.
  */
 import { snapshots } from '../store/recording/snapshots';
-import { usageError } from '../infra/errors';
 import { Recording } from '../store/recording/reader';
-import { parseTimeArg, TimeArgError } from '../infra/timearg';
 import { Cell, TABLES, TableName } from './export-tables';
+import { sampleRange } from './range';
 
 export type ExportFormat = 'csv' | 'json';
 
@@ -64,28 +63,14 @@ export async function runExport(opts: ExportOptions, out: NodeJS.WritableStream 
             return JSON.stringify(o) + '\n';
           };
     if (opts.format === 'csv') await sink.push(cols.join(',') + '\n');
-    const first = rec.first();
-    const last = rec.last();
-    if (first === null || last === null) return await sink.flush();
-    const ctx = { plus: first.t, minus: last.t, day: first.t };
-    const time = (name: string, v: string | undefined, dflt: number): number => {
-      if (v === undefined) return dflt;
-      try {
-        return parseTimeArg(v, ctx);
-      } catch (err) {
-        if (err instanceof TimeArgError) throw usageError(`--${name}: ${err.message}`);
-        throw err;
-      }
-    };
-    const fromT = time('from', opts.from, -Infinity);
-    const toT = time('to', opts.to, Infinity);
+    const range = sampleRange(rec, opts.from, opts.to);
+    if (range === null) return await sink.flush();
     if (table.kind === 'alerts') {
-      for (const a of rec.alerts(fromT, toT)) await sink.push(line(table.row(a)));
+      for (const a of rec.alerts(range.fromT, range.toT)) await sink.push(line(table.row(a)));
       return await sink.flush();
     }
-    const fromS = Number.isFinite(fromT) ? rec.atOrAfter(fromT) : first.s;
-    const toS = Number.isFinite(toT) ? rec.atOrBefore(toT) : last.s;
-    if (fromS === null || toS === null || fromS > toS) return await sink.flush();
+    const { fromS, toS } = range;
+    if (fromS === null || toS === null) return await sink.flush();
     // A session's first sample has nothing to take a rate against: snapshots() leaves it out.
     for (const { pair, snap } of snapshots(rec.pairs(fromS, toS, { procs: table.procs, conns: table.conns ?? table.procs, cgroups: table.cgroups }))) {
       for (const cells of table.rows(snap, pair.curr)) await sink.push(line(cells));

@@ -4,6 +4,7 @@
  * (disk full) ends it with one line and exit 74, never a retry loop. With --listen it also serves the
  * latest sample on /metrics, like `vigil serve`.
  */
+import type { CollectorSet } from '../export/prometheus/collectors';
 import { DEFAULT_PROC_TOP } from '../export/prometheus/proc-select';
 // Types only: the server (and prom-client with it, ~7 MB of RSS) is loaded when --listen asks for it.
 import type { MetricsServer } from '../export/prometheus/server';
@@ -12,6 +13,9 @@ import { runHeadless } from '../pipeline/headless';
 import { Pipeline, PipelineSink } from '../pipeline/pipeline';
 import { metricsSink, recorderSink } from '../pipeline/sinks';
 import { readHostInfo } from '../sampler/host';
+import { nodeDisabledFor } from '../sampler/node-tier';
+import { scrapeSources } from '../sampler/self';
+import { rulesParts } from '../store/alerts/engine';
 import { RecordingWriter } from '../store/recording/writer';
 import { AlertSetup, AlertSetupOptions, setupAlerts } from './alert-setup';
 
@@ -36,6 +40,7 @@ export interface RecordOptions {
   /** Per-process series of the metrics (see `vigil serve`). */
   procTop?: number;
   procMatch?: RegExp | null;
+  collectors?: CollectorSet;
   /** Sees every read of the shim's files (vigil run tallies them). */
   onShimRead?: FeedOptions['onShimRead'];
 }
@@ -55,7 +60,7 @@ export async function runRecord(opts: RecordOptions): Promise<void> {
   // The metrics server first, then the alert log (if any): a bad or busy address (exit 2, 75) or a bad
   // --alerts-db must not leave an empty recording behind.
   const server: MetricsServer | null =
-    opts.listen == null ? null : await (await import('../export/prometheus/server')).startMetricsServer({ listen: opts.listen, host, procTop: opts.procTop ?? DEFAULT_PROC_TOP, procMatch: opts.procMatch ?? null, cgroups: true });
+    opts.listen == null ? null : await (await import('../export/prometheus/server')).startMetricsServer({ listen: opts.listen, host, procTop: opts.procTop ?? DEFAULT_PROC_TOP, procMatch: opts.procMatch ?? null, collectors: opts.collectors ?? null, sources: scrapeSources(host), cgroups: true });
   let alerts: AlertSetup | null = null;
   let writer: RecordingWriter;
   try {
@@ -77,6 +82,11 @@ export async function runRecord(opts: RecordOptions): Promise<void> {
     procIntervalMs: opts.procIntervalMs,
     host,
     snapshots: engine !== null || server !== null,
+    // Without /metrics, Snapshots are for the rules alone: only the families they read.
+    parts: server === null && engine !== null ? rulesParts(engine.rules) : undefined,
+    // The node tier's files feed only /metrics: read them only when it is served.
+    node: server !== null,
+    nodeDisabled: nodeDisabledFor(opts.collectors ?? null),
     onShimRead: opts.onShimRead,
     // `record` samples everything it records: the cgroup tier at the process interval (schema 4).
     cgroups: true,

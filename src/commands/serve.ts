@@ -1,6 +1,9 @@
+import type { CollectorSet } from '../export/prometheus/collectors';
 import { DEFAULT_LISTEN, SERVE_INTERVAL_MS } from '../export/prometheus/listen';
 import { startMetricsServer } from '../export/prometheus/server';
 import { LiveFeed } from '../feed/live';
+import { nodeDisabledFor } from '../sampler/node-tier';
+import { scrapeSources } from '../sampler/self';
 import { runHeadless } from '../pipeline/headless';
 import { Pipeline } from '../pipeline/pipeline';
 import { metricsSink } from '../pipeline/sinks';
@@ -14,8 +17,23 @@ export interface ServeOptions {
   procIntervalMs: number;
   procTop: number;
   procMatch: RegExp | null;
+  /** node_exporter collectors to serve; null or absent: all. */
+  collectors?: CollectorSet;
   /** Alert rules evaluated on every Snapshot, logged to the alert log and exported as vigil_alert_active. */
   alerts?: Omit<AlertSetupOptions, 'hostname'> | null;
+}
+
+/**
+ * The tiers serve samples. With no per-process series asked for (--proc-top 0 and no --proc-match), only
+ * per-process alert rules read the process table, and nothing reads the connections tier (per-process
+ * TCP, which reads every process's fd links: most of serve's CPU). What nothing reads is not sampled: with
+ * neither, serve reads only the system files, as node_exporter does.
+ */
+export function serveTiers(opts: Pick<ServeOptions, 'procTop' | 'procMatch' | 'alerts'>): { procs: boolean; connections: boolean; cgroups: boolean } {
+  const series = opts.procTop > 0 || opts.procMatch !== null;
+  const rules = opts.alerts?.rules ?? [];
+  // The cgroup tier (container_* families, bounded by --proc-top like processes) likewise.
+  return { procs: series || rules.some((r) => r.def.subject === 'proc'), connections: series, cgroups: opts.procTop > 0 || rules.some((r) => r.def.subject === 'cgroup') };
 }
 
 /**
@@ -24,9 +42,13 @@ export interface ServeOptions {
  */
 export async function runServe(opts: ServeOptions, log: NodeJS.WritableStream = process.stderr): Promise<void> {
   // The feed opens its readers when it starts: until then there is nothing to close.
-  // The cgroup tier runs at the process interval and feeds the container_* families.
-  const feed = new LiveFeed({ intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs, cgroups: true });
-  const srv = await startMetricsServer({ listen: opts.listen, host: feed.host, procTop: opts.procTop, procMatch: opts.procMatch, cgroups: true });
+  // The cgroup tier (the container_* families) runs when per-entity series or cgroup rules ask for it.
+  const tiers = serveTiers(opts);
+  const feed = new LiveFeed({ intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs, ...tiers, node: true, nodeDisabled: nodeDisabledFor(opts.collectors ?? null) });
+  const srv = await startMetricsServer({
+    listen: opts.listen, host: feed.host, procTop: opts.procTop, procMatch: opts.procMatch, collectors: opts.collectors ?? null, sources: scrapeSources(feed.host),
+    cgroups: tiers.cgroups,
+  });
   let alerts: AlertSetup | null = null;
   try {
     if (opts.alerts && opts.alerts.rules.length > 0) alerts = setupAlerts({ ...opts.alerts, hostname: feed.host.hostname });

@@ -396,24 +396,40 @@ function cgroupPart(prev: CgroupTable | null, curr: CgroupTable | null): Pick<Sn
   return { cgroups: deriveCgroups(prev, curr), cgroups_interval_ms: prev === null ? null : Number(curr.mono_ns - prev.mono_ns) / 1e6 };
 }
 
-export function derive(prev: Sample, curr: Sample, host: HostInfo): Snapshot {
+/**
+ * The per-subject families of a Snapshot, each of which derive can leave empty ([] or null) for a consumer
+ * that reads none of it: `vigil record`'s alert rules read a few series (see rulesParts), and a derive of
+ * every interface, disk and connection per tick for them was most of record's derive.
+ */
+export interface DeriveParts {
+  cores: boolean;
+  net: boolean;
+  disks: boolean;
+  fs: boolean;
+  procs: boolean;
+  conns: boolean;
+}
+
+export const ALL_PARTS: Readonly<DeriveParts> = Object.freeze({ cores: true, net: true, disks: true, fs: true, procs: true, conns: true });
+
+export function derive(prev: Sample, curr: Sample, host: HostInfo, parts: Readonly<DeriveParts> = ALL_PARTS): Snapshot {
   const dtNs = curr.mono_ns - prev.mono_ns;
   const valid = dtNs >= MIN_INTERVAL_NS;
   // An invalid interval yields dtS = NaN: every rate below then fails the finite gate and is null.
   const dtS = valid ? Number(dtNs) / 1e9 : NaN;
   const ps = prev.sys;
   const cs = curr.sys;
-  const ncores = Math.max(cs.stat.cores.length, host.ncpu);
+  const ncores = parts.cores ? Math.max(cs.stat.cores.length, host.ncpu) : 0;
   const cores: CoreSnap[] = new Array(ncores);
   for (let i = 0; i < ncores; i++) {
     const pc = ps.stat.cores[i] ?? null;
     const cc = cs.stat.cores[i] ?? null;
     cores[i] = { cpu: i, online: cc !== null, ...(valid ? cpuPct(pc, cc) : NULL_CPU) };
   }
-  const prevNet = new Map(ps.net.map((n) => [n.iface, n]));
-  const prevDisk = new Map(ps.disks.map((d) => [d.device, d]));
+  const prevNet = parts.net ? new Map(ps.net.map((n) => [n.iface, n])) : null;
+  const prevDisk = parts.disks ? new Map(ps.disks.map((d) => [d.device, d])) : null;
   const mem = memSnap(cs.mem);
-  const procs = deriveProcs(prev.procs, curr.procs, host, cs.mem.total);
+  const procs = parts.procs ? deriveProcs(prev.procs, curr.procs, host, cs.mem.total) : null;
   return {
     t: curr.t,
     mono_ms: Number(curr.mono_ns) / 1e6,
@@ -440,14 +456,14 @@ export function derive(prev: Sample, curr: Sample, host: HostInfo): Snapshot {
     pswpout_per_s: rate(ps.vmstat?.pswpout, cs.vmstat?.pswpout, dtS),
     tcp: tcpSnap(ps.snmp, cs.snmp, dtS),
     udp: udpSnap(ps.snmp, cs.snmp, dtS),
-    net: cs.net.map((n) => netSnap(prevNet.get(n.iface), n, dtS)),
-    disks: cs.disks.map((d) => diskSnap(prevDisk.get(d.device), d, dtS)),
-    fs: cs.fs.map(fsSnap),
+    net: prevNet === null ? [] : cs.net.map((n) => netSnap(prevNet.get(n.iface), n, dtS)),
+    disks: prevDisk === null ? [] : cs.disks.map((d) => diskSnap(prevDisk.get(d.device), d, dtS)),
+    fs: parts.fs ? cs.fs.map(fsSnap) : [],
     procs,
     procs_interval_ms: procs !== null && prev.procs !== null && curr.procs !== null ? Number(curr.procs.mono_ns - prev.procs.mono_ns) / 1e6 : null,
     // Connections, like processes, only on the ticks where their tier read again.
-    conns: curr.conns !== null && prev.conns !== curr.conns ? deriveConns(prev.conns, curr.conns) : null,
-    // Cgroups too; the key is there only when the tier runs, so outputs without it are unchanged.
+    conns: parts.conns && curr.conns !== null && prev.conns !== curr.conns ? deriveConns(prev.conns, curr.conns) : null,
+    // Cgroups too (cheap: only on the tier's ticks); the key is there only when the tier runs, so outputs without it are unchanged.
     ...(curr.cgroups === undefined ? {} : cgroupPart(prev.cgroups ?? null, curr.cgroups)),
   };
 }

@@ -16,7 +16,8 @@ import { EXIT_CODES } from './exit-codes';
 /** What an option's value is called in the synopsis; an option not named here is shown by its type. */
 const VALUE_NAMES: Record<string, string> = {
   interval: 'MS', 'proc-interval': 'MS', config: 'FILE', 'alerts-db': 'FILE', 'on-alert': 'CMD', record: 'FILE',
-  duration: 'DURATION', listen: 'ADDR', 'proc-top': 'N', 'proc-match': 'REGEX', count: 'N', from: 'TIME', to: 'TIME', since: 'TIME',
+  duration: 'DURATION', listen: 'ADDR', 'proc-top': 'N', 'proc-match': 'REGEX', collectors: 'LIST', count: 'N', from: 'TIME', to: 'TIME', since: 'TIME',
+  output: 'FILE',
 };
 
 /** What follows a command's options in its synopsis, when the command takes more than yargs declares. */

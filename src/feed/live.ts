@@ -4,6 +4,7 @@
  * start, force the first process rates and derive the same way; this is the one `new Ticker` and the one
  * live `derive(` (replay derives in the recording cursor).
  */
+import type { DeriveParts } from '../derive/derive';
 import type { HostInfo, Sample } from '../model';
 import { readHostInfo } from '../sampler/host';
 import { samplerIntervals } from '../sampler/intervals';
@@ -19,6 +20,8 @@ export interface FeedOptions extends SamplerOptions {
    * counters and needs no rates, so it does not pay for a derive per tick.
    */
   snapshots?: boolean;
+  /** What Snapshots hold (default: everything); `vigil record` derives only what its alert rules read. */
+  parts?: DeriveParts;
   /** Sees every read of the shim's files (vigil run tallies them; see Sampler.onShimRead). */
   onShimRead?: (table: ShimTable) => void;
 }
@@ -68,7 +71,7 @@ export class LiveFeed implements Feed {
     const deliver = (now: bigint | undefined): void => {
       try {
         const sample = this.prev === null ? sampler.sample(now) : sampler.sample(now, first);
-        const snap = this.prev === null || !this.snapshots ? null : derive(this.prev, sample, this.host);
+        const snap = this.prev === null || !this.snapshots ? null : derive(this.prev, sample, this.host, this.opts.parts);
         if (this.prev !== null) first = false;
         this.prev = sample;
         onTick({ sample, snap });

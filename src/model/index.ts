@@ -10,6 +10,7 @@
  */
 import type { Counter } from './counter';
 import type { ConnsSample, ConnsSnap } from './conns';
+import type { NodeSample } from './node';
 import type { ShimProcSample, ShimSnap } from './shim';
 import type { ProcFigureValues, ProcRawValues } from './fields/proc';
 import type { CgroupSnap, CgroupTable } from './cgroups';
@@ -267,6 +268,11 @@ export interface Sample {
   conns: ConnsSample | null;
   /** The latest read of the cgroup tier (at the process interval), carried like the process table; absent when it does not run. */
   cgroups?: CgroupTable | null;
+  /**
+   * The node tier (src/model/node.ts): files only a Prometheus exporter wants, read at most once a second
+   * and only when the sampler runs with `node: true`. Absent elsewhere (the TUI, replay); never recorded.
+   */
+  node?: NodeSample | null;
 }
 
 // ---------------------------------------------------------------------------------------------------

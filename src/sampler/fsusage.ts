@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import type { FsSample } from '../model';
+import type { FsStatus } from '../model/node';
 import { isLocalDataFs, MountEntry, parseMountinfo } from './parse/mountinfo';
 
 export interface FsUsageOptions {
@@ -21,6 +22,8 @@ interface MountState {
   pending: boolean;
   sentAt: number;
   last: FsSample | null;
+  /** The last statfs failed (node_filesystem_device_error). */
+  error: boolean;
 }
 
 /**
@@ -73,6 +76,24 @@ export class FsUsage {
     return out;
   }
 
+  /**
+   * node_filesystem_readonly and node_filesystem_device_error of each mount that has answered (a stalled
+   * one is left out, as node_exporter leaves out its stuck mounts): `ro` among the mount's or its
+   * superblock's options, and whether its last statfs failed.
+   */
+  status(): FsStatus[] {
+    const now = Date.now();
+    const out: FsStatus[] = [];
+    for (const m of this.mounts.values()) {
+      if ((m.last === null && !m.error) || (m.pending && now - m.sentAt > this.timeoutMs)) continue;
+      const { mountPoint: mount, source, fstype, options, superOptions } = m.entry;
+      // /proc/mounts (node_exporter's source) says ro when either the mount or its superblock is read-only.
+      const readonly = options.split(',').includes('ro') || superOptions.split(',').includes('ro');
+      out.push({ mount, source, fstype, readonly, device_error: m.error });
+    }
+    return out;
+  }
+
   /** Mounts whose statfs has been outstanding past the timeout. */
   stalled(): string[] {
     const now = Date.now();
@@ -92,6 +113,7 @@ export class FsUsage {
       m.sentAt = now;
       this.statfs(m.entry.mountPoint, (err, st) => {
         m.pending = false;
+        m.error = Boolean(err);
         if (err || st.bsize <= 0) {
           m.last = null;
           return;
@@ -122,7 +144,7 @@ export class FsUsage {
     const next = new Map<string, MountState>();
     for (const e of chosen) {
       const old = this.mounts.get(e.mountPoint);
-      next.set(e.mountPoint, old && old.entry.majorMinor === e.majorMinor ? old : { entry: e, pending: false, sentAt: 0, last: null });
+      next.set(e.mountPoint, old && old.entry.majorMinor === e.majorMinor ? old : { entry: e, pending: false, sentAt: 0, last: null, error: false });
     }
     this.mounts = next;
   }

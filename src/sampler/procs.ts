@@ -64,6 +64,8 @@ interface Entry {
   /** Scheduler time summed over threads, as cumulative counters. */
   sched: ThreadTimes;
   gen: number;
+  /** The last read was left out by midExec(). */
+  execSkipped: boolean;
   /**
    * The last sample and the schedstat bytes it was made from: a single-threaded process whose schedstat
    * reads the same bytes again, with nothing else due, gets the same sample object back (one pread, no
@@ -196,6 +198,17 @@ export class ProcReader {
         if (opened === null) continue;
         [e, st] = opened;
       }
+      if (this.midExec(e, st as PidStat)) {
+        e.gen = gen;
+        e.pendingSched = null; // read again on the next tick, with the rest
+        const last = e.last;
+        if (last === null) continue;
+        const x = extras(e.pid, e.start);
+        const now = x.tcp !== last.tcp || x.tcp_prev !== last.tcp_prev || x.shim !== last.shim ? { ...last, ...x } : last;
+        e.last = now;
+        procs.push(now);
+        continue;
+      }
       const sample = this.update(e, st as PidStat, nowNs, extras);
       if (sample === null) {
         this.drop(e);
@@ -221,7 +234,7 @@ export class ProcReader {
     const e: Entry = {
       pid, start: -1, base, statFd: null, schedFd: null, statusFd: null, ioFd: null, ioDenied: false,
       noSchedstat: false, comm: '', startcode: 0, cmdline: '', cmdlineTruncated: false, cmdlineAt: nowNs, cgroup: null, uid: null,
-      swap: null, vol: null, invol: null, statusDue: nowNs, slow: null, slowPrev: null, slowDue: nowNs, sched: new ThreadTimes(base, this.budget), gen: 0,
+      swap: null, vol: null, invol: null, statusDue: nowNs, slow: null, slowPrev: null, slowDue: nowNs, sched: new ThreadTimes(base, this.budget), gen: 0, execSkipped: false,
       last: null, schedCopy: null, pendingSched: null, statCopy: null, statLen: 0, pendingStat: null,
     };
     if (keep) {
@@ -293,7 +306,8 @@ export class ProcReader {
   private notRun(e: Entry, nowNs: bigint, extras: ProcExtras): boolean {
     const last = e.last;
     const sc = e.schedCopy;
-    if (last === null || sc === null || e.schedFd === null || last.threads !== 1) return false;
+    // After a tick left out inside execve, the exec's end may lie in a schedstat already taken: read in full.
+    if (last === null || sc === null || e.schedFd === null || last.threads !== 1 || e.execSkipped) return false;
     if (nowNs - e.cmdlineAt >= this.cmdlineRefreshNs) return false;
     if (nowNs >= e.slowDue && !(e.slow !== null && sameSlow(e.slow, e.slowPrev))) return false;
     if (this.goneNow.has(last.ppid) || this.goneBefore.has(last.ppid)) return false;
@@ -337,6 +351,20 @@ export class ProcReader {
     return false;
   }
 
+  /**
+   * Whether this read caught the process inside execve, to be left for one tick: the kernel has already
+   * given it the new image's name and an empty new address space (vsize > 0: the stack is set up) but has
+   * not mapped the new program yet (startcode 0), and its command line is the old one or empty. Read now,
+   * it would be one sample of an identity that exists for microseconds: a spurious entity in a recording.
+   * The old sample stands for this tick (a new process has none and waits for the next one). Only one tick:
+   * a process that keeps a zero startcode (no mm is vsize 0; kernel threads are flagged) is read as it is.
+   */
+  private midExec(e: Entry, st: PidStat): boolean {
+    const skip = !e.execSkipped && st.startcode === 0 && st.vsize > 0 && (st.flags & PF_KTHREAD) === 0;
+    e.execSkipped = skip;
+    return skip;
+  }
+
   /** Reads a per-process file through its kept fd, or open+read+close without one. null: gone or denied. */
   private readFile(fd: number | null, base: string, name: string): number | null {
     // The path is built only without a kept fd: a string per process per tick is garbage to collect.
@@ -362,10 +390,13 @@ export class ProcReader {
   private update(e: Entry, st: PidStat, nowNs: bigint, extras: ProcExtras): ProcSample | null {
     // An exec keeps pid and start time but brings a new image (new comm, or at least a new code address):
     // the command line changed with it. A process first read between fork and exec had its parent's.
+    // The same program with none mapped any more (startcode 0: exiting, a zombie) reads an empty command
+    // line: the last one stands, and the identity with it. A new comm is always read: an exec happened.
     if (st.comm !== e.comm || st.startcode !== e.startcode || nowNs - e.cmdlineAt >= this.cmdlineRefreshNs) {
+      if (st.comm !== e.comm || st.startcode !== 0) this.readCmdline(e, nowNs);
+      else e.cmdlineAt = nowNs;
       e.comm = st.comm;
       e.startcode = st.startcode;
-      this.readCmdline(e, nowNs);
     }
     if (!e.noSchedstat) this.readSchedstat(e, st, nowNs);
     // The first slow read after discovery is pushed by up to one slow interval, by pid: 1000 processes

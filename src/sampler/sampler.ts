@@ -8,6 +8,7 @@ import { readHostInfo } from './host';
 import { chooseSampler, loadNative, noteOnce, SamplerKind } from './native/load';
 import { NativeProcReader } from './native/procs';
 import { NativeSystemReader } from './native/system';
+import { NodeTier } from './node-tier';
 import { ProcExtras, ProcReader } from './procs';
 import { SystemReader } from './system';
 import { Timings } from './timings';
@@ -38,6 +39,13 @@ export interface SamplerOptions {
   cgroups?: boolean;
   /** Where the cgroup hierarchies are mounted (default /sys/fs/cgroup): a fixture tree in tests. */
   cgroupRoot?: string;
+  /**
+   * Run the node tier (src/sampler/node-tier.ts): the files only node_exporter-compatible families need,
+   * at most once a second. For `vigil serve` and `record --listen`; off by default.
+   */
+  node?: boolean;
+  /** node_exporter collector names whose node-tier files are not read (see NODE_COLLECTORS). */
+  nodeDisabled?: ReadonlySet<string>;
   /** Read the counter files of processes running with the vigil run shim. */
   shim?: boolean;
   debugTimings?: boolean;
@@ -70,6 +78,7 @@ export class Sampler {
   private readonly fsUsage: FsUsage | null;
   private readonly conns: ConnsTier | null;
   private readonly shim: ShimReader | null;
+  private readonly node: NodeTier | null;
   private lastProcs: ProcTable | null = null;
   private readonly cgroupReader: CgroupReader | null;
   private lastCgroups: CgroupTable | null = null;
@@ -102,8 +111,11 @@ export class Sampler {
     this.procs = opts.procs === false ? null : addon ? new NativeProcReader(addon, procOpts) : new ProcReader(procOpts);
     this.fsUsage = opts.filesystems === false ? null : new FsUsage({ procRoot: opts.procRoot });
     this.fsUsage?.start();
-    this.conns = opts.connections === false || this.procs === null ? null : new ConnsTier({ procRoot: opts.procRoot, intervalMs: opts.connsIntervalMs });
+    this.conns = opts.connections === false || this.procs === null ? null : new ConnsTier({ procRoot: opts.procRoot, intervalMs: opts.connsIntervalMs, native: addon });
     this.conns?.start();
+    this.node = opts.node === true
+      ? new NodeTier({ procRoot: opts.procRoot, sysRoot: opts.sysRoot, disabled: opts.nodeDisabled, fsStatus: () => this.fsUsage?.status() ?? [] })
+      : null;
     this.shim = opts.shim === false || this.procs === null ? null : new ShimReader({ procRoot: opts.procRoot });
     this.cgroupReader = opts.cgroups ? new CgroupReader({ root: opts.cgroupRoot, clkTck: this.host.clk_tck }) : null;
     // Due half a system tick early, so that timer jitter never pushes a read to the next tick.
@@ -136,6 +148,7 @@ export class Sampler {
     }
     const out: Sample = { mono_ns: nowNs, t: Date.now(), sys: { ...sys, fs: this.fsUsage?.latest() ?? [] }, procs: this.lastProcs, conns };
     if (this.cgroupReader !== null) out.cgroups = this.lastCgroups;
+    if (this.node !== null) out.node = this.node.sample(nowNs, BigInt(this.intervalMs) * 1_000_000n);
     return out;
   }
 
@@ -191,6 +204,7 @@ export class Sampler {
     this.fsUsage?.stop();
     this.conns?.stop();
     this.shim?.close();
+    this.node?.close();
     this.system.close();
     this.procs?.close();
   }

@@ -71,7 +71,7 @@ t.test('every exit code of src/infra/errors.ts has its meaning written down', as
 
 t.test('every command is in the README commands table; every option is documented', async (t) => {
   const spec = cliSpec();
-  t.same(spec.commands.map((c) => c.name), ['', 'record', 'replay', 'run', 'export', 'alerts', 'sample', 'serve'], 'the recorder sees every command');
+  t.same(spec.commands.map((c) => c.name), ['', 'record', 'replay', 'run', 'export', 'report', 'alerts', 'sample', 'serve'], 'the recorder sees every command');
   const table = README.slice(README.indexOf('## Commands'), README.indexOf('## Keys'));
   for (const c of spec.commands) t.match(table, new RegExp(`^\\| \`vigil${c.name ? ` ${c.name}` : ''}[ \`]`, 'm'), `README lists vigil ${c.name}`);
   for (const c of spec.commands) {

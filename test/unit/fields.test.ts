@@ -26,6 +26,9 @@ import { NET_FIELDS, NET_RAW, SNMP_RAW, TCP_FIELDS, UDP_FIELDS } from '../../src
 import { PSI_FIELDS, PSI_RAW, PSI_RESOURCES } from '../../src/model/fields/psi';
 import { SYSTEM_FIELDS, SYSTEM_RAW } from '../../src/model/fields/system';
 import { nodeFamilies } from '../../src/export/prometheus/node-families';
+import { DISK_EXTRA_RAW, FS_STATUS_RAW } from '../../src/model/fields/node-disk';
+import { ARP_RAW, CONNTRACK_RAW, NODE_HOST_RAW, SOFTNET_RAW, UDP_QUEUES_RAW } from '../../src/model/fields/node-host';
+import { NETCLASS_RAW, NETDEV_EXTRA_RAW } from '../../src/model/fields/node-net';
 import { Recording } from '../../src/store/recording/reader';
 import { SCHEMA_VERSION } from '../../src/store/recording/schema';
 import { PROC_FIELDS as RECORDED_PROC_FIELDS, SERIES, SYS_COLUMNS } from '../../src/store/recording/series';
@@ -212,11 +215,17 @@ t.test('the window series are the figure rows that name one, and nothing else', 
 
 t.test("every node_* family on /metrics is a raw row's, once; rows sharing a name agree on its type, help and labels", async (t) => {
   const raws: readonly Raws[] = [...CPU_RAW, ...SYSTEM_RAW, ...MEM_RAW, ...VM_RAW, ...SNMP_RAW, ...PSI_RAW, ...NET_RAW, ...DISK_RAW, ...FS_RAW];
-  const fromRows = [...new Set(raws.flatMap((r) => (r.prom ?? []).map((p) => p.name)))];
+  // The node tier's tables (src/model/fields/node-*.ts), served after uname.
+  const nodeRaws: readonly Raws[] = [
+    ...NETDEV_EXTRA_RAW, ...NETCLASS_RAW, ...NODE_HOST_RAW, ...CONNTRACK_RAW, ...SOFTNET_RAW, ...ARP_RAW, ...UDP_QUEUES_RAW, ...DISK_EXTRA_RAW, ...FS_STATUS_RAW,
+  ] as readonly Raws[];
+  const names = (rows: readonly Raws[]): string[] => [...new Set(rows.flatMap((r) => (r.prom ?? []).map((p) => p.name)))];
+  const fromRows = names(raws);
   const served = nodeFamilies().map((f) => f.name);
-  t.same(served, [...fromRows, 'node_uname_info'], 'the served families, in table order, and uname');
+  t.same(served, [...fromRows, 'node_uname_info', ...names(nodeRaws)], 'the served families, in table order, uname, then the node tier\'s');
+  t.equal(new Set(served).size, served.length, 'no family twice');
   const first = new Map<string, string>();
-  for (const r of raws) {
+  for (const r of [...raws, ...nodeRaws]) {
     for (const p of (r.prom ?? []) as readonly { name: string; type: string; help: string; extraLabels?: readonly string[] }[]) {
       const sig = JSON.stringify([p.type, p.help, p.extraLabels ?? []]);
       if (!first.has(p.name)) first.set(p.name, sig);

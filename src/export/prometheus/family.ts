@@ -78,11 +78,18 @@ function metricObject<S>(spec: FamilySpec<S>, state: S): unknown {
 
 /**
  * Registers `spec` in `registry`; each scrape calls getState() once per family and lists its series.
- * Returns nothing to update: the state is the only input.
+ * Returns nothing to update: the state is the only input. `last`: list the series after every other
+ * family of the scrape has listed its own (the registry calls each get() synchronously, in turn, so one
+ * await defers past all of them), for families about the scrape itself (node_scrape_collector_*).
  */
-export function registerFamily<S>(registry: Registry, spec: FamilySpec<S>, getState: () => S): void {
+export function registerFamily<S>(registry: Registry, spec: FamilySpec<S>, getState: () => S, last = false): void {
   const config = { name: spec.name, help: spec.help, labelNames: [...spec.labelNames], registers: [registry] };
   // The overrides are own properties set after prom-client's constructor has validated and registered.
   const metric = spec.type === 'counter' ? new PromCounter(config) : new PromGauge(config);
-  (metric as unknown as { get: () => Promise<unknown> }).get = async () => metricObject(spec, getState());
+  (metric as unknown as { get: () => Promise<unknown> }).get = last
+    ? async () => {
+      await null;
+      return metricObject(spec, getState());
+    }
+    : async () => metricObject(spec, getState());
 }

@@ -8,15 +8,26 @@
  *
  * A scrape is consistent: the registry calls every family's get() within one run of microtasks, and
  * update() runs from a timer, so no update can land between two families of the same scrape.
+ *
+ * Two sources are read in the scrape itself, before the families list their series, because they describe
+ * the moment of the scrape, as node_exporter's do: adjtimex(2) (node_timex_*) and the exporter's own
+ * /proc/self (process_*). Both are a syscall or two, bounded, and both readers are the sampler's, handed
+ * in as `sources`: this layer still reads nothing itself.
  */
 import { Registry } from 'prom-client';
 import type { HostInfo, ProcSnap, ProcTable, Sample, Snapshot } from '../../model';
 import type { CgroupSnap, CgroupTable } from '../../model/cgroups';
 import { CGROUP_FAMILIES, CgroupRow, CgroupState, selectCgroups } from './cgroup-families';
+import type { ScrapeSources, SelfStats, TimexRaw } from '../../model/exporter';
+import { CollectorStats } from './collector-stats';
+import { collectorOf, CollectorSet, isEnabled } from './collectors';
 import { FamilySpec, registerFamily } from './family';
 import { nodeFamilies, SystemState } from './node-families';
+import { KeyedFamilies } from './node-tier-families';
 import { PROC_FAMILIES, ProcFamilySpec, ProcState, toFamily } from './proc-families';
 import { DEFAULT_PROC_TOP, ProcRow, selectProcs } from './proc-select';
+import { selfFamilies } from './self-families';
+import { timexFamilies } from './timex-families';
 
 export interface PrometheusMetricsOptions {
   host: HostInfo;
@@ -26,6 +37,13 @@ export interface PrometheusMetricsOptions {
   procMatch?: RegExp | null;
   /** Serve the cgroup tier's container_* families (the feed must run the tier). */
   cgroups?: boolean;
+  /** The node_exporter collectors served (--collectors); null or absent: all. */
+  collectors?: CollectorSet;
+  /**
+   * What a scrape reads itself (adjtimex, the exporter's own /proc/self), from the sampler
+   * (src/sampler/self.ts scrapeSources()); absent: no node_timex_* and no process_* families.
+   */
+  sources?: ScrapeSources;
 }
 
 /** What an added family sees at a scrape. It must only read memory. */
@@ -41,6 +59,8 @@ export class PrometheusMetrics {
   private readonly top: number;
   private readonly match: RegExp | null;
   private sample: Sample | null = null;
+  /** node_* families named by the kernel's files (registered as the node tier finds them). */
+  private readonly keyed: KeyedFamilies;
   private snapshot: Snapshot | null = null;
   /** The latest derived process rows (a Snapshot has them only when the table was re-read). */
   private procSnaps: ProcSnap[] | null = null;
@@ -48,13 +68,28 @@ export class PrometheusMetrics {
   private cgroupSnaps: CgroupSnap[] | null = null;
   private cgMemo: { table: CgroupTable | null; snaps: CgroupSnap[] | null; rows: CgroupRow[] } = { table: null, snaps: null, rows: [] };
   private memo: { table: ProcTable | null; snaps: ProcSnap[] | null; rows: ProcRow[] } = { table: null, snaps: null, rows: [] };
+  private readonly collectors: CollectorSet;
+  private readonly stats = new CollectorStats();
+  private readonly sources: ScrapeSources;
+  /** What this scrape read of adjtimex and of /proc/self (see metrics()). */
+  private timexNow: TimexRaw | null = null;
+  private selfNow: SelfStats | null = null;
 
   constructor(opts: PrometheusMetricsOptions) {
     this.host = opts.host;
     this.top = opts.procTop ?? DEFAULT_PROC_TOP;
     this.match = opts.procMatch ?? null;
+    this.collectors = opts.collectors ?? null;
     const system = (): SystemState => ({ sample: this.sample, host: this.host });
-    for (const spec of nodeFamilies()) registerFamily(this.registry, spec, system);
+    for (const spec of nodeFamilies()) this.addCollected(spec, system);
+    // node_* families named by the node tier's files, as it finds them; --collectors applies to them too.
+    this.keyed = new KeyedFamilies(this.registry, (spec) => this.addCollected(spec, () => null));
+    const timex = isEnabled(this.collectors, 'timex') ? opts.sources?.timex ?? null : null;
+    this.sources = { timex, self: opts.sources?.self ?? null };
+    if (isEnabled(this.collectors, 'timex')) this.stats.declare('timex');
+    // Without the addon there are no node_timex_* families at all, and timex's success is 0.
+    if (timex !== null) for (const spec of timexFamilies()) this.addCollected(spec, () => ({ timex: this.timexNow }));
+    if (this.sources.self !== null) for (const spec of selfFamilies()) registerFamily(this.registry, spec, () => ({ self: this.selfNow }));
     registerFamily(this.registry, {
       name: 'vigil_processes', type: 'gauge', labelNames: [],
       help: 'Processes in the latest process table.',
@@ -67,11 +102,23 @@ export class PrometheusMetrics {
     }, () => this.view());
     for (const spec of PROC_FAMILIES) this.addProcFamily(spec);
     if (opts.cgroups) for (const spec of CGROUP_FAMILIES) registerFamily(this.registry, spec, (): CgroupState => ({ rows: this.cgroupRows() }));
+    for (const spec of this.stats.families()) registerFamily(this.registry, spec, () => this.sample !== null, true);
   }
 
-  /** Keep the latest state. O(1): no copying, no selection; `snapshot` may be null before the first rate. */
+  /** A family of a node_exporter collector (or of none): left out when --collectors turned it off, else timed. */
+  private addCollected<S>(spec: FamilySpec<S>, getState: () => S): void {
+    const collector = collectorOf(spec.name);
+    if (!isEnabled(this.collectors, collector)) return;
+    registerFamily(this.registry, collector === null ? spec : this.stats.timed(collector, spec), getState);
+  }
+
+  /**
+   * Keep the latest state. O(1): no copying, no selection; `snapshot` may be null before the first rate.
+   * (Once a second, when the node tier has a new read, its file-named families are refreshed.)
+   */
   update(sample: Sample, snapshot: Snapshot | null): void {
     this.sample = sample;
+    this.keyed.sync(sample.node, this.host);
     if (snapshot !== null) {
       this.snapshot = snapshot;
       if (snapshot.procs !== null) this.procSnaps = snapshot.procs;
@@ -85,7 +132,7 @@ export class PrometheusMetrics {
    * of the alert store. series() runs in a scrape: read memory only.
    */
   addFamily(spec: FamilySpec<ScrapeView>): void {
-    registerFamily(this.registry, spec, () => this.view());
+    this.addCollected(spec, () => this.view());
   }
 
   /** EXTENSION POINT (issues 7, 8): a per-process family over the bounded set; see proc-families.ts. */
@@ -95,6 +142,14 @@ export class PrometheusMetrics {
 
   /** The text exposition format, as served on /metrics. */
   metrics(): Promise<string> {
+    this.stats.begin();
+    const { timex, self } = this.sources;
+    if (timex !== null) {
+      const t0 = process.hrtime.bigint();
+      this.timexNow = timex.read();
+      this.stats.add('timex', Number(process.hrtime.bigint() - t0), 0);
+    }
+    if (self !== null) this.selfNow = self.read();
     return this.registry.metrics();
   }
 

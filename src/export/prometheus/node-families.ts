@@ -17,6 +17,7 @@ import { NET_RAW, SNMP_RAW } from '../../model/fields/net';
 import { PSI_RAW } from '../../model/fields/psi';
 import { SYSTEM_RAW } from '../../model/fields/system';
 import type { FamilySpec, Labels, Series } from './family';
+import { diskEntities, nodeTierFamilies } from './node-tier-families';
 
 export interface SystemState {
   sample: Sample | null;
@@ -29,7 +30,7 @@ export interface SystemState {
  * family adds its extra labels. Rows that share a family name (node_cpu_seconds_total: one row per mode)
  * make one family, listed entity by entity. A family with no entity in the Sample has no series.
  */
-function fromTable<R>(
+export function fromTable<R>(
   rows: readonly RawField<R, HostInfo>[], labels: readonly string[], entities: (s: Sample) => Iterable<readonly [Labels, R]>,
 ): FamilySpec<SystemState>[] {
   const byName = new Map<string, SysPromFamily<R, HostInfo>[]>();
@@ -82,8 +83,9 @@ export function nodeFamilies(): FamilySpec<SystemState>[] {
     ...fromTable(SNMP_RAW, [], whole((s) => s.sys.snmp)),
     ...fromTable(PSI_RAW, [], whole((s) => s.sys.psi)),
     ...fromTable(NET_RAW, ['device'], (s) => s.sys.net.map((n) => [{ device: n.iface }, n] as const)),
-    ...fromTable(DISK_RAW, ['device'], (s) => s.sys.disks.map((d) => [{ device: d.device }, d] as const)),
+    ...fromTable(DISK_RAW, ['device'], diskEntities),
     ...fromTable(FS_RAW, FS_LABELS, (s) => s.sys.fs.map((f) => [{ device: f.source, fstype: f.fstype, mountpoint: f.mount }, f] as const)),
     unameFamily(),
+    ...nodeTierFamilies(fromTable),
   ];
 }

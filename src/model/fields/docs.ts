@@ -10,6 +10,10 @@ import type { Field, RawField, SysField } from './field';
 import { FS_FIELDS, FS_RAW } from './fs';
 import { MEM_FIELDS, MEM_RAW, VM_FIELDS, VM_RAW } from './memory';
 import { NET_FIELDS, NET_RAW, SNMP_RAW, TCP_FIELDS, UDP_FIELDS } from './net';
+import { DISK_EXTRA_RAW, FS_STATUS_RAW } from './node-disk';
+import { ARP_RAW, CONNTRACK_RAW, NODE_HOST_RAW, SOFTNET_RAW, UDP_QUEUES_RAW } from './node-host';
+import { KEYED_RULES } from './node-keyed';
+import { NETCLASS_RAW, NETDEV_EXTRA_RAW } from './node-net';
 import { PROC_FIELDS, PROC_RAW } from './proc';
 import { PSI_FIELDS, PSI_RAW } from './psi';
 import { SYSTEM_FIELDS, SYSTEM_RAW } from './system';
@@ -203,7 +207,28 @@ export function fieldsDoc(): string {
     '',
     figureTable(CONN_FIELDS),
     '',
+    '## Exported only: the node tier',
+    '',
+    'Files only node_exporter-compatible families need (src/model/node.ts), read at most once a second and only',
+    'by `vigil serve` and `vigil record --listen`: never recorded, never on screen. Fixed families:',
+    '',
+    rawTable([...NETDEV_EXTRA_RAW, ...NETCLASS_RAW] as readonly RawField<unknown, unknown>[]),
+    '',
+    rawTable([...NODE_HOST_RAW, ...CONNTRACK_RAW, ...SOFTNET_RAW, ...ARP_RAW, ...UDP_QUEUES_RAW] as readonly RawField<unknown, unknown>[]),
+    '',
+    rawTable([...DISK_EXTRA_RAW, ...FS_STATUS_RAW] as readonly RawField<unknown, unknown>[]),
+    '',
+    'Families named by the files themselves (one per line or field the kernel prints):',
+    '',
+    keyedTable(),
+    '',
   ].join('\n');
+}
+
+function keyedTable(): string {
+  const out = ['| collector | source | Prometheus | type | fields exported |', '| --- | --- | --- | --- | --- |'];
+  for (const k of KEYED_RULES) out.push(row([k.collector, cell(k.source), k.pattern.split(', ').map((n) => code(n)).join(', '), k.type, k.filter === 'all' ? 'all' : code(cell(k.filter))]));
+  return out.join('\n');
 }
 
 if (require.main === module) process.stdout.write(fieldsDoc());

@@ -3,8 +3,21 @@ import { isDenied, isGone } from '../procfile';
 import { pidOf } from '../pid';
 import { socketInode } from './proc-net';
 
+/**
+ * The native core's fd scan (native/sampler/fdsocks.c): the same stat and the same readdir + readlink as
+ * this file's TypeScript path, without a string or a Stats object per call.
+ */
+export interface FdScanNative {
+  /** 0: out = [st_ino, st_size]; 1: gone; 2: another error. */
+  fdStat(dir: string, out: Float64Array): number;
+  /** n >= 0: out[0] = links read, out[1..n] the socket inodes; -1 denied; -2 gone; -3 another error; -(4 + need): out too small. */
+  fdSocks(dir: string, out: Float64Array): number;
+}
+
 export interface InodeMapOptions {
   procRoot?: string;
+  /** Do the fd scan's I/O in the native core; null or absent: in TypeScript (the reference, VIGIL_SAMPLER=ts). */
+  native?: FdScanNative | null;
   /** A process holding sockets has its fd links re-read at least this often even if its fd count did not move. */
   fullEveryMs?: number;
 }
@@ -56,6 +69,9 @@ export class InodeMap {
   private readonly root: string;
   private readonly fullEveryNs: bigint;
   private readonly bySize: boolean;
+  private readonly native: FdScanNative | null;
+  private readonly st = new Float64Array(2);
+  private socksOut = new Float64Array(256);
   private readonly entries = new Map<number, PidEntry>();
   private readonly owners = new Map<number, number[]>();
   /** The current pass: a sorted listing of /proc and how far it got. */
@@ -68,6 +84,8 @@ export class InodeMap {
     this.root = opts.procRoot ?? '/proc';
     this.fullEveryNs = BigInt(Math.round((opts.fullEveryMs ?? 30_000) * 1e6));
     this.bySize = probeFdCountBySize(this.root);
+    const n = opts.native;
+    this.native = n && typeof n.fdStat === 'function' && typeof n.fdSocks === 'function' ? n : null;
   }
 
   /** The pids holding a socket inode (sorted; never mutated afterwards), or undefined when no visible process holds it. */
@@ -170,13 +188,23 @@ export class InodeMap {
     const dir = `${this.root}/${e.pid}/fd`;
     let ino: number;
     let count: number;
-    try {
-      const st = fs.statSync(dir);
-      ino = st.ino;
-      count = this.bySize ? st.size : -1;
-    } catch (err) {
-      if (isGone(err)) this.drop(e);
-      return;
+    if (this.native !== null) {
+      const r = this.native.fdStat(dir, this.st);
+      if (r !== 0) {
+        if (r === 1) this.drop(e);
+        return;
+      }
+      ino = this.st[0];
+      count = this.bySize ? this.st[1] : -1;
+    } else {
+      try {
+        const st = fs.statSync(dir);
+        ino = st.ino;
+        count = this.bySize ? st.size : -1;
+      } catch (err) {
+        if (isGone(err)) this.drop(e);
+        return;
+      }
     }
     let names: string[] | null = null;
     if (!this.bySize) {
@@ -203,6 +231,12 @@ export class InodeMap {
   }
 
   private reread(e: PidEntry, dir: string, listed: string[] | null, res: RefreshResult): void {
+    if (this.native !== null) {
+      const socks = this.nativeSocks(dir, res);
+      if (socks === 'gone') return this.drop(e);
+      e.denied = socks === null;
+      return this.setRead(e, socks ?? []);
+    }
     let names = listed;
     if (names === null) {
       try {
@@ -228,6 +262,28 @@ export class InodeMap {
         if (ino !== 0) socks.push(ino);
       }
     }
+    this.setRead(e, socks);
+  }
+
+  /** The socket inodes of dir through the native core: null when denied, 'gone' when the process is. */
+  private nativeSocks(dir: string, res: RefreshResult): number[] | null | 'gone' {
+    let n = this.native!.fdSocks(dir, this.socksOut);
+    // More sockets than room: again with room for twice as many (the table may still be growing).
+    while (n <= -4) {
+      this.socksOut = new Float64Array(2 * (-n - 4) + 1);
+      n = this.native!.fdSocks(dir, this.socksOut);
+    }
+    if (n === -2) return 'gone';
+    if (n === -1) return null;
+    if (n === -3) throw new Error(`cannot read ${dir}`);
+    res.links += this.socksOut[0];
+    const socks = new Array<number>(n);
+    for (let i = 0; i < n; i++) socks[i] = this.socksOut[1 + i];
+    return socks;
+  }
+
+  /** A process's fd table was read (socks unsorted, with duplicates): its sockets and its comm. */
+  private setRead(e: PidEntry, socks: number[]): void {
     socks.sort((a, b) => a - b);
     this.setSocks(e, dedupSorted(socks));
     try {

@@ -5,7 +5,7 @@ import type { ConnsProcSample, ConnsSample, TcpSockSample } from '../../model/co
 import { KeptFile, ReadBuf } from '../procfile';
 import { DiagTransport, NetlinkDiagSocket } from './diag-socket';
 import { AddrCache, AF_INET, AF_INET6, buildTcpCompatDumpRequest, buildTcpDumpRequest, SockMemo, TcpDumpParser } from './inet-diag';
-import { InodeMap, RefreshResult } from './inode-map';
+import { FdScanNative, InodeMap, RefreshResult } from './inode-map';
 import { walkNlmsgs } from './netlink';
 import { SocketCounts, SocketKinds } from './socket-kinds';
 
@@ -23,6 +23,8 @@ export interface ConnsReaderOptions {
   fullEveryMs?: number;
   /** Give up on a dump that has not ended after this long, ms. */
   timeoutMs?: number;
+  /** The fd scan's I/O in the native core (see InodeMapOptions.native). */
+  native?: FdScanNative | null;
 }
 
 /** Where one read's time went, for --debug-timings and the benchmark. */
@@ -100,7 +102,7 @@ export class ConnsReader {
     this.root = opts.procRoot ?? '/proc';
     this.openTransport = opts.transport ?? (() => new NetlinkDiagSocket());
     this.transport = this.openTransport();
-    this.inodes = new InodeMap({ procRoot: this.root, fullEveryMs: opts.fullEveryMs });
+    this.inodes = new InodeMap({ procRoot: this.root, fullEveryMs: opts.fullEveryMs, native: opts.native });
     this.scanBudgetNs = BigInt(Math.round((opts.scanBudgetMs ?? 50) * 1e6));
     this.sliceNs = BigInt(Math.round((opts.sliceMs ?? 4) * 1e6));
     this.sweepReads = Math.max(1, opts.sweepReads ?? 10);

@@ -26,7 +26,12 @@ export interface NativeAddon {
   procRead(h: unknown, nowNs: bigint): number;
   procStrings(h: unknown, slot: number): Buffer | null;
   procTracked(h: unknown): number;
+  /** The connections tier's fd scan: see FdScanNative in src/sampler/conns/inode-map.ts. */
+  fdStat(dir: string, out: Float64Array): number;
+  fdSocks(dir: string, out: Float64Array): number;
   close(h: unknown): void;
+  /** adjtimex(2) with modes = 0 into out (native/sampler/timex.h); absent from addons built before it. */
+  timexRead?(out: Float64Array): number;
 }
 
 let cached: { addon: NativeAddon | null; error: string | null } | null = null;

@@ -7,7 +7,10 @@ export interface MountEntry {
   mountPoint: string;
   fstype: string;
   source: string;
+  /** Per-mount options (field 6). */
   options: string;
+  /** The superblock's options, after the source: `ro` here with `rw` above is a read-only filesystem too. */
+  superOptions: string;
 }
 
 /**
@@ -40,6 +43,7 @@ export function parseMountinfo(input: ProcText): MountEntry[] {
       options: f[5],
       fstype: unescapeOctal(f[dash + 1]),
       source: unescapeOctal(f[dash + 2]),
+      superOptions: f[dash + 3] ?? '',
     });
   }
   return out;

@@ -1,5 +1,6 @@
 import { Counter, parseCounter } from '../../model/counter';
 import type { NetDevSample } from '../../model';
+import type { NetDevFull } from '../../model/node';
 import { asText, ProcText, words } from './text';
 
 /**
@@ -7,8 +8,8 @@ import { asText, ProcText, words } from './text';
  * on its first ':' rather than on spaces; names are taken as the kernel gives them (they may hold bytes
  * that are not UTF-8). The two header lines are recognised by content ('|'), not skipped by count.
  */
-export function parseNetDev(input: ProcText): NetDevSample[] {
-  const out: NetDevSample[] = [];
+function netDevRows(input: ProcText): { iface: string; v: Counter[] }[] {
+  const out: { iface: string; v: Counter[] }[] = [];
   for (const line of asText(input).split('\n')) {
     const colon = line.indexOf(':');
     if (colon < 0 || line.includes('|')) continue;
@@ -25,7 +26,14 @@ export function parseNetDev(input: ProcText): NetDevSample[] {
       }
       v.push(c);
     }
-    if (!ok) continue;
+    if (ok) out.push({ iface, v });
+  }
+  return out;
+}
+
+export function parseNetDev(input: ProcText): NetDevSample[] {
+  const out: NetDevSample[] = [];
+  for (const { iface, v } of netDevRows(input)) {
     // Receive: bytes packets errs drop fifo frame compressed multicast; Transmit: bytes packets errs drop ...
     out.push({
       iface,
@@ -41,4 +49,18 @@ export function parseNetDev(input: ProcText): NetDevSample[] {
     });
   }
   return out;
+}
+
+/**
+ * Every column of /proc/net/dev, for node_network_*: receive bytes packets errs drop fifo frame compressed
+ * multicast, transmit bytes packets errs drop fifo colls carrier compressed. rx_nohandler is not in the
+ * file; the reader adds it from sysfs.
+ */
+export function parseNetDevFull(input: ProcText): NetDevFull[] {
+  return netDevRows(input).map(({ iface, v }) => ({
+    iface,
+    rx_bytes: v[0], rx_packets: v[1], rx_errs: v[2], rx_drop: v[3], rx_fifo: v[4], rx_frame: v[5], rx_compressed: v[6], rx_multicast: v[7],
+    tx_bytes: v[8], tx_packets: v[9], tx_errs: v[10], tx_drop: v[11], tx_fifo: v[12], tx_colls: v[13], tx_carrier: v[14], tx_compressed: v[15],
+    rx_nohandler: null,
+  }));
 }

@@ -9,6 +9,7 @@
  *   engine.active(); engine.recent(20); engine.notes();
  *   await engine.stop();                                      // ends open breaches (reason 'stop')
  */
+import type { DeriveParts } from '../../derive/derive';
 import type { Snapshot } from '../../model';
 import type { HistoryWindow, WindowOptions } from '../window';
 import { Breach, BreachEvent, Evaluator } from './evaluator';
@@ -154,5 +155,16 @@ export function alertWindowOptions(rules: readonly Rule[], intervalMs: number, p
     rawSamples: 1,
     maxSampleMs: 1.5 * Math.max(intervalMs, procIntervalMs),
     trackedWindows: [...new Set(rules.map((r) => Math.ceil(r.window_ms / 1000)))],
+    // The rules read their own series and nothing else: the others are not kept.
+    series: [...new Set(rules.map((r) => r.metric))],
   };
+}
+
+/**
+ * The families of a Snapshot the rules read: their subjects' lists (the evaluator lists a rule's subjects
+ * from the Snapshot, then asks the window); system-wide series come from the scalar part, always derived.
+ */
+export function rulesParts(rules: readonly Rule[]): DeriveParts {
+  const kinds = new Set(rules.map((r) => r.def.subject));
+  return { cores: kinds.has('core'), net: kinds.has('iface'), disks: kinds.has('disk'), fs: kinds.has('mount'), procs: kinds.has('proc'), conns: false };
 }

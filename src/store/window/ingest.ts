@@ -69,8 +69,19 @@ function parseProcSubject(subject: string): { pid: number; start_time: number } 
   return m === null ? null : { pid: Number(m[1]), start_time: Number(m[2]) };
 }
 
+/** The entries of a table that the window keeps (WindowOptions.series; null: all). */
+const kept = <T>(all: Entry<T>[], series: ReadonlySet<string> | null): Entry<T>[] => (series === null ? all : all.filter((e) => series.has(e.name)));
+
 export class Ingest {
-  private plain = new Int32Array(PLAIN.length).fill(-1);
+  private readonly PLAIN: Entry<Snapshot>[];
+  private readonly CORE: Entry<Snapshot['cores'][number]>[];
+  private readonly NET: Entry<Snapshot['net'][number]>[];
+  private readonly DISK: Entry<Snapshot['disks'][number]>[];
+  private readonly FS: Entry<Snapshot['fs'][number]>[];
+  private readonly CGROUP: Entry<CgroupSnap>[];
+  /** Indexes into PROC (a process slot's cell layout is fixed) of the process series kept. */
+  private readonly procMetrics: number[];
+  private plain: Int32Array;
   private groups = {
     core: new Map<string, Group>(), iface: new Map<string, Group>(),
     disk: new Map<string, Group>(), mount: new Map<string, Group>(), cgroup: new Map<string, Group>(),
@@ -82,7 +93,17 @@ export class Ingest {
   private readonly bulkSlots = new Map<string, Map<string, number>>();
   private slotBuf = new Int32Array(0);
 
-  constructor(private readonly st: WindowState) {}
+  constructor(private readonly st: WindowState) {
+    const only = st.opt.series === null ? null : new Set<string>(st.opt.series);
+    this.PLAIN = kept(PLAIN, only);
+    this.CORE = kept(CORE, only);
+    this.NET = kept(NET, only);
+    this.DISK = kept(DISK, only);
+    this.FS = kept(FS, only);
+    this.CGROUP = kept(CGROUP, only);
+    this.procMetrics = PROC.map((e, m) => (only === null || only.has(e.name) ? m : -1)).filter((m) => m >= 0);
+    this.plain = new Int32Array(this.PLAIN.length).fill(-1);
+  }
 
   /** Adds a Snapshot. Returns false (and counts it in `rejected`) when it is out of order. */
   push(snap: Snapshot): boolean {
@@ -100,6 +121,7 @@ export class Ingest {
     this.seq++;
     const w = sampleWeight(snap.interval_ms, st.opt.maxSampleMs);
     const row = st.ring.begin(mono, w);
+    const { PLAIN, CORE, NET, DISK, FS, CGROUP } = this;
     for (let i = 0; i < PLAIN.length; i++) {
       const v = PLAIN[i].get(snap);
       if (!acceptable(v)) continue;
@@ -107,16 +129,16 @@ export class Ingest {
       if (slot < 0) slot = this.plain[i] = st.sysSlot(PLAIN[i].name, '');
       this.put(slot, v, w, row, sec);
     }
-    for (const c of snap.cores) this.subject(this.groups.core, CORE, String(c.cpu), c, w, row, sec);
-    for (const n of snap.net) this.subject(this.groups.iface, NET, n.iface, n, w, row, sec);
-    for (const d of snap.disks) this.subject(this.groups.disk, DISK, d.device, d, w, row, sec);
-    for (const f of snap.fs) this.subject(this.groups.mount, FS, f.mount, f, w, row, sec);
+    if (CORE.length > 0) for (const c of snap.cores) this.subject(this.groups.core, CORE, String(c.cpu), c, w, row, sec);
+    if (NET.length > 0) for (const n of snap.net) this.subject(this.groups.iface, NET, n.iface, n, w, row, sec);
+    if (DISK.length > 0) for (const d of snap.disks) this.subject(this.groups.disk, DISK, d.device, d, w, row, sec);
+    if (FS.length > 0) for (const f of snap.fs) this.subject(this.groups.mount, FS, f.mount, f, w, row, sec);
     // Cgroups on the ticks where their tier read again (subject: the path), the first CGROUP_WINDOW_MAX of
     // them in the walk's order (breadth first: the root, slices, services, containers): every system slot
     // costs 32 bytes a second for the hour, and a host can hold a thousand groups.
-    const cgs = snap.cgroups ?? [];
+    const cgs = CGROUP.length > 0 ? snap.cgroups ?? [] : [];
     for (let i = 0; i < cgs.length && i < CGROUP_WINDOW_MAX; i++) this.subject(this.groups.cgroup, CGROUP, cgs[i].path, cgs[i], w, row, sec);
-    if (snap.procs !== null) this.procs(snap, sec);
+    if (snap.procs !== null && this.procMetrics.length > 0) this.procs(snap, sec);
     return true;
   }
 
@@ -187,11 +209,13 @@ export class Ingest {
     }
     const arr = st.tailProc();
     const w = sampleWeight(snap.procs_interval_ms, st.opt.maxSampleMs);
+    const ms = this.procMetrics;
     for (let i = 0; i < n; i++) {
       if (slots[i] < 0) continue;
       const p = list[i];
       const base = slots[i] * PM * CELL;
-      for (let m = 0; m < PM; m++) {
+      for (let k = 0; k < ms.length; k++) {
+        const m = ms[k];
         const v = PROC[m].get(p);
         if (acceptable(v)) addSample(arr, base + m * CELL, v, w);
       }

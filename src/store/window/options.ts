@@ -1,3 +1,5 @@
+import type { SeriesName } from './series';
+
 /** Tunables of the history window; every default is what the live TUI uses. */
 export interface WindowOptions {
   /** How much history is kept, in seconds (1 s buckets). Default 3600. */
@@ -18,6 +20,11 @@ export interface WindowOptions {
   trackedWindows?: number[];
   /** Running sums are recomputed from the buckets every this many seconds. Default 600. */
   recomputeEvery?: number;
+  /**
+   * Only these series take the values of pushed Snapshots (the window of a few alert rules, which reads
+   * nothing else); null: every series. Bulk loads (pushBucket) are not filtered. Default null.
+   */
+  series?: readonly SeriesName[] | null;
 }
 
 export type ResolvedOptions = Required<WindowOptions>;
@@ -30,6 +37,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   maxSampleMs: 1500,
   trackedWindows: [10, 60, 300, 900, 3600],
   recomputeEvery: 600,
+  series: null,
 };
 
 function posInt(name: string, v: number): number {
@@ -38,7 +46,7 @@ function posInt(name: string, v: number): number {
 }
 
 export function resolveOptions(o: WindowOptions = {}): ResolvedOptions {
-  const r: ResolvedOptions = { ...DEFAULT_OPTIONS, ...o };
+  const r: ResolvedOptions = { ...DEFAULT_OPTIONS, ...o, series: o.series ?? null };
   posInt('horizonSeconds', r.horizonSeconds);
   posInt('procFineSeconds', r.procFineSeconds);
   posInt('procCoarseSeconds', r.procCoarseSeconds);

@@ -27,7 +27,7 @@ t.test('in-process runs say and exit exactly as the spawned bin', async (t) => {
 t.test('--help lists every command and exits 0', async (t) => {
   const r = await vigil(['--help']);
   t.equal(r.code, 0);
-  for (const c of ['record', 'replay', 'run', 'export', 'alerts', 'sample']) t.match(r.stdout, new RegExp(`vigil ${c}`), c);
+  for (const c of ['record', 'replay', 'run', 'export', 'report', 'alerts', 'sample']) t.match(r.stdout, new RegExp(`vigil ${c}`), c);
   t.equal(r.stderr, '');
   const sub = await vigilIn(['sample', '--help']);
   t.equal(sub.code, 0);

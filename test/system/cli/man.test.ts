@@ -33,7 +33,7 @@ function help(args: string[]): Promise<{ code: number; out: string }> {
 
 t.test('the page names every option --help names', { skip: noGroff }, async (t) => {
   const page = spawnSync('groff', ['-man', '-Tascii', '-P-cbou', PAGE], { encoding: 'utf8' }).stdout;
-  const commands = ['', 'record', 'replay', 'run', 'export', 'alerts', 'sample', 'serve'];
+  const commands = ['', 'record', 'replay', 'run', 'export', 'report', 'alerts', 'sample', 'serve'];
   // In parallel: eight node start-ups one after the other take long on a busy machine.
   const helps = await Promise.all(commands.map((cmd) => help(cmd ? [cmd] : [])));
   commands.forEach((cmd, i) => {

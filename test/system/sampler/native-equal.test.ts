@@ -15,6 +15,7 @@ import { NativeProcReader } from '../../../src/sampler/native/procs';
 import { NativeSystemReader } from '../../../src/sampler/native/system';
 import { ProcReader } from '../../../src/sampler/procs';
 import { SystemReader } from '../../../src/sampler/system';
+import { becomeZombie, bornInExec, enterExec, finishExec } from '../../helpers/exec-fixture';
 import { FIXTURES as FIXTURE_ROOT } from '../../helpers/paths';
 
 const { addon, error } = loadNative();
@@ -130,6 +131,29 @@ t.test('pids that vanish between listing and reading are dropped, never an error
   t.same(b.procs.map((x) => x.pid).sort(), [4242, 4300, 4400]);
   // (A fixture file stays readable through a kept fd after its directory is removed; the live test below
   // checks the real thing, ESRCH from a kept fd of a process that exited.)
+});
+
+t.test('a process inside execve: both readers leave it out for one tick, the same way', { skip }, async (t) => {
+  const root = copyTree(t, 'debian12-6.18');
+  const p = pair(t, root);
+  const steps: [string, () => void][] = [
+    ['before', () => {}],
+    ['1234 enters exec, 5555 is born inside one', () => {
+      enterExec(root, 1234, 'python3');
+      bornInExec(root, 1234, 5555, 90000);
+    }],
+    ['1234 done; 5555 still at startcode 0', () => finishExec(root, 1234, ['python3', '-c', 'pass'])],
+    ['5555 done', () => finishExec(root, 5555, ['sleep', '5'])],
+    ['1234 exits', () => becomeZombie(root, 1234)],
+  ];
+  let tick = 0;
+  for (const [what, step] of steps) {
+    step();
+    const r = p.read(BigInt(++tick) * 100_000_000n);
+    t.same(r.nat.procs, r.ts.procs, what);
+    const names = r.ts.procs.procs.map((x) => `${x.pid}:${x.comm}:${x.cmdline}`).sort();
+    t.ok(!names.some((n) => n.startsWith('1234:python3:sleep')), `${what}: never the mixed identity (${names})`);
+  }
 });
 
 t.test('property: generated stat lines read the same in C and in TypeScript', { skip }, async (t) => {

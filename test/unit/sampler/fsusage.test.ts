@@ -66,3 +66,30 @@ t.test('a statfs that never answers is left out, never waited for', async (t) =>
   u.poll();
   t.equal(calls, before + 1, 'no second call is stacked on the hung one');
 });
+
+t.test('status(): read-only by mount or superblock, device_error on a failed statfs, stalled mounts left out', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-mi-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.mkdirSync(path.join(dir, 'self'));
+  fs.writeFileSync(path.join(dir, 'self', 'mountinfo'), [
+    '27 1 254:0 / / rw,relatime - ext4 /dev/vda rw',
+    '60 27 0:50 / /ro-mount ro,relatime - ext4 /dev/sdb rw',
+    '61 27 0:51 / /ro-super rw - ext4 /dev/sdc ro,errors=continue',
+    '62 27 0:52 / /broken rw - ext4 /dev/sdd rw',
+    '63 27 0:53 / /hung rw - ext4 /dev/sde rw',
+    '',
+  ].join('\n'));
+  const statfs = ((p: string, cb: (err: NodeJS.ErrnoException | null, st?: fs.StatsFs) => void) => {
+    if (p === '/broken') return cb(Object.assign(new Error('EIO'), { code: 'EIO' }));
+    if (p === '/hung') return; // never answers
+    cb(null, { bsize: 4096, blocks: 100, bfree: 50, bavail: 40, files: 10, ffree: 5, type: 0 } as fs.StatsFs);
+  }) as unknown as typeof fs.statfs;
+  const u = new FsUsage({ procRoot: dir, intervalMs: 1000, timeoutMs: 30, statfs });
+  u.poll();
+  const st = new Map(u.status().map((s) => [s.mount, s]));
+  t.same([...st.keys()].sort(), ['/', '/broken', '/ro-mount', '/ro-super'], 'the mount that never answered has no status');
+  t.same([st.get('/')!.readonly, st.get('/ro-mount')!.readonly, st.get('/ro-super')!.readonly], [false, true, true]);
+  t.same([st.get('/')!.device_error, st.get('/broken')!.device_error], [false, true]);
+  t.same(st.get('/ro-mount'), { mount: '/ro-mount', source: '/dev/sdb', fstype: 'ext4', readonly: true, device_error: false });
+  t.notOk(u.latest().some((f) => f.mount === '/broken'), 'a failed statfs has no sizes');
+});

@@ -168,6 +168,8 @@ t.test('/proc/self/mountinfo with octal escapes', async (t) => {
   t.equal(m[0].fstype, 'ext3', 'optional fields skipped up to the dash');
   t.equal(m[1].mountPoint, '/a\\b');
   t.equal(m[1].source, 'tmp fs');
+  t.equal(m[0].options, 'rw,noatime');
+  t.equal(m[0].superOptions, 'rw,errors=continue', 'the superblock\'s options after the source');
   t.equal(unescapeOctal('a\\x'), 'a\\x', 'a lone backslash stays');
 });
 

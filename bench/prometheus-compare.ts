@@ -1,0 +1,164 @@
+/**
+ * Part of `npm run bench -- prometheus` (issue 21): what each node_exporter collector group costs vigil,
+ * and `vigil serve` against Debian's prometheus-node-exporter, both scraped once a second, side by side.
+ *
+ * Side by side means over the same windows: both processes run at once and one timer scrapes both, so a
+ * noisy neighbour on this shared machine slows both alike. CPU is each process's utime + stime from
+ * /proc/PID/stat over the window (USER_HZ ticks, so windows of 12 s: ~1 % resolution at 1 % CPU). The
+ * scrapes ask for gzip, as Prometheus does. Target: vigil's CPU below node_exporter's.
+ */
+import { ChildProcess, spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { derive } from '../src/derive/derive';
+import { PrometheusMetrics } from '../src/export/prometheus/metrics';
+import { Sampler } from '../src/sampler/sampler';
+import { scrapeSources } from '../src/sampler/self';
+import { median, sleep } from './util';
+
+function cpuTicks(pid: number): number {
+  const s = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+  return Number(f[11]) + Number(f[12]);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function scrape(url: string): Promise<void> {
+  const r = await fetch(url, { headers: { 'Accept-Encoding': 'gzip' } });
+  await r.arrayBuffer();
+}
+
+/** Median ms per scrape spent on each collector (node_scrape_collector_duration_seconds), over n scrapes. */
+export async function collectorCosts(n = 200): Promise<void> {
+  const sampler = new Sampler({ intervalMs: 1000, procIntervalMs: 1000, debugTimings: true });
+  await sleep(300); // the filesystem tier answers asynchronously
+  const s0 = sampler.sample();
+  sampler.timings!.take();
+  await sleep(200);
+  const s1 = sampler.sample(undefined, true);
+  const tick = sampler.timings!.take();
+  const snap = derive(s0, s1, sampler.host);
+  sampler.close();
+  const m = new PrometheusMetrics({ host: sampler.host, sources: scrapeSources(sampler.host) });
+  m.update(s1, snap);
+  const per = new Map<string, number[]>();
+  const totals: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    const text = await m.metrics();
+    totals.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    for (const [, c, v] of text.matchAll(/^node_scrape_collector_duration_seconds\{collector="([^"]+)"\} (\S+)$/gm)) {
+      per.set(c, [...(per.get(c) ?? []), Number(v) * 1000]);
+    }
+  }
+  const rows = [...per].map(([c, xs]) => [c, median(xs)] as const).sort((a, b) => b[1] - a[1]);
+  console.log(`scrape, per collector group (median of ${n} scrapes, ms; listing series from the kept Sample, timex includes adjtimex):`);
+  console.log(`  ${rows.map(([c, ms]) => `${c} ${ms.toFixed(3)}`).join(', ')}`);
+  console.log(`  whole scrape (all families, text format): median ${median(totals).toFixed(2)} ms`);
+  const src = Object.entries(tick).sort((a, b) => b[1] - a[1]);
+  if (src.length > 0) console.log(`sampling, per /proc source (one tick with the process table, ${sampler.kind} sampler, ms): ${src.map(([k, ms]) => `${k} ${ms.toFixed(2)}`).join(', ')}`);
+}
+
+function start(cmd: string, args: string[]): ChildProcess {
+  return spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+async function until<T>(fn: () => T | null | Promise<T | null>, ms: number): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== null) return v;
+    if (Date.now() > end) throw new Error('timed out starting an exporter');
+    await sleep(50);
+  }
+}
+
+interface Variant {
+  label: string;
+  args: string[];
+}
+
+/**
+ * vigil serve and node_exporter (its defaults), each scraped once a second over the same windows, for
+ * each vigil variant in turn: serve's defaults (per-process series, so the process table and the
+ * connections tier run), `--proc-top 0` (no per-process series: no connections tier; the default alert
+ * rules still read the process table) and `--proc-top 0` with a config without alert rules (system files
+ * only, what node_exporter reads).
+ */
+export async function sideBySide(runs = 5, windowS = 12): Promise<void> {
+  if (spawnSync('sh', ['-c', 'command -v prometheus-node-exporter']).status !== 0) {
+    console.log('vigil serve vs node_exporter: skipped (apt-get install -y prometheus-node-exporter)');
+    return;
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-'));
+  const noRules = path.join(dir, 'no-rules.json');
+  fs.writeFileSync(noRules, '{"alerts": []}\n');
+  const variants: Variant[] = [
+    { label: 'defaults', args: [] },
+    { label: '--proc-top 0', args: ['--proc-top', '0'] },
+    { label: '--proc-top 0, no alert rules', args: ['--proc-top', '0', '--config', noRules] },
+  ];
+  const clk = new Sampler({ procs: false, filesystems: false }).host.clk_tck;
+  const port = await freePort();
+  const ne = start('prometheus-node-exporter', [`--web.listen-address=127.0.0.1:${port}`]);
+  const nUrl = `http://127.0.0.1:${port}/metrics`;
+  const summary: string[] = [];
+  try {
+    await until(() => fetch(nUrl).then(() => true, () => null), 15_000);
+    for (const variant of variants) {
+      const vigil = start(process.execPath, [`${__dirname}/../src/cli.js`, 'serve', '--listen', '127.0.0.1:0', ...variant.args]);
+      try {
+        let err = '';
+        vigil.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+        const vUrl = await until(() => /serving (\S+)/.exec(err)?.[1] ?? null, 15_000);
+        for (let i = 0; i < 3; i++) {
+          await Promise.all([scrape(vUrl), scrape(nUrl)]); // past start-up, JIT and first reads
+          await sleep(1000);
+        }
+        const v: number[] = [];
+        const n: number[] = [];
+        const ratio: number[] = [];
+        for (let r = 0; r < runs; r++) {
+          const v0 = cpuTicks(vigil.pid!);
+          const n0 = cpuTicks(ne.pid!);
+          const w0 = process.hrtime.bigint();
+          for (let s = 0; s < windowS; s++) {
+            const due = Date.now() + 1000;
+            await Promise.all([scrape(vUrl), scrape(nUrl)]);
+            await sleep(Math.max(0, due - Date.now()));
+          }
+          const secs = Number(process.hrtime.bigint() - w0) / 1e9;
+          const vc = (100 * (cpuTicks(vigil.pid!) - v0)) / clk / secs;
+          const nc = (100 * (cpuTicks(ne.pid!) - n0)) / clk / secs;
+          v.push(vc);
+          n.push(nc);
+          if (nc > 0) ratio.push(vc / nc);
+          console.log(`  vigil serve ${variant.label}, run ${r + 1}: vigil ${vc.toFixed(2)} %, node_exporter ${nc.toFixed(2)} % (${secs.toFixed(1)} s)`);
+        }
+        summary.push(
+          `  vigil serve ${variant.label}: vigil ${median(v).toFixed(2)}, node_exporter ${median(n).toFixed(2)}, ` +
+            `ratio vigil/node_exporter ${ratio.length ? median(ratio).toFixed(2) : 'n/a'}`,
+        );
+      } finally {
+        vigil.kill('SIGKILL');
+      }
+    }
+  } finally {
+    ne.kill('SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(`vigil serve vs node_exporter, both scraped every 1 s with gzip (CPU % of one core, medians of ${runs} runs of ${windowS} s; target: ratio < 1):`);
+  for (const line of summary) console.log(line);
+}
