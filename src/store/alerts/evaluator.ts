@@ -14,7 +14,7 @@
  * A subject that goes away (a process exits, an interface disappears) ends its breach at once.
  */
 import type { ProcSnap, Snapshot } from '../../model';
-import type { HistoryWindow } from '../window';
+import { HistoryWindow, procSubject } from '../window';
 import type { SubjectKind } from '../window';
 import { SUBJECT_KINDS, SubjectRef } from './metrics';
 import type { Op, Rule } from './rules';
@@ -56,6 +56,11 @@ interface Acc {
 type Phase = 'pending' | 'active' | 'clearing';
 
 interface Track {
+  /** The window subject (also the key in RuleState.tracks). */
+  key: string;
+  /** Process rules: the process, to find its track by pid without building its subject string. */
+  pid: number;
+  start_time: number;
   phase: Phase;
   start_mono: number;
   start_t: number;
@@ -106,13 +111,38 @@ class MatchCache {
   }
 }
 
+function newTrack(key: string, p: ProcSnap | null, snap: Snapshot, gen: number): Track {
+  return {
+    key, pid: p?.pid ?? -1, start_time: p?.start_time ?? -1,
+    phase: 'pending', start_mono: snap.mono_ms, start_t: snap.t, acc: newAcc(), clearAcc: newAcc(),
+    clear_mono: 0, clear_t: 0, last_t: snap.t, last_update_mono: snap.mono_ms, gen, breach: null,
+  };
+}
+
 class RuleState {
   readonly tracks = new Map<string, Track>();
+  /** Process rules: the same tracks by pid (two processes of one pid can overlap for one step: see procTrack). */
+  readonly byPid = new Map<number, Track>();
   readonly match: MatchCache | null;
   gen = 0;
   constructor(readonly rule: Rule) {
     this.match = rule.match ? new MatchCache(rule.match) : null;
   }
+}
+
+/** The track of process p, if any (by pid, confirmed by start time: a reused pid is another subject). */
+function procTrack(st: RuleState, p: ProcSnap): Track | undefined {
+  const tr = st.byPid.get(p.pid);
+  if (tr !== undefined && tr.start_time === p.start_time) return tr;
+  // Every entry of byPid is a track; a track may lack one when another process of its pid took the
+  // entry (a reused pid: the old track lives until this step's sweep). Only then is the subject looked up.
+  if (tr === undefined && st.tracks.size === st.byPid.size) return undefined;
+  return st.tracks.get(procSubject(p.pid, p.start_time));
+}
+
+function dropTrack(st: RuleState, tr: Track): void {
+  st.tracks.delete(tr.key);
+  if (st.byPid.get(tr.pid) === tr) st.byPid.delete(tr.pid);
 }
 
 export class Evaluator {
@@ -132,6 +162,11 @@ export class Evaluator {
     const out: BreachEvent[] = [];
     for (const st of this.states) {
       const rule = st.rule;
+      if (rule.def.subject === 'proc' && rule.subject === null) {
+        if (snap.procs === null) continue;
+        this.stepProcs(st, snap, snap.procs, window, out);
+        continue;
+      }
       const list = SUBJECT_KINDS[rule.def.subject].list(snap);
       if (list === null) continue;
       const gen = ++st.gen;
@@ -143,25 +178,60 @@ export class Evaluator {
         let tr = st.tracks.get(ref.key);
         if (tr === undefined) {
           if (v === null || !holds(rule.op, v, rule.threshold)) continue;
-          tr = {
-            phase: 'pending', start_mono: snap.mono_ms, start_t: snap.t, acc: newAcc(), clearAcc: newAcc(),
-            clear_mono: 0, clear_t: 0, last_t: snap.t, last_update_mono: snap.mono_ms, gen, breach: null,
-          };
+          tr = newTrack(ref.key, ref.proc, snap, gen);
           st.tracks.set(ref.key, tr);
         }
-        tr.gen = gen;
-        tr.last_t = snap.t;
-        this.advance(rule, ref, tr, v, snap, out);
-        if (tr.phase === 'pending' && tr.acc.n === 0) st.tracks.delete(ref.key);
+        this.visit(st, tr, ref.proc, v, snap, gen, out);
       }
-      // Subjects not listed this time are gone (or no longer match): their breaches end now.
-      for (const [key, tr] of st.tracks) {
-        if (tr.gen === gen) continue;
-        st.tracks.delete(key);
-        if (tr.breach !== null) out.push(this.close(tr, tr.phase === 'clearing' ? 'clear' : 'gone'));
-      }
+      this.sweep(st, gen, out);
     }
     return out;
+  }
+
+  /**
+   * A process rule over a process table: what step() does for any subject kind, without a SubjectRef
+   * per process and, unless a track is created, without its subject string (the window finds the
+   * process's slot by its index in the table it was pushed). Hundreds of processes every second, almost
+   * all far below the threshold and without a track.
+   */
+  private stepProcs(st: RuleState, snap: Snapshot, procs: readonly ProcSnap[], window: HistoryWindow, out: BreachEvent[]): void {
+    const rule = st.rule;
+    const gen = ++st.gen;
+    const seconds = rule.window_ms / 1000;
+    for (let i = 0; i < procs.length; i++) {
+      const p = procs[i];
+      if (st.match !== null && !st.match.test(p.comm)) continue;
+      if (rule.user !== null && p.user !== rule.user) continue;
+      this.evaluations++;
+      const v = window.procAvgAt(rule.metric, procs, i, seconds);
+      let tr = st.tracks.size === 0 ? undefined : procTrack(st, p);
+      if (tr === undefined) {
+        if (v === null || !holds(rule.op, v, rule.threshold)) continue;
+        const key = procSubject(p.pid, p.start_time);
+        tr = newTrack(key, p, snap, gen);
+        st.tracks.set(key, tr);
+        st.byPid.set(p.pid, tr);
+      }
+      this.visit(st, tr, p, v, snap, gen, out);
+    }
+    this.sweep(st, gen, out);
+  }
+
+  /** One subject's evaluation on its track; an empty pending track is dropped. */
+  private visit(st: RuleState, tr: Track, p: ProcSnap | null, v: number | null, snap: Snapshot, gen: number, out: BreachEvent[]): void {
+    tr.gen = gen;
+    tr.last_t = snap.t;
+    this.advance(st.rule, tr, p, v, snap, out);
+    if (tr.phase === 'pending' && tr.acc.n === 0) dropTrack(st, tr);
+  }
+
+  /** Subjects not listed this time are gone (or no longer match): their breaches end now. */
+  private sweep(st: RuleState, gen: number, out: BreachEvent[]): void {
+    for (const tr of st.tracks.values()) {
+      if (tr.gen === gen) continue;
+      dropTrack(st, tr);
+      if (tr.breach !== null) out.push(this.close(tr, tr.phase === 'clearing' ? 'clear' : 'gone'));
+    }
   }
 
   /** Ends every open breach (vigil is stopping): end_t is the last time each was evaluated. */
@@ -170,6 +240,7 @@ export class Evaluator {
     for (const st of this.states) {
       for (const tr of st.tracks.values()) if (tr.breach !== null) out.push(this.close(tr, tr.phase === 'clearing' ? 'clear' : 'stop'));
       st.tracks.clear();
+      st.byPid.clear();
     }
     return out;
   }
@@ -189,7 +260,7 @@ export class Evaluator {
     return true;
   }
 
-  private advance(rule: Rule, ref: SubjectRef, tr: Track, v: number | null, snap: Snapshot, out: BreachEvent[]): void {
+  private advance(rule: Rule, tr: Track, p: ProcSnap | null, v: number | null, snap: Snapshot, out: BreachEvent[]): void {
     const on = v !== null && holds(rule.op, v, rule.threshold);
     // Ticks jitter: "held for 2 s" on 1 s ticks must not wait a third tick because one came 3 ms early.
     const slack = JITTER_SHARE * (rule.def.subject === 'proc' ? snap.procs_interval_ms ?? snap.interval_ms : snap.interval_ms);
@@ -203,14 +274,14 @@ export class Evaluator {
         add(rule.op, tr.acc, v as number);
         if (snap.mono_ms - tr.start_mono >= rule.for_ms - slack) {
           tr.phase = 'active';
-          tr.breach = this.fire(rule, ref, tr, v as number, snap);
+          tr.breach = this.fire(rule, tr, p, v as number, snap);
           tr.last_update_mono = snap.mono_ms;
           out.push({ type: 'start', breach: { ...tr.breach } });
         }
         return;
       case 'active':
         if (v !== null && !off) add(rule.op, tr.acc, v);
-        this.refresh(tr, ref.proc, v);
+        this.refresh(tr, p, v);
         if (off) {
           tr.phase = 'clearing';
           tr.clear_mono = snap.mono_ms;
@@ -227,14 +298,14 @@ export class Evaluator {
         }
         return;
       case 'clearing':
-        this.refresh(tr, ref.proc, v);
+        this.refresh(tr, p, v);
         if (on) {
           // Back within `for` of its end: the same breach goes on.
           merge(rule.op, tr.acc, tr.clearAcc);
           add(rule.op, tr.acc, v as number);
           tr.phase = 'active';
           (tr.breach as Breach).clearing = false;
-          this.refresh(tr, ref.proc, v);
+          this.refresh(tr, p, v);
           return;
         }
         if (v !== null) add(rule.op, tr.clearAcc, v);
@@ -243,11 +314,10 @@ export class Evaluator {
     }
   }
 
-  private fire(rule: Rule, ref: SubjectRef, tr: Track, v: number, snap: Snapshot): Breach {
-    const p: ProcSnap | null = ref.proc;
+  private fire(rule: Rule, tr: Track, p: ProcSnap | null, v: number, snap: Snapshot): Breach {
     const b: Breach = {
       rule: rule.name, metric: rule.written, op: rule.op,
-      subject: rule.def.subject === 'none' ? SUBJECT_KINDS.none.label : ref.key,
+      subject: rule.def.subject === 'none' ? SUBJECT_KINDS.none.label : tr.key,
       pid: p?.pid ?? null, start_time: p?.start_time ?? null, comm: p?.comm ?? null, user: p?.user ?? null,
       start_t: tr.start_t, fired_t: snap.t, end_t: null, end_reason: null,
       peak: null, average: null, threshold: rule.threshold, samples: 0,

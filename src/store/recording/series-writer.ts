@@ -129,6 +129,15 @@ export class SeriesWriter {
         continue;
       }
       es[i] = l.e;
+      if (it.vals === l.vals) {
+        // The very array written last (an idle process's cached row: see RecordingWriter.flat), so nothing
+        // changed: encodeRow would return null. Only a keyframe may still want a row, or a carry entry.
+        if (!keyframe) continue;
+        if (this.keyed && !l.dirty) {
+          carried.push([l.e, l.absS]);
+          continue;
+        }
+      }
       if (keyframe && this.keyed && !l.dirty) {
         // Unchanged since its latest absolute row: carried, unless it changed now (then that row is absolute).
         const row = encodeRow(this.spec.values, it.vals, l.vals, false, clocks);

@@ -92,6 +92,9 @@ export class Ingest {
   /** series → subject → system slot, for bulk loads (no key string built per cell). */
   private readonly bulkSlots = new Map<string, Map<string, number>>();
   private slotBuf = new Int32Array(0);
+  /** The process table of the newest push, and the slot table's generation after it (see procSlotAt). */
+  private lastProcList: Snapshot['procs'] = null;
+  private lastProcGen = -1;
 
   constructor(private readonly st: WindowState) {
     const only = st.opt.series === null ? null : new Set<string>(st.opt.series);
@@ -176,6 +179,7 @@ export class Ingest {
     const n = list.length;
     if (this.slotBuf.length < n) this.slotBuf = new Int32Array(n + (n >> 1));
     const slots = this.slotBuf;
+    this.lastProcList = null;
     st.latestProcMono = snap.mono_ms;
     for (let i = 0; i < n; i++) {
       const p = list[i];
@@ -207,6 +211,8 @@ export class Ingest {
       this.pidSlot.clear();
       for (const [, slot, meta] of st.procSlots.entries()) this.pidSlot.set(meta.pid, slot);
     }
+    this.lastProcList = list;
+    this.lastProcGen = st.procSlots.generation;
     const arr = st.tailProc();
     const w = sampleWeight(snap.procs_interval_ms, st.opt.maxSampleMs);
     const ms = this.procMetrics;
@@ -220,6 +226,16 @@ export class Ingest {
         if (acceptable(v)) addSample(arr, base + m * CELL, v, w);
       }
     }
+  }
+
+  /**
+   * The slot of `list[index]` when `list` is the process table of the newest push (that very array) and no
+   * slot has been recycled since; -1 otherwise (and for a process listed twice: its second entry), and
+   * the caller looks the subject up by its string.
+   */
+  procSlotAt(list: NonNullable<Snapshot['procs']>, index: number): number {
+    if (list !== this.lastProcList || this.lastProcGen !== this.st.procSlots.generation || index >= list.length) return -1;
+    return this.slotBuf[index];
   }
 
   /** Slots were recycled: cached slot numbers may now belong to other series. */

@@ -90,6 +90,21 @@ function sums(st: WindowState, series: SeriesName, subject: string, seconds: num
   return [acc.weight, acc.sum];
 }
 
+const procTarget: Target = { proc: true, base: 0, slot: -1 };
+
+/**
+ * average()'s value for process slot `slot` (the same walk, so the same bits), without the subject string,
+ * its lookup and the answer object: the alert rules ask this of every process every second.
+ */
+export function procAverage(st: WindowState, series: SeriesName, slot: number, seconds: number): number | null {
+  const n = windowLength(st, seconds);
+  const m = PROC_METRIC_INDEX.get(series);
+  if (n === null || m === undefined) return null;
+  procTarget.base = (slot * PM + m) * CELL;
+  const acc = walk(st, procTarget, st.now - n + 1, scratch);
+  return acc.weight >= 0.5 ? acc.sum / acc.weight : null;
+}
+
 export function average(st: WindowState, series: SeriesName, subject: string, seconds: number): Covered {
   const r = sums(st, series, subject, seconds);
   // Weights are ≥ 1 ms per sample: a positive total is real data, not rounding left by subtraction.

@@ -8,13 +8,13 @@
  *   w.delta('net.rx_bytes_per_s', 'eth0', 300);         // bytes received in the last 5 min
  *   w.chart('proc.cpu_pct', procSubject(pid, st), 600, 120);   // 120 points over 10 min
  */
-import type { Snapshot } from '../../model';
+import type { ProcSnap, Snapshot } from '../../model';
 import { chart, chartSum } from './chart';
 import { BucketLoad, Ingest } from './ingest';
 import type { WindowOptions } from './options';
-import { average, Covered, integral, NO_DATA, resolve, stats, walk, WindowStats, windowLength } from './query';
+import { average, Covered, integral, NO_DATA, procAverage, resolve, stats, walk, WindowStats, windowLength } from './query';
 import { Acc } from './cells';
-import { isSeriesName, RateSeriesName, SERIES, SeriesName } from './series';
+import { isSeriesName, procSubject, RateSeriesName, SERIES, SeriesName } from './series';
 import { ProcMeta, WindowState } from './state';
 
 /** A process the window holds history for, alive or exited. */
@@ -89,6 +89,18 @@ export class HistoryWindow {
   /** Time-weighted average over the last `seconds` (whole buckets ending with the newest). */
   avg(series: SeriesName, subject: string, seconds: number): Covered {
     return average(this.st, series, subject, seconds);
+  }
+
+  /**
+   * avg(series, procSubject(p.pid, p.start_time), seconds).value for p = procs[index], where `procs` is
+   * a Snapshot's process table: when it is the newest one pushed, the process's slot is known from the
+   * push and no subject string is built or looked up.
+   */
+  procAvgAt(series: SeriesName, procs: readonly ProcSnap[], index: number, seconds: number): number | null {
+    const slot = this.ingest.procSlotAt(procs as ProcSnap[], index);
+    if (slot >= 0) return procAverage(this.st, series, slot, seconds);
+    const p = procs[index];
+    return average(this.st, series, procSubject(p.pid, p.start_time), seconds).value;
   }
 
   min(series: SeriesName, subject: string, seconds: number): Covered {

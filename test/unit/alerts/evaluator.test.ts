@@ -203,3 +203,17 @@ t.test('a sink that throws becomes a note; sampling goes on', async (t) => {
   t.equal(engine.onSnapshot(s, w).length, 1);
   t.strictSame(engine.notes().map((n) => n.text), ['alerts: disk full writing the alert log /x']);
 });
+
+t.test('a pid reused from one table to the next: the old breach ends, the new process starts its own; a process listed twice is one subject', async (t) => {
+  const rule = { metric: 'proc.cpu_pct', op: '>', threshold: 50, window: '1s', for: '2s', clear: 40 };
+  const { events, engine } = runProcs([rule], 24, (sec) => {
+    const busy = blankProc(100, sec <= 10 ? 500 : 1800, { comm: 'burner', cpu_pct: 99 });
+    const out = [blankProc(7, 1, { cpu_pct: 1 }), busy];
+    if (sec >= 20) out.push(busy); // the same process twice in one table
+    return out;
+  });
+  const summary = events.filter((e) => e.type !== 'update').map((e) => `${e.type} ${e.breach.subject}${e.breach.end_reason ? ` ${e.breach.end_reason}` : ''}@${e.at}`);
+  t.strictSame(summary, ['start 100:500@3000', 'end 100:500 gone@11000', 'start 100:1800@13000']);
+  t.strictSame(engine.active().map((b) => `${b.subject} ${b.pid} ${b.start_time}`), ['100:1800 100 1800']);
+  t.equal(engine.evaluations, 24 * 2 + 5, 'two processes a table, three in the last five');
+});
