@@ -34,6 +34,8 @@ export interface Feed {
   keepWindow?(window: HistoryWindow): void;
   /** Live: samples every ms from the next tick on (the screen's { and }). */
   setInterval?(ms: number): void;
+  /** false: no cgroup data to show (a recording from before schema 4, or made without the tier). */
+  readonly hasCgroups?: boolean;
   /** Replay: where the feed is in the recording, and how to move it. */
   readonly replay?: ReplayControls;
 }

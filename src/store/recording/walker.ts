@@ -356,6 +356,11 @@ export class Walker {
     return this.connsTick?.s ?? null;
   }
 
+  /** The sample whose cgroup tier read the walker holds (null before the session's first one, or without cgroups). */
+  get cgroupTickS(): number | null {
+    return this.cgroupTick?.s ?? null;
+  }
+
   /** Walks until standing on `s`. */
   walkTo(s: number): void {
     while (this.s < s) if (!this.step()) throw new Error(`sample ${s} is beyond the walk`);
