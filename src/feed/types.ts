@@ -36,6 +36,8 @@ export interface Feed {
   setInterval?(ms: number): void;
   /** false: no cgroup data to show (a recording from before schema 4, or made without the tier). */
   readonly hasCgroups?: boolean;
+  /** The cgroups view opened: a feed that rebuilds cgroups only on demand (replay) starts now. */
+  showCgroups?(): void;
   /** Replay: where the feed is in the recording, and how to move it. */
   readonly replay?: ReplayControls;
 }

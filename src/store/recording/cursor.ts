@@ -19,8 +19,17 @@ export class ReplayCursor {
   private connsCache: { s: number; conns: ConnsSnap | null } | null = null;
   private cgCache: { s: number; cgroups: CgroupSnap[] | null } | null = null;
 
-  /** `cgroups`: rebuild the cgroup tier's tables too (Samples then carry `cgroups`; schema 4 on). */
-  constructor(readonly rec: Recording, private readonly opts: { cgroups?: boolean } = {}) {}
+  /** Rebuild the cgroup tier's tables too (Samples then carry `cgroups`; schema 4 on). */
+  private cgroupTier: boolean;
+
+  constructor(readonly rec: Recording, opts: { cgroups?: boolean } = {}) {
+    this.cgroupTier = opts.cgroups === true;
+  }
+
+  /** Rebuild the cgroup tier's tables from the next seek on. */
+  withCgroups(): void {
+    this.cgroupTier = true;
+  }
 
   /** The current position; null only for a recording without samples. */
   get current(): SamplePair | null {
@@ -48,7 +57,7 @@ export class ReplayCursor {
     this.pair = this.rec.guard(() => {
       const hasPrev = target > session.first_s;
       const w = this.rec.walker(hasPrev ? target - 1 : target, {
-        sessionFirst: session.first_s, to: session.last_s as number, procs: true, cgroups: this.opts.cgroups === true,
+        sessionFirst: session.first_s, to: session.last_s as number, procs: true, cgroups: this.cgroupTier,
       });
       let prev: Sample | null = null;
       if (hasPrev) {
