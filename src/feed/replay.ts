@@ -48,9 +48,9 @@ export class ReplayFeed implements Feed, ReplayControls {
   /** The recording holds the cgroup tier (schema 4 on, recorded with it): the cgroups view shows it. */
   readonly hasCgroups: boolean;
   /**
-   * The cgroup tier is rebuilt once the view has opened: walking it costs a seek about 0.5 ms per group
-   * whose counters move (330 ms against 63 ms at 500 groups read every second), and the window's rebuild
-   * ~8× more per sample, which a replay that never shows the view should not pay.
+   * The cgroup tier is rebuilt once the view has opened: walking it costs a seek about 0.5–0.7 ms per group
+   * whose counters move (at 500 groups read every second ~400 ms against ~80 ms; `npm run bench --
+   * replay-cgroups`), and the window's rebuild ~9× as much, which a replay that never shows the view should not pay.
    */
   private cgroupsOn = false;
 
