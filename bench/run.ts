@@ -13,6 +13,7 @@ import { benchNativeCore } from './native-core';
 import { benchNodeTier } from './node-tier';
 import { benchPrometheus } from './prometheus';
 import { benchRecord } from './record';
+import { benchReplayCgroups } from './replay-cgroups';
 import { benchReport } from './report';
 import { benchSampler } from './sampler';
 import { benchSoak } from './soak';
@@ -37,6 +38,7 @@ const benches: Record<string, () => Promise<void>> = {
   soak: benchSoak,
   lighter: benchLighter,
   cgroups: benchCgroups,
+  'replay-cgroups': benchReplayCgroups,
 };
 
 async function main(): Promise<void> {

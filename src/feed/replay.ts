@@ -45,13 +45,31 @@ export class ReplayFeed implements Feed, ReplayControls {
   /** What the window was fed, so that feeding during playback continues where the refill ended. */
   private readonly thinner = new HistoryThinner();
   private note: string | null = null;
+  /** The recording holds the cgroup tier (schema 4 on, recorded with it): the cgroups view shows it. */
+  readonly hasCgroups: boolean;
+  /**
+   * The cgroup tier is rebuilt once the view has opened: walking it costs a seek about 0.5–0.7 ms per group
+   * whose counters move (at 500 groups read every second ~400 ms against ~80 ms; `npm run bench --
+   * replay-cgroups`), and the window's rebuild ~9× as much, which a replay that never shows the view should not pay.
+   */
+  private cgroupsOn = false;
 
   constructor(private readonly rec: Recording) {
+    this.hasCgroups = rec.hasCgroups();
     this.cursor = new ReplayCursor(rec);
     const ses = rec.sessions[0];
     this.host = ses?.host ?? { hostname: '?', kernel: '?', clk_tck: 100, page_size: 4096, ncpu: 1, boot_time_s: null };
     this.intervalMs = ses?.interval_ms ?? 100;
     this.procIntervalMs = ses?.proc_interval_ms ?? 1000;
+  }
+
+  /** The cgroups view opened: from now on the cursor and the window rebuild the cgroup tier, starting here. */
+  showCgroups(): void {
+    if (!this.hasCgroups || this.cgroupsOn) return;
+    this.cgroupsOn = true;
+    this.cursor.withCgroups();
+    const at = this.cursor.current;
+    if (at !== null) this.jump(() => this.cursor.seek(at.s));
   }
 
   keepWindow(window: HistoryWindow): void {
@@ -176,7 +194,7 @@ export class ReplayFeed implements Feed, ReplayControls {
     const from = this.rec.atOrBefore(pair.curr.t - HOUR_MS) ?? this.rec.first()?.s ?? pair.s;
     this.history?.clear();
     this.thinner.reset();
-    this.refill = { gen: this.rec.pairs(from, pair.s, { procs: true }), endT: pair.curr.t, lastPushed: null, upTo: pair.s };
+    this.refill = { gen: this.rec.pairs(from, pair.s, { procs: true, cgroups: this.cgroupsOn }), endT: pair.curr.t, lastPushed: null, upTo: pair.s };
     this.emit(true);
   }
 
@@ -185,8 +203,11 @@ export class ReplayFeed implements Feed, ReplayControls {
     const pair = this.cursor.current;
     if (pair === null || this.onTick === null) return;
     const shown = gaugesOf(pair);
-    // After a jump: the process list and connections as of the latest reads at or before this moment.
-    const snap = withProcs ? { ...shown, procs: this.cursor.procs() ?? shown.procs, conns: this.cursor.conns() ?? shown.conns } : shown;
+    // After a jump: the process list, connections and cgroups as of the latest reads at or before this
+    // moment; no cgroup read yet there: none (an empty list, so the view does not keep another moment's).
+    const snap = withProcs
+      ? { ...shown, procs: this.cursor.procs() ?? shown.procs, conns: this.cursor.conns() ?? shown.conns, ...(this.cgroupsOn ? { cgroups: this.cursor.cgroups() ?? [] } : {}) }
+      : shown;
     this.onTick({ sample: pair.curr, snap });
   }
 
@@ -251,7 +272,7 @@ export class ReplayFeed implements Feed, ReplayControls {
         // Playback may have moved on while the window was rebuilt: catch up to the cursor, then feed live.
         const cur = this.cursor.current;
         if (cur !== null && cur.s > r.upTo) {
-          this.refill = { gen: this.rec.pairs(r.upTo + 1, cur.s, { procs: true }), endT: cur.curr.t, lastPushed: null, upTo: cur.s };
+          this.refill = { gen: this.rec.pairs(r.upTo + 1, cur.s, { procs: true, cgroups: this.cgroupsOn }), endT: cur.curr.t, lastPushed: null, upTo: cur.s };
         } else this.refill = null;
         return;
       }

@@ -34,6 +34,10 @@ export interface Feed {
   keepWindow?(window: HistoryWindow): void;
   /** Live: samples every ms from the next tick on (the screen's { and }). */
   setInterval?(ms: number): void;
+  /** false: no cgroup data to show (a recording from before schema 4, or made without the tier). */
+  readonly hasCgroups?: boolean;
+  /** The cgroups view opened: a feed that rebuilds cgroups only on demand (replay) starts now. */
+  showCgroups?(): void;
   /** Replay: where the feed is in the recording, and how to move it. */
   readonly replay?: ReplayControls;
 }

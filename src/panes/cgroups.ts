@@ -155,6 +155,8 @@ export interface CgroupsInput {
   theme: Theme;
   /** Set when the walk's budget left groups out. */
   truncated?: boolean;
+  /** The key that opened the view and closes it (live g, replay C). */
+  closeKey?: string;
 }
 
 /** Header and the rows that fit, the selected one kept on screen. */
@@ -180,7 +182,7 @@ export function cgroupsView(input: CgroupsInput): { label: string; lines: string
   if (state.filter !== '') parts.push(`filter "${safeFit(state.filter, 30).trimEnd()}"`);
   if (state.follow !== null) parts.push(`follow ${safeFit(state.follow, 40).trimEnd()}`);
   if (input.truncated) parts.push('the walk\'s budget left groups out');
-  parts.push('Enter: detail · Esc/g closes');
+  parts.push(`Enter: detail · Esc/${input.closeKey ?? 'g'} closes`);
   return { label: parts.join(' · '), lines, top };
 }
 

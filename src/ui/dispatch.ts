@@ -30,6 +30,7 @@ export function applyCommand(view: Screen, feed: Feed, c: UiAction | Extract<Com
   view.state = reduce(prev, c);
   if (view.state.columns !== prev.columns && table?.file !== undefined) said.push(saveColumns(table.file, view.state.columns));
   if (view.state.mode !== prev.mode) view.changeMode(prev.mode, view.state.mode);
+  if (view.state.mode === 'cgroups' && prev.mode !== 'cgroups') feed.showCgroups?.();
   if (c.type === 'killSend') {
     const t = targets(prev);
     if (t.length > 0) said.push(sendSignals(t.map((p) => ({ pid: p.pid, start_time: p.start_time })), SIGNALS[prev.killIndex]));

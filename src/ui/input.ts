@@ -106,7 +106,7 @@ export function keyCommand(name: string, ch: string | undefined, ctx: KeyContext
     case 'cgroups':
     case 'cgfilter':
     case 'cgdetail':
-      return cgroupsKey(ctx.mode, name, ch, ctx.page, ctx.cgFiltered ?? false);
+      return cgroupsKey(ctx.mode, name, ch, ctx.page, ctx.cgFiltered ?? false, ctx.keys);
     case 'detail':
       if (name === 'escape' || name === 'enter') return { type: 'close' };
       break;
@@ -122,26 +122,41 @@ export function keyCommand(name: string, ch: string | undefined, ctx: KeyContext
   return action === null ? null : actionCommand(action, ctx.page);
 }
 
+/** Replay's moves in time, which work in its views too (the view follows the moment shown). */
+const TIME_KEYS: readonly Action[] = ['playPause', 'stepBack', 'stepForward', 'minuteBack', 'minuteForward', 'goTo', 'faster', 'slower', 'start', 'finish'];
+
+/** A key as one of replay's moves in time, or null. */
+function timeKey(name: string, keys: KeySet, page: number): Command | null {
+  if (keys !== 'replay') return null;
+  const a = actionFor(name, keys);
+  return a !== null && TIME_KEYS.includes(a) ? actionCommand(a, page) : null;
+}
+
 /**
  * Keys in the cgroups view: the process table's moves, sort, filter and follow keys, on groups. Esc clears
- * a filter or a follow first, then closes; g closes; Enter opens the selected group's detail.
+ * a filter or a follow first, then closes; the key that opened it (live g or C, replay C) closes; Enter
+ * opens the selected group's detail. In replay, PgUp/PgDn/Home/End, Space, ←→, { } + - and g move in time,
+ * as they do over the process table, the view open.
  */
-function cgroupsKey(mode: 'cgroups' | 'cgfilter' | 'cgdetail', name: string, ch: string | undefined, page: number, filtered: boolean): Command | null {
+function cgroupsKey(mode: 'cgroups' | 'cgfilter' | 'cgdetail', name: string, ch: string | undefined, page: number, filtered: boolean, keys: KeySet): Command | null {
   const cg = (action: CgAction): Command => ({ type: 'cg', action });
+  const closes = name === 'C' || (name === 'g' && keys !== 'replay');
   if (mode === 'cgfilter') {
     if (name === 'enter') return { type: 'open', mode: 'cgroups' };
     if (name === 'escape') return { type: 'cg', action: { type: 'filterClear' }, mode: 'cgroups' };
     if (name === 'backspace') return cg({ type: 'filterErase' });
     return ch !== undefined ? cg({ type: 'filterType', ch }) : null;
   }
-  if (mode === 'cgdetail') return name === 'escape' || name === 'enter' || name === 'g' ? { type: 'open', mode: 'cgroups' } : null;
+  if (mode === 'cgdetail') return name === 'escape' || name === 'enter' || closes ? { type: 'open', mode: 'cgroups' } : timeKey(name, keys, page);
   if (name === 'escape') return filtered ? cg({ type: 'back' }) : { type: 'close' };
-  if (name === 'g' || name === 'q') return { type: 'close' };
+  if (closes || name === 'q') return { type: 'close' };
   if (name === 'enter') return { type: 'open', mode: 'cgdetail' };
   if (name === '/' || name === '\\' || name === 'f4') return { type: 'open', mode: 'cgfilter' };
   if (name === 'f') return cg({ type: 'follow' });
   if (name === '>' || name === '<') return cg({ type: 'sortStep', step: name === '>' ? 1 : -1 });
   if (name === 'I') return cg({ type: 'invert' });
+  const time = timeKey(name, keys, page);
+  if (time !== null) return time;
   const d = scrollOf(name, page);
   return d === null ? null : cg({ type: 'move', delta: d });
 }

@@ -21,7 +21,7 @@ export const KEY_NOTES: string[] = [
     + 'The pid is checked against its start time first: a pid reused since the screen was drawn gets nothing.',
   'The filter (`/`) matches part of the command line, the command name or the user, case-insensitive.',
   '`Esc` also stops a follow; `Esc` or `Enter` closes the detail view.',
-  'The cgroups view (`g`) is live only (replay\'s `g` goes to a time; a recording keeps the cgroup tier for `vigil export --table cgroups`). In it, `↑`/`↓`, `<`/`>`/`I`, `/` and `f` select, sort, filter and follow groups as they do processes; see docs/cgroups.md.',
+  'The cgroups view is `g` or `C` live and `C` in replay (replay\'s `g` goes to a time). In it, `↑`/`↓`, `<`/`>`/`I`, `/` and `f` select, sort, filter and follow groups as they do processes; in replay the moves in time work with it open, and a recording without cgroup data says so in one line; see docs/cgroups.md.',
   'Replay\'s `g` takes the time forms of `vigil export --from` (docs/recording.md lists them), an epoch in ms included, except that `-5m` and `+30s` count from the replayed moment.',
   'Quitting restores the terminal; so do SIGTERM, SIGHUP and an uncaught error (printed after, exit 1).',
 ];

@@ -58,8 +58,8 @@ export const KEYS: KeyBinding[] = [
   { keys: ['a'], action: 'alerts', help: 'threshold breaches: active, then recent' },
   { keys: ['c'], action: 'conns', help: 'TCP connections and retransmits (s: sort by throughput or retransmits)', footer: { text: 'connections' } },
   {
-    keys: ['g'], action: 'cgroups', replay: false, footer: { text: 'cgroups' },
-    help: 'cgroups (services, containers, pods) as a tree: CPU %, throttled %, memory against its limit, I/O, pids, PSI; ↑↓ select, < > I sort, / filter, f follow, Enter: its processes and last 10 min; Esc or g closes',
+    keys: ['g', 'C'], action: 'cgroups', replay: false, footer: { text: 'cgroups' },
+    help: 'cgroups (services, containers, pods) as a tree: CPU %, throttled %, memory against its limit, I/O, pids, PSI; ↑↓ select, < > I sort, / filter, f follow, Enter: its processes and last 10 min; Esc, g or C closes',
   },
   { keys: ['up'], action: 'up', help: 'select the previous process' },
   { keys: ['down'], action: 'down', help: 'select the next process' },
@@ -78,6 +78,11 @@ export const KEYS: KeyBinding[] = [
   { keys: ['{', '-'], action: 'slower', help: 'slower (- only outside the tree view)', replay: true },
   { keys: ['home'], action: 'start', help: 'the start of the recording', replay: true },
   { keys: ['end'], action: 'finish', help: 'the end of the recording', replay: true },
+  {
+    // Replay's g goes to a time: C (capital, as c is connections) opens the same view there.
+    keys: ['C'], action: 'cgroups', replay: true, footer: { text: 'cgroups' },
+    help: 'cgroups as recorded, at the replayed moment: the same tree, sort, / filter, f follow and Enter (its processes and the charts of the replay window); Space, ←→, PgUp/PgDn, Home/End and g move in time with the view open; Esc or C closes',
+  },
 ];
 
 /** Where a key is read: live or replay, with the tree view on or off. */

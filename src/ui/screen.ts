@@ -38,6 +38,8 @@ import { TerminalOutput } from './terminal';
 import { termCaps } from './termcaps';
 import { makeWidgets } from './widgets';
 
+/** What the cgroups view says over a recording without cgroup data. */
+export const NO_CGROUP_DATA = 'this recording has no cgroup data';
 /** Retransmit events kept for the connections view. */
 const EVENTS_KEPT = 200;
 const DATA_PANES = ['cpu', 'memory', 'net', 'disk'] as const;
@@ -148,7 +150,7 @@ export class Screen {
     }
     this.tooSmall.hide();
     for (const [k, p] of Object.entries(this.panes) as [PaneKind, BoxPane][]) p.place(this.shown.panes[k]);
-    const mode = this.state.mode;
+    const mode = shownMode(this.state.mode, this.state);
     if (mode === 'detail') this.showDetail();
     if (mode === 'conns' || mode === 'cgroups' || mode === 'cgfilter') this.connsPane.place(this.body());
     if (mode === 'cgdetail') this.showDetail();
@@ -194,7 +196,7 @@ export class Screen {
     // history), unless the layout changed under them.
     const frozen = this.state.paused && this.frozenScene === this.sceneKey();
     if (!frozen) this.timed('header', () => this.panes.header.update({ label: '', lines: headerView({ ...base, width: this.out.columns }, this.headerState) }));
-    const mode = this.state.mode;
+    const mode = shownMode(this.state.mode, this.state);
     const covered = covers(mode);
     for (const k of DATA_PANES) {
       const pane = this.panes[k];
@@ -211,7 +213,7 @@ export class Screen {
     if (mode === 'conns') this.timed('conns', () => this.renderConns());
     if (mode === 'cgroups' || mode === 'cgfilter') this.timed('cgroups', () => this.renderCgroups());
     if (mode === 'cgdetail') this.timed('cgdetail', () => this.renderCgroupDetail());
-    if (overlaid(mode)) this.renderOverlay(now);
+    if (overlaid(this.state.mode)) this.renderOverlay(now);
     this.panes.footer.update({ label: '', lines: [this.footerLine()] });
     this.frozenScene = this.state.paused ? this.sceneKey() : null;
     this.timed('screen', () => this.paint());
@@ -221,7 +223,7 @@ export class Screen {
   private frozenScene: string | null = null;
 
   private sceneKey(): string {
-    return `${this.out.columns}x${this.out.rows} ${JSON.stringify(this.shown)} ${covers(this.state.mode)}`;
+    return `${this.out.columns}x${this.out.rows} ${JSON.stringify(this.shown)} ${covers(shownMode(this.state.mode, this.state))}`;
   }
 
   /** The frame before the first rates: every pane's border and name, "collecting…" inside, the keys below. */
@@ -317,10 +319,18 @@ export class Screen {
   private renderCgroups(): void {
     const pane = this.connsPane;
     const cg = this.state.cg;
+    // A recording from before schema 4 (or made without the tier): say so rather than draw an empty tree.
+    if (this.feed.hasCgroups === false) {
+      if (cg.rows.length > 0) this.state = reduce(this.state, { type: 'cg', action: { type: 'rows', rows: [] } });
+      pane.update({ label: `cgroups · Esc/${this.keys === 'replay' ? 'C' : 'g'} closes`, lines: [NO_CGROUP_DATA] });
+      return;
+    }
     const rows = cgroupRows(this.cgroups, cg.table);
     const paths = rows.map((r) => r.snap.path);
     if (paths.length !== cg.rows.length || paths.some((p, i) => p !== cg.rows[i])) this.state = reduce(this.state, { type: 'cg', action: { type: 'rows', rows: paths } });
-    const view = cgroupsView({ rows, total: this.cgroups.length, state: cg.table, selected: selectedRow(this.state.cg), ...pane.inner, theme: this.theme });
+    const view = cgroupsView({ rows, total: this.cgroups.length, state: cg.table, selected: selectedRow(this.state.cg), ...pane.inner, theme: this.theme,
+      closeKey: this.keys === 'replay' ? 'C' : 'g',
+    });
     if (this.state.mode === 'cgfilter') view.label = `filter: ${sanitizeTagged(cg.table.filter)}▏ (Enter keeps, Esc clears) · ${view.label}`;
     pane.update(view);
   }
@@ -368,6 +378,9 @@ export class Screen {
   /** Places the widgets a mode shows, and takes away those of the mode it leaves. */
   changeMode(from: Mode, to: Mode): void {
     this.modeChanged = true;
+    // The go-to prompt is typed in the footer over the view it was opened from, which stays placed.
+    [from, to] = [shownMode(from, this.state), shownMode(to, this.state)];
+    if (from === to) return;
     const shown = this.state.detailProc;
     if (to === 'detail' && shown !== null) this.detailCwd = this.feed.cwd(shown.pid);
     const boxed = (m: Mode): boolean => m === 'conns' || m === 'cgroups' || m === 'cgfilter';
@@ -409,6 +422,11 @@ export class Screen {
     this.procsShown = [];
     this.relayout();
   }
+}
+
+/** What fills the body in a mode: the go-to prompt keeps the view it was opened from. */
+function shownMode(mode: Mode, s: UiState): Mode {
+  return mode === 'goto' ? s.gotoBack : mode;
 }
 
 /** A mode whose view covers the data panes (they are not drawn under it). */

@@ -17,6 +17,10 @@ export type Mode =
   /** The cgroups view (g), its filter prompt, and one group's detail. */
   | 'cgroups' | 'cgfilter' | 'cgdetail';
 
+/** The views a go-to returns to; from anywhere else it returns to the panes. */
+export type GotoBack = 'main' | 'detail' | 'conns' | 'cgroups' | 'cgdetail';
+const GOTO_BACK: readonly Mode[] = ['detail', 'conns', 'cgroups', 'cgdetail'];
+
 export interface UiState {
   mode: Mode;
   /** The latest process table (Snapshots carry one only on the ticks where it was re-read). */
@@ -31,6 +35,8 @@ export interface UiState {
   /** The highlighted signal in the kill dialog (an index into SIGNALS). */
   killIndex: number;
   gotoText: string;
+  /** The view replay's go-to prompt was opened from, and returns to (a seek keeps the view open). */
+  gotoBack: GotoBack;
   connsSort: ConnsSort;
   /** A pid to follow once it shows up in the process table (vigil run). */
   pendingFollow: number | null;
@@ -139,6 +145,7 @@ export function initialState(follow: number | null = null, columns: readonly Col
     detailProc: null,
     killIndex: 0,
     gotoText: '',
+    gotoBack: 'main',
     connsSort: 'throughput',
     pendingFollow: follow,
     columns: columns === null ? COLUMN_ORDER : COLUMN_ORDER.filter((k) => columns.includes(k)),
@@ -296,12 +303,14 @@ function step(s: UiState, a: UiAction): UiState {
         const p = selectedProc(s);
         return p === undefined ? s : { ...s, mode: 'detail', detailProc: p };
       }
-      if (a.mode === 'goto') return { ...s, mode: 'goto', gotoText: '' };
+      if (a.mode === 'goto') return { ...s, mode: 'goto', gotoText: '', gotoBack: GOTO_BACK.includes(s.mode) ? (s.mode as GotoBack) : 'main' };
+      // A group's detail needs a group: none shown (no cgroup data), nothing opens.
+      if (a.mode === 'cgdetail' && s.cg.rows.length === 0) return s;
       return { ...s, mode: a.mode };
     case 'close':
     case 'gotoSubmit':
     case 'killSend':
-      return { ...s, mode: 'main' };
+      return { ...s, mode: s.mode === 'goto' ? s.gotoBack : 'main' };
     case 'cg':
       return { ...s, cg: reduceCg(s.cg, a.action), mode: a.mode ?? s.mode };
     case 'sortStep': {

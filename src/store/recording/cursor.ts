@@ -6,6 +6,8 @@
  */
 import type { ProcSnap, Sample, Snapshot } from '../../model';
 import type { ConnsSnap } from '../../model/conns';
+import type { CgroupSnap } from '../../model/cgroups';
+import { deriveCgroups } from '../../derive/cgroups';
 import { Recording, SamplePair, SessionInfo } from './reader';
 import { snapshotOf } from './snapshots';
 import { Walker } from './walker';
@@ -15,8 +17,19 @@ export class ReplayCursor {
   private pair: SamplePair | null = null;
   private procCache: { s: number; procs: ProcSnap[] | null } | null = null;
   private connsCache: { s: number; conns: ConnsSnap | null } | null = null;
+  private cgCache: { s: number; cgroups: CgroupSnap[] | null } | null = null;
 
-  constructor(readonly rec: Recording) {}
+  /** Rebuild the cgroup tier's tables too (Samples then carry `cgroups`; schema 4 on). */
+  private cgroupTier: boolean;
+
+  constructor(readonly rec: Recording, opts: { cgroups?: boolean } = {}) {
+    this.cgroupTier = opts.cgroups === true;
+  }
+
+  /** Rebuild the cgroup tier's tables from the next seek on. */
+  withCgroups(): void {
+    this.cgroupTier = true;
+  }
 
   /** The current position; null only for a recording without samples. */
   get current(): SamplePair | null {
@@ -43,7 +56,9 @@ export class ReplayCursor {
     const session = ses;
     this.pair = this.rec.guard(() => {
       const hasPrev = target > session.first_s;
-      const w = this.rec.walker(hasPrev ? target - 1 : target, { sessionFirst: session.first_s, to: session.last_s as number, procs: true });
+      const w = this.rec.walker(hasPrev ? target - 1 : target, {
+        sessionFirst: session.first_s, to: session.last_s as number, procs: true, cgroups: this.cgroupTier,
+      });
       let prev: Sample | null = null;
       if (hasPrev) {
         w.walkTo(target - 1);
@@ -131,5 +146,23 @@ export class ReplayCursor {
     }
     this.connsCache = { s: tickS, conns };
     return conns;
+  }
+
+  /**
+   * The cgroup rows as of the latest cgroup-tier read at or before the current sample (what the cgroups
+   * view shows between reads, as live keeps the last): derive over that read and the one before it, the
+   * rows `vigil export --table cgroups` gives for it. null before the session's first read, or when the
+   * cursor does not rebuild cgroups.
+   */
+  cgroups(): CgroupSnap[] | null {
+    const tickS = this.walker?.cgroupTickS ?? null;
+    if (tickS === null) return null;
+    if (this.cgCache?.s === tickS) return this.cgCache.cgroups;
+    const at = this.pair !== null && this.pair.s === tickS ? this.pair : this.rec.pairAt(tickS, { procs: false, conns: false, cgroups: true });
+    const curr = at.curr.cgroups ?? null;
+    // The session's first read has no read before it: gauges and no rates, as live shows it.
+    const cgroups = curr === null ? null : deriveCgroups(at.prev?.cgroups ?? null, curr);
+    this.cgCache = { s: tickS, cgroups };
+    return cgroups;
   }
 }

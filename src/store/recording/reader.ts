@@ -211,6 +211,18 @@ export class Recording {
     }
   }
 
+  /**
+   * Whether the file holds any read of the cgroup tier: a recording from before schema 4 has no
+   * cgroup_tick table, and one made without the tier has an empty one.
+   */
+  hasCgroups(): boolean {
+    return this.guard(() => {
+      const db = this.opened.db;
+      const table = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'cgroup_tick'").get();
+      return table !== undefined && db.prepare('SELECT 1 FROM cgroup_tick LIMIT 1').get() !== undefined;
+    });
+  }
+
   /** Breaches that overlap [fromT, toT] (ms), in the order they began; fetched in pages. */
   *alerts(fromT = -Infinity, toT = Infinity): Generator<AlertRow> {
     const it = breachesOverlapping(this.opened.db, fromT, toT);

@@ -25,6 +25,13 @@ const CONNS_TIER: SeriesName[] = ['sock', 'sockProc'];
 const CGROUP_TIER: SeriesName[] = ['cgroup'];
 const NO_EPOCH: TcpEpoch = { c1: null, c2: null };
 const CHUNK = 600;
+/**
+ * The cgroup series' chunk, in sample ids: a group's counters move on every read, so a sample can hold a
+ * row per group (1000 at most), and a seek that read 600 samples ahead decoded up to 600 000 rows of
+ * which it used a few (replay's cgroups view: 1.6 s a seek at 500 groups; 64 samples cover a keyframe
+ * interval of 1 s reads).
+ */
+const CGROUP_CHUNK = 64;
 
 /** Statements and caches shared by every walker of one open recording. */
 export class Tables {
@@ -189,7 +196,7 @@ export class Walker {
     }
     for (const name of Object.keys(SERIES) as SeriesName[]) {
       this.states[name] = new SeriesState(SERIES[name]);
-      this.src[name] = new RowSource(tb.range[name], opts.to, CHUNK);
+      this.src[name] = new RowSource(tb.range[name], opts.to, CGROUP_TIER.includes(name) ? CGROUP_CHUNK : CHUNK);
     }
     for (const k of ['sample', 'keyframe', 'proc_tick', 'conns_tick', 'cgroup_tick']) this.src[k] = new RowSource(tb.range[k], opts.to, CHUNK);
     this.s = start - 1;
@@ -354,6 +361,11 @@ export class Walker {
   /** The sample whose connections read the walker holds (null before the session's first one). */
   get connsTickS(): number | null {
     return this.connsTick?.s ?? null;
+  }
+
+  /** The sample whose cgroup tier read the walker holds (null before the session's first one, or without cgroups). */
+  get cgroupTickS(): number | null {
+    return this.cgroupTick?.s ?? null;
   }
 
   /** Walks until standing on `s`. */

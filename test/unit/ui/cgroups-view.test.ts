@@ -6,6 +6,7 @@ import { makeTheme } from '../../../src/render/theme';
 import { displayWidth } from '../../../src/render/width';
 import { CG_UI_INITIAL, reduceCg, selectedPath } from '../../../src/ui/cg-state';
 import { keyCommand } from '../../../src/ui/input';
+import { initialState, reduce, UiState } from '../../../src/ui/state';
 import { syntheticCgroups } from '../../../src/store/window/synthetic';
 import type { ProcSnap } from '../../../src/model';
 
@@ -93,4 +94,38 @@ t.test('the reducer and the keys', async (t) => {
   t.same(keyCommand('x', 'x', { ...ctx, mode: 'cgfilter' }), { type: 'cg', action: { type: 'filterType', ch: 'x' } });
   t.same(keyCommand('escape', undefined, { ...ctx, mode: 'cgfilter' }), { type: 'cg', action: { type: 'filterClear' }, mode: 'cgroups' });
   t.same(keyCommand('down', undefined, cgx), { type: 'cg', action: { type: 'move', delta: 1 } });
+  t.same(keyCommand('pagedown', undefined, cgx), { type: 'cg', action: { type: 'move', delta: 10 } }, 'live: PgDn pages through the groups');
+  t.same(keyCommand('C', 'C', ctx), { type: 'open', mode: 'cgroups' }, 'C opens the view live too');
+  t.same(keyCommand('C', 'C', cgx), { type: 'close' }, 'and closes it');
+});
+
+t.test('replay: C opens the view; the moves in time work inside it, g among them', async (t) => {
+  const ctx = { mode: 'main' as const, keys: 'replay' as const, page: 10 };
+  t.same(keyCommand('C', 'C', ctx), { type: 'open', mode: 'cgroups' }, 'C opens the view');
+  const cgx = { ...ctx, mode: 'cgroups' as const };
+  t.same(keyCommand('C', 'C', cgx), { type: 'close' }, 'C closes it');
+  t.same(keyCommand('g', 'g', cgx), { type: 'open', mode: 'goto' }, 'g goes to a time from inside it');
+  t.same(keyCommand('right', undefined, cgx), { type: 'source', action: 'stepForward' });
+  t.same(keyCommand('left', undefined, cgx), { type: 'source', action: 'stepBack' });
+  t.same(keyCommand('space', ' ', cgx), { type: 'source', action: 'playPause' });
+  t.same(keyCommand('pagedown', undefined, cgx), { type: 'source', action: 'minuteForward' }, 'PgDn: a minute on, as over the process table');
+  t.same(keyCommand('home', undefined, cgx), { type: 'source', action: 'start' });
+  t.same(keyCommand('+', '+', cgx), { type: 'source', action: 'faster' });
+  t.same(keyCommand('down', undefined, cgx), { type: 'cg', action: { type: 'move', delta: 1 } }, '↓ still selects');
+  t.same(keyCommand('f', 'f', cgx), { type: 'cg', action: { type: 'follow' } });
+  const dx = { ...ctx, mode: 'cgdetail' as const };
+  t.same(keyCommand('right', undefined, dx), { type: 'source', action: 'stepForward' }, 'in a group\'s detail too');
+  t.same(keyCommand('g', 'g', dx), { type: 'open', mode: 'goto' });
+  t.same(keyCommand('C', 'C', dx), { type: 'open', mode: 'cgroups' });
+  t.equal(keyCommand('k', 'k', cgx), null, 'no kill in replay');
+  // The go-to prompt returns to the view it was opened from; from the panes, to the panes.
+  let s: UiState = { ...initialState(), mode: 'cgroups', cg: reduceCg(CG_UI_INITIAL, { type: 'rows', rows: ['/'] }) };
+  s = reduce(s, { type: 'open', mode: 'goto' });
+  t.equal(s.mode, 'goto');
+  t.equal(reduce(s, { type: 'gotoSubmit' }).mode, 'cgroups', 'a seek keeps the view open');
+  t.equal(reduce(s, { type: 'close' }).mode, 'cgroups', 'Esc on the prompt too');
+  const detail = reduce(reduce({ ...s, mode: 'cgdetail' }, { type: 'open', mode: 'goto' }), { type: 'gotoSubmit' });
+  t.equal(detail.mode, 'cgdetail');
+  t.equal(reduce(reduce(initialState(), { type: 'open', mode: 'goto' }), { type: 'gotoSubmit' }).mode, 'main');
+  t.equal(reduce({ ...initialState(), mode: 'cgroups' }, { type: 'open', mode: 'cgdetail' }).mode, 'cgroups', 'no groups shown: no detail');
 });
