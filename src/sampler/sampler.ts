@@ -207,5 +207,6 @@ export class Sampler {
     this.node?.close();
     this.system.close();
     this.procs?.close();
+    this.cgroupReader?.close();
   }
 }

@@ -4,7 +4,9 @@ import { parsePressure } from '../parse/pressure';
 import {
   blkioDevs, Limit, nsToUs, parseCfs, parseCpuMax, parseGauge, parseIoStat, parseKeyed, parseLevel, parseLimit, ticksToUs,
 } from '../parse/cgroupfs';
+import type { FdBudget } from '../fdbudget';
 import { ReadBuf, readOnce } from '../procfile';
+import { cgroupFdBudget, DirFds, dropAll, dropFd, isCgroupFs, readKept } from './keptfds';
 import { detectLayout, Hierarchy } from './layout';
 
 /**
@@ -31,6 +33,8 @@ export interface CgroupTierOptions {
   clkTck?: number;
   /** Reads between two listings of the tree (default CGROUP_REWALK_EVERY; 1 lists it at every read). */
   rewalkEvery?: number;
+  /** How many fds the tier may keep open (default: cgroupFdBudget()); 0 reads every file with open + read + close. */
+  maxKeptFds?: number;
 }
 
 interface Node {
@@ -44,6 +48,8 @@ interface Node {
    * layout is most of the unified tree's files.
    */
   files: Map<Hierarchy, Set<string>>;
+  /** Kept fds of its files, per hierarchy on a cgroup filesystem (keptfds.ts); carried over to the next listing. */
+  fds: Map<Hierarchy, DirFds>;
   /** A file the listing named could not be read: the group has gone since. */
   gone?: boolean;
 }
@@ -65,6 +71,9 @@ export class CgroupReader {
   private readonly clkTck: number;
   private readonly rb = new ReadBuf(8192);
   private readonly rewalkEvery: number;
+  /** Hierarchies on a real cgroup filesystem: their files are read through kept fds. */
+  private readonly keep: Set<Hierarchy>;
+  private readonly budget: FdBudget;
   private tree: { nodes: Node[]; truncated: boolean } | null = null;
   private sinceWalk = 0;
 
@@ -75,26 +84,65 @@ export class CgroupReader {
     this.clkTck = opts.clkTck ?? 100;
     this.rewalkEvery = Math.max(1, opts.rewalkEvery ?? CGROUP_REWALK_EVERY);
     ({ layout: this.layout, hierarchies: this.hierarchies } = detectLayout(this.root));
+    this.budget = cgroupFdBudget(opts.maxKeptFds);
+    this.keep = new Set(this.hierarchies.filter((h) => isCgroupFs(h.dir)));
+  }
+
+  /** Fds this reader keeps open (for tests and the benchmark). */
+  get keptFds(): number {
+    return this.budget.inUse;
+  }
+
+  /** Closes every kept fd. The reader may be used again: it lists the tree afresh. */
+  close(): void {
+    for (const n of this.tree?.nodes ?? []) for (const fds of n.fds.values()) dropAll(fds, this.budget);
+    this.tree = null;
   }
 
   read(nowNs: bigint = process.hrtime.bigint()): CgroupTable {
     if (this.tree === null || this.sinceWalk >= this.rewalkEvery) {
-      this.tree = this.walk();
+      this.tree = this.walk(this.tree?.nodes ?? []);
       this.sinceWalk = 0;
     }
     this.sinceWalk++;
     const { nodes, truncated } = this.tree;
     const groups = nodes.map((n) => this.readGroup(n));
     if (!nodes.some((n) => n.gone === true)) return { mono_ns: nowNs, layout: this.layout, groups, truncated };
-    // A group went away between the listing and this read: left out now, and the tree listed afresh next time.
-    this.tree = null;
+    // A group went away between the listing and this read: left out now, and the tree listed afresh next
+    // time (the listing closes the fds of what has gone).
+    this.sinceWalk = this.rewalkEvery;
     return { mono_ns: nowNs, layout: this.layout, groups: groups.filter((_, i) => nodes[i].gone !== true), truncated };
   }
 
-  /** Breadth-first over the union of the hierarchies' directories, within the depth and count budget. */
-  private walk(): { nodes: Node[]; truncated: boolean } {
+  /**
+   * Breadth-first over the union of the hierarchies' directories, within the depth and count budget. A
+   * group listed before keeps its fds (of the files still listed); the fds of groups no longer listed are
+   * closed.
+   */
+  private walk(before: Node[]): { nodes: Node[]; truncated: boolean } {
+    const tree = this.list();
+    const kept = new Map(before.map((n) => [n.path, n.fds]));
+    for (const n of tree.nodes) {
+      const fds = kept.get(n.path);
+      if (fds === undefined) continue;
+      kept.delete(n.path);
+      for (const [h, dir] of fds) {
+        const files = n.files.get(h);
+        if (files === undefined || !n.in.includes(h)) {
+          dropAll(dir, this.budget);
+          continue;
+        }
+        for (const f of [...dir.keys()]) if (!files.has(f)) dropFd(dir, f, this.budget);
+        n.fds.set(h, dir);
+      }
+    }
+    for (const fds of kept.values()) for (const dir of fds.values()) dropAll(dir, this.budget);
+    return tree;
+  }
+
+  private list(): { nodes: Node[]; truncated: boolean } {
     if (this.hierarchies.length === 0) return { nodes: [], truncated: false };
-    const nodes: Node[] = [{ path: '/', depth: 0, in: this.hierarchies, files: new Map() }];
+    const nodes: Node[] = [{ path: '/', depth: 0, in: this.hierarchies, files: new Map(), fds: new Map() }];
     let truncated = false;
     for (let i = 0; i < nodes.length; i++) {
       const n = nodes[i];
@@ -130,7 +178,7 @@ export class CgroupReader {
           truncated = true;
           break;
         }
-        nodes.push({ path: (n.path === '/' ? '' : n.path) + '/' + name, depth: n.depth + 1, in: children.get(name)!, files: new Map() });
+        nodes.push({ path: (n.path === '/' ? '' : n.path) + '/' + name, depth: n.depth + 1, in: children.get(name)!, files: new Map(), fds: new Map() });
       }
     }
     return { nodes, truncated };
@@ -138,10 +186,18 @@ export class CgroupReader {
 
   private text(h: Hierarchy, n0: Node, file: string): string | null {
     if (n0.files.get(h)?.has(file) !== true) return null;
-    const n = readOnce(`${h.dir}${n0.path === '/' ? '' : n0.path}/${file}`, this.rb);
+    const dir = `${h.dir}${n0.path === '/' ? '' : n0.path}`;
+    let n: number | null;
+    if (this.keep.has(h)) {
+      let fds = n0.fds.get(h);
+      if (fds === undefined) n0.fds.set(h, (fds = new Map()));
+      n = readKept(dir, file, fds, this.budget, this.rb);
+    } else {
+      n = readOnce(`${dir}/${file}`, this.rb);
+    }
     if (n === null) {
       // Unreadable (gone, or denied): gone only if its directory is.
-      if (!fs.existsSync(`${h.dir}${n0.path === '/' ? '' : n0.path}`)) n0.gone = true;
+      if (!fs.existsSync(dir)) n0.gone = true;
       return null;
     }
     return this.rb.buf.toString('utf8', 0, n);
