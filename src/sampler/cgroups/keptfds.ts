@@ -41,14 +41,17 @@ const isOutOfFds = (err: unknown): boolean => {
   return code === 'EMFILE' || code === 'ENFILE';
 };
 
-/** The kept fds of one group's directory in one hierarchy, by file name. */
+/** The kept fds of one group's directory in one hierarchy, by file name; DIR_FD is the directory's own. */
 export type DirFds = Map<string, number>;
+export const DIR_FD = '.';
 
 /**
  * Reads `file` of `dir` into rb through its kept fd in `fds`, opening it the first time (within the
  * budget). A kept fd that reads ENODEV belonged to a group removed since: it is closed and the path opened
  * again, so a group made again under the same name reads as the new group, exactly as open + read +
- * close would. Returns the byte count, or null when the file is gone or denied.
+ * close would. The directory's kept fd (DIR_FD) goes with it: it is the dead group's, and its link count
+ * no longer says anything about the path's subgroups. Returns the byte count, or null when the file is
+ * gone or denied.
  */
 export function readKept(dir: string, file: string, fds: DirFds, budget: FdBudget, rb: ReadBuf): number | null {
   const kept = fds.get(file);
@@ -57,7 +60,8 @@ export function readKept(dir: string, file: string, fds: DirFds, budget: FdBudge
       return preadAll(kept, rb);
     } catch (err) {
       dropFd(fds, file, budget);
-      if (!isDead(err) && !isDenied(err)) throw err;
+      if (isDead(err)) dropFd(fds, DIR_FD, budget);
+      else if (!isDenied(err)) throw err;
     }
   }
   const path = `${dir}/${file}`;
@@ -78,6 +82,31 @@ export function readKept(dir: string, file: string, fds: DirFds, budget: FdBudge
     dropFd(fds, file, budget);
     if (isDead(err) || isDenied(err)) return null;
     throw err;
+  }
+}
+
+/**
+ * The number of subdirectories of `dir` now, from its kept directory fd (opened the first time, within the
+ * budget): kernfs gives a directory 2 + its subdirectories as its link count, so one fstat tells whether
+ * groups were made or removed below it, where a listing reads every entry. null when no fd can be kept.
+ */
+export function subdirCount(dir: string, fds: DirFds, budget: FdBudget): number | null {
+  let fd = fds.get(DIR_FD);
+  if (fd === undefined) {
+    if (!budget.take(1)) return null;
+    try {
+      fd = fs.openSync(dir, O_READ);
+    } catch {
+      budget.give(1);
+      return null;
+    }
+    fds.set(DIR_FD, fd);
+  }
+  try {
+    return fs.fstatSync(fd).nlink - 2;
+  } catch {
+    dropFd(fds, DIR_FD, budget);
+    return null;
   }
 }
 

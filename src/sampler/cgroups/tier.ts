@@ -6,7 +6,7 @@ import {
 } from '../parse/cgroupfs';
 import type { FdBudget } from '../fdbudget';
 import { ReadBuf, readOnce } from '../procfile';
-import { cgroupFdBudget, DirFds, dropAll, dropFd, isCgroupFs, readKept } from './keptfds';
+import { cgroupFdBudget, DIR_FD, DirFds, dropAll, dropFd, isCgroupFs, readKept, subdirCount } from './keptfds';
 import { detectLayout, Hierarchy } from './layout';
 
 /**
@@ -17,12 +17,16 @@ import { detectLayout, Hierarchy } from './layout';
 export const CGROUP_MAX_DEPTH = 8;
 export const CGROUP_MAX_GROUPS = 1000;
 /**
- * Reads between two listings of the tree. Listing costs a readdir per group and hierarchy (as much as
- * reading a third of its files, measured here); groups come and go seldom, so the tree is listed again
- * every 5th read (a new group shows within 5 s at the default interval), and at once after a group it
- * read has gone.
+ * Reads between two looks at the tree. Listing costs a readdir per group and hierarchy (as much as
+ * reading a third of its files, measured here); groups come and go seldom, so every 5th read (a new group
+ * shows within 5 s at the default interval) the tree is checked, and listed again only if it changed: on
+ * a cgroup filesystem, where each directory's link count is 2 + its subgroups (one fstat of a kept fd)
+ * and a v2 group's files follow its cgroup.controllers (one pread), a look costs a tenth of a listing. It
+ * is listed at once after a group it read has gone, and in full every CGROUP_LIST_EVERY reads whatever
+ * the checks say.
  */
 export const CGROUP_REWALK_EVERY = 5;
+export const CGROUP_LIST_EVERY = 60;
 
 export interface CgroupTierOptions {
   /** Where the hierarchies are mounted (default /sys/fs/cgroup): a fixture tree in tests. */
@@ -50,6 +54,10 @@ interface Node {
   files: Map<Hierarchy, Set<string>>;
   /** Kept fds of its files, per hierarchy on a cgroup filesystem (keptfds.ts); carried over to the next listing. */
   fds: Map<Hierarchy, DirFds>;
+  /** Per hierarchy, the subdirectories the listing saw (kept or left out by the budget alike). */
+  subdirs: Map<Hierarchy, number>;
+  /** Per v2 hierarchy, its cgroup.controllers when listed: which controllers' files the directory has. */
+  controllers: Map<Hierarchy, string | null>;
   /** A file the listing named could not be read: the group has gone since. */
   gone?: boolean;
 }
@@ -76,6 +84,7 @@ export class CgroupReader {
   private readonly budget: FdBudget;
   private tree: { nodes: Node[]; truncated: boolean } | null = null;
   private sinceWalk = 0;
+  private sinceList = 0;
 
   constructor(opts: CgroupTierOptions = {}) {
     this.root = opts.root ?? '/sys/fs/cgroup';
@@ -101,16 +110,21 @@ export class CgroupReader {
 
   read(nowNs: bigint = process.hrtime.bigint()): CgroupTable {
     if (this.tree === null || this.sinceWalk >= this.rewalkEvery) {
-      this.tree = this.walk(this.tree?.nodes ?? []);
+      if (this.tree === null || this.sinceList >= CGROUP_LIST_EVERY || !this.unchanged(this.tree.nodes)) {
+        this.tree = this.walk(this.tree?.nodes ?? []);
+        this.sinceList = 0;
+      }
       this.sinceWalk = 0;
     }
     this.sinceWalk++;
+    this.sinceList++;
     const { nodes, truncated } = this.tree;
     const groups = nodes.map((n) => this.readGroup(n));
     if (!nodes.some((n) => n.gone === true)) return { mono_ns: nowNs, layout: this.layout, groups, truncated };
     // A group went away between the listing and this read: left out now, and the tree listed afresh next
     // time (the listing closes the fds of what has gone).
     this.sinceWalk = this.rewalkEvery;
+    this.sinceList = CGROUP_LIST_EVERY;
     return { mono_ns: nowNs, layout: this.layout, groups: groups.filter((_, i) => nodes[i].gone !== true), truncated };
   }
 
@@ -132,7 +146,7 @@ export class CgroupReader {
           dropAll(dir, this.budget);
           continue;
         }
-        for (const f of [...dir.keys()]) if (!files.has(f)) dropFd(dir, f, this.budget);
+        for (const f of [...dir.keys()]) if (f !== DIR_FD && !files.has(f)) dropFd(dir, f, this.budget);
         n.fds.set(h, dir);
       }
     }
@@ -142,7 +156,7 @@ export class CgroupReader {
 
   private list(): { nodes: Node[]; truncated: boolean } {
     if (this.hierarchies.length === 0) return { nodes: [], truncated: false };
-    const nodes: Node[] = [{ path: '/', depth: 0, in: this.hierarchies, files: new Map(), fds: new Map() }];
+    const nodes: Node[] = [this.node('/', 0, this.hierarchies)];
     let truncated = false;
     for (let i = 0; i < nodes.length; i++) {
       const n = nodes[i];
@@ -153,19 +167,24 @@ export class CgroupReader {
           entries = fs.readdirSync(h.dir + (n.path === '/' ? '' : n.path), { withFileTypes: true });
         } catch {
           n.files.set(h, new Set());
+          n.subdirs.set(h, -1); // never the count a check finds: listed again
           continue; // removed since its parent was listed
         }
         const files = new Set<string>();
         n.files.set(h, files);
+        let subdirs = 0;
         for (const e of entries) {
           if (!e.isDirectory()) {
             files.add(e.name);
             continue;
           }
+          subdirs++;
           const list = children.get(e.name);
           if (list) list.push(h);
           else children.set(e.name, [h]);
         }
+        n.subdirs.set(h, subdirs);
+        if (h.v2 && this.keep.has(h)) n.controllers.set(h, this.controllersOf(h, n, null));
       }
       if (children.size === 0) continue;
       // Past the depth budget the node is still read (its files are listed), its children are not.
@@ -178,10 +197,43 @@ export class CgroupReader {
           truncated = true;
           break;
         }
-        nodes.push({ path: (n.path === '/' ? '' : n.path) + '/' + name, depth: n.depth + 1, in: children.get(name)!, files: new Map(), fds: new Map() });
+        nodes.push(this.node((n.path === '/' ? '' : n.path) + '/' + name, n.depth + 1, children.get(name)!));
       }
     }
     return { nodes, truncated };
+  }
+
+  private node(path: string, depth: number, inH: Hierarchy[]): Node {
+    return { path, depth, in: inH, files: new Map(), fds: new Map(), subdirs: new Map(), controllers: new Map() };
+  }
+
+  /** A v2 group's cgroup.controllers, through its kept fds (`fds`) or, when listing, open + read + close. */
+  private controllersOf(h: Hierarchy, n: Node, fds: DirFds | null): string | null {
+    if (n.files.get(h)?.has('cgroup.controllers') !== true) return null;
+    const dir = `${h.dir}${n.path === '/' ? '' : n.path}`;
+    const len = fds === null ? readOnce(`${dir}/cgroup.controllers`, this.rb) : readKept(dir, 'cgroup.controllers', fds, this.budget, this.rb);
+    return len === null ? null : this.rb.buf.toString('latin1', 0, len);
+  }
+
+  /**
+   * Whether the tree is as listed: every directory (in every hierarchy, on a cgroup filesystem) has as
+   * many subdirectories as the listing saw, and every v2 group the same controllers (so the same files).
+   * A group removed and another made in the same interval keeps the count: the removed one's files read
+   * ENODEV at the next read, which lists the tree again. false (list it) when any directory cannot be
+   * checked: no kept fd for it (a fixture tree, the fd budget spent).
+   */
+  private unchanged(nodes: Node[]): boolean {
+    for (const n of nodes) {
+      for (const h of n.in) {
+        if (!this.keep.has(h)) return false;
+        let fds = n.fds.get(h);
+        if (fds === undefined) n.fds.set(h, (fds = new Map()));
+        const dir = `${h.dir}${n.path === '/' ? '' : n.path}`;
+        if (subdirCount(dir, fds, this.budget) !== n.subdirs.get(h)) return false;
+        if (h.v2 && this.controllersOf(h, n, fds) !== n.controllers.get(h)) return false;
+      }
+    }
+    return true;
   }
 
   private text(h: Hierarchy, n0: Node, file: string): string | null {

@@ -64,3 +64,37 @@ t.test('a v1 memory group read through kept fds: equal figures, removal and re-c
   t.ok(before > 0 && r2.keptFds === 0, `close gives back every fd (${before} → 0)`);
   t.equal(find(r2, g.path)?.mem_max_bytes, 8 * MiB, 'a closed reader lists the tree afresh and reads on');
 });
+
+t.test('the tree is looked at every rewalkEvery reads: made and removed subgroups show as a listing would', { skip }, async (t) => {
+  const h = hierarchyOf('memory')!;
+  const g = new TestGroup([h], groupName('looks'));
+  const made: string[] = [];
+  t.teardown(async () => {
+    for (const d of made.reverse()) if (fs.existsSync(d)) fs.rmdirSync(d);
+    await g.remove();
+  });
+  const mk = (name: string): void => {
+    fs.mkdirSync(`${g.dirs[0]}/${name}`);
+    made.push(`${g.dirs[0]}/${name}`);
+  };
+  const r = new CgroupReader({ rewalkEvery: 2 });
+  const plain = new CgroupReader({ rewalkEvery: 1, maxKeptFds: 0 });
+  t.teardown(() => {
+    r.close();
+    plain.close();
+  });
+  const under = (x: CgroupReader): string[] => x.read().groups.map((s) => s.path).filter((p) => p.startsWith(g.path + '/'));
+  t.same(under(r), []);
+  under(r);
+  mk('a');
+  t.same(under(r), [`${g.path}/a`], 'a subgroup made since: the look finds one more subdirectory and lists the tree');
+  under(r);
+  fs.rmdirSync(`${g.dirs[0]}/a`);
+  mk('b');
+  // One removed and one made (the same count): found by the look (the removed directory cannot be opened)
+  // or by the removed group's files reading ENODEV, which lists the tree at the next read.
+  const first = under(r);
+  t.ok(first.length === 0 || (first.length === 1 && first[0] === `${g.path}/b`), `never the removed one (${first.join(' ')})`);
+  t.same(under(r), [`${g.path}/b`], 'and the new one by the next read');
+  t.same(under(r), under(plain), 'the same groups as a reader that lists at every read');
+});
