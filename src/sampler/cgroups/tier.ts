@@ -37,6 +37,8 @@ export interface CgroupTierOptions {
   clkTck?: number;
   /** Reads between two listings of the tree (default CGROUP_REWALK_EVERY; 1 lists it at every read). */
   rewalkEvery?: number;
+  /** Reads between two full listings (default CGROUP_LIST_EVERY; 1 lists the tree at every look). */
+  listEvery?: number;
   /** How many fds the tier may keep open (default: cgroupFdBudget()); 0 reads every file with open + read + close. */
   maxKeptFds?: number;
 }
@@ -79,6 +81,7 @@ export class CgroupReader {
   private readonly clkTck: number;
   private readonly rb = new ReadBuf(8192);
   private readonly rewalkEvery: number;
+  private readonly listEvery: number;
   /** Hierarchies on a real cgroup filesystem: their files are read through kept fds. */
   private readonly keep: Set<Hierarchy>;
   private readonly budget: FdBudget;
@@ -92,6 +95,7 @@ export class CgroupReader {
     this.maxGroups = opts.maxGroups ?? CGROUP_MAX_GROUPS;
     this.clkTck = opts.clkTck ?? 100;
     this.rewalkEvery = Math.max(1, opts.rewalkEvery ?? CGROUP_REWALK_EVERY);
+    this.listEvery = Math.max(1, opts.listEvery ?? CGROUP_LIST_EVERY);
     ({ layout: this.layout, hierarchies: this.hierarchies } = detectLayout(this.root));
     this.budget = cgroupFdBudget(opts.maxKeptFds);
     this.keep = new Set(this.hierarchies.filter((h) => isCgroupFs(h.dir)));
@@ -110,7 +114,7 @@ export class CgroupReader {
 
   read(nowNs: bigint = process.hrtime.bigint()): CgroupTable {
     if (this.tree === null || this.sinceWalk >= this.rewalkEvery) {
-      if (this.tree === null || this.sinceList >= CGROUP_LIST_EVERY || !this.unchanged(this.tree.nodes)) {
+      if (this.tree === null || this.sinceList >= this.listEvery || !this.unchanged(this.tree.nodes)) {
         this.tree = this.walk(this.tree?.nodes ?? []);
         this.sinceList = 0;
       }
@@ -124,7 +128,7 @@ export class CgroupReader {
     // A group went away between the listing and this read: left out now, and the tree listed afresh next
     // time (the listing closes the fds of what has gone).
     this.sinceWalk = this.rewalkEvery;
-    this.sinceList = CGROUP_LIST_EVERY;
+    this.sinceList = this.listEvery;
     return { mono_ns: nowNs, layout: this.layout, groups: groups.filter((_, i) => nodes[i].gone !== true), truncated };
   }
 
