@@ -68,9 +68,10 @@ const limitValue = (l: Limit): number | null => (typeof l === 'number' ? l : nul
 
 /**
  * Reads the cgroup tree: every group's CPU, throttling, memory, I/O, pids and pressure files, as raw
- * counters. The layout is detected once; the tree is listed again every `rewalkEvery` reads and after a
- * group has gone (groups come and go with services and containers). Missing or unreadable files give null
- * figures, never a throw.
+ * counters, through kept fds on a cgroup filesystem (keptfds.ts). The layout is detected once; the tree
+ * is looked at every `rewalkEvery` reads and listed again when it changed, after a group has gone (groups
+ * come and go with services and containers) and every `listEvery` reads. Missing or unreadable files give
+ * null figures, never a throw.
  */
 export class CgroupReader {
   readonly root: string;
