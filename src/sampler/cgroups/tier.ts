@@ -234,8 +234,10 @@ export class CgroupReader {
         let fds = n.fds.get(h);
         if (fds === undefined) n.fds.set(h, (fds = new Map()));
         const dir = `${h.dir}${n.path === '/' ? '' : n.path}`;
-        if (subdirCount(dir, fds, this.budget) !== n.subdirs.get(h)) return false;
+        // cgroup.controllers first: if its fd reads ENODEV (the group was made again), the directory's fd
+        // goes with it and subdirCount opens the new directory.
         if (h.v2 && this.controllersOf(h, n, fds) !== n.controllers.get(h)) return false;
+        if (subdirCount(dir, fds, this.budget) !== n.subdirs.get(h)) return false;
       }
     }
     return true;
