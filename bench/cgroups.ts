@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CGROUP_REWALK_EVERY, CgroupReader } from '../src/sampler/cgroups/tier';
 import { detectLayout } from '../src/sampler/cgroups/layout';
+import { FdBudget } from '../src/sampler/fdbudget';
 import { median } from './util';
 
 const ROOT = '/sys/fs/cgroup';
@@ -29,22 +30,38 @@ function parents(): string[] {
     });
 }
 
-/** Median ms of a read that lists the tree (rewalkEvery 1), and the mean over whole 5-read cycles as the tier runs. */
-function timeReads(n: number): { listing: number; mean: number; groups: number } {
+interface Timed {
+  listing: number;
+  mean: number;
+  groups: number;
+  fds: number;
+}
+
+/**
+ * Median ms of a read that lists the tree (rewalkEvery and listEvery 1), and the mean over whole 5-read
+ * cycles as the tier runs (after one warm-up read, which opens the kept fds; every 5th read looks at the
+ * tree, which is listed only when it changed). `maxKeptFds` 0 is the tier without kept
+ * fds (open + read + close per file), for the comparison in the same run.
+ */
+function timeReads(n: number, maxKeptFds?: number): Timed {
   let groups = 0;
-  const lister = new CgroupReader({ rewalkEvery: 1 });
+  const lister = new CgroupReader({ rewalkEvery: 1, listEvery: 1, maxKeptFds });
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
     const t0 = process.hrtime.bigint();
     groups = lister.read().groups.length;
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
-  const tier = new CgroupReader();
+  lister.close();
+  const tier = new CgroupReader({ maxKeptFds });
+  tier.read();
   const cycles = Math.max(2, Math.round(n / CGROUP_REWALK_EVERY));
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < cycles * CGROUP_REWALK_EVERY; i++) tier.read();
   const mean = Number(process.hrtime.bigint() - t0) / 1e6 / (cycles * CGROUP_REWALK_EVERY);
-  return { listing: median(times), mean, groups };
+  const fds = tier.keptFds;
+  tier.close();
+  return { listing: median(times), mean, groups, fds };
 }
 
 export async function benchCgroups(): Promise<void> {
@@ -65,17 +82,27 @@ export async function benchCgroups(): Promise<void> {
       fs.mkdirSync(path.join(d, name));
       made.push(path.join(d, name));
     }
-    const base = timeReads(30);
-    console.log(`layout ${detectLayout(ROOT).layout}, hierarchies ${dirs.map((d) => path.basename(d)).join(' ')}; the tree is listed every ${CGROUP_REWALK_EVERY}th read`);
-    console.log(`this machine alone (${base.groups} groups): ${base.mean.toFixed(2)} ms per read on average, ${base.listing.toFixed(2)} ms for a read that lists the tree`);
+    // Each figure as the tier runs (kept fds) and without kept fds (open + read + close per file), interleaved.
+    // A third mode: the tier's cap of 16384 fds, which it keeps wherever RLIMIT_NOFILE is 65792 or more
+    // (systemd's default hard limit is 524288, and Node raises the soft limit to it), bounded here by this
+    // machine's own limit less room for the rest.
+    const big = Math.min(16384, new FdBudget().limit - 768);
+    const modes: [string, number | undefined][] = [['kept fds', undefined], ['open+read+close', 0], [`kept fds, budget ${big}`, big]];
+    const base = modes.map(([, max]) => timeReads(30, max));
+    console.log(`layout ${detectLayout(ROOT).layout}, hierarchies ${dirs.map((d) => path.basename(d)).join(' ')}; the tree is looked at every ${CGROUP_REWALK_EVERY}th read and listed when it changed`);
+    modes.forEach(([mode], i) => console.log(
+      `this machine alone (${base[i].groups} groups), ${mode}: ${base[i].mean.toFixed(2)} ms per read on average, ${base[i].listing.toFixed(2)} ms for a read that lists the tree`,
+    ));
     let have = 0;
     for (const n of [50, 500]) {
       for (; have < n; have++) for (const p of made) fs.mkdirSync(path.join(p, `g${have}`));
-      const r = timeReads(n >= 500 ? 15 : 30);
-      console.log(
-        `+${n} cgroups (${r.groups} in all): ${r.mean.toFixed(2)} ms per read on average (${(((r.mean - base.mean) / n) * 1000).toFixed(0)} µs per added group), ` +
-        `${r.listing.toFixed(2)} ms for a read that lists the tree; ${((100 * r.mean) / 1000).toFixed(2)}% of a core at the 1 s process interval`,
-      );
+      modes.forEach(([mode, max], i) => {
+        const r = timeReads(n >= 500 ? 15 : 30, max);
+        console.log(
+          `+${n} cgroups (${r.groups} in all), ${mode}: ${r.mean.toFixed(2)} ms per read on average (${(((r.mean - base[i].mean) / n) * 1000).toFixed(0)} µs per added group), ` +
+          `${r.listing.toFixed(2)} ms for a read that lists the tree; ${((100 * r.mean) / 1000).toFixed(2)}% of a core at the 1 s process interval; ${r.fds} fds kept`,
+        );
+      });
     }
   } finally {
     for (const p of made) {

@@ -13,6 +13,8 @@ import { ProcExtras, ProcReader } from './procs';
 import { SystemReader } from './system';
 import { Timings } from './timings';
 import { CgroupReader } from './cgroups/tier';
+import { cgroupFdBudget } from './cgroups/keptfds';
+import { FdBudget } from './fdbudget';
 import type { CgroupTable } from '../model/cgroups';
 import { DEFAULT_INTERVAL_MS, DEFAULT_PROC_INTERVAL_MS, MIN_PROC_INTERVAL_MS, samplerIntervals } from './intervals';
 
@@ -101,12 +103,16 @@ export class Sampler {
     const addon = choice.kind === 'native' ? loadNative().addon! : null;
     const sysOpts = { procRoot: opts.procRoot, sysRoot: opts.sysRoot, timings: this.timings };
     this.system = addon ? new NativeSystemReader(addon, sysOpts) : new SystemReader(sysOpts);
+    // The cgroup tier's kept fds come out of the process tier's budget: together they stay within
+    // RLIMIT_NOFILE less 256.
+    const cgroupFds = opts.cgroups ? cgroupFdBudget().limit : 0;
     const procOpts = {
       procRoot: opts.procRoot,
       passwdPath: opts.passwdPath,
       pageSize: this.host.page_size,
       procIntervalMs: this.procIntervalMs,
       timings: this.timings,
+      maxKeptFds: opts.cgroups ? Math.max(0, new FdBudget().limit - cgroupFds) : undefined,
     };
     this.procs = opts.procs === false ? null : addon ? new NativeProcReader(addon, procOpts) : new ProcReader(procOpts);
     this.fsUsage = opts.filesystems === false ? null : new FsUsage({ procRoot: opts.procRoot });
@@ -117,7 +123,7 @@ export class Sampler {
       ? new NodeTier({ procRoot: opts.procRoot, sysRoot: opts.sysRoot, disabled: opts.nodeDisabled, fsStatus: () => this.fsUsage?.status() ?? [] })
       : null;
     this.shim = opts.shim === false || this.procs === null ? null : new ShimReader({ procRoot: opts.procRoot });
-    this.cgroupReader = opts.cgroups ? new CgroupReader({ root: opts.cgroupRoot, clkTck: this.host.clk_tck }) : null;
+    this.cgroupReader = opts.cgroups ? new CgroupReader({ root: opts.cgroupRoot, clkTck: this.host.clk_tck, maxKeptFds: cgroupFds }) : null;
     // Due half a system tick early, so that timer jitter never pushes a read to the next tick.
     this.procDueNs = BigInt(Math.round((this.procIntervalMs - this.intervalMs / 2) * 1e6));
   }
@@ -207,5 +213,6 @@ export class Sampler {
     this.node?.close();
     this.system.close();
     this.procs?.close();
+    this.cgroupReader?.close();
   }
 }

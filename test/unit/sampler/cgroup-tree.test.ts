@@ -153,6 +153,7 @@ t.test('the tree is listed again every 5th read, and at once after a group has g
   t.same(paths(), ['/', '/a', '/c'], 'a group gone since the listing is left out at once');
   mk('d');
   t.same(paths(), ['/', '/a', '/c', '/d'], 'and the next read lists the tree again');
+  t.equal(r.keptFds, 0, 'no kept fds on a fixture tree: a deleted file\'s fd would still read its old text');
   t.same(new CgroupReader({ root, rewalkEvery: 1 }).read(1n).groups.length, 4);
 });
 
