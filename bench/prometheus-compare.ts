@@ -71,6 +71,9 @@ export async function collectorCosts(n = 200): Promise<void> {
   if (src.length > 0) console.log(`sampling, per /proc source (one tick with the process table, ${sampler.kind} sampler, ms): ${src.map(([k, ms]) => `${k} ${ms.toFixed(2)}`).join(', ')}`);
 }
 
+/** Seconds of scrapes before the measured windows (see sideBySide). */
+const WARMUP_S = 30;
+
 function start(cmd: string, args: string[]): ChildProcess {
   return spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
 }
@@ -123,8 +126,11 @@ export async function sideBySide(runs = 5, windowS = 12): Promise<void> {
         let err = '';
         vigil.stderr!.on('data', (d: Buffer) => (err += d.toString()));
         const vUrl = await until(() => /serving (\S+)/.exec(err)?.[1] ?? null, 15_000);
-        for (let i = 0; i < 3; i++) {
-          await Promise.all([scrape(vUrl), scrape(nUrl)]); // past start-up, JIT and first reads
+        // Past start-up, first reads and the JIT: at one tick a second V8 keeps optimising serve's per-tick
+        // functions for about half a minute (its optimising compiler was a quarter of serve's CPU over
+        // seconds 4-34 under perf), so a window that starts after 3 s read 2.7 % where later ones read 1.6-1.9.
+        for (let i = 0; i < WARMUP_S; i++) {
+          await Promise.all([scrape(vUrl), scrape(nUrl)]);
           await sleep(1000);
         }
         const v: number[] = [];
