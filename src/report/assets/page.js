@@ -587,12 +587,20 @@
     // Sparklines: the whole range, min/max per column like the charts, no axes.
     for (const s of sparks) {
       const d = minMaxColumns(PT, [s.data], full.min, full.max, 80);
+      const points = d.y[0].filter((v) => v != null).length;
+      // A process read once in the range has a total (its counters against 0, for one born in it) but no
+      // rate: nothing to draw, and the cell says so rather than stay blank.
+      if (points === 0) {
+        s.cell.append(el('span', { class: 'hint', text: 'one read', title: 'read once in this range: a total, no rate over time' }));
+        continue;
+      }
       // A process seen at one or two reads has no line to draw: show its points.
-      const few = d.y[0].filter((v) => v != null).length <= 2;
+      const few = points <= 2;
       new uPlot({
         width: 150, height: 26, ms: 1, class: 'spark',
         cursor: { show: false }, legend: { show: false }, select: { show: false },
-        scales: { x: { time: false, min: full.min, max: full.max }, y: { range: (u, min, max) => [0, max > 0 ? max : 1] } },
+        // Zero sits a little above the bottom edge, so that an idle stretch still draws its line.
+        scales: { x: { time: false, min: full.min, max: full.max }, y: { range: (u, min, max) => { const top = max > 0 ? max : 1; return [-0.08 * top, top]; } } },
         axes: [{ show: false }, { show: false }],
         series: [{}, { stroke: '#1f77b4', fill: 'rgba(31, 119, 180, 0.15)', width: 1, points: { show: few, size: 4, fill: '#1f77b4' } }],
       }, [d.x, d.y[0]], s.cell);

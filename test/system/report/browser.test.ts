@@ -141,7 +141,7 @@ function chartInk(page: Page): Promise<ChartPixels[]> {
 }
 
 /** Non-blank pixels of the per-core strip and of every sparkline. */
-function otherInk(page: Page): Promise<{ heat: number; sparks: number[] }> {
+function otherInk(page: Page): Promise<{ heat: number; sparks: number[]; cells: number; oneRead: number }> {
   return page.evaluate(() => {
     const g = globalThis as unknown as PageGlobals;
     const count = (cv: Canvas, blank: (r: number, g: number, b: number, a: number) => boolean): number => {
@@ -153,7 +153,9 @@ function otherInk(page: Page): Promise<{ heat: number; sparks: number[] }> {
     const r = g.vigilReport;
     const heat = r.heat === null ? 0 : count(r.heat.canvas, (_r, _g, _b, a) => a === 0);
     const sparks = Array.from(g.document.querySelectorAll('.spark-cell canvas')).map((cv) => count(cv as Canvas, (_r, _g, _b, a) => a === 0));
-    return { heat, sparks };
+    const cells = g.document.querySelectorAll('.spark-cell').length;
+    const oneRead = g.document.querySelectorAll('.spark-cell .hint').length;
+    return { heat, sparks, cells, oneRead };
   });
 }
 
@@ -256,6 +258,8 @@ t.test('a recorded burner, dd and breach, read in chromium', { skip: missing ?? 
   t.ok(other.heat >= 100, `the per-core strip drew ${other.heat} pixels`);
   t.ok(other.sparks.length >= 10, `${other.sparks.length} sparklines`);
   t.ok(other.sparks.every((n) => n > 0), 'every sparkline drew');
+  // A process read once in the range (a total, no rate) says so in its cell instead of drawing.
+  t.equal(other.cells, other.sparks.length + other.oneRead, `every cell has a sparkline or says "one read" (${other.oneRead})`);
 
   // The burner first in the CPU table, when the ground truth has it clearly first.
   const firstCpu = await page.$eval('#procs-cpu tbody tr', (tr) => ({ pid: Number((tr as unknown as Elem).dataset.pid), comm: (tr as unknown as Elem).dataset.comm }));
