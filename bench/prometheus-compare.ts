@@ -35,9 +35,20 @@ function freePort(): Promise<number> {
   });
 }
 
-async function scrape(url: string): Promise<void> {
-  const r = await fetch(url, { headers: { 'Accept-Encoding': 'gzip' } });
-  await r.arrayBuffer();
+/**
+ * One scrape, retried once, given 5 s: fetch keeps connections alive, and a connection the peer dropped
+ * (a vigil of the previous variant on a port the kernel then gave the next one) failed or hung the first
+ * request on it (seen twice, each time at the third variant).
+ */
+async function scrape(url: string, again = true): Promise<void> {
+  try {
+    const r = await fetch(url, { headers: { 'Accept-Encoding': 'gzip' }, signal: AbortSignal.timeout(5000) });
+    await r.arrayBuffer();
+  } catch (err) {
+    if (again) return scrape(url, false);
+    const cause = (err as { cause?: unknown }).cause;
+    throw new Error(`scrape of ${url} failed: ${cause instanceof Error ? cause.message : String(cause ?? err)}`);
+  }
 }
 
 /** Median ms per scrape spent on each collector (node_scrape_collector_duration_seconds), over n scrapes. */
