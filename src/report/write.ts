@@ -6,24 +6,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { EXIT, VigilError } from '../infra/errors';
+import { cannotCreateFile, VigilError } from '../infra/errors';
 
-function cannotWrite(file: string, err: unknown): VigilError {
-  const e = err as NodeJS.ErrnoException;
-  const dir = path.dirname(path.resolve(file));
-  const why: Record<string, string> = {
-    ENOENT: `directory ${dir} does not exist`,
-    ENOTDIR: `${dir} is not a directory`,
-    EACCES: `no permission to write in ${dir}`,
-    EPERM: `no permission to write in ${dir}`,
-    EROFS: `${dir} is on a read-only filesystem`,
-    EISDIR: `${file} is a directory`,
-    ENOSPC: `no space left on the device of ${dir}`,
-    EDQUOT: `disk quota exceeded on the device of ${dir}`,
-  };
-  const code = e?.code === 'ENOSPC' || e?.code === 'EDQUOT' || e?.code === 'EIO' ? EXIT.IOERR : EXIT.CANTCREAT;
-  return new VigilError(`cannot write the report to ${file}: ${why[e?.code ?? ''] ?? e?.message ?? String(err)}`, code);
-}
+const cannotWrite = (file: string, err: unknown): VigilError => cannotCreateFile('write the report to', file, err);
 
 /** Throws 73 now if OUT cannot be a file we write (its directory missing or unwritable, OUT a directory). */
 export function checkTarget(file: string): void {

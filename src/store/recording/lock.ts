@@ -10,9 +10,8 @@
  * only after the database (release(), called after db.close()).
  */
 import * as fs from 'fs';
-import * as path from 'path';
 import { flockSync } from 'fs-ext';
-import { EXIT, VigilError } from '../../infra/errors';
+import { cannotCreateFile, EXIT, VigilError } from '../../infra/errors';
 
 export class RecordingLock {
   private constructor(
@@ -123,17 +122,4 @@ export function flockHolder(st: fs.Stats, locks?: string): number | null {
   return null;
 }
 
-export function cannotCreate(file: string, err: unknown): VigilError {
-  const e = err as NodeJS.ErrnoException;
-  const dir = path.dirname(path.resolve(file));
-  const why: Record<string, string> = {
-    ENOENT: `directory ${dir} does not exist`,
-    ENOTDIR: `${dir} is not a directory`,
-    EACCES: `no permission to write in ${dir}`,
-    EPERM: `no permission to write in ${dir}`,
-    EROFS: `${dir} is on a read-only filesystem`,
-    ENOSPC: `no space left on the device of ${dir}`,
-  };
-  const code = e?.code === 'ENOSPC' ? EXIT.IOERR : EXIT.CANTCREAT;
-  return new VigilError(`cannot record to ${file}: ${why[e?.code ?? ''] ?? e?.message ?? String(err)}`, code);
-}
+export const cannotCreate = (file: string, err: unknown): VigilError => cannotCreateFile('record to', file, err);
