@@ -5,8 +5,8 @@
  */
 import type { CoreSnap, ProcSample, Sample, Snapshot } from '../model';
 import type { ShimSnap } from '../model/shim';
-import type { CgroupSnap } from '../model/cgroups';
 import { cgroupName } from '../model/cgroup-name';
+import { CGROUP_FIELDS } from '../model/fields/cgroup';
 import { CONN_FIELDS } from '../model/fields/conns';
 import { CPU_FIELDS } from '../model/fields/cpu';
 import { DISK_FIELDS } from '../model/fields/disk';
@@ -50,12 +50,8 @@ const SHIM = [
 ] as const satisfies readonly (keyof ShimSnap)[];
 export const SHIM_COLUMNS = ['t', 'interval_ms', 'pid', 'start_time', 'comm', ...SHIM] as const;
 
-/** The cgroups table: derive/cgroups.ts's figures per group (docs/cgroups.md has each source). */
-const CGROUP_EXPORT = [
-  'depth', 'cpu_pct', 'cpu_user_pct', 'cpu_system_pct', 'cpu_throttled_pct', 'cpu_limit_cores', 'mem_current_bytes', 'mem_peak_bytes',
-  'mem_max_bytes', 'mem_high_bytes', 'mem_working_set_bytes', 'mem_used_pct_of_limit', 'mem_anon_bytes', 'mem_file_bytes', 'mem_kernel_bytes',
-  'oom_kills', 'io_read_bytes_per_s', 'io_write_bytes_per_s', 'io_read_ops_per_s', 'io_write_ops_per_s', 'pids_current', 'pids_max',
-] as const satisfies readonly (keyof CgroupSnap)[];
+/** The cgroups table: derive/cgroups.ts's figures per group, the field table's exported rows. */
+const CGROUP_EXPORT = exportKeys(CGROUP_FIELDS);
 
 const SYS_SCALARS = [...exportKeys(SYSTEM_FIELDS), ...exportKeys(VM_FIELDS)];
 /** Per resource: the `psi_<resource>_<column>` columns and the PsiSnap keys they hold. */

@@ -17,6 +17,9 @@ import { PROC_SERIES } from '../../src/store/window/series';
 import { HOST, proc, sample } from '../helpers/samples';
 import { FIXTURES, ROOT } from '../helpers/paths';
 import type { Sample, Snapshot } from '../../src/model';
+import { CGROUP_FIELDS, CGROUP_IO_RAW, CGROUP_RAW } from '../../src/model/fields/cgroup';
+import { CGROUP_FAMILIES } from '../../src/export/prometheus/cgroup-families';
+import { CGROUP_COLUMNS } from '../../src/store/recording/cgroup-cols';
 import { CONN_FIELDS } from '../../src/model/fields/conns';
 import { CPU_FIELDS, CPU_RAW } from '../../src/model/fields/cpu';
 import { DISK_FIELDS, DISK_RAW } from '../../src/model/fields/disk';
@@ -34,7 +37,7 @@ import { SCHEMA_VERSION } from '../../src/store/recording/schema';
 import { PROC_FIELDS as RECORDED_PROC_FIELDS, SERIES, SYS_COLUMNS } from '../../src/store/recording/series';
 import { snapshots } from '../../src/store/recording/snapshots';
 import { blankProc } from '../../src/store/window/synthetic';
-import { CORE_SERIES, DISK_SERIES, FS_SERIES, NET_SERIES, SYSTEM_SERIES } from '../../src/store/window/series';
+import { CGROUP_SERIES, CORE_SERIES, DISK_SERIES, FS_SERIES, NET_SERIES, SYSTEM_SERIES } from '../../src/store/window/series';
 
 t.test('docs/fields.md is what the field tables generate', async (t) => {
   const file = fs.readFileSync(path.join(ROOT, 'docs', 'fields.md'), 'utf8');
@@ -284,4 +287,38 @@ t.test('the blanks synthetic samples start from hold every row, each blank', asy
   const a = sample({ monoMs: 0, procs: { monoMs: 0, list: [proc(10, 5)] } });
   const b = sample({ monoMs: 1000, procs: { monoMs: 1000, list: [proc(10, 5)] } });
   t.same(keys(blankProc(1, 2)), keys(derive(a, b, HOST).procs?.[0]));
+});
+
+t.test('the cgroup table: every raw value and figure has a row, and every layer takes its rows from it', async (t) => {
+  const rec = Recording.open(path.join(FIXTURES, 'recordings', 'schema-v4.vigil'));
+  let found: { snap: Snapshot; sample: Sample } | null = null;
+  try {
+    for (const { pair, snap } of snapshots(rec.pairs(rec.first()!.s, rec.last()!.s, { procs: false, conns: false, cgroups: true }))) {
+      if ((snap.cgroups?.length ?? 0) > 0 && (pair.curr.cgroups?.groups.length ?? 0) > 0) {
+        found = { snap, sample: pair.curr };
+        break;
+      }
+    }
+  } finally {
+    rec.close();
+  }
+  t.ok(found, 'the v4 fixture has a snapshot with cgroups');
+  const { snap, sample } = found!;
+  // path is the row's identity, psi the per-resource PSI figures (columns psi_R_some_pct).
+  t.same(rowKeys(CGROUP_FIELDS), keys(snap.cgroups![0], ['path', 'psi']), 'every CgroupSnap figure is a row');
+  t.same(
+    [...CGROUP_RAW.map((r) => r.key)].sort(),
+    keys(sample.cgroups!.groups[0], ['path', 'depth', 'mem_limited', 'io', 'psi']),
+    'every scalar of CgroupSample is a raw row (io per device, psi and the limit flag apart)',
+  );
+  const known = new Set<string>([...CGROUP_RAW, ...CGROUP_IO_RAW].map((r) => r.key));
+  t.same(CGROUP_FIELDS.flatMap((f) => f.raw.filter((r) => !known.has(r))), [], 'every raw input is a raw row');
+  t.same(TABLES.cgroups.columns, ['t', 'interval_ms', 'path', 'name', ...exported(CGROUP_FIELDS), ...PSI_RESOURCES.map((r) => `psi_${r}_some_pct`)]);
+  t.same(Object.keys(CGROUP_SERIES), CGROUP_FIELDS.flatMap((r) => ('series' in r ? [r.series] : [])), 'the window series');
+  t.equal(CGROUP_SERIES['cgroup.mem_used_pct_of_limit'].get(snap.cgroups![0]), snap.cgroups![0].mem_used_pct_of_limit);
+  const cols = CGROUP_COLUMNS.map((c) => c.name);
+  t.same(cols.slice(0, CGROUP_RAW.length), CGROUP_RAW.map((r) => r.key), 'cgroup_sample starts with the raw rows, in order');
+  const promNames = [...CGROUP_RAW, ...CGROUP_IO_RAW].flatMap((r) => ((r as Raws).prom ?? []).map((p) => p.name));
+  t.same(CGROUP_FAMILIES.map((f) => f.name).slice(0, promNames.length), promNames, 'container_* families are the rows\', in row order');
+  t.equal(new Set(CGROUP_FAMILIES.map((f) => f.name)).size, CGROUP_FAMILIES.length, 'no family twice');
 });

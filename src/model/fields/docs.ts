@@ -3,6 +3,7 @@
  * name it goes by. A test keeps the file equal to this output; after changing a table, regenerate it:
  *   npm run build && node dist/src/docs/update.js
  */
+import { CGROUP_FIELDS, CGROUP_IO_RAW, CGROUP_RAW } from './cgroup';
 import { CONN_FIELDS } from './conns';
 import { CPU_FIELDS, CPU_RAW, CpuField } from './cpu';
 import { DISK_FIELDS, DISK_RAW } from './disk';
@@ -199,6 +200,19 @@ export function fieldsDoc(): string {
     rawTable(FS_RAW),
     '',
     figureTable(FS_FIELDS),
+    '',
+    '## Cgroups',
+    '',
+    'Per control group, read at the process interval (docs/cgroups.md has the layouts): one row per group per',
+    'read in `vigil export --table cgroups` (after `t`, `interval_ms`, `path`, `name`; then `psi_R_some_pct`',
+    'per resource), in the `g` view, and on /metrics under cAdvisor\'s container_* names with labels `id` (the',
+    'path) and `name`, for the root and the top groups. A recording keeps each raw value (`cgroup_sample`),',
+    'io.stat as its sum over devices. The group\'s cpu/memory/io.pressure are read as for the machine (PSI',
+    'above) and their totals served as `container_pressure_R_{waiting,stalled}_seconds_total`.',
+    '',
+    rawTable([...CGROUP_RAW, ...CGROUP_IO_RAW] as readonly RawField<unknown, unknown>[]),
+    '',
+    figureTable(CGROUP_FIELDS as readonly SysField<Record<string, unknown>>[], { series: (f) => (f.series === undefined ? [] : [f.series]) }),
     '',
     '## Connections',
     '',

@@ -8,6 +8,7 @@
 import type { CgroupSample, CgroupTable } from '../../model/cgroups';
 import { ioTotals } from '../../model/cgroups';
 import type { Counter } from '../../model/counter';
+import { CGROUP_IO_RAW, CGROUP_RAW } from '../../model/fields/cgroup';
 import type { PsiResource } from '../../model';
 import type { Col, Val } from './codec';
 import type { Item } from './flatten';
@@ -15,15 +16,9 @@ import type { Item } from './flatten';
 const RES = ['cpu', 'memory', 'io'] as const;
 const LINES = ['some', 'full'] as const;
 
-/** CgroupSample's scalar values, in column order, with their column kind. */
-const SCALARS = [
-  ['cpu_usage_usec', 'c'], ['cpu_user_usec', 'c'], ['cpu_system_usec', 'c'],
-  ['nr_periods', 'c'], ['nr_throttled', 'c'], ['throttled_usec', 'c'], ['cpu_quota_usec', 'g'], ['cpu_period_usec', 'g'],
-  ['mem_current_bytes', 'g'], ['mem_peak_bytes', 'g'], ['mem_max_bytes', 'g'], ['mem_high_bytes', 'g'],
-  ['mem_anon_bytes', 'g'], ['mem_file_bytes', 'g'], ['mem_kernel_bytes', 'g'], ['mem_inactive_file_bytes', 'g'],
-  ['oom', 'c'], ['oom_kill', 'c'], ['pids_current', 'g'], ['pids_max', 'g'],
-] as const satisfies readonly (readonly [keyof CgroupSample, 'c' | 'g'])[];
-const IO = ['rbytes', 'wbytes', 'rios', 'wios'] as const;
+/** CgroupSample's scalar values, in column order, with their column kind (the field table's raw rows). */
+const SCALARS = CGROUP_RAW.map((r) => [r.key, r.kind === 'counter' ? 'c' : 'g'] as const);
+const IO = CGROUP_IO_RAW.map((r) => r.key);
 
 export const CGROUP_COLUMNS: readonly Col[] = [
   ...SCALARS.map(([name, kind]) => ({ name, kind })),

@@ -10,6 +10,7 @@
  */
 import type { CoreSnap, DiskSnap, FsSnap, NetSnap, ProcSnap, Snapshot } from '../../model';
 import type { CgroupSnap } from '../../model/cgroups';
+import { CGROUP_FIELDS } from '../../model/fields/cgroup';
 import { CPU_FIELDS } from '../../model/fields/cpu';
 import { DISK_FIELDS } from '../../model/fields/disk';
 import type { FieldKind } from '../../model/fields/field';
@@ -111,18 +112,10 @@ export const FS_SERIES = Object.freeze(seriesOf(FS_FIELDS, self<FsSnap>));
 
 /**
  * Per cgroup; subject = the cgroup path. Values arrive on the cgroup tier's ticks (the process interval);
- * derive/cgroups.ts has each formula. The alert metrics cgroup.cpu_throttled_pct,
+ * the field table (src/model/fields/cgroup.ts) has each formula. The alert metrics cgroup.cpu_throttled_pct,
  * cgroup.mem_used_pct_of_limit and cgroup.oom_kills are these.
  */
-export const CGROUP_SERIES = Object.freeze({
-  'cgroup.cpu_pct': g<CgroupSnap>('%', 'CPU of the cgroup\'s tasks, 100% = one core (cpu.stat usage_usec; v1 cpuacct.usage)', (c) => c.cpu_pct),
-  'cgroup.cpu_throttled_pct': g<CgroupSnap>('%', 'share of CFS periods in which the cgroup was throttled (cpu.stat nr_throttled / nr_periods)', (c) => c.cpu_throttled_pct),
-  'cgroup.mem_current_bytes': g<CgroupSnap>('B', 'memory charged to the cgroup (memory.current; v1 memory.usage_in_bytes)', (c) => c.mem_current_bytes),
-  'cgroup.mem_used_pct_of_limit': g<CgroupSnap>('%', 'memory in use as a share of the cgroup\'s limit (memory.max; v1 limit_in_bytes); none without a limit', (c) => c.mem_used_pct_of_limit),
-  'cgroup.oom_kills': g<CgroupSnap>('', 'processes of the cgroup killed by the OOM killer in the interval (memory.events oom_kill)', (c) => c.oom_kills),
-  'cgroup.io_read_bytes_per_s': r<CgroupSnap>('B/s', 'bytes the cgroup read from block devices per second (io.stat rbytes)', (c) => c.io_read_bytes_per_s),
-  'cgroup.io_write_bytes_per_s': r<CgroupSnap>('B/s', 'bytes the cgroup wrote to block devices per second (io.stat wbytes)', (c) => c.io_write_bytes_per_s),
-});
+export const CGROUP_SERIES = Object.freeze(seriesOf(CGROUP_FIELDS, self<CgroupSnap>));
 
 type ProcRow<K> = Extract<(typeof PROC_FIELDS)[number], { key: K }>;
 type ProcSeriesTable = { readonly [K in ProcSeriesKey as `proc.${K}`]: Def<ProcSnap, ProcRow<K>['kind'] extends 'rate' ? 'rate' : 'gauge'> };
