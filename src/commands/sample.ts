@@ -17,6 +17,7 @@ export interface SampleOptions {
  * write: no line is dropped and nothing queues up in memory; the next line's rates cover the whole pause.
  */
 export function runSample(opts: SampleOptions, out: NodeJS.WritableStream = process.stdout): Promise<void> {
-  const feed = new LiveFeed({ intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs, debugTimings: opts.debugTimings });
+  // Every tier the TUI samples, the cgroup tier included (on the process tier's ticks, as `cgroups`).
+  const feed = new LiveFeed({ intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs, debugTimings: opts.debugTimings, cgroups: true });
   return runHeadless(new Pipeline(feed, { sinks: [jsonLinesSink(out, feed, opts.count)] }));
 }

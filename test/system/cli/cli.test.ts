@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import { spawn } from 'child_process';
 import t from 'tap';
 import { TABLE_NAMES } from '../../../src/commands/export-tables';
@@ -65,6 +66,14 @@ t.test('vigil sample shows the process table on its own tier', async (t) => {
   const me = withProcs[0].procs.find((p: { comm: string }) => p.comm === 'node');
   t.ok(me, 'the sampler sees node');
   t.ok('tcp' in snaps[0] && 'retrans_per_s' in snaps[0].tcp);
+  // The cgroup tier reads on the process ticks; without a cgroup filesystem its table is empty, never absent.
+  const withGroups = snaps.filter((s) => s.cgroups !== null && s.cgroups !== undefined);
+  t.ok(withGroups.length >= 1, `${withGroups.length} of 4 lines carry cgroups`);
+  if (fs.existsSync('/sys/fs/cgroup')) {
+    const root = withGroups[withGroups.length - 1].cgroups.find((c: { path: string }) => c.path === '/');
+    t.ok(root, 'the root group is listed');
+    t.ok(root.mem_current_bytes === null || root.mem_current_bytes > 0, 'its memory is a level or unknown');
+  }
 });
 
 t.test('--debug-timings adds per-source parse times', async (t) => {
