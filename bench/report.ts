@@ -69,7 +69,7 @@ function page24(file: string, hours: number): void {
         from: first, to: prev.t, asked_from: null, asked_to: null, intervals: [{ interval_ms: 100, proc_interval_ms: 1000 }],
         sessions: 1, samples: n, recorded_by: ['bench'], report_by: 'bench', schema_version: null,
       },
-      sys, charts: chartSpecs((id) => set.has(id), seen), procs: new ProcCollector(first).write(block, 10), alerts: [],
+      sys, charts: chartSpecs((id) => set.has(id), seen), procs: new ProcCollector(first).write(block, 10), alerts: [], cgroups: null,
     },
     block: block.bytes(),
   };
