@@ -68,6 +68,8 @@ export interface CgroupMeta {
   top_n: number;
   list: CgroupEntry[];
   tops: Record<CgroupRanking, number[]>;
+  /** Non-root groups with something to rank by (CPU time, memory): the tops are the first of these. */
+  ranked: Record<CgroupRanking, number>;
 }
 
 interface Acc {
@@ -149,9 +151,12 @@ export class CgroupCollector {
     const chosen = new Map<Acc, number>();
     const list: CgroupEntry[] = [];
     const tops = {} as Record<CgroupRanking, number[]>;
+    const ranked = {} as Record<CgroupRanking, number>;
     for (const r of CGROUP_RANKINGS) {
       const score = RANK_OF[r];
-      const best = all.filter((a) => score(a) > 0).sort((x, y) => score(y) - score(x) || (x.path < y.path ? -1 : 1)).slice(0, n);
+      const some = all.filter((a) => score(a) > 0);
+      ranked[r] = some.length;
+      const best = some.sort((x, y) => score(y) - score(x) || (x.path < y.path ? -1 : 1)).slice(0, n);
       tops[r] = best.map((a) => {
         let i = chosen.get(a);
         if (i === undefined) {
@@ -172,6 +177,6 @@ export class CgroupCollector {
         return i;
       });
     }
-    return { t: block.add(this.times), groups: this.groups.size, top_n: n, list, tops };
+    return { t: block.add(this.times), groups: this.groups.size, top_n: n, list, tops, ranked };
   }
 }

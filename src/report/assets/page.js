@@ -517,7 +517,6 @@
       if (!cache.has(k)) cache.set(k, series(C.list[i].series[name], N));
       return cache.get(k);
     };
-    const others = Math.max(0, C.groups - 1);
     const nest = 'groups nest: a slice\'s figure includes its services\'; hover a legend entry for the group\'s path';
     const cpuTop = C.tops.cpu;
     const memTop = C.tops.mem;
@@ -533,11 +532,13 @@
       c.id = id;
       root.append(el('p', { class: 'hint caption', text: caption }));
     };
-    const topText = (k, by) => `the top ${k} of ${others} group${others === 1 ? '' : 's'} by ${by} over the range${others > k ? ' (the rest are not drawn)' : ''}`;
+    // Of the groups that had the figure at all (a v1 group in the memory hierarchy only has no CPU time).
+    const topText = (k, of, by, order) =>
+      (of > k ? `the top ${k} by ${order} of the ${of} groups with ${by} in the range (the rest are not drawn)` : `the ${of === 1 ? 'one group' : `${of} groups`} with ${by} in the range`);
     if (cpuTop.length === 0) root.append(el('p', { class: 'empty', text: 'no group but the root (the whole machine) used CPU in this range' }));
     else {
       chart('cg-cpu', 'Cgroups: CPU (% of one core)', cpuTop, 'cpu', '%', false,
-        `${topText(cpuTop.length, 'CPU time')}; the root is the whole machine (the CPU chart above); ${nest}`);
+        `${topText(cpuTop.length, C.ranked.cpu, 'CPU time', 'CPU time')}; the root is the whole machine (the CPU chart above); ${nest}`);
       // Throttling of the groups with a CPU quota, or that were throttled at all (a quota set only for a while).
       const thr = cpuTop.filter((i) => C.list[i].totals.thr_avg_pct != null && (C.list[i].totals.cpu_limit_cores != null || C.list[i].totals.thr_avg_pct > 0));
       if (thr.length > 0) {
@@ -548,7 +549,7 @@
     if (memTop.length === 0) root.append(el('p', { class: 'empty', text: 'no group but the root had a memory figure in this range' }));
     else {
       chart('cg-mem', 'Cgroups: memory in use', memTop, 'mem', 'B', false,
-        `memory.current (v1 memory.usage_in_bytes, page cache included) of ${topText(memTop.length, 'peak memory')}; ${nest}`);
+        `memory.current (v1 memory.usage_in_bytes, page cache included) of ${topText(memTop.length, C.ranked.mem, 'a memory figure', 'peak memory')}; ${nest}`);
     }
     const lim = (v, f) => (v == null ? '-' : f(v));
     const tbody = el('tbody');
@@ -561,7 +562,7 @@
         el('td', { class: 'num', text: t.cpu_avg_pct == null ? '–' : FMT.s(t.cpu_s) }),
         el('td', { class: 'num', text: FMT['%'](t.cpu_avg_pct) }),
         el('td', { class: 'num', text: FMT['%'](t.cpu_peak_pct) }),
-        el('td', { class: 'num', text: lim(t.thr_avg_pct, FMT['%']) }),
+        el('td', { class: 'num', text: FMT['%'](t.thr_avg_pct) }),
         el('td', { class: 'num', text: lim(t.cpu_limit_cores, (v) => `${sig(v)} cores`) }),
         el('td', { class: 'num', text: FMT.B(t.mem_peak_bytes) }),
         el('td', { class: 'num', text: lim(t.mem_limit_bytes, FMT.B) }),

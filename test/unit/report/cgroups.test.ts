@@ -64,6 +64,7 @@ t.test('schema-v4-synth: every drawn group\'s series are export\'s figures, on t
   t.notOk(C.list.some((g) => g.path === '/'), 'the root is not ranked');
   t.equal(C.tops.cpu.length, 6, 'the slice and five services by CPU');
   t.equal(C.tops.mem.length, 6, 'and by memory');
+  t.same(C.ranked, { cpu: 6, mem: 6 }, 'of as many with a figure');
   let compared = 0;
   for (const g of C.list) {
     t.equal(g.name, rows.find((r) => r.path === g.path)!.name, `${g.path}: export's name (${g.name})`);
@@ -152,6 +153,7 @@ t.test('schema-v4 (recorded on this machine): groups without CPU figures are ran
   const byMem = rows.filter((r) => r.path !== '/' && (r.mem_current_bytes ?? 0) > 0);
   const cpuGroups = new Set(rows.filter((r) => r.path !== '/' && (r.cpu_pct ?? 0) > 0).map((r) => r.path));
   t.equal(C.tops.cpu.length, Math.min(8, cpuGroups.size), 'by CPU: the groups export gives CPU for');
+  t.equal(C.ranked.cpu, cpuGroups.size);
   t.equal(C.tops.mem.length, Math.min(8, new Set(byMem.map((r) => r.path)).size), 'by memory: those with memory');
   const top = C.list[C.tops.mem[0]];
   const peak = Math.max(...byMem.map((r) => r.mem_current_bytes!));
