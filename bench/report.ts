@@ -2,8 +2,9 @@
  * `vigil report` benchmark (prints figures beside the issue's targets; nothing asserted):
  *   size     bytes of the HTML page for a 1-hour recording at 100 ms with +300 processes (target <= 5 MB).
  *            The recording is synthesized (bench/synthetic.ts: 4 cores, 300 processes of which 20 busy,
- *            process table each second); its values are random from one sample to the next, which
- *            compresses worse than a real machine's series: an upper bound.
+ *            process table each second, and a cgroup tier of 22 groups read with it: the root, a slice
+ *            and 20 services); its values are random from one sample to the next, which compresses worse
+ *            than a real machine's series: an upper bound. The cgroups' share of the page is printed too.
  *   build    time `vigil report` takes for it (read, derive, encode, write).
  *   paint    in headless chromium (/usr/bin/chromium via puppeteer-core), from navigation start: first
  *            contentful paint, and the page's own "every chart drawn" mark (window.vigilReport.readyMs),
@@ -18,6 +19,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as zlib from 'zlib';
 import { derive } from '../src/derive/derive';
 import { chartSpecs } from '../src/report/charts';
 import { ReportData } from '../src/report/data';
@@ -36,10 +38,13 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-/** One hour at 100 ms with 300 processes, written straight through the writer. */
+/** Services in the synthesized cgroup tier (with the root and a slice: CGROUP_SERVICES + 2 groups). */
+const CGROUP_SERVICES = 20;
+
+/** One hour at 100 ms with 300 processes and a cgroup tier, written straight through the writer. */
 function generate1h(file: string): void {
   const w = RecordingWriter.open(file, { host: SYNTH_HOST, intervalMs: 100, procIntervalMs: 1000, vigilVersion: 'bench', flushEveryMs: 60_000 });
-  const src = new SynthSource({ procs: 300, busyProcs: 20, seed: 7 });
+  const src = new SynthSource({ procs: 300, busyProcs: 20, seed: 7, cgroups: CGROUP_SERVICES });
   for (let i = 0; i < 36_000; i++) w.add(src.next());
   w.close();
 }
@@ -74,6 +79,19 @@ function page24(file: string, hours: number): void {
     block: block.bytes(),
   };
   fs.writeFileSync(file, renderPage(data));
+}
+
+/** The cgroup series' bytes in a page: raw (before gzip) and gzipped on their own, as base64 would carry them. */
+function cgroupShare(file: string): string {
+  const html = fs.readFileSync(file, 'utf8');
+  const meta = JSON.parse(/<script id="vigil-meta" type="application\/json">(.*?)<\/script>/s.exec(html)![1]) as ReportData['meta'];
+  const block = zlib.gunzipSync(Buffer.from(/<script id="vigil-data" type="application\/octet-stream">(.*?)<\/script>/s.exec(html)![1], 'base64'));
+  const C = meta.cgroups;
+  if (C === null) return 'none (the recording has no cgroup data)';
+  const refs = [C.t, ...C.list.flatMap((g) => Object.values(g.series))];
+  const raw = Buffer.concat(refs.map((r) => block.subarray(r.o, r.o + r.n)));
+  const gz = zlib.gzipSync(raw, { level: 9 }).length;
+  return `${C.list.length} groups drawn of ${C.groups}, ${refs.length} series: ${(raw.length / 1e3).toFixed(0)} kB raw, about ${((gz * 4) / 3 / 1e3).toFixed(0)} kB of the page (gzip + base64, alone)`;
 }
 
 /** The time one drag-zoom takes to redraw every chart, ms (median of 3). */
@@ -130,14 +148,15 @@ export async function benchReport(): Promise<void> {
     const rec = path.join(dir, '1h.vigil');
     const t0 = Date.now();
     generate1h(rec);
-    console.log(`report: generated a 1 h recording (100 ms, +300 processes) in ${((Date.now() - t0) / 1000).toFixed(0)} s: ${(fs.statSync(rec).size / 1e6).toFixed(1)} MB`);
+    console.log(`report: generated a 1 h recording (100 ms, +300 processes, ${CGROUP_SERVICES + 2} cgroups) in ${((Date.now() - t0) / 1000).toFixed(0)} s: ${(fs.statSync(rec).size / 1e6).toFixed(1)} MB`);
     const out = path.join(dir, '1h.html');
     const t1 = process.hrtime.bigint();
     const r = spawnSync(process.execPath, [CLI, 'report', rec, '-o', out], { encoding: 'utf8' });
     const buildS = Number(process.hrtime.bigint() - t1) / 1e9;
     if (r.status !== 0) throw new Error(`vigil report failed (${r.status}): ${r.stderr}`);
     const size = fs.statSync(out).size;
-    console.log(`report size, 1 h at 100 ms +300 processes: ${(size / 1e6).toFixed(2)} MB (target <= 5 MB); vigil report took ${buildS.toFixed(1)} s`);
+    console.log(`report size, 1 h at 100 ms +300 processes, ${CGROUP_SERVICES + 2} cgroups: ${(size / 1e6).toFixed(2)} MB (target <= 5 MB); vigil report took ${buildS.toFixed(1)} s`);
+    console.log(`report cgroups' share: ${cgroupShare(out)}`);
     const p = await paint(out);
     if (typeof p === 'string') {
       console.log(`report paint: skipped (${p})`);
