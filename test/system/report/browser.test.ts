@@ -368,7 +368,8 @@ t.test('a recorded burner, dd and breach, read in chromium', { skip: missing ?? 
   }
 
   // dd leads the I/O table with about what it wrote.
-  const ddEntry = rep.meta.procs.list.find((p) => p.comm === 'dd');
+  // By pid: another test on this machine may run a dd of its own at the same time.
+  const ddEntry = rep.meta.procs.list.find((p) => p.pid === dd.pid && p.comm === 'dd');
   t.ok(ddEntry !== undefined, 'dd is in the report');
   if (ddEntry !== undefined && ddWritten > 0) {
     // Counted from 0 (dd started inside the recording) to its last I/O read, which came after its last write.
@@ -396,7 +397,8 @@ t.test('a recorded burner, dd and breach, read in chromium', { skip: missing ?? 
   t.ok(zoomed.charts.every((c) => Math.abs(c.min - zoomed.view.min) < 1 && Math.abs(c.max - zoomed.view.max) < 1), 'every chart shows the zoomed range');
   t.ok(zoomed.charts.every((c, i) => c.min !== full.charts[i].min), 'every chart moved');
   t.same(zoomed.heat, zoomed.view, 'the per-core strip too');
-  t.ok((await chartInk(page)).every((c) => c.ink >= 5), 'and they drew again');
+  const inkZoomed = await chartInk(page);
+  t.ok(inkZoomed.every((c) => c.ink >= 5), `and they drew again (${inkZoomed.map((c) => `${c.title} ${c.ink}`).join(', ')})`);
 
   // A click on the burner's row charts it on the same range.
   await page.click(`#procs-cpu tbody tr[data-pid="${firstCpu.pid}"]`);
