@@ -10,7 +10,7 @@
  *            contentful paint, and the page's own "every chart drawn" mark (window.vigilReport.readyMs),
  *            median of 3 loads (target <= 2 s to first paint; the drawn mark is the stricter figure).
  *   24 h     with BENCH_REPORT_24H=1, also a page of 24 hours of 100 ms system series (864,000 points per
- *            series; processes left out), built in memory from synthesized Snapshots through the report's
+ *            series) and the 22 cgroups read each second (processes left out), built in memory from synthesized Snapshots through the report's
  *            own collectors and page (a 24-hour recording takes many minutes to generate here): its size
  *            and time to every chart drawn, and the time one zoom takes to redraw every chart.
  * Run alone: node dist/bench/report.js
@@ -21,6 +21,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { derive } from '../src/derive/derive';
+import { CGROUP_TOP_N, CgroupCollector } from '../src/report/cgroups';
 import { chartSpecs } from '../src/report/charts';
 import { ReportData } from '../src/report/data';
 import { renderPage } from '../src/report/page';
@@ -51,8 +52,9 @@ function generate1h(file: string): void {
 
 /** A page of `hours` of 100 ms system series, made without a recording (see the header). */
 function page24(file: string, hours: number): void {
-  const src = new SynthSource({ procs: 0, busyProcs: 0, seed: 3 });
+  const src = new SynthSource({ procs: 0, busyProcs: 0, seed: 3, cgroups: CGROUP_SERVICES });
   const set = new SeriesSet();
+  const cg = new CgroupCollector();
   const seen = noEntities();
   let prev = src.next();
   const n = hours * 36_000;
@@ -63,6 +65,7 @@ function page24(file: string, hours: number): void {
     first ||= snap.t;
     set.next(snap.t);
     putSystem(set, seen, snap);
+    if (snap.cgroups) cg.add(snap.t, snap.cgroups_interval_ms ?? null, snap.cgroups);
     prev = curr;
   }
   const block = new Block();
@@ -74,7 +77,7 @@ function page24(file: string, hours: number): void {
         from: first, to: prev.t, asked_from: null, asked_to: null, intervals: [{ interval_ms: 100, proc_interval_ms: 1000 }],
         sessions: 1, samples: n, recorded_by: ['bench'], report_by: 'bench', schema_version: null,
       },
-      sys, charts: chartSpecs((id) => set.has(id), seen), procs: new ProcCollector(first).write(block, 10), alerts: [], cgroups: null,
+      sys, charts: chartSpecs((id) => set.has(id), seen), procs: new ProcCollector(first).write(block, 10), alerts: [], cgroups: cg.write(block, CGROUP_TOP_N),
     },
     block: block.bytes(),
   };
@@ -175,7 +178,7 @@ export async function benchReport(): Promise<void> {
       if (typeof q === 'string') console.log(`report 24 h page: skipped (${q})`);
       else {
         console.log(
-          `report 24 h of 100 ms system series (no processes): ${(fs.statSync(f24).size / 1e6).toFixed(1)} MB, built in ${built} s; ` +
+          `report 24 h of 100 ms system series and ${CGROUP_SERVICES + 2} cgroups (no processes): ${(fs.statSync(f24).size / 1e6).toFixed(1)} MB, built in ${built} s; ` +
             `${(median(q.map((x) => x.fcp)) / 1000).toFixed(2)} s first paint, ${(median(q.map((x) => x.drawn)) / 1000).toFixed(2)} s every chart drawn, ` +
             `a zoom ${median(q.map((x) => x.zoom)).toFixed(0)} ms`,
         );
