@@ -480,13 +480,16 @@ t.test('hostile names stay text; two sessions leave a gap; an empty range opens'
   const dir = tmpDir(t);
   const rec = path.join(dir, 'two.vigil');
   const evil = '</script><img src=x onerror="globalThis.pwned=1">';
-  // Two sessions of 30 s, a minute apart; the busiest process of each is named like markup.
+  const evilUnit = '<img src=x onerror="globalThis.pwned=2">.service';
+  // Two sessions of 30 s, a minute apart; the busiest process of each is named like markup, and so is a cgroup.
   for (const startT of [1_700_000_000_000, 1_700_000_090_000]) {
     const w = RecordingWriter.open(rec, { host: SYNTH_HOST, intervalMs: 100, procIntervalMs: 1000, vigilVersion: 't' });
-    const src = new SynthSource({ procs: 40, busyProcs: 5, startT, seed: startT % 97 });
+    const src = new SynthSource({ procs: 40, busyProcs: 5, startT, seed: startT % 97, cgroups: 2 });
     for (let i = 0; i < 300; i++) {
       const s = src.next();
       if (s.procs !== null) for (const p of s.procs.procs.slice(0, 5)) (p.comm = evil), (p.cmdline = `${evil} --flag`);
+      const svc = s.cgroups?.groups.find((g) => g.path.endsWith('svc1.service'));
+      if (svc !== undefined) svc.path = `/system.slice/${evilUnit}`;
       w.add(s);
     }
     w.close();
@@ -501,19 +504,27 @@ t.test('hostile names stay text; two sessions leave a gap; an empty range opens'
   const gap = times.findIndex((x, i) => i > 0 && x - times[i - 1] > 30_000);
   t.ok(gap > 0, 'the second session comes after a gap');
   t.ok(Number.isNaN(rep.values(rep.meta.sys.series['cpu.total'])[gap - 1 - rep.meta.sys.series['cpu.total'].at]), 'with a sample of no value before it');
+  // The cgroups' axis breaks there too.
+  const C = rep.meta.cgroups!;
+  const cgTimes = rep.values(C.t);
+  const cgGap = cgTimes.findIndex((x, i) => i > 0 && x - cgTimes[i - 1] > 30_000);
+  const top = C.list[C.tops.cpu[0]].series.cpu;
+  t.ok(cgGap > 0 && Number.isNaN(rep.values(top)[cgGap - 1 - top.at]), 'the cgroup lines break between the sessions');
+  t.ok(C.list.some((g) => g.name === evilUnit), 'the markup-named cgroup is in the report');
 
   const browser = await launch();
   t.teardown(() => closeBrowser(browser));
   const { page, errors, requests } = await openReport(browser, out);
   t.same(errors, [], 'no errors');
   t.same(requests, [], 'no requests (the <img> was never an element)');
-  const seen = await page.evaluate((name: string) => {
+  const seen = await page.evaluate((name: string, unit: string) => {
     const g = globalThis as unknown as PageGlobals & { pwned?: number };
     const cells = Array.from(g.document.querySelectorAll('#procs-cpu td.name')).map((c) => (c as Elem).textContent);
+    const groups = Array.from(g.document.querySelectorAll('#cgroups td.name')).map((c) => (c as Elem).textContent);
     const cpu = g.vigilReport.charts.find((c) => c.id === 'cpu')!.u as unknown as { data: (number | null)[][] };
-    return { pwned: g.pwned ?? null, asText: cells.includes(name), imgs: g.document.querySelectorAll('img').length, gapNull: cpu.data[1].includes(null) };
-  }, evil);
-  t.same(seen, { pwned: null, asText: true, imgs: 0, gapNull: true }, 'the name shows as text, nothing ran, the CPU line breaks between the sessions');
+    return { pwned: g.pwned ?? null, asText: cells.includes(name), groupAsText: groups.includes(unit), imgs: g.document.querySelectorAll('img').length, gapNull: cpu.data[1].includes(null) };
+  }, evil, evilUnit);
+  t.same(seen, { pwned: null, asText: true, groupAsText: true, imgs: 0, gapNull: true }, 'the names show as text, nothing ran, the CPU line breaks between the sessions');
   t.ok((await chartInk(page)).every((c) => c.ink >= 20), 'every chart drew');
 
   // A range with no samples: the header and a note, no error.
