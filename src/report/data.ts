@@ -9,6 +9,7 @@ import { sanitize } from '../render/sanitize';
 import { ALERT_METRICS } from '../store/alerts/metrics';
 import type { Recording } from '../store/recording/reader';
 import { snapshotOf } from '../store/recording/snapshots';
+import { CGROUP_TOP_N, CgroupCollector, CgroupMeta } from './cgroups';
 import { ChartSpec, chartSpecs } from './charts';
 import { ProcCollector, ProcEntry, Ranking } from './procs';
 import { Block, SeriesRef, SeriesSet } from './series-set';
@@ -60,6 +61,8 @@ export interface ReportMeta {
   charts: ChartSpec[];
   procs: { t: SeriesRef; list: ProcEntry[]; tops: Record<Ranking, number[]> };
   alerts: ReportAlert[];
+  /** The top cgroups (schema 4 on); null: the recording holds no read of the cgroup tier. */
+  cgroups: CgroupMeta | null;
 }
 
 export interface ReportData {
@@ -85,6 +88,8 @@ export function collect(rec: Recording, o: CollectOptions): ReportData {
   const sys = new SeriesSet();
   // A process that started after the range's first sample did everything it did inside the range.
   const procs = new ProcCollector(o.fromS === null ? Infinity : rec.guard(() => rec.ref(o.fromS!))?.t ?? -Infinity);
+  // Recordings before schema 4, or made without the tier, have no cgroup reads: their report is as before.
+  const cg = rec.hasCgroups() ? new CgroupCollector() : null;
   const seen = noEntities();
   const hosts: HostInfo[] = [];
   const sessions = new Set<number>();
@@ -93,7 +98,7 @@ export function collect(rec: Recording, o: CollectOptions): ReportData {
   let lastSession: number | null = null;
   let firstT: number | null = null;
   if (o.fromS !== null && o.toS !== null) {
-    for (const pair of rec.pairs(o.fromS, o.toS, { procs: true, conns: false })) {
+    for (const pair of rec.pairs(o.fromS, o.toS, { procs: true, conns: false, cgroups: cg !== null })) {
       const snap = snapshotOf(pair);
       if (snap === null) continue;
       if (lastSession !== null && pair.session.id !== lastSession && lastT !== null) {
@@ -101,6 +106,7 @@ export function collect(rec: Recording, o: CollectOptions): ReportData {
         const gapT = Math.min(lastT + 1, snap.t - 1);
         sys.next(gapT);
         procs.gap(gapT);
+        cg?.gap(gapT);
       }
       if (!sessions.has(pair.session.id)) hosts.push(pair.host);
       sessions.add(pair.session.id);
@@ -111,11 +117,14 @@ export function collect(rec: Recording, o: CollectOptions): ReportData {
       sys.next(snap.t);
       putSystem(sys, seen, snap);
       if (snap.procs !== null) procs.add(snap.t, snap.procs_interval_ms, snap.procs, pair.curr.procs?.procs ?? []);
+      // Non-null only at a sample where the tier read again: one point per read, as export's rows.
+      if (cg !== null && snap.cgroups) cg.add(snap.t, snap.cgroups_interval_ms ?? null, snap.cgroups);
     }
   }
   const block = new Block();
   const sysRefs = sys.write(block);
   const procRefs = procs.write(block, o.topN ?? TOP_N);
+  const cgroups = cg === null ? null : cg.write(block, CGROUP_TOP_N);
   const alerts: ReportAlert[] = [];
   for (const a of rec.alerts(o.fromT, o.toT)) {
     alerts.push({
@@ -146,7 +155,7 @@ export function collect(rec: Recording, o: CollectOptions): ReportData {
     schema_version: typeof rec.meta.schema_version === 'number' ? rec.meta.schema_version : null,
   };
   return {
-    meta: { header, sys: sysRefs, charts: chartSpecs((id) => sys.has(id), seen), procs: procRefs, alerts },
+    meta: { header, sys: sysRefs, charts: chartSpecs((id) => sys.has(id), seen), procs: procRefs, alerts, cgroups },
     block: block.bytes(),
   };
 }

@@ -17,7 +17,8 @@
   window.vigilReport = report;
 
   // Colours: a qualitative palette without red (red is the alert bands') and without grey (the grid's).
-  const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#17becf', '#8c564b', '#e377c2', '#bcbd22', '#3d5a80', '#6a994e'];
+  const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#17becf', '#8c564b', '#e377c2', '#bcbd22', '#3d5a80', '#6a994e',
+    '#f4a261', '#264653', '#7b2cbf', '#a47148', '#2a9d8f', '#c9a227'];
   const BAND = 'rgba(214, 40, 40, 0.16)';
   const BAND_EDGE = 'rgba(214, 40, 40, 0.55)';
   const MIN_SPAN_MS = 500;
@@ -247,7 +248,9 @@
           label: l.label,
           scale: l.scale,
           stroke: l.color || PALETTE[i % PALETTE.length],
-          width: 1.25,
+          // 1 px, not 1.25: a whole-pixel line is drawn on the pixel grid; a fractional one is antialiased
+          // along every segment, which made Chromium's software renderer take 3× as long to draw the page.
+          width: 1,
           show: !l.hidden,
           value: (u, v) => fmtUnit(l.unit)(v),
         })),
@@ -261,6 +264,11 @@
     };
     const u = new uPlot(opts, data(), container);
     u.setScale('x', { min: view.min, max: view.max });
+    // A line's full name (a cgroup's path) as its legend entry's tooltip; the legend's first row is time.
+    const legendRows = u.root.querySelectorAll('.u-legend .u-series');
+    lines.forEach((l, i) => {
+      if (l.title && legendRows[i + 1]) legendRows[i + 1].setAttribute('title', l.title);
+    });
     const chart = {
       u,
       title,
@@ -490,6 +498,86 @@
     }
   }
 
+  // ------------------------------------------------------------------ cgroups
+  function cgroupSection() {
+    const C = meta.cgroups;
+    root.append(el('h2', { text: 'Cgroups' }));
+    if (C == null) {
+      root.append(el('p', { class: 'empty', text: 'this recording has no cgroup data' }));
+      return;
+    }
+    if (C.t.c === 0) {
+      root.append(el('p', { class: 'empty', text: 'no read of the cgroup tier in this range' }));
+      return;
+    }
+    // The cgroup tier's own axis (its reads), on the shared range like the process charts.
+    const CT = times(C.t);
+    const N = CT.length;
+    const cache = new Map();
+    const get = (i, name) => {
+      const k = `${i}.${name}`;
+      if (!cache.has(k)) cache.set(k, series(C.list[i].series[name], N));
+      return cache.get(k);
+    };
+    const nest = 'groups nest: a slice\'s figure includes its services\'; hover a legend entry for the group\'s path';
+    const cpuTop = C.tops.cpu;
+    const memTop = C.tops.mem;
+    // The table's rows: the top by CPU, then the top by memory not among them. A group keeps its row's
+    // colour in every chart (at most 2 × top_n groups, as many colours).
+    const rows = [...cpuTop, ...memTop.filter((i) => !cpuTop.includes(i))];
+    const colour = (i) => PALETTE[rows.indexOf(i) % PALETTE.length];
+    const chart = (id, title, idx, name, unit, full100, caption) => {
+      const box = el('div', { class: 'chart', id: `chart-${id}` });
+      root.append(box);
+      const lines = idx.map((i) => ({ label: C.list[i].name, title: C.list[i].path, data: get(i, name), scale: 'y', unit, color: colour(i) }));
+      const c = lineChart(box, title, CT, [{ unit, scale: 'y' }], lines, full100);
+      c.id = id;
+      root.append(el('p', { class: 'hint caption', text: caption }));
+    };
+    // Of the groups that had the figure at all (a v1 group in the memory hierarchy only has no CPU time).
+    const topText = (k, of, by, order) =>
+      (of > k ? `the top ${k} by ${order} of the ${of} groups with ${by} in the range (the rest are not drawn)` : `the ${of === 1 ? 'one group' : `${of} groups`} with ${by} in the range`);
+    if (cpuTop.length === 0) root.append(el('p', { class: 'empty', text: 'no group but the root (the whole machine) used CPU in this range' }));
+    else {
+      chart('cg-cpu', 'Cgroups: CPU (% of one core)', cpuTop, 'cpu', '%', false,
+        `${topText(cpuTop.length, C.ranked.cpu, 'CPU time', 'CPU time')}; the root is the whole machine (the CPU chart above); ${nest}`);
+      // Throttling of the groups with a CPU quota, or that were throttled at all (a quota set only for a while).
+      const thr = cpuTop.filter((i) => C.list[i].totals.thr_avg_pct != null && (C.list[i].totals.cpu_limit_cores != null || C.list[i].totals.thr_avg_pct > 0));
+      if (thr.length > 0) {
+        chart('cg-thr', 'Cgroups: CPU throttled (share of CFS periods)', thr, 'thr', '%', true,
+          `of the groups above, those with a CPU quota: the share of enforcement periods in which the group was throttled`);
+      }
+    }
+    if (memTop.length === 0) root.append(el('p', { class: 'empty', text: 'no group but the root had a memory figure in this range' }));
+    else {
+      chart('cg-mem', 'Cgroups: memory in use', memTop, 'mem', 'B', false,
+        `memory.current (v1 memory.usage_in_bytes, page cache included) of ${topText(memTop.length, C.ranked.mem, 'a memory figure', 'peak memory')}; ${nest}`);
+    }
+    const lim = (v, f) => (v == null ? '-' : f(v));
+    const tbody = el('tbody');
+    rows.forEach((i, k) => {
+      const g = C.list[i];
+      const t = g.totals;
+      tbody.append(el('tr', { 'data-path': g.path, 'data-name': g.name },
+        el('td', { class: 'num', text: String(k + 1) }),
+        el('td', { class: 'name', title: g.path }, el('span', { class: 'key', style: `background: ${colour(i)}` }), g.name),
+        el('td', { class: 'num', text: t.cpu_avg_pct == null ? '–' : FMT.s(t.cpu_s) }),
+        el('td', { class: 'num', text: FMT['%'](t.cpu_avg_pct) }),
+        el('td', { class: 'num', text: FMT['%'](t.cpu_peak_pct) }),
+        el('td', { class: 'num', text: FMT['%'](t.thr_avg_pct) }),
+        el('td', { class: 'num', text: lim(t.cpu_limit_cores, (v) => `${sig(v)} cores`) }),
+        el('td', { class: 'num', text: FMT.B(t.mem_peak_bytes) }),
+        el('td', { class: 'num', text: lim(t.mem_limit_bytes, FMT.B) }),
+        el('td', { class: 'num', text: FMT.n(t.oom_kills) }),
+      ));
+    });
+    const heads = ['#', 'group', 'CPU time', 'avg CPU', 'peak CPU', 'throttled', 'CPU limit', 'peak memory', 'memory limit', 'OOM kills'];
+    const head = el('tr', {}, ...heads.map((h, i) => el('th', { class: i === 1 ? '' : 'num', text: h })));
+    root.append(el('h3', { text: 'Top groups' }));
+    root.append(el('p', { class: 'hint', text: 'CPU % of one core, averaged over the reads that had a rate; peak memory is the highest memory.current read in the range; a limit of max is -; hover a name for its path' }));
+    root.append(el('table', { id: 'cgroups' }, el('thead', {}, head), tbody));
+  }
+
   // ------------------------------------------------------------------ processes
   const RANKS = [
     { key: 'cpu', title: 'Top processes by CPU', cols: [['CPU time', 's', (t) => t.cpu_s], ['avg', '%', (t) => (100 * t.cpu_s * 1000) / Math.max(1, full.max - full.min)], ['peak', '%', (t) => t.cpu_peak_pct]], spark: ['cpu'], unit: '%' },
@@ -623,6 +711,7 @@
     rangeBar();
     alertsSection();
     systemSections(T);
+    cgroupSection();
     processSections(PT);
     rangeListeners.push(() => {
       for (const c of report.charts) c.update();

@@ -25,7 +25,7 @@ function page(host: string): string {
         file: 'x.vigil', hosts: [host], kernels: ['6.1'], cores: 1, mem_total_bytes: 1e9, from: 1000, to: 1000, asked_from: null, asked_to: null,
         intervals: [{ interval_ms: 100, proc_interval_ms: 1000 }], sessions: 1, samples: 1, recorded_by: ['t'], report_by: 't', schema_version: 3,
       },
-      sys, charts: chartSpecs((id) => set.has(id), noEntities()), procs: new ProcCollector(0).write(block, 10), alerts: [],
+      sys, charts: chartSpecs((id) => set.has(id), noEntities()), procs: new ProcCollector(0).write(block, 10), alerts: [], cgroups: null,
     },
     block: block.bytes(),
   };
