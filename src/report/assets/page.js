@@ -519,7 +519,7 @@
       if (!cache.has(k)) cache.set(k, series(C.list[i].series[name], N));
       return cache.get(k);
     };
-    const nest = 'groups nest: a slice\'s figure includes its services\'; hover a legend entry for the group\'s path';
+    const nest = 'groups nest: a slice\'s figure includes its services\' figures; hover a legend entry for the group\'s path';
     const cpuTop = C.tops.cpu;
     const memTop = C.tops.mem;
     // The table's rows: the top by CPU, then the top by memory not among them. A group keeps its row's
