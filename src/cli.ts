@@ -18,6 +18,7 @@ import { sanitize } from './render/sanitize';
 import { DEFAULT_INTERVAL_MS, DEFAULT_PROC_INTERVAL_MS, MIN_PROC_INTERVAL_MS } from './sampler/intervals';
 import { MAX_INTERVAL_MS, MIN_INTERVAL_MS, resolveSampling } from './settings';
 import { parseDuration } from './infra/timearg';
+import { startPageTrim } from './infra/page-trim';
 
 function version(): string {
   try {
@@ -219,6 +220,7 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
           .option('alerts-db', { type: 'string', requiresArg: true, describe: 'alert log (default $XDG_STATE_HOME/vigil/alerts.db)' })
           .option('on-alert', { type: 'string', requiresArg: true, describe: 'run CMD (no shell) with the breach as JSON on stdin when a breach starts and ends' }),
       async (a) => {
+        startPageTrim();
         const { alertOptionsFrom } = await import('./commands/alert-setup');
         const { runLive } = await import('./commands/live');
         const config = loadConfig(a.config);
@@ -253,6 +255,7 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
           .option('proc-match', { type: 'string', requiresArg: true, describe: 'with --listen: also per-process series for processes whose name or command line matches REGEX' })
           .option('collectors', { type: 'string', requiresArg: true, describe: COLLECTORS_HELP }),
       async (a) => {
+        startPageTrim();
         const { alertOptionsFrom } = await import('./commands/alert-setup');
         const { runRecord } = await import('./commands/record');
         let durationMs: number | null = null;
@@ -285,6 +288,7 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
           .option('color', { type: 'boolean', default: true, describe: 'colours (--no-color, or NO_COLOR, turns them off)' })
           .option('config', { requiresArg: true, type: 'string', describe: 'JSON config file (pane layout, colour, theme)' }),
       async (a) => {
+        startPageTrim();
         const { runReplay } = await import('./commands/replay');
         const config = loadConfig(a.config);
         runReplay({ file: a.file, colour: a.color && config.color !== false, theme: config.theme ?? undefined, hidden: hiddenPanes(config), table: tableConfig(config) });
@@ -301,6 +305,7 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
           .option('color', { type: 'boolean', default: true, describe: 'colours (--no-color, or NO_COLOR, turns them off)' })
           .option('config', { requiresArg: true, type: 'string', describe: 'JSON config file' }),
       async (a) => {
+        startPageTrim();
         const { runMonitor } = await import('./commands/run-monitor');
         const config = loadConfig(a.config);
         const { intervalMs, procIntervalMs } = resolveSampling(a, config);
@@ -388,6 +393,7 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
           .option('alerts-db', { type: 'string', requiresArg: true, describe: 'alert log to write (default $XDG_STATE_HOME/vigil/alerts.db)' })
           .option('on-alert', { type: 'string', requiresArg: true, describe: 'run CMD (no shell) with the breach as JSON on stdin when a breach starts and ends' }),
       async (a) => {
+        startPageTrim();
         const { alertOptionsFrom } = await import('./commands/alert-setup');
         const { runServe } = await import('./commands/serve');
         const match = single('proc-match', a['proc-match']);
