@@ -19,6 +19,7 @@ import { DEFAULT_INTERVAL_MS, DEFAULT_PROC_INTERVAL_MS, MIN_PROC_INTERVAL_MS } f
 import { MAX_INTERVAL_MS, MIN_INTERVAL_MS, resolveSampling } from './settings';
 import { parseDuration } from './infra/timearg';
 import { startPageTrim } from './infra/page-trim';
+import { favourSize } from './infra/heap-size';
 
 function version(): string {
   try {
@@ -256,6 +257,7 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
           .option('collectors', { type: 'string', requiresArg: true, describe: COLLECTORS_HELP }),
       async (a) => {
         startPageTrim();
+        favourSize();
         const { alertOptionsFrom } = await import('./commands/alert-setup');
         const { runRecord } = await import('./commands/record');
         let durationMs: number | null = null;
