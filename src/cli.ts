@@ -18,7 +18,7 @@ import { sanitize } from './render/sanitize';
 import { DEFAULT_INTERVAL_MS, DEFAULT_PROC_INTERVAL_MS, MIN_PROC_INTERVAL_MS } from './sampler/intervals';
 import { MAX_INTERVAL_MS, MIN_INTERVAL_MS, resolveSampling } from './settings';
 import { parseDuration } from './infra/timearg';
-import { startPageTrim } from './infra/page-trim';
+import { startPageTrim } from './sampler/native/page-trim';
 import { favourSize } from './infra/heap-size';
 
 function version(): string {
@@ -221,11 +221,11 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
           .option('alerts-db', { type: 'string', requiresArg: true, describe: 'alert log (default $XDG_STATE_HOME/vigil/alerts.db)' })
           .option('on-alert', { type: 'string', requiresArg: true, describe: 'run CMD (no shell) with the breach as JSON on stdin when a breach starts and ends' }),
       async (a) => {
-        startPageTrim();
         const { alertOptionsFrom } = await import('./commands/alert-setup');
         const { runLive } = await import('./commands/live');
         const config = loadConfig(a.config);
         const alerts = alertOptionsFrom(config, { alertsDb: single('alerts-db', a['alerts-db']), onAlert: single('on-alert', a['on-alert']) }, true);
+        startPageTrim();
         runLive({
           ...resolveSampling(a, config),
           colour: a.color && config.color !== false,
@@ -256,8 +256,6 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
           .option('proc-match', { type: 'string', requiresArg: true, describe: 'with --listen: also per-process series for processes whose name or command line matches REGEX' })
           .option('collectors', { type: 'string', requiresArg: true, describe: COLLECTORS_HELP }),
       async (a) => {
-        startPageTrim();
-        favourSize();
         const { alertOptionsFrom } = await import('./commands/alert-setup');
         const { runRecord } = await import('./commands/record');
         let durationMs: number | null = null;
@@ -271,6 +269,9 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
         const tty = process.stderr.isTTY === true;
         const listen = a.listen === undefined ? null : single('listen', a.listen);
         const match = a['proc-match'] === undefined ? undefined : single('proc-match', a['proc-match']);
+        // After validation: a refused command (run in-process by the tests, too) changes nothing.
+        startPageTrim();
+        favourSize();
         await runRecord({
           file: a.file, intervalMs, procIntervalMs, durationMs, vigilVersion: version(),
           alerts: { ...alerts, noteOut: (text) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}vigil: ${text}\n`) },
@@ -290,9 +291,9 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
           .option('color', { type: 'boolean', default: true, describe: 'colours (--no-color, or NO_COLOR, turns them off)' })
           .option('config', { requiresArg: true, type: 'string', describe: 'JSON config file (pane layout, colour, theme)' }),
       async (a) => {
-        startPageTrim();
         const { runReplay } = await import('./commands/replay');
         const config = loadConfig(a.config);
+        startPageTrim();
         runReplay({ file: a.file, colour: a.color && config.color !== false, theme: config.theme ?? undefined, hidden: hiddenPanes(config), table: tableConfig(config) });
       },
     )
@@ -307,12 +308,12 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
           .option('color', { type: 'boolean', default: true, describe: 'colours (--no-color, or NO_COLOR, turns them off)' })
           .option('config', { requiresArg: true, type: 'string', describe: 'JSON config file' }),
       async (a) => {
-        startPageTrim();
         const { runMonitor } = await import('./commands/run-monitor');
         const config = loadConfig(a.config);
         const { intervalMs, procIntervalMs } = resolveSampling(a, config);
         const cmd = ((a as unknown as { '--'?: (string | number)[] })['--'] ?? []).map(String);
         if (!a['print-preload'] && cmd.length === 0) throw usageError('vigil run needs a command: vigil run [options] -- CMD ARGS...');
+        startPageTrim();
         await runMonitor({
           argv: cmd, alloc: a.alloc, record: a.record ?? null, printPreload: a['print-preload'], intervalMs, procIntervalMs,
           colour: a.color && config.color !== false, theme: config.theme ?? undefined, hidden: hiddenPanes(config), table: tableConfig(config), vigilVersion: version(),
@@ -395,12 +396,12 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
           .option('alerts-db', { type: 'string', requiresArg: true, describe: 'alert log to write (default $XDG_STATE_HOME/vigil/alerts.db)' })
           .option('on-alert', { type: 'string', requiresArg: true, describe: 'run CMD (no shell) with the breach as JSON on stdin when a breach starts and ends' }),
       async (a) => {
-        startPageTrim();
         const { alertOptionsFrom } = await import('./commands/alert-setup');
         const { runServe } = await import('./commands/serve');
         const match = single('proc-match', a['proc-match']);
         const config = loadConfig(single('config', a.config));
         const alerts = alertOptionsFrom(config, { alertsDb: single('alerts-db', a['alerts-db']), onAlert: single('on-alert', a['on-alert']) }, true);
+        startPageTrim();
         await runServe({
           listen: single('listen', a.listen),
           ...resolveSampling(a, config, SERVE_INTERVAL_MS),

@@ -1,4 +1,5 @@
-/* Unmaps the process's clean, read-only file pages (the node binary's, the libraries') and trims malloc: see trim.c. */
+/* Unmaps the process's clean, read-only file pages (the node binary's, the libraries') and trims malloc:
+ * see trim.c. */
 #ifndef VIGIL_SAMPLER_TRIM_H
 #define VIGIL_SAMPLER_TRIM_H
 

@@ -32,7 +32,7 @@ export interface NativeAddon {
   close(h: unknown): void;
   /** adjtimex(2) with modes = 0 into out (native/sampler/timex.h); absent from addons built before it. */
   timexRead?(out: Float64Array): number;
-  /** Unmaps clean read-only file pages into out (native/sampler/trim.h; src/infra/page-trim.ts); 0 or -errno. */
+  /** Unmaps clean read-only file pages, counts into out (native/sampler/trim.h; page-trim.ts); 0 or -errno. */
   trimFilePages?(out: Float64Array): number;
 }
 

@@ -1,8 +1,8 @@
 /**
- * The release of clean file pages (native/sampler/trim.c, src/infra/page-trim.ts): it lowers the resident
- * file pages of a real process by about what smaps said they were, leaves RELRO (copied pages) alone, and
- * the process then computes the same results through the unmapped code and tables. The CLI releases them
- * unless VIGIL_PAGE_TRIM=0: two recorders started together, measured over the same seconds.
+ * The release of clean file pages (native/sampler/trim.c, src/sampler/native/page-trim.ts): it lowers the
+ * resident file pages of a real process by about what smaps said they were, leaves RELRO (copied pages)
+ * alone, and the process then computes the same results through the unmapped code and tables. The CLI
+ * releases them unless VIGIL_PAGE_TRIM=0: two recorders started together, measured over the same seconds.
  */
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -12,7 +12,7 @@ import t from 'tap';
 import { loadNative } from '../../../src/sampler/native/load';
 import { CLI } from '../../helpers/paths';
 
-const MODULE = path.join(__dirname, '..', '..', '..', 'src', 'infra', 'page-trim.js');
+const MODULE = path.join(__dirname, '..', '..', '..', 'src', 'sampler', 'native', 'page-trim.js');
 const CHILD = path.join(__dirname, 'page-trim-child.js');
 const { addon } = loadNative();
 const skip = addon?.trimFilePages ? false : 'the native sampler core is not built';

@@ -12,9 +12,9 @@
  * threads allocate in their own) and returns it to the kernel only from an arena's top; start-up's compiles
  * leave ~10-15 MB of such free pages resident.
  * Without the native core (no C compiler at install) nothing is released and nothing is said.
- * VIGIL_PAGE_TRIM=0 turns it off (the benches compare both).
+ * VIGIL_PAGE_TRIM=0 turns it off (to compare the two side by side).
  */
-import { loadNative } from '../sampler/native/load';
+import { loadNative } from './load';
 
 /** Slots of trimFilePages()'s Float64Array: native/sampler/trim.h. */
 const TRIM_MAPPINGS = 0;
@@ -36,7 +36,10 @@ export interface TrimResult {
   skipped: number;
 }
 
-/** Releases now (1-8 ms: the smaps read and malloc_trim); null without the native core (or one built before trimFilePages) or when smaps is unreadable. */
+/**
+ * Releases now (1-8 ms: the smaps read and malloc_trim); null without the native core (or one built before
+ * trimFilePages) or when smaps is unreadable.
+ */
 export function trimFilePages(): TrimResult | null {
   const addon = loadNative().addon;
   if (!addon?.trimFilePages) return null;
