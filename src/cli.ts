@@ -18,6 +18,8 @@ import { sanitize } from './render/sanitize';
 import { DEFAULT_INTERVAL_MS, DEFAULT_PROC_INTERVAL_MS, MIN_PROC_INTERVAL_MS } from './sampler/intervals';
 import { MAX_INTERVAL_MS, MIN_INTERVAL_MS, resolveSampling } from './settings';
 import { parseDuration } from './infra/timearg';
+import { startPageTrim } from './sampler/native/page-trim';
+import { favourSize } from './infra/heap-size';
 
 function version(): string {
   try {
@@ -223,6 +225,7 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
         const { runLive } = await import('./commands/live');
         const config = loadConfig(a.config);
         const alerts = alertOptionsFrom(config, { alertsDb: single('alerts-db', a['alerts-db']), onAlert: single('on-alert', a['on-alert']) }, true);
+        startPageTrim();
         runLive({
           ...resolveSampling(a, config),
           colour: a.color && config.color !== false,
@@ -266,6 +269,9 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
         const tty = process.stderr.isTTY === true;
         const listen = a.listen === undefined ? null : single('listen', a.listen);
         const match = a['proc-match'] === undefined ? undefined : single('proc-match', a['proc-match']);
+        // After validation: a refused command (run in-process by the tests, too) changes nothing.
+        startPageTrim();
+        favourSize();
         await runRecord({
           file: a.file, intervalMs, procIntervalMs, durationMs, vigilVersion: version(),
           alerts: { ...alerts, noteOut: (text) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}vigil: ${text}\n`) },
@@ -287,6 +293,7 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
       async (a) => {
         const { runReplay } = await import('./commands/replay');
         const config = loadConfig(a.config);
+        startPageTrim();
         runReplay({ file: a.file, colour: a.color && config.color !== false, theme: config.theme ?? undefined, hidden: hiddenPanes(config), table: tableConfig(config) });
       },
     )
@@ -306,6 +313,7 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
         const { intervalMs, procIntervalMs } = resolveSampling(a, config);
         const cmd = ((a as unknown as { '--'?: (string | number)[] })['--'] ?? []).map(String);
         if (!a['print-preload'] && cmd.length === 0) throw usageError('vigil run needs a command: vigil run [options] -- CMD ARGS...');
+        startPageTrim();
         await runMonitor({
           argv: cmd, alloc: a.alloc, record: a.record ?? null, printPreload: a['print-preload'], intervalMs, procIntervalMs,
           colour: a.color && config.color !== false, theme: config.theme ?? undefined, hidden: hiddenPanes(config), table: tableConfig(config), vigilVersion: version(),
@@ -393,6 +401,7 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
         const match = single('proc-match', a['proc-match']);
         const config = loadConfig(single('config', a.config));
         const alerts = alertOptionsFrom(config, { alertsDb: single('alerts-db', a['alerts-db']), onAlert: single('on-alert', a['on-alert']) }, true);
+        startPageTrim();
         await runServe({
           listen: single('listen', a.listen),
           ...resolveSampling(a, config, SERVE_INTERVAL_MS),

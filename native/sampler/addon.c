@@ -8,6 +8,7 @@
  *   fdStat(dir, out) / fdSocks(dir, out)      the connections tier's fd scan (fdsocks.c)
  *   close(h)
  *   timexRead(out: Float64Array of TX_N)  adjtimex(2) with modes = 0 (timex.h); returns its state or -errno
+ *   trimFilePages(out: Float64Array of TRIM_N)  unmaps clean read-only file pages (trim.c); 0 or -errno
  */
 #include <node_api.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "procs.h"
 #include "system.h"
 #include "timex.h"
+#include "trim.h"
 
 #define NREFS 9
 
@@ -317,6 +319,19 @@ static napi_value js_timex_read(napi_env env, napi_callback_info info) {
   return num(env, (double)timex_read(data));
 }
 
+static napi_value js_trim_file_pages(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  void *data;
+  size_t len;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 1 || !typed(env, argv[0], napi_float64_array, &data, &len) || len < TRIM_N) {
+    napi_throw_type_error(env, NULL, "trimFilePages(out: Float64Array of at least TRIM_N)");
+    return NULL;
+  }
+  return num(env, (double)trim_file_pages(data));
+}
+
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   napi_property_descriptor d[] = {
     {"layout", NULL, js_layout, NULL, NULL, NULL, napi_default, NULL},
@@ -333,6 +348,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
     {"fdSocks", NULL, js_fd_socks, NULL, NULL, NULL, napi_default, NULL},
     {"close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
     {"timexRead", NULL, js_timex_read, NULL, NULL, NULL, napi_default, NULL},
+    {"trimFilePages", NULL, js_trim_file_pages, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof d / sizeof *d, d);
   return exports;

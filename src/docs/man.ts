@@ -110,6 +110,7 @@ const ENVIRONMENT: [string, string][] = [
   ['XDG_RUNTIME_DIR', 'where the `vigil run` shim keeps its counter files: `$XDG_RUNTIME_DIR/vigil`, else `/dev/shm/vigil-EUID`'],
   ['VIGIL_SHIM_DIR', 'the shim\'s counter directory, exactly (`vigil run` sets it for CMD)'],
   ['VIGIL_SAMPLER', '`ts`: the TypeScript /proc readers; `native`: the C core, or one line on stderr saying why not'],
+  ['VIGIL_PAGE_TRIM', '`0`: keep the node binary\'s start-up pages and malloc\'s free pages mapped (by default they are released after start-up)'],
   ['VIGIL_DEBUG', 'set: errors print their stack trace after the one-line message'],
 ];
 

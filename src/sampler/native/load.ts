@@ -32,6 +32,8 @@ export interface NativeAddon {
   close(h: unknown): void;
   /** adjtimex(2) with modes = 0 into out (native/sampler/timex.h); absent from addons built before it. */
   timexRead?(out: Float64Array): number;
+  /** Unmaps clean read-only file pages, counts into out (native/sampler/trim.h; page-trim.ts); 0 or -errno. */
+  trimFilePages?(out: Float64Array): number;
 }
 
 let cached: { addon: NativeAddon | null; error: string | null } | null = null;
