@@ -9,6 +9,7 @@ import { parsePidStat, PF_KTHREAD, PidStat } from './parse/pid-stat';
 import { parsePidStatus } from './parse/pid-status';
 import { parseSchedstat, Schedstat } from './parse/schedstat';
 import { FdBudget } from './fdbudget';
+import { countFds, probeFdCountBySize } from './fdcount';
 import { pidOf } from './pid';
 import { ThreadTimes } from './threads';
 import { Timings } from './timings';
@@ -499,11 +500,11 @@ export class ProcReader {
     };
   }
 
-  /** Linux 6.2+ reports the number of open fds as the size of /proc/PID/fd: one stat, no directory walk. */
+  /** One stat of /proc/PID/fd on Linux 6.2+ (fdcount.ts). */
   private countFds(e: Entry): number | null {
     const dir = `${e.base}/fd`;
     try {
-      return this.fdCountBySize ? fs.statSync(dir).size : fs.readdirSync(dir).length;
+      return countFds(dir, this.fdCountBySize);
     } catch {
       return null;
     }
@@ -531,14 +532,4 @@ function sameSlow(a: ProcSlow, b: ProcSlow | null): boolean {
   return (
     b !== null && a.rchar === b.rchar && a.wchar === b.wchar && a.read_bytes === b.read_bytes && a.write_bytes === b.write_bytes && a.fds === b.fds
   );
-}
-
-function probeFdCountBySize(root: string): boolean {
-  try {
-    const size = fs.statSync(`${root}/self/fd`).size;
-    // A real /proc/self/fd has at least stdin..stderr open; a kernel before 6.2 reports 0.
-    return size > 0 && fs.readdirSync(`${root}/self/fd`).length > 0 && size < 1 << 20 && root === '/proc';
-  } catch {
-    return false;
-  }
 }
