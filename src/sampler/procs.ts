@@ -29,6 +29,11 @@ export interface ProcReaderOptions {
   cmdlineRefreshMs?: number;
   /** Kept-open fds allowed in total; processes beyond it are read with open+read+close. */
   maxKeptFds?: number;
+  /**
+   * Read each process's cgroup path (/proc/PID/cgroup, with its cmdline: when new, after an exec, every
+   * minute). Default true; `vigil serve` serves no per-process cgroup and turns it off (cgroup: null).
+   */
+  cgroupPaths?: boolean;
   timings?: Timings | null;
 }
 
@@ -114,6 +119,7 @@ export class ProcReader {
   private readonly cgroupRb = cgroupBuf();
   private readonly schedRb = new ReadBuf(16384); // ≥ 4 KiB spare after any read: one pread, see preadAll
   private readonly fdCountBySize: boolean;
+  private readonly cgroupPaths: boolean;
   private gen = 0;
   /** What discover() listed, for the read() that follows it. */
   private listed: string[] | null = null;
@@ -136,6 +142,7 @@ export class ProcReader {
     this.timings = opts.timings ?? null;
     this.users = new UserNames(opts.passwdPath);
     this.fdCountBySize = probeFdCountBySize(this.root);
+    this.cgroupPaths = opts.cgroupPaths ?? true;
   }
 
   /** Number of processes with state held; for tests and the benchmark. */
@@ -379,7 +386,7 @@ export class ProcReader {
   }
 
   private readCmdline(e: Entry, nowNs: bigint): void {
-    e.cgroup = readCgroup(e.base, this.cgroupRb) ?? e.cgroup;
+    if (this.cgroupPaths) e.cgroup = readCgroup(e.base, this.cgroupRb) ?? e.cgroup;
     const n = readOnce(`${e.base}/cmdline`, this.cmdRb, CMDLINE_MAX + 1);
     e.cmdlineAt = nowNs;
     if (n === null) return;

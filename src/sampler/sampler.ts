@@ -48,6 +48,8 @@ export interface SamplerOptions {
   node?: boolean;
   /** node_exporter collector names whose node-tier files are not read (see NODE_COLLECTORS). */
   nodeDisabled?: ReadonlySet<string>;
+  /** Read each process's cgroup path (default true; see ProcReaderOptions.cgroupPaths). */
+  procCgroupPaths?: boolean;
   /** Read the counter files of processes running with the vigil run shim. */
   shim?: boolean;
   debugTimings?: boolean;
@@ -113,6 +115,7 @@ export class Sampler {
       procIntervalMs: this.procIntervalMs,
       timings: this.timings,
       maxKeptFds: opts.cgroups ? Math.max(0, new FdBudget().limit - cgroupFds) : undefined,
+      cgroupPaths: opts.procCgroupPaths,
     };
     this.procs = opts.procs === false ? null : addon ? new NativeProcReader(addon, procOpts) : new ProcReader(procOpts);
     this.fsUsage = opts.filesystems === false ? null : new FsUsage({ procRoot: opts.procRoot });
