@@ -42,7 +42,9 @@ function freePort(): Promise<number> {
 /**
  * One scrape, retried once, given 5 s: fetch keeps connections alive, and a connection the peer dropped
  * (a vigil of the previous variant on a port the kernel then gave the next one) failed or hung the first
- * request on it (seen twice, each time at the third variant).
+ * request on it (seen twice, each time at the third variant). A scrape that fails twice is said and
+ * skipped, not fatal: node_exporter's own scrape timed out twice at the third variant with a baseline
+ * build running too (load 2-6), and a window with one scrape fewer is still a side-by-side figure.
  */
 async function scrape(url: string, again = true): Promise<void> {
   try {
@@ -51,7 +53,7 @@ async function scrape(url: string, again = true): Promise<void> {
   } catch (err) {
     if (again) return scrape(url, false);
     const cause = (err as { cause?: unknown }).cause;
-    throw new Error(`scrape of ${url} failed: ${cause instanceof Error ? cause.message : String(cause ?? err)}`);
+    console.log(`  (scrape of ${url} failed twice, skipped: ${cause instanceof Error ? cause.message : String(cause ?? err)})`);
   }
 }
 
