@@ -6,6 +6,10 @@
  * noisy neighbour on this shared machine slows both alike. CPU is each process's utime + stime from
  * /proc/PID/stat over the window (USER_HZ ticks, so windows of 12 s: ~1 % resolution at 1 % CPU). The
  * scrapes ask for gzip, as Prometheus does. Target: vigil's CPU below node_exporter's.
+ *   BENCH_PROM_BASELINE=path/cli.js        also run that build's serve (e.g. /work/main/dist/src/cli.js) with
+ *                                          the same arguments over the same windows: this build against it
+ *   BENCH_PROM_RUNS, BENCH_PROM_WINDOW_S   windows per variant (5) and their length (12 s)
+ *   BENCH_PROM_VARIANTS=0,1                which of the three variants below to run (default: all)
  */
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -38,7 +42,9 @@ function freePort(): Promise<number> {
 /**
  * One scrape, retried once, given 5 s: fetch keeps connections alive, and a connection the peer dropped
  * (a vigil of the previous variant on a port the kernel then gave the next one) failed or hung the first
- * request on it (seen twice, each time at the third variant).
+ * request on it (seen twice, each time at the third variant). A scrape that fails twice is said and
+ * skipped, not fatal: node_exporter's own scrape timed out twice at the third variant with a baseline
+ * build running too (load 2-6), and a window with one scrape fewer is still a side-by-side figure.
  */
 async function scrape(url: string, again = true): Promise<void> {
   try {
@@ -47,7 +53,7 @@ async function scrape(url: string, again = true): Promise<void> {
   } catch (err) {
     if (again) return scrape(url, false);
     const cause = (err as { cause?: unknown }).cause;
-    throw new Error(`scrape of ${url} failed: ${cause instanceof Error ? cause.message : String(cause ?? err)}`);
+    console.log(`  (scrape of ${url} failed twice, skipped: ${cause instanceof Error ? cause.message : String(cause ?? err)})`);
   }
 }
 
@@ -111,7 +117,7 @@ interface Variant {
  * rules still read the process table) and `--proc-top 0` with a config without alert rules (system files
  * only, what node_exporter reads).
  */
-export async function sideBySide(runs = 5, windowS = 12): Promise<void> {
+export async function sideBySide(runs = Number(process.env.BENCH_PROM_RUNS ?? 5), windowS = Number(process.env.BENCH_PROM_WINDOW_S ?? 12)): Promise<void> {
   if (spawnSync('sh', ['-c', 'command -v prometheus-node-exporter']).status !== 0) {
     console.log('vigil serve vs node_exporter: skipped (apt-get install -y prometheus-node-exporter)');
     return;
@@ -119,11 +125,14 @@ export async function sideBySide(runs = 5, windowS = 12): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-'));
   const noRules = path.join(dir, 'no-rules.json');
   fs.writeFileSync(noRules, '{"alerts": []}\n');
-  const variants: Variant[] = [
+  const all: Variant[] = [
     { label: 'defaults', args: [] },
     { label: '--proc-top 0', args: ['--proc-top', '0'] },
     { label: '--proc-top 0, no alert rules', args: ['--proc-top', '0', '--config', noRules] },
   ];
+  const pick = process.env.BENCH_PROM_VARIANTS?.split(',').map(Number);
+  const variants = pick ? all.filter((_, i) => pick.includes(i)) : all;
+  const baselineCli = process.env.BENCH_PROM_BASELINE ?? null;
   const clk = new Sampler({ procs: false, filesystems: false }).host.clk_tck;
   const port = await freePort();
   const ne = start('prometheus-node-exporter', [`--web.listen-address=127.0.0.1:${port}`]);
@@ -132,44 +141,65 @@ export async function sideBySide(runs = 5, windowS = 12): Promise<void> {
   try {
     await until(() => fetch(nUrl).then(() => true, () => null), 15_000);
     for (const variant of variants) {
-      const vigil = start(process.execPath, [`${__dirname}/../src/cli.js`, 'serve', '--listen', '127.0.0.1:0', ...variant.args]);
+      const serveArgs = ['serve', '--listen', '127.0.0.1:0', ...variant.args];
+      const vigil = start(process.execPath, [`${__dirname}/../src/cli.js`, ...serveArgs]);
+      const base = baselineCli === null ? null : start(process.execPath, [baselineCli, ...serveArgs]);
       try {
-        let err = '';
-        vigil.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-        const vUrl = await until(() => /serving (\S+)/.exec(err)?.[1] ?? null, 15_000);
+        const urlOf = (child: ChildProcess): Promise<string> => {
+          let err = '';
+          child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+          return until(() => /serving (\S+)/.exec(err)?.[1] ?? null, 15_000);
+        };
+        const vUrl = await urlOf(vigil);
+        const bUrl = base === null ? null : await urlOf(base);
+        const urls = [vUrl, nUrl, ...(bUrl === null ? [] : [bUrl])];
         // Past start-up, first reads and the JIT: at one tick a second V8 keeps optimising serve's per-tick
         // functions for about half a minute (its optimising compiler was a quarter of serve's CPU over
         // seconds 4-34 under perf), so a window that starts after 3 s read 2.7 % where later ones read 1.6-1.9.
         for (let i = 0; i < WARMUP_S; i++) {
-          await Promise.all([scrape(vUrl), scrape(nUrl)]);
+          await Promise.all(urls.map((u) => scrape(u)));
           await sleep(1000);
         }
         const v: number[] = [];
         const n: number[] = [];
+        const b: number[] = [];
         const ratio: number[] = [];
+        const toBase: number[] = [];
         for (let r = 0; r < runs; r++) {
           const v0 = cpuTicks(vigil.pid!);
           const n0 = cpuTicks(ne.pid!);
+          const b0 = base === null ? 0 : cpuTicks(base.pid!);
           const w0 = process.hrtime.bigint();
           for (let s = 0; s < windowS; s++) {
             const due = Date.now() + 1000;
-            await Promise.all([scrape(vUrl), scrape(nUrl)]);
+            await Promise.all(urls.map((u) => scrape(u)));
             await sleep(Math.max(0, due - Date.now()));
           }
           const secs = Number(process.hrtime.bigint() - w0) / 1e9;
           const vc = (100 * (cpuTicks(vigil.pid!) - v0)) / clk / secs;
           const nc = (100 * (cpuTicks(ne.pid!) - n0)) / clk / secs;
+          const bc = base === null ? 0 : (100 * (cpuTicks(base.pid!) - b0)) / clk / secs;
           v.push(vc);
           n.push(nc);
           if (nc > 0) ratio.push(vc / nc);
-          console.log(`  vigil serve ${variant.label}, run ${r + 1}: vigil ${vc.toFixed(2)} %, node_exporter ${nc.toFixed(2)} % (${secs.toFixed(1)} s)`);
+          if (base !== null) {
+            b.push(bc);
+            if (bc > 0) toBase.push(vc / bc);
+          }
+          const load = fs.readFileSync('/proc/loadavg', 'latin1').split(' ')[0];
+          console.log(
+            `  vigil serve ${variant.label}, run ${r + 1}: vigil ${vc.toFixed(2)} %, node_exporter ${nc.toFixed(2)} %` +
+              `${base === null ? '' : `, baseline ${bc.toFixed(2)} %`} (${secs.toFixed(1)} s, load ${load})`,
+          );
         }
         summary.push(
           `  vigil serve ${variant.label}: vigil ${median(v).toFixed(2)}, node_exporter ${median(n).toFixed(2)}, ` +
-            `ratio vigil/node_exporter ${ratio.length ? median(ratio).toFixed(2) : 'n/a'}`,
+            `ratio vigil/node_exporter ${ratio.length ? median(ratio).toFixed(2) : 'n/a'}` +
+            (base === null ? '' : `; baseline ${median(b).toFixed(2)}, ratio vigil/baseline ${toBase.length ? median(toBase).toFixed(2) : 'n/a'}`),
         );
       } finally {
         vigil.kill('SIGKILL');
+        base?.kill('SIGKILL');
       }
     }
   } finally {

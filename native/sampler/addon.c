@@ -2,7 +2,7 @@
  * The N-API face of the sampler core (vigil-sampler.node). Handles are externals; tables are typed
  * arrays the JavaScript side allocates and binds (it owns them; the core keeps a reference while bound).
  *   layout()                                   the numbers of layout.h, checked by src/sampler/native/load.ts
- *   sysCreate(procRoot) / sysBind(h, scalF, scalU, cpuF, cpuU, netF, netU, diskF, diskU, arena) / sysRead(h)
+ *   sysCreate(procRoot) / sysBind(h, scalF, scalU, cpuF, cpuU, netF, netU, diskF, diskU, arena) / sysRead(h) / sysText(h, file)
  *   procCreate(procRoot, procIntervalMs, slowMs, statusMs, cmdlineRefreshMs, maxKeptFds)
  *   procBind(h, f, u) / procDiscover(h, nowNs) / procRead(h, nowNs) / procStrings(h, slot) / procTracked(h)
  *   fdStat(dir, out) / fdSocks(dir, out)      the connections tier's fd scan (fdsocks.c)
@@ -193,6 +193,26 @@ static napi_value js_sys_read(napi_env env, napi_callback_info info) {
   return num(env, (double)sys_read(h->sys));
 }
 
+/* sysText(h, file): the text that file read at the last sysRead, or null (the node tier then reads it). */
+static napi_value js_sys_text(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  handle_t *h = argc == 2 ? get_handle(env, argv[0], 1) : NULL;
+  if (!h) return NULL;
+  int32_t i;
+  if (napi_get_value_int32(env, argv[1], &i) != napi_ok) {
+    napi_throw_type_error(env, NULL, "sysText(h, file: number)");
+    return NULL;
+  }
+  size_t len = 0;
+  const char *text = sys_text(h->sys, i, &len);
+  napi_value out;
+  if (text == NULL) CHECK(napi_get_null(env, &out));
+  else CHECK(napi_create_string_utf8(env, text, len, &out));
+  return out;
+}
+
 static napi_value js_proc_create(napi_env env, napi_callback_info info) {
   size_t argc = 6;
   napi_value argv[6];
@@ -338,6 +358,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
     {"sysCreate", NULL, js_sys_create, NULL, NULL, NULL, napi_default, NULL},
     {"sysBind", NULL, js_sys_bind, NULL, NULL, NULL, napi_default, NULL},
     {"sysRead", NULL, js_sys_read, NULL, NULL, NULL, napi_default, NULL},
+    {"sysText", NULL, js_sys_text, NULL, NULL, NULL, napi_default, NULL},
     {"procCreate", NULL, js_proc_create, NULL, NULL, NULL, napi_default, NULL},
     {"procBind", NULL, js_proc_bind, NULL, NULL, NULL, napi_default, NULL},
     {"procDiscover", NULL, js_proc_discover, NULL, NULL, NULL, napi_default, NULL},

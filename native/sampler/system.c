@@ -406,6 +406,7 @@ static int parse_snmp(sys_t *s, const char *buf, size_t n) {
 uint32_t sys_read(sys_t *s) {
   uint32_t out = 0;
   size_t arena_used = 0;
+  s->fresh = 0;
   for (int i = 0; i < NSYS_FILES; i++) {
     kept_t *k = &s->files[i];
     ssize_t n = kept_read(k, &s->rb);
@@ -414,7 +415,10 @@ uint32_t sys_read(sys_t *s) {
       continue;
     }
     const char *b = s->rb.buf;
-    if (kept_same(k, b, (size_t)n)) continue;
+    if (kept_same(k, b, (size_t)n)) {
+      s->fresh |= 1u << i;
+      continue;
+    }
     int ok;
     switch (i) {
       case F_STAT: ok = parse_stat(s, b, (size_t)n); break;
@@ -434,9 +438,15 @@ uint32_t sys_read(sys_t *s) {
       out |= R_OVERFLOW;
       continue;
     }
-    kept_commit(k, b, (size_t)n);
+    if (kept_commit(k, b, (size_t)n)) s->fresh |= 1u << i;
     out |= 1u << i;
   }
   SC(S_ARENA_NEED) = (double)arena_used;
   return out;
+}
+
+const char *sys_text(const sys_t *s, int i, size_t *len) {
+  if (i < 0 || i >= NSYS_FILES || !(s->fresh & (1u << i))) return NULL;
+  *len = s->files[i].last_len;
+  return s->files[i].last;
 }

@@ -31,11 +31,15 @@ typedef struct {
   unsigned char *arena;
   size_t arena_cap;
   names_t net_names, disk_names;
+  /* The files whose kept bytes (files[i].last) are those of the last sys_read: what sys_text hands over. */
+  uint32_t fresh;
 } sys_t;
 
 sys_t *sys_create(const char *proc_root);
 /* Reads every file. Returns the changed bits (0..10), the unavailable bits (16..26) and R_OVERFLOW. */
 uint32_t sys_read(sys_t *s);
+/* The bytes file i read at the last sys_read (NULL if it was unavailable or not kept), for the node tier. */
+const char *sys_text(const sys_t *s, int i, size_t *len);
 void sys_destroy(sys_t *s);
 
 #endif

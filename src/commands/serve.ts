@@ -44,7 +44,12 @@ export async function runServe(opts: ServeOptions, log: NodeJS.WritableStream = 
   // The feed opens its readers when it starts: until then there is nothing to close.
   // The cgroup tier (the container_* families) runs when per-entity series or cgroup rules ask for it.
   const tiers = serveTiers(opts);
-  const feed = new LiveFeed({ intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs, ...tiers, node: true, nodeDisabled: nodeDisabledFor(opts.collectors ?? null) });
+  // No per-process family and no alert rule reads a process's cgroup path: it is not read (a file per new
+  // process and per process a minute).
+  const feed = new LiveFeed({
+    intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs, ...tiers, node: true, nodeDisabled: nodeDisabledFor(opts.collectors ?? null),
+    procCgroupPaths: false,
+  });
   const srv = await startMetricsServer({
     listen: opts.listen, host: feed.host, procTop: opts.procTop, procMatch: opts.procMatch, collectors: opts.collectors ?? null, sources: scrapeSources(feed.host),
     cgroups: tiers.cgroups,

@@ -16,6 +16,7 @@ import { parseIntrTotal } from './parse/intr';
 import { parseMeminfoAll } from './parse/meminfo-all';
 import { NETCLASS_ATTRS, NetClassAttr, parseNetClass, sysfsInt } from './parse/netclass';
 import { SysfsAttrs } from './sysfs-attrs';
+import { SHARED_SYSTEM_FILES, SharedSystemFile } from './system';
 import { parseNetDevFull } from './parse/netdev';
 import { parseNetstat, parseSnmp6 } from './parse/netstat';
 import { parseArp, parseFileNr, parseOneInt, parseUdevProps, parseUdpQueues, parseVmstatAll } from './parse/node-files';
@@ -74,7 +75,15 @@ export interface NodeTierOptions {
   fsStatus?: () => FsStatus[];
   /** node_exporter collector names (NODE_COLLECTORS) whose files are not read at all. */
   disabled?: ReadonlySet<string>;
+  /**
+   * This tick's text of the files the system tier reads too (SHARED_SYSTEM_FILES), so that each is read
+   * once; null for one it could not read, which is then read here. Absent: every file is read here.
+   */
+  systemText?: (file: SharedSystemFile) => string | null;
 }
+
+const SHARED: ReadonlySet<string> = new Set(SHARED_SYSTEM_FILES);
+const isShared = (f: NodeFile): f is NodeFile & SharedSystemFile => SHARED.has(f);
 
 export class NodeTier {
   private readonly sysRoot: string;
@@ -85,6 +94,7 @@ export class NodeTier {
   private readonly files: Record<NodeFile, KeptFile>;
   private readonly fsStatus: () => FsStatus[];
   private readonly disabled: ReadonlySet<string>;
+  private readonly systemText: ((file: SharedSystemFile) => string | null) | null;
   private last: NodeSample | null = null;
 
   constructor(opts: NodeTierOptions = {}) {
@@ -94,6 +104,7 @@ export class NodeTier {
     this.everyNs = BigInt(Math.round((opts.everyMs ?? NODE_TIER_MS) * 1e6));
     this.fsStatus = opts.fsStatus ?? (() => []);
     this.disabled = opts.disabled ?? new Set();
+    this.systemText = opts.systemText ?? null;
     this.files = Object.fromEntries(
       Object.entries(NODE_PROC_FILES).map(([k, rel]) => [k, new KeptFile(`${procRoot}/${rel}`)]),
     ) as Record<NodeFile, KeptFile>;
@@ -112,6 +123,10 @@ export class NodeTier {
    */
   private text(f: NodeFile): string | null {
     if (this.disabled.has(NODE_FILE_COLLECTOR[f])) return null;
+    if (this.systemText !== null && isShared(f)) {
+      const shared = this.systemText(f);
+      if (shared !== null) return shared;
+    }
     let n: number | null;
     try {
       n = this.files[f].read(this.rb);

@@ -9,6 +9,7 @@ import { parsePidStat, PF_KTHREAD, PidStat } from './parse/pid-stat';
 import { parsePidStatus } from './parse/pid-status';
 import { parseSchedstat, Schedstat } from './parse/schedstat';
 import { FdBudget } from './fdbudget';
+import { countFds, probeFdCountBySize } from './fdcount';
 import { pidOf } from './pid';
 import { ThreadTimes } from './threads';
 import { Timings } from './timings';
@@ -28,6 +29,11 @@ export interface ProcReaderOptions {
   cmdlineRefreshMs?: number;
   /** Kept-open fds allowed in total; processes beyond it are read with open+read+close. */
   maxKeptFds?: number;
+  /**
+   * Read each process's cgroup path (/proc/PID/cgroup, with its cmdline: when new, after an exec, every
+   * minute). Default true; `vigil serve` serves no per-process cgroup and turns it off (cgroup: null).
+   */
+  cgroupPaths?: boolean;
   timings?: Timings | null;
 }
 
@@ -113,6 +119,7 @@ export class ProcReader {
   private readonly cgroupRb = cgroupBuf();
   private readonly schedRb = new ReadBuf(16384); // ≥ 4 KiB spare after any read: one pread, see preadAll
   private readonly fdCountBySize: boolean;
+  private readonly cgroupPaths: boolean;
   private gen = 0;
   /** What discover() listed, for the read() that follows it. */
   private listed: string[] | null = null;
@@ -135,6 +142,7 @@ export class ProcReader {
     this.timings = opts.timings ?? null;
     this.users = new UserNames(opts.passwdPath);
     this.fdCountBySize = probeFdCountBySize(this.root);
+    this.cgroupPaths = opts.cgroupPaths ?? true;
   }
 
   /** Number of processes with state held; for tests and the benchmark. */
@@ -378,7 +386,7 @@ export class ProcReader {
   }
 
   private readCmdline(e: Entry, nowNs: bigint): void {
-    e.cgroup = readCgroup(e.base, this.cgroupRb) ?? e.cgroup;
+    if (this.cgroupPaths) e.cgroup = readCgroup(e.base, this.cgroupRb) ?? e.cgroup;
     const n = readOnce(`${e.base}/cmdline`, this.cmdRb, CMDLINE_MAX + 1);
     e.cmdlineAt = nowNs;
     if (n === null) return;
@@ -499,11 +507,11 @@ export class ProcReader {
     };
   }
 
-  /** Linux 6.2+ reports the number of open fds as the size of /proc/PID/fd: one stat, no directory walk. */
+  /** One stat of /proc/PID/fd on Linux 6.2+ (fdcount.ts). */
   private countFds(e: Entry): number | null {
     const dir = `${e.base}/fd`;
     try {
-      return this.fdCountBySize ? fs.statSync(dir).size : fs.readdirSync(dir).length;
+      return countFds(dir, this.fdCountBySize);
     } catch {
       return null;
     }
@@ -531,14 +539,4 @@ function sameSlow(a: ProcSlow, b: ProcSlow | null): boolean {
   return (
     b !== null && a.rchar === b.rchar && a.wchar === b.wchar && a.read_bytes === b.read_bytes && a.write_bytes === b.write_bytes && a.fds === b.fds
   );
-}
-
-function probeFdCountBySize(root: string): boolean {
-  try {
-    const size = fs.statSync(`${root}/self/fd`).size;
-    // A real /proc/self/fd has at least stdin..stderr open; a kernel before 6.2 reports 0.
-    return size > 0 && fs.readdirSync(`${root}/self/fd`).length > 0 && size < 1 << 20 && root === '/proc';
-  } catch {
-    return false;
-  }
 }

@@ -48,6 +48,8 @@ export interface SamplerOptions {
   node?: boolean;
   /** node_exporter collector names whose node-tier files are not read (see NODE_COLLECTORS). */
   nodeDisabled?: ReadonlySet<string>;
+  /** Read each process's cgroup path (default true; see ProcReaderOptions.cgroupPaths). */
+  procCgroupPaths?: boolean;
   /** Read the counter files of processes running with the vigil run shim. */
   shim?: boolean;
   debugTimings?: boolean;
@@ -75,7 +77,7 @@ export class Sampler {
   readonly timings: Timings | null;
   /** Which reader runs the system and process tiers. */
   readonly kind: SamplerKind;
-  private readonly system: Pick<SystemReader, 'read' | 'close'>;
+  private readonly system: Pick<SystemReader, 'read' | 'text' | 'close'>;
   private readonly procs: Pick<ProcReader, 'discover' | 'read' | 'close'> | null;
   private readonly fsUsage: FsUsage | null;
   private readonly conns: ConnsTier | null;
@@ -113,6 +115,7 @@ export class Sampler {
       procIntervalMs: this.procIntervalMs,
       timings: this.timings,
       maxKeptFds: opts.cgroups ? Math.max(0, new FdBudget().limit - cgroupFds) : undefined,
+      cgroupPaths: opts.procCgroupPaths,
     };
     this.procs = opts.procs === false ? null : addon ? new NativeProcReader(addon, procOpts) : new ProcReader(procOpts);
     this.fsUsage = opts.filesystems === false ? null : new FsUsage({ procRoot: opts.procRoot });
@@ -120,7 +123,11 @@ export class Sampler {
     this.conns = opts.connections === false || this.procs === null ? null : new ConnsTier({ procRoot: opts.procRoot, intervalMs: opts.connsIntervalMs, native: addon });
     this.conns?.start();
     this.node = opts.node === true
-      ? new NodeTier({ procRoot: opts.procRoot, sysRoot: opts.sysRoot, disabled: opts.nodeDisabled, fsStatus: () => this.fsUsage?.status() ?? [] })
+      ? new NodeTier({
+        procRoot: opts.procRoot, sysRoot: opts.sysRoot, disabled: opts.nodeDisabled, fsStatus: () => this.fsUsage?.status() ?? [],
+        // The node tier reads in sample() right after the system tier: the same tick's text, read once.
+        systemText: (f) => this.system.text(f),
+      })
       : null;
     this.shim = opts.shim === false || this.procs === null ? null : new ShimReader({ procRoot: opts.procRoot });
     this.cgroupReader = opts.cgroups ? new CgroupReader({ root: opts.cgroupRoot, clkTck: this.host.clk_tck, maxKeptFds: cgroupFds }) : null;

@@ -1,13 +1,15 @@
 /**
  * The exporter's own process, as Go's process collector (client_golang, which node_exporter uses) reports
  * itself: CPU time, memory, fds, limits, start time. Bounded and cheap: one read of /proc/self/stat
- * (under 1 KiB) and one readdir of /proc/self/fd per scrape; /proc/self/limits and the start time are
- * read once, at start (a limit raised later by setrlimit is not seen: vigil never calls it).
+ * (under 1 KiB) and one stat of /proc/self/fd per scrape (fdcount.ts; a listing on kernels before 6.2);
+ * /proc/self/limits and the start time are read once, at start (a limit raised later by setrlimit is not
+ * seen: vigil never calls it).
  */
 import * as fs from 'fs';
 import type { HostInfo } from '../model';
 import type { ScrapeSources, SelfStats, SelfStatsReader } from '../model/exporter';
 import { counterToNumber } from '../model/counter';
+import { countFds, probeFdCountBySize } from './fdcount';
 import { parseLimits } from './parse/limits';
 import { parsePidStat } from './parse/pid-stat';
 import { timexReader } from './timex';
@@ -18,8 +20,10 @@ export class SelfReader implements SelfStatsReader {
   private readonly maxFds: number | null = null;
   private readonly virtualMax: number | null = null;
   private readonly start: number | null = null;
+  private readonly fdsBySize: boolean;
 
   constructor(private readonly host: HostInfo, private readonly procRoot = '/proc') {
+    this.fdsBySize = probeFdCountBySize(procRoot);
     try {
       const l = parseLimits(fs.readFileSync(`${procRoot}/self/limits`));
       this.maxFds = l.openFiles;
@@ -44,7 +48,9 @@ export class SelfReader implements SelfStatsReader {
     const st = this.stat();
     let openFds: number | null = null;
     try {
-      openFds = fs.readdirSync(`${this.procRoot}/self/fd`).length;
+      // A listing counts the fd it holds open, as Go's process collector's does (node_exporter's
+      // process_open_fds): the size, which does not, gets that one added, so the figure is the same.
+      openFds = countFds(`${this.procRoot}/self/fd`, this.fdsBySize) + (this.fdsBySize ? 1 : 0);
     } catch {
       // No /proc/self/fd (a hardened /proc): left out.
     }

@@ -35,6 +35,13 @@ export const SYSTEM_FILES = {
   uptime: 'uptime',
 } as const;
 
+/**
+ * The system files the node tier (node-tier.ts) also wants, whole: it takes this tick's text from the
+ * system tier (text()) instead of reading them a second time.
+ */
+export const SHARED_SYSTEM_FILES = ['stat', 'meminfo', 'netdev', 'snmp', 'vmstat', 'diskstats'] as const;
+export type SharedSystemFile = (typeof SHARED_SYSTEM_FILES)[number];
+
 const EMPTY_PSI: PsiSample = { cpu: null, memory: null, io: null };
 const IFINDEX_EVERY_NS = 1_000_000_000n;
 
@@ -49,6 +56,8 @@ class ParsedFile<T> {
   private last = Buffer.alloc(0);
   private lastLen = -1;
   private value: T | null = null;
+  /** `last` holds the bytes of the latest read (it failed otherwise). */
+  private fresh = false;
 
   constructor(
     readonly name: string,
@@ -59,14 +68,24 @@ class ParsedFile<T> {
   }
 
   read(rb: ReadBuf): T | null {
+    this.fresh = false;
     const n = this.file.read(rb);
     if (n === null) return null;
-    if (n === this.lastLen && rb.buf.compare(this.last, 0, n, 0, n) === 0) return this.value;
+    if (n === this.lastLen && rb.buf.compare(this.last, 0, n, 0, n) === 0) {
+      this.fresh = true;
+      return this.value;
+    }
     this.value = this.parse(rb.buf.subarray(0, n));
     if (this.last.length < n) this.last = Buffer.allocUnsafe(Math.max(n, 2 * this.last.length));
     rb.buf.copy(this.last, 0, 0, n);
     this.lastLen = n;
+    this.fresh = true;
     return this.value;
+  }
+
+  /** The text of the latest read, or null when it failed. */
+  text(): string | null {
+    return this.fresh ? this.last.toString('utf8', 0, this.lastLen) : null;
   }
 
   close(): void {
@@ -148,6 +167,11 @@ export class SystemReader {
       disks: this.take(this.files.diskstats) ?? [],
       uptime_s: this.take(this.files.uptime),
     };
+  }
+
+  /** What `file` read at the last read(), whole, or null when it was unavailable (see SHARED_SYSTEM_FILES). */
+  text(file: SharedSystemFile): string | null {
+    return this.files[file].text();
   }
 
   /**

@@ -76,6 +76,83 @@ function metricObject<S>(spec: FamilySpec<S>, state: S): unknown {
   return { name: spec.name, help: spec.help, type: spec.type, aggregator: 'sum', values: collectSeries(spec, state) };
 }
 
+/** prom-client's escapes (registry.js escapeString, escapeLabelValue), skipped when there is nothing to escape. */
+const NEEDS_ESCAPE = /[\\\n"]/;
+function escapeHelp(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+}
+function escapeLabel(v: string): string {
+  return typeof v !== 'string' || !NEEDS_ESCAPE.test(v) ? v : escapeHelp(v).replace(/"/g, '\\"');
+}
+
+/** `# HELP` and `# TYPE` of a family, as prom-client writes them. */
+export function familyHeader(spec: Pick<FamilySpec<unknown>, 'name' | 'help' | 'type'>): string {
+  return `# HELP ${spec.name} ${escapeHelp(spec.help)}\n# TYPE ${spec.name} ${spec.type}`;
+}
+
+/**
+ * A family in the text format, byte for byte what prom-client's Registry.getMetricsAsString() makes of
+ * metricObject() (HELP, TYPE, then one line per series with the labels in the label object's own order),
+ * in one pass over the series: no value objects, no label arrays, no promise per family. The lines go to
+ * `out`, to be joined once for the whole scrape (a string grown line by line is a rope that the final join
+ * must walk: a fifth of a scrape's time). A scrape lists about 2,000 series; prom-client's path took
+ * half a scrape's time here.
+ */
+export function renderFamily<S>(spec: FamilySpec<S>, state: S, header: string, out: string[]): void {
+  out.push(header);
+  const seen = spec.labelNames.length > 0 ? new Set<string>() : null;
+  let n = 0;
+  for (const [labels, raw] of spec.series(state)) {
+    const value = exportable(raw, spec.type);
+    if (value === null) continue;
+    if (seen) {
+      const k = keyOf(labels, spec.labelNames);
+      if (seen.has(k)) continue;
+      seen.add(k);
+    } else if (n > 0) continue;
+    n++;
+    let ls = '';
+    for (const name in labels) ls += `${ls === '' ? '{' : ','}${name}="${escapeLabel(labels[name])}"`;
+    out.push(`${spec.name}${ls === '' ? '' : `${ls}}`} ${value}`);
+  }
+}
+
+/** What registerFamily() hangs on a registered metric: its lines at a scrape, and whether it is listed last. */
+const RENDER = Symbol('vigil.render');
+interface Rendered {
+  name: string;
+  [RENDER]?: { lines: (out: string[]) => void; last: boolean };
+}
+
+/**
+ * The registry's whole text, as Registry.metrics() gives it (families in registration order, a blank line
+ * between two, a final newline), from renderFamily(). Synchronous: every family describes the same
+ * moment. The `last` families list their series after all the others have. A metric registered some
+ * other way (none today) goes through prom-client.
+ */
+export async function renderRegistry(registry: Registry): Promise<string> {
+  const metrics = registry.getMetricsAsArray() as unknown as Rendered[];
+  const parts: (string[] | null)[] = metrics.map(() => null);
+  for (const pass of [false, true]) {
+    for (let i = 0; i < metrics.length; i++) {
+      const r = metrics[i][RENDER];
+      if (r === undefined || r.last !== pass) continue;
+      const out: string[] = [];
+      r.lines(out);
+      parts[i] = out;
+    }
+  }
+  const all: string[] = [];
+  for (let i = 0; i < metrics.length; i++) {
+    if (i > 0) all.push('');
+    const p = parts[i];
+    if (p !== null) for (const line of p) all.push(line);
+    else all.push(await registry.getSingleMetricAsString(metrics[i].name));
+  }
+  all.push('');
+  return all.join('\n');
+}
+
 /**
  * Registers `spec` in `registry`; each scrape calls getState() once per family and lists its series.
  * Returns nothing to update: the state is the only input. `last`: list the series after every other
@@ -86,6 +163,8 @@ export function registerFamily<S>(registry: Registry, spec: FamilySpec<S>, getSt
   const config = { name: spec.name, help: spec.help, labelNames: [...spec.labelNames], registers: [registry] };
   // The overrides are own properties set after prom-client's constructor has validated and registered.
   const metric = spec.type === 'counter' ? new PromCounter(config) : new PromGauge(config);
+  const header = familyHeader(spec);
+  (metric as unknown as Rendered)[RENDER] = { lines: (out) => renderFamily(spec, getState(), header, out), last };
   (metric as unknown as { get: () => Promise<unknown> }).get = last
     ? async () => {
       await null;

@@ -6,7 +6,7 @@
  * One Registry of vigil's own, never prom-client's global one and never its default Node.js metrics
  * (promtool rejects those: gauges named `_total`), so /metrics holds exactly what is documented.
  *
- * A scrape is consistent: the registry calls every family's get() within one run of microtasks, and
+ * A scrape is consistent: every family is listed in one synchronous pass (family.ts renderRegistry), and
  * update() runs from a timer, so no update can land between two families of the same scrape.
  *
  * Two sources are read in the scrape itself, before the families list their series, because they describe
@@ -21,7 +21,7 @@ import { CGROUP_FAMILIES, CgroupRow, CgroupState, selectCgroups } from './cgroup
 import type { ScrapeSources, SelfStats, TimexRaw } from '../../model/exporter';
 import { CollectorStats } from './collector-stats';
 import { collectorOf, CollectorSet, isEnabled } from './collectors';
-import { FamilySpec, registerFamily } from './family';
+import { FamilySpec, registerFamily, renderRegistry } from './family';
 import { nodeFamilies, SystemState } from './node-families';
 import { KeyedFamilies } from './node-tier-families';
 import { PROC_FAMILIES, ProcFamilySpec, ProcState, toFamily } from './proc-families';
@@ -150,7 +150,7 @@ export class PrometheusMetrics {
       this.stats.add('timex', Number(process.hrtime.bigint() - t0), 0);
     }
     if (self !== null) this.selfNow = self.read();
-    return this.registry.metrics();
+    return renderRegistry(this.registry);
   }
 
   get contentType(): string {

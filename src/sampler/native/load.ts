@@ -20,6 +20,8 @@ export interface NativeAddon {
   sysCreate(procRoot: string): unknown;
   sysBind(h: unknown, sf: Float64Array, su: BigUint64Array, cf: Float64Array, cu: BigUint64Array, nf: Float64Array, nu: BigUint64Array, df: Float64Array, du: BigUint64Array, arena: Uint8Array): void;
   sysRead(h: unknown): number;
+  /** The text a system file read at the last sysRead (file: its index in system.c's FILES), or null. */
+  sysText(h: unknown, file: number): string | null;
   procCreate(procRoot: string, procIntervalMs: number, slowMs: number, statusMs: number, cmdlineRefreshMs: number, maxKeptFds: number): unknown;
   procBind(h: unknown, f: Float64Array, u: BigUint64Array): void;
   procDiscover(h: unknown, nowNs: bigint): number;

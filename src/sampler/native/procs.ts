@@ -51,11 +51,13 @@ export class NativeProcReader {
   private readonly slots = new Slots();
   private readonly root: string;
   private readonly cgroupRb = cgroupBuf();
+  private readonly cgroupPaths: boolean;
 
   constructor(
     private readonly addon: NativeAddon,
     opts: NativeProcOptions,
   ) {
+    this.cgroupPaths = opts.cgroupPaths ?? true;
     const slowMs = Math.max(opts.slowIntervalMs ?? 1000, opts.procIntervalMs);
     this.h = addon.procCreate(
       opts.procRoot ?? '/proc',
@@ -106,7 +108,7 @@ export class NativeProcReader {
       if (flags & PF_STRINGS) {
         this.strings(s);
         // New, or comm/cmdline changed (an exec): where the TypeScript tier reads the cgroup too.
-        this.slots.cgroup[s] = readCgroup(`${this.root}/${f[P.PID * cap + r]}`, this.cgroupRb) ?? this.slots.cgroup[s];
+        if (this.cgroupPaths) this.slots.cgroup[s] = readCgroup(`${this.root}/${f[P.PID * cap + r]}`, this.cgroupRb) ?? this.slots.cgroup[s];
       }
       if (flags & PF_SLOW_NEW) {
         slots.slowPrev[s] = slots.slow[s];

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import type { CpuTimes, DiskSample, LoadSample, MemSample, NetDevSample, PsiLine, PsiResource, PsiSample, SnmpSample, StatSample, SystemSample, VmstatSample } from '../../model';
-import { classifyDisk, DiskKind } from '../system';
+import { classifyDisk, DiskKind, SharedSystemFile } from '../system';
 import { Timings } from '../timings';
 import type { NativeAddon } from './load';
 import {
@@ -123,6 +123,11 @@ export class NativeSystemReader {
     };
     if (this.timings) this.timings.add('system', process.hrtime.bigint() - t0);
     return out;
+  }
+
+  /** As SystemReader.text: what `file` read at the last read(), kept by the core (sys_text in system.c). */
+  text(file: SharedSystemFile): string | null {
+    return this.addon.sysText(this.h, F[file]);
   }
 
   /** Builds the values of the files whose bytes changed in this read. */

@@ -14,7 +14,7 @@ import { loadNative } from '../../../src/sampler/native/load';
 import { NativeProcReader } from '../../../src/sampler/native/procs';
 import { NativeSystemReader } from '../../../src/sampler/native/system';
 import { ProcReader } from '../../../src/sampler/procs';
-import { SystemReader } from '../../../src/sampler/system';
+import { SHARED_SYSTEM_FILES, SharedSystemFile, SystemReader } from '../../../src/sampler/system';
 import { becomeZombie, bornInExec, enterExec, finishExec } from '../../helpers/exec-fixture';
 import { FIXTURES as FIXTURE_ROOT } from '../../helpers/paths';
 
@@ -106,6 +106,27 @@ t.test('hostile fixtures read as the kernel means them', { skip }, async (t) => 
   t.equal(procs.find((x) => x.pid === 4300)?.vol_ctxsw, max);
   t.equal(procs.find((x) => x.pid === 4400)?.slow?.rchar, null, 'no io: unknown, not 0');
   for (const x of procs) for (const [k, v] of Object.entries(x)) if (typeof v === 'number') t.ok(Number.isFinite(v) && (v >= 0 || k === 'nice' || k === 'priority'), `${x.pid}.${k} = ${v}`);
+});
+
+t.test('the text handed to the node tier: this read\'s bytes, the same in C and TypeScript, null when unreadable', { skip }, async (t) => {
+  const root = copyTree(t, 'debian12-6.18');
+  fs.rmSync(path.join(root, 'net', 'snmp'));
+  const p = pair(t, root);
+  const rel: Record<SharedSystemFile, string> = { stat: 'stat', meminfo: 'meminfo', netdev: 'net/dev', snmp: 'net/snmp', vmstat: 'vmstat', diskstats: 'diskstats' };
+  for (let tick = 1; tick <= 6; tick++) {
+    // The files move on odd ticks (parsed again) and hold still on even ones (the kept bytes are handed over).
+    if (tick % 2 === 1) {
+      fs.appendFileSync(path.join(root, 'meminfo'), `Extra${tick}:   ${tick} kB\n`);
+      fs.writeFileSync(path.join(root, 'vmstat'), `pgfault ${tick}\npgmajfault 1\n`);
+    }
+    p.read(BigInt(tick) * 100_000_000n);
+    for (const f of SHARED_SYSTEM_FILES) {
+      const truth = fs.existsSync(path.join(root, rel[f])) ? fs.readFileSync(path.join(root, rel[f]), 'utf8') : null;
+      t.equal(p.ts.sys.text(f), truth, `tick ${tick}: ${f} (TypeScript)`);
+      t.equal(p.nat.sys.text(f), truth, `tick ${tick}: ${f} (native)`);
+    }
+  }
+  t.equal(p.nat.sys.text('snmp'), null, 'a file the kernel lacks: null, and the node tier reads it itself');
 });
 
 t.test('the native core takes no negative number for a counter', { skip }, async (t) => {

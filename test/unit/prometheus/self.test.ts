@@ -71,6 +71,18 @@ t.test('the real /proc/self against independent ground truth', async (t) => {
   t.ok(Math.abs(s.startTimeSeconds! - started) < 2, `start ${s.startTimeSeconds} ≈ ${started} (btime is whole seconds)`);
 });
 
+t.test('open fds on the real /proc: what a listing of /proc/self/fd counts (the fd the listing holds too), by one stat', async (t) => {
+  const r = new SelfReader(readHostInfo());
+  const held: number[] = [];
+  t.teardown(() => held.forEach((fd) => fs.closeSync(fd)));
+  for (const extra of [0, 40]) {
+    for (let i = 0; i < extra; i++) held.push(fs.openSync('/proc/self/stat', 'r'));
+    // Nothing opens or closes an fd between the two: the same figure, or the kernel predates 6.2's sizes.
+    const listed = fs.readdirSync('/proc/self/fd').length;
+    t.equal(r.read().openFds, listed, `${held.length} fds held: ${listed} listed`);
+  }
+});
+
 t.test('served as Go\'s process collector names them, each once, with no prom-client default metric', async (t) => {
   const host = readHostInfo();
   const e = parseExposition(await new PrometheusMetrics({ host, sources: scrapeSources(host) }).metrics());
