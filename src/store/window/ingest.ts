@@ -28,6 +28,9 @@ const CGROUP = entries<CgroupSnap>(CGROUP_SERIES);
 export const CGROUP_WINDOW_MAX = 32;
 const PROC = entries<NonNullable<Snapshot['procs']>[number]>(PROC_SERIES);
 
+/** How far ahead in the previous push's process rows a process is looked for before its pid is. */
+const WALK_AHEAD = 8;
+
 /** Cached slots of one subject (a core, an interface, ...), so a push does one Map lookup per subject. */
 class Group {
   readonly slots: Int32Array;
@@ -92,6 +95,8 @@ export class Ingest {
   /** series → subject → system slot, for bulk loads (no key string built per cell). */
   private readonly bulkSlots = new Map<string, Map<string, number>>();
   private slotBuf = new Int32Array(0);
+  /** The buffer slotBuf was before the newest push (the two swap, so the previous slots can be read while writing). */
+  private slotSpare = new Int32Array(0);
   /** The process table of the newest push, and the slot table's generation after it (see procSlotAt). */
   private lastProcList: Snapshot['procs'] = null;
   private lastProcGen = -1;
@@ -177,13 +182,30 @@ export class Ingest {
     const st = this.st;
     const list = snap.procs as NonNullable<Snapshot['procs']>;
     const n = list.length;
-    if (this.slotBuf.length < n) this.slotBuf = new Int32Array(n + (n >> 1));
-    const slots = this.slotBuf;
+    // The previous push's rows and slots: a process is looked for there first, by walking beside it (the
+    // tables list processes in the same order each time), then by its pid; its slot's meta confirms it.
+    const pl = this.lastProcList;
+    const ps = this.slotBuf;
+    if (this.slotSpare.length < n) this.slotSpare = new Int32Array(n + (n >> 1));
+    const slots = this.slotSpare;
+    this.slotSpare = ps;
+    this.slotBuf = slots;
     this.lastProcList = null;
     st.latestProcMono = snap.mono_ms;
+    let j = 0;
     for (let i = 0; i < n; i++) {
       const p = list[i];
-      let slot = this.pidSlot.get(p.pid);
+      let slot: number | undefined;
+      if (pl !== null) {
+        for (let k = j; k < pl.length && k < j + WALK_AHEAD; k++) {
+          const q = pl[k];
+          if (q.pid !== p.pid) continue;
+          if (q.start_time === p.start_time && ps[k] >= 0) slot = ps[k];
+          j = k + 1;
+          break;
+        }
+      }
+      slot ??= this.pidSlot.get(p.pid);
       let meta = slot === undefined ? null : st.procSlots.info(slot);
       if (meta === null || meta.pid !== p.pid || meta.start_time !== p.start_time) {
         const subject = procSubject(p.pid, p.start_time);
