@@ -97,6 +97,9 @@ export class Ingest {
   private slotBuf = new Int32Array(0);
   /** The buffer slotBuf was before the newest push (the two swap, so the previous slots can be read while writing). */
   private slotSpare = new Int32Array(0);
+  /** Per process slot: the ProcSnap last read into it, and its kept series' values (see procs()). */
+  private valsOf: (object | null)[] = [];
+  private vals = new Float64Array(0);
   /** The process table of the newest push, and the slot table's generation after it (see procSlotAt). */
   private lastProcList: Snapshot['procs'] = null;
   private lastProcGen = -1;
@@ -238,14 +241,28 @@ export class Ingest {
     const arr = st.tailProc();
     const w = sampleWeight(snap.procs_interval_ms, st.opt.maxSampleMs);
     const ms = this.procMetrics;
+    const nm = ms.length;
+    // A slot's values as last read, by the snapshot read: derive hands back the same ProcSnap for a
+    // process that did not run, and its values are then read from here (NaN: not acceptable).
+    if (this.valsOf.length < st.procSlots.cap) this.growVals(st.procSlots.cap);
+    const vals = this.vals;
+    const valsOf = this.valsOf;
     for (let i = 0; i < n; i++) {
-      if (slots[i] < 0) continue;
+      const slot = slots[i];
+      if (slot < 0) continue;
       const p = list[i];
-      const base = slots[i] * PM * CELL;
-      for (let k = 0; k < ms.length; k++) {
-        const m = ms[k];
-        const v = PROC[m].get(p);
-        if (acceptable(v)) addSample(arr, base + m * CELL, v, w);
+      const base = slot * PM * CELL;
+      const at = slot * nm;
+      if (valsOf[slot] !== p) {
+        valsOf[slot] = p;
+        for (let k = 0; k < nm; k++) {
+          const v = PROC[ms[k]].get(p);
+          vals[at + k] = acceptable(v) ? v : NaN;
+        }
+      }
+      for (let k = 0; k < nm; k++) {
+        const v = vals[at + k];
+        if (v === v) addSample(arr, base + ms[k] * CELL, v, w);
       }
     }
   }
@@ -258,6 +275,14 @@ export class Ingest {
   procSlotAt(list: NonNullable<Snapshot['procs']>, index: number): number {
     if (list !== this.lastProcList || this.lastProcGen !== this.st.procSlots.generation || index >= list.length) return -1;
     return this.slotBuf[index];
+  }
+
+  /** vals/valsOf for `cap` slots, keeping what is there. */
+  private growVals(cap: number): void {
+    const vals = new Float64Array(cap * this.procMetrics.length);
+    vals.set(this.vals);
+    this.vals = vals;
+    this.valsOf.length = cap;
   }
 
   /** Slots were recycled: cached slot numbers may now belong to other series. */
