@@ -202,7 +202,10 @@ export class Sampler {
       return answer(h.cur, h.prev, shim);
     };
     extras.done = () => {
-      for (const [pid, h] of this.tcpHist) if (h.stamp !== stamp) this.tcpHist.delete(pid);
+      // forEach, not for-of over entries: no [pid, h] pair per process per tick.
+      this.tcpHist.forEach((h, pid, hist) => {
+        if (h.stamp !== stamp) hist.delete(pid);
+      });
     };
     return extras;
   }
