@@ -92,6 +92,7 @@ export class Sampler {
   /** Per pid: the connections-tier reads its ProcSamples carry as tcp and tcp_prev. */
   private readonly tcpHist = new Map<number, { start: number; cur: ProcTcp; prev: ProcTcp | null; stamp: number }>();
   private extrasStamp = 0;
+  private connsIndex: { conns: ConnsSample; byPid: Map<number, ConnsSample['procs'][number]>; denied: Set<number> } | null = null;
   private readonly procDueNs: bigint;
 
   constructor(opts: SamplerOptions = {}) {
@@ -167,8 +168,12 @@ export class Sampler {
    * which lets the reader keep an idle process's previous sample.
    */
   private extrasFor(conns: ConnsSample | null, nowNs: bigint): ProcExtras {
-    const byPid = conns === null ? null : new Map(conns.procs.map((p) => [p.pid, p]));
-    const denied = conns === null ? null : new Set(conns.denied);
+    // Indexed once per read of the connections tier (once a second), not at every process tick.
+    if (conns !== null && this.connsIndex?.conns !== conns) {
+      this.connsIndex = { conns, byPid: new Map(conns.procs.map((p) => [p.pid, p])), denied: new Set(conns.denied) };
+    }
+    const byPid = conns === null ? null : this.connsIndex!.byPid;
+    const denied = conns === null ? null : this.connsIndex!.denied;
     const shims = this.shim?.read(nowNs) ?? null;
     if (shims !== null) this.onShimRead?.(shims);
     const byKey = shims === null || shims.procs.length === 0 ? null : new Map(shims.procs.map((s) => [shimKey(s.pid, s.start_time), s]));
