@@ -336,18 +336,89 @@ function procSnap(
 /** Snapshots of samples the reader found unchanged, by sample (a process that slept through the interval). */
 const unmoved = new WeakMap<ProcSample, { memTotal: number | null; snap: ProcSnap }>();
 
-/** Process rates, when the process table was re-read between prev and curr; else null. */
+/**
+ * What deriveProcs made of a table (as `curr`), for the next call, which has it as `prev`:
+ * - `distinct`: the table lists each pid once (proved below), so a pid found by walking it is the one
+ *   indexOf would give;
+ * - `same[i]`: row i was the very sample of the table before it, and `snaps[i]` its unmoved snapshot.
+ */
+interface Derived {
+  distinct: boolean;
+  same: Uint8Array;
+  snaps: ProcSnap[];
+  memTotal: number | null;
+  host: HostInfo;
+}
+const derivedOf = new WeakMap<ProcTable, Derived>();
+
+/** How far ahead in the previous table a process is looked for before the pid index is built. */
+const LOOKAHEAD = 8;
+
+/**
+ * Process rates, when the process table was re-read between prev and curr; else null.
+ *
+ * Both readers list processes in the same order from one table to the next (the order /proc lists
+ * them), so a process's previous sample is found by walking the previous table beside this one: no pid
+ * index per tick, and for a process that did not run, the snapshot made for it last time, by position.
+ * What the walk cannot place (a table out of that order, a pid listed twice) goes through the pid index
+ * as before, with the same result.
+ */
 export function deriveProcs(prev: ProcTable | null, curr: ProcTable | null, host: HostInfo, memTotal: number | null): ProcSnap[] | null {
   if (curr === null || (prev !== null && curr.mono_ns === prev.mono_ns)) return null;
   const dtNs = prev === null ? 0 : Number(curr.mono_ns - prev.mono_ns);
   const valid = dtNs >= Number(MIN_INTERVAL_NS);
-  const before = prev !== null && valid ? indexOf(prev) : null;
-  const out = new Array<ProcSnap>(curr.procs.length);
-  for (let i = 0; i < curr.procs.length; i++) {
-    const c = curr.procs[i];
-    const p = before?.get(c.pid);
+  const list = curr.procs;
+  const n = list.length;
+  const out = new Array<ProcSnap>(n);
+  const same = new Uint8Array(n);
+  const pd = prev !== null && valid ? derivedOf.get(prev) : undefined;
+  // The walk needs a previous table proved to list each pid once; reuse of its snapshots, the same inputs.
+  const pl = pd !== undefined && pd.distinct ? (prev as ProcTable).procs : null;
+  const reuse = pl !== null && pd!.memTotal === memTotal && pd!.host === host;
+  let before: Map<number, ProcSample> | null = null;
+  // curr lists each pid once if every row was walked to a row of a distinct prev (rows in increasing
+  // order: distinct pids) or is unknown to prev, once. Without a walk, a set of pids proves it.
+  let distinct = true;
+  const pids = pl === null ? new Set<number>() : null;
+  let fresh: Set<number> | null = null;
+  let j = 0;
+  for (let i = 0; i < n; i++) {
+    const c = list[i];
+    let p: ProcSample | undefined;
+    let at = -1;
+    if (pl !== null) {
+      for (let k = j; k < pl.length && k < j + LOOKAHEAD; k++) {
+        if (pl[k].pid === c.pid) {
+          at = k;
+          break;
+        }
+      }
+    }
+    if (pids !== null) {
+      if (pids.has(c.pid)) distinct = false;
+      pids.add(c.pid);
+    }
+    if (at >= 0) {
+      p = pl![at];
+      j = at + 1;
+    } else if (prev !== null && valid) {
+      p = (before ??= indexOf(prev)).get(c.pid);
+      if (p !== undefined) {
+        if (pl !== null) distinct = false; // out of the walk's order, or listed twice: not proved next time
+      } else if (pl !== null && distinct) {
+        // New: unknown to prev; two new rows of one pid would make curr not distinct.
+        fresh ??= new Set();
+        if (fresh.has(c.pid)) distinct = false;
+        fresh.add(c.pid);
+      }
+    }
     if (p === c && valid) {
       // The reader handed back the same sample: nothing moved, every rate is 0, the same snapshot holds.
+      same[i] = 1;
+      if (reuse && at >= 0 && pd!.same[at] === 1) {
+        out[i] = pd!.snaps[at];
+        continue;
+      }
       const hit = unmoved.get(c);
       if (hit !== undefined && hit.memTotal === memTotal) {
         out[i] = hit.snap;
@@ -359,6 +430,7 @@ export function deriveProcs(prev: ProcTable | null, curr: ProcTable | null, host
     }
     out[i] = procSnap(c, p, valid ? dtNs : 0, host, memTotal);
   }
+  derivedOf.set(curr, { distinct, same, snaps: out, memTotal, host });
   return out;
 }
 

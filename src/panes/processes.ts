@@ -163,6 +163,46 @@ function fitted(command: string, prefix: string, width: number): string {
   return out;
 }
 
+/**
+ * A row's formatted line, kept on its ProcSnap: derive hands back the very same ProcSnap for a process
+ * that did not run (derive.ts, `unmoved`), and most of a table's rows are such processes, so at 10 frames
+ * a second the same cells were formatted again and again. The line depends only on the snapshot (never
+ * changed once made), the tree prefix, the columns and their widths, the alert mark and the theme; the
+ * selection's colour is applied after.
+ */
+interface LineMemo {
+  theme: Theme;
+  key: string;
+  line: string;
+}
+const lineMemo = new WeakMap<ProcSnap, LineMemo>();
+
+function rowLine(r: Row, cols: { key: ColumnKey; width: number }[], colsKey: string, marked: boolean, theme: Theme): string {
+  const key = `${colsKey}\0${r.prefix}\0${marked ? 1 : 0}`;
+  const hit = lineMemo.get(r.proc);
+  if (hit !== undefined && hit.key === key && hit.theme === theme) return hit.line;
+  const line = cols
+    .map((c) => {
+      const def = COLUMNS[c.key];
+      if (c.key === 'command') {
+        if (marked) return `${theme.fg('red', '!')}${fitted(def.cell(r.proc), ' ' + r.prefix, c.width - 1)}`;
+        return fitted(def.cell(r.proc), r.prefix, c.width);
+      }
+      // A user or cgroup name can hold anything a path may: escaped as the command is.
+      if (c.key === 'user' || c.key === 'cgroup') return safeFit(def.cell(r.proc), c.width, def.align);
+      const text = fit(def.cell(r.proc), c.width, def.align);
+      const lv = def.level?.(r.proc) ?? null;
+      return lv !== null && lv >= 1 ? theme.level(lv, text) : text;
+    })
+    .join(' ');
+  if (hit !== undefined) {
+    hit.theme = theme;
+    hit.key = key;
+    hit.line = line;
+  } else lineMemo.set(r.proc, { theme, key, line });
+  return line;
+}
+
 /** Formats the header and only the rows on screen. */
 export function processesView(input: ProcessesInput): ProcessesView {
   const { rows, state, width, height, theme } = input;
@@ -182,21 +222,10 @@ export function processesView(input: ProcessesInput): ProcessesView {
   const visible = Math.max(0, height - 1);
   const top = scrollFor(input.selected, input.top, visible, rows.length);
   const lines = [theme.header(head)];
+  const colsKey = cols.map((c) => `${c.key}:${c.width}`).join(',');
   for (let i = top; i < Math.min(rows.length, top + visible); i++) {
     const r = rows[i];
-    const cells = cols.map((c) => {
-      const def = COLUMNS[c.key];
-      if (c.key === 'command') {
-        if (input.mark?.(r.proc)) return `${theme.fg('red', '!')}${fitted(def.cell(r.proc), ' ' + r.prefix, c.width - 1)}`;
-        return fitted(def.cell(r.proc), r.prefix, c.width);
-      }
-      // A user or cgroup name can hold anything a path may: escaped as the command is.
-      if (c.key === 'user' || c.key === 'cgroup') return safeFit(def.cell(r.proc), c.width, def.align);
-      const text = fit(def.cell(r.proc), c.width, def.align);
-      const lv = def.level?.(r.proc) ?? null;
-      return lv !== null && lv >= 1 ? theme.level(lv, text) : text;
-    });
-    const line = cells.join(' ');
+    const line = rowLine(r, cols, colsKey, input.mark?.(r.proc) === true, theme);
     lines.push(i === input.selected ? theme.selected(line) : line);
   }
   const parts = [`processes ${rows.length}/${input.total}`];

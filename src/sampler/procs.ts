@@ -37,7 +37,10 @@ export interface ProcReaderOptions {
   timings?: Timings | null;
 }
 
-/** What other tiers attach to a process sample (TCP counters, the shim's file); same objects while unchanged. */
+/**
+ * What other tiers attach to a process sample (TCP counters, the shim's file); same objects while unchanged.
+ * The answer may be one object refilled at each call: copy its fields at once.
+ */
 export type ProcExtras = ((pid: number, startTime: number) => Pick<ProcSample, 'tcp' | 'tcp_prev' | 'shim'>) & { done?: () => void };
 
 const NO_EXTRAS: ProcExtras = () => ({ tcp: null, tcp_prev: null, shim: null });

@@ -1,8 +1,8 @@
-import type { HostInfo, ProcTable, ProcTcp, Sample } from '../model';
+import type { HostInfo, ProcSample, ProcTable, ProcTcp, Sample } from '../model';
 import type { ConnsSample } from '../model/conns';
 import { ConnsTier } from './conns/tier';
 import { ShimReader } from './shim/reader';
-import { shimKey, ShimTable } from '../model/shim';
+import { shimKey, ShimProcSample, ShimTable } from '../model/shim';
 import { FsUsage } from './fsusage';
 import { readHostInfo } from './host';
 import { chooseSampler, loadNative, noteOnce, SamplerKind } from './native/load';
@@ -92,7 +92,9 @@ export class Sampler {
    */
   onShimRead: ((table: ShimTable) => void) | null = null;
   /** Per pid: the connections-tier reads its ProcSamples carry as tcp and tcp_prev. */
-  private readonly tcpHist = new Map<number, { start: number; cur: ProcTcp; prev: ProcTcp | null }>();
+  private readonly tcpHist = new Map<number, { start: number; cur: ProcTcp; prev: ProcTcp | null; stamp: number }>();
+  private extrasStamp = 0;
+  private connsIndex: { conns: ConnsSample; byPid: Map<number, ConnsSample['procs'][number]>; denied: Set<number> } | null = null;
   private readonly procDueNs: bigint;
 
   constructor(opts: SamplerOptions = {}) {
@@ -173,32 +175,49 @@ export class Sampler {
    * which lets the reader keep an idle process's previous sample.
    */
   private extrasFor(conns: ConnsSample | null, nowNs: bigint): ProcExtras {
-    const byPid = conns === null ? null : new Map(conns.procs.map((p) => [p.pid, p]));
-    const denied = conns === null ? null : new Set(conns.denied);
+    // Indexed once per read of the connections tier (once a second), not at every process tick.
+    if (conns !== null && this.connsIndex?.conns !== conns) {
+      this.connsIndex = { conns, byPid: new Map(conns.procs.map((p) => [p.pid, p])), denied: new Set(conns.denied) };
+    }
+    const byPid = conns === null ? null : this.connsIndex!.byPid;
+    const denied = conns === null ? null : this.connsIndex!.denied;
     const shims = this.shim?.read(nowNs) ?? null;
     if (shims !== null) this.onShimRead?.(shims);
     const byKey = shims === null || shims.procs.length === 0 ? null : new Map(shims.procs.map((s) => [shimKey(s.pid, s.start_time), s]));
-    const seen = new Set<number>();
+    // Entries the readers asked about this time are stamped; done() drops the rest. The answer is one
+    // object, refilled at each call: the readers copy its three fields at once (no object, no set entry per
+    // process per tick).
+    const stamp = ++this.extrasStamp;
+    const x: Pick<ProcSample, 'tcp' | 'tcp_prev' | 'shim'> = { tcp: null, tcp_prev: null, shim: null };
+    const answer = (tcp: ProcTcp | null, prev: ProcTcp | null, shim: ShimProcSample | null): typeof x => {
+      x.tcp = tcp;
+      x.tcp_prev = prev;
+      x.shim = shim;
+      return x;
+    };
     const extras: ProcExtras = (pid, start) => {
-      seen.add(pid);
-      const shim = byKey?.get(shimKey(pid, start)) ?? null;
-      if (conns === null || denied!.has(pid)) return { tcp: null, tcp_prev: null, shim };
       let h = this.tcpHist.get(pid);
+      if (h !== undefined) h.stamp = stamp;
+      const shim = byKey?.get(shimKey(pid, start)) ?? null;
+      if (conns === null || denied!.has(pid)) return answer(null, null, shim);
       if (h !== undefined && h.start !== start) h = undefined;
       if (h === undefined || h.cur.mono_ns !== conns.mono_ns) {
         const c = byPid!.get(pid);
         // Still no socket, as at the last two reads: the same zero pair (a rate of 0) keeps serving.
-        if (c === undefined && h !== undefined && h.prev !== null && idleTcp(h.cur) && idleTcp(h.prev)) return { tcp: h.cur, tcp_prev: h.prev, shim };
+        if (c === undefined && h !== undefined && h.prev !== null && idleTcp(h.cur) && idleTcp(h.prev)) return answer(h.cur, h.prev, shim);
         const cur: ProcTcp = c
           ? { mono_ns: conns.mono_ns, since_ns: c.since_ns, tx_bytes: c.tcp_tx_bytes, rx_bytes: c.tcp_rx_bytes, retrans: c.tcp_retrans, conns: c.tcp }
           : { mono_ns: conns.mono_ns, since_ns: null, tx_bytes: 0, rx_bytes: 0, retrans: 0, conns: 0 };
-        h = { start, cur, prev: h?.cur ?? null };
+        h = { start, cur, prev: h?.cur ?? null, stamp };
         this.tcpHist.set(pid, h);
       }
-      return { tcp: h.cur, tcp_prev: h.prev, shim };
+      return answer(h.cur, h.prev, shim);
     };
     extras.done = () => {
-      for (const pid of this.tcpHist.keys()) if (!seen.has(pid)) this.tcpHist.delete(pid);
+      // forEach, not for-of over entries: no [pid, h] pair per process per tick.
+      this.tcpHist.forEach((h, pid, hist) => {
+        if (h.stamp !== stamp) hist.delete(pid);
+      });
     };
     return extras;
   }

@@ -4,6 +4,7 @@
  */
 import * as blessed from 'blessed';
 import { BoxPane } from '../panes/pane';
+import { memoizeCharWidth } from './char-width';
 import { asciiTable } from '../render/glyphs';
 import type { Theme } from '../render/theme';
 import type { PaneKind } from './layout';
@@ -19,6 +20,7 @@ export interface Widgets {
 }
 
 export function makeWidgets(out: TerminalOutput, input: NodeJS.ReadStream, theme: Theme, caps: ReturnType<typeof termCaps>): Widgets {
+  memoizeCharWidth((blessed as unknown as { unicode: Parameters<typeof memoizeCharWidth>[0] }).unicode);
   const screen = blessed.screen({
     output: out as unknown as NodeJS.WritableStream,
     input,

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import type { CgroupLayout, CgroupSample, CgroupTable } from '../../model/cgroups';
 import { parsePressure } from '../parse/pressure';
 import {
-  blkioDevs, Limit, nsToUs, parseCfs, parseCpuMax, parseGauge, parseIoStat, parseKeyed, parseLevel, parseLimit, ticksToUs,
+  blkioDevs, Limit, nsToUs, parseCfs, parseCpuMax, parseGauge, parseIoStat, parseKeyedOnly, parseLevel, parseLimit, ticksToUs,
 } from '../parse/cgroupfs';
 import type { FdBudget } from '../fdbudget';
 import { ReadBuf, readOnce } from '../procfile';
@@ -65,6 +65,15 @@ interface Node {
 }
 
 const limitValue = (l: Limit): number | null => (typeof l === 'number' ? l : null);
+
+/** The keys each keyed file is read for (parseKeyedOnly). */
+const V2_CPU_STAT = ['usage_usec', 'user_usec', 'system_usec', 'nr_periods', 'nr_throttled', 'throttled_usec'];
+const V2_MEMORY_STAT = ['anon', 'file', 'kernel_stack', 'slab', 'kernel', 'inactive_file'];
+const MEMORY_EVENTS = ['oom', 'oom_kill'];
+const CPUACCT_STAT = ['user', 'system'];
+const V1_CPU_STAT = ['nr_periods', 'nr_throttled', 'throttled_time'];
+const V1_MEMORY_STAT = ['total_rss', 'rss', 'total_cache', 'cache', 'total_inactive_file', 'inactive_file'];
+const OOM_CONTROL = ['oom_kill'];
 
 /**
  * Reads the cgroup tree: every group's CPU, throttling, memory, I/O, pids and pressure files, as raw
@@ -286,7 +295,7 @@ export class CgroupReader {
       g.nr_periods !== null && g.nr_throttled !== null && g.throttled_usec !== null;
     const cpu = cpuFilled ? null : t('cpu.stat');
     if (cpu !== null) {
-      const k = parseKeyed(cpu);
+      const k = parseKeyedOnly(cpu, V2_CPU_STAT);
       g.cpu_usage_usec ??= k.get('usage_usec') ?? null;
       g.cpu_user_usec ??= k.get('user_usec') ?? null;
       g.cpu_system_usec ??= k.get('system_usec') ?? null;
@@ -315,7 +324,7 @@ export class CgroupReader {
     if (high !== null) g.mem_high_bytes ??= limitValue(parseLimit(high));
     const stat = t('memory.stat');
     if (stat !== null) {
-      const k = parseKeyed(stat);
+      const k = parseKeyedOnly(stat, V2_MEMORY_STAT);
       const num = (key: string): number | null => { const v = k.get(key); return v === undefined ? null : Number(v); };
       g.mem_anon_bytes ??= num('anon');
       g.mem_file_bytes ??= num('file');
@@ -327,7 +336,7 @@ export class CgroupReader {
     }
     const ev = t('memory.events');
     if (ev !== null) {
-      const k = parseKeyed(ev);
+      const k = parseKeyedOnly(ev, MEMORY_EVENTS);
       g.oom ??= k.get('oom') ?? null;
       g.oom_kill ??= k.get('oom_kill') ?? null;
     }
@@ -360,7 +369,7 @@ export class CgroupReader {
       } else {
         const st = t('cpuacct.stat');
         if (st !== null) {
-          const k = parseKeyed(st);
+          const k = parseKeyedOnly(st, CPUACCT_STAT);
           g.cpu_user_usec ??= ticksToUs(k.get('user'), this.clkTck);
           g.cpu_system_usec ??= ticksToUs(k.get('system'), this.clkTck);
         }
@@ -369,7 +378,7 @@ export class CgroupReader {
     if (c.has('cpu')) {
       const st = t('cpu.stat');
       if (st !== null) {
-        const k = parseKeyed(st);
+        const k = parseKeyedOnly(st, V1_CPU_STAT);
         g.nr_periods ??= k.get('nr_periods') ?? null;
         g.nr_throttled ??= k.get('nr_throttled') ?? null;
         g.throttled_usec ??= nsToUs(k.get('throttled_time'));
@@ -395,7 +404,7 @@ export class CgroupReader {
       }
       const stat = t('memory.stat');
       if (stat !== null) {
-        const k = parseKeyed(stat);
+        const k = parseKeyedOnly(stat, V1_MEMORY_STAT);
         // usage_in_bytes counts the descendants (use_hierarchy): so do the total_* lines.
         const num = (key: string): number | null => { const v = k.get(`total_${key}`) ?? k.get(key); return v === undefined ? null : Number(v); };
         g.mem_anon_bytes ??= num('rss');
@@ -405,7 +414,7 @@ export class CgroupReader {
       const kmem = t('memory.kmem.usage_in_bytes');
       if (kmem !== null) g.mem_kernel_bytes ??= parseGauge(kmem);
       const oc = t('memory.oom_control');
-      if (oc !== null) g.oom_kill ??= parseKeyed(oc).get('oom_kill') ?? null;
+      if (oc !== null) g.oom_kill ??= parseKeyedOnly(oc, OOM_CONTROL).get('oom_kill') ?? null;
     }
     if (c.has('pids')) {
       const pc = t('pids.current');

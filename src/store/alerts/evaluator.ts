@@ -198,13 +198,21 @@ export class Evaluator {
     const rule = st.rule;
     const gen = ++st.gen;
     const seconds = rule.window_ms / 1000;
+    const under = rule.op === '>' || rule.op === '>=' ? rule.threshold - 1e-9 * Math.max(1, Math.abs(rule.threshold)) : null;
     for (let i = 0; i < procs.length; i++) {
       const p = procs[i];
       if (st.match !== null && !st.match.test(p.comm)) continue;
       if (rule.user !== null && p.user !== rule.user) continue;
       this.evaluations++;
-      const v = window.procAvgAt(rule.metric, procs, i, seconds);
       let tr = st.tracks.size === 0 ? undefined : procTrack(st, p);
+      // Without a track, only "does the average pass the threshold" matters: a process whose every value in
+      // the window lies clearly below it (an average is never above the largest value) cannot, and its
+      // window is not walked. The margin covers the average's rounding.
+      if (tr === undefined && under !== null) {
+        const max = window.procMaxAt(rule.metric, procs, i, seconds);
+        if (max === null || (max !== undefined && max < under)) continue;
+      }
+      const v = window.procAvgAt(rule.metric, procs, i, seconds);
       if (tr === undefined) {
         if (v === null || !holds(rule.op, v, rule.threshold)) continue;
         const key = procSubject(p.pid, p.start_time);

@@ -28,6 +28,9 @@ const CGROUP = entries<CgroupSnap>(CGROUP_SERIES);
 export const CGROUP_WINDOW_MAX = 32;
 const PROC = entries<NonNullable<Snapshot['procs']>[number]>(PROC_SERIES);
 
+/** How far ahead in the previous push's process rows a process is looked for before its pid is. */
+const WALK_AHEAD = 8;
+
 /** Cached slots of one subject (a core, an interface, ...), so a push does one Map lookup per subject. */
 class Group {
   readonly slots: Int32Array;
@@ -92,6 +95,11 @@ export class Ingest {
   /** series → subject → system slot, for bulk loads (no key string built per cell). */
   private readonly bulkSlots = new Map<string, Map<string, number>>();
   private slotBuf = new Int32Array(0);
+  /** The buffer slotBuf was before the newest push (the two swap, so the previous slots can be read while writing). */
+  private slotSpare = new Int32Array(0);
+  /** Per process slot: the ProcSnap last read into it, and its kept series' values (see procs()). */
+  private valsOf: (object | null)[] = [];
+  private vals = new Float64Array(0);
   /** The process table of the newest push, and the slot table's generation after it (see procSlotAt). */
   private lastProcList: Snapshot['procs'] = null;
   private lastProcGen = -1;
@@ -177,13 +185,30 @@ export class Ingest {
     const st = this.st;
     const list = snap.procs as NonNullable<Snapshot['procs']>;
     const n = list.length;
-    if (this.slotBuf.length < n) this.slotBuf = new Int32Array(n + (n >> 1));
-    const slots = this.slotBuf;
+    // The previous push's rows and slots: a process is looked for there first, by walking beside it (the
+    // tables list processes in the same order each time), then by its pid; its slot's meta confirms it.
+    const pl = this.lastProcList;
+    const ps = this.slotBuf;
+    if (this.slotSpare.length < n) this.slotSpare = new Int32Array(n + (n >> 1));
+    const slots = this.slotSpare;
+    this.slotSpare = ps;
+    this.slotBuf = slots;
     this.lastProcList = null;
     st.latestProcMono = snap.mono_ms;
+    let j = 0;
     for (let i = 0; i < n; i++) {
       const p = list[i];
-      let slot = this.pidSlot.get(p.pid);
+      let slot: number | undefined;
+      if (pl !== null) {
+        for (let k = j; k < pl.length && k < j + WALK_AHEAD; k++) {
+          const q = pl[k];
+          if (q.pid !== p.pid) continue;
+          if (q.start_time === p.start_time && ps[k] >= 0) slot = ps[k];
+          j = k + 1;
+          break;
+        }
+      }
+      slot ??= this.pidSlot.get(p.pid);
       let meta = slot === undefined ? null : st.procSlots.info(slot);
       if (meta === null || meta.pid !== p.pid || meta.start_time !== p.start_time) {
         const subject = procSubject(p.pid, p.start_time);
@@ -216,14 +241,28 @@ export class Ingest {
     const arr = st.tailProc();
     const w = sampleWeight(snap.procs_interval_ms, st.opt.maxSampleMs);
     const ms = this.procMetrics;
+    const nm = ms.length;
+    // A slot's values as last read, by the snapshot read: derive hands back the same ProcSnap for a
+    // process that did not run, and its values are then read from here (NaN: not acceptable).
+    if (this.valsOf.length < st.procSlots.cap) this.growVals(st.procSlots.cap);
+    const vals = this.vals;
+    const valsOf = this.valsOf;
     for (let i = 0; i < n; i++) {
-      if (slots[i] < 0) continue;
+      const slot = slots[i];
+      if (slot < 0) continue;
       const p = list[i];
-      const base = slots[i] * PM * CELL;
-      for (let k = 0; k < ms.length; k++) {
-        const m = ms[k];
-        const v = PROC[m].get(p);
-        if (acceptable(v)) addSample(arr, base + m * CELL, v, w);
+      const base = slot * PM * CELL;
+      const at = slot * nm;
+      if (valsOf[slot] !== p) {
+        valsOf[slot] = p;
+        for (let k = 0; k < nm; k++) {
+          const v = PROC[ms[k]].get(p);
+          vals[at + k] = acceptable(v) ? v : NaN;
+        }
+      }
+      for (let k = 0; k < nm; k++) {
+        const v = vals[at + k];
+        if (v === v) addSample(arr, base + ms[k] * CELL, v, w);
       }
     }
   }
@@ -236,6 +275,14 @@ export class Ingest {
   procSlotAt(list: NonNullable<Snapshot['procs']>, index: number): number {
     if (list !== this.lastProcList || this.lastProcGen !== this.st.procSlots.generation || index >= list.length) return -1;
     return this.slotBuf[index];
+  }
+
+  /** vals/valsOf for `cap` slots, keeping what is there. */
+  private growVals(cap: number): void {
+    const vals = new Float64Array(cap * this.procMetrics.length);
+    vals.set(this.vals);
+    this.vals = vals;
+    this.valsOf.length = cap;
   }
 
   /** Slots were recycled: cached slot numbers may now belong to other series. */

@@ -5,7 +5,7 @@
  * Process series older than the fine horizon sit in coarse buckets: one counts only if it lies wholly
  * inside the window, so the answer never includes data from before the window (coverage says what's in).
  */
-import { Acc, CELL, S, W } from './cells';
+import { Acc, CELL, MAX, S, W } from './cells';
 import { isSeriesName, SERIES, SeriesName } from './series';
 import { PM, PROC_METRIC_INDEX, WindowState } from './state';
 
@@ -104,6 +104,52 @@ export function procAverage(st: WindowState, series: SeriesName, slot: number, s
   const acc = walk(st, procTarget, st.now - n + 1, scratch);
   return acc.weight >= 0.5 ? acc.sum / acc.weight : null;
 }
+
+/**
+ * The largest value of process slot `slot`'s series over the window (every cell's MAX), or null when it
+ * has no data there. The part before the newest bucket cannot change until the next second: it is walked
+ * once a second per slot and kept, and only the newest bucket's cell is read each time. The alert rules
+ * use it to pass over, exactly, a process whose every value lay below a threshold (an average is never
+ * above the largest value averaged), instead of walking its window ten times a second.
+ */
+export function procMax(st: WindowState, series: SeriesName, slot: number, seconds: number): number | null {
+  const n = windowLength(st, seconds);
+  const m = PROC_METRIC_INDEX.get(series);
+  if (n === null || m === undefined) return null;
+  const key = m * 100_000 + n;
+  let c = closedMax.get(st);
+  if (c === undefined) closedMax.set(st, (c = new Map()));
+  let e = c.get(key);
+  if (e === undefined) c.set(key, (e = { tail: null, gen: -1, max: new Float64Array(0) }));
+  const tail = st.list.tail as NonNullable<typeof st.list.tail>;
+  if (e.tail !== tail || e.gen !== st.procSlots.generation || e.max.length < st.procSlots.cap) {
+    e.tail = tail;
+    e.gen = st.procSlots.generation;
+    if (e.max.length < st.procSlots.cap) e.max = new Float64Array(st.procSlots.cap);
+    e.max.fill(NaN);
+  }
+  const base = (slot * PM + m) * CELL;
+  let closed = e.max[slot];
+  if (closed !== closed) {
+    // Every cell of the window but the newest bucket's: fine buckets, then coarse ones, as walk() reads them.
+    const from = st.now - n + 1;
+    closed = -Infinity;
+    for (let b = tail.prev; b !== null && b.sec >= Math.max(from, st.fineFrom); b = b.prev) {
+      if (b.proc !== null && base < b.proc.length && b.proc[base + W] !== 0 && b.proc[base + MAX] > closed) closed = b.proc[base + MAX];
+    }
+    for (let k = st.coarse.tail; k !== null && k.sec >= from; k = k.prev) {
+      if (base < k.proc.length && k.proc[base + W] !== 0 && k.proc[base + MAX] > closed) closed = k.proc[base + MAX];
+    }
+    e.max[slot] = closed;
+  }
+  let max = closed;
+  // The newest bucket, when it lies inside the window (it always does: it is "now").
+  if (tail.sec >= st.fineFrom && tail.proc !== null && base < tail.proc.length && tail.proc[base + W] !== 0 && tail.proc[base + MAX] > max) max = tail.proc[base + MAX];
+  return max === -Infinity ? null : max;
+}
+
+/** procMax's closed parts, per window state, per (metric, window length). */
+const closedMax = new WeakMap<WindowState, Map<number, { tail: object | null; gen: number; max: Float64Array }>>();
 
 export function average(st: WindowState, series: SeriesName, subject: string, seconds: number): Covered {
   const r = sums(st, series, subject, seconds);

@@ -12,7 +12,7 @@ import type { ProcSnap, Snapshot } from '../../model';
 import { chart, chartSum } from './chart';
 import { BucketLoad, Ingest } from './ingest';
 import type { WindowOptions } from './options';
-import { average, Covered, integral, NO_DATA, procAverage, resolve, stats, walk, WindowStats, windowLength } from './query';
+import { average, Covered, integral, NO_DATA, procAverage, procMax, resolve, stats, walk, WindowStats, windowLength } from './query';
 import { Acc } from './cells';
 import { isSeriesName, procSubject, RateSeriesName, SERIES, SeriesName } from './series';
 import { ProcMeta, WindowState } from './state';
@@ -101,6 +101,15 @@ export class HistoryWindow {
     if (slot >= 0) return procAverage(this.st, series, slot, seconds);
     const p = procs[index];
     return average(this.st, series, procSubject(p.pid, p.start_time), seconds).value;
+  }
+
+  /**
+   * The largest value of procs[index]'s series over the window (null: no data), when `procs` is the newest
+   * table pushed; undefined when it is not (the caller then asks avg()). See procMax.
+   */
+  procMaxAt(series: SeriesName, procs: readonly ProcSnap[], index: number, seconds: number): number | null | undefined {
+    const slot = this.ingest.procSlotAt(procs as ProcSnap[], index);
+    return slot >= 0 ? procMax(this.st, series, slot, seconds) : undefined;
   }
 
   min(series: SeriesName, subject: string, seconds: number): Covered {

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import t from 'tap';
 import {
-  blkioDevs, nsToUs, parseBlkio, parseCfs, parseCpuMax, parseGauge, parseIoStat, parseKeyed, parseLevel, parseLimit, ticksToUs,
+  blkioDevs, nsToUs, parseBlkio, parseCfs, parseCpuMax, parseGauge, parseIoStat, parseKeyed, parseKeyedOnly, parseLevel, parseLimit, ticksToUs,
 } from '../../../src/sampler/parse/cgroupfs';
 
 t.test('limits: max, v1 sentinels, garbage', async (t) => {
@@ -93,4 +93,25 @@ t.test('no parser throws or yields NaN on arbitrary text', async (t) => {
     { numRuns: 500 },
   );
   t.pass('500 random texts');
+});
+
+t.test('parseKeyedOnly: what parseKeyed gives for the keys asked for, on any text', async (t) => {
+  const keys = ['usage_usec', 'rss', 'total_rss', 'oom_kill', 'user', 'a'];
+  const word = fc.oneof(fc.constantFrom(...keys, 'total_cache', 'us', 'rs', 'oom', '-1', '18446744073709551615', '9007199254740993', '0', '12'), fc.stringMatching(/^[a-z0-9_\-]{0,6}$/));
+  const space = fc.constantFrom(' ', '  ', '\t', ' \t', '');
+  const line = fc.oneof(
+    fc.tuple(space, word, space, word, space).map((w) => w.join('')),
+    fc.tuple(word, space, word, space, word).map((w) => w.join('')),
+    fc.string({ maxLength: 12 }),
+  );
+  fc.assert(
+    fc.property(fc.array(line, { maxLength: 14 }), fc.subarray(keys), fc.constantFrom('\n', ''), (lines, ask, end) => {
+      const text = lines.join('\n') + end;
+      const want = new Map([...parseKeyed(text)].filter(([k]) => ask.includes(k)));
+      t.same([...parseKeyedOnly(text, ask)].sort(), [...want].sort(), JSON.stringify(text));
+    }),
+    { numRuns: 2000 },
+  );
+  t.same(parseKeyedOnly('rss 1\ntotal_rss 2\nrss 3 4\nrss 5\n', ['rss', 'total_rss']), new Map<string, number>([['rss', 1], ['total_rss', 2]]));
+  t.same(parseKeyedOnly('rss x\nrss 7\n', ['rss']), new Map([['rss', 7]]), 'a later valid line counts when the first is not one');
 });
