@@ -6,7 +6,8 @@
  *   fdStat(dir, out: Float64Array(2))  0: out = [st_ino, st_size]; 1: gone; 2: another error
  *   fdSocks(dir, out: Float64Array)    the socket inodes among dir's links, as InodeMap.reread reads them:
  *                                      n >= 0: out[0] = readlink calls that succeeded, out[1..n] the inodes
- *                                      (unsorted, with duplicates); -1 denied; -2 gone; -3 another error;
+ *                                      (unsorted, with duplicates); -1 denied (the listing or a link);
+ *                                      -2 gone; -3 another error;
  *                                      -(4 + need): out holds fewer than need numbers (call again).
  * vigil's own table is the largest it reads (four kept fds per process) and the one whose count moves
  * most (processes come and go): its fds are fstat'ed instead, a socket's st_ino being the N of its
@@ -122,9 +123,17 @@ napi_value js_fd_socks(napi_env env, napi_callback_info info) {
       links++;
       ino = S_ISSOCK(sb.st_mode) && sb.st_ino <= 0xffffffffULL ? (double)sb.st_ino : 0;
     } else {
-      /* Closed between the listing and here: skipped, as in TypeScript. */
+      /* Closed between the listing and here: skipped, as in TypeScript. A refused link (a process we may
+       * list but not inspect: not dumpable, another user namespace's init) refuses them all: the table is
+       * denied, at the cost of one call instead of one per fd. */
       ssize_t m = readlinkat(dfd, de->d_name, buf, sizeof buf);
-      if (m < 0) continue;
+      if (m < 0) {
+        if (denied_errno(errno)) {
+          e = errno;
+          break;
+        }
+        continue;
+      }
       links++;
       /* A target longer than the buffer is no socket link (readlink truncates silently). */
       ino = m < (ssize_t)sizeof buf ? socket_inode(buf, m) : 0;

@@ -10,7 +10,7 @@ import { socketInode } from './proc-net';
 export interface FdScanNative {
   /** 0: out = [st_ino, st_size]; 1: gone; 2: another error. */
   fdStat(dir: string, out: Float64Array): number;
-  /** n >= 0: out[0] = links read, out[1..n] the socket inodes; -1 denied; -2 gone; -3 another error; -(4 + need): out too small. */
+  /** n >= 0: out[0] = links read, out[1..n] the socket inodes; -1 denied (listing or links); -2 gone; -3 another error; -(4 + need): out too small. */
   fdSocks(dir: string, out: Float64Array): number;
 }
 
@@ -55,6 +55,11 @@ export interface SweepOptions {
   fresh?: boolean;
   /** Check at most this many processes in this call (a rolling sweep spread over several ticks). */
   maxPids?: number;
+  /**
+   * Skip the processes already read at this same `nowNs` (by checkHolders or an earlier slice of the same
+   * read): their tables were read after the dump that asks, so a second read finds no socket of it.
+   */
+  once?: boolean;
 }
 
 /**
@@ -148,11 +153,16 @@ export class InodeMap {
     for (let k = 0; this.cursor < pass.length; k++) {
       if (k > 0 && (k >= max || process.hrtime.bigint() > deadlineNs)) return res;
       const e = this.entries.get(pass[this.cursor++]);
-      if (e) this.check(e, nowNs, res);
+      if (e && !(opts.once && e.readAtNs === nowNs)) this.check(e, nowNs, res);
     }
     res.complete = true;
     this.pass = null;
     return res;
+  }
+
+  /** A pass is under way (a sweep stopped before its end). */
+  get inPass(): boolean {
+    return this.pass !== null;
   }
 
   /** Processes in the current pass (for sizing a rolling sweep). */
@@ -254,7 +264,13 @@ export class InodeMap {
         let link: string;
         try {
           link = fs.readlinkSync(`${dir}/${n}`);
-        } catch {
+        } catch (err) {
+          // A refused link (a process that may be listed but not inspected) refuses them all: denied.
+          if (isDenied(err)) {
+            e.denied = true;
+            socks.length = 0;
+            break;
+          }
           continue; // closed between readdir and readlink
         }
         res.links++;

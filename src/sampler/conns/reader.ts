@@ -83,8 +83,14 @@ export class ConnsReader {
   private readonly kinds: SocketKinds;
   /** UDP and Unix counts per process, recomputed when its fd table is read again. */
   private readonly counts = new Map<number, SocketCounts>();
-  /** Inodes a full pass found no visible holder for: not chased again until the background sweep completes. */
+  /**
+   * Inodes a full pass found no visible holder for (another user's or an uninspectable process's): not
+   * chased again. The background sweep still re-reads every process whose fd table changed, which is all
+   * a new chase would read, so it finds their holder if one becomes visible.
+   */
   private unowned = new Set<number>();
+  /** The last read's chase (a pass for unknown inodes) ran out of budget: the next read continues it. */
+  private chasing = false;
   /** Per-process cumulative counters (ConnsProcSample.tcp_*), by pid. */
   private readonly accs = new Map<number, Acc>();
   /** mono_ns of the previous read: where new accumulators start counting; null before the first. */
@@ -285,10 +291,11 @@ export class ConnsReader {
       stats.links += r.links;
       return r;
     };
+    this.pruneUnowned(socks);
     if (stats.unknown === 0) {
+      this.chasing = false;
       const quota = Math.ceil(this.inodes.passLength / this.sweepReads);
-      const r = run((d) => this.inodes.sweep(nowNs, d, { maxPids: quota }));
-      if (r.complete) this.unowned.clear(); // a full round: sockets nobody held may be held by now
+      run((d) => this.inodes.sweep(nowNs, d, { maxPids: quota }));
       const s1 = process.hrtime.bigint();
       this.recount(socks);
       spent += process.hrtime.bigint() - s1;
@@ -297,23 +304,38 @@ export class ConnsReader {
     run((d) => this.inodes.checkHolders(nowNs, d));
     let complete = true;
     if (this.unknownInodes(socks) > 0) {
-      let fresh = true;
+      // An unfinished chase goes on where it stopped instead of starting over: a table that keeps
+      // changing (a process with a thousand fds) would otherwise be read again on every read and the
+      // pass never end. Only a pass listed in this read can say a socket has no visible holder (one
+      // listed before may predate its process), so a continued pass that ends is followed by a fresh one.
+      let fresh = !this.chasing || !this.inodes.inPass;
+      let listedNow = fresh;
       for (;;) {
-        const r = run((d) => this.inodes.sweep(nowNs, d, { fresh }));
+        const r = run((d) => this.inodes.sweep(nowNs, d, { fresh, once: true }));
         fresh = false;
-        if (r.complete) break;
+        if (r.complete && (listedNow || this.unknownInodes(socks) === 0)) break;
         if (spent >= this.scanBudgetNs) {
           complete = false;
           break;
         }
+        if (r.complete) fresh = listedNow = true;
         await new Promise<void>((res) => setImmediate(res));
       }
+      this.chasing = !complete;
       if (complete) for (const sk of socks) if (sk.inode !== 0 && this.inodes.pidsOf(sk.inode) === undefined) this.unowned.add(sk.inode);
     }
     const s0 = process.hrtime.bigint();
     this.recount(socks);
     spent += process.hrtime.bigint() - s0;
     return { complete, ns: spent, stats };
+  }
+
+  /** Keeps in `unowned` only the sockets of this dump that still have no holder. */
+  private pruneUnowned(socks: TcpSockSample[]): void {
+    if (this.unowned.size === 0) return;
+    const keep = new Set<number>();
+    for (const sk of socks) if (this.unowned.has(sk.inode) && this.inodes.pidsOf(sk.inode) === undefined) keep.add(sk.inode);
+    this.unowned = keep;
   }
 
   /** UDP and Unix counts of the processes whose fd tables were just read (the others' have not changed). */
