@@ -91,6 +91,8 @@ export class ConnsReader {
   private unowned = new Set<number>();
   /** The last read's chase (a pass for unknown inodes) ran out of budget: the next read continues it. */
   private chasing = false;
+  /** ...and it had come to its last resort, reading whole the tables read in part (see InodeMap). */
+  private chasingWhole = false;
   /** Per-process cumulative counters (ConnsProcSample.tcp_*), by pid. */
   private readonly accs = new Map<number, Acc>();
   /** mono_ns of the previous read: where new accumulators start counting; null before the first. */
@@ -307,21 +309,28 @@ export class ConnsReader {
       // An unfinished chase goes on where it stopped instead of starting over: a table that keeps
       // changing (a process with a thousand fds) would otherwise be read again on every read and the
       // pass never end. Only a pass listed in this read can say a socket has no visible holder (one
-      // listed before may predate its process), so a continued pass that ends is followed by a fresh one.
+      // listed before may predate its process), so a continued pass that ends is followed by a fresh
+      // one; and only a pass that read whole the tables read in part (an fd number closed and reused
+      // for the new socket keeps its old link there), so a fresh pass that ends is followed by that.
       let fresh = !this.chasing || !this.inodes.inPass;
       let listedNow = fresh;
+      let whole = this.chasing && this.chasingWhole;
       for (;;) {
-        const r = run((d) => this.inodes.sweep(nowNs, d, { fresh, once: true }));
+        const r = run((d) => this.inodes.sweep(nowNs, d, { fresh, once: true, whole }));
         fresh = false;
-        if (r.complete && (listedNow || this.unknownInodes(socks) === 0)) break;
+        if (r.complete) {
+          if (this.unknownInodes(socks) === 0 || (listedNow && whole)) break;
+          if (listedNow) whole = true;
+          fresh = listedNow = true;
+        }
         if (spent >= this.scanBudgetNs) {
           complete = false;
           break;
         }
-        if (r.complete) fresh = listedNow = true;
         await new Promise<void>((res) => setImmediate(res));
       }
       this.chasing = !complete;
+      this.chasingWhole = whole;
       if (complete) for (const sk of socks) if (sk.inode !== 0 && this.inodes.pidsOf(sk.inode) === undefined) this.unowned.add(sk.inode);
     }
     const s0 = process.hrtime.bigint();
