@@ -89,9 +89,9 @@ export interface SweepOptions {
 /**
  * socket inode → the pids holding it, kept up to date incrementally. Checking a process costs one
  * stat of /proc/PID/fd (its size is the fd count, its inode number changes with a reused pid); its
- * fd links are read again only when it is new, its count or inode changed, or it holds sockets and was
- * last read `fullEveryMs` ago (an fd closed and another opened between two checks leave the count
- * unchanged). ss -p instead reads every fd link of every process on every call. An inode may belong
+ * fd links are read again only when it is new, its count or inode changed, or it holds sockets (or was
+ * read in part) and was last read whole `fullEveryMs` ago (an fd closed and another opened between two
+ * checks leave the count unchanged). A large table is read in part: see PARTIAL_MIN_FDS. ss -p instead reads every fd link of every process on every call. An inode may belong
  * to several pids (fork, SCM_RIGHTS). The caller decides what to check when: see ConnsReader.
  */
 export class InodeMap {
@@ -261,7 +261,7 @@ export class InodeMap {
     const due = (e.socks.length > 0 || e.partial) && nowNs - e.fullAtNs >= this.fullEveryNs;
     const finish = wholeIfPartial && e.partial;
     if (!changed && !due && !finish) return;
-    const prev = reused || due || finish || e.table === null || e.table.length < 2 * PARTIAL_MIN_FDS ? NO_TABLE : e.table;
+    const prev = reused || due || finish || e.table === null || count < PARTIAL_MIN_FDS ? NO_TABLE : e.table;
     e.fdIno = ino;
     e.fdCount = count;
     e.readAtNs = nowNs;

@@ -60,8 +60,8 @@ interface Acc {
  * some are still unknown, every process (new ones included). Otherwise a background sweep checks a
  * slice of the processes per read (all of them every `sweepReads` reads), which keeps the UDP and
  * Unix counts and the exits current. Checking a process is one stat (see InodeMap). Sockets that a
- * full pass could not attribute (another user's processes without root) are not chased again until
- * the background sweep comes round.
+ * full pass could not attribute (another user's processes without root) are not chased again: the
+ * background sweep re-reads every table that changed, which is all a chase would read.
  *
  * The dump is parsed datagram by datagram as it arrives and the fd scan runs in slices of a few ms,
  * so the event loop (and the sampler's ticks) run in between; the scan stops at its per-read budget
