@@ -318,8 +318,10 @@ export class ConnsReader {
       for (;;) {
         const r = run((d) => this.inodes.sweep(nowNs, d, { fresh, once: true, whole }));
         fresh = false;
+        // Every new socket found: the rest of the pass is left to the background sweep.
+        if (this.unknownInodes(socks) === 0) break;
         if (r.complete) {
-          if (this.unknownInodes(socks) === 0 || (listedNow && whole)) break;
+          if (listedNow && whole) break;
           if (listedNow) whole = true;
           fresh = listedNow = true;
         }
