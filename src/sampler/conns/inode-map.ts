@@ -75,8 +75,8 @@ export interface SweepOptions {
   /** Check at most this many processes in this call (a rolling sweep spread over several ticks). */
   maxPids?: number;
   /**
-   * Read whole every table read in part since its last whole read (ConnsReader's last resort for a
-   * new connection found nowhere else).
+   * Read whole every table read in part since its last whole read, and every table read (ConnsReader's
+   * last resort for a new connection found nowhere else).
    */
   whole?: boolean;
   /**
@@ -148,9 +148,9 @@ export class InodeMap {
 
   /**
    * Checks the processes already known to hold sockets: where a new connection most often belongs (a
-   * server accepting). No listing of /proc. Stops once `deadlineNs` has passed.
+   * server accepting). No listing of /proc. Stops once `deadlineNs` has passed. `whole`: as SweepOptions.whole.
    */
-  checkHolders(nowNs: bigint, deadlineNs: bigint): RefreshResult {
+  checkHolders(nowNs: bigint, deadlineNs: bigint, whole = false): RefreshResult {
     const res: RefreshResult = { complete: true, reread: 0, links: 0 };
     const holders: PidEntry[] = [];
     for (const e of this.entries.values()) if (e.socks.length > 0) holders.push(e);
@@ -159,7 +159,7 @@ export class InodeMap {
         res.complete = false;
         break;
       }
-      this.check(holders[k], nowNs, res, false);
+      this.check(holders[k], nowNs, res, whole);
     }
     return res;
   }
@@ -221,7 +221,8 @@ export class InodeMap {
     this.cursor = 0;
   }
 
-  private check(e: PidEntry, nowNs: bigint, res: RefreshResult, wholeIfPartial: boolean): void {
+  /** `whole`: a table read (changed, due, or read in part since its last whole read) is read whole. */
+  private check(e: PidEntry, nowNs: bigint, res: RefreshResult, whole: boolean): void {
     const dir = `${this.root}/${e.pid}/fd`;
     let ino: number;
     let count: number;
@@ -259,9 +260,9 @@ export class InodeMap {
     const changed = reused || count !== e.fdCount;
     if (e.fdIno !== -1 && reused) e.epoch++;
     const due = (e.socks.length > 0 || e.partial) && nowNs - e.fullAtNs >= this.fullEveryNs;
-    const finish = wholeIfPartial && e.partial;
+    const finish = whole && e.partial;
     if (!changed && !due && !finish) return;
-    const prev = reused || due || finish || e.table === null || count < PARTIAL_MIN_FDS ? NO_TABLE : e.table;
+    const prev = whole || reused || due || e.table === null || count < PARTIAL_MIN_FDS ? NO_TABLE : e.table;
     e.fdIno = ino;
     e.fdCount = count;
     e.readAtNs = nowNs;

@@ -303,7 +303,9 @@ export class ConnsReader {
       spent += process.hrtime.bigint() - s1;
       return { complete: true, ns: spent, stats };
     }
-    run((d) => this.inodes.checkHolders(nowNs, d));
+    // Holders are read whole: a server that closed a connection and accepted another reuses its fd
+    // number, which a table read in part does not see, and reading it in part first costs a listing more.
+    run((d) => this.inodes.checkHolders(nowNs, d, true));
     let complete = true;
     if (this.unknownInodes(socks) > 0) {
       // An unfinished chase goes on where it stopped instead of starting over: a table that keeps
