@@ -164,6 +164,16 @@ export class InodeMap {
     return res;
   }
 
+  /** Checks the given pids (those this map knows), their changed tables read whole. */
+  checkPids(pids: Iterable<number>, nowNs: bigint): RefreshResult {
+    const res: RefreshResult = { complete: true, reread: 0, links: 0 };
+    for (const pid of pids) {
+      const e = this.entries.get(pid);
+      if (e !== undefined) this.check(e, nowNs, res, true);
+    }
+    return res;
+  }
+
   /**
    * Continues the pass over every process (or starts one on a fresh listing of /proc), stopping once
    * `deadlineNs` has passed or `maxPids` were checked; a process in progress is finished (its table

@@ -303,9 +303,12 @@ export class ConnsReader {
       spent += process.hrtime.bigint() - s1;
       return { complete: true, ns: spent, stats };
     }
-    // Holders are read whole: a server that closed a connection and accepted another reuses its fd
-    // number, which a table read in part does not see, and reading it in part first costs a listing more.
-    run((d) => this.inodes.checkHolders(nowNs, d, true));
+    // A connection accepted on a known listener is most likely its holder's: that table is read whole
+    // first (a server that closed a connection and accepted another reuses the fd number, which a table
+    // read in part does not see). The other holders are read in part.
+    const servers = this.listenerOwners(socks);
+    if (servers.size > 0) run(() => this.inodes.checkPids(servers, nowNs));
+    run((d) => this.inodes.checkHolders(nowNs, d));
     let complete = true;
     if (this.unknownInodes(socks) > 0) {
       // An unfinished chase goes on where it stopped instead of starting over: a table that keeps
@@ -341,6 +344,22 @@ export class ConnsReader {
     this.recount(socks);
     spent += process.hrtime.bigint() - s0;
     return { complete, ns: spent, stats };
+  }
+
+  /** The holders of the listeners whose local port an unknown connection has. */
+  private listenerOwners(socks: TcpSockSample[]): Set<number> {
+    const ports = new Set<number>();
+    for (const sk of socks) {
+      if (sk.inode === 0 || sk.state === 'LISTEN' || this.inodes.pidsOf(sk.inode) !== undefined || this.unowned.has(sk.inode)) continue;
+      ports.add(sk.local_port);
+    }
+    const pids = new Set<number>();
+    if (ports.size === 0) return pids;
+    for (const sk of socks) {
+      if (sk.state !== 'LISTEN' || !ports.has(sk.local_port)) continue;
+      for (const pid of this.inodes.pidsOf(sk.inode) ?? []) pids.add(pid);
+    }
+    return pids;
   }
 
   /** Keeps in `unowned` only the sockets of this dump that still have no holder. */
