@@ -93,6 +93,8 @@ export class ConnsReader {
   private chasing = false;
   /** ...and it had come to its last resort, reading whole the tables read in part (see InodeMap). */
   private chasingWhole = false;
+  /** Sockets the last read's chase left without a holder, not yet given up on. */
+  private lastUnknown = new Set<number>();
   /** Per-process cumulative counters (ConnsProcSample.tcp_*), by pid. */
   private readonly accs = new Map<number, Acc>();
   /** mono_ns of the previous read: where new accumulators start counting; null before the first. */
@@ -296,6 +298,7 @@ export class ConnsReader {
     this.pruneUnowned(socks);
     if (stats.unknown === 0) {
       this.chasing = false;
+      this.lastUnknown.clear();
       const quota = Math.ceil(this.inodes.passLength / this.sweepReads);
       run((d) => this.inodes.sweep(nowNs, d, { maxPids: quota }));
       const s1 = process.hrtime.bigint();
@@ -320,6 +323,7 @@ export class ConnsReader {
       let fresh = !this.chasing || !this.inodes.inPass;
       let listedNow = fresh;
       let whole = this.chasing && this.chasingWhole;
+      let deferred = false;
       for (;;) {
         const r = run((d) => this.inodes.sweep(nowNs, d, { fresh, once: true, whole }));
         fresh = false;
@@ -327,6 +331,12 @@ export class ConnsReader {
         if (this.unknownInodes(socks) === 0) break;
         if (r.complete) {
           if (listedNow && whole) break;
+          // A socket whose process exits right after the dump is found nowhere: the whole reads wait
+          // until an unknown socket is still there a read later (what it moves waits in its counters).
+          if (listedNow && !socks.some((sk) => this.lastUnknown.has(sk.inode) && this.inodes.pidsOf(sk.inode) === undefined)) {
+            deferred = true;
+            break;
+          }
           if (listedNow) whole = true;
           fresh = listedNow = true;
         }
@@ -338,8 +348,13 @@ export class ConnsReader {
       }
       this.chasing = !complete;
       this.chasingWhole = whole;
-      if (complete) for (const sk of socks) if (sk.inode !== 0 && this.inodes.pidsOf(sk.inode) === undefined) this.unowned.add(sk.inode);
-    }
+      this.lastUnknown.clear();
+      for (const sk of socks) {
+        if (sk.inode === 0 || this.inodes.pidsOf(sk.inode) !== undefined) continue;
+        if (complete && !deferred) this.unowned.add(sk.inode);
+        else this.lastUnknown.add(sk.inode);
+      }
+    } else this.lastUnknown.clear();
     const s0 = process.hrtime.bigint();
     this.recount(socks);
     spent += process.hrtime.bigint() - s0;
