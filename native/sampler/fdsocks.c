@@ -2,12 +2,17 @@
  * The I/O of the connections tier's fd scan (InodeMap in src/sampler/conns/inode-map.ts), which keeps its
  * policy (what to check when) in TypeScript. In JavaScript each readlink of /proc/PID/fd/N is a string and
  * a libuv call, and a process that holds a thousand fds (another monitor's kept /proc files, vigil's own)
- * is read whole whenever its fd count moves: on a busy machine that was a quarter of `vigil record`.
+ * was read whole whenever its fd count moved: on a busy machine that was a quarter of `vigil record`. A
+ * readlink is about 3 µs of kernel time, the listing about 0.6 µs an entry: a large table whose count
+ * moved now has only its new fd numbers' links read (InodeMap decides when a table is read whole).
  *   fdStat(dir, out: Float64Array(2))  0: out = [st_ino, st_size]; 1: gone; 2: another error
- *   fdSocks(dir, out: Float64Array)    the socket inodes among dir's links, as InodeMap.reread reads them:
- *                                      n >= 0: out[0] = readlink calls that succeeded, out[1..n] the inodes
- *                                      (unsorted, with duplicates); -1 denied; -2 gone; -3 another error;
- *                                      -(4 + need): out holds fewer than need numbers (call again).
+ *   fdTable(dir, prev: Float64Array, nPrev, out: Float64Array)
+ *                                      the whole table as (fd, socket inode or 0) pairs, fds ascending:
+ *                                      an fd number also in prev's nPrev pairs (the last read, ascending)
+ *                                      keeps its inode without a readlink. n >= 0: out[0] = readlink calls
+ *                                      that succeeded, out[1 + 2i], out[2 + 2i] the pairs;
+ *                                      -1 denied (the listing or a link); -2 gone; -3 another error;
+ *                                      -(4 + need): out holds fewer than need pairs (call again).
  * vigil's own table is the largest it reads (four kept fds per process) and the one whose count moves
  * most (processes come and go): its fds are fstat'ed instead, a socket's st_ino being the N of its
  * "socket:[N]" link, without the kernel writing a path per fd.
@@ -76,15 +81,35 @@ napi_value js_fd_stat(napi_env env, napi_callback_info info) {
   return ret(env, 0);
 }
 
-napi_value js_fd_socks(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
+/* The inode prev holds for fd (pairs, fds ascending), or -1 when fd is not in it. */
+static double prev_ino(const double *prev, size_t n, double fd) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    double f = prev[2 * mid];
+    if (f == fd) return prev[2 * mid + 1];
+    if (f < fd) lo = mid + 1;
+    else hi = mid;
+  }
+  return -1;
+}
+
+static int cmp_pair(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+napi_value js_fd_table(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
   char dir[4096];
-  double *out;
-  size_t cap;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2 || !get_path(env, argv[0], dir, sizeof dir) ||
-      !get_f64(env, argv[1], &out, &cap) || cap < 1) {
-    napi_throw_type_error(env, NULL, "fdSocks(dir: string, out: Float64Array)");
+  double *prev, *out;
+  size_t prevLen, cap;
+  uint32_t nPrev;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 4 || !get_path(env, argv[0], dir, sizeof dir) ||
+      !get_f64(env, argv[1], &prev, &prevLen) || napi_get_value_uint32(env, argv[2], &nPrev) != napi_ok || 2 * (size_t)nPrev > prevLen ||
+      !get_f64(env, argv[3], &out, &cap) || cap < 1) {
+    napi_throw_type_error(env, NULL, "fdTable(dir: string, prev: Float64Array, nPrev: number, out: Float64Array)");
     return NULL;
   }
   int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -100,8 +125,11 @@ napi_value js_fd_socks(napi_env env, napi_callback_info info) {
   char self[64];
   snprintf(self, sizeof self, "/proc/%d/fd", (int)getpid());
   int own = strcmp(dir, self) == 0;
+  /* Its own fds are fstat'ed, a call cheaper than the lookup it would save: always read whole, exact. */
+  if (own) nPrev = 0;
   size_t n = 0, need = 0;
-  double links = 0;
+  double links = 0, last = -1;
+  int sorted = 1;
   char buf[64];
   struct dirent *de;
   int e = 0;
@@ -111,32 +139,46 @@ napi_value js_fd_socks(napi_env env, napi_callback_info info) {
       e = errno;
       break;
     }
-    if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
-    double ino;
-    if (own) {
-      struct stat sb;
-      char *end;
-      long fd = strtol(de->d_name, &end, 10);
-      /* Closed between the listing and here: skipped, as a failed readlink. */
-      if (*end != '\0' || fstat((int)fd, &sb) != 0) continue;
-      links++;
-      ino = S_ISSOCK(sb.st_mode) && sb.st_ino <= 0xffffffffULL ? (double)sb.st_ino : 0;
-    } else {
-      /* Closed between the listing and here: skipped, as in TypeScript. */
-      ssize_t m = readlinkat(dfd, de->d_name, buf, sizeof buf);
-      if (m < 0) continue;
-      links++;
-      /* A target longer than the buffer is no socket link (readlink truncates silently). */
-      ino = m < (ssize_t)sizeof buf ? socket_inode(buf, m) : 0;
+    char *end;
+    long fdn = strtol(de->d_name, &end, 10);
+    if (de->d_name[0] < '0' || de->d_name[0] > '9' || *end != '\0') continue; /* ".", ".." */
+    double fd = (double)fdn, ino = prev_ino(prev, nPrev, fd);
+    if (ino < 0) {
+      if (own) {
+        struct stat sb;
+        if (fstat((int)fdn, &sb) != 0) continue; /* closed since the listing */
+        links++;
+        ino = S_ISSOCK(sb.st_mode) && sb.st_ino <= 0xffffffffULL ? (double)sb.st_ino : 0;
+      } else {
+        ssize_t m = readlinkat(dfd, de->d_name, buf, sizeof buf);
+        if (m < 0) {
+          /* Closed between the listing and here: skipped, as in TypeScript. A refused link (a process we
+           * may list but not inspect: not dumpable, another user namespace's init) refuses them all: the
+           * table is denied, at the cost of one call instead of one per fd. */
+          if (denied_errno(errno)) {
+            e = errno;
+            break;
+          }
+          continue;
+        }
+        links++;
+        ino = m < (ssize_t)sizeof buf ? socket_inode(buf, m) : 0;
+      }
     }
-    if (ino == 0) continue;
+    if (fd < last) sorted = 0;
+    last = fd;
     need++;
-    if (1 + n < cap) out[1 + n++] = ino;
+    if (2 + 2 * n < cap) {
+      out[1 + 2 * n] = fd;
+      out[2 + 2 * n] = ino;
+      n++;
+    }
   }
   closedir(d);
-  /* A listing that failed part-way (the process exited under it) is "gone", as fs.readdirSync throws. */
   if (e != 0) return ret(env, gone_errno(e) ? -2 : denied_errno(e) ? -1 : -3);
   if (need > n) return ret(env, -(4.0 + (double)need));
+  /* /proc lists fds ascending; sorted here all the same, since the next call's lookup relies on it. */
+  if (!sorted) qsort(out + 1, n, 2 * sizeof(double), cmp_pair);
   out[0] = links;
   return ret(env, (double)n);
 }

@@ -4,6 +4,6 @@
 #include <node_api.h>
 
 napi_value js_fd_stat(napi_env env, napi_callback_info info);
-napi_value js_fd_socks(napi_env env, napi_callback_info info);
+napi_value js_fd_table(napi_env env, napi_callback_info info);
 
 #endif

@@ -10,8 +10,12 @@ import { socketInode } from './proc-net';
 export interface FdScanNative {
   /** 0: out = [st_ino, st_size]; 1: gone; 2: another error. */
   fdStat(dir: string, out: Float64Array): number;
-  /** n >= 0: out[0] = links read, out[1..n] the socket inodes; -1 denied; -2 gone; -3 another error; -(4 + need): out too small. */
-  fdSocks(dir: string, out: Float64Array): number;
+  /**
+   * The table as (fd, socket inode or 0) pairs, fds ascending; an fd in prev's first nPrev pairs keeps its
+   * inode unread. n >= 0: out[0] = links read, out[1..2n] the pairs; -1 denied; -2 gone; -3 another
+   * error; -(4 + need): out holds fewer than need pairs.
+   */
+  fdTable(dir: string, prev: Float64Array, nPrev: number, out: Float64Array): number;
 }
 
 export interface InodeMapOptions {
@@ -39,7 +43,22 @@ interface PidEntry {
   readAtNs: bigint;
   /** Bumped when /proc/PID/fd's inode changes: possibly another process under the same pid. */
   epoch: number;
+  /** The table at its last read: (fd, socket inode or 0) pairs, fds ascending; null before one or when denied. */
+  table: Float64Array | null;
+  /** When the table was last read whole. */
+  fullAtNs: bigint;
+  /** Read in part (only fds with new numbers) since it was last read whole. */
+  partial: boolean;
 }
+
+/**
+ * A table of at least this many fds whose count moved has only its new fd numbers read. The rest of its
+ * links are what they were, unless a number was closed and reused in between: such a table is read whole
+ * once fullEveryMs has passed, and at once when a new connection is found nowhere else (ConnsReader).
+ * Smaller tables are always read whole. A table of 1,000 fds costs about 3 ms whole (3 µs a link).
+ */
+export const PARTIAL_MIN_FDS = 256;
+const NO_TABLE = new Float64Array(0);
 
 export interface RefreshResult {
   /** The sweep reached the end of its process list (for checkHolders: every holder was checked). */
@@ -55,14 +74,24 @@ export interface SweepOptions {
   fresh?: boolean;
   /** Check at most this many processes in this call (a rolling sweep spread over several ticks). */
   maxPids?: number;
+  /**
+   * Read whole every table read in part since its last whole read, and every table read (ConnsReader's
+   * last resort for a new connection found nowhere else).
+   */
+  whole?: boolean;
+  /**
+   * Skip the processes already read at this same `nowNs` (by checkHolders or an earlier slice of the same
+   * read): their tables were read after the dump that asks, so a second read finds no socket of it.
+   */
+  once?: boolean;
 }
 
 /**
  * socket inode → the pids holding it, kept up to date incrementally. Checking a process costs one
  * stat of /proc/PID/fd (its size is the fd count, its inode number changes with a reused pid); its
- * fd links are read again only when it is new, its count or inode changed, or it holds sockets and was
- * last read `fullEveryMs` ago (an fd closed and another opened between two checks leave the count
- * unchanged). ss -p instead reads every fd link of every process on every call. An inode may belong
+ * fd links are read again only when it is new, its count or inode changed, or it holds sockets (or was
+ * read in part) and was last read whole `fullEveryMs` ago (an fd closed and another opened between two
+ * checks leave the count unchanged). A large table is read in part: see PARTIAL_MIN_FDS. ss -p instead reads every fd link of every process on every call. An inode may belong
  * to several pids (fork, SCM_RIGHTS). The caller decides what to check when: see ConnsReader.
  */
 export class InodeMap {
@@ -71,7 +100,7 @@ export class InodeMap {
   private readonly bySize: boolean;
   private readonly native: FdScanNative | null;
   private readonly st = new Float64Array(2);
-  private socksOut = new Float64Array(256);
+  private tableOut = new Float64Array(1 + 2 * 256);
   private readonly entries = new Map<number, PidEntry>();
   private readonly owners = new Map<number, number[]>();
   /** The current pass: a sorted listing of /proc and how far it got. */
@@ -85,7 +114,7 @@ export class InodeMap {
     this.fullEveryNs = BigInt(Math.round((opts.fullEveryMs ?? 30_000) * 1e6));
     this.bySize = probeFdCountBySize(this.root);
     const n = opts.native;
-    this.native = n && typeof n.fdStat === 'function' && typeof n.fdSocks === 'function' ? n : null;
+    this.native = n && typeof n.fdStat === 'function' && typeof n.fdTable === 'function' ? n : null;
   }
 
   /** The pids holding a socket inode (sorted; never mutated afterwards), or undefined when no visible process holds it. */
@@ -119,9 +148,9 @@ export class InodeMap {
 
   /**
    * Checks the processes already known to hold sockets: where a new connection most often belongs (a
-   * server accepting). No listing of /proc. Stops once `deadlineNs` has passed.
+   * server accepting). No listing of /proc. Stops once `deadlineNs` has passed. `whole`: as SweepOptions.whole.
    */
-  checkHolders(nowNs: bigint, deadlineNs: bigint): RefreshResult {
+  checkHolders(nowNs: bigint, deadlineNs: bigint, whole = false): RefreshResult {
     const res: RefreshResult = { complete: true, reread: 0, links: 0 };
     const holders: PidEntry[] = [];
     for (const e of this.entries.values()) if (e.socks.length > 0) holders.push(e);
@@ -130,7 +159,17 @@ export class InodeMap {
         res.complete = false;
         break;
       }
-      this.check(holders[k], nowNs, res);
+      this.check(holders[k], nowNs, res, whole);
+    }
+    return res;
+  }
+
+  /** Checks the given pids (those this map knows), their changed tables read whole. */
+  checkPids(pids: Iterable<number>, nowNs: bigint): RefreshResult {
+    const res: RefreshResult = { complete: true, reread: 0, links: 0 };
+    for (const pid of pids) {
+      const e = this.entries.get(pid);
+      if (e !== undefined) this.check(e, nowNs, res, true);
     }
     return res;
   }
@@ -148,11 +187,17 @@ export class InodeMap {
     for (let k = 0; this.cursor < pass.length; k++) {
       if (k > 0 && (k >= max || process.hrtime.bigint() > deadlineNs)) return res;
       const e = this.entries.get(pass[this.cursor++]);
-      if (e) this.check(e, nowNs, res);
+      const whole = opts.whole === true;
+      if (e && !(opts.once && e.readAtNs === nowNs && (!whole || e.fullAtNs === nowNs))) this.check(e, nowNs, res, whole);
     }
     res.complete = true;
     this.pass = null;
     return res;
+  }
+
+  /** A pass is under way (a sweep stopped before its end). */
+  get inPass(): boolean {
+    return this.pass !== null;
   }
 
   /** Processes in the current pass (for sizing a rolling sweep). */
@@ -178,13 +223,16 @@ export class InodeMap {
     const live = new Set(pids);
     for (const e of this.entries.values()) if (!live.has(e.pid)) this.drop(e);
     for (const pid of pids) {
-      if (!this.entries.has(pid)) this.entries.set(pid, { pid, fdIno: -1, fdCount: -1, socks: [], comm: '', denied: false, readAtNs: 0n, epoch: 0 });
+      if (!this.entries.has(pid)) {
+        this.entries.set(pid, { pid, fdIno: -1, fdCount: -1, socks: [], comm: '', denied: false, readAtNs: 0n, epoch: 0, table: null, fullAtNs: 0n, partial: false });
+      }
     }
     this.pass = pids;
     this.cursor = 0;
   }
 
-  private check(e: PidEntry, nowNs: bigint, res: RefreshResult): void {
+  /** `whole`: a table read (changed, due, or read in part since its last whole read) is read whole. */
+  private check(e: PidEntry, nowNs: bigint, res: RefreshResult, whole: boolean): void {
     const dir = `${this.root}/${e.pid}/fd`;
     let ino: number;
     let count: number;
@@ -218,72 +266,88 @@ export class InodeMap {
         count = -2;
       }
     }
-    const changed = ino !== e.fdIno || count !== e.fdCount;
-    if (e.fdIno !== -1 && ino !== e.fdIno) e.epoch++;
-    const due = e.socks.length > 0 && nowNs - e.readAtNs >= this.fullEveryNs;
-    if (!changed && !due) return;
+    const reused = ino !== e.fdIno;
+    const changed = reused || count !== e.fdCount;
+    if (e.fdIno !== -1 && reused) e.epoch++;
+    const due = (e.socks.length > 0 || e.partial) && nowNs - e.fullAtNs >= this.fullEveryNs;
+    const finish = whole && e.partial;
+    if (!changed && !due && !finish) return;
+    const prev = whole || reused || due || e.table === null || count < PARTIAL_MIN_FDS ? NO_TABLE : e.table;
     e.fdIno = ino;
     e.fdCount = count;
     e.readAtNs = nowNs;
     res.reread++;
     this.rereadPids.push(e.pid);
-    this.reread(e, dir, names, res);
+    const table = this.native !== null ? this.nativeTable(dir, prev, res) : this.tsTable(dir, names, prev, res);
+    if (table === 'gone') return this.drop(e);
+    e.denied = table === null;
+    e.table = table;
+    e.partial = prev.length > 0;
+    if (prev.length === 0) e.fullAtNs = nowNs;
+    this.setRead(e, table);
   }
 
-  private reread(e: PidEntry, dir: string, listed: string[] | null, res: RefreshResult): void {
-    if (this.native !== null) {
-      const socks = this.nativeSocks(dir, res);
-      if (socks === 'gone') return this.drop(e);
-      e.denied = socks === null;
-      return this.setRead(e, socks ?? []);
-    }
+  /** The table of dir read in TypeScript (the reference): null when denied, 'gone' when the process is. */
+  private tsTable(dir: string, listed: string[] | null, prev: Float64Array, res: RefreshResult): Float64Array | null | 'gone' {
     let names = listed;
     if (names === null) {
       try {
         names = fs.readdirSync(dir);
       } catch (err) {
-        if (isGone(err)) return this.drop(e);
+        if (isGone(err)) return 'gone';
         if (!isDenied(err)) throw err;
-        names = null;
+        return null;
       }
     }
-    const socks: number[] = [];
-    e.denied = names === null;
-    if (names !== null) {
-      for (const n of names) {
+    const fds: number[] = [];
+    const inos = new Map<number, number>();
+    for (const n of names) {
+      if (!/^\d+$/.test(n)) continue;
+      const fd = Number(n);
+      let ino = tableIno(prev, fd);
+      if (ino < 0) {
         let link: string;
         try {
           link = fs.readlinkSync(`${dir}/${n}`);
-        } catch {
+        } catch (err) {
+          // A refused link (a process that may be listed but not inspected) refuses them all: denied.
+          if (isDenied(err)) return null;
           continue; // closed between readdir and readlink
         }
         res.links++;
-        const ino = socketInode(link);
-        if (ino !== 0) socks.push(ino);
+        ino = socketInode(link);
       }
+      fds.push(fd);
+      inos.set(fd, ino);
     }
-    this.setRead(e, socks);
+    fds.sort((a, b) => a - b);
+    const table = new Float64Array(2 * fds.length);
+    for (let i = 0; i < fds.length; i++) {
+      table[2 * i] = fds[i];
+      table[2 * i + 1] = inos.get(fds[i]) as number;
+    }
+    return table;
   }
 
-  /** The socket inodes of dir through the native core: null when denied, 'gone' when the process is. */
-  private nativeSocks(dir: string, res: RefreshResult): number[] | null | 'gone' {
-    let n = this.native!.fdSocks(dir, this.socksOut);
-    // More sockets than room: again with room for twice as many (the table may still be growing).
+  /** The table of dir through the native core: null when denied, 'gone' when the process is. */
+  private nativeTable(dir: string, prev: Float64Array, res: RefreshResult): Float64Array | null | 'gone' {
+    let n = this.native!.fdTable(dir, prev, prev.length / 2, this.tableOut);
+    // More fds than room: again with room for twice as many (the table may still be growing).
     while (n <= -4) {
-      this.socksOut = new Float64Array(2 * (-n - 4) + 1);
-      n = this.native!.fdSocks(dir, this.socksOut);
+      this.tableOut = new Float64Array(1 + 4 * (-n - 4));
+      n = this.native!.fdTable(dir, prev, prev.length / 2, this.tableOut);
     }
     if (n === -2) return 'gone';
     if (n === -1) return null;
     if (n === -3) throw new Error(`cannot read ${dir}`);
-    res.links += this.socksOut[0];
-    const socks = new Array<number>(n);
-    for (let i = 0; i < n; i++) socks[i] = this.socksOut[1 + i];
-    return socks;
+    res.links += this.tableOut[0];
+    return this.tableOut.slice(1, 1 + 2 * n);
   }
 
-  /** A process's fd table was read (socks unsorted, with duplicates): its sockets and its comm. */
-  private setRead(e: PidEntry, socks: number[]): void {
+  /** A process's fd table was read (or found denied: null): its sockets and its comm. */
+  private setRead(e: PidEntry, table: Float64Array | null): void {
+    const socks: number[] = [];
+    if (table !== null) for (let i = 1; i < table.length; i += 2) if (table[i] !== 0) socks.push(table[i]);
     socks.sort((a, b) => a - b);
     this.setSocks(e, dedupSorted(socks));
     try {
@@ -329,6 +393,20 @@ export class InodeMap {
     this.setSocks(e, []);
     this.entries.delete(e.pid);
   }
+}
+
+/** The inode an (fd, inode) table holds for fd, or -1 when fd is not in it (fds ascending). */
+function tableIno(table: Float64Array, fd: number): number {
+  let lo = 0;
+  let hi = table.length / 2;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const f = table[2 * mid];
+    if (f === fd) return table[2 * mid + 1];
+    if (f < fd) lo = mid + 1;
+    else hi = mid;
+  }
+  return -1;
 }
 
 /** Two fds of one process can hold the same socket (dup): count it once. */

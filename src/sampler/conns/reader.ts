@@ -60,8 +60,8 @@ interface Acc {
  * some are still unknown, every process (new ones included). Otherwise a background sweep checks a
  * slice of the processes per read (all of them every `sweepReads` reads), which keeps the UDP and
  * Unix counts and the exits current. Checking a process is one stat (see InodeMap). Sockets that a
- * full pass could not attribute (another user's processes without root) are not chased again until
- * the background sweep comes round.
+ * full pass could not attribute (another user's processes without root) are not chased again: the
+ * background sweep re-reads every table that changed, which is all a chase would read.
  *
  * The dump is parsed datagram by datagram as it arrives and the fd scan runs in slices of a few ms,
  * so the event loop (and the sampler's ticks) run in between; the scan stops at its per-read budget
@@ -83,8 +83,18 @@ export class ConnsReader {
   private readonly kinds: SocketKinds;
   /** UDP and Unix counts per process, recomputed when its fd table is read again. */
   private readonly counts = new Map<number, SocketCounts>();
-  /** Inodes a full pass found no visible holder for: not chased again until the background sweep completes. */
+  /**
+   * Inodes a full pass found no visible holder for (another user's or an uninspectable process's): not
+   * chased again. The background sweep still re-reads every process whose fd table changed, which is all
+   * a new chase would read, so it finds their holder if one becomes visible.
+   */
   private unowned = new Set<number>();
+  /** The last read's chase (a pass for unknown inodes) ran out of budget: the next read continues it. */
+  private chasing = false;
+  /** ...and it had come to its last resort, reading whole the tables read in part (see InodeMap). */
+  private chasingWhole = false;
+  /** Sockets the last read's chase left without a holder, not yet given up on. */
+  private lastUnknown = new Set<number>();
   /** Per-process cumulative counters (ConnsProcSample.tcp_*), by pid. */
   private readonly accs = new Map<number, Acc>();
   /** mono_ns of the previous read: where new accumulators start counting; null before the first. */
@@ -285,35 +295,94 @@ export class ConnsReader {
       stats.links += r.links;
       return r;
     };
+    this.pruneUnowned(socks);
     if (stats.unknown === 0) {
+      this.chasing = false;
+      this.lastUnknown.clear();
       const quota = Math.ceil(this.inodes.passLength / this.sweepReads);
-      const r = run((d) => this.inodes.sweep(nowNs, d, { maxPids: quota }));
-      if (r.complete) this.unowned.clear(); // a full round: sockets nobody held may be held by now
+      run((d) => this.inodes.sweep(nowNs, d, { maxPids: quota }));
       const s1 = process.hrtime.bigint();
       this.recount(socks);
       spent += process.hrtime.bigint() - s1;
       return { complete: true, ns: spent, stats };
     }
+    // A connection accepted on a known listener is most likely its holder's: that table is read whole
+    // first (a server that closed a connection and accepted another reuses the fd number, which a table
+    // read in part does not see). The other holders are read in part.
+    const servers = this.listenerOwners(socks);
+    if (servers.size > 0) run(() => this.inodes.checkPids(servers, nowNs));
     run((d) => this.inodes.checkHolders(nowNs, d));
     let complete = true;
     if (this.unknownInodes(socks) > 0) {
-      let fresh = true;
+      // An unfinished chase goes on where it stopped instead of starting over: a table that keeps
+      // changing (a process with a thousand fds) would otherwise be read again on every read and the
+      // pass never end. Only a pass listed in this read can say a socket has no visible holder (one
+      // listed before may predate its process), so a continued pass that ends is followed by a fresh
+      // one; and only a pass that read whole the tables read in part (an fd number closed and reused
+      // for the new socket keeps its old link there), so a fresh pass that ends is followed by that.
+      let fresh = !this.chasing || !this.inodes.inPass;
+      let listedNow = fresh;
+      let whole = this.chasing && this.chasingWhole;
+      let deferred = false;
       for (;;) {
-        const r = run((d) => this.inodes.sweep(nowNs, d, { fresh }));
+        const r = run((d) => this.inodes.sweep(nowNs, d, { fresh, once: true, whole }));
         fresh = false;
-        if (r.complete) break;
+        // Every new socket found: the rest of the pass is left to the background sweep.
+        if (this.unknownInodes(socks) === 0) break;
+        if (r.complete) {
+          if (listedNow && whole) break;
+          // A socket whose process exits right after the dump is found nowhere: the whole reads wait
+          // until an unknown socket is still there a read later (what it moves waits in its counters).
+          if (listedNow && !socks.some((sk) => this.lastUnknown.has(sk.inode) && this.inodes.pidsOf(sk.inode) === undefined)) {
+            deferred = true;
+            break;
+          }
+          if (listedNow) whole = true;
+          fresh = listedNow = true;
+        }
         if (spent >= this.scanBudgetNs) {
           complete = false;
           break;
         }
         await new Promise<void>((res) => setImmediate(res));
       }
-      if (complete) for (const sk of socks) if (sk.inode !== 0 && this.inodes.pidsOf(sk.inode) === undefined) this.unowned.add(sk.inode);
-    }
+      this.chasing = !complete;
+      this.chasingWhole = whole;
+      this.lastUnknown.clear();
+      for (const sk of socks) {
+        if (sk.inode === 0 || this.inodes.pidsOf(sk.inode) !== undefined) continue;
+        if (complete && !deferred) this.unowned.add(sk.inode);
+        else this.lastUnknown.add(sk.inode);
+      }
+    } else this.lastUnknown.clear();
     const s0 = process.hrtime.bigint();
     this.recount(socks);
     spent += process.hrtime.bigint() - s0;
     return { complete, ns: spent, stats };
+  }
+
+  /** The holders of the listeners whose local port an unknown connection has. */
+  private listenerOwners(socks: TcpSockSample[]): Set<number> {
+    const ports = new Set<number>();
+    for (const sk of socks) {
+      if (sk.inode === 0 || sk.state === 'LISTEN' || this.inodes.pidsOf(sk.inode) !== undefined || this.unowned.has(sk.inode)) continue;
+      ports.add(sk.local_port);
+    }
+    const pids = new Set<number>();
+    if (ports.size === 0) return pids;
+    for (const sk of socks) {
+      if (sk.state !== 'LISTEN' || !ports.has(sk.local_port)) continue;
+      for (const pid of this.inodes.pidsOf(sk.inode) ?? []) pids.add(pid);
+    }
+    return pids;
+  }
+
+  /** Keeps in `unowned` only the sockets of this dump that still have no holder. */
+  private pruneUnowned(socks: TcpSockSample[]): void {
+    if (this.unowned.size === 0) return;
+    const keep = new Set<number>();
+    for (const sk of socks) if (this.unowned.has(sk.inode) && this.inodes.pidsOf(sk.inode) === undefined) keep.add(sk.inode);
+    this.unowned = keep;
   }
 
   /** UDP and Unix counts of the processes whose fd tables were just read (the others' have not changed). */
