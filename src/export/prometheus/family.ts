@@ -56,9 +56,13 @@ function keyOf(labels: Labels, names: readonly string[]): string {
   return k;
 }
 
-export function collectSeries<S>(spec: FamilySpec<S>, state: S): PromValue[] {
-  const out: PromValue[] = [];
+/**
+ * The series a family lists: exportable values only, the first of each label set (a family without labels
+ * has one series). One walk for prom-client's value objects and for the text renderer.
+ */
+function* uniqueSeries<S>(spec: FamilySpec<S>, state: S): Generator<readonly [Labels, number]> {
   const seen = spec.labelNames.length > 0 ? new Set<string>() : null;
+  let n = 0;
   for (const [labels, raw] of spec.series(state)) {
     const value = exportable(raw, spec.type);
     if (value === null) continue;
@@ -66,9 +70,15 @@ export function collectSeries<S>(spec: FamilySpec<S>, state: S): PromValue[] {
       const k = keyOf(labels, spec.labelNames);
       if (seen.has(k)) continue;
       seen.add(k);
-    } else if (out.length > 0) continue;
-    out.push({ value, labels });
+    } else if (n > 0) continue;
+    n++;
+    yield [labels, value];
   }
+}
+
+export function collectSeries<S>(spec: FamilySpec<S>, state: S): PromValue[] {
+  const out: PromValue[] = [];
+  for (const [labels, value] of uniqueSeries(spec, state)) out.push({ value, labels });
   return out;
 }
 
@@ -100,17 +110,7 @@ export function familyHeader(spec: Pick<FamilySpec<unknown>, 'name' | 'help' | '
  */
 export function renderFamily<S>(spec: FamilySpec<S>, state: S, header: string, out: string[]): void {
   out.push(header);
-  const seen = spec.labelNames.length > 0 ? new Set<string>() : null;
-  let n = 0;
-  for (const [labels, raw] of spec.series(state)) {
-    const value = exportable(raw, spec.type);
-    if (value === null) continue;
-    if (seen) {
-      const k = keyOf(labels, spec.labelNames);
-      if (seen.has(k)) continue;
-      seen.add(k);
-    } else if (n > 0) continue;
-    n++;
+  for (const [labels, value] of uniqueSeries(spec, state)) {
     let ls = '';
     for (const name in labels) ls += `${ls === '' ? '{' : ','}${name}="${escapeLabel(labels[name])}"`;
     out.push(`${spec.name}${ls === '' ? '' : `${ls}}`} ${value}`);

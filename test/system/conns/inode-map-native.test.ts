@@ -11,6 +11,7 @@ import * as path from 'path';
 import t, { Test } from 'tap';
 import { InodeMap } from '../../../src/sampler/conns/inode-map';
 import { loadNative } from '../../../src/sampler/native/load';
+import { setFds } from '../../helpers/conns/fd-dirs';
 
 const { addon, error } = loadNative();
 const skip = addon ? false : `the native sampler core is not built here (${error})`;
@@ -18,13 +19,6 @@ const skip = addon ? false : `the native sampler core is not built here (${error
 const NOW = 1_000_000_000n;
 const FAR = 10n ** 18n;
 
-function setFds(root: string, pid: number, fds: Record<number, string>): void {
-  const dir = path.join(root, String(pid), 'fd');
-  fs.mkdirSync(dir, { recursive: true });
-  for (const old of fs.readdirSync(dir)) fs.unlinkSync(path.join(dir, old));
-  fs.writeFileSync(path.join(root, String(pid), 'comm'), `p${pid}\n`);
-  for (const [fd, target] of Object.entries(fds)) fs.symlinkSync(target, path.join(dir, fd));
-}
 
 /** Everything a map says, in a form tap compares. */
 function state(m: InodeMap, inodes: number[]) {

@@ -11,20 +11,13 @@ import * as path from 'path';
 import t from 'tap';
 import { InodeMap, PARTIAL_MIN_FDS, RefreshResult } from '../../../src/sampler/conns/inode-map';
 import { loadNative } from '../../../src/sampler/native/load';
+import { setFds } from '../../helpers/conns/fd-dirs';
 
 const { addon } = loadNative();
 const NOW = 1_000_000_000n;
 const SEC = 1_000_000_000n;
 const FAR = 10n ** 18n;
 
-function setFds(root: string, pid: number, fds: Record<number, string>): void {
-  // The directory is kept (its inode number is the process's identity to the map); its links replaced.
-  const dir = path.join(root, String(pid), 'fd');
-  fs.mkdirSync(dir, { recursive: true });
-  for (const old of fs.readdirSync(dir)) fs.unlinkSync(path.join(dir, old));
-  fs.writeFileSync(path.join(root, String(pid), 'comm'), `p${pid}\n`);
-  for (const [fd, target] of Object.entries(fds)) fs.symlinkSync(target, path.join(dir, fd));
-}
 
 /** A table of n fds, /dev/null apart from the sockets given. */
 function big(n: number, socks: Record<number, number>): Record<number, string> {

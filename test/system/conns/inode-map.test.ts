@@ -5,6 +5,7 @@ import t from 'tap';
 import { InodeMap } from '../../../src/sampler/conns/inode-map';
 import { collectInodes, socketInode, UDP_INODE_FIELD, UNIX_INODE_FIELD } from '../../../src/sampler/conns/proc-net';
 import { FIX } from '../../helpers/conns/fixtures';
+import { setFds } from '../../helpers/conns/fd-dirs';
 
 const inodesOf = (text: string | Buffer, field: number): number[] => {
   const b = Buffer.isBuffer(text) ? text : Buffer.from(text);
@@ -49,14 +50,6 @@ function fakeProc(tree: Record<number, Record<number, string>>): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-procfd-'));
   for (const [pid, fds] of Object.entries(tree)) setFds(root, Number(pid), fds);
   return root;
-}
-function setFds(root: string, pid: number, fds: Record<number, string>): void {
-  // The directory is kept (its inode number is the process's identity to the map); its links replaced.
-  const dir = path.join(root, String(pid), 'fd');
-  fs.mkdirSync(dir, { recursive: true });
-  for (const old of fs.readdirSync(dir)) fs.unlinkSync(path.join(dir, old));
-  fs.writeFileSync(path.join(root, String(pid), 'comm'), `p${pid}\n`);
-  for (const [fd, target] of Object.entries(fds)) fs.symlinkSync(target, path.join(dir, fd));
 }
 
 const NOW = 1_000_000_000n;
