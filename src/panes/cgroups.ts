@@ -9,7 +9,7 @@ import type { CgroupSnap } from '../model/cgroups';
 import { cgroupName } from '../model/cgroup-name';
 import * as format from '../render/format';
 import type { Theme } from '../render/theme';
-import { fit, safeFit } from '../render/width';
+import { fit, joinFit, safeFit } from '../render/width';
 import type { HistoryWindow } from '../store/window';
 import { chartPoints, DETAIL_SECONDS, DetailView } from './detail';
 import { commandOf } from './proctable';
@@ -183,7 +183,8 @@ export function cgroupsView(input: CgroupsInput): { label: string; lines: string
   if (state.follow !== null) parts.push(`follow ${safeFit(state.follow, 40).trimEnd()}`);
   if (input.truncated) parts.push('the walk\'s budget left groups out');
   parts.push(`Enter: detail · Esc/${input.closeKey ?? 'g'} closes`);
-  return { label: parts.join(' · '), lines, top };
+  // Within the top border: a part that does not fit is left out, never wrapped onto the header row.
+  return { label: joinFit(parts, input.width - 4, ' · '), lines, top };
 }
 
 /** The processes of a group and its descendants, by /proc/PID/cgroup (the path vigil reads there). */

@@ -1,7 +1,7 @@
 import type { ConnSnap, RetransEvent } from '../model/conns';
 import * as format from '../render/format';
 import type { Theme } from '../render/theme';
-import { columnWidth, fit, safeFit } from '../render/width';
+import { columnWidth, fit, joinFit, safeFit } from '../render/width';
 
 export type ConnsSort = 'throughput' | 'retrans';
 
@@ -14,8 +14,15 @@ export interface ConnsInput {
   width: number;
   height: number;
   theme: Theme;
-  /** Some processes' sockets could not be attributed (another user's fds). */
+  /** Some processes' sockets could not be attributed (another user's fds, or links refused). */
   partial: boolean;
+  /** vigil runs as root: a refusal is then not about root (pid 1 of some VMs refuses every fd link). */
+  asRoot?: boolean;
+}
+
+/** What the label and the screen's note say when some processes' sockets could not be read. */
+export function partialText(asRoot: boolean): string {
+  return asRoot ? "some processes' fd links are refused, even to root" : "some processes' sockets are not visible without root";
 }
 
 const throughput = (c: ConnSnap): number => (c.tx_bytes_per_s ?? 0) + (c.rx_bytes_per_s ?? 0);
@@ -113,6 +120,7 @@ export function connsView(input: ConnsInput): { label: string; lines: string[] }
   while (lines.length < height - evH) lines.push('');
   if (evH > 0) lines.push(theme.bold('retransmits'), ...events.map((e) => eventLine(e, theme)));
   const parts = [`connections ${list.length}`, `sorted by ${input.sort} (s toggles)`];
-  if (input.partial) parts.push("some processes' sockets are not visible without root");
-  return { label: parts.join(' · '), lines: lines.slice(0, height) };
+  if (input.partial) parts.push(partialText(input.asRoot ?? false));
+  // Within the top border (corners and the label's own spaces aside): a part that does not fit is left out.
+  return { label: joinFit(parts, width - 4, ' · '), lines: lines.slice(0, height) };
 }

@@ -9,7 +9,7 @@ import type { Feed } from '../feed/types';
 import type { Snapshot } from '../model';
 import type { ConnsSnap, RetransEvent } from '../model/conns';
 import { alertHeaderLines, alertMarks, AlertMarks, alertsView, markLabel } from '../panes/alerts';
-import { connsView } from '../panes/conns';
+import { connsView, partialText } from '../panes/conns';
 import { cgroupDetailView, cgroupRows, cgroupsView } from '../panes/cgroups';
 import type { CgroupSnap } from '../model/cgroups';
 import { selectedPath, selectedRow } from './cg-state';
@@ -37,6 +37,9 @@ import { Mode, overlaid, procKey, reduce, rowsOf, selectedIndex, selectedProc, U
 import { TerminalOutput } from './terminal';
 import { termCaps } from './termcaps';
 import { makeWidgets } from './widgets';
+
+/** Whether vigil runs as root: what a process whose fd links are refused means (see partialText). */
+const AS_ROOT = process.geteuid?.() === 0;
 
 /** What the cgroups view says over a recording without cgroup data. */
 export const NO_CGROUP_DATA = 'this recording has no cgroup data';
@@ -130,7 +133,7 @@ export class Screen {
     if (snap.conns !== null) {
       this.conns = snap.conns;
       if (snap.conns.retrans_events.length > 0) this.events = [...this.events, ...snap.conns.retrans_events].slice(-EVENTS_KEPT);
-      if (snap.conns.partial) notes.push("some processes' sockets are not visible without root: their NET columns show -");
+      if (snap.conns.partial) notes.push(`${partialText(AS_ROOT)}: their NET columns show -`);
     }
     return notes;
   }
@@ -312,7 +315,7 @@ export class Screen {
 
   private renderConns(): void {
     const pane = this.connsPane;
-    pane.update(connsView({ conns: this.conns?.conns ?? [], events: this.events, sort: this.state.connsSort, ...pane.inner, theme: this.theme, partial: this.conns?.partial ?? false }));
+    pane.update(connsView({ conns: this.conns?.conns ?? [], events: this.events, sort: this.state.connsSort, ...pane.inner, theme: this.theme, partial: this.conns?.partial ?? false, asRoot: AS_ROOT }));
   }
 
   /** The cgroups view in the connections view's box (the two never show at once). */

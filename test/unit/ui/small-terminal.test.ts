@@ -51,6 +51,18 @@ t.test('connections view: every column, RTT included, at 100, 200 and 300 column
   t.match(retr, /RETR▼/, 'narrow, the sort column stays');
 });
 
+t.test('connections view: the label stays within the top border, and says why sockets are missing', async (t) => {
+  for (const width of [38, 58, 98, 198]) {
+    for (const asRoot of [false, true]) {
+      const v = connsView({ conns: [conn(1)], events: [], sort: 'throughput', width, height: 5, theme, partial: true, asRoot });
+      // Inside a border of width + 2: the corners, the label's two spaces and a cell of border before it.
+      t.ok(displayWidth(plain(v.label)) <= width - 4, `${width}${asRoot ? ' as root' : ''}: "${v.label}" fits`);
+      t.match(v.label, /^connections 1/, `${width}: the count always shows`);
+      if (width >= 198) t.match(v.label, asRoot ? /refused, even to root/ : /not visible without root/, `${width}: the reason, ${asRoot ? 'as root' : 'as a user'}`);
+    }
+  }
+});
+
 const NUMERIC: Record<string, RegExp> = {
   pct: /^(-|\d+(\.\d)?)$/,
   bytes: /^(-|\d+(\.\d)?[BKMGTP]\*?)$/,
