@@ -44,6 +44,8 @@ export class App {
   /** Between Ctrl-Z and SIGCONT: the terminal belongs to the shell, and no frame is drawn. */
   private suspended = false;
   private readonly warned = new Set<string>();
+  /** Notes waiting for the status line to be free (see sayOnce). */
+  private readonly pendingNotes: string[] = [];
   /** The latest Snapshot held back while the screen was paused (and the latest process table among them). */
   private held: { snap: Snapshot; procs: Snapshot['procs'] } | null = null;
 
@@ -107,10 +109,21 @@ export class App {
     this.scheduler.request();
   }
 
+  /**
+   * A note of the machine's (a warning, a tier's limit), said once. It waits while the status line still
+   * shows something else, so it never replaces the answer to what the user just did ("sent SIGTERM to 2
+   * processes" was lost to a note that arrived with the next connections read).
+   */
   private sayOnce(text: string): void {
     if (this.warned.has(text)) return;
     this.warned.add(text);
-    this.say(text);
+    this.pendingNotes.push(text);
+    this.nextNote();
+  }
+
+  private nextNote(): void {
+    const busy = this.view.status !== null && this.view.status.until > Date.now();
+    if (!busy && this.pendingNotes.length > 0) this.say(this.pendingNotes.shift()!);
   }
 
   private render(): void {
@@ -130,6 +143,7 @@ export class App {
   private show(snap: Snapshot): void {
     for (const note of this.view.show(snap)) this.sayOnce(note);
     for (const w of this.feed.warnings()) this.sayOnce(w);
+    this.nextNote();
     this.scheduler.request();
   }
 
