@@ -66,6 +66,13 @@ interface Node {
 
 const limitValue = (l: Limit): number | null => (typeof l === 'number' ? l : null);
 
+/** memory.max (v2) or memory.limit_in_bytes (v1): the limit, and whether there is one (null: unreadable). */
+function setMemLimit(g: CgroupSample, text: string): void {
+  const l = parseLimit(text);
+  g.mem_max_bytes = limitValue(l);
+  g.mem_limited = l === null ? null : l !== 'max';
+}
+
 /** The keys each keyed file is read for (parseKeyedOnly). */
 const V2_CPU_STAT = ['usage_usec', 'user_usec', 'system_usec', 'nr_periods', 'nr_throttled', 'throttled_usec'];
 const V2_MEMORY_STAT = ['anon', 'file', 'kernel_stack', 'slab', 'kernel', 'inactive_file'];
@@ -315,11 +322,7 @@ export class CgroupReader {
     const peak = t('memory.peak');
     if (peak !== null) g.mem_peak_bytes ??= parseGauge(peak);
     const mmax = t('memory.max');
-    if (mmax !== null && g.mem_limited === null) {
-      const l = parseLimit(mmax);
-      g.mem_max_bytes = limitValue(l);
-      g.mem_limited = l === null ? null : l !== 'max';
-    }
+    if (mmax !== null && g.mem_limited === null) setMemLimit(g, mmax);
     const high = t('memory.high');
     if (high !== null) g.mem_high_bytes ??= limitValue(parseLimit(high));
     const stat = t('memory.stat');
@@ -397,11 +400,7 @@ export class CgroupReader {
       const peak = t('memory.max_usage_in_bytes');
       if (peak !== null) g.mem_peak_bytes ??= parseGauge(peak);
       const lim = t('memory.limit_in_bytes');
-      if (lim !== null && g.mem_limited === null) {
-        const l = parseLimit(lim);
-        g.mem_max_bytes = limitValue(l);
-        g.mem_limited = l === null ? null : l !== 'max';
-      }
+      if (lim !== null && g.mem_limited === null) setMemLimit(g, lim);
       const stat = t('memory.stat');
       if (stat !== null) {
         const k = parseKeyedOnly(stat, V1_MEMORY_STAT);
