@@ -595,12 +595,25 @@ static void emit(procs_t *p, long si, size_t row, int same) {
 /* Rows and slots the bound table must hold: one row per listed pid, one column cell per slot. */
 static long table_need(procs_t *p) { return p->ls.n > p->nslots ? p->ls.n : p->nslots; }
 
+/* The slot of the i-th listed pid, found by walking the last read's rows (both in key order) from *j, else by hash. */
+static long slot_of(procs_t *p, long i, long *j) {
+  int pid = p->ls.pid[i];
+  uint64_t key = p->ls.key[i];
+  while (*j < p->nwalk && p->wkey[*j] < key) (*j)++;
+  if (*j < p->nwalk && p->wkey[*j] == key) {
+    long w = p->wslot[*j];
+    if (p->slots[w].used && p->slots[w].pid == pid) return w;
+  }
+  return h_find(p, pid);
+}
+
 long procs_discover(procs_t *p, int64_t now) {
   listing_read(&p->ls, p->root);
   p->has_listed = 1;
+  long j = 0;
   for (long i = 0; i < p->ls.n; i++) {
     int pid = p->ls.pid[i];
-    if (h_find(p, pid) < 0) {
+    if (slot_of(p, i, &j) < 0) {
       pstat_t st;
       open_slot(p, pid, now, &st);
     }
@@ -656,14 +669,7 @@ long procs_read(procs_t *p, int64_t now) {
   for (long i = 0; i < p->ls.n; i++) {
     int pid = p->ls.pid[i];
     uint64_t key = p->ls.key[i];
-    /* Both lists are in key order: the slot of a process listed last time is found without a hash probe. */
-    long si = -1;
-    while (j < p->nwalk && p->wkey[j] < key) j++;
-    if (j < p->nwalk && p->wkey[j] == key) {
-      long w = p->wslot[j];
-      if (p->slots[w].used && p->slots[w].pid == pid) si = w;
-    }
-    if (si < 0) si = h_find(p, pid);
+    long si = slot_of(p, i, &j);
     pstat_t st;
     int have = 0;
     if (si >= 0) {

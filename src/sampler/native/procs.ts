@@ -113,8 +113,9 @@ export class NativeProcReader {
     // per row; every other column is per slot (i = col * cap + slot) and holds the slot's last row.
     const procs: ProcSample[] = [];
     for (let r = 0; r < n; r++) {
-      const s = f[P.SLOT * cap + r];
-      const flags = f[P.FLAGS * cap + r];
+      // As int32: a slot indexes JS arrays, and a double key takes V8's generic keyed load.
+      const s = f[P.SLOT * cap + r] | 0;
+      const flags = f[P.FLAGS * cap + r] | 0;
       if (flags === PF_SAME_ONLY || flags === PF_SAME_SLOW) {
         // The common row: a process that has not run since its last row, and nothing new to attach.
         const last = slots.last[s];
