@@ -3,11 +3,12 @@
  * with enough windows to resolve a few percent. At each of BENCH_LOADS idle processes, these run at once
  * and are measured over the same windows (CPU % of one core from /proc/PID/stat, utime + stime):
  *   C floor      bench/c/floor.c at a full refresh: the reads alone, unparsed
+ *   C core       bench/c/core-alone.c: the native core's own tiers (native/sampler) driven from C, no Node
  *   native       the native Sampler alone (bench/native-core-child.ts) at --proc-interval 100
  *   other        with BENCH_OTHER_DIST=/path/to/dist: that build's native-core-child.js, side by side
  * Each window's ratio to the floor is taken within the window; the figures are medians over the windows.
  */
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -29,10 +30,27 @@ function start(name: string, cmd: string, args: string[]): Tool {
   return { name, child: spawn(cmd, args, { stdio: 'ignore', env: { ...process.env, VIGIL_SAMPLER: 'native', BENCH_WARMUP_MS: '0' } }) };
 }
 
+/** bench/c/core-alone.c with the core's sources (no N-API) into dir, or null (with a line saying why). */
+function buildCoreAlone(dir: string): string | null {
+  const root = path.join(__dirname, '..', '..');
+  const core = path.join(root, 'native', 'sampler');
+  // The system and process tiers and what they use; addon.c (N-API) is what this leaves out.
+  const sources = ['system.c', 'procs.c', 'listing.c', 'pidfiles.c', 'threads.c', 'kept.c', 'text.c'].map((f) => path.join(core, f));
+  const exe = path.join(dir, 'core-alone');
+  try {
+    execFileSync('cc', ['-O2', '-o', exe, path.join(root, 'bench', 'c', 'core-alone.c'), ...sources], { stdio: ['ignore', 'ignore', 'pipe'] });
+    return exe;
+  } catch (e) {
+    console.log(`(the C core alone is left out: it did not build: ${(e as Error).message.split('\n')[0]})`);
+    return null;
+  }
+}
+
 export async function benchNativeFloor(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-nfloor-'));
   const floor = buildFloor(tmp);
   if (floor === null) return;
+  const core = buildCoreAlone(tmp);
   console.log(`\n== native-floor: CPU % of one core, all at once; median of ${WINDOWS} windows of ${WINDOW_MS / 1000} s after ${WARMUP_MS / 1000} s`);
   try {
     for (const load of LOADS) {
@@ -40,6 +58,7 @@ export async function benchNativeFloor(): Promise<void> {
       const tools: Tool[] = [];
       try {
         tools.push(start('C floor', floor, ['100', '100', FOREVER, '0']));
+        if (core !== null) tools.push(start('C core alone', core, ['100', '100', FOREVER, '0']));
         tools.push(start('native', process.execPath, [path.join(__dirname, 'native-core-child.js'), 'native', '100', FOREVER]));
         if (OTHER !== null) tools.push(start(`native (${OTHER})`, process.execPath, [path.join(OTHER, 'bench', 'native-core-child.js'), 'native', '100', FOREVER]));
         await sleep(WARMUP_MS);
