@@ -75,6 +75,26 @@ export function buildTcpDumpRequest(family: number, seq: number, states = DUMP_S
   return buildNlmsg(SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST | NLM_F_DUMP, seq, req);
 }
 
+/**
+ * An exact lookup of one socket (an inet_diag_req_v2 without NLM_F_DUMP): `id` holds, at idOff, the
+ * first 52 bytes of the inet_diag_msg a dump gave for it (family, state, timer, retrans, then the
+ * inet_diag_sockid: ports, addresses, interface, cookie). The kernel answers with the same message a
+ * dump gives, or an NLMSG_ERROR: ENOENT when no socket has that 4-tuple or the one that has it is
+ * another socket (its cookie differs: the tuple was reused; older kernels answer ESTALE for that).
+ */
+export function buildTcpLookupRequest(id: Buffer, idOff: number, seq: number): Buffer {
+  const req = Buffer.alloc(INET_DIAG_REQ_V2_LEN);
+  req[0] = id[idOff];
+  req[1] = IPPROTO_TCP;
+  req[2] = 1 << (INET_DIAG_INFO - 1);
+  w32h(req, DUMP_STATES, 4); // ignored by a lookup: the reader drops answers in other states
+  id.copy(req, 8, idOff + 4, idOff + ID_LEN);
+  return buildNlmsg(SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST, seq, req);
+}
+
+/** Bytes of a socket's identity kept for a lookup: inet_diag_msg up to the end of its sockid. */
+export const ID_LEN = 52;
+
 function fmt4(b: Buffer, off: number): string {
   return `${b[off]}.${b[off + 1]}.${b[off + 2]}.${b[off + 3]}`;
 }
@@ -250,8 +270,15 @@ export class TcpDumpParser {
   /** memos[i] is what the cache remembers of socks[i]. */
   readonly memos: SockMemo[] = [];
   malformed = 0;
+  /** ids[ID_LEN * i, ID_LEN * (i + 1)) is the identity of socks[i], for a later lookup (when keepIds). */
+  ids: Buffer = Buffer.alloc(0);
+  /** Answers in a state the dump does not ask for (a lookup that found the TIME_WAIT left of a socket). */
+  dropped = 0;
 
-  constructor(private readonly addrs: AddrCache) {}
+  constructor(
+    private readonly addrs: AddrCache,
+    private readonly keepIds = false,
+  ) {}
 
   /** The callback for walkNlmsgs. */
   readonly onMsg = (b: Buffer, start: number, end: number, type: number, v?: DataView): void => {
@@ -260,8 +287,25 @@ export class TcpDumpParser {
       this.malformed++;
       return;
     }
+    // A lookup answers whatever state the socket is in now; a dump lists only DUMP_STATES.
+    if (end - start >= INET_DIAG_MSG_LEN && ((DUMP_STATES >>> b[start + 1]) & 1) === 0) {
+      this.dropped++;
+      return;
+    }
     const s = parseInetDiagMsg(b, start, end, this.addrs, v ?? view(b), this.memos);
-    if (typeof s === 'string') this.malformed++;
-    else this.socks.push(s);
+    if (typeof s === 'string') {
+      this.malformed++;
+      return;
+    }
+    if (this.keepIds) {
+      const at = ID_LEN * this.socks.length;
+      if (this.ids.length < at + ID_LEN) {
+        const grown = Buffer.alloc(Math.max(ID_LEN * 64, 2 * this.ids.length));
+        this.ids.copy(grown);
+        this.ids = grown;
+      }
+      b.copy(this.ids, at, start, start + ID_LEN);
+    }
+    this.socks.push(s);
   };
 }
