@@ -230,24 +230,39 @@ export function parseInetDiagMsg(
     }
     a += (rlen + 3) & ~3;
   }
-  const c0 = u32h(v, start + 44);
-  const c1 = u32h(v, start + 48);
-  // idiag_cookie[2]: ss prints ((u64)cookie[1] << 32) | cookie[0]. Cookies count up from 1, so the
-  // high word is 0 for years of sockets; the bigint branch only keeps it exact past 2^53.
-  const cookie: Counter = c1 <= 0x1fffff ? c1 * 4294967296 + c0 : (BigInt(c1) << 32n) | BigInt(c0);
+  const cookie = cookieOf(u32h(v, start + 44), u32h(v, start + 48));
   const ep = addrs.get(b, v, start, family, cookie);
-  const s: TcpSockSample = {
+  const s = newSock(v, start, ep, cookie, u32h(v, start + 68), u32h(v, start + 64), u32h(v, start + 56), u32h(v, start + 60));
+  if (info >= 0) fillTcpInfo(v, info, infoLen, s);
+  memos?.push(ep);
+  return s;
+}
+
+/**
+ * idiag_cookie[2] as one Counter: ss prints ((u64)cookie[1] << 32) | cookie[0]. Cookies count up from 1,
+ * so the high word is 0 for years of sockets; the bigint branch only keeps it exact past 2^53.
+ */
+export function cookieOf(c0: number, c1: number): Counter {
+  return c1 <= 0x1fffff ? c1 * 4294967296 + c0 : (BigInt(c1) << 32n) | BigInt(c0);
+}
+
+/**
+ * A socket without its tcp_info fields (null until filled): the identity at v[id, id + ID_LEN) (family,
+ * state, ports), its endpoints' text from the cache, and the inet_diag_msg fields past the identity.
+ */
+export function newSock(v: DataView, id: number, ep: SockMemo, cookie: Counter, inode: number, uid: number, rqueue: number, wqueue: number): TcpSockSample {
+  return {
     cookie,
-    inode: u32h(v, start + 68),
-    uid: u32h(v, start + 64),
-    family: family === AF_INET ? 4 : 6,
-    state: TCP_STATES[b[start + 1]] ?? 'UNKNOWN',
+    inode,
+    uid,
+    family: v.getUint8(id) === AF_INET ? 4 : 6,
+    state: TCP_STATES[v.getUint8(id + 1)] ?? 'UNKNOWN',
     local: ep.local,
     remote: ep.remote,
-    local_port: v.getUint16(start + 4),
-    remote_port: v.getUint16(start + 6),
-    rqueue: u32h(v, start + 56),
-    wqueue: u32h(v, start + 60),
+    local_port: v.getUint16(id + 4),
+    remote_port: v.getUint16(id + 6),
+    rqueue,
+    wqueue,
     rtt_us: null,
     rttvar_us: null,
     cwnd: null,
@@ -256,9 +271,6 @@ export function parseInetDiagMsg(
     total_retrans: null,
     pids: NO_PIDS,
   };
-  if (info >= 0) fillTcpInfo(v, info, infoLen, s);
-  memos?.push(ep);
-  return s;
 }
 
 /** Shared by every socket until the fd scan attributes it (never mutated: replaced). */
@@ -276,7 +288,7 @@ export class TcpDumpParser {
   dropped = 0;
 
   constructor(
-    private readonly addrs: AddrCache,
+    readonly addrs: AddrCache,
     private readonly keepIds = false,
   ) {}
 
@@ -297,6 +309,11 @@ export class TcpDumpParser {
       this.malformed++;
       return;
     }
+    this.push(s, b, start);
+  };
+
+  /** Adds a socket (its memo already in memos) whose identity is b[id, id + ID_LEN). */
+  push(s: TcpSockSample, b: Buffer, id: number): void {
     if (this.keepIds) {
       const at = ID_LEN * this.socks.length;
       if (this.ids.length < at + ID_LEN) {
@@ -304,8 +321,8 @@ export class TcpDumpParser {
         this.ids.copy(grown);
         this.ids = grown;
       }
-      b.copy(this.ids, at, start, start + ID_LEN);
+      b.copy(this.ids, at, id, id + ID_LEN);
     }
     this.socks.push(s);
-  };
+  }
 }

@@ -174,3 +174,9 @@ export function walkAnswers(
   }
   return n;
 }
+
+/** "ENOENT" for -2 (a netlink errno is negative), or "errno N" for one this platform does not name. */
+export function errnoName(errno: number): string {
+  const name = Object.entries(os.constants.errno).find(([, v]) => v === -errno)?.[0];
+  return name ?? `errno ${-errno}`;
+}

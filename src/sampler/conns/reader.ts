@@ -1,4 +1,3 @@
-import * as os from 'os';
 import { Counter, counterAdd } from '../../model/counter';
 import { sockDelta } from '../../derive/conns-delta';
 import type { ConnsProcSample, ConnsSample, TcpSockSample } from '../../model/conns';
@@ -16,7 +15,8 @@ import {
   TcpDumpParser,
 } from './inet-diag';
 import { FdScanNative, InodeMap, RefreshResult } from './inode-map';
-import { walkAnswers, walkNlmsgs } from './netlink';
+import { NativeDiag, nativeDiagOf, SockDiagNative } from './native-diag';
+import { errnoName, walkAnswers, walkNlmsgs } from './netlink';
 import { SocketCounts, SocketKinds } from './socket-kinds';
 
 export interface ConnsReaderOptions {
@@ -36,8 +36,11 @@ export interface ConnsReaderOptions {
   fullEveryMs?: number;
   /** Give up on a dump that has not ended after this long, ms. */
   timeoutMs?: number;
-  /** The fd scan's I/O in the native core (see InodeMapOptions.native). */
-  native?: FdScanNative | null;
+  /**
+   * The native core: the fd scan's I/O (see InodeMapOptions.native) and, when the addon has it and no
+   * `transport` is given, the sock_diag socket (native-diag.ts) instead of the `netlink` package.
+   */
+  native?: (FdScanNative & Partial<SockDiagNative>) | null;
   /**
    * The longest a read may go on looking up the last dump's sockets instead of dumping, ms (see
    * lookupLast); 0 dumps on every read.
@@ -105,13 +108,18 @@ interface Acc {
 export class ConnsReader {
   private readonly root: string;
   private readonly openTransport: (recvBuffer?: number) => DiagTransport;
-  private transport: DiagTransport;
+  /** The TypeScript path's socket; null while the native core's is used. */
+  private transport: DiagTransport | null = null;
+  /** The native core's sock_diag socket, or null (the TypeScript path). */
+  private nat: NativeDiag | null = null;
+  private readonly natFns: SockDiagNative | null;
   /** The socket the lookups go through, opened at the first. */
   private lookupTransport: DiagTransport | null = null;
   private readonly inodes: InodeMap;
   private readonly addrs = new AddrCache();
   private readonly scanBudgetNs: bigint;
   private readonly sliceNs: bigint;
+  private readonly sliceMs: number;
   private readonly sweepReads: number;
   private readonly timeoutMs: number;
   private readonly rb = new ReadBuf(65536);
@@ -165,7 +173,9 @@ export class ConnsReader {
   constructor(opts: ConnsReaderOptions = {}) {
     this.root = opts.procRoot ?? '/proc';
     this.openTransport = opts.transport ?? ((size) => new NetlinkDiagSocket(size));
-    this.transport = this.openTransport();
+    this.natFns = opts.transport === undefined ? nativeDiagOf(opts.native) : null;
+    this.sliceMs = opts.sliceMs ?? 4;
+    this.openDiag();
     this.inodes = new InodeMap({ procRoot: this.root, fullEveryMs: opts.fullEveryMs, native: opts.native });
     this.scanBudgetNs = BigInt(Math.round((opts.scanBudgetMs ?? 50) * 1e6));
     this.sliceNs = BigInt(Math.round((opts.sliceMs ?? 4) * 1e6));
@@ -233,11 +243,17 @@ export class ConnsReader {
   /** Every TCP socket into `parser`: the one-walk request, or one v2 request per family. Returns the parse time, ns. */
   private async dumpAll(parser: TcpDumpParser): Promise<bigint> {
     let costNs = 0n;
-    const dump = async (req: (seq: number) => Buffer): Promise<number | null> => {
+    // kind 0: the one-walk request for both families; 1: the v2 request for one family.
+    const dump = async (kind: 0 | 1, family: number): Promise<number | null> => {
       const seq = (this.seq = (this.seq + 1) >>> 0);
+      if (this.nat !== null) {
+        const r = await this.nat.dump(kind, family, seq, parser, this.timeoutMs);
+        costNs += r.ns;
+        return r.errno;
+      }
       let errno: number | null = null;
-      await this.transport.request(
-        req(seq),
+      await this.transport!.request(
+        kind === 0 ? buildTcpCompatDumpRequest(seq) : buildTcpDumpRequest(family, seq),
         (dg) => {
           const s = process.hrtime.bigint();
           const r = walkNlmsgs(dg, dg.length, seq, parser.onMsg);
@@ -252,7 +268,7 @@ export class ConnsReader {
     };
     let done = false;
     if (this.compat !== false) {
-      const errno = await dump((seq) => buildTcpCompatDumpRequest(seq));
+      const errno = await dump(0, AF_INET);
       // Refused (a kernel that dropped it): the v2 requests from now on. Nothing was dumped.
       if (errno === null) this.compat = done = true;
       else if (this.compat === true) throw new Error(`sock_diag dump failed: ${errnoName(errno)}`);
@@ -260,7 +276,7 @@ export class ConnsReader {
     }
     for (const family of done ? [] : [AF_INET, AF_INET6]) {
       if (this.familyEmpty(family)) continue;
-      const errno = await dump((seq) => buildTcpDumpRequest(family, seq));
+      const errno = await dump(1, family);
       // A kernel without inet_diag for this family (CONFIG_INET_DIAG, or IPv6 disabled) answers ENOENT.
       if (errno !== null && !(family === AF_INET6 && errno === -2)) throw new Error(`sock_diag dump failed: ${errnoName(errno)}`);
     }
@@ -286,7 +302,15 @@ export class ConnsReader {
     if (opens === null || opens !== this.lastOpens || this.inuseOffset === null || this.lastFullNs === null) return null;
     if (monoNs - this.lastFullNs >= this.fullDumpEveryNs || this.lastN > LOOKUP_MAX) return null;
     let costNs = 0n;
-    for (let i = 0; i < this.lastN; i += LOOKUP_BATCH) {
+    if (this.nat !== null) {
+      const s = process.hrtime.bigint();
+      const seq = (this.seq = (this.seq + 1) >>> 0);
+      // Batched in C as below; each answer's receive (the kernel's lookup runs in the send) is in the time.
+      const ok = this.nat.lookup(this.lastIds, this.lastN, seq, parser);
+      costNs = process.hrtime.bigint() - s;
+      if (!ok) return null;
+    }
+    for (let i = 0; this.nat === null && i < this.lastN; i += LOOKUP_BATCH) {
       const k = Math.min(LOOKUP_BATCH, this.lastN - i);
       const seq = (this.seq = (this.seq + 1) >>> 0);
       const reqs: Buffer[] = [];
@@ -579,24 +603,46 @@ export class ConnsReader {
     return out;
   }
 
-  /** A fresh netlink socket after a failed dump; the fd scan's state is kept. */
-  reopen(): void {
-    this.lookupTransport?.close();
-    this.lookupTransport = null;
-    this.transport.close();
+  /**
+   * Opens the sock_diag socket: the native core's when it has one and it opens, else the `netlink`
+   * package's (which throws, one line, when netlink sockets cannot be opened at all).
+   */
+  private openDiag(): void {
+    if (this.natFns !== null) {
+      try {
+        this.nat = new NativeDiag(this.natFns, this.sliceMs);
+        return;
+      } catch {
+        // The TypeScript path's error says the same thing, if it fails too.
+      }
+    }
     this.transport = this.openTransport();
   }
 
-  close(): void {
+  private closeDiag(): void {
     this.lookupTransport?.close();
-    this.transport.close();
+    this.lookupTransport = null;
+    this.transport?.close();
+    this.transport = null;
+    this.nat?.close();
+    this.nat = null;
+  }
+
+  /** Which code talks to sock_diag: the native core or the TypeScript path over the `netlink` package. */
+  get diagPath(): 'native' | 'ts' {
+    return this.nat !== null ? 'native' : 'ts';
+  }
+
+  /** A fresh netlink socket after a failed dump; the fd scan's state is kept. */
+  reopen(): void {
+    this.closeDiag();
+    this.openDiag();
+  }
+
+  close(): void {
+    this.closeDiag();
     this.sockstat.close();
     this.sockstat6.close();
     this.snmp.close();
   }
-}
-
-function errnoName(errno: number): string {
-  const name = Object.entries(os.constants.errno).find(([, v]) => v === -errno)?.[0];
-  return name ?? `errno ${-errno}`;
 }
