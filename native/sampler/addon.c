@@ -9,7 +9,7 @@
  *   close(h)
  *   timexRead(out: Float64Array of TX_N)  adjtimex(2) with modes = 0 (timex.h); returns its state or -errno
  *   trimFilePages(out: Float64Array of TRIM_N)  unmaps clean read-only file pages (trim.c); 0 or -errno
- *   sdLayout / sdOpen / sdDump / sdPump / sdLookup / sdTake / sdClose  the connections tier's sock_diag
+ *   sdLayout / sdOpen / sdDump / sdPump / sdLookup / sdTake / sdParse / sdClose  the connections tier's sock_diag
  *                                               socket (sockdiag.c)
  */
 #include <node_api.h>
@@ -379,6 +379,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
     {"sdPump", NULL, js_sd_pump, NULL, NULL, NULL, napi_default, NULL},
     {"sdLookup", NULL, js_sd_lookup, NULL, NULL, NULL, napi_default, NULL},
     {"sdTake", NULL, js_sd_take, NULL, NULL, NULL, napi_default, NULL},
+    {"sdParse", NULL, js_sd_parse, NULL, NULL, NULL, napi_default, NULL},
     {"sdClose", NULL, js_sd_close, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof d / sizeof *d, d);

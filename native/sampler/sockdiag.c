@@ -19,6 +19,7 @@
  *                                      caller dumps instead), -errno
  *   sdTake(h, f, ids, st)               the last request's sockets: rows of SD_NCOLS into f, identities
  *                                      into ids, counts into st; n, or -(1 + n) when f or ids is too small
+ *   sdParse(h, datagram, seq, fresh)    walks a given datagram as sdPump walks one (for the tests)
  *   sdClose(h)
  * Answers are parsed as inet-diag.ts parses them (the same rejects, the same state filter), into rows
  * with no object per socket; native-diag.ts turns rows into TcpSockSamples.
@@ -524,6 +525,28 @@ napi_value js_sd_take(napi_env env, napi_callback_info info) {
     memcpy(ids, s->ids, s->n * SD_ID_LEN);
   }
   return num(env, (double)s->n);
+}
+
+/* sdParse(h, datagram: Uint8Array, seq, fresh): walks a datagram as sdPump does one it received (fresh:
+   as the first of a dump); 1 if it ended the dump. For the tests that hold this parse equal to inet-diag.ts. */
+napi_value js_sd_parse(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  const char *usage = "sdParse(h, datagram: Uint8Array, seq, fresh)";
+  sd_t *s = args(env, info, 4, argv, usage);
+  if (!s) return NULL;
+  void *b;
+  size_t len;
+  if (!typed_arg(env, argv[1], napi_uint8_array, &b, &len)) {
+    napi_throw_type_error(env, NULL, usage);
+    return NULL;
+  }
+  bool fresh = false;
+  napi_get_value_bool(env, argv[3], &fresh);
+  if (fresh) reset(s);
+  s->seq = (uint32_t)arg_num(env, argv[2]);
+  s->datagrams++;
+  walk_dump(s, b, len);
+  return num(env, s->done ? 1 : 0);
 }
 
 napi_value js_sd_close(napi_env env, napi_callback_info info) {

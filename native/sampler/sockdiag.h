@@ -26,6 +26,7 @@ napi_value js_sd_dump(napi_env env, napi_callback_info info);
 napi_value js_sd_pump(napi_env env, napi_callback_info info);
 napi_value js_sd_lookup(napi_env env, napi_callback_info info);
 napi_value js_sd_take(napi_env env, napi_callback_info info);
+napi_value js_sd_parse(napi_env env, napi_callback_info info);
 napi_value js_sd_close(napi_env env, napi_callback_info info);
 
 #endif

@@ -20,6 +20,8 @@ export interface SockDiagNative {
   sdLookup(h: unknown, ids: Uint8Array, n: number, seq: number): number;
   /** n, or -(1 + n) when rows or ids is too small; st always filled. */
   sdTake(h: unknown, rows: Float64Array, ids: Uint8Array, st: Float64Array): number;
+  /** Walks a given datagram as sdPump walks one it received (fresh: the first of a dump); 1 if it ended it. */
+  sdParse(h: unknown, datagram: Uint8Array, seq: number, fresh: boolean): number;
   sdClose(h: unknown): void;
 }
 
@@ -109,6 +111,18 @@ export class NativeDiag {
     if (r === 0) return false;
     this.take(parser);
     return true;
+  }
+
+  /**
+   * Parses captured datagrams of one dump into parser as a dump's receives would (for the tests). Returns
+   * whether they ended it and the kernel's errno, as dump() does.
+   */
+  parse(datagrams: Buffer[], seq: number, parser: TcpDumpParser): { done: boolean; errno: number | null } {
+    let done = 0;
+    datagrams.forEach((d, i) => (done = this.a.sdParse(this.h, d, seq, i === 0)));
+    this.take(parser);
+    const e = this.st[ST_ERRNO];
+    return { done: done === 1, errno: e === 0 ? null : e };
   }
 
   close(): void {
