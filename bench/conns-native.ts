@@ -6,8 +6,9 @@
  *      (user and system) from getrusage around each read. Medians.
  *   2. With BENCH_BASELINE_CLI=path/cli.js (e.g. /work/main/dist/src/cli.js): this build's `vigil record`
  *      at +0 and +300 idle processes and `vigil serve` scraped every second, each beside the baseline
- *      build's, started together and measured over the same windows; per-thread CPU from
- *      /proc/PID/task/TID/stat, the main thread's user and system time apart from the other threads'.
+ *      build's, started together and measured over the same windows; run time from
+ *      /proc/PID/task/TID/schedstat (ns) and, in 10 ms ticks, user and system time from
+ *      /proc/PID/task/TID/stat, the main thread's apart from the other threads'.
  *      BENCH_CN_WINDOWS (default 7) windows of BENCH_CN_WINDOW_S (10) s after BENCH_CN_WARMUP_S (30) s.
  * The machine is shared: only ratios from the same windows mean anything; the load is printed.
  */
@@ -66,18 +67,30 @@ interface Ticks {
   mainS: number;
   allU: number;
   allS: number;
+  /** Run time of the main thread and of every live thread, ns (schedstat: exact, where ticks are 10 ms). */
+  mainNs: number;
+  allNs: number;
 }
 
-/** utime and stime of the main thread and of the whole process (exited threads included), ticks. */
+/** utime and stime of the main thread and of the whole process (exited threads included), ticks; run time, ns. */
 function ticks(pid: number): Ticks {
   const f = (file: string): [number, number] => {
     const s = fs.readFileSync(file, 'latin1');
     const x = s.slice(s.lastIndexOf(')') + 2).split(' ');
     return [Number(x[11]), Number(x[12])];
   };
+  const ns = (tid: string): number => Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'latin1').split(' ')[0]);
   const [mainU, mainS] = f(`/proc/${pid}/task/${pid}/stat`);
   const [allU, allS] = f(`/proc/${pid}/stat`);
-  return { mainU, mainS, allU, allS };
+  let allNs = 0;
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      allNs += ns(tid);
+    } catch {
+      // a thread that just ended
+    }
+  }
+  return { mainU, mainS, allU, allS, mainNs: ns(String(pid)), allNs };
 }
 
 function start(cli: string, args: string[]): { child: ChildProcess; stderr: () => string } {
@@ -135,21 +148,29 @@ async function sideBySide(label: string, args: (tag: string) => string[], serve:
       const pct = (a: number, b: number): number => (100 * (a - b)) / CLK / secs;
       for (const k of ['new', 'base'] as const) {
         const t1 = ticks(procs[k].child.pid!);
-        rows[k].push({ mainU: pct(t1.mainU, t0[k].mainU), mainS: pct(t1.mainS, t0[k].mainS), allU: pct(t1.allU, t0[k].allU), allS: pct(t1.allS, t0[k].allS) });
+        const pctNs = (a: number, b: number): number => (100 * (a - b)) / 1e9 / secs;
+        rows[k].push({
+          mainU: pct(t1.mainU, t0[k].mainU),
+          mainS: pct(t1.mainS, t0[k].mainS),
+          allU: pct(t1.allU, t0[k].allU),
+          allS: pct(t1.allS, t0[k].allS),
+          mainNs: pctNs(t1.mainNs, t0[k].mainNs),
+          allNs: pctNs(t1.allNs, t0[k].allNs),
+        });
       }
       const n = rows.new[w];
       const b = rows.base[w];
-      tot.push((n.allU + n.allS) / (b.allU + b.allS));
-      console.log(`  ${label} window ${w + 1}: new ${f2(n.allU + n.allS)} %, baseline ${f2(b.allU + b.allS)} % (load ${loadavg()})`);
+      tot.push(n.allNs / b.allNs);
+      console.log(`  ${label} window ${w + 1}: new ${f2(n.allNs)} %, baseline ${f2(b.allNs)} % (run time; load ${loadavg()})`);
     }
     const med = (k: 'new' | 'base', fn: (t: Ticks) => number): string => f2(median(rows[k].map(fn)));
     for (const k of ['new', 'base'] as const) {
       console.log(
-        `  ${label} ${k === 'new' ? 'new     ' : 'baseline'}: total ${med(k, (t) => t.allU + t.allS)} % | main thread user ${med(k, (t) => t.mainU)} sys ${med(k, (t) => t.mainS)}` +
+        `  ${label} ${k === 'new' ? 'new     ' : 'baseline'}: run time ${med(k, (t) => t.allNs)} %, main thread ${med(k, (t) => t.mainNs)} % | ticks: total ${med(k, (t) => t.allU + t.allS)} %, main thread user ${med(k, (t) => t.mainU)} sys ${med(k, (t) => t.mainS)}` +
           ` | other threads user ${med(k, (t) => t.allU - t.mainU)} sys ${med(k, (t) => t.allS - t.mainS)}`,
       );
     }
-    console.log(`  ${label}: new / baseline, median of per-window ratios: ${f2(median(tot))}`);
+    console.log(`  ${label}: new / baseline run time, median of per-window ratios: ${f2(median(tot))}`);
   } finally {
     for (const p of Object.values(procs)) p.child.kill('SIGKILL');
   }

@@ -255,3 +255,29 @@ t.test('native: a socket reopened on the same 4-tuple is not found by the old id
   t.ok(nd.lookup(Buffer.concat(Array.from({ length: 70 }, () => newId)), 70, ++seq, again), '70 lookups of a live socket');
   t.equal(again.socks.length, 70, 'each answered with the socket');
 });
+
+t.test('native: 40+ sockets (past the TypeScript path\'s 32) are read by lookups, the same as a dump', { skip: VARIANTS[1].skip }, async (t) => {
+  const p = await listen('127.0.0.1');
+  t.teardown(() => p.srv.close());
+  const clients: net.Socket[] = [];
+  t.teardown(() => clients.forEach((c) => c.destroy()));
+  for (let i = 0; i < 20; i++) clients.push(await connect('127.0.0.1', p.port));
+  for (let i = 0; i < 100 && p.accepted.length < 20; i++) await sleep(10);
+  const looker = new ConnsReader(VARIANTS[1].opts);
+  const dumper = new ConnsReader({ ...VARIANTS[1].opts, fullDumpEveryMs: 0 });
+  t.teardown(() => {
+    looker.close();
+    dumper.close();
+  });
+  const first = await looker.read();
+  t.ok(first.tcp.length > 32, `${first.tcp.length} TCP sockets on the machine`);
+  clients.forEach((c, i) => c.write(Buffer.alloc(1000 * (i + 1))));
+  for (let i = 0; i < 200 && p.received() < 210_000; i++) await sleep(10);
+  await sleep(100);
+  const a = await lookupRead(looker);
+  t.ok(a, 'a read was answered by lookups');
+  if (!a) return;
+  const d = await dumper.read();
+  t.equal(mine(a, p.port).length, 41, 'the listener and both ends of 20 connections');
+  t.same(mine(a, p.port), mine(d, p.port), 'same sockets, states and counters as a dump');
+});
