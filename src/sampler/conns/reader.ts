@@ -74,7 +74,11 @@ const ESTALE = -116;
 
 /** Where one read's time went, for --debug-timings and the benchmark. */
 export interface ConnsReadStats {
-  /** Parsing the dump's datagrams in vigil's code, ms (the kernel's share is not in here). */
+  /**
+   * Parsing the dump's datagrams in vigil's code, ms. Through the `netlink` package the kernel's share is
+   * not in here; through the native core's socket it is (the kernel makes a dump's datagrams inside the
+   * receives, and answers lookups inside the send).
+   */
   parse_ms: number;
   /** The fd scan, ms. */
   scan_ms: number;
@@ -185,7 +189,7 @@ export class ConnsReader {
     this.openDiag();
     this.inodes = new InodeMap({ procRoot: this.root, fullEveryMs: opts.fullEveryMs, native: opts.native });
     this.scanBudgetNs = BigInt(Math.round((opts.scanBudgetMs ?? 50) * 1e6));
-    this.sliceNs = BigInt(Math.round((opts.sliceMs ?? 4) * 1e6));
+    this.sliceNs = BigInt(Math.round(this.sliceMs * 1e6));
     this.sweepReads = Math.max(1, opts.sweepReads ?? 10);
     this.timeoutMs = opts.timeoutMs ?? 5000;
     this.sockstat = new KeptFile(`${this.root}/net/sockstat`);
