@@ -11,8 +11,8 @@
  *                                      both families; 1: inet_diag_req_v2 for `family`); 0 or -errno
  *   sdPump(h, sliceMs)                  receives the dump: 1 ended, 0 the slice ran out (call again after
  *                                      a turn of the event loop), 2 no datagram queued (not seen: the
- *                                      kernel makes each inside the receive), -errno (-EMSGSIZE: a
- *                                      datagram larger than the buffer)
+ *                                      kernel makes the first inside the send and each next one inside
+ *                                      a receive), -errno (-EMSGSIZE: a datagram larger than the buffer)
  *   sdLookup(h, ids, n, seq)            looks up the n sockets whose identities (SD_ID_LEN bytes each) are
  *                                      in ids, 32 per sendmsg: 1 every one answered (ENOENT or ESTALE:
  *                                      gone), 0 a surprise (another errno, an answer missing or cut: the

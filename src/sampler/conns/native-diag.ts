@@ -74,7 +74,7 @@ export class NativeDiag {
   /**
    * One dump into parser, received in slices of sliceMs with the event loop turning in between.
    * Returns the kernel's negative errno (the request refused) or null, and the time spent in the calls, ns
-   * (the kernel's walk of the hash included: it runs inside the receives). Throws on a socket error or when
+   * (the kernel's walk of the hash included: it runs inside the send and the receives). Throws on a socket error or when
    * the dump has not ended after timeoutMs.
    */
   async dump(kind: 0 | 1, family: number, seq: number, parser: TcpDumpParser, timeoutMs: number): Promise<{ errno: number | null; ns: bigint }> {
@@ -89,8 +89,9 @@ export class NativeDiag {
       if (r < 0) throw new Error(r === -EMSGSIZE ? 'netlink datagram larger than the receive buffer' : `sock_diag receive failed: ${errnoName(r)}`);
       ns += process.hrtime.bigint() - s0;
       if (Date.now() > deadline) throw new Error(`no answer from sock_diag within ${timeoutMs} ms`);
-      // 0: the slice ran out (a dump of many sockets); 2: nothing queued (never seen: a dump's datagrams are
-      // made inside the receives), waited for without spinning.
+      // 0: the slice ran out (a dump of many sockets); 2: nothing queued (never seen: the kernel makes a
+      // dump's first datagram inside the send and each next one inside the receive before it), waited for
+      // without spinning.
       await new Promise<void>((res) => (r === 0 ? setImmediate(res) : setTimeout(res, 1)));
       s0 = process.hrtime.bigint();
     }
