@@ -52,9 +52,12 @@ async function connect(host: string, port: number, localPort?: number): Promise<
   return c;
 }
 
-/** Reads with `r` until a read was answered by lookups (another process's connect() forces a dump). */
+/**
+ * Reads with `r` until a read was answered by lookups (another process's connect() forces a dump: on a
+ * machine where other tests open connections all the time, that takes a quiet moment; 20 s deadline).
+ */
 async function lookupRead(r: ConnsReader): Promise<ConnsSample | null> {
-  for (let i = 0; i < 40; i++) {
+  for (const end = Date.now() + 20_000; Date.now() < end; ) {
     const before = r.lookupReads;
     const s = await r.read();
     if (r.lookupReads > before) return s;
@@ -86,6 +89,7 @@ for (const v of VARIANTS) {
       dumper.close();
     });
     const c = await connect('127.0.0.1', p.port);
+    t.teardown(() => c.destroy()); // an early return must not leave it open: the process would not exit
     const lport = c.localPort as number;
     await looker.read(); // the first read always dumps
 
@@ -144,6 +148,7 @@ t.test('a socket reopened on the same 4-tuple is not found by the old identity (
   const nl = new NetlinkDiagSocket();
   t.teardown(() => nl.close());
   const c = await connect('127.0.0.1', p.port);
+  t.teardown(() => c.destroy()); // an early return must not leave it open: the process would not exit
   const lport = c.localPort as number;
   const dump = async (): Promise<TcpDumpParser> => {
     const parser = new TcpDumpParser(new AddrCache(), true);
@@ -217,6 +222,7 @@ t.test('native: a socket reopened on the same 4-tuple is not found by the old id
   const nd = new NativeDiag(nativeFns!);
   t.teardown(() => nd.close());
   const c = await connect('127.0.0.1', p.port);
+  t.teardown(() => c.destroy()); // an early return must not leave it open: the process would not exit
   const lport = c.localPort as number;
   let seq = 0;
   const idOf = async (): Promise<Buffer> => {
