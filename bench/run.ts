@@ -6,6 +6,7 @@
 import { benchAlerts } from './alerts';
 import { benchCgroups } from './cgroups';
 import { benchConns } from './conns';
+import { benchConnsNative } from './conns-native';
 import { benchFrame } from './frame';
 import { benchLighter } from './lighter';
 import { benchNative } from './native';
@@ -30,6 +31,7 @@ const benches: Record<string, () => Promise<void>> = {
   record: benchRecord,
   report: benchReport,
   conns: benchConns,
+  'conns-native': benchConnsNative,
   prometheus: benchPrometheus,
   'node-tier': benchNodeTier,
   alerts: benchAlerts,

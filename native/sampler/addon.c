@@ -9,6 +9,8 @@
  *   close(h)
  *   timexRead(out: Float64Array of TX_N)  adjtimex(2) with modes = 0 (timex.h); returns its state or -errno
  *   trimFilePages(out: Float64Array of TRIM_N)  unmaps clean read-only file pages (trim.c); 0 or -errno
+ *   sdLayout / sdOpen / sdDump / sdPump / sdLookup / sdTake / sdParse / sdClose  the connections tier's sock_diag
+ *                                               socket (sockdiag.c)
  */
 #include <node_api.h>
 #include <stdlib.h>
@@ -16,6 +18,7 @@
 #include "fdsocks.h"
 #include "layout.h"
 #include "procs.h"
+#include "sockdiag.h"
 #include "system.h"
 #include "timex.h"
 #include "trim.h"
@@ -370,6 +373,14 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
     {"close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
     {"timexRead", NULL, js_timex_read, NULL, NULL, NULL, napi_default, NULL},
     {"trimFilePages", NULL, js_trim_file_pages, NULL, NULL, NULL, napi_default, NULL},
+    {"sdLayout", NULL, js_sd_layout, NULL, NULL, NULL, napi_default, NULL},
+    {"sdOpen", NULL, js_sd_open, NULL, NULL, NULL, napi_default, NULL},
+    {"sdDump", NULL, js_sd_dump, NULL, NULL, NULL, napi_default, NULL},
+    {"sdPump", NULL, js_sd_pump, NULL, NULL, NULL, napi_default, NULL},
+    {"sdLookup", NULL, js_sd_lookup, NULL, NULL, NULL, napi_default, NULL},
+    {"sdTake", NULL, js_sd_take, NULL, NULL, NULL, napi_default, NULL},
+    {"sdParse", NULL, js_sd_parse, NULL, NULL, NULL, napi_default, NULL},
+    {"sdClose", NULL, js_sd_close, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof d / sizeof *d, d);
   return exports;

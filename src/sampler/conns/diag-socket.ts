@@ -55,9 +55,13 @@ export class NetlinkDiagSocket implements DiagTransport {
   private closed = false;
 
   /** Throws (one line) when netlink sockets cannot be opened: no package build, no permission, no kernel support. */
-  constructor() {
+  /**
+   * recvBuffer: bytes per recvmsg. The package allocates (and zeroes) that much for every datagram, so
+   * a socket whose answers come one small datagram each (exact lookups) asks for less.
+   */
+  constructor(recvBuffer = RECV_BUFFER) {
     const Raw = loadNetlink();
-    this.sock = new Raw(NETLINK_SOCK_DIAG, { messagePeeking: false, msgBufferSize: RECV_BUFFER });
+    this.sock = new Raw(NETLINK_SOCK_DIAG, { messagePeeking: false, msgBufferSize: recvBuffer });
     this.sock.unref();
     // Never let an exception escape into the addon: it calls back through node-addon-api with C++
     // exceptions on, and a JS error thrown back into it aborts the whole process.

@@ -75,6 +75,26 @@ export function buildTcpDumpRequest(family: number, seq: number, states = DUMP_S
   return buildNlmsg(SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST | NLM_F_DUMP, seq, req);
 }
 
+/**
+ * An exact lookup of one socket (an inet_diag_req_v2 without NLM_F_DUMP): `id` holds, at idOff, the
+ * first 52 bytes of the inet_diag_msg a dump gave for it (family, state, timer, retrans, then the
+ * inet_diag_sockid: ports, addresses, interface, cookie). The kernel answers with the same message a
+ * dump gives, or an NLMSG_ERROR: ENOENT when no socket has that 4-tuple or the one that has it is
+ * another socket (its cookie differs: the tuple was reused; older kernels answer ESTALE for that).
+ */
+export function buildTcpLookupRequest(id: Buffer, idOff: number, seq: number): Buffer {
+  const req = Buffer.alloc(INET_DIAG_REQ_V2_LEN);
+  req[0] = id[idOff];
+  req[1] = IPPROTO_TCP;
+  req[2] = 1 << (INET_DIAG_INFO - 1);
+  w32h(req, DUMP_STATES, 4); // ignored by a lookup: the reader drops answers in other states
+  id.copy(req, 8, idOff + 4, idOff + ID_LEN);
+  return buildNlmsg(SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST, seq, req);
+}
+
+/** Bytes of a socket's identity kept for a lookup: inet_diag_msg up to the end of its sockid. */
+export const ID_LEN = 52;
+
 function fmt4(b: Buffer, off: number): string {
   return `${b[off]}.${b[off + 1]}.${b[off + 2]}.${b[off + 3]}`;
 }
@@ -210,24 +230,39 @@ export function parseInetDiagMsg(
     }
     a += (rlen + 3) & ~3;
   }
-  const c0 = u32h(v, start + 44);
-  const c1 = u32h(v, start + 48);
-  // idiag_cookie[2]: ss prints ((u64)cookie[1] << 32) | cookie[0]. Cookies count up from 1, so the
-  // high word is 0 for years of sockets; the bigint branch only keeps it exact past 2^53.
-  const cookie: Counter = c1 <= 0x1fffff ? c1 * 4294967296 + c0 : (BigInt(c1) << 32n) | BigInt(c0);
+  const cookie = cookieOf(u32h(v, start + 44), u32h(v, start + 48));
   const ep = addrs.get(b, v, start, family, cookie);
-  const s: TcpSockSample = {
+  const s = newSock(v, start, ep, cookie, u32h(v, start + 68), u32h(v, start + 64), u32h(v, start + 56), u32h(v, start + 60));
+  if (info >= 0) fillTcpInfo(v, info, infoLen, s);
+  memos?.push(ep);
+  return s;
+}
+
+/**
+ * idiag_cookie[2] as one Counter: ss prints ((u64)cookie[1] << 32) | cookie[0]. Cookies count up from 1,
+ * so the high word is 0 for years of sockets; the bigint branch only keeps it exact past 2^53.
+ */
+export function cookieOf(c0: number, c1: number): Counter {
+  return c1 <= 0x1fffff ? c1 * 4294967296 + c0 : (BigInt(c1) << 32n) | BigInt(c0);
+}
+
+/**
+ * A socket without its tcp_info fields (null until filled): the identity at v[id, id + ID_LEN) (family,
+ * state, ports), its endpoints' text from the cache, and the inet_diag_msg fields past the identity.
+ */
+export function newSock(v: DataView, id: number, ep: SockMemo, cookie: Counter, inode: number, uid: number, rqueue: number, wqueue: number): TcpSockSample {
+  return {
     cookie,
-    inode: u32h(v, start + 68),
-    uid: u32h(v, start + 64),
-    family: family === AF_INET ? 4 : 6,
-    state: TCP_STATES[b[start + 1]] ?? 'UNKNOWN',
+    inode,
+    uid,
+    family: v.getUint8(id) === AF_INET ? 4 : 6,
+    state: TCP_STATES[v.getUint8(id + 1)] ?? 'UNKNOWN',
     local: ep.local,
     remote: ep.remote,
-    local_port: v.getUint16(start + 4),
-    remote_port: v.getUint16(start + 6),
-    rqueue: u32h(v, start + 56),
-    wqueue: u32h(v, start + 60),
+    local_port: v.getUint16(id + 4),
+    remote_port: v.getUint16(id + 6),
+    rqueue,
+    wqueue,
     rtt_us: null,
     rttvar_us: null,
     cwnd: null,
@@ -236,9 +271,6 @@ export function parseInetDiagMsg(
     total_retrans: null,
     pids: NO_PIDS,
   };
-  if (info >= 0) fillTcpInfo(v, info, infoLen, s);
-  memos?.push(ep);
-  return s;
 }
 
 /** Shared by every socket until the fd scan attributes it (never mutated: replaced). */
@@ -250,8 +282,15 @@ export class TcpDumpParser {
   /** memos[i] is what the cache remembers of socks[i]. */
   readonly memos: SockMemo[] = [];
   malformed = 0;
+  /** ids[ID_LEN * i, ID_LEN * (i + 1)) is the identity of socks[i], for a later lookup (when keepIds). */
+  ids: Buffer = Buffer.alloc(0);
+  /** Answers in a state the dump does not ask for (a lookup that found the TIME_WAIT left of a socket). */
+  dropped = 0;
 
-  constructor(private readonly addrs: AddrCache) {}
+  constructor(
+    readonly addrs: AddrCache,
+    private readonly keepIds = false,
+  ) {}
 
   /** The callback for walkNlmsgs. */
   readonly onMsg = (b: Buffer, start: number, end: number, type: number, v?: DataView): void => {
@@ -260,8 +299,30 @@ export class TcpDumpParser {
       this.malformed++;
       return;
     }
+    // A lookup answers whatever state the socket is in now; a dump lists only DUMP_STATES.
+    if (end - start >= INET_DIAG_MSG_LEN && ((DUMP_STATES >>> b[start + 1]) & 1) === 0) {
+      this.dropped++;
+      return;
+    }
     const s = parseInetDiagMsg(b, start, end, this.addrs, v ?? view(b), this.memos);
-    if (typeof s === 'string') this.malformed++;
-    else this.socks.push(s);
+    if (typeof s === 'string') {
+      this.malformed++;
+      return;
+    }
+    this.push(s, b, start);
   };
+
+  /** Adds a socket (its memo already in memos) whose identity is b[id, id + ID_LEN). */
+  push(s: TcpSockSample, b: Buffer, id: number): void {
+    if (this.keepIds) {
+      const at = ID_LEN * this.socks.length;
+      if (this.ids.length < at + ID_LEN) {
+        const grown = Buffer.alloc(Math.max(ID_LEN * 64, 2 * this.ids.length));
+        this.ids.copy(grown);
+        this.ids = grown;
+      }
+      b.copy(this.ids, at, id, id + ID_LEN);
+    }
+    this.socks.push(s);
+  }
 }

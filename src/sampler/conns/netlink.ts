@@ -145,3 +145,38 @@ export function walkNlmsgs(
   }
   return res;
 }
+
+/**
+ * Walks the answers to a batch of non-dump requests that all carry sequence number `seq`: each is one
+ * message, data (handed to onMsg) or NLMSG_ERROR (its negative errno handed to onErr). Returns how
+ * many answers this datagram held, or -1 if a length could not be framed.
+ */
+export function walkAnswers(
+  buf: Buffer,
+  seq: number,
+  onMsg: (b: Buffer, start: number, end: number, type: number, v: DataView) => void,
+  onErr: (errno: number) => void,
+): number {
+  const v = view(buf);
+  let off = 0;
+  let n = 0;
+  while (off < buf.length) {
+    if (buf.length - off < NLMSG_HDRLEN) return -1;
+    const len = u32h(v, off);
+    if (len < NLMSG_HDRLEN || len > buf.length - off) return -1;
+    const type = u16h(v, off + 4);
+    if (u32h(v, off + 8) === seq && type !== NLMSG_NOOP && type !== NLMSG_DONE) {
+      n++;
+      if (type === NLMSG_ERROR) onErr(len >= NLMSG_HDRLEN + 4 ? i32h(v, off + NLMSG_HDRLEN) : -5);
+      else onMsg(buf, off + NLMSG_HDRLEN, off + len, type, v);
+    }
+    off += nlmsgAlign(len);
+  }
+  return n;
+}
+
+/** "ENOENT" for -2 (a netlink errno is negative), or "errno N" for one this platform does not name. */
+export function errnoName(errno: number): string {
+  const name = Object.entries(os.constants.errno).find(([, v]) => v === -errno)?.[0];
+  return name ?? `errno ${-errno}`;
+}

@@ -32,8 +32,11 @@ const HI_SAFE = 0x1fffff; // a high word up to 2^21 − 1 keeps hi·2^32 + lo be
 
 /** An unsigned 64-bit host-order field as a canonical Counter (a bigint only above 2^53). */
 export function u64h(v: DataView, off: number): Counter {
-  const lo = u32h(v, HOST_LE ? off : off + 4);
-  const hi = u32h(v, HOST_LE ? off + 4 : off);
+  return joinU64(u32h(v, HOST_LE ? off : off + 4), u32h(v, HOST_LE ? off + 4 : off));
+}
+
+/** The Counter of a u64 given as its two 32-bit words (the native core hands them over so). */
+export function joinU64(lo: number, hi: number): Counter {
   if (hi <= HI_SAFE) return hi * TWO_32 + lo;
   return fromBig((BigInt(hi) << 32n) | BigInt(lo));
 }

@@ -67,6 +67,11 @@ export class ConnsTier {
     return this.last === null || this.reader === null ? null : this.reader.stats;
   }
 
+  /** Which code talks to sock_diag (the native core or the `netlink` package), or null when not running. */
+  diagPath(): 'native' | 'ts' | null {
+    return this.reader?.diagPath ?? null;
+  }
+
   /** Why the tier is not running (no netlink, no sock_diag), or null. */
   unavailable(): string | null {
     return this.reason;

@@ -10,12 +10,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import type { SockDiagNative } from '../conns/native-diag';
 import { packageRoot } from '../shim/library';
 import { EXPECTED_LAYOUT } from './layout';
 
 export const SAMPLER_ADDON = 'vigil-sampler.node';
 
-export interface NativeAddon {
+/** The sock_diag functions (native/sampler/sockdiag.c) are optional: an addon built before them has none. */
+export interface NativeAddon extends Partial<SockDiagNative> {
   layout(): Record<string, number>;
   sysCreate(procRoot: string): unknown;
   sysBind(h: unknown, sf: Float64Array, su: BigUint64Array, cf: Float64Array, cu: BigUint64Array, nf: Float64Array, nu: BigUint64Array, df: Float64Array, du: BigUint64Array, arena: Uint8Array): void;
