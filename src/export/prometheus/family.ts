@@ -107,61 +107,13 @@ export function familyHeader(spec: Pick<FamilySpec<unknown>, 'name' | 'help' | '
  * `out`, to be joined once for the whole scrape (a string grown line by line is a rope that the final join
  * must walk: a fifth of a scrape's time). A scrape lists about 2,000 series; prom-client's path took
  * half a scrape's time here.
- *
- * `prefixes` (optional) keeps each label set's `name{labels} ` from one scrape to the next, by the key the
- * dedupe computes anyway: most series of a scrape are those of the last one, so their labels are neither
- * escaped nor joined again, and the line is two pieces for the final join instead of a dozen. Only label
- * objects whose keys are the family's label names, in order, are kept (another order or an extra key
- * renders otherwise under the same key); the caller bounds its size (PrefixCache).
  */
-export function renderFamily<S>(spec: FamilySpec<S>, state: S, header: string, out: string[], prefixes: PrefixCache | null = null): void {
+export function renderFamily<S>(spec: FamilySpec<S>, state: S, header: string, out: string[]): void {
   out.push(header);
-  const names = spec.labelNames;
-  const seen = names.length > 0 ? new Set<string>() : null;
-  let n = 0;
-  for (const [labels, raw] of spec.series(state)) {
-    const value = exportable(raw, spec.type);
-    if (value === null) continue;
-    if (seen === null) {
-      if (n++ > 0) continue;
-      out.push(`${spec.name} ${value}`);
-      continue;
-    }
-    const k = keyOf(labels, names);
-    if (seen.has(k)) continue;
-    seen.add(k);
-    n++;
-    // The key names the label set only when its keys are the family's names in order and no value holds
-    // the key's separator: only then is a kept prefix this label set's.
-    const keep = prefixes !== null && canonical(labels, names);
-    let prefix = keep ? prefixes.map.get(k) : undefined;
-    if (prefix === undefined) {
-      let ls = '';
-      for (const name in labels) ls += `${ls === '' ? '{' : ','}${name}="${escapeLabel(labels[name])}"`;
-      prefix = `${spec.name}${ls === '' ? '' : `${ls}}`} `;
-      if (keep) prefixes.map.set(k, prefix);
-    }
-    out.push(prefix + value);
-  }
-  prefixes?.trim(n);
-}
-
-/** The label object's keys are `names`, in that order, and its values strings without \0 (keyOf's separator). */
-function canonical(labels: Labels, names: readonly string[]): boolean {
-  let j = 0;
-  for (const name in labels) {
-    const v = labels[name];
-    if (name !== names[j++] || typeof v !== 'string' || v.indexOf('\0') >= 0) return false;
-  }
-  return j === names.length;
-}
-
-/** A family's kept `name{labels} ` prefixes (see renderFamily), dropped whole once they outnumber 2× a scrape's series + 64. */
-export class PrefixCache {
-  readonly map = new Map<string, string>();
-
-  trim(series: number): void {
-    if (this.map.size > 2 * series + 64) this.map.clear();
+  for (const [labels, value] of uniqueSeries(spec, state)) {
+    let ls = '';
+    for (const name in labels) ls += `${ls === '' ? '{' : ','}${name}="${escapeLabel(labels[name])}"`;
+    out.push(`${spec.name}${ls === '' ? '' : `${ls}}`} ${value}`);
   }
 }
 
@@ -212,8 +164,7 @@ export function registerFamily<S>(registry: Registry, spec: FamilySpec<S>, getSt
   // The overrides are own properties set after prom-client's constructor has validated and registered.
   const metric = spec.type === 'counter' ? new PromCounter(config) : new PromGauge(config);
   const header = familyHeader(spec);
-  const prefixes = spec.labelNames.length > 0 ? new PrefixCache() : null;
-  (metric as unknown as Rendered)[RENDER] = { lines: (out) => renderFamily(spec, getState(), header, out, prefixes), last };
+  (metric as unknown as Rendered)[RENDER] = { lines: (out) => renderFamily(spec, getState(), header, out), last };
   (metric as unknown as { get: () => Promise<unknown> }).get = last
     ? async () => {
       await null;

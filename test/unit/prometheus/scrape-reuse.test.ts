@@ -1,7 +1,7 @@
 /**
- * What a scrape keeps from the last one (family.ts's label prefixes, proc-families' labels per sample) and
- * the one-walk selection (proc-select.ts) must not change a byte: each is held equal to the long way,
- * scrape after scrape, on label sets that churn and on hostile ones.
+ * What a scrape reuses (proc-families' labels, made once per sample) and the one-walk selection
+ * (proc-select.ts) must not change a byte: each is held equal to the long way, scrape after scrape; and
+ * the renderer stays prom-client's byte for byte on label sets that churn and on hostile ones.
  */
 import t from 'tap';
 import { Registry } from 'prom-client';
@@ -25,12 +25,12 @@ function randomLabels(): Labels {
   return l as Labels;
 }
 
-t.test('kept label prefixes: every scrape the same bytes as prom-client, while label sets churn', async (t) => {
+t.test('label sets that churn between scrapes: every scrape the same bytes as prom-client', async (t) => {
   const r = new Registry();
   let state: Series[] = [];
   registerFamily(r, { name: 'churn_total', help: 'h', type: 'counter', labelNames: ['dev', 'mode'], series: (s: Series[]) => s }, () => state);
   for (let round = 0; round < 300; round++) {
-    // Mostly the last scrape's label sets again (the kept ones), some new, some hostile.
+    // Mostly the last scrape's label sets again, some new, some hostile.
     const next: Series[] = state.filter(() => rnd() < 0.9).map(([l]) => [l, Math.floor(rnd() * 100)] as const);
     while (next.length < 40) next.push([randomLabels(), rnd() < 0.1 ? NaN : Math.floor(rnd() * 100)]);
     state = next.sort(() => rnd() - 0.5);
@@ -44,7 +44,7 @@ t.test('kept label prefixes: every scrape the same bytes as prom-client, while l
   t.pass('300 scrapes equal');
 });
 
-t.test('a label set whose key collides with a kept one is rendered as itself', async (t) => {
+t.test('label sets that the dedupe key cannot tell apart, one per scrape: each rendered as itself', async (t) => {
   const r = new Registry();
   let state: Series[] = [[{ dev: 'x\0', mode: '' }, 1]];
   registerFamily(r, { name: 'c', help: 'h', type: 'gauge', labelNames: ['dev', 'mode'], series: (s: Series[]) => s } as FamilySpec<Series[]>, () => state);
