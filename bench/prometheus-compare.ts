@@ -136,6 +136,10 @@ export async function sideBySide(runs = Number(process.env.BENCH_PROM_RUNS ?? 5)
   const clk = new Sampler({ procs: false, filesystems: false }).host.clk_tck;
   const port = await freePort();
   const ne = start('prometheus-node-exporter', [`--web.listen-address=127.0.0.1:${port}`]);
+  // Drained: node_exporter logs a line per scrape here (its systemd collector fails without systemd's
+  // socket), and once the unread pipe is full its next log write blocks the scrape that makes it. That,
+  // a few minutes in, was the third variant's "node_exporter timed out" of earlier runs.
+  ne.stderr!.resume();
   const nUrl = `http://127.0.0.1:${port}/metrics`;
   const summary: string[] = [];
   try {

@@ -4,6 +4,8 @@ import { startMetricsServer } from '../export/prometheus/server';
 import { LiveFeed } from '../feed/live';
 import { nodeDisabledFor } from '../sampler/node-tier';
 import { scrapeSources } from '../sampler/self';
+import type { DeriveParts } from '../derive/derive';
+import { rulesParts } from '../store/alerts/engine';
 import { runHeadless } from '../pipeline/headless';
 import { Pipeline } from '../pipeline/pipeline';
 import { metricsSink } from '../pipeline/sinks';
@@ -37,6 +39,17 @@ export function serveTiers(opts: Pick<ServeOptions, 'procTop' | 'procMatch' | 'a
 }
 
 /**
+ * What serve's Snapshots hold: the rules' families, and the process rows when per-process series are
+ * served (their CPU % ranks the top N). Nothing else of a Snapshot reaches /metrics: every node_* and
+ * container_* family reads the Sample, so per-core, per-interface, per-disk and per-connection rates are
+ * not derived at each tick for nobody.
+ */
+export function serveParts(opts: Pick<ServeOptions, 'procTop' | 'procMatch' | 'alerts'>): DeriveParts {
+  const rules = rulesParts(opts.alerts?.rules ?? []);
+  return { ...rules, procs: rules.procs || opts.procTop > 0 || opts.procMatch !== null };
+}
+
+/**
  * `vigil serve`: sample on the live feed, keep the latest Sample and Snapshot, serve them on /metrics until
  * SIGINT, SIGTERM or SIGHUP. A scrape reads only what the last tick kept.
  */
@@ -48,7 +61,7 @@ export async function runServe(opts: ServeOptions, log: NodeJS.WritableStream = 
   // process and per process a minute).
   const feed = new LiveFeed({
     intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs, ...tiers, node: true, nodeDisabled: nodeDisabledFor(opts.collectors ?? null),
-    procCgroupPaths: false,
+    procCgroupPaths: false, parts: serveParts(opts),
   });
   const srv = await startMetricsServer({
     listen: opts.listen, host: feed.host, procTop: opts.procTop, procMatch: opts.procMatch, collectors: opts.collectors ?? null, sources: scrapeSources(feed.host),

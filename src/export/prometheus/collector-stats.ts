@@ -40,9 +40,15 @@ export class CollectorStats {
       ...spec,
       series: (st: S): Series[] => {
         const t0 = process.hrtime.bigint();
-        const out = [...spec.series(st)];
+        const out: Series[] = [];
         // Counted as served: a series whose value is missing (a file this kernel lacks) is left out of the scrape.
-        this.add(collector, Number(process.hrtime.bigint() - t0), out.filter(([, v]) => v != null && (typeof v !== 'number' || Number.isFinite(v))).length);
+        let served = 0;
+        for (const s of spec.series(st)) {
+          out.push(s);
+          const v = s[1];
+          if (v != null && (typeof v !== 'number' || Number.isFinite(v))) served++;
+        }
+        this.add(collector, Number(process.hrtime.bigint() - t0), served);
         return out;
       },
     };

@@ -25,7 +25,7 @@ import { FamilySpec, registerFamily, renderRegistry } from './family';
 import { nodeFamilies, SystemState } from './node-families';
 import { KeyedFamilies } from './node-tier-families';
 import { PROC_FAMILIES, ProcFamilySpec, ProcState, toFamily } from './proc-families';
-import { DEFAULT_PROC_TOP, ProcRow, selectProcs } from './proc-select';
+import { DEFAULT_PROC_TOP, ProcRow, selectRows, SnapOf } from './proc-select';
 import { selfFamilies } from './self-families';
 import { timexFamilies } from './timex-families';
 
@@ -173,13 +173,25 @@ export class PrometheusMetrics {
   rows(): ProcRow[] {
     const table = this.sample?.procs ?? null;
     if (table === this.memo.table && this.procSnaps === this.memo.snaps) return this.memo.rows;
-    let rows: ProcRow[] = [];
-    if (table !== null) {
-      const snaps = new Map<number, ProcSnap>();
-      for (const s of this.procSnaps ?? []) snaps.set(s.pid, s);
-      rows = selectProcs(table.procs, snaps, { top: this.top, match: this.match });
-    }
+    const rows = table === null ? [] : selectRows(table.procs, snapLookup(this.procSnaps), { top: this.top, match: this.match });
     this.memo = { table, snaps: this.procSnaps, rows };
     return rows;
   }
+
+}
+
+/**
+ * Each process's derived row. derive lists a table's rows in the table's own order, so the i-th derived
+ * row is the i-th process's when its pid says so; a pid index is built only for rows out of that order
+ * (derived rows of another table), once.
+ */
+function snapLookup(snaps: readonly ProcSnap[] | null): SnapOf {
+  if (snaps === null) return () => null;
+  let byPid: Map<number, ProcSnap> | null = null;
+  return (p, i) => {
+    const s = snaps[i];
+    if (s !== undefined && s.pid === p.pid) return s;
+    byPid ??= new Map(snaps.map((x) => [x.pid, x]));
+    return byPid.get(p.pid) ?? null;
+  };
 }

@@ -33,6 +33,17 @@ export function procLabels(p: ProcSample): Labels {
   return { pid: String(p.pid), comm: p.comm, user: p.user ?? (p.uid === null ? '' : String(p.uid)) };
 }
 
+/**
+ * procLabels of a sample, made once per sample: the reader hands back the very same sample for a process
+ * that did not move, and every family of a scrape asks for the same rows. Never mutated by a family.
+ */
+const labelsOf = new WeakMap<ProcSample, Labels>();
+function rowLabels(p: ProcSample): Labels {
+  let l = labelsOf.get(p);
+  if (l === undefined) labelsOf.set(p, (l = procLabels(p)));
+  return l;
+}
+
 export function toFamily(spec: ProcFamilySpec): FamilySpec<ProcState> {
   return {
     name: spec.name,
@@ -41,8 +52,15 @@ export function toFamily(spec: ProcFamilySpec): FamilySpec<ProcState> {
     labelNames: [...PROC_LABELS, ...(spec.extraLabels ?? [])],
     *series(st) {
       for (const row of st.rows) {
-        const base = procLabels(row.proc);
-        for (const [extra, v] of spec.series(row, st.host)) yield [{ ...base, ...extra }, v];
+        const base = rowLabels(row.proc);
+        for (const [extra, v] of spec.series(row, st.host)) {
+          let empty = true;
+          for (const _ in extra) {
+            empty = false;
+            break;
+          }
+          yield [empty ? base : { ...base, ...extra }, v];
+        }
       }
     },
   };

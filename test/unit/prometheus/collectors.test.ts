@@ -115,3 +115,33 @@ t.test('serve samples only the tiers something reads', async (t) => {
   t.same(serveTiers({ procTop: 0, procMatch: null, alerts: alerts(system) }), { procs: false, connections: false, cgroups: false }, 'system rules only: system files only');
   t.same(serveTiers({ procTop: 0, procMatch: null, alerts: alerts([]) }), { procs: false, connections: false, cgroups: false });
 });
+
+t.test('serve derives only what /metrics and the rules read, and scrapes the same bytes as with everything derived', async (t) => {
+  const { serveParts } = await import('../../../src/commands/serve');
+  const { compileRules } = await import('../../../src/store/alerts/rules');
+  const { derive } = await import('../../../src/derive/derive');
+  const { PrometheusMetrics } = await import('../../../src/export/prometheus/metrics');
+  const { Sampler } = await import('../../../src/sampler/sampler');
+  const defaults = compileRules(null, null);
+  const alerts = (rules: typeof defaults) => ({ rules, onAlert: null, log: null });
+  const parts = serveParts({ procTop: 20, procMatch: null, alerts: alerts(defaults) });
+  t.same(parts, { cores: false, net: false, disks: false, fs: true, procs: true, conns: false }, 'the default rules read mounts and processes');
+  t.same(serveParts({ procTop: 0, procMatch: null, alerts: alerts(compileRules([{ metric: 'net.rx_bytes_per_s', op: '>', threshold: 1 }], null)) }),
+    { cores: false, net: true, disks: false, fs: false, procs: false, conns: false }, 'an interface rule: interfaces only');
+  t.equal(serveParts({ procTop: 0, procMatch: /x/, alerts: null }).procs, true, '--proc-match: process rows');
+  const sampler = new Sampler({ intervalMs: 1000, procIntervalMs: 1000, node: true, cgroups: true, procCgroupPaths: false });
+  t.teardown(() => sampler.close());
+  const s0 = sampler.sample();
+  await new Promise((r) => setTimeout(r, 300));
+  const s1 = sampler.sample(undefined, true);
+  const scrape = async (snap: ReturnType<typeof derive>): Promise<string> => {
+    const m = new PrometheusMetrics({ host: sampler.host, procTop: 20, cgroups: true });
+    m.update(s0, null);
+    m.update(s1, snap);
+    // Collector timings move from one scrape to the next; nothing else may.
+    return (await m.metrics()).replace(/^(node_scrape_collector_duration_seconds\{[^}]*\}) .*$/gm, '$1 X');
+  };
+  const all = await scrape(derive(s0, s1, sampler.host));
+  t.ok(/^vigil_process_cpu_seconds_total\{/m.test(all), 'per-process series are served');
+  t.equal(await scrape(derive(s0, s1, sampler.host, parts)), all);
+});
