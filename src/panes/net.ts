@@ -48,8 +48,8 @@ export function netView(input: ViewInput): PaneView {
       rxNow += n.rx_bytes_per_s ?? 0;
       txNow += n.tx_bytes_per_s ?? 0;
     }
-    append(lines, labelledChart(rx, width, up, `rx ${format.byteRate(rxNow)}`, 'blue', theme, { max }));
-    append(lines, labelledChart(tx, width, chartH - up, `tx ${format.byteRate(txNow)}`, 'magenta', theme, { max, down: true }));
+    append(lines, labelledChart(rx, width, up, `rx ${format.byteRate(rxNow)}`, 'blue', theme, { max }, 'net rx'));
+    append(lines, labelledChart(tx, width, chartH - up, `tx ${format.byteRate(txNow)}`, 'magenta', theme, { max, down: true }, 'net tx'));
   }
   lines.push(head);
   for (let i = 0; i < rows.length && i < tableH - 1; i++) lines.push(rows[i]);
