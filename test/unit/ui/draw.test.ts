@@ -14,11 +14,8 @@ import t from 'tap';
 import { BoxPane } from '../../../src/panes/pane';
 import { asciiTable } from '../../../src/render/glyphs';
 import { makeTheme } from '../../../src/render/theme';
-import { memoizeCharWidth } from '../../../src/ui/char-width';
 import { CellDraw } from '../../../src/ui/draw';
 import { memoryScreen } from '../../helpers/screen';
-
-memoizeCharWidth((blessed as unknown as { unicode: Parameters<typeof memoizeCharWidth>[0] }).unicode);
 
 interface Config {
   colours: 256 | 16 | 8;

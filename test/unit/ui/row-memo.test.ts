@@ -15,10 +15,20 @@ import { HOST } from '../../helpers/samples';
 
 type Views = { diskView: typeof import('../../../src/panes/disk').diskView; netView: typeof import('../../../src/panes/net').netView };
 
-/** The panes' modules loaded anew: their memos start empty. */
+/**
+ * The panes' modules loaded anew: their memos start empty. The modules loaded before are put back after,
+ * so that other files in the same process (the unit bundles) keep getting the instances they had.
+ */
 function fresh(): Views {
-  for (const k of Object.keys(require.cache)) if (/[\\/]src[\\/](panes|render)[\\/]/.test(k)) delete require.cache[k];
-  return { diskView: require('../../../src/panes/disk').diskView, netView: require('../../../src/panes/net').netView };
+  const mine = (k: string): boolean => /[\\/]src[\\/](panes|render)[\\/]/.test(k);
+  const kept = Object.entries(require.cache).filter(([k]) => mine(k));
+  for (const [k] of kept) delete require.cache[k];
+  try {
+    return { diskView: require('../../../src/panes/disk').diskView, netView: require('../../../src/panes/net').netView };
+  } finally {
+    for (const k of Object.keys(require.cache)) if (mine(k)) delete require.cache[k];
+    for (const [k, m] of kept) require.cache[k] = m;
+  }
 }
 
 const themes = [makeTheme(true), makeTheme(false), makeTheme(true, { colours: 16 })];
