@@ -18,6 +18,7 @@ import { benchRecord } from './record';
 import { benchReplayCgroups } from './replay-cgroups';
 import { benchReport } from './report';
 import { benchSampler } from './sampler';
+import { benchSide } from './side';
 import { benchSoak } from './soak';
 import { benchStartup } from './startup';
 import { benchTui } from './tui';
@@ -43,6 +44,7 @@ const benches: Record<string, () => Promise<void>> = {
   lighter: benchLighter,
   cgroups: benchCgroups,
   'replay-cgroups': benchReplayCgroups,
+  side: benchSide,
 };
 
 async function main(): Promise<void> {

@@ -138,7 +138,11 @@ export interface AlertMarks {
   metrics(kind: SubjectKind, subject: string): readonly string[];
 }
 
+/** The marks with no breach open: every frame asks, and most have none. */
+const NO_MARKS: AlertMarks = { panes: new Set(), has: () => false, metrics: () => [] };
+
 export function alertMarks(active: readonly Breach[]): AlertMarks {
+  if (active.length === 0) return NO_MARKS;
   const panes = new Set<AlertPane>();
   const by = new Map<string, string[]>();
   for (const b of active) {

@@ -1,8 +1,26 @@
-import { areaChart, ChartOptions } from '../render/braille';
+import { areaChart, ChartMemo, chartMemo, ChartOptions } from '../render/braille';
 import type { HistoryWindow } from '../store/window';
 import type { Colour, Theme } from '../render/theme';
 
-/** A braille area chart with a small label in its top-left corner, coloured. */
+/** A chart's last lines (areaChart's memo) and what they were drawn as: the coloured line, and the label it carried. */
+interface LabelledMemo {
+  chart: ChartMemo;
+  theme: Theme | null;
+  colour: Colour | null;
+  raw: string[];
+  out: string[];
+  tag: string;
+  labelRow: number;
+}
+
+/** Per chart (`id`): ten frames a second, each line that did not move is the string it was. */
+const memos = new Map<string, LabelledMemo>();
+
+/**
+ * A braille area chart with a small label in its top-left corner, coloured. `id` names the chart on
+ * screen ('cpu 60s'): its lines that did not change since its last frame are given back as the same
+ * strings (then the pane compares them by reference and does not read them again).
+ */
 export function labelledChart(
   values: (number | null)[],
   width: number,
@@ -11,12 +29,38 @@ export function labelledChart(
   colour: Colour,
   theme: Theme,
   opts: ChartOptions = {},
+  id?: string,
 ): string[] {
   if (width <= 0 || height <= 0) return [];
-  const { lines } = areaChart(values, width, height, opts);
+  let memo = id === undefined ? undefined : memos.get(id);
+  if (id !== undefined && memo === undefined) memos.set(id, (memo = { chart: chartMemo(), theme: null, colour: null, raw: [], out: [], tag: '', labelRow: 0 }));
+  const { lines } = areaChart(values, width, height, opts, memo?.chart);
   const tag = ` ${label} `.slice(0, width);
   const labelRow = opts.down ? lines.length - 1 : 0;
-  return lines.map((l, i) => (i === labelRow ? theme.fg('gray', tag) + theme.fg(colour, l.slice(tag.length)) : theme.fg(colour, l)));
+  if (memo !== undefined && (memo.theme !== theme || memo.colour !== colour || memo.labelRow !== labelRow)) {
+    memo.theme = theme;
+    memo.colour = colour;
+    memo.labelRow = labelRow;
+    memo.raw = [];
+  }
+  const out = new Array<string>(lines.length);
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (memo !== undefined && memo.raw[i] === l && (i !== labelRow || memo.tag === tag)) {
+      out[i] = memo.out[i];
+      continue;
+    }
+    out[i] = i === labelRow ? theme.fg('gray', tag) + theme.fg(colour, l.slice(tag.length)) : theme.fg(colour, l);
+    if (memo !== undefined) {
+      memo.raw[i] = l;
+      memo.out[i] = out[i];
+    }
+  }
+  if (memo !== undefined) {
+    memo.tag = tag;
+    memo.raw.length = memo.out.length = lines.length;
+  }
+  return out;
 }
 
 /** Appends `more` to `lines` in place (no spread, no iterator: views run ten times a second). */

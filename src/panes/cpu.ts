@@ -55,7 +55,7 @@ function coreColumns(input: ViewInput, rows: number, maxWidth: number): { lines:
 function chartLines(input: ViewInput, seconds: number, width: number, height: number, label: string): string[] {
   if (height <= 0 || width <= 0) return [];
   const values = seconds > RECENT_S ? slowChart(input.history, 'cpu.total_pct', '', seconds, width * 2) : input.history.chart('cpu.total_pct', '', seconds, width * 2);
-  return labelledChart(values, width, height, label, 'green', input.theme, { max: 100 });
+  return labelledChart(values, width, height, label, 'green', input.theme, { max: 100 }, `cpu ${label}`);
 }
 
 export function cpuView(input: ViewInput): PaneView {

@@ -31,7 +31,7 @@ export function memoryView(input: ViewInput): PaneView {
   let left = height - lines.length - (psiLine ? 1 : 0);
   if (left >= 2) {
     const values = slowChart(input.history, 'mem.used_pct', '', HISTORY_S, width * 2);
-    append(lines, labelledChart(values, width, left, 'used 1h', 'cyan', theme, { max: 100 }));
+    append(lines, labelledChart(values, width, left, 'used 1h', 'cyan', theme, { max: 100 }, 'mem'));
     left = 0;
   }
   if (psiLine && lines.length < height) lines.push(psiLine);

@@ -25,10 +25,24 @@ export interface ChartOptions {
 }
 
 /**
- * A filled area chart. `values` are oldest first; the newest lands at the right edge; null leaves a
- * gap. Returns `height` strings of `width` characters, and the scale used.
+ * A chart's lines as last drawn, kept by the caller from frame to frame: a line whose characters did not
+ * change is given back as the same string. Most of a chart stays put between two samples (the newest
+ * column moves), and a new string per line per frame was garbage for V8's collector.
  */
-export function areaChart(values: (number | null)[], width: number, height: number, opts: ChartOptions = {}): { lines: string[]; max: number } {
+export interface ChartMemo {
+  width: number;
+  codes: Uint16Array;
+  lines: string[];
+}
+
+export const chartMemo = (): ChartMemo => ({ width: 0, codes: new Uint16Array(0), lines: [] });
+
+/**
+ * A filled area chart. `values` are oldest first; the newest lands at the right edge; null leaves a
+ * gap. Returns `height` strings of `width` characters, and the scale used. With `memo`, a line equal to
+ * the one at its place in the memo's last chart is that same string.
+ */
+export function areaChart(values: (number | null)[], width: number, height: number, opts: ChartOptions = {}, memo?: ChartMemo): { lines: string[]; max: number } {
   const w = Math.max(0, Math.floor(width));
   const h = Math.max(0, Math.floor(height));
   let max = opts.max ?? 0;
@@ -65,12 +79,29 @@ export function areaChart(values: (number | null)[], width: number, height: numb
   // codes into an argument list first, ten times a second for every chart.
   const lines: string[] = [];
   const codes = scratch.codes;
+  if (memo !== undefined && (memo.width !== w || memo.codes.length !== w * h)) {
+    memo.width = w;
+    memo.codes = new Uint16Array(w * h);
+    memo.lines = [];
+  }
   for (let r = 0; r < h; r++) {
+    let same = memo !== undefined && memo.lines[r] !== undefined;
     for (let c = 0; c < w; c++) {
       const b = cells[r * w + c];
-      codes[c] = b === 0 ? 0x20 : BASE + b;
+      const code = b === 0 ? 0x20 : BASE + b;
+      codes[c] = code;
+      if (same && memo!.codes[r * w + c] !== code) same = false;
     }
-    lines.push(LITTLE_ENDIAN ? scratch.bytes.toString('utf16le', 0, 2 * w) : String.fromCharCode.apply(null, codes.subarray(0, w) as unknown as number[]));
+    if (same) {
+      lines.push(memo!.lines[r]);
+      continue;
+    }
+    const line = LITTLE_ENDIAN ? scratch.bytes.toString('utf16le', 0, 2 * w) : String.fromCharCode.apply(null, codes.subarray(0, w) as unknown as number[]);
+    lines.push(line);
+    if (memo !== undefined) {
+      memo.codes.set(codes.subarray(0, w), r * w);
+      memo.lines[r] = line;
+    }
   }
   return { lines, max };
 }

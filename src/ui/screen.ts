@@ -185,9 +185,9 @@ export class Screen {
     const base = { snap, procs: this.state.procs, history: this.history, host: this.feed.host, theme: this.theme };
     this.headerState.mode = headerMode(this.feed);
     const now = this.feed.replay?.now() ?? snap.t;
-    const breaches = this.breaches(now);
-    const marks = alertMarks(breaches.active);
-    const alertLines = alertHeaderLines(breaches.active, now, 3, this.out.columns);
+    const active = this.activeBreaches(now);
+    const marks = alertMarks(active);
+    const alertLines = alertHeaderLines(active, now, 3, this.out.columns);
     if (alertLines.length !== this.headerState.alerts.length) {
       this.headerState.alerts = alertLines;
       this.relayout();
@@ -355,6 +355,12 @@ export class Screen {
   }
 
   /** Breaches as they stand: the engine's (live) or the recording's at the replayed moment. */
+  /** The open breaches alone (every frame asks: the recent list is for the alerts overlay). */
+  private activeBreaches(now: number): readonly Breach[] {
+    if (this.feed.replay) return this.feed.replay.alertsAt(now).active;
+    return this.opts.alerts?.engine.active() ?? [];
+  }
+
   private breaches(now: number): { active: readonly Breach[]; recent: readonly Breach[] } {
     if (this.feed.replay) return this.feed.replay.alertsAt(now);
     const e = this.opts.alerts?.engine;

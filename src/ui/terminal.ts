@@ -73,6 +73,11 @@ export class TerminalOutput extends EventEmitter {
     return true;
   }
 
+  /** A frame already encoded (draw.ts): buf[0, n) goes to the sink as it is. */
+  writeBytes(buf: Buffer, n: number): void {
+    this.sink.writeBytes(buf, n);
+  }
+
   /** Bytes taken but not yet written to the terminal. */
   get backlog(): number {
     return this.sink.backlog;

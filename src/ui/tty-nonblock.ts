@@ -47,26 +47,60 @@ export class NonBlockingSink implements TtySink {
     if (this.timer === null) this.drain();
   }
 
+  /**
+   * A frame encoded by the caller: written straight from its buffer when nothing waits before it (the
+   * common case, no copy); what the terminal does not take is kept.
+   */
+  writeBytes(src: Buffer, n: number): void {
+    if (this.gone !== null || n === 0) return;
+    let off = 0;
+    if (this.head === this.tail && this.timer === null) {
+      try {
+        while (off < n) off += fs.writeSync(this.fd, src, off, n - off);
+        this.retryMs = RETRY_MIN_MS;
+        return;
+      } catch (e) {
+        if (this.fail(e)) return;
+      }
+    }
+    this.room(n - off);
+    this.tail += src.copy(this.buf, this.tail, off, n);
+    if (this.timer === null) this.retryLater();
+  }
+
   private append(s: string): void {
+    // A UTF-16 unit is at most 3 bytes of UTF-8: only a frame near the end of the room is measured.
+    this.room(3 * s.length, () => Buffer.byteLength(s));
+    this.tail += this.buf.write(s, this.tail);
+  }
+
+  /** Room for `upTo` more bytes at the tail (`exact()` is what is really needed, asked only when short). */
+  private room(upTo: number, exact: () => number = () => upTo): void {
     if (this.head === this.tail) {
       this.head = this.tail = 0;
       if (this.buf.length > START_BYTES) this.buf = Buffer.allocUnsafe(START_BYTES);
     }
-    // A UTF-16 unit is at most 3 bytes of UTF-8: only a frame near the end of the room is measured.
-    if (this.buf.length - this.tail < 3 * s.length) {
-      const need = Buffer.byteLength(s);
-      if (this.buf.length - this.tail < need) {
-        this.buf.copy(this.buf, 0, this.head, this.tail);
-        this.tail -= this.head;
-        this.head = 0;
-        if (this.buf.length - this.tail < need) {
-          const bigger = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.tail + need));
-          this.buf.copy(bigger, 0, 0, this.tail);
-          this.buf = bigger;
-        }
-      }
+    if (this.buf.length - this.tail >= upTo) return;
+    const need = exact();
+    if (this.buf.length - this.tail >= need) return;
+    this.buf.copy(this.buf, 0, this.head, this.tail);
+    this.tail -= this.head;
+    this.head = 0;
+    if (this.buf.length - this.tail < need) {
+      const bigger = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.tail + need));
+      this.buf.copy(bigger, 0, 0, this.tail);
+      this.buf = bigger;
     }
-    this.tail += this.buf.write(s, this.tail);
+  }
+
+  /** A write(2) failed: true when the terminal is gone (and the pending bytes with it), false to retry. */
+  private fail(e: unknown): boolean {
+    const gone = terminalGone(e);
+    if (gone === null) return false;
+    this.gone = gone;
+    this.head = this.tail = 0;
+    this.onGone?.(gone);
+    return true;
   }
 
   private drain(): void {
@@ -75,11 +109,7 @@ export class NonBlockingSink implements TtySink {
       try {
         n = fs.writeSync(this.fd, this.buf, this.head, this.tail - this.head);
       } catch (e) {
-        const gone = terminalGone(e);
-        if (gone === null) return this.retryLater();
-        this.gone = gone;
-        this.head = this.tail = 0;
-        this.onGone?.(gone);
+        if (!this.fail(e)) this.retryLater();
         return;
       }
       this.head += n;

@@ -82,9 +82,13 @@ export class RingSink implements TtySink {
   write(s: string): void {
     if (this.gone !== null || s.length === 0) return;
     if (this.scratch.length < 3 * s.length) this.scratch = Buffer.allocUnsafe(Math.max(2 * this.scratch.length, Buffer.byteLength(s)));
-    const n = this.scratch.write(s, 0);
-    if (this.queued === 0 && RING_BYTES - this.used >= n) return this.put(this.scratch, n);
-    this.queue.push(Buffer.from(this.scratch.subarray(0, n)));
+    this.writeBytes(this.scratch, this.scratch.write(s, 0));
+  }
+
+  writeBytes(src: Buffer, n: number): void {
+    if (this.gone !== null || n === 0) return;
+    if (this.queued === 0 && RING_BYTES - this.used >= n) return this.put(src, n);
+    this.queue.push(Buffer.from(src.subarray(0, n)));
     this.queued += n;
     this.pump ??= setInterval(() => this.drainQueue(), 10);
   }

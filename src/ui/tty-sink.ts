@@ -18,6 +18,8 @@
 export interface TtySink {
   /** Takes output; never blocks. Ignored once the terminal is gone. */
   write(s: string): void;
+  /** Takes src[0, n) as it is (a frame already encoded); src may be reused once this returns. Never blocks. */
+  writeBytes(src: Buffer, n: number): void;
   /** Bytes taken but not written to the terminal yet. */
   readonly backlog: number;
   /** Called once when the terminal went away (EIO after a hangup, EPIPE): the errno code. */

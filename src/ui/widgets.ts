@@ -5,6 +5,7 @@
 import * as blessed from 'blessed';
 import { BoxPane } from '../panes/pane';
 import { memoizeCharWidth } from './char-width';
+import { CellDraw } from './draw';
 import { asciiTable } from '../render/glyphs';
 import type { Theme } from '../render/theme';
 import type { PaneKind } from './layout';
@@ -34,6 +35,8 @@ export function makeWidgets(out: TerminalOutput, input: NodeJS.ReadStream, theme
     forceUnicode: caps.unicode,
   } as unknown as blessed.Widgets.IScreenOptions);
   fitTerminal(screen, caps);
+  // vigil draws blessed's cell buffer itself (draw.ts), unless VIGIL_DRAW=blessed asks for blessed's own draw.
+  if (process.env.VIGIL_DRAW !== 'blessed' && CellDraw.fits(screen)) new CellDraw(screen, (buf, n) => out.writeBytes(buf, n)).install();
   const mk = (border: boolean): BoxPane => new BoxPane(screen, { left: 0, top: 0, width: 1, height: 1 }, { border, borderFg: theme.ink('gray') });
   const panes = { header: mk(false), meters: mk(false), cpu: mk(true), memory: mk(true), net: mk(true), disk: mk(true), processes: mk(true), footer: mk(false) };
   const overlay = mk(true);
