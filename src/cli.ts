@@ -4,6 +4,8 @@
  * loaded only when its command runs: `vigil sample` need not carry blessed, SQLite and prom-client.
  * Errors reach the user as one line on stderr with an exit code from src/infra/errors.ts, never a stack trace.
  */
+// First: releases node's start-up pages before the bin's modules load, for `vigil record` (see the file).
+import './record-early-trim';
 import * as fs from 'fs';
 import * as path from 'path';
 import yargs, { Argv } from 'yargs';
@@ -19,6 +21,7 @@ import { DEFAULT_INTERVAL_MS, DEFAULT_PROC_INTERVAL_MS, MIN_PROC_INTERVAL_MS } f
 import { MAX_INTERVAL_MS, MIN_INTERVAL_MS, resolveSampling } from './settings';
 import { parseDuration } from './infra/timearg';
 import { startPageTrim } from './sampler/native/page-trim';
+import { capJitAtBaseline } from './infra/v8-tier';
 
 function version(): string {
   try {
@@ -270,6 +273,7 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
         const match = a['proc-match'] === undefined ? undefined : single('proc-match', a['proc-match']);
         // After validation: a refused command (run in-process by the tests, too) changes nothing.
         startPageTrim();
+        capJitAtBaseline();
         await runRecord({
           file: a.file, intervalMs, procIntervalMs, durationMs, vigilVersion: version(),
           alerts: { ...alerts, noteOut: (text) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}vigil: ${text}\n`) },
