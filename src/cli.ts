@@ -21,7 +21,6 @@ import { DEFAULT_INTERVAL_MS, DEFAULT_PROC_INTERVAL_MS, MIN_PROC_INTERVAL_MS } f
 import { MAX_INTERVAL_MS, MIN_INTERVAL_MS, resolveSampling } from './settings';
 import { parseDuration } from './infra/timearg';
 import { startPageTrim } from './sampler/native/page-trim';
-import { capJitAtBaseline } from './infra/v8-tier';
 
 function version(): string {
   try {
@@ -273,7 +272,6 @@ export function defineCli(cli: Argv, argv: string[]): Argv {
         const match = a['proc-match'] === undefined ? undefined : single('proc-match', a['proc-match']);
         // After validation: a refused command (run in-process by the tests, too) changes nothing.
         startPageTrim();
-        capJitAtBaseline();
         await runRecord({
           file: a.file, intervalMs, procIntervalMs, durationMs, vigilVersion: version(),
           alerts: { ...alerts, noteOut: (text) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}vigil: ${text}\n`) },
