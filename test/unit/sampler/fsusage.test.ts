@@ -28,7 +28,7 @@ t.test('selectMounts: local data filesystems, once per device, as df', async (t)
 });
 
 t.test('selectMounts: mount points in code-unit order (strcmp), not the locale\'s', async (t) => {
-  // One device each; the locale's order would put /mnt/a_b before /mnt/a/b and /data before /Backup.
+  // One device each; the locale's order would put /mnt/a_b and /mnt/a-b before /mnt/a/b.
   const text = ['/mnt/a_b', '/Backup', '/mnt/a/b', '/data', '/mnt/a-b', '/', '/mnt/A']
     .map((mp, i) => `${60 + i} 27 8:${i} / ${mp} rw - ext4 /dev/sd${String.fromCharCode(97 + i)} rw`)
     .join('\n');
