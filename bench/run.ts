@@ -10,6 +10,7 @@ import { benchFrame } from './frame';
 import { benchLighter } from './lighter';
 import { benchNative } from './native';
 import { benchNativeCore } from './native-core';
+import { benchNativeFloor } from './native-floor';
 import { benchNodeTier } from './node-tier';
 import { benchPrometheus } from './prometheus';
 import { benchRecord } from './record';
@@ -34,6 +35,7 @@ const benches: Record<string, () => Promise<void>> = {
   alerts: benchAlerts,
   native: benchNative,
   'native-core': benchNativeCore,
+  'native-floor': benchNativeFloor,
   startup: benchStartup,
   soak: benchSoak,
   lighter: benchLighter,

@@ -39,7 +39,11 @@ enum net_col { N_NAME_ID, N_NAME_OFF, N_NAME_LEN, N_VALUES, NNET_COLS = N_VALUES
 /* /proc/diskstats: one row per device; the 14 values in DiskSample order (reads .. flushes). */
 enum disk_col { D_NAME_ID, D_NAME_OFF, D_NAME_LEN, D_MAJOR, D_MINOR, D_VALUES, NDISK_COLS = D_VALUES + 14 };
 
-/* The process tier: one row per process listed, in the order the TypeScript reader lists them. */
+/*
+ * The process tier. P_SLOT and P_FLAGS are indexed by row: one row per process listed, in the order the
+ * TypeScript reader lists them. Every other column is indexed by the row's slot and holds that slot's
+ * last row: a process that has not run (PF_SAME) costs its row two cells, and its values stay in place.
+ */
 enum proc_col {
   P_SLOT, P_FLAGS, P_PID, P_START, P_PPID, P_PGRP, P_STATE, P_KTHREAD, P_UID, P_NICE, P_PRIORITY, P_THREADS,
   P_PROCESSOR, P_VSIZE, P_RSS_PAGES, P_MINFLT, P_MAJFLT, P_UTIME, P_STIME, P_RUN, P_WAIT, P_SLICES, P_SWAP,

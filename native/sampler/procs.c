@@ -19,6 +19,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "listing.h"
 #include "pidfiles.h"
 #include "text.h"
 
@@ -36,43 +37,47 @@ void budget_give(budget_t *b, long n) {
 }
 
 typedef struct {
+  /*
+   * First, together, what a tick reads of a process that has not run (not_run, put_row): at +1000 the
+   * slots are a megabyte that the 100 ms between ticks evicts, so the lines one touches are the cost.
+   */
   int used;
   int pid;
+  int sched_fd, has_last, has_sched_copy, exec_skipped;
+  int fresh, strings_dirty, slow_new, has_slow;
+  /* Copies of last.threads == 1, last.ppid, and "the last two io/fd reads are equal". */
+  int last_single, last_ppid, slow_still;
+  unsigned gen;
+  int64_t cmdline_at, status_due, slow_due;
+  size_t sched_len;
+  char sched_copy[64]; /* three u64 and separators: at most 63 bytes */
+  /* The rest. */
   int64_t start;
-  int stat_fd, sched_fd, status_fd, io_fd;
+  int stat_fd, status_fd, io_fd;
   int io_denied, no_sched;
   char *comm;
   size_t comm_len;
   int64_t startcode;
   char *cmd;
   size_t cmd_len;
-  int64_t cmdline_at, status_due, slow_due;
   int has_uid;
   uint64_t uid;
   int has_swap, has_vol, has_invol;
   double swap;
   uint64_t vol, invol;
-  int has_slow, has_slow_prev;
+  int has_slow_prev;
   slow_t slow, slow_prev;
   ttimes_t sched;
-  unsigned gen;
   /* The stat values of the last row, and the bytes they came from. */
-  int has_last;
   pstat_t last;
   char *stat_copy;
   size_t stat_len, stat_cap;
   int has_stat_copy;
   int has_pending_stat;
   pstat_t pending_stat;
-  char sched_copy[256];
-  size_t sched_len;
-  int has_sched_copy;
   int has_pending_sched;
   sched_t pending_sched;
-  int fresh, strings_dirty, slow_new;
-  /* The last read was left out by mid_exec(). */
-  int exec_skipped;
-} slot_t;
+} __attribute__((aligned(64))) slot_t;
 
 struct procs {
   char *root;
@@ -89,9 +94,12 @@ struct procs {
   int *hkeys;
   long *hvals;
   long hcap, hcount;
-  char (*listed)[12];
-  long nlisted, cap_listed;
+  listing_t ls;
   int has_listed;
+  /* The last read's rows as (listing key, slot), in row order: this read finds most slots by walking it. */
+  uint64_t *wkey, *wkey_next;
+  long *wslot, *wslot_next;
+  long nwalk, cap_walk;
   unsigned gen;
   int *gone_now, *gone_before;
   long ngone_now, ngone_before, cap_gone_now, cap_gone_before;
@@ -226,8 +234,11 @@ static long new_slot(procs_t *p) {
   if (p->nfree > 0) return p->free_slots[--p->nfree];
   if (p->nslots == p->cap_slots) {
     long c = p->cap_slots ? p->cap_slots * 2 : 256;
-    slot_t *m = realloc(p->slots, (size_t)c * sizeof *m);
-    if (!m) return -1;
+    /* slot_t is 64-byte aligned (its hot lines start a cache line): realloc promises only 16. */
+    slot_t *m = NULL;
+    if (posix_memalign((void **)&m, 64, (size_t)c * sizeof *m) != 0) return -1;
+    if (p->cap_slots) memcpy(m, p->slots, (size_t)p->cap_slots * sizeof *m);
+    free(p->slots);
     p->slots = m;
     long *f = realloc(p->free_slots, (size_t)c * sizeof *f);
     if (!f) return -1;
@@ -387,10 +398,10 @@ static int stat_unchanged(procs_t *p, slot_t *e, int64_t now) {
  */
 static int not_run(procs_t *p, slot_t *e, int64_t now) {
   /* After a tick left out inside execve, the exec's end may lie in a schedstat already taken. */
-  if (!e->has_last || !e->has_sched_copy || e->sched_fd < 0 || e->last.threads != 1 || e->exec_skipped) return 0;
+  if (!e->has_last || !e->has_sched_copy || e->sched_fd < 0 || !e->last_single || e->exec_skipped) return 0;
   if (now - e->cmdline_at >= p->cmdline_refresh_ns) return 0;
-  if (now >= e->slow_due && !(e->has_slow && same_slow(&e->slow, e->has_slow_prev ? &e->slow_prev : NULL))) return 0;
-  int ppid = (int)e->last.ppid;
+  if (now >= e->slow_due && !e->slow_still) return 0;
+  int ppid = e->last_ppid;
   if (has_int(p->gone_now, p->ngone_now, ppid) || has_int(p->gone_before, p->ngone_before, ppid)) return 0;
   ssize_t m = pread_all(e->sched_fd, &p->srb);
   if (m < 0) return 0; /* the stat read that follows finds it gone */
@@ -512,11 +523,14 @@ static int update(procs_t *p, slot_t *e, const pstat_t *st, int64_t now) {
       e->slow = s;
       e->has_slow = 1;
       e->slow_new = 1;
+      e->slow_still = same_slow(&e->slow, e->has_slow_prev ? &e->slow_prev : NULL);
     }
     e->slow_due = now + p->slow_ns - p->tol_ns - stagger(p, e, !e->has_slow_prev, p->slow_ns);
   }
   e->last = *st;
   e->last.comm = NULL;
+  e->last_single = st->threads == 1;
+  e->last_ppid = (int)st->ppid;
   e->has_last = 1;
   return 1;
 }
@@ -536,6 +550,10 @@ static void put_opt(procs_t *p, int col, size_t row, int has, uint64_t v) {
   else put_null(p->f, i);
 }
 
+/*
+ * P_SLOT and P_FLAGS are per row; every other column is per slot and holds the slot's last row. A row of a
+ * process that has not run (PF_SAME) writes its slot and flags only: its values are in place already.
+ */
 static void emit(procs_t *p, long si, size_t row, int same) {
   slot_t *e = &p->slots[si];
   const pstat_t *st = &e->last;
@@ -546,6 +564,8 @@ static void emit(procs_t *p, long si, size_t row, int same) {
   e->fresh = e->strings_dirty = e->slow_new = 0;
   f[P_SLOT * c + row] = (double)si;
   f[P_FLAGS * c + row] = flags;
+  if (same) return;
+  row = (size_t)si;
   f[P_PID * c + row] = e->pid;
   f[P_START * c + row] = (double)e->start;
   f[P_PPID * c + row] = (double)st->ppid;
@@ -575,58 +595,68 @@ static void emit(procs_t *p, long si, size_t row, int same) {
 
 /* ---- listing ---- */
 
-static int by_name(const void *a, const void *b) { return strcmp((const char *)a, (const char *)b); }
+/* Rows and slots the bound table must hold: one row per listed pid, one column cell per slot. */
+static long table_need(procs_t *p) { return p->ls.n > p->nslots ? p->ls.n : p->nslots; }
 
-/* Lists the root as fs.readdirSync does (sorted by name), keeping only all-digit names. */
-static int list(procs_t *p) {
-  p->nlisted = 0;
-  DIR *d = opendir(p->root);
-  if (!d) return 1;
-  struct dirent *de;
-  while ((de = readdir(d))) {
-    const char *nm = de->d_name;
-    size_t len = strlen(nm);
-    uint64_t pid;
-    if (len == 0 || len > 10 || !parse_u64(nm, nm + len, &pid) || pid == 0 || pid > 0x7fffffff) continue;
-    if (p->nlisted == p->cap_listed) {
-      long c = p->cap_listed ? p->cap_listed * 2 : 1024;
-      char(*m)[12] = realloc(p->listed, (size_t)c * sizeof *m);
-      if (!m) break;
-      p->listed = m;
-      p->cap_listed = c;
-    }
-    memcpy(p->listed[p->nlisted++], nm, len + 1);
+/* The slot of the i-th listed pid, found by walking the last read's rows (both in key order) from *j, else by hash. */
+static long slot_of(procs_t *p, long i, long *j) {
+  int pid = p->ls.pid[i];
+  uint64_t key = p->ls.key[i];
+  while (*j < p->nwalk && p->wkey[*j] < key) (*j)++;
+  if (*j < p->nwalk && p->wkey[*j] == key) {
+    long w = p->wslot[*j];
+    if (p->slots[w].used && p->slots[w].pid == pid) return w;
   }
-  closedir(d);
-  qsort(p->listed, (size_t)p->nlisted, sizeof *p->listed, by_name);
-  return 1;
-}
-
-static int pid_of(const char *name) {
-  uint64_t v;
-  parse_u64(name, name + strlen(name), &v);
-  return (int)v;
+  return h_find(p, pid);
 }
 
 long procs_discover(procs_t *p, int64_t now) {
-  list(p);
+  listing_read(&p->ls, p->root);
   p->has_listed = 1;
-  for (long i = 0; i < p->nlisted; i++) {
-    int pid = pid_of(p->listed[i]);
-    if (h_find(p, pid) < 0) {
+  long j = 0;
+  for (long i = 0; i < p->ls.n; i++) {
+    int pid = p->ls.pid[i];
+    if (slot_of(p, i, &j) < 0) {
       pstat_t st;
       open_slot(p, pid, now, &st);
     }
   }
-  return p->nlisted;
+  return table_need(p);
+}
+
+/* One row out, and its (key, slot) kept for the next read's walk. */
+static void put_row(procs_t *p, long si, size_t *rows, int same, uint64_t key, long *nnext) {
+  /* Never after table_need(): a process that replaces another reuses its slot. */
+  if ((size_t)si >= p->cap) return;
+  emit(p, si, (*rows)++, same);
+  if (*nnext < p->cap_walk) {
+    p->wkey_next[*nnext] = key;
+    p->wslot_next[(*nnext)++] = si;
+  }
+}
+
+static int walk_reserve(procs_t *p, long n) {
+  if (n <= p->cap_walk) return 1;
+  long c = n > 2 * p->cap_walk ? n : 2 * p->cap_walk;
+  uint64_t *k1 = realloc(p->wkey, (size_t)c * sizeof *k1);
+  if (k1) p->wkey = k1;
+  uint64_t *k2 = realloc(p->wkey_next, (size_t)c * sizeof *k2);
+  if (k2) p->wkey_next = k2;
+  long *s1 = realloc(p->wslot, (size_t)c * sizeof *s1);
+  if (s1) p->wslot = s1;
+  long *s2 = realloc(p->wslot_next, (size_t)c * sizeof *s2);
+  if (s2) p->wslot_next = s2;
+  if (!k1 || !k2 || !s1 || !s2) return 0;
+  p->cap_walk = c;
+  return 1;
 }
 
 long procs_read(procs_t *p, int64_t now) {
-  if (!p->has_listed) {
-    list(p);
-    p->has_listed = 1;
-  }
-  if ((size_t)p->nlisted > p->cap) return -p->nlisted;
+  /* Without a discover() first, new processes are opened here, before any row is written. */
+  if (!p->has_listed) procs_discover(p, now);
+  if ((size_t)table_need(p) > p->cap) return -table_need(p);
+  if (!walk_reserve(p, p->ls.n)) p->nwalk = 0;
+  long j = 0, nnext = 0;
   p->has_listed = 0;
   unsigned gen = ++p->gen;
   /* Pids dropped during this read and the one before: their children may have a new parent. */
@@ -639,16 +669,17 @@ long procs_read(procs_t *p, int64_t now) {
   p->cap_gone_now = tc;
   p->ngone_now = 0;
   size_t rows = 0;
-  for (long i = 0; i < p->nlisted; i++) {
-    int pid = pid_of(p->listed[i]);
-    long si = h_find(p, pid);
+  for (long i = 0; i < p->ls.n; i++) {
+    int pid = p->ls.pid[i];
+    uint64_t key = p->ls.key[i];
+    long si = slot_of(p, i, &j);
     pstat_t st;
     int have = 0;
     if (si >= 0) {
       slot_t *e = &p->slots[si];
       if (not_run(p, e, now)) {
         e->gen = gen;
-        emit(p, si, rows++, 1);
+        put_row(p, si, &rows, 1, key, &nnext);
         continue;
       }
       if (e->has_pending_stat) {
@@ -669,7 +700,7 @@ long procs_read(procs_t *p, int64_t now) {
     if (mid_exec(&p->slots[si], &st)) {
       p->slots[si].gen = gen;
       p->slots[si].has_pending_sched = 0; /* read again on the next tick, with the rest */
-      if (p->slots[si].has_last) emit(p, si, rows++, 1);
+      if (p->slots[si].has_last) put_row(p, si, &rows, 1, key, &nnext);
       continue;
     }
     if (!update(p, &p->slots[si], &st, now)) {
@@ -677,10 +708,17 @@ long procs_read(procs_t *p, int64_t now) {
       continue;
     }
     p->slots[si].gen = gen;
-    emit(p, si, rows++, 0);
+    put_row(p, si, &rows, 0, key, &nnext);
   }
   for (long si = 0; si < p->nslots; si++)
     if (p->slots[si].used && p->slots[si].gen != gen) drop(p, si);
+  uint64_t *k = p->wkey;
+  p->wkey = p->wkey_next;
+  p->wkey_next = k;
+  long *w = p->wslot;
+  p->wslot = p->wslot_next;
+  p->wslot_next = w;
+  p->nwalk = nnext;
   return (long)rows;
 }
 
@@ -752,7 +790,11 @@ void procs_destroy(procs_t *p) {
   free(p->free_slots);
   free(p->hkeys);
   free(p->hvals);
-  free(p->listed);
+  listing_free(&p->ls);
+  free(p->wkey);
+  free(p->wkey_next);
+  free(p->wslot);
+  free(p->wslot_next);
   free(p->gone_now);
   free(p->gone_before);
   rbuf_free(&p->rb);

@@ -71,9 +71,9 @@ typedef struct {
 
 procs_t *procs_create(const char *root, const procs_opts_t *o);
 void procs_bind(procs_t *p, double *f, uint64_t *u, size_t cap);
-/* Lists the root and opens new processes; returns how many pids were listed. */
+/* Lists the root and opens new processes; returns the capacity the bound table needs (rows and slots). */
 long procs_discover(procs_t *p, int64_t now);
-/* Reads every listed process into the bound table; returns the rows, or -(rows needed) if it is too small. */
+/* Reads every listed process into the bound table; returns the rows, or -(capacity needed) if it is too small. */
 long procs_read(procs_t *p, int64_t now);
 /* comm and the raw cmdline of a slot (NULL if the slot is free). */
 int procs_strings(procs_t *p, long slot, const char **comm, size_t *comm_len, const char **cmd, size_t *cmd_len);

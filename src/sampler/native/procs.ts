@@ -12,7 +12,10 @@ import type { ProcExtras, ProcReaderOptions } from '../procs';
 import { Timings } from '../timings';
 import { UserNames } from '../users';
 import type { NativeAddon } from './load';
-import { counterAt, NPROC_COLS, numberAt, P, PF_NEW, PF_SAME, PF_SLOW_NEW, PF_STRINGS } from './layout';
+import { counterAt, NPROC_COLS, numberAt, P, PF_NEW, PF_SAME, PF_SLOW, PF_SLOW_NEW, PF_STRINGS } from './layout';
+
+const PF_SAME_ONLY = PF_SAME;
+const PF_SAME_SLOW = PF_SAME | PF_SLOW;
 
 /** The options of the TypeScript ProcReader, with the same meanings and defaults. */
 export type NativeProcOptions = ProcReaderOptions;
@@ -78,15 +81,22 @@ export class NativeProcReader {
     return this.addon.procTracked(this.h);
   }
 
-  private ensure(rows: number): void {
-    if (rows <= this.cap) return;
-    this.cap = Math.max(rows, this.cap * 2);
+  /** A table of at least `need` rows and slots; the per-slot columns keep what they hold. */
+  private ensure(need: number): void {
+    if (need <= this.cap) return;
+    const old = this.cap;
+    const { f, u } = this;
+    this.cap = Math.max(need, this.cap * 2);
     this.f = new Float64Array(NPROC_COLS * this.cap);
     this.u = new BigUint64Array(NPROC_COLS * this.cap);
+    for (let c = 0; c < NPROC_COLS; c++) {
+      this.f.set(f.subarray(c * old, (c + 1) * old), c * this.cap);
+      this.u.set(u.subarray(c * old, (c + 1) * old), c * this.cap);
+    }
     this.addon.procBind(this.h, this.f, this.u);
   }
 
-  /** Lists the root and opens new processes (before the sample is stamped, as ProcReader.discover). */
+  /** Lists the root and opens new processes (before the sample is stamped, as ProcReader.discover). The table holds a row per pid and a cell per slot. */
   discover(nowNs: bigint): void {
     this.ensure(this.addon.procDiscover(this.h, nowNs));
   }
@@ -99,69 +109,89 @@ export class NativeProcReader {
       n = this.addon.procRead(this.h, nowNs);
     }
     const { f, u, cap, slots } = this;
-    // No closure per row: this loop runs for every process at every process tick.
+    // No closure per row: this loop runs for every process at every process tick. P.SLOT and P.FLAGS are
+    // per row; every other column is per slot (i = col * cap + slot) and holds the slot's last row.
     const procs: ProcSample[] = [];
     for (let r = 0; r < n; r++) {
-      const s = f[P.SLOT * cap + r];
-      const flags = f[P.FLAGS * cap + r];
+      // As int32: a slot indexes JS arrays, and a double key takes V8's generic keyed load.
+      const s = f[P.SLOT * cap + r] | 0;
+      const flags = f[P.FLAGS * cap + r] | 0;
+      if (flags === PF_SAME_ONLY || flags === PF_SAME_SLOW) {
+        // The common row: a process that has not run since its last row, and nothing new to attach.
+        const last = slots.last[s];
+        if (last !== null) {
+          const x = extras(last.pid, last.start_time);
+          if (x.tcp === last.tcp && x.tcp_prev === last.tcp_prev && x.shim === last.shim) {
+            procs.push(last);
+          } else {
+            // Every /proc value is as in the last row: only what the other tiers attach is new.
+            const now: ProcSample = { ...last, tcp: x.tcp, tcp_prev: x.tcp_prev, shim: x.shim };
+            slots.last[s] = now;
+            procs.push(now);
+          }
+          continue;
+        }
+      }
       if (flags & PF_NEW) slots.reset(s);
       if (flags & PF_STRINGS) {
         this.strings(s);
         // New, or comm/cmdline changed (an exec): where the TypeScript tier reads the cgroup too.
-        if (this.cgroupPaths) this.slots.cgroup[s] = readCgroup(`${this.root}/${f[P.PID * cap + r]}`, this.cgroupRb) ?? this.slots.cgroup[s];
+        if (this.cgroupPaths) this.slots.cgroup[s] = readCgroup(`${this.root}/${f[P.PID * cap + s]}`, this.cgroupRb) ?? this.slots.cgroup[s];
       }
       if (flags & PF_SLOW_NEW) {
         slots.slowPrev[s] = slots.slow[s];
         slots.slow[s] = {
           mono_ns: nowNs,
-          rchar: counterAt(f, u, P.RCHAR * cap + r),
-          wchar: counterAt(f, u, P.WCHAR * cap + r),
-          read_bytes: counterAt(f, u, P.READ_BYTES * cap + r),
-          write_bytes: counterAt(f, u, P.WRITE_BYTES * cap + r),
-          fds: numberAt(f, P.FDS * cap + r),
+          rchar: counterAt(f, u, P.RCHAR * cap + s),
+          wchar: counterAt(f, u, P.WCHAR * cap + s),
+          read_bytes: counterAt(f, u, P.READ_BYTES * cap + s),
+          write_bytes: counterAt(f, u, P.WRITE_BYTES * cap + s),
+          fds: numberAt(f, P.FDS * cap + s),
         };
       }
-      const pid = f[P.PID * cap + r];
-      const start = f[P.START * cap + r];
+      const pid = f[P.PID * cap + s];
+      const start = f[P.START * cap + s];
       const x = extras(pid, start);
       const last = slots.last[s];
       if (flags & PF_SAME && last && x.tcp === last.tcp && x.tcp_prev === last.tcp_prev && x.shim === last.shim) {
         procs.push(last);
         continue;
       }
-      const uid = numberAt(f, P.UID * cap + r);
+      const uid = numberAt(f, P.UID * cap + s);
       const sample: ProcSample = {
         pid,
         start_time: start,
-        ppid: f[P.PPID * cap + r],
-        pgrp: f[P.PGRP * cap + r],
+        ppid: f[P.PPID * cap + s],
+        pgrp: f[P.PGRP * cap + s],
         comm: slots.comm[s],
         cmdline: slots.cmdline[s],
         cmdline_truncated: slots.truncated[s],
-        state: String.fromCharCode(f[P.STATE * cap + r]),
-        kthread: f[P.KTHREAD * cap + r] === 1,
+        state: String.fromCharCode(f[P.STATE * cap + s]),
+        kthread: f[P.KTHREAD * cap + s] === 1,
         uid,
         user: uid === null ? null : this.users.name(uid),
         cgroup: slots.cgroup[s],
-        nice: f[P.NICE * cap + r],
-        priority: f[P.PRIORITY * cap + r],
-        threads: f[P.THREADS * cap + r],
-        processor: f[P.PROCESSOR * cap + r],
-        vsize_bytes: f[P.VSIZE * cap + r],
-        rss_bytes: f[P.RSS_PAGES * cap + r] * this.pageSize,
-        minflt: counterAt(f, u, P.MINFLT * cap + r)!,
-        majflt: counterAt(f, u, P.MAJFLT * cap + r)!,
-        utime: counterAt(f, u, P.UTIME * cap + r)!,
-        stime: counterAt(f, u, P.STIME * cap + r)!,
-        run_ns: counterAt(f, u, P.RUN * cap + r),
-        wait_ns: counterAt(f, u, P.WAIT * cap + r),
-        timeslices: counterAt(f, u, P.SLICES * cap + r),
-        swap_bytes: numberAt(f, P.SWAP * cap + r),
-        vol_ctxsw: counterAt(f, u, P.VOL * cap + r),
-        invol_ctxsw: counterAt(f, u, P.INVOL * cap + r),
+        nice: f[P.NICE * cap + s],
+        priority: f[P.PRIORITY * cap + s],
+        threads: f[P.THREADS * cap + s],
+        processor: f[P.PROCESSOR * cap + s],
+        vsize_bytes: f[P.VSIZE * cap + s],
+        rss_bytes: f[P.RSS_PAGES * cap + s] * this.pageSize,
+        minflt: counterAt(f, u, P.MINFLT * cap + s)!,
+        majflt: counterAt(f, u, P.MAJFLT * cap + s)!,
+        utime: counterAt(f, u, P.UTIME * cap + s)!,
+        stime: counterAt(f, u, P.STIME * cap + s)!,
+        run_ns: counterAt(f, u, P.RUN * cap + s),
+        wait_ns: counterAt(f, u, P.WAIT * cap + s),
+        timeslices: counterAt(f, u, P.SLICES * cap + s),
+        swap_bytes: numberAt(f, P.SWAP * cap + s),
+        vol_ctxsw: counterAt(f, u, P.VOL * cap + s),
+        invol_ctxsw: counterAt(f, u, P.INVOL * cap + s),
         slow: slots.slow[s],
         slow_prev: slots.slowPrev[s],
-        ...x,
+        tcp: x.tcp,
+        tcp_prev: x.tcp_prev,
+        shim: x.shim,
       };
       slots.last[s] = sample;
       procs.push(sample);

@@ -51,7 +51,15 @@ async function main(): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (received < want && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   await new Promise((r) => setTimeout(r, 100));
-  const after = await reader.read();
+  // The connection opened after the baseline needs its holder found by the fd scan, which may take more than
+  // one read on a loaded machine: read until both client sockets have a holder (or the deadline passes and the
+  // test says which one has none).
+  let after = await reader.read();
+  const held = (): boolean => after.tcp.filter((k) => k.remote_port === port).every((k) => k.pids.length > 0);
+  for (const end = Date.now() + 10_000; (after.scan_incomplete || !held()) && Date.now() < end; ) {
+    await new Promise((r) => setTimeout(r, 100));
+    after = await reader.read();
+  }
   const snap = deriveConns(before, after);
   const ss = execFileSync('ss', ['-tinH', 'sport', '=', `:${(ready.ports as { local: number }[])[0].local}`], { encoding: 'utf8' });
   process.stdout.write(

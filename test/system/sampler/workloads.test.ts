@@ -203,8 +203,14 @@ t.test('TCP bytes a child sends over loopback reach its per-process counters (so
     const p = s.sample(process.hrtime.bigint(), true).procs?.procs.find((x) => x.pid === sender.pid);
     return p?.tcp ? { tx: Number(p.tcp.tx_bytes ?? 0), rx: Number(p.tcp.rx_bytes ?? 0), conns: p.tcp.conns } : null;
   };
+  // Deadlines, not counts of tries: on a loaded machine each try takes longer, and the fd scan that finds the
+  // socket's holder may need several reads. A pass returns as soon as the figure is there.
+  const deadline = (ms: number): (() => boolean) => {
+    const end = Date.now() + ms;
+    return () => Date.now() < end;
+  };
   let before = null;
-  for (let i = 0; i < 100 && before === null; i++) {
+  for (const more = deadline(20_000); more() && before === null; ) {
     await sleep(50);
     before = tcpOf();
   }
@@ -212,7 +218,7 @@ t.test('TCP bytes a child sends over loopback reach its per-process counters (so
   sender.stdin!.write('go\n');
   while (got.reduce((a, b) => a + b, 0) < MIB8) await sleep(20);
   let after = tcpOf();
-  for (let i = 0; i < 100 && (after === null || after.tx - before!.tx < MIB8); i++) {
+  for (const more = deadline(30_000); more() && (after === null || after.tx - before!.tx < MIB8); ) {
     await sleep(50);
     after = tcpOf();
   }
