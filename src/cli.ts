@@ -4,6 +4,8 @@
  * loaded only when its command runs: `vigil sample` need not carry blessed, SQLite and prom-client.
  * Errors reach the user as one line on stderr with an exit code from src/infra/errors.ts, never a stack trace.
  */
+// First: releases node's start-up pages before the bin's modules load, for `vigil record` (see the file).
+import './record-early-trim';
 import * as fs from 'fs';
 import * as path from 'path';
 import yargs, { Argv } from 'yargs';

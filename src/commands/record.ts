@@ -13,6 +13,7 @@ import { runHeadless } from '../pipeline/headless';
 import { Pipeline, PipelineSink } from '../pipeline/pipeline';
 import { metricsSink, recorderSink } from '../pipeline/sinks';
 import { readHostInfo } from '../sampler/host';
+import { trimNow } from '../sampler/native/page-trim';
 import { nodeDisabledFor } from '../sampler/node-tier';
 import { scrapeSources } from '../sampler/self';
 import { rulesParts } from '../store/alerts/engine';
@@ -77,6 +78,7 @@ export async function runRecord(opts: RecordOptions): Promise<void> {
     throw err;
   }
   const engine = alerts?.engine ?? null;
+  settleStartup();
   const feed = new LiveFeed({
     intervalMs: opts.intervalMs,
     procIntervalMs: opts.procIntervalMs,
@@ -98,14 +100,28 @@ export async function runRecord(opts: RecordOptions): Promise<void> {
   await runHeadless(new Pipeline(feed, { alerts, sinks }), { stopWhen: opts.stopWhen });
 }
 
+/**
+ * Record's peak resident set is set at start-up, when the pages the module loader and V8's parser touched
+ * (tens of MB of the node binary's file pages) are still mapped while the first samples' memory grows. The
+ * sampler's and derive's modules (which the feed would load at its start) are loaded now and those pages
+ * given back before anything is sampled; the first sample is followed by another release (statusSink).
+ */
+function settleStartup(): void {
+  require('../derive/derive');
+  require('../sampler/sampler');
+  trimNow();
+}
+
 /** The status line (on a terminal, once a second), and the end of a --duration run. */
 function statusSink(writer: RecordingWriter, opts: RecordOptions): PipelineSink {
   const status = opts.status ?? process.stderr;
   const tty = status.isTTY === true;
   const startNs = process.hrtime.bigint();
   let lastStatusNs = 0n;
+  let ticks = 0;
   return {
     tick(_tick, { stop }) {
+      if (++ticks <= 2) trimNow();
       const now = process.hrtime.bigint();
       const elapsedMs = Number(now - startNs) / 1e6;
       if (tty && now - lastStatusNs >= 1_000_000_000n) {

@@ -165,5 +165,7 @@ export function selectMounts(entries: MountEntry[], includeRemote: boolean): Mou
     const prev = byDevice.get(e.majorMinor);
     if (prev === undefined || e.mountPoint.length < prev.mountPoint.length) byDevice.set(e.majorMinor, e);
   }
-  return [...byDevice.values()].sort((a, b) => a.mountPoint.localeCompare(b.mountPoint));
+  // In code-unit order (strcmp's, for ASCII paths), not the locale's: the collator's first use maps about
+  // 2.7 MB of ICU data, and it came in the middle of `vigil record`'s start-up peak (issue 16).
+  return [...byDevice.values()].sort((a, b) => (a.mountPoint < b.mountPoint ? -1 : a.mountPoint > b.mountPoint ? 1 : 0));
 }

@@ -48,6 +48,11 @@ export function trimFilePages(): TrimResult | null {
   return { mappings: out[TRIM_MAPPINGS], kb: out[TRIM_KB], skipped: out[TRIM_SKIPPED] };
 }
 
+/** trimFilePages() unless VIGIL_PAGE_TRIM=0: a one-off release at a known point of a command's start-up. */
+export function trimNow(env: NodeJS.ProcessEnv = process.env): TrimResult | null {
+  return env.VIGIL_PAGE_TRIM === '0' ? null : trimFilePages();
+}
+
 let started = false;
 
 /**

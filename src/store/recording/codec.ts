@@ -111,7 +111,12 @@ export function encodeRow(
   cols: readonly Col[], curr: Val[], prev: Val[] | null, forceAbs: boolean, clocks: RowClocks = NO_CLOCKS,
 ): { k: 0 | 1; vals: unknown[] } | null {
   const n = cols.length;
-  for (let i = 0; i < n; i++) curr[i] = gate(curr[i]);
+  // Stored only when gated: a store on every value gave V8 new array maps to see (elements-kind
+  // transitions), and encodeRow, which takes the rows of every series, was deoptimised over and over.
+  for (let i = 0; i < n; i++) {
+    const v = curr[i];
+    if (typeof v === 'number' && !Number.isFinite(v)) curr[i] = gate(v);
+  }
   let abs = forceAbs || prev === null;
   if (!abs) {
     let changed = false;

@@ -27,6 +27,16 @@ t.test('selectMounts: local data filesystems, once per device, as df', async (t)
   t.ok(remote.includes('/mnt/nfs') && remote.includes('/mnt/sshfs'), 'remote ones only when asked for');
 });
 
+t.test('selectMounts: mount points in code-unit order (strcmp), not the locale\'s', async (t) => {
+  // One device each; the locale's order would put /mnt/a_b and /mnt/a-b before /mnt/a/b.
+  const text = ['/mnt/a_b', '/Backup', '/mnt/a/b', '/data', '/mnt/a-b', '/', '/mnt/A']
+    .map((mp, i) => `${60 + i} 27 8:${i} / ${mp} rw - ext4 /dev/sd${String.fromCharCode(97 + i)} rw`)
+    .join('\n');
+  const got = selectMounts(parseMountinfo(text), false).map((m) => m.mountPoint);
+  t.same(got, ['/', '/Backup', '/data', '/mnt/A', '/mnt/a-b', '/mnt/a/b', '/mnt/a_b']);
+  t.same(got, [...got].sort(), 'the same order as a plain sort');
+});
+
 t.test('real statfs of this machine: / is there with sane sizes', async (t) => {
   const u = new FsUsage({ intervalMs: 50 });
   u.start();
