@@ -49,6 +49,10 @@ interface PidEntry {
   fullAtNs: bigint;
   /** Read in part (only fds with new numbers) since it was last read whole. */
   partial: boolean;
+  /** The fd count at the last stat (fdCount is the one at the last read): a table put off keeps both. */
+  statCount: number;
+  /** Reads of this process's fd table (each lists the directory), whole or in part, since it was first seen. */
+  listings: number;
 }
 
 /**
@@ -67,6 +71,9 @@ export interface RefreshResult {
   reread: number;
   /** readlink calls made. */
   links: number;
+  /** fd tables read (each a listing of the directory: getdents), and the fds in them. */
+  listings: number;
+  listed: number;
 }
 
 export interface SweepOptions {
@@ -84,7 +91,24 @@ export interface SweepOptions {
    * read): their tables were read after the dump that asks, so a second read finds no socket of it.
    */
   once?: boolean;
+  /**
+   * What to do with a large table (PARTIAL_MIN_FDS+) whose count moved and that would be read in part
+   * (a listing of the whole directory and the links of its new fd numbers):
+   *   'now' (the default): read it in part when the pass reaches it;
+   *   'due': leave it unread until its last read is fullEveryMs old (the background sweep: with every socket
+   *          of the dump attributed, such a read can only bring UDP and Unix counts, and the reader's chase
+   *          reads it when a new TCP socket needs it);
+   *   'last': read it after every other process of the pass, those whose count grew first, newest (highest
+   *          pid) first, stopping as soon as `until` says so (the chase: a new client socket is most often a
+   *          new or small process's, and a listing of a big table costs as much as a few hundred stats).
+   */
+  big?: 'now' | 'due' | 'last';
+  /** With big: 'last', checked after each large table read: true ends the call (the pass stays open). */
+  until?: () => boolean;
 }
+
+/** check()'s answer for a large changed table that `big` put off. */
+const PUT_OFF = 1;
 
 /**
  * socket inode → the pids holding it, kept up to date incrementally. Checking a process costs one
@@ -106,6 +130,9 @@ export class InodeMap {
   /** The current pass: a sorted listing of /proc and how far it got. */
   private pass: number[] | null = null;
   private cursor = 0;
+  /** The current pass's large changed tables put off to its end (big: 'last'), and how far their reading got. */
+  private later: PidEntry[] = [];
+  private laterCursor = -1;
   /** Processes whose fd table was read since the last takeReread(). */
   private rereadPids: number[] = [];
 
@@ -125,6 +152,11 @@ export class InodeMap {
   /** Identity of the process behind a pid as far as this map can tell (see PidEntry.epoch); -1 if unknown. */
   epochOf(pid: number): number {
     return this.entries.get(pid)?.epoch ?? -1;
+  }
+
+  /** How many times the fd directory of pid was listed since this map first saw it; -1 for a pid it does not know. */
+  listingsOf(pid: number): number {
+    return this.entries.get(pid)?.listings ?? -1;
   }
 
   /** Processes whose fd directory is not readable by us (other users' processes without root), sorted. */
@@ -149,9 +181,10 @@ export class InodeMap {
   /**
    * Checks the processes already known to hold sockets: where a new connection most often belongs (a
    * server accepting). No listing of /proc. Stops once `deadlineNs` has passed. `whole`: as SweepOptions.whole.
+   * `skipBig`: a large table that would be read in part is not read (a sweep with big: 'last' reads it last).
    */
-  checkHolders(nowNs: bigint, deadlineNs: bigint, whole = false): RefreshResult {
-    const res: RefreshResult = { complete: true, reread: 0, links: 0 };
+  checkHolders(nowNs: bigint, deadlineNs: bigint, whole = false, skipBig = false): RefreshResult {
+    const res: RefreshResult = { complete: true, reread: 0, links: 0, listings: 0, listed: 0 };
     const holders: PidEntry[] = [];
     for (const e of this.entries.values()) if (e.socks.length > 0) holders.push(e);
     for (let k = 0; k < holders.length; k++) {
@@ -159,17 +192,17 @@ export class InodeMap {
         res.complete = false;
         break;
       }
-      this.check(holders[k], nowNs, res, whole);
+      this.check(holders[k], nowNs, res, whole, skipBig ? 'last' : 'now');
     }
     return res;
   }
 
   /** Checks the given pids (those this map knows), their changed tables read whole. */
   checkPids(pids: Iterable<number>, nowNs: bigint): RefreshResult {
-    const res: RefreshResult = { complete: true, reread: 0, links: 0 };
+    const res: RefreshResult = { complete: true, reread: 0, links: 0, listings: 0, listed: 0 };
     for (const pid of pids) {
       const e = this.entries.get(pid);
-      if (e !== undefined) this.check(e, nowNs, res, true);
+      if (e !== undefined) this.check(e, nowNs, res, true, 'now');
     }
     return res;
   }
@@ -180,15 +213,35 @@ export class InodeMap {
    * is read whole or not at all). `complete` says the pass reached its end; the next call starts anew.
    */
   sweep(nowNs: bigint, deadlineNs: bigint, opts: SweepOptions = {}): RefreshResult {
-    const res: RefreshResult = { complete: false, reread: 0, links: 0 };
+    const res: RefreshResult = { complete: false, reread: 0, links: 0, listings: 0, listed: 0 };
     if (opts.fresh || this.pass === null) this.startPass();
     const pass = this.pass as number[];
     const max = opts.maxPids ?? Infinity;
-    for (let k = 0; this.cursor < pass.length; k++) {
+    const big = opts.big ?? 'now';
+    const whole = opts.whole === true;
+    let k = 0;
+    for (; this.cursor < pass.length; k++) {
       if (k > 0 && (k >= max || process.hrtime.bigint() > deadlineNs)) return res;
       const e = this.entries.get(pass[this.cursor++]);
-      const whole = opts.whole === true;
-      if (e && !(opts.once && e.readAtNs === nowNs && (!whole || e.fullAtNs === nowNs))) this.check(e, nowNs, res, whole);
+      if (e && !(opts.once && e.readAtNs === nowNs && (!whole || e.fullAtNs === nowNs))) {
+        if (this.check(e, nowNs, res, whole, big) === PUT_OFF) this.later.push(e);
+      }
+    }
+    // Those put off by big: 'last', in the order a new socket is likeliest in: grown tables first, newest first.
+    // (A pass started by one kind of sweep and ended by another reads them only under 'last'.)
+    if (big === 'last' && this.later.length > 0) {
+      if (this.laterCursor < 0) {
+        this.later.sort((a, b) => Number(b.statCount > b.fdCount) - Number(a.statCount > a.fdCount) || b.pid - a.pid);
+        this.laterCursor = 0;
+      }
+      for (; this.laterCursor < this.later.length; k++) {
+        if (k > 0 && (k >= max || process.hrtime.bigint() > deadlineNs)) return res;
+        const e = this.later[this.laterCursor++];
+        if (this.entries.get(e.pid) !== e) continue; // gone since
+        const before = res.reread;
+        this.check(e, nowNs, res, whole, 'now');
+        if (res.reread > before && opts.until?.() === true) return res;
+      }
     }
     res.complete = true;
     this.pass = null;
@@ -224,15 +277,34 @@ export class InodeMap {
     for (const e of this.entries.values()) if (!live.has(e.pid)) this.drop(e);
     for (const pid of pids) {
       if (!this.entries.has(pid)) {
-        this.entries.set(pid, { pid, fdIno: -1, fdCount: -1, socks: [], comm: '', denied: false, readAtNs: 0n, epoch: 0, table: null, fullAtNs: 0n, partial: false });
+        this.entries.set(pid, {
+          pid,
+          fdIno: -1,
+          fdCount: -1,
+          socks: [],
+          comm: '',
+          denied: false,
+          readAtNs: 0n,
+          epoch: 0,
+          table: null,
+          fullAtNs: 0n,
+          partial: false,
+          statCount: -1,
+          listings: 0,
+        });
       }
     }
     this.pass = pids;
     this.cursor = 0;
+    this.later = [];
+    this.laterCursor = -1;
   }
 
-  /** `whole`: a table read (changed, due, or read in part since its last whole read) is read whole. */
-  private check(e: PidEntry, nowNs: bigint, res: RefreshResult, whole: boolean): void {
+  /**
+   * `whole`: a table read (changed, due, or read in part since its last whole read) is read whole. `big`: see
+   * SweepOptions.big; 'last' answers PUT_OFF instead of reading such a table.
+   */
+  private check(e: PidEntry, nowNs: bigint, res: RefreshResult, whole: boolean, big: 'now' | 'due' | 'last'): number {
     const dir = `${this.root}/${e.pid}/fd`;
     let ino: number;
     let count: number;
@@ -240,7 +312,7 @@ export class InodeMap {
       const r = this.native.fdStat(dir, this.st);
       if (r !== 0) {
         if (r === 1) this.drop(e);
-        return;
+        return 0;
       }
       ino = this.st[0];
       count = this.bySize ? this.st[1] : -1;
@@ -251,7 +323,7 @@ export class InodeMap {
         count = this.bySize ? st.size : -1;
       } catch (err) {
         if (isGone(err)) this.drop(e);
-        return;
+        return 0;
       }
     }
     let names: string[] | null = null;
@@ -261,7 +333,10 @@ export class InodeMap {
         names = fs.readdirSync(dir);
         count = names.length;
       } catch (err) {
-        if (isGone(err)) return this.drop(e);
+        if (isGone(err)) {
+          this.drop(e);
+          return 0;
+        }
         if (!isDenied(err)) throw err;
         count = -2;
       }
@@ -271,20 +346,33 @@ export class InodeMap {
     if (e.fdIno !== -1 && reused) e.epoch++;
     const due = (e.socks.length > 0 || e.partial) && nowNs - e.fullAtNs >= this.fullEveryNs;
     const finish = whole && e.partial;
-    if (!changed && !due && !finish) return;
+    e.statCount = count;
+    if (!changed && !due && !finish) return 0;
     const prev = whole || reused || due || e.table === null || count < PARTIAL_MIN_FDS ? NO_TABLE : e.table;
+    if (prev !== NO_TABLE) {
+      if (big === 'last') return PUT_OFF;
+      if (big === 'due' && nowNs - e.readAtNs < this.fullEveryNs) return 0;
+    }
     e.fdIno = ino;
     e.fdCount = count;
     e.readAtNs = nowNs;
     res.reread++;
     this.rereadPids.push(e.pid);
+    // (Before Linux 6.2 every check lists the directory to count it; those listings are not counted here.)
+    e.listings++;
+    res.listings++;
     const table = this.native !== null ? this.nativeTable(dir, prev, res) : this.tsTable(dir, names, prev, res);
-    if (table === 'gone') return this.drop(e);
+    if (table === 'gone') {
+      this.drop(e);
+      return 0;
+    }
+    if (table !== null) res.listed += table.length / 2;
     e.denied = table === null;
     e.table = table;
     e.partial = prev.length > 0;
     if (prev.length === 0) e.fullAtNs = nowNs;
     this.setRead(e, table);
+    return 0;
   }
 
   /** The table of dir read in TypeScript (the reference): null when denied, 'gone' when the process is. */

@@ -89,6 +89,9 @@ export interface ConnsReadStats {
   /** Processes whose fd links were read, and the readlink calls that took. */
   reread: number;
   links: number;
+  /** fd tables listed (one getdents walk of /proc/PID/fd each: a table read in part is listed whole) and their fds. */
+  listings: number;
+  listed: number;
 }
 
 /** A process's accumulators; see ConnsProcSample. */
@@ -179,7 +182,7 @@ export class ConnsReader {
   /** Whether the kernel takes the one-walk TCPDIAG_GETSOCK dump; null until the first read says. */
   private compat: boolean | null = null;
   /** Where the last read's time went. */
-  stats: ConnsReadStats = { parse_ms: 0, scan_ms: 0, join_ms: 0, unknown: 0, reread: 0, links: 0 };
+  stats: ConnsReadStats = { parse_ms: 0, scan_ms: 0, join_ms: 0, unknown: 0, reread: 0, links: 0, listings: 0, listed: 0 };
 
   constructor(opts: ConnsReaderOptions = {}) {
     this.root = opts.procRoot ?? '/proc';
@@ -474,23 +477,26 @@ export class ConnsReader {
   private async attribute(
     socks: TcpSockSample[],
     nowNs: bigint,
-  ): Promise<{ complete: boolean; ns: bigint; stats: Pick<ConnsReadStats, 'unknown' | 'reread' | 'links'> }> {
+  ): Promise<{ complete: boolean; ns: bigint; stats: Pick<ConnsReadStats, 'unknown' | 'reread' | 'links' | 'listings' | 'listed'> }> {
     let spent = 0n;
-    const stats = { unknown: this.unknownInodes(socks), reread: 0, links: 0 };
+    const stats = { unknown: this.unknownInodes(socks), reread: 0, links: 0, listings: 0, listed: 0 };
     const run = (fn: (deadlineNs: bigint) => RefreshResult): RefreshResult => {
       const s0 = process.hrtime.bigint();
       const r = fn(s0 + this.sliceNs);
       spent += process.hrtime.bigint() - s0;
       stats.reread += r.reread;
       stats.links += r.links;
+      stats.listings += r.listings;
+      stats.listed += r.listed;
       return r;
     };
     this.pruneUnowned(socks);
     if (stats.unknown === 0) {
       this.chasing = false;
       this.lastUnknown.clear();
+      // Every socket has its holder: a large table whose count moved is left for its 30 s read (see big: 'due').
       const quota = Math.ceil(this.inodes.passLength / this.sweepReads);
-      run((d) => this.inodes.sweep(nowNs, d, { maxPids: quota }));
+      run((d) => this.inodes.sweep(nowNs, d, { maxPids: quota, big: 'due' }));
       const s1 = process.hrtime.bigint();
       this.recount(socks);
       spent += process.hrtime.bigint() - s1;
@@ -498,10 +504,12 @@ export class ConnsReader {
     }
     // A connection accepted on a known listener is most likely its holder's: that table is read whole
     // first (a server that closed a connection and accepted another reuses the fd number, which a table
-    // read in part does not see). The other holders are read in part.
+    // read in part does not see). Then the other holders, and every process, large tables whose count
+    // moved last (big: 'last'): a new client socket is most often a new or small process's.
     const servers = this.listenerOwners(socks);
     if (servers.size > 0) run(() => this.inodes.checkPids(servers, nowNs));
-    run((d) => this.inodes.checkHolders(nowNs, d));
+    if (this.unknownInodes(socks) > 0) run((d) => this.inodes.checkHolders(nowNs, d, false, true));
+    const found = (): boolean => this.unknownInodes(socks) === 0;
     let complete = true;
     if (this.unknownInodes(socks) > 0) {
       // An unfinished chase goes on where it stopped instead of starting over: a table that keeps
@@ -515,10 +523,10 @@ export class ConnsReader {
       let whole = this.chasing && this.chasingWhole;
       let deferred = false;
       for (;;) {
-        const r = run((d) => this.inodes.sweep(nowNs, d, { fresh, once: true, whole }));
+        const r = run((d) => this.inodes.sweep(nowNs, d, { fresh, once: true, whole, big: 'last', until: found }));
         fresh = false;
         // Every new socket found: the rest of the pass is left to the background sweep.
-        if (this.unknownInodes(socks) === 0) break;
+        if (found()) break;
         if (r.complete) {
           if (listedNow && whole) break;
           // A socket whose process exits right after the dump is found nowhere: the whole reads wait
@@ -638,6 +646,11 @@ export class ConnsReader {
     this.transport = null;
     this.nat?.close();
     this.nat = null;
+  }
+
+  /** How many times the fd scan listed pid's fd table (InodeMap.listingsOf); -1 for a pid it does not know. */
+  listingsOf(pid: number): number {
+    return this.inodes.listingsOf(pid);
   }
 
   /** Which code talks to sock_diag: the native core or the TypeScript path over the `netlink` package. */
