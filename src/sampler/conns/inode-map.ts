@@ -197,12 +197,17 @@ export class InodeMap {
     return res;
   }
 
-  /** Checks the given pids (those this map knows), their changed tables read whole. */
-  checkPids(pids: Iterable<number>, nowNs: bigint): RefreshResult {
+  /**
+   * Checks the given pids (those this map knows), their changed tables read whole. With `live`, each table
+   * is read whether its count moved or not (a server that closed a connection and accepted another keeps
+   * its count), and a large one in part: its new fd numbers, and the fds whose socket `live` does not
+   * have any more (a number closed and reused for the new socket), the rest unread.
+   */
+  checkPids(pids: Iterable<number>, nowNs: bigint, live?: (inode: number) => boolean): RefreshResult {
     const res: RefreshResult = { complete: true, reread: 0, links: 0, listings: 0, listed: 0 };
     for (const pid of pids) {
       const e = this.entries.get(pid);
-      if (e !== undefined) this.check(e, nowNs, res, true, 'now');
+      if (e !== undefined) this.check(e, nowNs, res, live === undefined, 'now', live);
     }
     return res;
   }
@@ -304,7 +309,7 @@ export class InodeMap {
    * `whole`: a table read (changed, due, or read in part since its last whole read) is read whole. `big`: see
    * SweepOptions.big; 'last' answers PUT_OFF instead of reading such a table.
    */
-  private check(e: PidEntry, nowNs: bigint, res: RefreshResult, whole: boolean, big: 'now' | 'due' | 'last'): number {
+  private check(e: PidEntry, nowNs: bigint, res: RefreshResult, whole: boolean, big: 'now' | 'due' | 'last', live?: (inode: number) => boolean): number {
     const dir = `${this.root}/${e.pid}/fd`;
     let ino: number;
     let count: number;
@@ -347,8 +352,9 @@ export class InodeMap {
     const due = (e.socks.length > 0 || e.partial) && nowNs - e.fullAtNs >= this.fullEveryNs;
     const finish = whole && e.partial;
     e.statCount = count;
-    if (!changed && !due && !finish) return 0;
-    const prev = whole || reused || due || e.table === null || count < PARTIAL_MIN_FDS ? NO_TABLE : e.table;
+    if (!changed && !due && !finish && live === undefined) return 0;
+    let prev = whole || reused || due || e.table === null || count < PARTIAL_MIN_FDS ? NO_TABLE : e.table;
+    if (live !== undefined && prev !== NO_TABLE) prev = keepLive(prev, live);
     if (prev !== NO_TABLE) {
       if (big === 'last') return PUT_OFF;
       if (big === 'due' && nowNs - e.readAtNs < this.fullEveryNs) return 0;
@@ -495,6 +501,18 @@ function tableIno(table: Float64Array, fd: number): number {
     else hi = mid;
   }
   return -1;
+}
+
+/** The (fd, inode) pairs of table but those holding a socket that `live` does not have, which are read again. */
+function keepLive(table: Float64Array, live: (inode: number) => boolean): Float64Array {
+  let n = 0;
+  const out = new Float64Array(table.length);
+  for (let i = 0; i < table.length; i += 2) {
+    if (table[i + 1] !== 0 && !live(table[i + 1])) continue;
+    out[n++] = table[i];
+    out[n++] = table[i + 1];
+  }
+  return n === table.length ? table : out.subarray(0, n);
 }
 
 /** Two fds of one process can hold the same socket (dup): count it once. */

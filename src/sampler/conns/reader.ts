@@ -502,12 +502,19 @@ export class ConnsReader {
       spent += process.hrtime.bigint() - s1;
       return { complete: true, ns: spent, stats };
     }
-    // A connection accepted on a known listener is most likely its holder's: that table is read whole
-    // first (a server that closed a connection and accepted another reuses the fd number, which a table
-    // read in part does not see). Then the other holders, and every process, large tables whose count
-    // moved last (big: 'last'): a new client socket is most often a new or small process's.
+    // A connection accepted on a known listener is most likely its holder's: that table is read first,
+    // whether its count moved or not (a server that closed a connection and accepted another keeps its
+    // count and reuses the fd number). A large one is read in part: its new fd numbers and the fds whose
+    // socket has left the dump (the numbers a closed connection freed), and whole only if that did not
+    // find it. Then the other holders, and every process, large tables whose count moved last
+    // (big: 'last'): a new client socket is most often a new or small process's.
     const servers = this.listenerOwners(socks);
-    if (servers.size > 0) run(() => this.inodes.checkPids(servers, nowNs));
+    if (servers.size > 0) {
+      const live = new Set<number>();
+      for (const sk of socks) live.add(sk.inode);
+      run(() => this.inodes.checkPids(servers, nowNs, (ino) => live.has(ino)));
+      if (this.listenerOwners(socks).size > 0) run(() => this.inodes.checkPids(servers, nowNs));
+    }
     if (this.unknownInodes(socks) > 0) run((d) => this.inodes.checkHolders(nowNs, d, false, true));
     const found = (): boolean => this.unknownInodes(socks) === 0;
     let complete = true;

@@ -119,3 +119,31 @@ t.test('large changed tables: left unlisted by the background sweep, read last b
   );
   t.equal(maps[0].listingsOf(999), -1, 'a pid the map does not know');
 });
+
+t.test('a listener holder checked for a new connection: read even if its count held, a large one in part', async (t) => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-fdbig-'));
+  t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
+  const N = PARTIAL_MIN_FDS + 10;
+  setFds(root, 500, big(N, { 3: 5000, 4: 5001, 5: 5002, 6: 7777 }));
+  setFds(root, 600, { 3: 'socket:[6000]', 4: 'socket:[6001]' });
+  const maps = [new InodeMap({ procRoot: root, fullEveryMs: 30_000 })];
+  if (addon) maps.push(new InodeMap({ procRoot: root, fullEveryMs: 30_000, native: addon }));
+  for (const m of maps) m.sweep(NOW, FAR, { fresh: true });
+  // Connection 5002 closed, its fd number reused for 5003: the count did not move. Same in the small table.
+  setFds(root, 500, big(N, { 3: 5000, 4: 5001, 5: 5003, 6: 7777 }));
+  setFds(root, 600, { 3: 'socket:[6000]', 4: 'socket:[6002]' });
+  const live = new Set([5000, 5001, 5003, 6000, 6002]); // the dump's TCP sockets; 7777 is a Unix socket
+  const results = maps.map((m) => {
+    t.same(m.checkPids([500, 600], NOW + SEC), { complete: true, reread: 0, links: 0, listings: 0, listed: 0 }, 'without `live`: count unchanged, nothing read');
+    const r = m.checkPids([500, 600], NOW + SEC, (ino) => live.has(ino));
+    t.same(m.pidsOf(5003), [500], 'the reused number read again');
+    t.same(m.pidsOf(6002), [600]);
+    t.same(m.pidsOf(5002), undefined);
+    t.same(m.pidsOf(7777), [500], 'the socket outside the dump read again, still there');
+    // Read in part: the whole read follows the next time one is asked for.
+    t.same(m.checkPids([500], NOW + SEC), { complete: true, reread: 1, links: N, listings: 1, listed: N });
+    return r;
+  });
+  t.same(results[0], { complete: true, reread: 2, links: 2 + 2, listings: 2, listed: N + 2 }, 'the large table: one listing, two links');
+  if (results.length === 2) t.same(results[1], results[0], 'native reads what TypeScript reads');
+});
