@@ -10,6 +10,11 @@
  *      /proc/PID/task/TID/schedstat (ns) and, in 10 ms ticks, user and system time from
  *      /proc/PID/task/TID/stat, the main thread's apart from the other threads'.
  *      BENCH_CN_WINDOWS (default 7) windows of BENCH_CN_WINDOW_S (10) s after BENCH_CN_WARMUP_S (30) s.
+ *      Cases (BENCH_CN_CASES): record0, record300, serve, and bigfds / servebig: `vigil record` / `vigil serve`
+ *      beside BENCH_CN_BIG_PROCS (4) processes of BENCH_CN_BIG_FDS (3000) fds whose count moves every second
+ *      and which open a connection every second (bench/big-fds.ts: what other vigils look like).
+ *      BENCH_CN_STRACE=1: after the windows, `strace -c -f -e trace=getdents64,readlinkat` on both builds
+ *      at once for BENCH_CN_STRACE_S (20) s.
  * The machine is shared: only ratios from the same windows mean anything; the load is printed.
  */
 import { ChildProcess, spawn } from 'child_process';
@@ -19,6 +24,7 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { ConnsReader } from '../src/sampler/conns/reader';
 import { loadNative } from '../src/sampler/native/load';
+import { bigFdProcesses } from './big-fds';
 import { idleProcesses, median, sleep } from './util';
 
 const CLK = 100;
@@ -171,9 +177,32 @@ async function sideBySide(label: string, args: (tag: string) => string[], serve:
       );
     }
     console.log(`  ${label}: new / baseline run time, median of per-window ratios: ${f2(median(tot))}`);
+    if (process.env.BENCH_CN_STRACE === '1') await straceBoth(label, procs.new.child.pid!, procs.base.child.pid!);
   } finally {
     for (const p of Object.values(procs)) p.child.kill('SIGKILL');
   }
+}
+
+/** getdents64 and readlinkat calls of both builds over the same seconds (strace -c on each, at once). */
+async function straceBoth(label: string, newPid: number, basePid: number): Promise<void> {
+  const secs = Number(process.env.BENCH_CN_STRACE_S ?? 20);
+  const run = (pid: number): Promise<string> =>
+    new Promise((resolve) => {
+      let out = '';
+      const p = spawn('timeout', ['-s', 'INT', String(secs), 'strace', '-c', '-f', '-e', 'trace=getdents64,readlinkat', '-p', String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
+      p.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+      p.on('close', () => resolve(out));
+      p.on('error', (e) => resolve(`strace: ${e.message}`));
+    });
+  const [n, b] = await Promise.all([run(newPid), run(basePid)]);
+  const rows = (s: string): string =>
+    s
+      .split('\n')
+      .filter((l) => /getdents64|readlinkat|total/.test(l))
+      .map((l) => `      ${l.trim()}`)
+      .join('\n');
+  console.log(`  ${label}: strace -c over the same ${secs} s (seconds, usecs/call, calls, errors, syscall):`);
+  console.log(`    new:\n${rows(n)}\n    baseline:\n${rows(b)}`);
 }
 
 export async function benchConnsNative(): Promise<void> {
@@ -188,7 +217,18 @@ export async function benchConnsNative(): Promise<void> {
     for (const c of which) {
       console.log(`conns-native: ${c}, side by side with ${process.env.BENCH_BASELINE_CLI} (CPU % of one core)`);
       if (c === 'serve') await sideBySide('serve', () => ['serve', '--listen', '127.0.0.1:0'], true);
-      else {
+      else if (c === 'bigfds' || c === 'servebig') {
+        const k = Number(process.env.BENCH_CN_BIG_PROCS ?? 4);
+        const n = Number(process.env.BENCH_CN_BIG_FDS ?? 3000);
+        const stop = await bigFdProcesses(k, n);
+        try {
+          const label = `${c === 'bigfds' ? 'record' : 'serve'} beside ${k} x ${n} fds`;
+          if (c === 'bigfds') await sideBySide(label, (tag) => ['record', path.join(tmp, `${tag}-big-${Date.now()}.vigil`)], false);
+          else await sideBySide(label, () => ['serve', '--listen', '127.0.0.1:0'], true);
+        } finally {
+          stop();
+        }
+      } else {
         const n = Number(c.replace('record', ''));
         const stop = n > 0 ? await idleProcesses(n) : () => undefined;
         try {
