@@ -115,7 +115,8 @@ const PUT_OFF = 1;
  * stat of /proc/PID/fd (its size is the fd count, its inode number changes with a reused pid); its
  * fd links are read again only when it is new, its count or inode changed, or it holds sockets (or was
  * read in part) and was last read whole `fullEveryMs` ago (an fd closed and another opened between two
- * checks leave the count unchanged). A large table is read in part: see PARTIAL_MIN_FDS. ss -p instead reads every fd link of every process on every call. An inode may belong
+ * checks leave the count unchanged). A large table is read in part (see PARTIAL_MIN_FDS), or put off (see
+ * SweepOptions.big). ss -p instead reads every fd link of every process on every call. An inode may belong
  * to several pids (fork, SCM_RIGHTS). The caller decides what to check when: see ConnsReader.
  */
 export class InodeMap {

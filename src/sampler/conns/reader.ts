@@ -111,7 +111,8 @@ interface Acc {
  * new: the processes already holding sockets are checked first (a server's new connection), then, if
  * some are still unknown, every process (new ones included). Otherwise a background sweep checks a
  * slice of the processes per read (all of them every `sweepReads` reads), which keeps the UDP and
- * Unix counts and the exits current. Checking a process is one stat (see InodeMap). Sockets that a
+ * Unix counts and the exits current (a large table whose count moved at its fullEveryMs read: InodeMap,
+ * SweepOptions.big). Checking a process is one stat (see InodeMap). Sockets that a
  * full pass could not attribute (another user's processes without root) are not chased again: the
  * background sweep re-reads every table that changed, which is all a chase would read.
  *
