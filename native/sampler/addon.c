@@ -5,7 +5,7 @@
  *   sysCreate(procRoot) / sysBind(h, scalF, scalU, cpuF, cpuU, netF, netU, diskF, diskU, arena) / sysRead(h) / sysText(h, file)
  *   procCreate(procRoot, procIntervalMs, slowMs, statusMs, cmdlineRefreshMs, maxKeptFds)
  *   procBind(h, f, u) / procDiscover(h, nowNs) / procRead(h, nowNs) / procStrings(h, slot) / procTracked(h)
- *   fdStat(dir, out) / fdTable(dir, prev, nPrev, out)  the connections tier's fd scan (fdsocks.c)
+ *   fdStat(dir, out) / fdTable(dir, prev, nPrev, out) / fdProbe(dir, fds, n, out)  the connections tier's fd scan (fdsocks.c)
  *   close(h)
  *   timexRead(out: Float64Array of TX_N)  adjtimex(2) with modes = 0 (timex.h); returns its state or -errno
  *   trimFilePages(out: Float64Array of TRIM_N)  unmaps clean read-only file pages (trim.c); 0 or -errno
@@ -370,6 +370,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
     {"procTracked", NULL, js_proc_tracked, NULL, NULL, NULL, napi_default, NULL},
     {"fdStat", NULL, js_fd_stat, NULL, NULL, NULL, napi_default, NULL},
     {"fdTable", NULL, js_fd_table, NULL, NULL, NULL, napi_default, NULL},
+    {"fdProbe", NULL, js_fd_probe, NULL, NULL, NULL, napi_default, NULL},
     {"close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
     {"timexRead", NULL, js_timex_read, NULL, NULL, NULL, napi_default, NULL},
     {"trimFilePages", NULL, js_trim_file_pages, NULL, NULL, NULL, napi_default, NULL},

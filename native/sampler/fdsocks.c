@@ -13,6 +13,11 @@
  *                                      that succeeded, out[1 + 2i], out[2 + 2i] the pairs;
  *                                      -1 denied (the listing or a link); -2 gone; -3 another error;
  *                                      -(4 + need): out holds fewer than need pairs (call again).
+ *   fdProbe(dir, fds: Float64Array, n, out: Float64Array)
+ *                                      the links of the n fd numbers given, without listing the directory
+ *                                      (the numbers a new socket most likely took): out[i] = the socket
+ *                                      inode, 0 for another file, -1 for no such fd. Returns the readlink
+ *                                      calls that succeeded; -1 denied (a link refused); -2 gone; -3 another error.
  * vigil's own table is the largest it reads (four kept fds per process) and the one whose count moves
  * most (processes come and go): its fds are fstat'ed instead, a socket's st_ino being the N of its
  * "socket:[N]" link, without the kernel writing a path per fd.
@@ -181,4 +186,43 @@ napi_value js_fd_table(napi_env env, napi_callback_info info) {
   if (!sorted) qsort(out + 1, n, 2 * sizeof(double), cmp_pair);
   out[0] = links;
   return ret(env, (double)n);
+}
+
+napi_value js_fd_probe(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  char dir[4096];
+  double *fds, *out;
+  size_t fdsLen, cap;
+  uint32_t n;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 4 || !get_path(env, argv[0], dir, sizeof dir) ||
+      !get_f64(env, argv[1], &fds, &fdsLen) || napi_get_value_uint32(env, argv[2], &n) != napi_ok || (size_t)n > fdsLen ||
+      !get_f64(env, argv[3], &out, &cap) || cap < (size_t)n) {
+    napi_throw_type_error(env, NULL, "fdProbe(dir: string, fds: Float64Array, n: number, out: Float64Array)");
+    return NULL;
+  }
+  int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) {
+    int e = errno;
+    return ret(env, gone_errno(e) ? -2 : denied_errno(e) ? -1 : -3);
+  }
+  double links = 0;
+  char name[32], buf[64];
+  for (uint32_t i = 0; i < n; i++) {
+    snprintf(name, sizeof name, "%.0f", fds[i]);
+    ssize_t m = readlinkat(dfd, name, buf, sizeof buf);
+    if (m < 0) {
+      int e = errno;
+      if (denied_errno(e)) {
+        close(dfd);
+        return ret(env, -1);
+      }
+      out[i] = -1; /* not open (or gone: the next stat says) */
+      continue;
+    }
+    links++;
+    out[i] = m < (ssize_t)sizeof buf ? socket_inode(buf, m) : 0;
+  }
+  close(dfd);
+  return ret(env, links);
 }

@@ -5,5 +5,6 @@
 
 napi_value js_fd_stat(napi_env env, napi_callback_info info);
 napi_value js_fd_table(napi_env env, napi_callback_info info);
+napi_value js_fd_probe(napi_env env, napi_callback_info info);
 
 #endif

@@ -16,6 +16,12 @@ export interface FdScanNative {
    * error; -(4 + need): out holds fewer than need pairs.
    */
   fdTable(dir: string, prev: Float64Array, nPrev: number, out: Float64Array): number;
+  /**
+   * The links of the first n fd numbers of fds, without listing the directory: out[i] = socket inode, 0 for
+   * another file, -1 for no such fd. Returns the links read; -1 denied; -2 gone; -3 another error. Absent
+   * from addons built before it (the TypeScript readlinks then).
+   */
+  fdProbe?(dir: string, fds: Float64Array, n: number, out: Float64Array): number;
 }
 
 export interface InodeMapOptions {
@@ -103,9 +109,19 @@ export interface SweepOptions {
    *          new or small process's, and a listing of a big table costs as much as a few hundred stats).
    */
   big?: 'now' | 'due' | 'last';
-  /** With big: 'last', checked after each large table read: true ends the call (the pass stays open). */
+  /** With big: 'last', checked after each large table read or probed: true ends the call (the pass stays open). */
   until?: () => boolean;
+  /**
+   * With big: 'last', the sockets of the dump: the large tables put off are first probed (see probePids),
+   * grown and newest first, before any of them is listed.
+   */
+  live?: (inode: number) => boolean;
 }
+
+/** Fd numbers probed per table: the lowest free ones below its highest, and as many above it. */
+const PROBE_HOLES = 8;
+/** ...and at most this many fds whose socket left the dump. */
+const PROBE_DEAD = 48;
 
 /** check()'s answer for a large changed table that `big` put off. */
 const PUT_OFF = 1;
@@ -214,6 +230,78 @@ export class InodeMap {
   }
 
   /**
+   * Probes the large tables (PARTIAL_MIN_FDS+) of the given pids (those this map knows, read before, same
+   * process since): only the
+   * fd numbers a new socket most likely took are read, with no listing of the directory: the fds whose
+   * socket `live` (the dump's sockets) does not have any more, the lowest numbers free at the last read,
+   * and the numbers above its highest. What a probe finds is true at that moment and goes into the table
+   * (read in part since: its whole read follows fullEveryMs after the last). A socket it misses is left to
+   * the reads that list.
+   */
+  probePids(pids: Iterable<number>, live: (inode: number) => boolean): RefreshResult {
+    const res: RefreshResult = { complete: true, reread: 0, links: 0, listings: 0, listed: 0 };
+    for (const pid of pids) {
+      const e = this.entries.get(pid);
+      if (e !== undefined) this.probe(e, live, res);
+    }
+    return res;
+  }
+
+  /** See probePids. */
+  private probe(e: PidEntry, live: (inode: number) => boolean, res: RefreshResult): void {
+    const table = e.table;
+    // A small table is read whole as cheaply (a listing and a link per fd): only large ones are probed.
+    if (table === null || e.denied || table.length < 2 * PARTIAL_MIN_FDS) return;
+    const dir = `${this.root}/${e.pid}/fd`;
+    // Another process under the pid since: nothing to probe (the next check reads it whole).
+    let ino: number;
+    if (this.native !== null) {
+      if (this.native.fdStat(dir, this.st) !== 0) return;
+      ino = this.st[0];
+    } else {
+      try {
+        ino = fs.statSync(dir).ino;
+      } catch {
+        return;
+      }
+    }
+    if (ino !== e.fdIno) return;
+    const fds = probeCandidates(table, live);
+    const got = new Float64Array(fds.length);
+    let links: number;
+    if (this.native !== null && typeof this.native.fdProbe === 'function') links = this.native.fdProbe(dir, fds, fds.length, got);
+    else links = tsProbe(dir, fds, got);
+    if (links < 0) return; // denied or gone: the next check says which
+    res.links += links;
+    // The table with what the probe found: fds closed dropped, the others' links replaced.
+    const m = new Map<number, number>();
+    for (let i = 0; i < table.length; i += 2) m.set(table[i], table[i + 1]);
+    let moved = false;
+    for (let i = 0; i < fds.length; i++) {
+      const was = m.get(fds[i]);
+      if (got[i] < 0) {
+        if (was !== undefined) m.delete(fds[i]);
+      } else if (was !== got[i]) m.set(fds[i], got[i]);
+      else continue;
+      moved = true;
+    }
+    if (!moved) return;
+    const order = [...m.keys()].sort((a, b) => a - b);
+    const next = new Float64Array(2 * order.length);
+    for (let i = 0; i < order.length; i++) {
+      next[2 * i] = order[i];
+      next[2 * i + 1] = m.get(order[i]) as number;
+    }
+    e.table = next;
+    e.partial = true;
+    const socks: number[] = [];
+    for (let i = 1; i < next.length; i += 2) if (next[i] !== 0) socks.push(next[i]);
+    socks.sort((a, b) => a - b);
+    this.setSocks(e, dedupSorted(socks));
+    this.rereadPids.push(e.pid);
+  }
+
+  /**
    * Continues the pass over every process (or starts one on a fresh listing of /proc), stopping once
    * `deadlineNs` has passed or `maxPids` were checked; a process in progress is finished (its table
    * is read whole or not at all). `complete` says the pass reached its end; the next call starts anew.
@@ -235,18 +323,22 @@ export class InodeMap {
     }
     // Those put off by big: 'last', in the order a new socket is likeliest in: grown tables first, newest first.
     // (A pass started by one kind of sweep and ended by another reads them only under 'last'.)
+    // With `live`, they are all probed first (a few links each, no listing), then read in the same order.
     if (big === 'last' && this.later.length > 0) {
+      const n = this.later.length;
       if (this.laterCursor < 0) {
         this.later.sort((a, b) => Number(b.statCount > b.fdCount) - Number(a.statCount > a.fdCount) || b.pid - a.pid);
-        this.laterCursor = 0;
+        this.laterCursor = opts.live === undefined ? n : 0;
       }
-      for (; this.laterCursor < this.later.length; k++) {
+      for (; this.laterCursor < 2 * n; k++) {
         if (k > 0 && (k >= max || process.hrtime.bigint() > deadlineNs)) return res;
-        const e = this.later[this.laterCursor++];
+        const i = this.laterCursor++;
+        const e = this.later[i % n];
         if (this.entries.get(e.pid) !== e) continue; // gone since
-        const before = res.reread;
-        this.check(e, nowNs, res, whole, 'now');
-        if (res.reread > before && opts.until?.() === true) return res;
+        const before = res.reread + res.links;
+        if (i < n) this.probe(e, opts.live!, res);
+        else this.check(e, nowNs, res, whole, 'now');
+        if (res.reread + res.links > before && opts.until?.() === true) return res;
       }
     }
     res.complete = true;
@@ -514,6 +606,48 @@ function keepLive(table: Float64Array, live: (inode: number) => boolean): Float6
     out[n++] = table[i + 1];
   }
   return n === table.length ? table : out.subarray(0, n);
+}
+
+/**
+ * The fd numbers a new socket most likely took in a table read before (fds ascending): the fds whose socket
+ * is not live any more (a closed connection's number, reused), the lowest numbers free at the read (the
+ * kernel gives the lowest free number), and the numbers just above its highest.
+ */
+function probeCandidates(table: Float64Array, live: (inode: number) => boolean): Float64Array {
+  const out: number[] = [];
+  let dead = 0;
+  let holes = 0;
+  let next = 0;
+  for (let i = 0; i < table.length; i += 2) {
+    const fd = table[i];
+    for (; next < fd && holes < PROBE_HOLES; next++, holes++) out.push(next);
+    next = fd + 1;
+    const ino = table[i + 1];
+    if (ino !== 0 && !live(ino) && dead < PROBE_DEAD) {
+      out.push(fd);
+      dead++;
+    }
+  }
+  for (let i = 0; i < PROBE_HOLES; i++) out.push(next + i);
+  return Float64Array.from(out.sort((a, b) => a - b));
+}
+
+/** fdProbe in TypeScript (the reference): the same readlinks. */
+function tsProbe(dir: string, fds: Float64Array, out: Float64Array): number {
+  let links = 0;
+  for (let i = 0; i < fds.length; i++) {
+    let link: string;
+    try {
+      link = fs.readlinkSync(`${dir}/${fds[i]}`);
+    } catch (err) {
+      if (isDenied(err)) return -1;
+      out[i] = -1;
+      continue;
+    }
+    links++;
+    out[i] = socketInode(link);
+  }
+  return links;
 }
 
 /** Two fds of one process can hold the same socket (dup): count it once. */

@@ -503,17 +503,20 @@ export class ConnsReader {
       spent += process.hrtime.bigint() - s1;
       return { complete: true, ns: spent, stats };
     }
-    // A connection accepted on a known listener is most likely its holder's: that table is read first,
-    // whether its count moved or not (a server that closed a connection and accepted another keeps its
-    // count and reuses the fd number). A large one is read in part: its new fd numbers and the fds whose
-    // socket has left the dump (the numbers a closed connection freed), and whole only if that did not
-    // find it. Then the other holders, and every process, large tables whose count moved last
-    // (big: 'last'): a new client socket is most often a new or small process's.
+    // A connection accepted on a known listener is most likely its holder's: that table is probed first
+    // at the numbers the new socket most likely took (InodeMap.probePids: no listing), then read, whether
+    // its count moved or not (a server that closed a connection and accepted another keeps its count and
+    // reuses the fd number): a large one in part, its new fd numbers and the fds whose socket has left the
+    // dump, and whole only if that did not find it. Then the other holders, and every process, large
+    // tables whose count moved last (big: 'last'), probed before any is listed: a new client socket is
+    // most often a new or small process's.
+    const liveSet = new Set<number>();
+    for (const sk of socks) liveSet.add(sk.inode);
+    const live = (ino: number): boolean => liveSet.has(ino);
     const servers = this.listenerOwners(socks);
     if (servers.size > 0) {
-      const live = new Set<number>();
-      for (const sk of socks) live.add(sk.inode);
-      run(() => this.inodes.checkPids(servers, nowNs, (ino) => live.has(ino)));
+      run(() => this.inodes.probePids(servers, live));
+      if (this.listenerOwners(socks).size > 0) run(() => this.inodes.checkPids(servers, nowNs, live));
       if (this.listenerOwners(socks).size > 0) run(() => this.inodes.checkPids(servers, nowNs));
     }
     if (this.unknownInodes(socks) > 0) run((d) => this.inodes.checkHolders(nowNs, d, false, true));
@@ -531,7 +534,7 @@ export class ConnsReader {
       let whole = this.chasing && this.chasingWhole;
       let deferred = false;
       for (;;) {
-        const r = run((d) => this.inodes.sweep(nowNs, d, { fresh, once: true, whole, big: 'last', until: found }));
+        const r = run((d) => this.inodes.sweep(nowNs, d, { fresh, once: true, whole, big: 'last', until: found, live }));
         fresh = false;
         // Every new socket found: the rest of the pass is left to the background sweep.
         if (found()) break;

@@ -33,6 +33,8 @@ export interface NativeAddon extends Partial<SockDiagNative> {
   /** The connections tier's fd scan: see FdScanNative in src/sampler/conns/inode-map.ts. */
   fdStat(dir: string, out: Float64Array): number;
   fdTable(dir: string, prev: Float64Array, nPrev: number, out: Float64Array): number;
+  /** Absent from addons built before it. */
+  fdProbe?(dir: string, fds: Float64Array, n: number, out: Float64Array): number;
   close(h: unknown): void;
   /** adjtimex(2) with modes = 0 into out (native/sampler/timex.h); absent from addons built before it. */
   timexRead?(out: Float64Array): number;

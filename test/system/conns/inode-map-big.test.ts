@@ -147,3 +147,37 @@ t.test('a listener holder checked for a new connection: read even if its count h
   t.same(results[0], { complete: true, reread: 2, links: 2 + 2, listings: 2, listed: N + 2 }, 'the large table: one listing, two links');
   if (results.length === 2) t.same(results[1], results[0], 'native reads what TypeScript reads');
 });
+
+t.test('a large table probed at the numbers a new socket most likely took: no listing', async (t) => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-fdbig-'));
+  t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
+  const N = PARTIAL_MIN_FDS + 10;
+  const fds = big(N, { 3: 5000, 4: 5001, 6: 7777 });
+  delete fds[10]; // free at the first read
+  setFds(root, 700, fds);
+  setFds(root, 800, { 3: 'socket:[8000]' });
+  const maps = [new InodeMap({ procRoot: root, fullEveryMs: 30_000 })];
+  if (addon) maps.push(new InodeMap({ procRoot: root, fullEveryMs: 30_000, native: addon }));
+  for (const m of maps) m.sweep(NOW, FAR, { fresh: true });
+  // Accepted into the free number 10 and into 4 (whose connection closed), a client socket above the highest.
+  setFds(root, 700, { ...big(N, { 3: 5000, 4: 5004, 6: 7777, 10: 5010 }), [N]: 'socket:[5011]' });
+  setFds(root, 800, { 3: 'socket:[8000]', 4: 'socket:[8001]' });
+  const live = new Set([5000, 5004, 5010, 5011, 8000, 8001]);
+  const results = maps.map((m) => {
+    m.takeReread();
+    const r = m.probePids([700, 800], (ino) => live.has(ino));
+    for (const ino of [5010, 5004, 5011, 5000, 7777]) t.same(m.pidsOf(ino), [700], `owners of ${ino}`);
+    t.equal(m.pidsOf(5001), undefined, 'the closed connection is gone');
+    t.equal(m.pidsOf(8001), undefined, 'a small table is not probed (its read is as cheap)');
+    t.equal(m.listingsOf(700), 1, 'listed once, at its first read');
+    t.same(m.takeReread(), [700]);
+    // Still its count moved: the background sweep leaves it alone, the small one is read.
+    t.match(m.sweep(NOW + SEC, FAR, { fresh: true, big: 'due' }), { reread: 1, listings: 1 });
+    t.same(m.pidsOf(8001), [800]);
+    t.same(m.pidsOf(5011), [700]);
+    return r;
+  });
+  // Probed: 10 (free), 4 (5001 left the dump), 6 (7777 is not in the dump: a Unix socket), N..N+7 (above).
+  t.same(results[0], { complete: true, reread: 0, links: 4, listings: 0, listed: 0 }, 'four links read, no listing');
+  if (results.length === 2) t.same(results[1], results[0], 'native reads what TypeScript reads');
+});
