@@ -16,7 +16,10 @@ import { JsonChild, TCP_CLIENT } from './child';
 
 export const BIG_FDS = 3000;
 
-/** Opens n fds, connects to the port, then opens one more fd every 20 ms, closing 3 every 10th time. */
+/**
+ * Opens n fds, connects to the port, then opens one more fd every 20 ms, closing 3 every 10th time; on
+ * "open", opens one more connection and prints its local port.
+ */
 const BIG_CHILD = `
 const fs = require('fs'), net = require('net');
 const [port, n] = process.argv.slice(1).map(Number);
@@ -30,7 +33,12 @@ const c = net.connect(port, '127.0.0.1', () => {
     else fds.push(fs.openSync('/dev/null', 'r'));
   }, 20);
 });
-process.stdin.on('data', () => process.exit(0));
+const more = [];
+process.stdin.on('data', (d) => {
+  if (String(d).trim() !== 'open') process.exit(0);
+  const m = net.connect(port, '127.0.0.1', () => process.stdout.write(JSON.stringify({ extra: m.localPort }) + '\\n'));
+  more.push(m);
+});
 process.stdin.on('end', () => process.exit(0));
 `;
 
@@ -106,8 +114,22 @@ async function main(): Promise<void> {
   await scanned(3);
   const end: Record<string, number> = {};
   for (const [k, r] of Object.entries(readers)) end[k] = r.listingsOf(bigPid);
+  // A new connection in the large table itself: found on the read it appears (probed or listed).
+  bigProc.send('open');
+  const bigExtra = (await bigProc.next('extra')).extra as number;
+  // (A chase that ran out of its budget on a loaded machine goes on at the next read.)
+  for (let i = 0; i < 10; i++) {
+    await readAll();
+    if (Object.values(last).every((x) => !x.scan_incomplete)) break;
+  }
+  for (const [k, s] of Object.entries(last)) {
+    attributed[k].big_extra = sockOf(s, bigExtra, port);
+    attributed[k].big_extra_accepted = sockOf(s, port, bigExtra);
+  }
+  const afterBig: Record<string, number> = {};
+  for (const [k, r] of Object.entries(readers)) afterBig[k] = r.listingsOf(bigPid);
   process.stdout.write(
-    JSON.stringify({ self: process.pid, bigPid, clientPid, bigFds: fdCount(), reads, moved, first, end, atOpen, attributed, listings }) + '\n',
+    JSON.stringify({ self: process.pid, bigPid, clientPid, bigFds: fdCount(), reads, moved, first, end, afterBig, atOpen, attributed, listings }) + '\n',
   );
   for (const r of Object.values(readers)) r.close();
   client.send('exit');
