@@ -425,6 +425,7 @@ export class InodeMap {
       }
     }
     let names: string[] | null = null;
+    if (!this.bySize && big === 'due' && this.putOffUncounted(e, ino, nowNs)) return 0;
     if (!this.bySize) {
       // Before Linux 6.2 the directory's size is 0: count its entries (one getdents, no readlink).
       try {
@@ -472,6 +473,16 @@ export class InodeMap {
     if (prev.length === 0) e.fullAtNs = nowNs;
     this.setRead(e, table);
     return 0;
+  }
+
+  /**
+   * Before Linux 6.2 counting a table is a listing: under big: 'due', a large table of the same process
+   * that is not due for a read would be put off whatever its count, so it is not counted either.
+   */
+  private putOffUncounted(e: PidEntry, ino: number, nowNs: bigint): boolean {
+    if (e.table === null || e.fdCount < PARTIAL_MIN_FDS || ino !== e.fdIno) return false;
+    const due = (e.socks.length > 0 || e.partial) && nowNs - e.fullAtNs >= this.fullEveryNs;
+    return !due && nowNs - e.readAtNs < this.fullEveryNs;
   }
 
   /** The table of dir read in TypeScript (the reference): null when denied, 'gone' when the process is. */
