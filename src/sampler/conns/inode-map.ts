@@ -150,6 +150,8 @@ export class InodeMap {
   /** The current pass's large changed tables put off to its end (big: 'last'), and how far their reading got. */
   private later: PidEntry[] = [];
   private laterCursor = -1;
+  /** hrtime of the current (or last) pass's listing of /proc: a process started after it is not in the pass. */
+  passListedNs = -1n;
   /** Processes whose fd table was read since the last takeReread(). */
   private rereadPids: number[] = [];
 
@@ -393,6 +395,7 @@ export class InodeMap {
       }
     }
     this.pass = pids;
+    this.passListedNs = process.hrtime.bigint();
     this.cursor = 0;
     this.later = [];
     this.laterCursor = -1;

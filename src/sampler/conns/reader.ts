@@ -172,6 +172,11 @@ export class ConnsReader {
   private chasingWhole = false;
   /** Sockets the last read's chase left without a holder, not yet given up on. */
   private lastUnknown = new Set<number>();
+  /**
+   * When each socket still without a holder was first seen (hrtime just after that read's dump): a pass
+   * whose listing of /proc came later can say it has no visible holder, in whichever read it ends.
+   */
+  private unknownSince = new Map<number, bigint>();
   /** Per-process cumulative counters (ConnsProcSample.tcp_*), by pid. */
   private readonly accs = new Map<number, Acc>();
   /** mono_ns of the previous read: where new accumulators start counting; null before the first. */
@@ -235,7 +240,7 @@ export class ConnsReader {
     this.lastIds = parser.ids;
     this.lastN = parser.socks.length;
     const socks = parser.socks;
-    const scan = await this.attribute(socks, monoNs);
+    const scan = await this.attribute(socks, monoNs, process.hrtime.bigint());
     const s = process.hrtime.bigint();
     const tcpPer = this.join(socks, parser.memos);
     const procs = this.perProcess(tcpPer);
@@ -478,6 +483,7 @@ export class ConnsReader {
   private async attribute(
     socks: TcpSockSample[],
     nowNs: bigint,
+    dumpedNs: bigint,
   ): Promise<{ complete: boolean; ns: bigint; stats: Pick<ConnsReadStats, 'unknown' | 'reread' | 'links' | 'listings' | 'listed'> }> {
     let spent = 0n;
     const stats = { unknown: this.unknownInodes(socks), reread: 0, links: 0, listings: 0, listed: 0 };
@@ -492,6 +498,7 @@ export class ConnsReader {
       return r;
     };
     this.pruneUnowned(socks);
+    this.noteUnknown(socks, dumpedNs);
     if (stats.unknown === 0) {
       this.chasing = false;
       this.lastUnknown.clear();
@@ -529,8 +536,10 @@ export class ConnsReader {
       // listed before may predate its process), so a continued pass that ends is followed by a fresh
       // one; and only a pass that read whole the tables read in part (an fd number closed and reused
       // for the new socket keeps its old link there), so a fresh pass that ends is followed by that.
+      // "Listed in this read" is, precisely, listed after every socket still unknown was first dumped: a
+      // pass that takes more than one read's budget (large tables changing all the time, read whole) can
+      // still end the chase, instead of starting over at every read.
       let fresh = !this.chasing || !this.inodes.inPass;
-      let listedNow = fresh;
       let whole = this.chasing && this.chasingWhole;
       let deferred = false;
       for (;;) {
@@ -539,6 +548,7 @@ export class ConnsReader {
         // Every new socket found: the rest of the pass is left to the background sweep.
         if (found()) break;
         if (r.complete) {
+          const listedNow = this.inodes.passListedNs >= this.latestUnknownSince(socks);
           if (listedNow && whole) break;
           // A socket whose process exits right after the dump is found nowhere: the whole reads wait
           // until an unknown socket is still there a read later (what it moves waits in its counters).
@@ -547,7 +557,7 @@ export class ConnsReader {
             break;
           }
           if (listedNow) whole = true;
-          fresh = listedNow = true;
+          fresh = true;
         }
         if (spent >= this.scanBudgetNs) {
           complete = false;
@@ -568,6 +578,28 @@ export class ConnsReader {
     this.recount(socks);
     spent += process.hrtime.bigint() - s0;
     return { complete, ns: spent, stats };
+  }
+
+  /** Records when each socket without a holder was first seen; forgets those found or given up on. */
+  private noteUnknown(socks: TcpSockSample[], dumpedNs: bigint): void {
+    const now = new Set<number>();
+    for (const sk of socks) {
+      if (sk.inode === 0 || this.inodes.pidsOf(sk.inode) !== undefined || this.unowned.has(sk.inode)) continue;
+      now.add(sk.inode);
+      if (!this.unknownSince.has(sk.inode)) this.unknownSince.set(sk.inode, dumpedNs);
+    }
+    for (const ino of this.unknownSince.keys()) if (!now.has(ino)) this.unknownSince.delete(ino);
+  }
+
+  /** The latest first-seen time of the sockets still without a holder. */
+  private latestUnknownSince(socks: TcpSockSample[]): bigint {
+    let t = -1n;
+    for (const sk of socks) {
+      if (sk.inode === 0 || this.inodes.pidsOf(sk.inode) !== undefined || this.unowned.has(sk.inode)) continue;
+      const s = this.unknownSince.get(sk.inode);
+      if (s !== undefined && s > t) t = s;
+    }
+    return t;
   }
 
   /** The holders of the listeners whose local port an unknown connection has. */
