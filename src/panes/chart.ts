@@ -22,7 +22,7 @@ const memos = new Map<string, LabelledMemo>();
  * strings (then the pane compares them by reference and does not read them again).
  */
 export function labelledChart(
-  values: (number | null)[],
+  values: ArrayLike<number | null>,
   width: number,
   height: number,
   label: string,

@@ -52,9 +52,14 @@ function coreColumns(input: ViewInput, rows: number, maxWidth: number): { lines:
   return { lines, width: Math.min(per, cores.length) + 1 };
 }
 
+/** The last minute's values, rewritten each frame (drawn at once, never kept): no array of boxed numbers per frame. */
+let recent: Float64Array = new Float64Array(0);
+
 function chartLines(input: ViewInput, seconds: number, width: number, height: number, label: string): string[] {
   if (height <= 0 || width <= 0) return [];
-  const values = seconds > RECENT_S ? slowChart(input.history, 'cpu.total_pct', '', seconds, width * 2) : input.history.chart('cpu.total_pct', '', seconds, width * 2);
+  let values: ArrayLike<number | null>;
+  if (seconds > RECENT_S) values = slowChart(input.history, 'cpu.total_pct', '', seconds, width * 2);
+  else values = recent = input.history.chartInto('cpu.total_pct', '', seconds, width * 2, recent);
   return labelledChart(values, width, height, label, 'green', input.theme, { max: 100 }, `cpu ${label}`);
 }
 
