@@ -9,7 +9,7 @@ import type { PaneView, ViewInput } from './view';
 const RECENT_S = 60;
 const HOUR_S = 3600;
 
-const avg = (input: ViewInput, seconds: number): string => format.pct(input.history.avg('cpu.total_pct', '', seconds).value);
+const avg = (input: ViewInput, seconds: number): string => format.pct(input.history.avgValue('cpu.total_pct', '', seconds));
 
 /** One core: "  3 ██████▍    45.2" (bar width adapts), or a single block when space is short. */
 function coreCell(c: CoreSnap, barW: number, input: ViewInput): string {

@@ -12,7 +12,7 @@ import type { ProcSnap, Snapshot } from '../../model';
 import { chart, chartInto, chartSum, chartSumInto } from './chart';
 import { BucketLoad, Ingest } from './ingest';
 import type { WindowOptions } from './options';
-import { average, Covered, integral, NO_DATA, procAverage, procMax, resolve, stats, walk, WindowStats, windowLength } from './query';
+import { average, averageValue, Covered, integral, NO_DATA, procAverage, procMax, resolve, stats, walk, WindowStats, windowLength } from './query';
 import { Acc } from './cells';
 import { isSeriesName, procSubject, RateSeriesName, SERIES, SeriesName } from './series';
 import { ProcMeta, WindowState } from './state';
@@ -89,6 +89,11 @@ export class HistoryWindow {
   /** Time-weighted average over the last `seconds` (whole buckets ending with the newest). */
   avg(series: SeriesName, subject: string, seconds: number): Covered {
     return average(this.st, series, subject, seconds);
+  }
+
+  /** avg(…).value (the same number), without the answer object. */
+  avgValue(series: SeriesName, subject: string, seconds: number): number | null {
+    return averageValue(this.st, series, subject, seconds);
   }
 
   /**

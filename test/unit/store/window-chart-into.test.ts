@@ -104,3 +104,31 @@ t.test('property: Into equals chart() at every push, and arrays chart() handed o
   );
   t.pass('150 random histories');
 });
+
+t.test('avgValue is avg().value, bit for bit, and answers follow slots that are freed and reused', async (t) => {
+  const w = new HistoryWindow({ horizonSeconds: 120 });
+  const rnd = ((s: number) => () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31))(7);
+  const subjects = ['eth0', 'eth1', 'eth2', 'nosuch'];
+  let checked = 0;
+  for (let m = 100; m <= 400_000; m += 100) {
+    const s = snap(m, 100, rnd() * 100);
+    // eth0 only in the first minute: its slot is freed when its history ages out, and eth2 (from then on) may take it.
+    s.net = m <= 60_000 ? [iface('eth0', rnd() * 1e6), iface('eth1', rnd() * 1e3)] : m >= 250_000 ? [iface('eth1', rnd() * 1e3), iface('eth2', 5)] : [iface('eth1', rnd() * 1e3)];
+    w.push(s);
+    if (m % 1700 !== 0) continue;
+    for (const seconds of [1, 10, 60, 7, 300]) {
+      if (!Object.is(w.avgValue('cpu.total_pct', '', seconds), w.avg('cpu.total_pct', '', seconds).value)) t.fail(`cpu ${seconds} at ${m}`);
+      for (const sub of subjects) {
+        // A walk from scratch (no running sums, no cached target) gives the same value within rounding.
+        const v = w.avgValue('net.rx_bytes_per_s', sub, seconds);
+        const walked = w.walkAvg('net.rx_bytes_per_s', sub, seconds).value;
+        if (!Object.is(v, w.avg('net.rx_bytes_per_s', sub, seconds).value)) t.fail(`${sub} ${seconds} at ${m}`);
+        if ((v === null) !== (walked === null) || (v !== null && Math.abs(v - (walked as number)) > 1e-6 * Math.max(1, Math.abs(v)))) t.fail(`${sub} ${seconds} at ${m}: ${v} vs ${walked}`);
+        checked++;
+      }
+    }
+  }
+  t.equal(w.avgValue('net.rx_bytes_per_s', 'eth0', 60), null, 'eth0 aged out');
+  t.equal(w.avgValue('net.rx_bytes_per_s', 'eth2', 10), 5, 'eth2, wherever its slot is');
+  t.ok(checked > 1000, `${checked} answers compared`);
+});
