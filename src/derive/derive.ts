@@ -585,44 +585,59 @@ export function derive(prev: Sample, curr: Sample, host: HostInfo, parts: Readon
   const prevDisk = parts.disks ? new Map(ps.disks.map((d) => [d.device, d])) : null;
   const mem = memSnap(cs.mem);
   const procs = parts.procs ? deriveProcs(prev.procs, curr.procs, host, cs.mem.total) : null;
-  const snap: Snapshot = {
-    t: curr.t,
-    mono_ms: Number(curr.mono_ns) / 1e6,
-    interval_ms: valid ? Number(dtNs) / 1e6 : 0,
-    uptime_s: cs.uptime_s,
-    cpu: valid ? cpuPct(ps.stat.total, cs.stat.total) : NULL_CPU,
+  const snap = snapObj(
+    curr.t,
+    Number(curr.mono_ns) / 1e6,
+    valid ? Number(dtNs) / 1e6 : 0,
+    cs.uptime_s,
+    valid ? cpuPct(ps.stat.total, cs.stat.total) : NULL_CPU,
     cores,
-    load1: cs.load?.load1 ?? null,
-    load5: cs.load?.load5 ?? null,
-    load15: cs.load?.load15 ?? null,
-    procs_running: cs.stat.procs_running,
-    procs_blocked: cs.stat.procs_blocked,
-    ctxt_per_s: rate(ps.stat.ctxt, cs.stat.ctxt, dtS),
-    forks_per_s: rate(ps.stat.processes, cs.stat.processes, dtS),
+    cs.load?.load1 ?? null,
+    cs.load?.load5 ?? null,
+    cs.load?.load15 ?? null,
+    cs.stat.procs_running,
+    cs.stat.procs_blocked,
+    rate(ps.stat.ctxt, cs.stat.ctxt, dtS),
+    rate(ps.stat.processes, cs.stat.processes, dtS),
     mem,
-    psi: {
+    {
       cpu: psiSnap(ps.psi.cpu, cs.psi.cpu, dtS),
       memory: psiSnap(ps.psi.memory, cs.psi.memory, dtS),
       io: psiSnap(ps.psi.io, cs.psi.io, dtS),
     },
-    pgfault_per_s: rate(ps.vmstat?.pgfault, cs.vmstat?.pgfault, dtS),
-    pgmajfault_per_s: rate(ps.vmstat?.pgmajfault, cs.vmstat?.pgmajfault, dtS),
-    pswpin_per_s: rate(ps.vmstat?.pswpin, cs.vmstat?.pswpin, dtS),
-    pswpout_per_s: rate(ps.vmstat?.pswpout, cs.vmstat?.pswpout, dtS),
-    tcp: tcpSnap(ps.snmp, cs.snmp, dtS),
-    udp: udpSnap(ps.snmp, cs.snmp, dtS),
-    net: prevNet === null ? [] : cs.net.map((n) => netSnap(prevNet.get(n.iface), n, dtS)),
-    disks: prevDisk === null ? [] : cs.disks.map((d) => diskSnap(prevDisk.get(d.device), d, dtS)),
-    fs: parts.fs ? cs.fs.map(fsSnap) : [],
+    rate(ps.vmstat?.pgfault, cs.vmstat?.pgfault, dtS),
+    rate(ps.vmstat?.pgmajfault, cs.vmstat?.pgmajfault, dtS),
+    rate(ps.vmstat?.pswpin, cs.vmstat?.pswpin, dtS),
+    rate(ps.vmstat?.pswpout, cs.vmstat?.pswpout, dtS),
+    tcpSnap(ps.snmp, cs.snmp, dtS),
+    udpSnap(ps.snmp, cs.snmp, dtS),
+    prevNet === null ? [] : cs.net.map((n) => netSnap(prevNet.get(n.iface), n, dtS)),
+    prevDisk === null ? [] : cs.disks.map((d) => diskSnap(prevDisk.get(d.device), d, dtS)),
+    parts.fs ? cs.fs.map(fsSnap) : [],
     procs,
-    procs_interval_ms: procs !== null && prev.procs !== null && curr.procs !== null ? Number(curr.procs.mono_ns - prev.procs.mono_ns) / 1e6 : null,
+    procs !== null && prev.procs !== null && curr.procs !== null ? Number(curr.procs.mono_ns - prev.procs.mono_ns) / 1e6 : null,
     // Connections, like processes, only on the ticks where their tier read again.
-    conns: parts.conns && curr.conns !== null && prev.conns !== curr.conns ? deriveConns(prev.conns, curr.conns) : null,
-  };
+    parts.conns && curr.conns !== null && prev.conns !== curr.conns ? deriveConns(prev.conns, curr.conns) : null,
+  );
   // Cgroups too (cheap: only on the tier's ticks); the keys are there only when the tier runs, so outputs
   // without it are unchanged. Added after the literal, not spread into it: the same two shapes every tick.
   if (curr.cgroups !== undefined) cgroupPart(snap, prev.cgroups ?? null, curr.cgroups);
   return snap;
+}
+
+/** The Snapshot's literal (its fields in the export's order), shared with primeShapes. */
+function snapObj(
+  t: number, mono_ms: number, interval_ms: number, uptime_s: Snapshot['uptime_s'], cpu: CpuPct, cores: CoreSnap[],
+  load1: number | null, load5: number | null, load15: number | null, procs_running: Snapshot['procs_running'], procs_blocked: Snapshot['procs_blocked'],
+  ctxt_per_s: number | null, forks_per_s: number | null, mem: MemSnap, psi: Snapshot['psi'],
+  pgfault_per_s: number | null, pgmajfault_per_s: number | null, pswpin_per_s: number | null, pswpout_per_s: number | null,
+  tcp: TcpSnap, udp: UdpSnap, net: NetSnap[], disks: DiskSnap[], fs: FsSnap[], procs: ProcSnap[] | null, procs_interval_ms: number | null,
+  conns: Snapshot['conns'],
+): Snapshot {
+  return {
+    t, mono_ms, interval_ms, uptime_s, cpu, cores, load1, load5, load15, procs_running, procs_blocked, ctxt_per_s, forks_per_s, mem, psi,
+    pgfault_per_s, pgmajfault_per_s, pswpin_per_s, pswpout_per_s, tcp, udp, net, disks, fs, procs, procs_interval_ms, conns,
+  };
 }
 
 /**
@@ -642,6 +657,18 @@ function primeShapes(): void {
     fsObj('', '', '', n, n, n, v);
     tcpObj(v, v, v, v, v, v, v, v, v, v);
     udpObj(v, v, v, v);
+    const u = v as number;
+    primedProc(v);
+    snapObj(n, n, n, v as number, NULL_CPU, [], v, v, v, u, u, v, v, memObj(v, v, v, v, v, v, v, v, v, v, v, v), { cpu: null, memory: null, io: null }, v, v, v, v, tcpObj(v, v, v, v, v, v, v, v, v, v), udpObj(v, v, v, v), [], [], [], null, v, null);
   }
 }
 primeShapes();
+
+/**
+ * A ProcSnap-shaped object with every field v, in procSnap's order (a test holds the two orders equal):
+ * primeShapes gives the process rows' map its "any value" fields with it, while procSnap's literal, its
+ * fields computed in place, stays as it is.
+ */
+export function primedProc(v: unknown): Record<string, unknown> {
+  return { pid: v, start_time: v, start_ms: v, ppid: v, comm: v, cmdline: v, user: v, cgroup: v, uid: v, state: v, kthread: v, threads: v, nice: v, cpu_pct: v, cpu_time_s: v, wait_pct: v, mem_pct: v, rss_bytes: v, vsize_bytes: v, swap_bytes: v, read_bytes_per_s: v, write_bytes_per_s: v, rchar_per_s: v, wchar_per_s: v, minflt_per_s: v, majflt_per_s: v, ctxsw_per_s: v, fds: v, tcp_tx_bytes_per_s: v, tcp_rx_bytes_per_s: v, tcp_retrans_per_s: v, tcp_conns: v, net_rx_bytes_per_s: v, net_tx_bytes_per_s: v, net_source: v, shim: v };
+}
