@@ -25,11 +25,15 @@ function coreBlock(c: CoreSnap, input: ViewInput): string {
   return input.theme.level(c.cpu_pct, BLOCKS[Math.round((Math.min(100, c.cpu_pct) / 100) * 8)]);
 }
 
+/** A core's bar widths, widest first, until the columns fit. */
+const BAR_WIDTHS = [10, 6, 3];
+
 /** Per-core list laid out in as many columns as the rows require, each `cellW` wide. */
 function coreColumns(input: ViewInput, rows: number, maxWidth: number): { lines: string[]; width: number } {
   const cores = input.snap.cores;
   if (cores.length === 0 || rows <= 0) return { lines: [], width: 0 };
-  for (const barW of [10, 6, 3]) {
+  for (let w = 0; w < BAR_WIDTHS.length; w++) {
+    const barW = BAR_WIDTHS[w];
     const cellW = 3 + 1 + barW + 1 + 5 + 1;
     const cols = Math.ceil(cores.length / rows);
     if (cols * cellW <= maxWidth) {
@@ -45,7 +49,15 @@ function coreColumns(input: ViewInput, rows: number, maxWidth: number): { lines:
       return { lines, width: cols * cellW };
     }
   }
-  // Hundreds of cores: one block character per core, as many per line as fit.
+  return coreBlocks(input, rows, maxWidth);
+}
+
+/**
+ * Hundreds of cores: one block character per core, as many per line as fit. Its own function: its closure
+ * over `input`, inside coreColumns, made V8 allocate a context for every call of coreColumns.
+ */
+function coreBlocks(input: ViewInput, rows: number, maxWidth: number): { lines: string[]; width: number } {
+  const cores = input.snap.cores;
   const per = Math.max(1, maxWidth - 1);
   const lines: string[] = [];
   for (let i = 0; i < cores.length && lines.length < rows; i += per) lines.push(cores.slice(i, i + per).map((c) => coreBlock(c, input)).join(''));
