@@ -581,8 +581,6 @@ export function derive(prev: Sample, curr: Sample, host: HostInfo, parts: Readon
     const cc = cs.stat.cores[i] ?? null;
     cores[i] = coreObj(i, cc !== null, valid ? cpuPct(pc, cc) : NULL_CPU);
   }
-  const prevNet = parts.net ? new Map(ps.net.map((n) => [n.iface, n])) : null;
-  const prevDisk = parts.disks ? new Map(ps.disks.map((d) => [d.device, d])) : null;
   const mem = memSnap(cs.mem);
   const procs = parts.procs ? deriveProcs(prev.procs, curr.procs, host, cs.mem.total) : null;
   const snap = snapObj(
@@ -611,8 +609,8 @@ export function derive(prev: Sample, curr: Sample, host: HostInfo, parts: Readon
     rate(ps.vmstat?.pswpout, cs.vmstat?.pswpout, dtS),
     tcpSnap(ps.snmp, cs.snmp, dtS),
     udpSnap(ps.snmp, cs.snmp, dtS),
-    prevNet === null ? [] : cs.net.map((n) => netSnap(prevNet.get(n.iface), n, dtS)),
-    prevDisk === null ? [] : cs.disks.map((d) => diskSnap(prevDisk.get(d.device), d, dtS)),
+    parts.net ? netSnaps(ps.net, cs.net, dtS) : [],
+    parts.disks ? diskSnaps(ps.disks, cs.disks, dtS) : [],
     parts.fs ? cs.fs.map(fsSnap) : [],
     procs,
     procs !== null && prev.procs !== null && curr.procs !== null ? Number(curr.procs.mono_ns - prev.procs.mono_ns) / 1e6 : null,
@@ -623,6 +621,42 @@ export function derive(prev: Sample, curr: Sample, host: HostInfo, parts: Readon
   // without it are unchanged. Added after the literal, not spread into it: the same two shapes every tick.
   if (curr.cgroups !== undefined) cgroupPart(snap, prev.cgroups ?? null, curr.cgroups);
   return snap;
+}
+
+/**
+ * Lists this short are searched (from the end: the last of a name, as a Map built from the list would
+ * give) rather than indexed: a Map and a pair per entry, every tick, for a handful of interfaces or disks.
+ */
+const SCAN_MAX = 16;
+
+function netSnaps(prev: NetDevSample[], curr: NetDevSample[], dtS: number): NetSnap[] {
+  const index = prev.length > SCAN_MAX ? new Map(prev.map((n) => [n.iface, n])) : null;
+  const out: NetSnap[] = [];
+  for (let i = 0; i < curr.length; i++) {
+    const c = curr[i];
+    out.push(netSnap(index !== null ? index.get(c.iface) : lastNet(prev, c.iface), c, dtS));
+  }
+  return out;
+}
+
+function lastNet(list: NetDevSample[], iface: string): NetDevSample | undefined {
+  for (let j = list.length - 1; j >= 0; j--) if (list[j].iface === iface) return list[j];
+  return undefined;
+}
+
+function diskSnaps(prev: DiskSample[], curr: DiskSample[], dtS: number): DiskSnap[] {
+  const index = prev.length > SCAN_MAX ? new Map(prev.map((d) => [d.device, d])) : null;
+  const out: DiskSnap[] = [];
+  for (let i = 0; i < curr.length; i++) {
+    const c = curr[i];
+    out.push(diskSnap(index !== null ? index.get(c.device) : lastDisk(prev, c.device), c, dtS));
+  }
+  return out;
+}
+
+function lastDisk(list: DiskSample[], device: string): DiskSample | undefined {
+  for (let j = list.length - 1; j >= 0; j--) if (list[j].device === device) return list[j];
+  return undefined;
 }
 
 /** The Snapshot's literal (its fields in the export's order), shared with primeShapes. */

@@ -49,3 +49,19 @@ t.test('snapshots of integers, fractions and nulls share their maps', async (t) 
   t.ok(b0 !== undefined);
   for (const k of ['snap', 'cpu', 'core', 'mem', 'tcp', 'udp', 'net', 'disk', 'proc']) t.ok(out[k], `${k}: one map`);
 });
+
+t.test('an interface or disk listed twice before: its last entry is the previous sample, short lists and long', async (t) => {
+  const { disk, net } = await import('../helpers/samples');
+  for (const extra of [0, 30]) {
+    const fillerNet = Array.from({ length: extra }, (_, i) => net(`veth${i}`, i, i));
+    const fillerDisk = Array.from({ length: extra }, (_, i) => disk(`loop${i}`, i, i, i));
+    const twice = sample({ monoMs: 0, net: [net('eth0', 100, 100), ...fillerNet, net('eth0', 500, 500)], disks: [disk('sda', 10, 10, 10), ...fillerDisk, disk('sda', 50, 50, 50)] });
+    const once = sample({ monoMs: 0, net: [...fillerNet, net('eth0', 500, 500)], disks: [...fillerDisk, disk('sda', 50, 50, 50)] });
+    const next = sample({ monoMs: 1000, net: [net('eth0', 900, 900), ...fillerNet], disks: [disk('sda', 90, 90, 90), ...fillerDisk] });
+    const a = derive(twice, next, HOST);
+    const b = derive(once, next, HOST);
+    t.equal(JSON.stringify(a), JSON.stringify(b), `${extra} others: the same snapshot, byte for byte`);
+    t.equal(a.net[0].rx_bytes_per_s, 400, 'rate from the last eth0');
+    t.equal(a.disks[0].read_bytes_per_s, 40 * 512, 'rate from the last sda');
+  }
+});
