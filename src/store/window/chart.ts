@@ -28,10 +28,19 @@ export class Columns {
   /** Absolute index of the newest column. */
   last: number;
 
-  constructor(readonly step: number, readonly n: number, end: number) {
+  constructor(public step: number, readonly n: number, end: number) {
     this.cw = new Float64Array(n);
     this.cs = new Float64Array(n);
     this.last = Math.ceil(end / step) - 1;
+  }
+
+  /** As new Columns(step, this.n, end), in place. */
+  reset(step: number, end: number): this {
+    this.step = step;
+    this.cw.fill(0);
+    this.cs.fill(0);
+    this.last = Math.ceil(end / step) - 1;
+    return this;
   }
 
   /** Start of the oldest column, ms. */
@@ -122,6 +131,18 @@ function addRows(cols: Columns, ring: RawRing, ts: readonly Target[], rows: numb
   }
 }
 
+/** Columns of the bucket charts, read before the call returns: one pair of arrays per width, not per call. */
+const scratch = new Map<number, Columns>();
+
+function scratchColumns(step: number, n: number, end: number): Columns {
+  const c = scratch.get(n);
+  if (c !== undefined) return c.reset(step, end);
+  if (scratch.size >= MAX_LIVE) scratch.clear();
+  const fresh = new Columns(step, n, end);
+  scratch.set(n, fresh);
+  return fresh;
+}
+
 /** A ring chart kept between calls. */
 interface LiveChart {
   cols: Columns;
@@ -196,7 +217,7 @@ function sysColumns(st: WindowState, ts: readonly Target[], seconds: number, poi
   const ring = st.ring;
   const start = (Math.ceil(end / sp.step) - sp.n) * sp.step;
   if (ring.count > 0 && ring.coveredFrom <= start) return ringChart(ring, ts, end, sp.step, sp.n);
-  const cols = new Columns(sp.step, sp.n, end);
+  const cols = scratchColumns(sp.step, sp.n, end);
   sysFromBuckets(st, ts, cols, end);
   return cols;
 }
@@ -247,7 +268,7 @@ export function chart(st: WindowState, series: SeriesName, subject: string, seco
   const sp = span(seconds, points);
   if (sp === null || st.list.tail === null) return nulls(points);
   const end = st.latestMono;
-  const cols = new Columns(sp.step, sp.n, end);
+  const cols = scratchColumns(sp.step, sp.n, end);
   const start = cols.start;
   const fineFrom = st.fineFrom;
   for (let b: SecondBucket | null = st.list.tail; b !== null && b.sec >= fineFrom && (b.sec + 1) * 1000 > start; b = b.prev) {

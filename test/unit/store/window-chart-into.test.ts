@@ -1,7 +1,7 @@
 /**
  * chartInto / chartSumInto: the same values as chart() / chartSum() (NaN for null), written into the
  * caller's Float64Array; and an array chart() handed out earlier never changes afterwards, whatever is
- * asked and pushed since (callers such as slowChart keep them).
+ * asked and pushed since (a caller may keep one).
  */
 import t from 'tap';
 import fc from 'fast-check';
