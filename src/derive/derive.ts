@@ -693,7 +693,10 @@ function primeShapes(): void {
     udpObj(v, v, v, v);
     const u = v as number;
     primedProc(v);
-    snapObj(n, n, n, v as number, NULL_CPU, [], v, v, v, u, u, v, v, memObj(v, v, v, v, v, v, v, v, v, v, v, v), { cpu: null, memory: null, io: null }, v, v, v, v, tcpObj(v, v, v, v, v, v, v, v, v, v), udpObj(v, v, v, v), [], [], [], null, v, null);
+    const snap = snapObj(n, n, n, v as number, NULL_CPU, [], v, v, v, u, u, v, v, memObj(v, v, v, v, v, v, v, v, v, v, v, v), { cpu: null, memory: null, io: null }, v, v, v, v, tcpObj(v, v, v, v, v, v, v, v, v, v), udpObj(v, v, v, v), [], [], [], null, v, null);
+    // The keys cgroupPart adds, when the cgroup tier runs.
+    snap.cgroups = null;
+    snap.cgroups_interval_ms = v;
   }
 }
 primeShapes();
