@@ -99,5 +99,7 @@ export function cpuView(input: ViewInput): PaneView {
     lines.push(right === undefined ? left : `${left} ${right}`);
   }
   lines.push(stats);
-  return { label: `cpu ${snap.cores.filter((x) => x.online).length}/${snap.cores.length} cores`, lines };
+  let online = 0;
+  for (let i = 0; i < snap.cores.length; i++) if (snap.cores[i].online) online++;
+  return { label: `cpu ${online}/${snap.cores.length} cores`, lines };
 }
