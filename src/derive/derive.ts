@@ -56,10 +56,34 @@ function tickDelta(p: Counter | null, c: Counter | null): number | null {
   return counterDelta(p, c) ?? 0;
 }
 
-const NULL_CPU: CpuPct = {
-  cpu_pct: null, user_pct: null, nice_pct: null, system_pct: null, idle_pct: null, iowait_pct: null,
-  irq_pct: null, softirq_pct: null, steal_pct: null, guest_pct: null,
-};
+/**
+ * The Snapshot's objects are each made by one function (one object literal, every field present, in the
+ * export's order), and each of those is called once at load with nulls, fractions and integers (see prime
+ * at the end of this file): a field's representation then starts as "any value" instead of narrowing to
+ * integers on an idle machine and widening the day a fraction or a null arrives, which made V8 deprecate
+ * the map and throw away (deoptimise) the compiled derive, window push and views, minutes into a run.
+ */
+function cpuObj(
+  cpu_pct: number | null, user_pct: number | null, nice_pct: number | null, system_pct: number | null, idle_pct: number | null,
+  iowait_pct: number | null, irq_pct: number | null, softirq_pct: number | null, steal_pct: number | null, guest_pct: number | null,
+): CpuPct {
+  return { cpu_pct, user_pct, nice_pct, system_pct, idle_pct, iowait_pct, irq_pct, softirq_pct, steal_pct, guest_pct };
+}
+
+const NULL_CPU: CpuPct = cpuObj(null, null, null, null, null, null, null, null, null, null);
+
+/** A core's line: its number, whether it is online, its shares (the CpuPct fields, in their order). */
+function coreObj(cpu: number, online: boolean, p: CpuPct): CoreSnap {
+  return {
+    cpu, online, cpu_pct: p.cpu_pct, user_pct: p.user_pct, nice_pct: p.nice_pct, system_pct: p.system_pct, idle_pct: p.idle_pct,
+    iowait_pct: p.iowait_pct, irq_pct: p.irq_pct, softirq_pct: p.softirq_pct, steal_pct: p.steal_pct, guest_pct: p.guest_pct,
+  };
+}
+
+/** 100 × x / total through the finite gate; null stays null. */
+function pctOf(x: number | null, total: number): number | null {
+  return x === null ? null : ok((100 * x) / total);
+}
 
 /**
  * CPU shares of one /proc/stat line over the interval, in % of that line's capacity.
@@ -82,20 +106,19 @@ export function cpuPct(p: CpuTimes | null, c: CpuTimes | null): CpuPct {
   const guestNice = tickDelta(p.guest_nice, c.guest_nice);
   const total = user + nice + system + idle + (iowait ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0);
   if (total <= 0) return NULL_CPU;
-  const pct = (x: number | null): number | null => (x === null ? null : ok((100 * x) / total));
   const g = (guest ?? 0) + (guestNice ?? 0);
-  return {
-    cpu_pct: pct(Math.max(0, total - idle - (iowait ?? 0))),
-    user_pct: pct(Math.max(0, user - (guest ?? 0))),
-    nice_pct: pct(Math.max(0, nice - (guestNice ?? 0))),
-    system_pct: pct(system),
-    idle_pct: pct(idle),
-    iowait_pct: pct(iowait),
-    irq_pct: pct(irq),
-    softirq_pct: pct(softirq),
-    steal_pct: pct(steal),
-    guest_pct: guest === null && guestNice === null ? null : pct(Math.min(g, user + nice)),
-  };
+  return cpuObj(
+    pctOf(Math.max(0, total - idle - (iowait ?? 0)), total),
+    pctOf(Math.max(0, user - (guest ?? 0)), total),
+    pctOf(Math.max(0, nice - (guestNice ?? 0)), total),
+    pctOf(system, total),
+    pctOf(idle, total),
+    pctOf(iowait, total),
+    pctOf(irq, total),
+    pctOf(softirq, total),
+    pctOf(steal, total),
+    guest === null && guestNice === null ? null : pctOf(Math.min(g, user + nice), total),
+  );
 }
 
 /**
@@ -111,37 +134,56 @@ export function memSnap(m: MemSample): MemSnap {
   if (available !== null && total !== null) available = Math.min(available, total);
   const used = total !== null && available !== null ? Math.max(0, total - available) : null;
   const swapUsed = m.swap_total !== null && m.swap_free !== null ? Math.max(0, m.swap_total - m.swap_free) : null;
+  return memObj(
+    total,
+    used,
+    available,
+    m.free,
+    m.buffers,
+    m.cached === null ? null : m.cached + (m.sreclaimable ?? 0),
+    m.shmem,
+    m.dirty,
+    used !== null && total ? ok((100 * used) / total) : null,
+    m.swap_total,
+    swapUsed,
+    swapUsed !== null && m.swap_total ? ok((100 * swapUsed) / m.swap_total) : null,
+  );
+}
+
+function memObj(
+  mem_total_bytes: number | null, mem_used_bytes: number | null, mem_available_bytes: number | null, mem_free_bytes: number | null,
+  mem_buffers_bytes: number | null, mem_cache_bytes: number | null, mem_shmem_bytes: number | null, mem_dirty_bytes: number | null,
+  mem_used_pct: number | null, swap_total_bytes: number | null, swap_used_bytes: number | null, swap_used_pct: number | null,
+): MemSnap {
   return {
-    mem_total_bytes: total,
-    mem_used_bytes: used,
-    mem_available_bytes: available,
-    mem_free_bytes: m.free,
-    mem_buffers_bytes: m.buffers,
-    mem_cache_bytes: m.cached === null ? null : m.cached + (m.sreclaimable ?? 0),
-    mem_shmem_bytes: m.shmem,
-    mem_dirty_bytes: m.dirty,
-    mem_used_pct: used !== null && total ? ok((100 * used) / total) : null,
-    swap_total_bytes: m.swap_total,
-    swap_used_bytes: swapUsed,
-    swap_used_pct: swapUsed !== null && m.swap_total ? ok((100 * swapUsed) / m.swap_total) : null,
+    mem_total_bytes, mem_used_bytes, mem_available_bytes, mem_free_bytes, mem_buffers_bytes, mem_cache_bytes, mem_shmem_bytes,
+    mem_dirty_bytes, mem_used_pct, swap_total_bytes, swap_used_bytes, swap_used_pct,
   };
 }
 
 /** PSI: avgN as the kernel gives them; some_pct/full_pct = 100 × Δtotal_µs / Δt_µs over this interval. */
 export function psiSnap(p: PsiResource | null, c: PsiResource | null, dtS: number): PsiSnap | null {
   if (c === null) return null;
-  const share = (pl: PsiResource['some'], cl: PsiResource['some']): number | null => {
-    const r = rate(pl?.total, cl?.total, dtS); // µs of stall per second
-    return r === null ? null : Math.min(100, r / 1e4);
-  };
-  return {
-    some_avg10: c.some?.avg10 ?? null,
-    some_avg60: c.some?.avg60 ?? null,
-    some_avg300: c.some?.avg300 ?? null,
-    some_pct: p ? share(p.some, c.some) : null,
-    full_avg10: c.full?.avg10 ?? null,
-    full_pct: p ? share(p.full, c.full) : null,
-  };
+  return psiObj(
+    c.some?.avg10 ?? null,
+    c.some?.avg60 ?? null,
+    c.some?.avg300 ?? null,
+    p ? psiShare(p.some, c.some, dtS) : null,
+    c.full?.avg10 ?? null,
+    p ? psiShare(p.full, c.full, dtS) : null,
+  );
+}
+
+function psiObj(
+  some_avg10: number | null, some_avg60: number | null, some_avg300: number | null, some_pct: number | null, full_avg10: number | null, full_pct: number | null,
+): PsiSnap {
+  return { some_avg10, some_avg60, some_avg300, some_pct, full_avg10, full_pct };
+}
+
+/** The share of the interval stalled, %: Δtotal_µs per second / 1e4, at most 100. */
+function psiShare(pl: PsiResource['some'], cl: PsiResource['some'], dtS: number): number | null {
+  const r = rate(pl?.total, cl?.total, dtS); // µs of stall per second
+  return r === null ? null : Math.min(100, r / 1e4);
 }
 
 /**
@@ -149,25 +191,38 @@ export function psiSnap(p: PsiResource | null, c: PsiResource | null, dtS: numbe
  * interface: no rates this interval. One of the pair falling while the other rose is a 32-bit wrap.
  */
 function netSnap(p: NetDevSample | undefined, c: NetDevSample, dtS: number): NetSnap {
-  const out: NetSnap = {
-    iface: c.iface, rx_bytes_per_s: null, tx_bytes_per_s: null, rx_packets_per_s: null, tx_packets_per_s: null,
-    rx_errs_per_s: null, tx_errs_per_s: null, rx_drop_per_s: null, tx_drop_per_s: null,
-  };
-  if (p === undefined || (p.ifindex !== null && c.ifindex !== null && p.ifindex !== c.ifindex)) return out;
-  const pair = (pb: Counter, cb: Counter, pp: Counter, cp: Counter): [number | null, number | null] => {
-    const bytesRose = counterDelta(pb, cb) !== null;
-    const packetsRose = counterDelta(pp, cp) !== null;
-    const b = counterDeltaWrap(pb, cb, packetsRose);
-    const k = counterDeltaWrap(pp, cp, bytesRose);
-    return [b === null ? null : ok(b / dtS), k === null ? null : ok(k / dtS)];
-  };
-  [out.rx_bytes_per_s, out.rx_packets_per_s] = pair(p.rx_bytes, c.rx_bytes, p.rx_packets, c.rx_packets);
-  [out.tx_bytes_per_s, out.tx_packets_per_s] = pair(p.tx_bytes, c.tx_bytes, p.tx_packets, c.tx_packets);
-  out.rx_errs_per_s = rate(p.rx_errs, c.rx_errs, dtS);
-  out.tx_errs_per_s = rate(p.tx_errs, c.tx_errs, dtS);
-  out.rx_drop_per_s = rate(p.rx_drop, c.rx_drop, dtS);
-  out.tx_drop_per_s = rate(p.tx_drop, c.tx_drop, dtS);
-  return out;
+  if (p === undefined || (p.ifindex !== null && c.ifindex !== null && p.ifindex !== c.ifindex)) {
+    return netObj(c.iface, null, null, null, null, null, null, null, null);
+  }
+  // Bytes and packets of one direction are read as a pair: one falling while the other rose is a wrap.
+  const rxBytesRose = counterDelta(p.rx_bytes, c.rx_bytes) !== null;
+  const rxPacketsRose = counterDelta(p.rx_packets, c.rx_packets) !== null;
+  const txBytesRose = counterDelta(p.tx_bytes, c.tx_bytes) !== null;
+  const txPacketsRose = counterDelta(p.tx_packets, c.tx_packets) !== null;
+  return netObj(
+    c.iface,
+    wrapRate(p.rx_bytes, c.rx_bytes, rxPacketsRose, dtS),
+    wrapRate(p.tx_bytes, c.tx_bytes, txPacketsRose, dtS),
+    wrapRate(p.rx_packets, c.rx_packets, rxBytesRose, dtS),
+    wrapRate(p.tx_packets, c.tx_packets, txBytesRose, dtS),
+    rate(p.rx_errs, c.rx_errs, dtS),
+    rate(p.tx_errs, c.tx_errs, dtS),
+    rate(p.rx_drop, c.rx_drop, dtS),
+    rate(p.tx_drop, c.tx_drop, dtS),
+  );
+}
+
+/** Per-second rate of a 32- or 64-bit counter that may have wrapped when its partner rose (counterDeltaWrap). */
+function wrapRate(p: Counter, c: Counter, partnerRose: boolean, dtS: number): number | null {
+  const d = counterDeltaWrap(p, c, partnerRose);
+  return d === null ? null : ok(d / dtS);
+}
+
+function netObj(
+  iface: string, rx_bytes_per_s: number | null, tx_bytes_per_s: number | null, rx_packets_per_s: number | null, tx_packets_per_s: number | null,
+  rx_errs_per_s: number | null, tx_errs_per_s: number | null, rx_drop_per_s: number | null, tx_drop_per_s: number | null,
+): NetSnap {
+  return { iface, rx_bytes_per_s, tx_bytes_per_s, rx_packets_per_s, tx_packets_per_s, rx_errs_per_s, tx_errs_per_s, rx_drop_per_s, tx_drop_per_s };
 }
 
 /**
@@ -178,33 +233,40 @@ function netSnap(p: NetDevSample | undefined, c: NetDevSample, dtS: number): Net
  * A device re-added under the same name (new major:minor, or counters falling) gives no values.
  */
 function diskSnap(p: DiskSample | undefined, c: DiskSample, dtS: number): DiskSnap {
-  const out: DiskSnap = {
-    device: c.device, read_bytes_per_s: null, write_bytes_per_s: null, read_iops: null, write_iops: null,
-    util_pct: null, await_ms: null, in_flight: c.in_flight,
-  };
-  if (p === undefined || p.major !== c.major || p.minor !== c.minor) return out;
+  if (p === undefined || p.major !== c.major || p.minor !== c.minor) return diskObj(c.device, null, null, null, null, null, null, c.in_flight);
   const rs = rate(p.read_sectors, c.read_sectors, dtS);
   const ws = rate(p.write_sectors, c.write_sectors, dtS);
-  out.read_bytes_per_s = rs === null ? null : rs * SECTOR_BYTES;
-  out.write_bytes_per_s = ws === null ? null : ws * SECTOR_BYTES;
-  out.read_iops = rate(p.reads, c.reads, dtS);
-  out.write_iops = rate(p.writes, c.writes, dtS);
   const io = counterDelta(p.io_ms, c.io_ms);
-  out.util_pct = io === null ? null : ok(Math.min(100, (100 * io) / (dtS * 1000)));
   const ios = (counterDelta(p.reads, c.reads) ?? NaN) + (counterDelta(p.writes, c.writes) ?? NaN);
   const ms = (counterDelta(p.read_ms, c.read_ms) ?? NaN) + (counterDelta(p.write_ms, c.write_ms) ?? NaN);
-  out.await_ms = ios > 0 ? ok(ms / ios) : null;
-  return out;
+  return diskObj(
+    c.device,
+    rs === null ? null : rs * SECTOR_BYTES,
+    ws === null ? null : ws * SECTOR_BYTES,
+    rate(p.reads, c.reads, dtS),
+    rate(p.writes, c.writes, dtS),
+    io === null ? null : ok(Math.min(100, (100 * io) / (dtS * 1000))),
+    ios > 0 ? ok(ms / ios) : null,
+    c.in_flight,
+  );
+}
+
+function diskObj(
+  device: string, read_bytes_per_s: number | null, write_bytes_per_s: number | null, read_iops: number | null, write_iops: number | null,
+  util_pct: number | null, await_ms: number | null, in_flight: DiskSnap['in_flight'],
+): DiskSnap {
+  return { device, read_bytes_per_s, write_bytes_per_s, read_iops, write_iops, util_pct, await_ms, in_flight };
 }
 
 /** df's arithmetic: used = f_blocks − f_bfree; Use% = used / (used + f_bavail). */
 function fsSnap(f: Sample['sys']['fs'][number]): FsSnap {
   const used = Math.max(0, f.size_bytes - f.free_bytes);
   const denom = used + f.avail_bytes;
-  return {
-    mount: f.mount, source: f.source, fstype: f.fstype, size_bytes: f.size_bytes, used_bytes: used,
-    avail_bytes: f.avail_bytes, used_pct: f.size_bytes > 0 && denom > 0 ? ok(Math.min(100, (100 * used) / denom)) : null,
-  };
+  return fsObj(f.mount, f.source, f.fstype, f.size_bytes, used, f.avail_bytes, f.size_bytes > 0 && denom > 0 ? ok(Math.min(100, (100 * used) / denom)) : null);
+}
+
+function fsObj(mount: string, source: string, fstype: string, size_bytes: number, used_bytes: number, avail_bytes: number, used_pct: number | null): FsSnap {
+  return { mount, source, fstype, size_bytes, used_bytes, avail_bytes, used_pct };
 }
 
 const RX = (x: ProcTcp): Counter | null => x.rx_bytes;
@@ -434,38 +496,59 @@ export function deriveProcs(prev: ProcTable | null, curr: ProcTable | null, host
   return out;
 }
 
-function tcpSnap(p: Sample['sys']['snmp'], c: Sample['sys']['snmp'], dtS: number): TcpSnap {
-  const r = (k: keyof NonNullable<Sample['sys']['snmp']>): number | null =>
-    p && c ? rate(p[k] as Counter | null, c[k] as Counter | null, dtS) : null;
+type Snmp = NonNullable<Sample['sys']['snmp']>;
+
+/** Rates of /proc/net/snmp counters when both reads have the table (named reads: no closure, no keyed read per tick). */
+function tcpSnap(p: Snmp | null, c: Snmp | null, dtS: number): TcpSnap {
+  if (!p || !c) return tcpObj(null, null, null, null, null, null, null, null, null, c?.tcp_curr_estab ?? null);
+  return tcpObj(
+    rate(p.tcp_retrans_segs, c.tcp_retrans_segs, dtS),
+    rate(p.tcp_in_segs, c.tcp_in_segs, dtS),
+    rate(p.tcp_out_segs, c.tcp_out_segs, dtS),
+    rate(p.tcp_active_opens, c.tcp_active_opens, dtS),
+    rate(p.tcp_passive_opens, c.tcp_passive_opens, dtS),
+    rate(p.tcp_attempt_fails, c.tcp_attempt_fails, dtS),
+    rate(p.tcp_estab_resets, c.tcp_estab_resets, dtS),
+    rate(p.tcp_out_rsts, c.tcp_out_rsts, dtS),
+    rate(p.tcp_in_errs, c.tcp_in_errs, dtS),
+    c.tcp_curr_estab ?? null,
+  );
+}
+
+function tcpObj(
+  retrans_per_s: number | null, in_segs_per_s: number | null, out_segs_per_s: number | null, active_opens_per_s: number | null,
+  passive_opens_per_s: number | null, attempt_fails_per_s: number | null, estab_resets_per_s: number | null, out_rsts_per_s: number | null,
+  in_errs_per_s: number | null, curr_estab: number | null,
+): TcpSnap {
   return {
-    retrans_per_s: r('tcp_retrans_segs'),
-    in_segs_per_s: r('tcp_in_segs'),
-    out_segs_per_s: r('tcp_out_segs'),
-    active_opens_per_s: r('tcp_active_opens'),
-    passive_opens_per_s: r('tcp_passive_opens'),
-    attempt_fails_per_s: r('tcp_attempt_fails'),
-    estab_resets_per_s: r('tcp_estab_resets'),
-    out_rsts_per_s: r('tcp_out_rsts'),
-    in_errs_per_s: r('tcp_in_errs'),
-    curr_estab: c?.tcp_curr_estab ?? null,
+    retrans_per_s, in_segs_per_s, out_segs_per_s, active_opens_per_s, passive_opens_per_s, attempt_fails_per_s, estab_resets_per_s,
+    out_rsts_per_s, in_errs_per_s, curr_estab,
   };
 }
 
-function udpSnap(p: Sample['sys']['snmp'], c: Sample['sys']['snmp'], dtS: number): UdpSnap {
-  const r = (k: keyof NonNullable<Sample['sys']['snmp']>): number | null =>
-    p && c ? rate(p[k] as Counter | null, c[k] as Counter | null, dtS) : null;
-  return {
-    in_datagrams_per_s: r('udp_in_datagrams'),
-    out_datagrams_per_s: r('udp_out_datagrams'),
-    in_errors_per_s: r('udp_in_errors'),
-    no_ports_per_s: r('udp_no_ports'),
-  };
+function udpSnap(p: Snmp | null, c: Snmp | null, dtS: number): UdpSnap {
+  if (!p || !c) return udpObj(null, null, null, null);
+  return udpObj(
+    rate(p.udp_in_datagrams, c.udp_in_datagrams, dtS),
+    rate(p.udp_out_datagrams, c.udp_out_datagrams, dtS),
+    rate(p.udp_in_errors, c.udp_in_errors, dtS),
+    rate(p.udp_no_ports, c.udp_no_ports, dtS),
+  );
+}
+
+function udpObj(in_datagrams_per_s: number | null, out_datagrams_per_s: number | null, in_errors_per_s: number | null, no_ports_per_s: number | null): UdpSnap {
+  return { in_datagrams_per_s, out_datagrams_per_s, in_errors_per_s, no_ports_per_s };
 }
 
 /** The cgroup part of a Snapshot: rows and their interval when the tier read again, else null. */
-function cgroupPart(prev: CgroupTable | null, curr: CgroupTable | null): Pick<Snapshot, 'cgroups' | 'cgroups_interval_ms'> {
-  if (curr === null || prev === curr) return { cgroups: null, cgroups_interval_ms: null };
-  return { cgroups: deriveCgroups(prev, curr), cgroups_interval_ms: prev === null ? null : Number(curr.mono_ns - prev.mono_ns) / 1e6 };
+function cgroupPart(snap: Snapshot, prev: CgroupTable | null, curr: CgroupTable | null): void {
+  if (curr === null || prev === curr) {
+    snap.cgroups = null;
+    snap.cgroups_interval_ms = null;
+    return;
+  }
+  snap.cgroups = deriveCgroups(prev, curr);
+  snap.cgroups_interval_ms = prev === null ? null : Number(curr.mono_ns - prev.mono_ns) / 1e6;
 }
 
 /**
@@ -496,46 +579,133 @@ export function derive(prev: Sample, curr: Sample, host: HostInfo, parts: Readon
   for (let i = 0; i < ncores; i++) {
     const pc = ps.stat.cores[i] ?? null;
     const cc = cs.stat.cores[i] ?? null;
-    cores[i] = { cpu: i, online: cc !== null, ...(valid ? cpuPct(pc, cc) : NULL_CPU) };
+    cores[i] = coreObj(i, cc !== null, valid ? cpuPct(pc, cc) : NULL_CPU);
   }
-  const prevNet = parts.net ? new Map(ps.net.map((n) => [n.iface, n])) : null;
-  const prevDisk = parts.disks ? new Map(ps.disks.map((d) => [d.device, d])) : null;
   const mem = memSnap(cs.mem);
   const procs = parts.procs ? deriveProcs(prev.procs, curr.procs, host, cs.mem.total) : null;
-  return {
-    t: curr.t,
-    mono_ms: Number(curr.mono_ns) / 1e6,
-    interval_ms: valid ? Number(dtNs) / 1e6 : 0,
-    uptime_s: cs.uptime_s,
-    cpu: valid ? cpuPct(ps.stat.total, cs.stat.total) : NULL_CPU,
+  const snap = snapObj(
+    curr.t,
+    Number(curr.mono_ns) / 1e6,
+    valid ? Number(dtNs) / 1e6 : 0,
+    cs.uptime_s,
+    valid ? cpuPct(ps.stat.total, cs.stat.total) : NULL_CPU,
     cores,
-    load1: cs.load?.load1 ?? null,
-    load5: cs.load?.load5 ?? null,
-    load15: cs.load?.load15 ?? null,
-    procs_running: cs.stat.procs_running,
-    procs_blocked: cs.stat.procs_blocked,
-    ctxt_per_s: rate(ps.stat.ctxt, cs.stat.ctxt, dtS),
-    forks_per_s: rate(ps.stat.processes, cs.stat.processes, dtS),
+    cs.load?.load1 ?? null,
+    cs.load?.load5 ?? null,
+    cs.load?.load15 ?? null,
+    cs.stat.procs_running,
+    cs.stat.procs_blocked,
+    rate(ps.stat.ctxt, cs.stat.ctxt, dtS),
+    rate(ps.stat.processes, cs.stat.processes, dtS),
     mem,
-    psi: {
+    {
       cpu: psiSnap(ps.psi.cpu, cs.psi.cpu, dtS),
       memory: psiSnap(ps.psi.memory, cs.psi.memory, dtS),
       io: psiSnap(ps.psi.io, cs.psi.io, dtS),
     },
-    pgfault_per_s: rate(ps.vmstat?.pgfault, cs.vmstat?.pgfault, dtS),
-    pgmajfault_per_s: rate(ps.vmstat?.pgmajfault, cs.vmstat?.pgmajfault, dtS),
-    pswpin_per_s: rate(ps.vmstat?.pswpin, cs.vmstat?.pswpin, dtS),
-    pswpout_per_s: rate(ps.vmstat?.pswpout, cs.vmstat?.pswpout, dtS),
-    tcp: tcpSnap(ps.snmp, cs.snmp, dtS),
-    udp: udpSnap(ps.snmp, cs.snmp, dtS),
-    net: prevNet === null ? [] : cs.net.map((n) => netSnap(prevNet.get(n.iface), n, dtS)),
-    disks: prevDisk === null ? [] : cs.disks.map((d) => diskSnap(prevDisk.get(d.device), d, dtS)),
-    fs: parts.fs ? cs.fs.map(fsSnap) : [],
+    rate(ps.vmstat?.pgfault, cs.vmstat?.pgfault, dtS),
+    rate(ps.vmstat?.pgmajfault, cs.vmstat?.pgmajfault, dtS),
+    rate(ps.vmstat?.pswpin, cs.vmstat?.pswpin, dtS),
+    rate(ps.vmstat?.pswpout, cs.vmstat?.pswpout, dtS),
+    tcpSnap(ps.snmp, cs.snmp, dtS),
+    udpSnap(ps.snmp, cs.snmp, dtS),
+    parts.net ? netSnaps(ps.net, cs.net, dtS) : [],
+    parts.disks ? diskSnaps(ps.disks, cs.disks, dtS) : [],
+    parts.fs ? cs.fs.map(fsSnap) : [],
     procs,
-    procs_interval_ms: procs !== null && prev.procs !== null && curr.procs !== null ? Number(curr.procs.mono_ns - prev.procs.mono_ns) / 1e6 : null,
+    procs !== null && prev.procs !== null && curr.procs !== null ? Number(curr.procs.mono_ns - prev.procs.mono_ns) / 1e6 : null,
     // Connections, like processes, only on the ticks where their tier read again.
-    conns: parts.conns && curr.conns !== null && prev.conns !== curr.conns ? deriveConns(prev.conns, curr.conns) : null,
-    // Cgroups too (cheap: only on the tier's ticks); the key is there only when the tier runs, so outputs without it are unchanged.
-    ...(curr.cgroups === undefined ? {} : cgroupPart(prev.cgroups ?? null, curr.cgroups)),
+    parts.conns && curr.conns !== null && prev.conns !== curr.conns ? deriveConns(prev.conns, curr.conns) : null,
+  );
+  // Cgroups too (cheap: only on the tier's ticks); the keys are there only when the tier runs, so outputs
+  // without it are unchanged. Added after the literal, not spread into it: the same two shapes every tick.
+  if (curr.cgroups !== undefined) cgroupPart(snap, prev.cgroups ?? null, curr.cgroups);
+  return snap;
+}
+
+/**
+ * Lists this short are searched (from the end: the last of a name, as a Map built from the list would
+ * give) rather than indexed: a Map and a pair per entry, every tick, for a handful of interfaces or disks.
+ */
+const SCAN_MAX = 16;
+
+function netSnaps(prev: NetDevSample[], curr: NetDevSample[], dtS: number): NetSnap[] {
+  const index = prev.length > SCAN_MAX ? new Map(prev.map((n) => [n.iface, n])) : null;
+  const out: NetSnap[] = [];
+  for (let i = 0; i < curr.length; i++) {
+    const c = curr[i];
+    out.push(netSnap(index !== null ? index.get(c.iface) : lastNet(prev, c.iface), c, dtS));
+  }
+  return out;
+}
+
+function lastNet(list: NetDevSample[], iface: string): NetDevSample | undefined {
+  for (let j = list.length - 1; j >= 0; j--) if (list[j].iface === iface) return list[j];
+  return undefined;
+}
+
+function diskSnaps(prev: DiskSample[], curr: DiskSample[], dtS: number): DiskSnap[] {
+  const index = prev.length > SCAN_MAX ? new Map(prev.map((d) => [d.device, d])) : null;
+  const out: DiskSnap[] = [];
+  for (let i = 0; i < curr.length; i++) {
+    const c = curr[i];
+    out.push(diskSnap(index !== null ? index.get(c.device) : lastDisk(prev, c.device), c, dtS));
+  }
+  return out;
+}
+
+function lastDisk(list: DiskSample[], device: string): DiskSample | undefined {
+  for (let j = list.length - 1; j >= 0; j--) if (list[j].device === device) return list[j];
+  return undefined;
+}
+
+/** The Snapshot's literal (its fields in the export's order), shared with primeShapes. */
+function snapObj(
+  t: number, mono_ms: number, interval_ms: number, uptime_s: Snapshot['uptime_s'], cpu: CpuPct, cores: CoreSnap[],
+  load1: number | null, load5: number | null, load15: number | null, procs_running: Snapshot['procs_running'], procs_blocked: Snapshot['procs_blocked'],
+  ctxt_per_s: number | null, forks_per_s: number | null, mem: MemSnap, psi: Snapshot['psi'],
+  pgfault_per_s: number | null, pgmajfault_per_s: number | null, pswpin_per_s: number | null, pswpout_per_s: number | null,
+  tcp: TcpSnap, udp: UdpSnap, net: NetSnap[], disks: DiskSnap[], fs: FsSnap[], procs: ProcSnap[] | null, procs_interval_ms: number | null,
+  conns: Snapshot['conns'],
+): Snapshot {
+  return {
+    t, mono_ms, interval_ms, uptime_s, cpu, cores, load1, load5, load15, procs_running, procs_blocked, ctxt_per_s, forks_per_s, mem, psi,
+    pgfault_per_s, pgmajfault_per_s, pswpin_per_s, pswpout_per_s, tcp, udp, net, disks, fs, procs, procs_interval_ms, conns,
   };
+}
+
+/**
+ * Gives each field of the Snapshot's objects a null, a fraction and an integer, once, at load (see
+ * cpuObj): their representation is "any value" before any code that reads them is compiled.
+ */
+function primeShapes(): void {
+  const vs = [null, 0.5, 1, 2 ** 40 + 0.5];
+  for (let i = 0; i < vs.length; i++) {
+    const v = vs[i];
+    const n = v ?? 0;
+    coreObj(i, true, cpuObj(v, v, v, v, v, v, v, v, v, v));
+    memObj(v, v, v, v, v, v, v, v, v, v, v, v);
+    psiObj(v, v, v, v, v, v);
+    netObj('', v, v, v, v, v, v, v, v);
+    diskObj('', v, v, v, v, v, v, n);
+    fsObj('', '', '', n, n, n, v);
+    tcpObj(v, v, v, v, v, v, v, v, v, v);
+    udpObj(v, v, v, v);
+    const u = v as number;
+    primedProc(v);
+    const snap = snapObj(n, n, n, v as number, NULL_CPU, [], v, v, v, u, u, v, v, memObj(v, v, v, v, v, v, v, v, v, v, v, v), { cpu: null, memory: null, io: null }, v, v, v, v, tcpObj(v, v, v, v, v, v, v, v, v, v), udpObj(v, v, v, v), [], [], [], null, v, null);
+    // The keys cgroupPart adds, when the cgroup tier runs.
+    snap.cgroups = null;
+    snap.cgroups_interval_ms = v;
+  }
+}
+primeShapes();
+
+/**
+ * A ProcSnap-shaped object with every field v, in procSnap's order (a test holds the two orders equal):
+ * primeShapes gives the process rows' map its "any value" fields with it, while procSnap's literal, its
+ * fields computed in place, stays as it is.
+ */
+export function primedProc(v: unknown): Record<string, unknown> {
+  return { pid: v, start_time: v, start_ms: v, ppid: v, comm: v, cmdline: v, user: v, cgroup: v, uid: v, state: v, kthread: v, threads: v, nice: v, cpu_pct: v, cpu_time_s: v, wait_pct: v, mem_pct: v, rss_bytes: v, vsize_bytes: v, swap_bytes: v, read_bytes_per_s: v, write_bytes_per_s: v, rchar_per_s: v, wchar_per_s: v, minflt_per_s: v, majflt_per_s: v, ctxsw_per_s: v, fds: v, tcp_tx_bytes_per_s: v, tcp_rx_bytes_per_s: v, tcp_retrans_per_s: v, tcp_conns: v, net_rx_bytes_per_s: v, net_tx_bytes_per_s: v, net_source: v, shim: v };
 }

@@ -22,7 +22,7 @@ const memos = new Map<string, LabelledMemo>();
  * strings (then the pane compares them by reference and does not read them again).
  */
 export function labelledChart(
-  values: (number | null)[],
+  values: ArrayLike<number | null>,
   width: number,
   height: number,
   label: string,
@@ -68,14 +68,15 @@ export function append(lines: string[], more: readonly string[]): void {
   for (let i = 0; i < more.length; i++) lines.push(more[i]);
 }
 
-const memo = new WeakMap<object, Map<string, { atMs: number; values: (number | null)[] }>>();
+const memo = new WeakMap<object, Map<string, { atMs: number; values: Float64Array }>>();
 
 /**
  * A long chart (an hour in a few hundred points: seconds per point) recomputed at most once per `everyMs`
  * of history: between two recomputations the points could not visibly move, and walking an hour of
- * buckets ten times a second is work for nothing. Cleared with the window (replay seeks).
+ * buckets ten times a second is work for nothing. Cleared with the window (replay seeks). The values
+ * (NaN: no data) are rewritten in place when recomputed: callers draw them at once and keep nothing.
  */
-export function slowChart(history: HistoryWindow, series: Parameters<HistoryWindow['chart']>[0], subject: string, seconds: number, points: number, everyMs = 1000): (number | null)[] {
+export function slowChart(history: HistoryWindow, series: Parameters<HistoryWindow['chart']>[0], subject: string, seconds: number, points: number, everyMs = 1000): Float64Array {
   const latest = history.extent()?.latest_mono_ms ?? -Infinity;
   let m = memo.get(history);
   if (m === undefined) {
@@ -85,7 +86,10 @@ export function slowChart(history: HistoryWindow, series: Parameters<HistoryWind
   const key = `${series}\0${subject}\0${seconds}\0${points}`;
   const hit = m.get(key);
   if (hit !== undefined && latest >= hit.atMs && latest - hit.atMs < everyMs) return hit.values;
-  const values = history.chart(series, subject, seconds, points);
-  m.set(key, { atMs: latest, values });
+  const values = history.chartInto(series, subject, seconds, points, hit?.values);
+  if (hit !== undefined) {
+    hit.atMs = latest;
+    hit.values = values;
+  } else m.set(key, { atMs: latest, values });
   return values;
 }

@@ -9,7 +9,7 @@ import type { PaneView, ViewInput } from './view';
 const RECENT_S = 60;
 const HOUR_S = 3600;
 
-const avg = (input: ViewInput, seconds: number): string => format.pct(input.history.avg('cpu.total_pct', '', seconds).value);
+const avg = (input: ViewInput, seconds: number): string => format.pct(input.history.avgValue('cpu.total_pct', '', seconds));
 
 /** One core: "  3 ██████▍    45.2" (bar width adapts), or a single block when space is short. */
 function coreCell(c: CoreSnap, barW: number, input: ViewInput): string {
@@ -25,11 +25,15 @@ function coreBlock(c: CoreSnap, input: ViewInput): string {
   return input.theme.level(c.cpu_pct, BLOCKS[Math.round((Math.min(100, c.cpu_pct) / 100) * 8)]);
 }
 
+/** A core's bar widths, widest first, until the columns fit. */
+const BAR_WIDTHS = [10, 6, 3];
+
 /** Per-core list laid out in as many columns as the rows require, each `cellW` wide. */
 function coreColumns(input: ViewInput, rows: number, maxWidth: number): { lines: string[]; width: number } {
   const cores = input.snap.cores;
   if (cores.length === 0 || rows <= 0) return { lines: [], width: 0 };
-  for (const barW of [10, 6, 3]) {
+  for (let w = 0; w < BAR_WIDTHS.length; w++) {
+    const barW = BAR_WIDTHS[w];
     const cellW = 3 + 1 + barW + 1 + 5 + 1;
     const cols = Math.ceil(cores.length / rows);
     if (cols * cellW <= maxWidth) {
@@ -45,16 +49,29 @@ function coreColumns(input: ViewInput, rows: number, maxWidth: number): { lines:
       return { lines, width: cols * cellW };
     }
   }
-  // Hundreds of cores: one block character per core, as many per line as fit.
+  return coreBlocks(input, rows, maxWidth);
+}
+
+/**
+ * Hundreds of cores: one block character per core, as many per line as fit. Its own function: its closure
+ * over `input`, inside coreColumns, made V8 allocate a context for every call of coreColumns.
+ */
+function coreBlocks(input: ViewInput, rows: number, maxWidth: number): { lines: string[]; width: number } {
+  const cores = input.snap.cores;
   const per = Math.max(1, maxWidth - 1);
   const lines: string[] = [];
   for (let i = 0; i < cores.length && lines.length < rows; i += per) lines.push(cores.slice(i, i + per).map((c) => coreBlock(c, input)).join(''));
   return { lines, width: Math.min(per, cores.length) + 1 };
 }
 
+/** The last minute's values, rewritten each frame (drawn at once, never kept): no array of boxed numbers per frame. */
+let recent: Float64Array = new Float64Array(0);
+
 function chartLines(input: ViewInput, seconds: number, width: number, height: number, label: string): string[] {
   if (height <= 0 || width <= 0) return [];
-  const values = seconds > RECENT_S ? slowChart(input.history, 'cpu.total_pct', '', seconds, width * 2) : input.history.chart('cpu.total_pct', '', seconds, width * 2);
+  let values: ArrayLike<number | null>;
+  if (seconds > RECENT_S) values = slowChart(input.history, 'cpu.total_pct', '', seconds, width * 2);
+  else values = recent = input.history.chartInto('cpu.total_pct', '', seconds, width * 2, recent);
   return labelledChart(values, width, height, label, 'green', input.theme, { max: 100 }, `cpu ${label}`);
 }
 
@@ -82,5 +99,7 @@ export function cpuView(input: ViewInput): PaneView {
     lines.push(right === undefined ? left : `${left} ${right}`);
   }
   lines.push(stats);
-  return { label: `cpu ${snap.cores.filter((x) => x.online).length}/${snap.cores.length} cores`, lines };
+  let online = 0;
+  for (let i = 0; i < snap.cores.length; i++) if (snap.cores[i].online) online++;
+  return { label: `cpu ${online}/${snap.cores.length} cores`, lines };
 }

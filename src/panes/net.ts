@@ -14,6 +14,10 @@ function charted(net: NetSnap[]): string[] {
   return real.length > 0 ? real : net.map((n) => n.iface);
 }
 
+/** The charts' values, rewritten each frame (drawn at once, never kept): no arrays of boxed numbers per frame. */
+let rxVals: Float64Array = new Float64Array(0);
+let txVals: Float64Array = new Float64Array(0);
+
 /** The lines last made, by the figures they show (ten frames a second, most rows show what they showed). */
 const HEAD = new RowMemo();
 const ROWS = new RowMemo();
@@ -42,13 +46,12 @@ export function netView(input: ViewInput): PaneView {
   if (chartH >= 2) {
     const ifaces = charted(snap.net);
     const up = Math.ceil(chartH / 2);
-    const rx = input.history.chartSum('net.rx_bytes_per_s', ifaces, RECENT_S, width * 2);
-    const tx = input.history.chartSum('net.tx_bytes_per_s', ifaces, RECENT_S, width * 2);
-    // One scale for both halves, so that up and down compare.
-    // Indexed loops: ten frames a second over a few hundred points, an iterator's results add up.
+    const rx = (rxVals = input.history.chartSumInto('net.rx_bytes_per_s', ifaces, RECENT_S, width * 2, rxVals));
+    const tx = (txVals = input.history.chartSumInto('net.tx_bytes_per_s', ifaces, RECENT_S, width * 2, txVals));
+    // One scale for both halves, so that up and down compare (NaN, no data, is never > max).
     let max = 1024;
-    for (let i = 0; i < rx.length; i++) if (rx[i] !== null && (rx[i] as number) > max) max = rx[i] as number;
-    for (let i = 0; i < tx.length; i++) if (tx[i] !== null && (tx[i] as number) > max) max = tx[i] as number;
+    for (let i = 0; i < rx.length; i++) if (rx[i] > max) max = rx[i];
+    for (let i = 0; i < tx.length; i++) if (tx[i] > max) max = tx[i];
     let rxNow = 0;
     let txNow = 0;
     for (const n of snap.net) {

@@ -39,15 +39,18 @@ export const chartMemo = (): ChartMemo => ({ width: 0, codes: new Uint16Array(0)
 
 /**
  * A filled area chart. `values` are oldest first; the newest lands at the right edge; null leaves a
- * gap. Returns `height` strings of `width` characters, and the scale used. With `memo`, a line equal to
+ * gap (NaN too). Returns `height` strings of `width` characters, and the scale used. With `memo`, a line equal to
  * the one at its place in the memo's last chart is that same string.
  */
-export function areaChart(values: (number | null)[], width: number, height: number, opts: ChartOptions = {}, memo?: ChartMemo): { lines: string[]; max: number } {
+export function areaChart(values: ArrayLike<number | null>, width: number, height: number, opts: ChartOptions = {}, memo?: ChartMemo): { lines: string[]; max: number } {
   const w = Math.max(0, Math.floor(width));
   const h = Math.max(0, Math.floor(height));
   let max = opts.max ?? 0;
   if (opts.max === undefined) {
-    for (const v of values) if (v !== null && v > max) max = v;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v !== null && v > max) max = v;
+    }
     max = Math.max(max, opts.minMax ?? 0);
   }
   if (scratch.cells.length < w * h) scratch.cells = new Uint8Array(w * h);
@@ -62,7 +65,7 @@ export function areaChart(values: (number | null)[], width: number, height: numb
   const offset = points - values.length; // right-align: the newest value at the right edge
   for (let p = Math.max(0, offset); p < points; p++) {
     const v = values[p - offset];
-    if (v === null || v === undefined || !(max > 0)) continue;
+    if (v === null || v === undefined || v !== v || !(max > 0)) continue;
     // Any value above zero shows at least one dot: a busy-but-small figure is not drawn as nothing.
     const dots = v <= 0 ? 0 : Math.max(1, Math.min(levels, Math.round((v / max) * levels)));
     const col = p >> 1;

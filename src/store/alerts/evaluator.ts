@@ -174,7 +174,7 @@ export class Evaluator {
       for (const ref of list) {
         if (!this.selected(st, ref)) continue;
         this.evaluations++;
-        const v = window.avg(rule.metric, ref.key, seconds).value;
+        const v = window.avgValue(rule.metric, ref.key, seconds);
         let tr = st.tracks.get(ref.key);
         if (tr === undefined) {
           if (v === null || !holds(rule.op, v, rule.threshold)) continue;

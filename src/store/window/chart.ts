@@ -28,10 +28,19 @@ export class Columns {
   /** Absolute index of the newest column. */
   last: number;
 
-  constructor(readonly step: number, readonly n: number, end: number) {
+  constructor(public step: number, readonly n: number, end: number) {
     this.cw = new Float64Array(n);
     this.cs = new Float64Array(n);
     this.last = Math.ceil(end / step) - 1;
+  }
+
+  /** As new Columns(step, this.n, end), in place. */
+  reset(step: number, end: number): this {
+    this.step = step;
+    this.cw.fill(0);
+    this.cs.fill(0);
+    this.last = Math.ceil(end / step) - 1;
+    return this;
   }
 
   /** Start of the oldest column, ms. */
@@ -88,10 +97,19 @@ export class Columns {
     }
     return out;
   }
+
+  /** values() written into `out` (length n), NaN for null: no array of boxed numbers per call. */
+  valuesInto(out: Float64Array): void {
+    const first = this.last - this.n + 1;
+    for (let k = 0; k < this.n; k++) {
+      const i = this.slot(first + k);
+      out[k] = this.cw[i] > 0 ? this.cs[i] / this.cw[i] : NaN;
+    }
+  }
 }
 
 /** Adds ring rows [0, rows) (0 = newest) that end inside the columns: Σ of the slots' values per row. */
-function addRows(cols: Columns, ring: RawRing, slots: readonly number[], rows: number): void {
+function addRows(cols: Columns, ring: RawRing, ts: readonly Target[], rows: number): void {
   const start = cols.start;
   for (let i = 0; i < rows; i++) {
     const row = ring.rowAt(i);
@@ -99,8 +117,8 @@ function addRows(cols: Columns, ring: RawRing, slots: readonly number[], rows: n
     if (m <= start) break;
     let sum = 0;
     let any = false;
-    for (let k = 0; k < slots.length; k++) {
-      const v = ring.vals[row * ring.cols + slots[k]];
+    for (let k = 0; k < ts.length; k++) {
+      const v = ring.vals[row * ring.cols + ts[k].slot];
       if (v === v) {
         // NaN: no value for this slot in this sample
         sum += v;
@@ -113,39 +131,52 @@ function addRows(cols: Columns, ring: RawRing, slots: readonly number[], rows: n
   }
 }
 
+/** Columns of the bucket charts, read before the call returns: one pair of arrays per width, not per call. */
+const scratch = new Map<number, Columns>();
+
+function scratchColumns(step: number, n: number, end: number): Columns {
+  const c = scratch.get(n);
+  if (c !== undefined) return c.reset(step, end);
+  if (scratch.size >= MAX_LIVE) scratch.clear();
+  const fresh = new Columns(step, n, end);
+  scratch.set(n, fresh);
+  return fresh;
+}
+
 /** A ring chart kept between calls. */
 interface LiveChart {
   cols: Columns;
   /** The ring's `written` and `epoch` when last brought up to date. */
   written: number;
   epoch: number;
-  values: (number | null)[];
+  /** cols.values(), made when chart() first asks after a change: the array handed out never changes. */
+  values: (number | null)[] | null;
 }
 
 const MAX_LIVE = 32;
 const live = new WeakMap<RawRing, Map<string, LiveChart>>();
 
-/** The chart of Σ slots from the ring, reusing the one from the previous call where it can. */
-function ringChart(ring: RawRing, slots: readonly number[], end: number, step: number, n: number): (number | null)[] {
+/** The chart of Σ slots from the ring, the one from the previous call brought up to date where it can. */
+function ringChart(ring: RawRing, ts: readonly Target[], end: number, step: number, n: number): LiveChart {
   let charts = live.get(ring);
   if (charts === undefined) live.set(ring, (charts = new Map()));
-  const key = `${slots.join(',')}/${step}/${n}`;
+  const key = `${ts.length === 1 ? ts[0].slot : ts.map((t) => t.slot).join(',')}/${step}/${n}`;
   const c = charts.get(key);
   const added = c === undefined ? Infinity : ring.written - c.written;
   if (c !== undefined && c.epoch === ring.epoch && added < ring.count) {
-    if (added === 0 && Math.ceil(end / step) - 1 === c.cols.last) return c.values;
+    if (added === 0 && Math.ceil(end / step) - 1 === c.cols.last) return c;
     c.cols.advance(end);
-    addRows(c.cols, ring, slots, added);
+    addRows(c.cols, ring, ts, added);
     c.written = ring.written;
-    c.values = c.cols.values();
-    return c.values;
+    c.values = null;
+    return c;
   }
   const cols = new Columns(step, n, end);
-  addRows(cols, ring, slots, ring.count);
+  addRows(cols, ring, ts, ring.count);
   if (charts.size >= MAX_LIVE) charts.clear();
-  const fresh: LiveChart = { cols, written: ring.written, epoch: ring.epoch, values: cols.values() };
+  const fresh: LiveChart = { cols, written: ring.written, epoch: ring.epoch, values: null };
   charts.set(key, fresh);
-  return fresh.values;
+  return fresh;
 }
 
 function span(seconds: number, points: number): { n: number; step: number } | null {
@@ -155,7 +186,10 @@ function span(seconds: number, points: number): { n: number; step: number } | nu
   return step > 0 && Number.isFinite(step) ? { n, step } : null;
 }
 
-const nulls = (points: number): (number | null)[] => new Array<number | null>(Number.isFinite(points) ? Math.max(0, Math.floor(points)) : 0).fill(null);
+/** How many values a chart of `points` has. */
+const countOf = (points: number): number => (Number.isFinite(points) ? Math.max(0, Math.floor(points)) : 0);
+
+const nulls = (points: number): (number | null)[] => new Array<number | null>(countOf(points)).fill(null);
 
 /** System series from buckets: Σ of the targets' bucket averages, weighted by the most-covered target. */
 function sysFromBuckets(st: WindowState, ts: readonly Target[], cols: Columns, end: number): void {
@@ -175,18 +209,56 @@ function sysFromBuckets(st: WindowState, ts: readonly Target[], cols: Columns, e
   }
 }
 
-function sysChart(st: WindowState, ts: readonly Target[], seconds: number, points: number): (number | null)[] {
+/** A system chart's columns: kept between calls (from the ring) or made for this call (from buckets); null: all null. */
+function sysColumns(st: WindowState, ts: readonly Target[], seconds: number, points: number): LiveChart | Columns | null {
   const sp = span(seconds, points);
-  if (sp === null || ts.length === 0 || st.list.tail === null) return nulls(points);
+  if (sp === null || ts.length === 0 || st.list.tail === null) return null;
   const end = st.latestMono;
   const ring = st.ring;
   const start = (Math.ceil(end / sp.step) - sp.n) * sp.step;
-  if (ring.count > 0 && ring.coveredFrom <= start) {
-    return ringChart(ring, ts.map((t) => t.slot), end, sp.step, sp.n);
-  }
-  const cols = new Columns(sp.step, sp.n, end);
+  if (ring.count > 0 && ring.coveredFrom <= start) return ringChart(ring, ts, end, sp.step, sp.n);
+  const cols = scratchColumns(sp.step, sp.n, end);
   sysFromBuckets(st, ts, cols, end);
-  return cols.values();
+  return cols;
+}
+
+function sysChart(st: WindowState, ts: readonly Target[], seconds: number, points: number): (number | null)[] {
+  const c = sysColumns(st, ts, seconds, points);
+  if (c === null) return nulls(points);
+  if (c instanceof Columns) return c.values();
+  return (c.values ??= c.cols.values());
+}
+
+/**
+ * chart(), written into a Float64Array the caller keeps (NaN where chart() has null) and returned; a new
+ * one when `out` is not `points` long. For a view that draws the values at once, ten times a second:
+ * chart()'s answer is an array of boxed numbers made new whenever a sample arrives, as it must be (its
+ * callers may keep it); this one is the caller's own, and rewriting it allocates nothing.
+ */
+export function chartInto(st: WindowState, series: SeriesName, subject: string, seconds: number, points: number, out?: Float64Array): Float64Array {
+  const n = countOf(points);
+  const o = out !== undefined && out.length === n ? out : new Float64Array(n);
+  const t = resolve(st, series, subject);
+  if (t === null) return o.fill(NaN);
+  if (t.proc) {
+    const v = chart(st, series, subject, seconds, points);
+    for (let k = 0; k < n; k++) o[k] = v[k] ?? NaN;
+    return o;
+  }
+  return sysInto(sysColumns(st, [t], seconds, points), o);
+}
+
+/** chartSum() into the caller's Float64Array, as chartInto(). */
+export function chartSumInto(st: WindowState, series: SeriesName, subjects: readonly string[], seconds: number, points: number, out?: Float64Array): Float64Array {
+  const n = countOf(points);
+  const o = out !== undefined && out.length === n ? out : new Float64Array(n);
+  return sysInto(sysColumns(st, sumTargets(st, series, subjects), seconds, points), o);
+}
+
+function sysInto(c: LiveChart | Columns | null, o: Float64Array): Float64Array {
+  if (c === null) return o.fill(NaN);
+  (c instanceof Columns ? c : c.cols).valuesInto(o);
+  return o;
 }
 
 export function chart(st: WindowState, series: SeriesName, subject: string, seconds: number, points: number): (number | null)[] {
@@ -196,7 +268,7 @@ export function chart(st: WindowState, series: SeriesName, subject: string, seco
   const sp = span(seconds, points);
   if (sp === null || st.list.tail === null) return nulls(points);
   const end = st.latestMono;
-  const cols = new Columns(sp.step, sp.n, end);
+  const cols = scratchColumns(sp.step, sp.n, end);
   const start = cols.start;
   const fineFrom = st.fineFrom;
   for (let b: SecondBucket | null = st.list.tail; b !== null && b.sec >= fineFrom && (b.sec + 1) * 1000 > start; b = b.prev) {
@@ -221,10 +293,14 @@ export function chart(st: WindowState, series: SeriesName, subject: string, seco
  * One walk for all subjects, where summing per-subject charts walked the ring once per subject.
  */
 export function chartSum(st: WindowState, series: SeriesName, subjects: readonly string[], seconds: number, points: number): (number | null)[] {
+  return sysChart(st, sumTargets(st, series, subjects), seconds, points);
+}
+
+function sumTargets(st: WindowState, series: SeriesName, subjects: readonly string[]): Target[] {
   const ts: Target[] = [];
-  for (const s of subjects) {
-    const t = resolve(st, series, s);
+  for (let i = 0; i < subjects.length; i++) {
+    const t = resolve(st, series, subjects[i]);
     if (t !== null && !t.proc) ts.push(t);
   }
-  return sysChart(st, ts, seconds, points);
+  return ts;
 }

@@ -34,7 +34,31 @@ export interface Target {
   slot: number;
 }
 
+/**
+ * System targets found, by series then subject, while the slot table's generation holds (a slot freed
+ * bumps it): the views and the alert rules ask the same few series ten times a second, and each asking
+ * built a key string and a Target. A Target handed out is never changed.
+ */
+const sysTargets = new WeakMap<WindowState, { gen: number; bySeries: Map<string, Map<string, Target>> }>();
+
 export function resolve(st: WindowState, series: SeriesName, subject: string): Target | null {
+  let cache = sysTargets.get(st);
+  if (cache === undefined || cache.gen !== st.sysSlots.generation) {
+    cache = { gen: st.sysSlots.generation, bySeries: new Map() };
+    sysTargets.set(st, cache);
+  }
+  const hit = cache.bySeries.get(series)?.get(subject);
+  if (hit !== undefined) return hit;
+  const t = resolveAfresh(st, series, subject);
+  if (t !== null && !t.proc) {
+    let m = cache.bySeries.get(series);
+    if (m === undefined) cache.bySeries.set(series, (m = new Map()));
+    m.set(subject, t);
+  }
+  return t;
+}
+
+function resolveAfresh(st: WindowState, series: SeriesName, subject: string): Target | null {
   if (!isSeriesName(series)) return null;
   const info = SERIES[series];
   if (info.family === 'proc') {
@@ -73,21 +97,28 @@ export function walk(st: WindowState, t: Target, from: number, acc: Acc): Acc {
 
 const scratch = new Acc();
 
-/** Σw and Σv·w of the window, from running sums when the window is tracked, else by walking. */
-function sums(st: WindowState, series: SeriesName, subject: string, seconds: number): [number, number] | null {
+/** sums()'s answer: Σw, Σv·w (a scratch pair read at once by the caller, not a tuple per query). */
+const SUMS = new Float64Array(2);
+
+/** Σw and Σv·w of the window into SUMS, from running sums when the window is tracked, else by walking; false: no data. */
+function sums(st: WindowState, series: SeriesName, subject: string, seconds: number): boolean {
   const n = windowLength(st, seconds);
   const t = resolve(st, series, subject);
-  if (n === null || t === null) return null;
+  if (n === null || t === null) return false;
   const j = t.proc ? -1 : st.running.index(n);
   if (j >= 0) {
     const tail = st.list.tail as NonNullable<typeof st.list.tail>;
     st.running.ensure(tail, st.sysSlots.highWater);
-    const [w, s] = st.running.read(j, t.slot, tail);
+    st.running.read(j, t.slot, tail, SUMS);
     const inTail = t.base < tail.sys.length;
-    return [w + (inTail ? tail.sys[t.base + W] : 0), s + (inTail ? tail.sys[t.base + S] : 0)];
+    SUMS[0] += inTail ? tail.sys[t.base + W] : 0;
+    SUMS[1] += inTail ? tail.sys[t.base + S] : 0;
+    return true;
   }
   const acc = walk(st, t, st.now - n + 1, scratch);
-  return [acc.weight, acc.sum];
+  SUMS[0] = acc.weight;
+  SUMS[1] = acc.sum;
+  return true;
 }
 
 const procTarget: Target = { proc: true, base: 0, slot: -1 };
@@ -152,17 +183,21 @@ export function procMax(st: WindowState, series: SeriesName, slot: number, secon
 const closedMax = new WeakMap<WindowState, Map<number, { tail: object | null; gen: number; max: Float64Array }>>();
 
 export function average(st: WindowState, series: SeriesName, subject: string, seconds: number): Covered {
-  const r = sums(st, series, subject, seconds);
   // Weights are ≥ 1 ms per sample: a positive total is real data, not rounding left by subtraction.
-  if (r === null || !(r[0] >= 0.5)) return NO_DATA;
-  return { value: r[1] / r[0], seconds: r[0] / 1000 };
+  if (!sums(st, series, subject, seconds) || !(SUMS[0] >= 0.5)) return NO_DATA;
+  return { value: SUMS[1] / SUMS[0], seconds: SUMS[0] / 1000 };
+}
+
+/** average()'s value alone (the same bits), without the answer object: views and alert rules, ten times a second. */
+export function averageValue(st: WindowState, series: SeriesName, subject: string, seconds: number): number | null {
+  if (!sums(st, series, subject, seconds) || !(SUMS[0] >= 0.5)) return null;
+  return SUMS[1] / SUMS[0];
 }
 
 /** Σ rate × time: e.g. bytes moved in the window (rates are per second, weights in ms). */
 export function integral(st: WindowState, series: SeriesName, subject: string, seconds: number): Covered {
-  const r = sums(st, series, subject, seconds);
-  if (r === null || !(r[0] >= 0.5)) return NO_DATA;
-  return { value: r[1] / 1000, seconds: r[0] / 1000 };
+  if (!sums(st, series, subject, seconds) || !(SUMS[0] >= 0.5)) return NO_DATA;
+  return { value: SUMS[1] / 1000, seconds: SUMS[0] / 1000 };
 }
 
 export function stats(st: WindowState, series: SeriesName, subject: string, seconds: number): WindowStats | null {

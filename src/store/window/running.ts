@@ -50,8 +50,12 @@ export class RunningSums {
    * [Σw, Σv·w] of slot over window j's closed buckets. When cancellation has eaten the precision (the
    * result is ≤ 1e-12 of the mass that went through), the slot is summed afresh from its buckets.
    */
-  read(j: number, slot: number, tail: SecondBucket): [number, number] {
-    if (slot >= this.cap) return [0, 0];
+  read(j: number, slot: number, tail: SecondBucket, out: Float64Array): void {
+    if (slot >= this.cap) {
+      out[0] = 0;
+      out[1] = 0;
+      return;
+    }
     let w = this.w[j][slot] + this.wc[j][slot];
     let s = this.s[j][slot] + this.sc[j][slot];
     if (Math.abs(w) < 1e-12 * this.magW[j][slot] || Math.abs(s) < 1e-12 * this.magS[j][slot]) {
@@ -59,7 +63,8 @@ export class RunningSums {
       w = this.w[j][slot];
       s = this.s[j][slot];
     }
-    return [w, s];
+    out[0] = w;
+    out[1] = s;
   }
 
   private repair(j: number, slot: number, tail: SecondBucket): void {

@@ -9,10 +9,10 @@
  *   w.chart('proc.cpu_pct', procSubject(pid, st), 600, 120);   // 120 points over 10 min
  */
 import type { ProcSnap, Snapshot } from '../../model';
-import { chart, chartSum } from './chart';
+import { chart, chartInto, chartSum, chartSumInto } from './chart';
 import { BucketLoad, Ingest } from './ingest';
 import type { WindowOptions } from './options';
-import { average, Covered, integral, NO_DATA, procAverage, procMax, resolve, stats, walk, WindowStats, windowLength } from './query';
+import { average, averageValue, Covered, integral, NO_DATA, procAverage, procMax, resolve, stats, walk, WindowStats, windowLength } from './query';
 import { Acc } from './cells';
 import { isSeriesName, procSubject, RateSeriesName, SERIES, SeriesName } from './series';
 import { ProcMeta, WindowState } from './state';
@@ -91,6 +91,11 @@ export class HistoryWindow {
     return average(this.st, series, subject, seconds);
   }
 
+  /** avg(…).value (the same number), without the answer object. */
+  avgValue(series: SeriesName, subject: string, seconds: number): number | null {
+    return averageValue(this.st, series, subject, seconds);
+  }
+
   /**
    * avg(series, procSubject(p.pid, p.start_time), seconds).value for p = procs[index], where `procs` is
    * a Snapshot's process table: when it is the newest one pushed, the process's slot is known from the
@@ -140,6 +145,19 @@ export class HistoryWindow {
   /** Like chart(), of the sum over several subjects of a system series (every interface's traffic). */
   chartSum(series: SeriesName, subjects: readonly string[], seconds: number, points: number): (number | null)[] {
     return chartSum(this.st, series, subjects, seconds, points);
+  }
+
+  /**
+   * chart() into a Float64Array the caller keeps and passes again (NaN where chart() has null): returns
+   * `out` rewritten, or a new array when `out` is not `points` long. For views that draw the values at once.
+   */
+  chartInto(series: SeriesName, subject: string, seconds: number, points: number, out?: Float64Array): Float64Array {
+    return chartInto(this.st, series, subject, seconds, points, out);
+  }
+
+  /** chartSum() into the caller's Float64Array, as chartInto(). */
+  chartSumInto(series: SeriesName, subjects: readonly string[], seconds: number, points: number, out?: Float64Array): Float64Array {
+    return chartSumInto(this.st, series, subjects, seconds, points, out);
   }
 
   /** Subjects with history for a series: interfaces, disks, mounts, cores, or process subjects. */
