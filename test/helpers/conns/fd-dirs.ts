@@ -10,3 +10,10 @@ export function setFds(root: string, pid: number, fds: Record<number, string>): 
   fs.writeFileSync(path.join(root, String(pid), 'comm'), `p${pid}\n`);
   for (const [fd, target] of Object.entries(fds)) fs.symlinkSync(target, path.join(dir, fd));
 }
+
+/** A table of n fds, /dev/null apart from the sockets given (fd number → socket inode). */
+export function bigTable(n: number, socks: Record<number, number>): Record<number, string> {
+  const fds: Record<number, string> = {};
+  for (let fd = 0; fd < n; fd++) fds[fd] = socks[fd] !== undefined ? `socket:[${socks[fd]}]` : '/dev/null';
+  return fds;
+}

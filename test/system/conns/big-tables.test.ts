@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'child_process';
 import t from 'tap';
-import { tsNodeArgs } from '../../helpers/conns/child';
+import { runInNetns } from '../../helpers/conns/netns';
 
 interface Seen {
   pids: number[];
@@ -41,19 +41,8 @@ const reason = whyNot();
 
 t.test('a large fd table whose count keeps moving is not listed again; connections attributed exactly', { skip: reason ?? false }, async (t) => {
   const helper = require.resolve('../../helpers/conns/big-tables-ns');
-  const res = spawnSync('unshare', ['-Urn', process.execPath, ...tsNodeArgs(), helper], { encoding: 'utf8', timeout: 120_000 });
-  const line = res.stdout.trim().split('\n').pop() ?? '';
-  let out: NsResult;
-  try {
-    out = JSON.parse(line) as NsResult;
-  } catch {
-    t.fail(`helper printed no result (status ${res.status}): ${res.stdout}\n${res.stderr}`);
-    return;
-  }
-  if (out.error) {
-    t.fail(out.error);
-    return;
-  }
+  const out = runInNetns<NsResult>(t, helper, 120_000);
+  if (out === null) return;
   t.ok(out.bigFds >= 3000, `the large table holds ${out.bigFds} fds`);
   // Ground truth that the old policy had work to do: the table's count moved between reads.
   t.ok(out.moved >= 1, `its count moved across ${out.moved} of ${out.reads - 1} read intervals`);

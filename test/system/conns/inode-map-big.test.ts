@@ -12,19 +12,12 @@ import * as path from 'path';
 import t from 'tap';
 import { InodeMap, PARTIAL_MIN_FDS, RefreshResult } from '../../../src/sampler/conns/inode-map';
 import { loadNative } from '../../../src/sampler/native/load';
-import { setFds } from '../../helpers/conns/fd-dirs';
+import { bigTable as big, setFds } from '../../helpers/conns/fd-dirs';
 
 const { addon } = loadNative();
 const NOW = 1_000_000_000n;
 const SEC = 1_000_000_000n;
 const FAR = 10n ** 18n;
-
-/** A table of n fds, /dev/null apart from the sockets given. */
-function big(n: number, socks: Record<number, number>): Record<number, string> {
-  const fds: Record<number, string> = {};
-  for (let fd = 0; fd < n; fd++) fds[fd] = socks[fd] !== undefined ? `socket:[${socks[fd]}]` : '/dev/null';
-  return fds;
-}
 
 t.test('large changed tables: left unlisted by the background sweep, read last by the chase', async (t) => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-fdbig-'));

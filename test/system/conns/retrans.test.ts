@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 import t from 'tap';
 import type { ConnSnap, ProcConnsSnap, RetransEvent } from '../../../src/model/conns';
-import { tsNodeArgs } from '../../helpers/conns/child';
+import { runInNetns } from '../../helpers/conns/netns';
 
 interface NsResult {
   client_pid: number;
@@ -30,19 +30,8 @@ const reason = whyNot();
 
 t.test('a lossy connection in a network namespace: total_retrans > 0 for the right pid and connection', { skip: reason ?? false }, async (t) => {
   const helper = require.resolve('../../helpers/conns/retrans-ns');
-  const res = spawnSync('unshare', ['-Urn', process.execPath, ...tsNodeArgs(), helper], { encoding: 'utf8', timeout: 90_000 });
-  const line = res.stdout.trim().split('\n').pop() ?? '';
-  let out: NsResult;
-  try {
-    out = JSON.parse(line) as NsResult;
-  } catch {
-    t.fail(`helper printed no result (status ${res.status}): ${res.stdout}\n${res.stderr}`);
-    return;
-  }
-  if (out.error) {
-    t.fail(out.error);
-    return;
-  }
+  const out = runInNetns<NsResult>(t, helper, 90_000);
+  if (out === null) return;
   t.equal(out.received, out.want, 'every byte arrived once the loss stopped');
   const [oldPort, newPort] = out.client_ports;
   for (const port of [oldPort, newPort]) {
