@@ -111,6 +111,7 @@ const ENVIRONMENT: [string, string][] = [
   ['VIGIL_SHIM_DIR', 'the shim\'s counter directory, exactly (`vigil run` sets it for CMD)'],
   ['VIGIL_SAMPLER', '`ts`: the TypeScript /proc readers; `native`: the C core, or one line on stderr saying why not'],
   ['VIGIL_PAGE_TRIM', '`0`: keep the node binary\'s start-up pages and malloc\'s free pages mapped (by default they are released after start-up)'],
+  ['VIGIL_DRAW', '`blessed`: the screen is drawn by blessed\'s own Screen.draw instead of vigil\'s (the same picture, more allocation)'],
   ['VIGIL_DEBUG', 'set: errors print their stack trace after the one-line message'],
 ];
 
