@@ -630,33 +630,29 @@ export function derive(prev: Sample, curr: Sample, host: HostInfo, parts: Readon
 const SCAN_MAX = 16;
 
 function netSnaps(prev: NetDevSample[], curr: NetDevSample[], dtS: number): NetSnap[] {
-  const index = prev.length > SCAN_MAX ? new Map(prev.map((n) => [n.iface, n])) : null;
-  const out: NetSnap[] = [];
-  for (let i = 0; i < curr.length; i++) {
-    const c = curr[i];
-    out.push(netSnap(index !== null ? index.get(c.iface) : lastNet(prev, c.iface), c, dtS));
-  }
-  return out;
-}
-
-function lastNet(list: NetDevSample[], iface: string): NetDevSample | undefined {
-  for (let j = list.length - 1; j >= 0; j--) if (list[j].iface === iface) return list[j];
-  return undefined;
+  return pairSnaps(prev, curr, netKey, netSnap, dtS);
 }
 
 function diskSnaps(prev: DiskSample[], curr: DiskSample[], dtS: number): DiskSnap[] {
-  const index = prev.length > SCAN_MAX ? new Map(prev.map((d) => [d.device, d])) : null;
-  const out: DiskSnap[] = [];
-  for (let i = 0; i < curr.length; i++) {
-    const c = curr[i];
-    out.push(diskSnap(index !== null ? index.get(c.device) : lastDisk(prev, c.device), c, dtS));
-  }
-  return out;
+  return pairSnaps(prev, curr, diskKey, diskSnap, dtS);
 }
 
-function lastDisk(list: DiskSample[], device: string): DiskSample | undefined {
-  for (let j = list.length - 1; j >= 0; j--) if (list[j].device === device) return list[j];
-  return undefined;
+const netKey = (n: NetDevSample): string => n.iface;
+const diskKey = (d: DiskSample): string => d.device;
+
+/** Each current entry with the previous one of its name (the last of that name, as a Map would give). */
+function pairSnaps<S, O>(prev: S[], curr: S[], key: (s: S) => string, snap: (p: S | undefined, c: S, dtS: number) => O, dtS: number): O[] {
+  const index = prev.length > SCAN_MAX ? new Map(prev.map((x) => [key(x), x])) : null;
+  const out: O[] = [];
+  for (let i = 0; i < curr.length; i++) {
+    const c = curr[i];
+    const name = key(c);
+    let p: S | undefined;
+    if (index !== null) p = index.get(name);
+    else for (let j = prev.length - 1; j >= 0 && p === undefined; j--) if (key(prev[j]) === name) p = prev[j];
+    out.push(snap(p, c, dtS));
+  }
+  return out;
 }
 
 /** The Snapshot's literal (its fields in the export's order), shared with primeShapes. */
