@@ -32,7 +32,7 @@ export interface ServeOptions {
  * neither, serve reads only the system files, as node_exporter does.
  */
 export function serveTiers(opts: Pick<ServeOptions, 'procTop' | 'procMatch' | 'alerts'>): { procs: boolean; connections: boolean; cgroups: boolean } {
-  const series = opts.procTop > 0 || opts.procMatch !== null;
+  const series = servesProcSeries(opts);
   const rules = opts.alerts?.rules ?? [];
   // The cgroup tier (container_* families, bounded by --proc-top like processes) likewise.
   return { procs: series || rules.some((r) => r.def.subject === 'proc'), connections: series, cgroups: opts.procTop > 0 || rules.some((r) => r.def.subject === 'cgroup') };
@@ -46,7 +46,12 @@ export function serveTiers(opts: Pick<ServeOptions, 'procTop' | 'procMatch' | 'a
  */
 export function serveParts(opts: Pick<ServeOptions, 'procTop' | 'procMatch' | 'alerts'>): DeriveParts {
   const rules = rulesParts(opts.alerts?.rules ?? []);
-  return { ...rules, procs: rules.procs || opts.procTop > 0 || opts.procMatch !== null };
+  return { ...rules, procs: rules.procs || servesProcSeries(opts) };
+}
+
+/** Per-process series are served: --proc-top above 0, or a --proc-match. */
+function servesProcSeries(opts: Pick<ServeOptions, 'procTop' | 'procMatch'>): boolean {
+  return opts.procTop > 0 || opts.procMatch !== null;
 }
 
 /**
