@@ -33,6 +33,12 @@ export interface FamilySpec<S> {
   labelNames: readonly string[];
   /** The family's series as of `state`. Duplicate label sets: the first wins. */
   series(state: S): Iterable<Series>;
+  /**
+   * A faster way to the same text: the lines renderFamily() would write after the header, byte for byte
+   * (tests hold the two equal against prom-client's, which lists series()). For families listed by the
+   * hundred at every scrape (vigil_process_*).
+   */
+  lines?(state: S, out: string[]): void;
 }
 
 interface PromValue {
@@ -41,7 +47,7 @@ interface PromValue {
 }
 
 /** Number.isFinite is the gate: NaN or ±Inf never reach a scrape; counters are never negative. */
-function exportable(v: SeriesValue, type: FamilyType): number | null {
+export function exportable(v: SeriesValue, type: FamilyType): number | null {
   if (v === null || v === undefined) return null;
   const n = typeof v === 'bigint' ? counterToNumber(v) : v;
   if (!Number.isFinite(n)) return null;
@@ -91,7 +97,7 @@ const NEEDS_ESCAPE = /[\\\n"]/;
 function escapeHelp(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
 }
-function escapeLabel(v: string): string {
+export function escapeLabel(v: string): string {
   return typeof v !== 'string' || !NEEDS_ESCAPE.test(v) ? v : escapeHelp(v).replace(/"/g, '\\"');
 }
 
@@ -110,6 +116,12 @@ export function familyHeader(spec: Pick<FamilySpec<unknown>, 'name' | 'help' | '
  */
 export function renderFamily<S>(spec: FamilySpec<S>, state: S, header: string, out: string[]): void {
   out.push(header);
+  if (spec.lines !== undefined) spec.lines(state, out);
+  else seriesLines(spec, state, out);
+}
+
+/** renderFamily's lines after the header, from series() (what a spec's own lines() must equal). */
+export function seriesLines<S>(spec: FamilySpec<S>, state: S, out: string[]): void {
   for (const [labels, value] of uniqueSeries(spec, state)) {
     let ls = '';
     for (const name in labels) ls += `${ls === '' ? '{' : ','}${name}="${escapeLabel(labels[name])}"`;
