@@ -41,12 +41,15 @@ const RULES = [
   { metric: 'proc.cpu_pct', op: '>', threshold: 0, window: '4s', for: '1s' },
 ];
 
-t.test('events equal with the record of high values and with the full evaluation', async (t) => {
+// serve's window (fine buckets over the rules' windows), and one whose coarse buckets fall inside them.
+const WINDOWS = [(rules: ReturnType<typeof compileRules>) => alertWindowOptions(rules, 1000, 1000), () => ({ procFineSeconds: 2 })];
+
+for (const [w, windowOptions] of WINDOWS.entries()) t.test(`events equal with the record of high values and with the full evaluation (window ${w})`, async (t) => {
   const rules = compileRules(RULES, 'test.json');
   let skipped = 0;
   fc.assert(
     fc.property(fc.array(step, { minLength: 1, maxLength: 120 }), (steps) => {
-      const opts = alertWindowOptions(rules, 1000, 1000);
+      const opts = windowOptions(rules);
       const fast = { engine: new AlertEngine(rules), w: new HistoryWindow(opts) };
       const full = { engine: new AlertEngine(rules), w: new HistoryWindow(opts) };
       fast.engine.seesEveryPush();
