@@ -16,6 +16,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import * as zlib from 'zlib';
 import { derive } from '../src/derive/derive';
 import { PrometheusMetrics } from '../src/export/prometheus/metrics';
 import { Sampler } from '../src/sampler/sampler';
@@ -84,6 +85,14 @@ export async function collectorCosts(n = 200): Promise<void> {
   console.log(`scrape, per collector group (median of ${n} scrapes, ms; listing series from the kept Sample, timex includes adjtimex):`);
   console.log(`  ${rows.map(([c, ms]) => `${c} ${ms.toFixed(3)}`).join(', ')}`);
   console.log(`  whole scrape (all families, text format): median ${median(totals).toFixed(2)} ms`);
+  // What /metrics does per request: the body's bytes (server.ts), then gzip at the server's level.
+  const served: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    zlib.gzipSync(await m.metricsBody(), { level: zlib.constants.Z_BEST_SPEED });
+    served.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  console.log(`  as served (body bytes + gzip): median ${median(served).toFixed(2)} ms`);
   const src = Object.entries(tick).sort((a, b) => b[1] - a[1]);
   if (src.length > 0) console.log(`sampling, per /proc source (one tick with the process table, ${sampler.kind} sampler, ms): ${src.map(([k, ms]) => `${k} ${ms.toFixed(2)}`).join(', ')}`);
 }

@@ -54,6 +54,9 @@ export class Pipeline {
     this.sinks = opts.sinks;
     if (this.window !== null) feed.keepWindow?.(this.window);
     this.pushes = feed.keepWindow === undefined;
+    // A window of its own, pushed here and nowhere else, each push stepped on at once: the rules may keep
+    // their own record of what reached it (the headless commands; the screen's window is shared).
+    if (opts.window === undefined && this.window !== null && this.pushes) this.alerts?.engine.seesEveryPush();
   }
 
   /** Starts the feed; `stop` hears of the end a sink asks for and of a feed's error (then the feed has stopped). */

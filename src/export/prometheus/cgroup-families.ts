@@ -13,6 +13,7 @@ import { Counter, counterToNumber } from '../../model/counter';
 import { CGROUP_IO_RAW, CGROUP_RAW } from '../../model/fields/cgroup';
 import type { SysPromFamily } from '../../model/fields/field';
 import type { FamilySpec, Labels, Series } from './family';
+import { rowLines } from './row-lines';
 
 export interface CgroupRow {
   group: CgroupSample;
@@ -39,16 +40,30 @@ export function selectCgroups(table: CgroupTable | null, snaps: readonly CgroupS
 
 const us = (v: Counter | null): number | null => (v === null ? null : counterToNumber(v) / 1e6);
 
-const labels = (g: CgroupSample): Labels => ({ id: g.path, name: cgroupName(g.path) });
+/** A group's id and name labels, made once per sample of the group (a scrape asks for them in every family). */
+const labelsOf = new WeakMap<CgroupSample, Labels>();
+function labels(g: CgroupSample): Labels {
+  let l = labelsOf.get(g);
+  if (l === undefined) labelsOf.set(g, (l = { id: g.path, name: cgroupName(g.path) }));
+  return l;
+}
+
+const OWN = ['id', 'name'] as const;
 
 /** A raw row's family over the chosen groups: each group's series, with its id and name labels first. */
 function fromRow(f: SysPromFamily<CgroupSample, null>): FamilySpec<CgroupState> {
-  return {
-    name: f.name, type: f.type === 'untyped' ? 'gauge' : f.type, help: f.help, labelNames: ['id', 'name', ...(f.extraLabels ?? [])],
+  const fam: FamilySpec<CgroupState> = {
+    name: f.name, type: f.type === 'untyped' ? 'gauge' : f.type, help: f.help, labelNames: [...OWN, ...(f.extraLabels ?? [])],
     series: function* (s: CgroupState): Iterable<Series> {
       for (const r of s.rows) for (const [extra, v] of f.series(r.group, null)) yield [{ ...labels(r.group), ...extra }, v as Series[1]];
     },
   };
+  const own = {
+    fam, rows: (s: CgroupState) => s.rows, labels: (r: CgroupRow) => labels(r.group),
+    series: (r: CgroupRow): Iterable<Series> => f.series(r.group, null) as Iterable<Series>, own: OWN, extra: f.extraLabels ?? [],
+  };
+  fam.lines = (s, out) => rowLines(own, s, out);
+  return fam;
 }
 
 /** PSI totals (µs) as seconds: cAdvisor's container_pressure_* (waiting = some, stalled = full). */

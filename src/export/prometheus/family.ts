@@ -33,6 +33,12 @@ export interface FamilySpec<S> {
   labelNames: readonly string[];
   /** The family's series as of `state`. Duplicate label sets: the first wins. */
   series(state: S): Iterable<Series>;
+  /**
+   * A faster way to the same text: the lines renderFamily() would write after the header, byte for byte
+   * (tests hold the two equal against prom-client's, which lists series()). For families listed by the
+   * hundred at every scrape (vigil_process_*).
+   */
+  lines?(state: S, out: string[]): void;
 }
 
 interface PromValue {
@@ -41,7 +47,7 @@ interface PromValue {
 }
 
 /** Number.isFinite is the gate: NaN or ±Inf never reach a scrape; counters are never negative. */
-function exportable(v: SeriesValue, type: FamilyType): number | null {
+export function exportable(v: SeriesValue, type: FamilyType): number | null {
   if (v === null || v === undefined) return null;
   const n = typeof v === 'bigint' ? counterToNumber(v) : v;
   if (!Number.isFinite(n)) return null;
@@ -51,6 +57,8 @@ function exportable(v: SeriesValue, type: FamilyType): number | null {
 
 /** Key of a label set in the label-name order; \0 cannot occur in a /proc name or a passwd entry. */
 function keyOf(labels: Labels, names: readonly string[]): string {
+  // One label: its value alone tells label sets apart as well as `value\0` does.
+  if (names.length === 1) return `${labels[names[0]] ?? ''}`;
   let k = '';
   for (const n of names) k += `${labels[n] ?? ''}\0`;
   return k;
@@ -58,27 +66,29 @@ function keyOf(labels: Labels, names: readonly string[]): string {
 
 /**
  * The series a family lists: exportable values only, the first of each label set (a family without labels
- * has one series). One walk for prom-client's value objects and for the text renderer.
+ * has one series). One walk for prom-client's value objects and for the text renderer; a callback, not a
+ * generator (a generator's resumption per series was a visible part of a scrape).
  */
-function* uniqueSeries<S>(spec: FamilySpec<S>, state: S): Generator<readonly [Labels, number]> {
-  const seen = spec.labelNames.length > 0 ? new Set<string>() : null;
+function eachUnique<S>(spec: FamilySpec<S>, state: S, fn: (labels: Labels, value: number) => void): void {
+  const names = spec.labelNames;
+  const seen = names.length > 0 ? new Set<string>() : null;
   let n = 0;
   for (const [labels, raw] of spec.series(state)) {
     const value = exportable(raw, spec.type);
     if (value === null) continue;
     if (seen) {
-      const k = keyOf(labels, spec.labelNames);
+      const k = keyOf(labels, names);
       if (seen.has(k)) continue;
       seen.add(k);
     } else if (n > 0) continue;
     n++;
-    yield [labels, value];
+    fn(labels, value);
   }
 }
 
 export function collectSeries<S>(spec: FamilySpec<S>, state: S): PromValue[] {
   const out: PromValue[] = [];
-  for (const [labels, value] of uniqueSeries(spec, state)) out.push({ value, labels });
+  eachUnique(spec, state, (labels, value) => out.push({ value, labels }));
   return out;
 }
 
@@ -91,7 +101,7 @@ const NEEDS_ESCAPE = /[\\\n"]/;
 function escapeHelp(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
 }
-function escapeLabel(v: string): string {
+export function escapeLabel(v: string): string {
   return typeof v !== 'string' || !NEEDS_ESCAPE.test(v) ? v : escapeHelp(v).replace(/"/g, '\\"');
 }
 
@@ -110,11 +120,18 @@ export function familyHeader(spec: Pick<FamilySpec<unknown>, 'name' | 'help' | '
  */
 export function renderFamily<S>(spec: FamilySpec<S>, state: S, header: string, out: string[]): void {
   out.push(header);
-  for (const [labels, value] of uniqueSeries(spec, state)) {
+  if (spec.lines !== undefined) spec.lines(state, out);
+  else seriesLines(spec, state, out);
+}
+
+/** renderFamily's lines after the header, from series() (what a spec's own lines() must equal). */
+export function seriesLines<S>(spec: FamilySpec<S>, state: S, out: string[]): void {
+  const name = spec.name;
+  eachUnique(spec, state, (labels, value) => {
     let ls = '';
-    for (const name in labels) ls += `${ls === '' ? '{' : ','}${name}="${escapeLabel(labels[name])}"`;
-    out.push(`${spec.name}${ls === '' ? '' : `${ls}}`} ${value}`);
-  }
+    for (const l in labels) ls += `${ls === '' ? '{' : ','}${l}="${escapeLabel(labels[l])}"`;
+    out.push(`${name}${ls === '' ? '' : `${ls}}`} ${value}`);
+  });
 }
 
 /** What registerFamily() hangs on a registered metric: its lines at a scrape, and whether it is listed last. */
@@ -125,12 +142,12 @@ interface Rendered {
 }
 
 /**
- * The registry's whole text, as Registry.metrics() gives it (families in registration order, a blank line
- * between two, a final newline), from renderFamily(). Synchronous: every family describes the same
- * moment. The `last` families list their series after all the others have. A metric registered some
- * other way (none today) goes through prom-client.
+ * The registry's families as text blocks (HELP, TYPE, then the series; no trailing newline), in
+ * registration order, from renderFamily(). Synchronous: every family describes the same moment. The
+ * `last` families list their series after all the others have. A metric registered some other way (none
+ * today) goes through prom-client.
  */
-export async function renderRegistry(registry: Registry): Promise<string> {
+export async function renderBlocks(registry: Registry): Promise<string[]> {
   const metrics = registry.getMetricsAsArray() as unknown as Rendered[];
   const parts: (string[] | null)[] = metrics.map(() => null);
   for (const pass of [false, true]) {
@@ -142,15 +159,40 @@ export async function renderRegistry(registry: Registry): Promise<string> {
       parts[i] = out;
     }
   }
-  const all: string[] = [];
+  const blocks: string[] = [];
   for (let i = 0; i < metrics.length; i++) {
-    if (i > 0) all.push('');
     const p = parts[i];
-    if (p !== null) for (const line of p) all.push(line);
-    else all.push(await registry.getSingleMetricAsString(metrics[i].name));
+    blocks.push(p !== null ? p.join('\n') : await registry.getSingleMetricAsString(metrics[i].name));
   }
-  all.push('');
-  return all.join('\n');
+  return blocks;
+}
+
+/** The whole text, as Registry.metrics() gives it: the blocks, a blank line between two, a final newline. */
+export function blocksText(blocks: readonly string[]): string {
+  return `${blocks.join('\n\n')}\n`;
+}
+
+/**
+ * blocksText's UTF-8 bytes, written block by block. A few help texts hold characters beyond Latin-1 (∪,
+ * −): one of them made the whole joined text a two-byte string, twice the bytes to copy and then to
+ * encode, where each block on its own stays one-byte but for them.
+ */
+export function blocksBuffer(blocks: readonly string[]): Buffer {
+  let n = 1;
+  for (const b of blocks) n += Buffer.byteLength(b) + 2;
+  const buf = Buffer.allocUnsafe(n);
+  let at = 0;
+  for (let i = 0; i < blocks.length; i++) {
+    if (i > 0) at += buf.write('\n\n', at, 'latin1');
+    at += buf.write(blocks[i], at);
+  }
+  at += buf.write('\n', at, 'latin1');
+  return buf.subarray(0, at);
+}
+
+/** The registry's whole text, as Registry.metrics() gives it (see renderBlocks). */
+export async function renderRegistry(registry: Registry): Promise<string> {
+  return blocksText(await renderBlocks(registry));
 }
 
 /**

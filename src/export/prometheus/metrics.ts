@@ -21,7 +21,7 @@ import { CGROUP_FAMILIES, CgroupRow, CgroupState, selectCgroups } from './cgroup
 import type { ScrapeSources, SelfStats, TimexRaw } from '../../model/exporter';
 import { CollectorStats } from './collector-stats';
 import { collectorOf, CollectorSet, isEnabled } from './collectors';
-import { FamilySpec, registerFamily, renderRegistry } from './family';
+import { blocksBuffer, blocksText, FamilySpec, registerFamily, renderBlocks } from './family';
 import { nodeFamilies, SystemState } from './node-families';
 import { KeyedFamilies } from './node-tier-families';
 import { PROC_FAMILIES, ProcFamilySpec, ProcState, toFamily } from './proc-families';
@@ -141,7 +141,16 @@ export class PrometheusMetrics {
   }
 
   /** The text exposition format, as served on /metrics. */
-  metrics(): Promise<string> {
+  async metrics(): Promise<string> {
+    return blocksText(await this.scrape());
+  }
+
+  /** metrics() as the UTF-8 bytes /metrics sends (made without the whole text as one string). */
+  async metricsBody(): Promise<Buffer> {
+    return blocksBuffer(await this.scrape());
+  }
+
+  private scrape(): Promise<string[]> {
     this.stats.begin();
     const { timex, self } = this.sources;
     if (timex !== null) {
@@ -150,7 +159,7 @@ export class PrometheusMetrics {
       this.stats.add('timex', Number(process.hrtime.bigint() - t0), 0);
     }
     if (self !== null) this.selfNow = self.read();
-    return renderRegistry(this.registry);
+    return renderBlocks(this.registry);
   }
 
   get contentType(): string {

@@ -10,6 +10,7 @@
 import type { HostInfo, ProcSample } from '../../model';
 import { PROC_FIELDS } from '../../model/fields/proc';
 import type { FamilySpec, FamilyType, Labels, Series } from './family';
+import { rowLines } from './row-lines';
 import type { ProcRow } from './proc-select';
 
 export const PROC_LABELS = ['pid', 'comm', 'user'] as const;
@@ -45,7 +46,7 @@ function rowLabels(p: ProcSample): Labels {
 }
 
 export function toFamily(spec: ProcFamilySpec): FamilySpec<ProcState> {
-  return {
+  const fam: FamilySpec<ProcState> = {
     name: spec.name,
     help: spec.help,
     type: spec.type,
@@ -64,6 +65,9 @@ export function toFamily(spec: ProcFamilySpec): FamilySpec<ProcState> {
       }
     },
   };
+  const own = { fam, rows: (st: ProcState) => st.rows, labels: (r: ProcRow) => rowLabels(r.proc), series: (r: ProcRow, st: ProcState) => spec.series(r, st.host), own: PROC_LABELS, extra: spec.extraLabels ?? [] };
+  fam.lines = (st, out) => rowLines(own, st, out);
+  return fam;
 }
 
 /** Every `vigil_process_*` family: those of the process field table (src/model/fields/proc.ts), in its order. */

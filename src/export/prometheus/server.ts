@@ -110,7 +110,7 @@ export function handler(metrics: PrometheusMetrics): http.RequestListener {
     if (path !== '/metrics') return plain(res, 404, 'not found: vigil serves /metrics only');
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
     const fail = (err: unknown): void => plain(res, 500, `vigil: cannot build metrics: ${String((err as Error)?.message ?? err).split('\n')[0]}`);
-    metrics.metrics().then((text) => {
+    metrics.metricsBody().then((bytes) => {
       // Prometheus asks for gzip; a scrape's text shrinks about 8 times, which matters across a fleet's network.
       const gzip = negotiateEncoding(req.headers['accept-encoding']) === 'gzip';
       const send = (body: Buffer): void => {
@@ -120,10 +120,10 @@ export function handler(metrics: PrometheusMetrics): http.RequestListener {
         });
         res.end(req.method === 'HEAD' ? undefined : body);
       };
-      if (!gzip) return send(Buffer.from(text));
+      if (!gzip) return send(bytes);
       let body: Buffer;
       try {
-        body = zlib.gzipSync(text, GZIP_OPTIONS);
+        body = zlib.gzipSync(bytes, GZIP_OPTIONS);
       } catch (err) {
         return fail(err);
       }

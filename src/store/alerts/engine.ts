@@ -82,6 +82,16 @@ export class AlertEngine {
     return events;
   }
 
+  /** See Evaluator.seesEveryPush: the caller owns the window and steps on every push. */
+  seesEveryPush(): void {
+    this.evaluator.seesEveryPush();
+  }
+
+  /** Window walks the evaluator left out (see Evaluator.skippedWalks). */
+  get skippedWalks(): number {
+    return this.evaluator.skippedWalks;
+  }
+
   /** Breaches open now (clearing ones included: their rows are still open), oldest first. */
   active(): Breach[] {
     return this.evaluator.open();

@@ -14,7 +14,7 @@
  * A subject that goes away (a process exits, an interface disappears) ends its breach at once.
  */
 import type { ProcSnap, Snapshot } from '../../model';
-import { HistoryWindow, procSubject } from '../window';
+import { HistoryWindow, PROC_SERIES, procSubject } from '../window';
 import type { SubjectKind } from '../window';
 import { SUBJECT_KINDS, SubjectRef } from './metrics';
 import type { Op, Rule } from './rules';
@@ -119,8 +119,22 @@ function newTrack(key: string, p: ProcSnap | null, snap: Snapshot, gen: number):
   };
 }
 
+/**
+ * Process rules: when each process last had a value from which the threshold could be reached (a
+ * value not clearly below it), by pid with its start time. Kept only while such a value can still be in
+ * the rule's window: most processes never have one, and then cost a map lookup instead of a walk of
+ * their window (see stepProcs).
+ */
+interface High {
+  start_time: number;
+  mono: number;
+}
+
 class RuleState {
   readonly tracks = new Map<string, Track>();
+  readonly highs = new Map<number, High>();
+  /** mono_ms of the first process table this rule saw (everything pushed since, it saw too). */
+  since: number | null = null;
   /** Process rules: the same tracks by pid (two processes of one pid can overlap for one step: see procTrack). */
   readonly byPid = new Map<number, Track>();
   readonly match: MatchCache | null;
@@ -149,9 +163,27 @@ export class Evaluator {
   private readonly states: RuleState[];
   /** Evaluations done (rule × subject), for the benchmark. */
   evaluations = 0;
+  /**
+   * The caller pushes every Snapshot into the window, into a window that was empty, and steps on each
+   * one right after pushing it: then each process rule's own record of high values (RuleState.highs)
+   * covers everything in the window. See seesEveryPush().
+   */
+  private everyPush = false;
+  /** Window walks left out by the record of high values (for tests and the benchmark). */
+  skippedWalks = 0;
 
   constructor(readonly rules: readonly Rule[]) {
     this.states = rules.map((r) => new RuleState(r));
+  }
+
+  /**
+   * Says that every Snapshot pushed into the window (empty until the first step) is stepped on, right
+   * after its push, and nothing else is pushed: the pipeline that owns its window (serve, record). Then a
+   * process rule can tell from its own record of high values, without walking the process's window, that
+   * none of its values in the window reach the threshold.
+   */
+  seesEveryPush(): void {
+    this.everyPush = true;
   }
 
   /**
@@ -199,6 +231,25 @@ export class Evaluator {
     const gen = ++st.gen;
     const seconds = rule.window_ms / 1000;
     const under = rule.op === '>' || rule.op === '>=' ? rule.threshold - 1e-9 * Math.max(1, Math.abs(rule.threshold)) : null;
+    // The record of high values (see seesEveryPush): a value pushed at mono x is in the window's buckets
+    // only while x > now - (ceil(seconds) + 1) s; one more second of margin.
+    const get = this.everyPush && under !== null ? (PROC_SERIES as Record<string, { get(p: ProcSnap): number | null } | undefined>)[rule.metric]?.get ?? null : null;
+    const horizon = snap.mono_ms - (Math.ceil(seconds) + 2) * 1000;
+    st.since ??= snap.mono_ms;
+    const sure = get !== null && st.since < horizon;
+    if (get !== null) {
+      for (const [pid, h] of st.highs) if (h.mono < horizon) st.highs.delete(pid);
+      // Every listed process, before the rule's filters: a comm that changes (exec) may match later.
+      for (let i = 0; i < procs.length; i++) {
+        const p = procs[i];
+        const v = get(p);
+        // Anything not clearly below (NaN included) counts as high: the record may only err that way.
+        if (v === null || v === undefined || v < (under as number)) continue;
+        const h = st.highs.get(p.pid);
+        if (h === undefined || h.start_time !== p.start_time) st.highs.set(p.pid, { start_time: p.start_time, mono: snap.mono_ms });
+        else h.mono = snap.mono_ms;
+      }
+    }
     for (let i = 0; i < procs.length; i++) {
       const p = procs[i];
       if (st.match !== null && !st.match.test(p.comm)) continue;
@@ -207,7 +258,13 @@ export class Evaluator {
       let tr = st.tracks.size === 0 ? undefined : procTrack(st, p);
       // Without a track, only "does the average pass the threshold" matters: a process whose every value in
       // the window lies clearly below it (an average is never above the largest value) cannot, and its
-      // window is not walked. The margin covers the average's rounding.
+      // window is not walked. The margin covers the average's rounding. With the record of high values,
+      // a process without one is known to be such a process (its values since `since` were all seen here,
+      // and the window holds nothing older); one with an entry of another start time is not known.
+      if (tr === undefined && sure && st.highs.get(p.pid) === undefined) {
+        this.skippedWalks++;
+        continue;
+      }
       if (tr === undefined && under !== null) {
         const max = window.procMaxAt(rule.metric, procs, i, seconds);
         if (max === null || (max !== undefined && max < under)) continue;
