@@ -6,15 +6,24 @@ import Database from 'better-sqlite3';
  * reader's connection is closed at once: the recorder's last checkpoint needs the file to itself.
  */
 export function committedSamples(file: string): number {
-  if (!fs.existsSync(file)) return 0;
+  return committed(file, (db) => (db.prepare('SELECT count(*) AS n FROM sample').get() as { n: number }).n) ?? 0;
+}
+
+/** The first breach of a rule a reader sees committed in a recording now (undefined while there is none). */
+export function committedAlert(file: string, rule: string): { fired_t: number; end_t: number | null } | undefined {
+  return committed(file, (db) => db.prepare('SELECT fired_t, end_t FROM alert WHERE rule = ? ORDER BY id LIMIT 1').get(rule) as { fired_t: number; end_t: number | null } | undefined);
+}
+
+function committed<T>(file: string, read: (db: Database.Database) => T): T | undefined {
+  if (!fs.existsSync(file)) return undefined;
   try {
     const db = new Database(file, { readonly: true, fileMustExist: true });
     try {
-      return (db.prepare('SELECT count(*) AS n FROM sample').get() as { n: number }).n;
+      return read(db);
     } finally {
       db.close();
     }
   } catch {
-    return 0;
+    return undefined;
   }
 }
