@@ -474,6 +474,12 @@ static const char *find(const char *s, const char *end, const char *pat, size_t 
   return (size_t)(end - s) < plen ? NULL : memmem(s, (size_t)(end - s), pat, plen);
 }
 
+static int strpbrk_n(const char *s, const char *e, const char *set) {
+  for (; s < e; s++)
+    if (strchr(set, *s)) return 1;
+  return 0;
+}
+
 /* valueOf: the text after " key=" within [at, end) up to the next space. */
 static int psi_value(const char *text, const char *tend, const char *at, const char *end, const char *key, const char **vs, const char **ve) {
   char pat[16];
@@ -508,7 +514,10 @@ static int psi_line(row_t *r, const char *text, size_t len, const char *kind, in
       ok = 0;
       continue;
     }
-    if (!parse_decimal(vs, ve, &avg[i])) r->raw = 1; /* Number() of an odd form: the reference's */
+    if (parse_decimal(vs, ve, &avg[i])) continue;
+    /* Number() of a text with no digit and no blank is NaN or Infinity (null); of any other odd form, the reference's. */
+    if (memchr(vs, '\t', (size_t)(ve - vs)) || strpbrk_n(vs, ve, "0123456789")) r->raw = 1;
+    else ok = 0;
   }
   const char *vs, *ve;
   uint64_t total;

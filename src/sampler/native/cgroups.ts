@@ -81,6 +81,8 @@ export class NativeCgroupReader extends CgroupReader {
   private iou = new BigUint64Array(NCIO_COLS * 16);
   private bound = false;
   private readonly devNames = new Map<number, string>();
+  /** Rows of the last read the reference parsed (CGF_RAW): 0 on anything the kernel writes (for tests). */
+  rawRows = 0;
 
   constructor(
     private readonly fns: CgroupNative,
@@ -145,6 +147,7 @@ export class NativeCgroupReader extends CgroupReader {
       need = this.fns.cgRead(this.h);
     }
     const out: CgroupSample[] = new Array(nodes.length);
+    this.rawRows = 0;
     for (let i = 0; i < nodes.length; i++) {
       const flags = this.gf[i];
       if (flags & CGF_GONE) nodes[i].gone = true;
@@ -155,6 +158,7 @@ export class NativeCgroupReader extends CgroupReader {
 
   /** The texts the core read for row i, parsed by the reference. */
   private rawGroup(n: CgroupNode, i: number): CgroupSample {
+    this.rawRows++;
     const buf = this.fns.cgRaw(this.h, i) ?? Buffer.alloc(0);
     const texts = new Map<string, string>();
     for (let at = 0; at + 6 <= buf.length; ) {
