@@ -11,7 +11,7 @@
  *   trimFilePages(out: Float64Array of TRIM_N)  unmaps clean read-only file pages (trim.c); 0 or -errno
  *   sdLayout / sdOpen / sdDump / sdPump / sdLookup / sdTake / sdParse / sdClose  the connections tier's sock_diag
  *                                               socket (sockdiag.c)
- *   cgLayout / cgCreate / cgTree / cgBind / cgRead / cgRaw / cgKept / cgClose  the cgroup tier's reads (cgroup.c)
+ *   cgLayout / cgCreate / cgTree / cgBind / cgRead / cgCheck / cgRaw / cgKept / cgClose  the cgroup tier's reads (cgroup.c)
  */
 #include <node_api.h>
 #include <stdlib.h>
@@ -389,6 +389,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
     {"cgTree", NULL, js_cg_tree, NULL, NULL, NULL, napi_default, NULL},
     {"cgBind", NULL, js_cg_bind, NULL, NULL, NULL, napi_default, NULL},
     {"cgRead", NULL, js_cg_read, NULL, NULL, NULL, napi_default, NULL},
+    {"cgCheck", NULL, js_cg_check, NULL, NULL, NULL, napi_default, NULL},
     {"cgRaw", NULL, js_cg_raw, NULL, NULL, NULL, napi_default, NULL},
     {"cgKept", NULL, js_cg_kept, NULL, NULL, NULL, napi_default, NULL},
     {"cgClose", NULL, js_cg_close, NULL, NULL, NULL, napi_default, NULL},

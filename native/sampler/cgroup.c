@@ -26,7 +26,7 @@ static const char *const CG_FILES[NCG_FILES] = {
   "io.stat", "pids.current", "pids.max", "cpu.pressure", "memory.pressure", "io.pressure",
   "cpuacct.usage", "cpuacct.usage_user", "cpuacct.usage_sys", "cpuacct.stat", "cpu.cfs_quota_us", "cpu.cfs_period_us",
   "memory.usage_in_bytes", "memory.max_usage_in_bytes", "memory.limit_in_bytes", "memory.kmem.usage_in_bytes",
-  "memory.oom_control", "blkio.throttle.io_service_bytes", "blkio.throttle.io_serviced",
+  "memory.oom_control", "blkio.throttle.io_service_bytes", "blkio.throttle.io_serviced", "cgroup.controllers",
 };
 
 /* Hierarchy kinds (cgCreate): bit 0 v2, bit 1 a cgroup filesystem (keep fds), then the v1 controllers. */
@@ -43,6 +43,12 @@ typedef struct {
   char *path; /* "/" for the root */
   uint32_t mask[MAX_HIER];
   int fds[MAX_HIER][NCG_FILES];
+  /* For the look at the tree (cgCheck): the directory's kept fd, its subdirectories and (v2) its
+   * cgroup.controllers when listed. */
+  int dirfd[MAX_HIER];
+  int subdirs[MAX_HIER];
+  char *ctrl[MAX_HIER];
+  size_t ctrl_len[MAX_HIER];
   size_t raw_off, raw_len;
 } group_t;
 
@@ -285,6 +291,12 @@ static ssize_t text(row_t *r, group_t *g, int h, int f) {
       close(*fd);
       *fd = -1;
       c->kept--;
+      /* The group was removed: its directory's fd is the dead group's too (keptfds.ts readKept). */
+      if ((gone_errno((int)-n) || n == -ENODEV) && g->dirfd[h] >= 0) {
+        close(g->dirfd[h]);
+        g->dirfd[h] = -1;
+        c->kept--;
+      }
     }
   }
   if (n >= 0) goto got;
@@ -805,6 +817,15 @@ static size_t cg_read(cg_t *c) {
 /* ---- the tree ---- */
 
 static void group_close(cg_t *c, group_t *g) {
+  for (int h = 0; h < c->nh; h++) {
+    if (g->dirfd[h] >= 0) {
+      close(g->dirfd[h]);
+      g->dirfd[h] = -1;
+      c->kept--;
+    }
+    free(g->ctrl[h]);
+    g->ctrl[h] = NULL;
+  }
   for (int h = 0; h < c->nh; h++)
     for (int f = 0; f < NCG_FILES; f++)
       if (g->fds[h][f] >= 0) {
@@ -827,6 +848,47 @@ static void cg_free(cg_t *c) {
   free(c->scratch.data);
   free(c->raw.data);
   c->scratch = c->raw = (bytes_t){0};
+}
+
+/*
+ * tier.ts unchanged(): every directory (in every hierarchy, on a cgroup filesystem) has as many
+ * subdirectories as the listing saw (kernfs: link count 2 + subdirectories, one fstat of a kept fd), and
+ * every v2 group the same cgroup.controllers. 0 (list the tree again) when anything differs or cannot be
+ * checked.
+ */
+static int cg_check(cg_t *c) {
+  for (size_t i = 0; i < c->ng; i++) {
+    group_t *g = &c->g[i];
+    for (int h = 0; h < c->nh; h++) {
+      if (!(g->mask[h] & CG_IN)) continue;
+      if (!(c->kind[h] & HK_KEEP)) return 0;
+      if (c->kind[h] & HK_V2) {
+        /* cgroup.controllers first: if its fd reads ENODEV (the group was made again), the directory's fd goes with it. */
+        row_t r = {.c = c};
+        size_t keep_len = c->scratch.len;
+        ssize_t n = text(&r, g, h, CF_CONTROLLERS);
+        c->scratch.len = keep_len;
+        int has = g->ctrl[h] != NULL;
+        if ((n >= 0) != has || (n >= 0 && ((size_t)n != g->ctrl_len[h] || memcmp(c->b.buf, g->ctrl[h], (size_t)n) != 0))) return 0;
+      }
+      if (g->dirfd[h] < 0) {
+        if (c->kept >= c->max_kept) return 0;
+        int fd = open_ro(dir_of(c, h, g));
+        if (fd < 0) return 0;
+        g->dirfd[h] = fd;
+        c->kept++;
+      }
+      struct stat st;
+      if (fstat(g->dirfd[h], &st) != 0) {
+        close(g->dirfd[h]);
+        g->dirfd[h] = -1;
+        c->kept--;
+        return 0;
+      }
+      if ((long)st.st_nlink - 2 != g->subdirs[h]) return 0;
+    }
+  }
+  return 1;
 }
 
 /* ---- N-API ---- */
@@ -880,7 +942,7 @@ napi_value js_cg_layout(napi_env env, napi_callback_info info) {
   napi_value o;
   napi_create_object(env, &o);
 #define SET(name) napi_set_named_property(env, o, #name, num(env, name))
-  SET(NCG_FILES); SET(NCG_COLS); SET(NCIO_COLS); SET(CG_PSI); SET(CG_PIDS_MAX); SET(CIO_WIOS); SET(CF_BLKIO_IOS);
+  SET(NCG_FILES); SET(NCG_COLS); SET(NCIO_COLS); SET(CG_PSI); SET(CG_PIDS_MAX); SET(CIO_WIOS); SET(CF_BLKIO_IOS); SET(CF_CONTROLLERS);
 #undef SET
   return o;
 }
@@ -933,19 +995,21 @@ napi_value js_cg_create(napi_env env, napi_callback_info info) {
  * listing. A group listed before (by path) keeps the fds of its files still listed; the rest are closed.
  */
 napi_value js_cg_tree(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
-  cg_t *c = args(env, info, 4, argv, "cgTree(h, paths: string[], masks: Uint32Array, maxKept: number)");
+  napi_value argv[6];
+  cg_t *c = args(env, info, 6, argv, "cgTree(h, paths: string[], masks: Uint32Array, subdirs: Int32Array, controllers: (string | null)[], maxKept: number)");
   if (!c) return NULL;
-  uint32_t n = 0;
-  void *m;
-  size_t ml;
+  uint32_t n = 0, nc = 0;
+  void *m, *sd;
+  size_t ml, sl;
   double maxk = 0;
-  if (napi_get_array_length(env, argv[1], &n) != napi_ok || !typed_arg(env, argv[2], napi_uint32_array, &m, &ml) || ml != (size_t)n * (size_t)c->nh) {
-    napi_throw_type_error(env, NULL, "cgTree: paths and a Uint32Array of paths.length * hierarchies masks");
+  if (napi_get_array_length(env, argv[1], &n) != napi_ok || !typed_arg(env, argv[2], napi_uint32_array, &m, &ml) || ml != (size_t)n * (size_t)c->nh ||
+      !typed_arg(env, argv[3], napi_int32_array, &sd, &sl) || sl != ml || napi_get_array_length(env, argv[4], &nc) != napi_ok || nc != ml) {
+    napi_throw_type_error(env, NULL, "cgTree: paths, then masks (Uint32Array), subdirs (Int32Array) and controllers of paths.length * hierarchies");
     return NULL;
   }
-  napi_get_value_double(env, argv[3], &maxk);
+  napi_get_value_double(env, argv[5], &maxk);
   const uint32_t *masks = m;
+  const int32_t *subdirs = sd;
   group_t *ng = calloc(n ? n : 1, sizeof *ng);
   if (!ng) {
     napi_throw_error(env, NULL, "cgroups: out of memory");
@@ -957,8 +1021,23 @@ napi_value js_cg_tree(napi_env env, napi_callback_info info) {
     napi_get_element(env, argv[1], i, &p);
     group_t *g = &ng[i];
     memset(g->fds, 0xff, sizeof g->fds);
+    memset(g->dirfd, 0xff, sizeof g->dirfd);
     g->path = str_arg(env, p);
-    for (int h = 0; h < c->nh; h++) g->mask[h] = masks[(size_t)i * c->nh + h];
+    for (int h = 0; h < c->nh; h++) {
+      size_t k = (size_t)i * c->nh + h;
+      g->mask[h] = masks[k];
+      g->subdirs[h] = subdirs[k];
+      napi_value cv;
+      napi_valuetype ct;
+      napi_get_element(env, argv[4], (uint32_t)k, &cv);
+      if (napi_typeof(env, cv, &ct) == napi_ok && ct == napi_string) {
+        /* latin1, as tier.ts reads it: the bytes of the file (kernel text is ASCII). */
+        size_t len = 0;
+        napi_get_value_string_latin1(env, cv, NULL, 0, &len);
+        g->ctrl[h] = malloc(len + 1);
+        if (g->ctrl[h]) napi_get_value_string_latin1(env, cv, g->ctrl[h], len + 1, &g->ctrl_len[h]);
+      }
+    }
     if (!g->path) continue;
     /* The old group of the same path: listings keep their order, so look from the last match on. */
     group_t *old = NULL;
@@ -970,6 +1049,15 @@ napi_value js_cg_tree(napi_env env, napi_callback_info info) {
       }
     }
     if (!old) continue;
+    for (int h = 0; h < c->nh; h++) {
+      if (old->dirfd[h] < 0) continue;
+      if (g->mask[h] & CG_IN) g->dirfd[h] = old->dirfd[h];
+      else {
+        close(old->dirfd[h]);
+        c->kept--;
+      }
+      old->dirfd[h] = -1;
+    }
     for (int h = 0; h < c->nh; h++)
       for (int f = 0; f < NCG_FILES; f++) {
         if (old->fds[h][f] < 0) continue;
@@ -1026,6 +1114,13 @@ napi_value js_cg_read(napi_env env, napi_callback_info info) {
     return NULL;
   }
   return num(env, (double)cg_read(c));
+}
+
+/* cgCheck(h): 1 when the tree is as listed (tier.ts unchanged()), 0 when it must be listed again. */
+napi_value js_cg_check(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  cg_t *c = args(env, info, 1, argv, "cgCheck(h)");
+  return c ? num(env, (double)cg_check(c)) : NULL;
 }
 
 /* cgRaw(h, row): a raw row's texts as one Buffer of (u8 hierarchy, u8 file, u32le length, bytes) records. */

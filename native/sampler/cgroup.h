@@ -18,8 +18,12 @@ enum cg_file {
   /* v1 (cpu.stat, memory.stat, pids.* share the v2 names) */
   CF_CPUACCT_USAGE, CF_CPUACCT_USER, CF_CPUACCT_SYS, CF_CPUACCT_STAT, CF_CFS_QUOTA, CF_CFS_PERIOD,
   CF_MEM_USAGE, CF_MEM_MAX_USAGE, CF_MEM_LIMIT, CF_MEM_KMEM, CF_MEM_OOM_CONTROL, CF_BLKIO_BYTES, CF_BLKIO_IOS,
+  /* v2, read by the look at the tree (cgCheck), not for figures */
+  CF_CONTROLLERS,
   NCG_FILES
 };
+/* Bit 31 of a mask: the group's directory exists in this hierarchy (with or without files the tier reads). */
+#define CG_IN (1u << 31)
 
 /*
  * One row per group, column-major (col * cap + row) in a Float64Array with a BigUint64Array twin, as
@@ -46,6 +50,7 @@ napi_value js_cg_create(napi_env env, napi_callback_info info);
 napi_value js_cg_tree(napi_env env, napi_callback_info info);
 napi_value js_cg_bind(napi_env env, napi_callback_info info);
 napi_value js_cg_read(napi_env env, napi_callback_info info);
+napi_value js_cg_check(napi_env env, napi_callback_info info);
 napi_value js_cg_raw(napi_env env, napi_callback_info info);
 napi_value js_cg_kept(napi_env env, napi_callback_info info);
 napi_value js_cg_close(napi_env env, napi_callback_info info);

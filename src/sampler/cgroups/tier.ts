@@ -223,7 +223,7 @@ export class CgroupReader {
    * ENODEV at the next read, which lists the tree again. false (list it) when any directory cannot be
    * checked: no kept fd for it (a fixture tree, the fd budget spent).
    */
-  private unchanged(nodes: CgroupNode[]): boolean {
+  protected unchanged(nodes: CgroupNode[]): boolean {
     for (const n of nodes) {
       for (const h of n.in) {
         if (!this.keep.has(h)) return false;

@@ -19,9 +19,10 @@ import { counterAt, numberAt, V_BIG } from './layout';
 export interface CgroupNative {
   cgLayout(): Record<string, number>;
   cgCreate(dirs: string[], kinds: number[], clkTck: number): unknown;
-  cgTree(h: unknown, paths: string[], masks: Uint32Array, maxKept: number): void;
+  cgTree(h: unknown, paths: string[], masks: Uint32Array, subdirs: Int32Array, controllers: (string | null)[], maxKept: number): void;
   cgBind(h: unknown, gf: Float64Array, gu: BigUint64Array, iof: Float64Array, iou: BigUint64Array): void;
   cgRead(h: unknown): number;
+  cgCheck(h: unknown): number;
   cgRaw(h: unknown, row: number): Buffer | null;
   cgKept(h: unknown): number;
   cgClose(h: unknown): void;
@@ -33,8 +34,10 @@ export const CG_FILE_NAMES = [
   'io.stat', 'pids.current', 'pids.max', 'cpu.pressure', 'memory.pressure', 'io.pressure',
   'cpuacct.usage', 'cpuacct.usage_user', 'cpuacct.usage_sys', 'cpuacct.stat', 'cpu.cfs_quota_us', 'cpu.cfs_period_us',
   'memory.usage_in_bytes', 'memory.max_usage_in_bytes', 'memory.limit_in_bytes', 'memory.kmem.usage_in_bytes',
-  'memory.oom_control', 'blkio.throttle.io_service_bytes', 'blkio.throttle.io_serviced',
+  'memory.oom_control', 'blkio.throttle.io_service_bytes', 'blkio.throttle.io_serviced', 'cgroup.controllers',
 ] as const;
+/** Bit 31 of a mask: the group is in this hierarchy. */
+const CG_IN = 2 ** 31;
 const FILE_BIT = new Map<string, number>(CG_FILE_NAMES.map((f, i) => [f, 1 << i]));
 
 /** cgroup.h's enum cg_col and enum cg_io_col. */
@@ -48,7 +51,7 @@ const NCIO_COLS = 6;
 const CGF_GONE = 1;
 const CGF_RAW = 2;
 const EXPECTED: Record<string, number> = {
-  NCG_FILES: CG_FILE_NAMES.length, NCG_COLS, NCIO_COLS, CG_PSI: C.PSI, CG_PIDS_MAX: C.PIDS_MAX, CIO_WIOS: 5, CF_BLKIO_IOS: 26,
+  NCG_FILES: CG_FILE_NAMES.length, NCG_COLS, NCIO_COLS, CG_PSI: C.PSI, CG_PIDS_MAX: C.PIDS_MAX, CIO_WIOS: 5, CF_BLKIO_IOS: 26, CF_CONTROLLERS: 27,
 };
 
 /** Hierarchy kinds for cgCreate (cgroup.c's HK_*). */
@@ -59,7 +62,7 @@ const HK_CONTROLLERS: [string, number][] = [['cpu', 4], ['cpuacct', 8], ['memory
 /** The cgroup functions of this addon, or null: an addon built before them, or of another layout. */
 export function cgroupNativeOf(addon: object | null): CgroupNative | null {
   const a = addon as Partial<CgroupNative> | null;
-  if (!a || typeof a.cgLayout !== 'function' || typeof a.cgRead !== 'function') return null;
+  if (!a || typeof a.cgLayout !== 'function' || typeof a.cgRead !== 'function' || typeof a.cgCheck !== 'function') return null;
   const got = a.cgLayout();
   return Object.keys(EXPECTED).every((k) => got[k] === EXPECTED[k]) ? (a as CgroupNative) : null;
 }
@@ -97,8 +100,9 @@ export class NativeCgroupReader extends CgroupReader {
     this.h = fns.cgCreate(this.hierarchies.map((h) => h.dir), kinds, this.clkTck);
   }
 
+  /** Every fd the tier keeps is the core's: the files, and the directories and cgroup.controllers it looks at. */
   override get keptFds(): number {
-    return super.keptFds + this.fns.cgKept(this.h);
+    return this.fns.cgKept(this.h);
   }
 
   override close(): void {
@@ -107,18 +111,23 @@ export class NativeCgroupReader extends CgroupReader {
     this.bound = false;
   }
 
+  protected override unchanged(): boolean {
+    return this.fns.cgCheck(this.h) === 1;
+  }
+
   protected override listed(nodes: CgroupNode[]): void {
     const nh = this.hierarchies.length;
     const masks = new Uint32Array(nodes.length * nh);
-    // The tier keeps a directory fd per group and hierarchy (and cgroup.controllers on v2) for its looks
-    // at the tree: the core's files get the rest of the budget.
-    let reserve = 0;
+    const subdirs = new Int32Array(nodes.length * nh);
+    const controllers: (string | null)[] = new Array(nodes.length * nh).fill(null);
     nodes.forEach((n, i) => {
       for (const h of n.in) {
-        reserve += h.v2 ? 2 : 1;
-        let m = 0;
+        const k = i * nh + this.hierarchies.indexOf(h);
+        let m = CG_IN;
         for (const f of n.files.get(h) ?? []) m |= FILE_BIT.get(f) ?? 0;
-        masks[i * nh + this.hierarchies.indexOf(h)] = m >>> 0;
+        masks[k] = m >>> 0;
+        subdirs[k] = n.subdirs.get(h) ?? -1;
+        controllers[k] = n.controllers.get(h) ?? null;
       }
     });
     if (nodes.length > this.cap || !this.bound) {
@@ -127,8 +136,7 @@ export class NativeCgroupReader extends CgroupReader {
       this.gu = new BigUint64Array(NCG_COLS * this.cap);
       this.bind();
     }
-    const maxKept = Math.max(0, this.budget.limit - this.budget.inUse - reserve);
-    this.fns.cgTree(this.h, nodes.map((n) => n.path), masks, maxKept);
+    this.fns.cgTree(this.h, nodes.map((n) => n.path), masks, subdirs, controllers, this.budget.limit);
   }
 
   private bind(): void {
