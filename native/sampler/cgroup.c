@@ -493,7 +493,7 @@ static int strpbrk_n(const char *s, const char *e, const char *set) {
 }
 
 /* valueOf: the text after " key=" within [at, end) up to the next space. */
-static int psi_value(const char *text, const char *tend, const char *at, const char *end, const char *key, const char **vs, const char **ve) {
+static int psi_value(const char *tend, const char *at, const char *end, const char *key, const char **vs, const char **ve) {
   char pat[16];
   size_t pl = (size_t)snprintf(pat, sizeof pat, " %s=", key);
   const char *k = find(at, tend, pat, pl);
@@ -504,7 +504,6 @@ static int psi_value(const char *text, const char *tend, const char *at, const c
   if (s >= e) return 0;
   *vs = s;
   *ve = e;
-  (void)text;
   return 1;
 }
 
@@ -522,7 +521,7 @@ static int psi_line(row_t *r, const char *text, size_t len, const char *kind, in
   int ok = 1;
   for (int i = 0; i < 3; i++) {
     const char *vs, *ve;
-    if (!psi_value(text, tend, at, end, keys[i], &vs, &ve)) {
+    if (!psi_value(tend, at, end, keys[i], &vs, &ve)) {
       ok = 0;
       continue;
     }
@@ -534,7 +533,7 @@ static int psi_line(row_t *r, const char *text, size_t len, const char *kind, in
   const char *vs, *ve;
   uint64_t total;
   int neg, pv = PV_NULL;
-  if (psi_value(text, tend, at, end, "total", &vs, &ve)) pv = pcount(vs, ve, &total, &neg);
+  if (psi_value(tend, at, end, "total", &vs, &ve)) pv = pcount(vs, ve, &total, &neg);
   if (pv == PV_EXOTIC || (pv == PV_OK && neg)) r->raw = 1;
   if (!ok || pv != PV_OK || neg || r->raw) return 0;
   for (int i = 0; i < 3; i++) set_num(r, col + i, avg[i]);
