@@ -11,7 +11,7 @@ import * as path from 'path';
 import t, { Test } from 'tap';
 import type { CgroupSample, CgroupTable } from '../../../src/model/cgroups';
 import { CgroupReader, CgroupTierOptions } from '../../../src/sampler/cgroups/tier';
-import { cgroupNativeOf, NativeCgroupReader } from '../../../src/sampler/native/cgroups';
+import { cgroupNativeOf, cgroupReaderFor, NativeCgroupReader } from '../../../src/sampler/native/cgroups';
 import { loadNative } from '../../../src/sampler/native/load';
 import { FIXTURES } from '../../helpers/paths';
 import { tmpDir } from '../../helpers/tmp';
@@ -270,4 +270,14 @@ t.test('kept fds: the same files kept, and closed by close()', { skip }, async (
   const again = nat.read(1n);
   t.ok(again.groups.length > 0, 'a closed reader reads again');
   nat.close();
+});
+
+t.test('feature detection: an addon without cgroup.c, or of another layout, gets the TypeScript reader', async (t) => {
+  t.equal(cgroupNativeOf(null), null);
+  t.equal(cgroupNativeOf({ layout: () => ({}) }), null, 'an addon built before cgroup.c');
+  const other = { ...(fns ?? {}), cgLayout: () => ({ NCG_COLS: 1 }), cgRead: () => 0, cgCheck: () => 1 };
+  t.equal(cgroupNativeOf(other), null, 'a layout that differs');
+  const root = path.join(CG, 'v2');
+  t.notOk(cgroupReaderFor(null, { root }) instanceof NativeCgroupReader, 'no addon (VIGIL_SAMPLER=ts): the TypeScript reader');
+  if (fns) t.ok(cgroupReaderFor(loadNative().addon, { root }) instanceof NativeCgroupReader, 'this addon: the native reader');
 });
