@@ -238,8 +238,18 @@ export class NativeCgroupReader extends CgroupReader {
   }
 }
 
-/** The native cgroup reader when the addon has it, else the TypeScript one. */
+/**
+ * The native cgroup reader when the addon has it, else the TypeScript one (also when the core refuses the
+ * layout: more than 16 hierarchies, which no machine mounts).
+ */
 export function cgroupReaderFor(addon: object | null, opts: CgroupTierOptions): CgroupReader {
   const fns = cgroupNativeOf(addon);
-  return fns ? new NativeCgroupReader(fns, opts) : new CgroupReader(opts);
+  if (fns) {
+    try {
+      return new NativeCgroupReader(fns, opts);
+    } catch {
+      // the TypeScript reader reads any layout
+    }
+  }
+  return new CgroupReader(opts);
 }
