@@ -4,11 +4,14 @@
  * and blkio hierarchies and the unified tree), removed afterwards. Needs root; says so and skips otherwise.
  *   npm run build && node dist/bench/run.js cgroups
  * Figures: median ms per read (the whole tree: the machine's own groups plus the bench's), and CPU % of one
- * core at the default 1 s process interval.
+ * core at the default 1 s process interval; for the TypeScript reader and the native one (cgroup.c), in
+ * the same run, with their ratio.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CGROUP_REWALK_EVERY, CgroupReader } from '../src/sampler/cgroups/tier';
+import { CGROUP_REWALK_EVERY, CgroupReader, CgroupTierOptions } from '../src/sampler/cgroups/tier';
+import { cgroupNativeOf, NativeCgroupReader } from '../src/sampler/native/cgroups';
+import { loadNative } from '../src/sampler/native/load';
 import { detectLayout } from '../src/sampler/cgroups/layout';
 import { FdBudget } from '../src/sampler/fdbudget';
 import { median } from './util';
@@ -43,9 +46,12 @@ interface Timed {
  * tree, which is listed only when it changed). `maxKeptFds` 0 is the tier without kept
  * fds (open + read + close per file), for the comparison in the same run.
  */
-function timeReads(n: number, maxKeptFds?: number): Timed {
+type Make = (o: CgroupTierOptions) => CgroupReader;
+const tsReader: Make = (o) => new CgroupReader(o);
+
+function timeReads(n: number, maxKeptFds?: number, make: Make = tsReader): Timed {
   let groups = 0;
-  const lister = new CgroupReader({ rewalkEvery: 1, listEvery: 1, maxKeptFds });
+  const lister = make({ rewalkEvery: 1, listEvery: 1, maxKeptFds });
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
     const t0 = process.hrtime.bigint();
@@ -53,15 +59,29 @@ function timeReads(n: number, maxKeptFds?: number): Timed {
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
   lister.close();
-  const tier = new CgroupReader({ maxKeptFds });
+  const tier = make({ maxKeptFds });
   tier.read();
-  const cycles = Math.max(2, Math.round(n / CGROUP_REWALK_EVERY));
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < cycles * CGROUP_REWALK_EVERY; i++) tier.read();
-  const mean = Number(process.hrtime.bigint() - t0) / 1e6 / (cycles * CGROUP_REWALK_EVERY);
+  // CPU time of whole 5-read cycles (user + system of this process): other work on a busy machine does not count.
+  const cycles = Math.max(4, Math.round(n / CGROUP_REWALK_EVERY));
+  const perCycle: number[] = [];
+  for (let c = 0; c < cycles; c++) {
+    const u0 = process.cpuUsage();
+    for (let i = 0; i < CGROUP_REWALK_EVERY; i++) tier.read();
+    const u = process.cpuUsage(u0);
+    perCycle.push((u.user + u.system) / 1000 / CGROUP_REWALK_EVERY);
+  }
+  const mean = median(perCycle);
   const fds = tier.keptFds;
   tier.close();
   return { listing: median(times), mean, groups, fds };
+}
+
+/** Each mode ROUNDS times, the modes taking turns (one reader open at a time: the fds stay within the limit); medians. */
+const ROUNDS = 3;
+function timeModes(n: number, modes: [string, number | undefined, Make][]): Timed[] {
+  const runs: Timed[][] = modes.map(() => []);
+  for (let r = 0; r < ROUNDS; r++) modes.forEach(([, max, make], i) => runs[i].push(timeReads(n, max, make)));
+  return runs.map((rs) => ({ listing: median(rs.map((x) => x.listing)), mean: median(rs.map((x) => x.mean)), groups: rs[0].groups, fds: rs[0].fds }));
 }
 
 export async function benchCgroups(): Promise<void> {
@@ -87,22 +107,30 @@ export async function benchCgroups(): Promise<void> {
     // (systemd's default hard limit is 524288, and Node raises the soft limit to it), bounded here by this
     // machine's own limit less room for the rest.
     const big = Math.min(16384, new FdBudget().limit - 768);
-    const modes: [string, number | undefined][] = [['kept fds', undefined], ['open+read+close', 0], [`kept fds, budget ${big}`, big]];
-    const base = modes.map(([, max]) => timeReads(30, max));
+    const fns = cgroupNativeOf(loadNative().addon);
+    const native: Make | null = fns ? (o) => new NativeCgroupReader(fns, o) : null;
+    const modes: [string, number | undefined, Make][] = [['kept fds', undefined, tsReader], ['open+read+close', 0, tsReader], [`kept fds, budget ${big}`, big, tsReader]];
+    if (native) modes.splice(1, 0, ['native (cgroup.c), kept fds', undefined, native]);
+    if (native) modes.push([`native (cgroup.c), kept fds, budget ${big}`, big, native]);
+    else console.log('the native reader is not available (no cgroup.c in the addon): TypeScript only');
+    const base = timeModes(30, modes);
     console.log(`layout ${detectLayout(ROOT).layout}, hierarchies ${dirs.map((d) => path.basename(d)).join(' ')}; the tree is looked at every ${CGROUP_REWALK_EVERY}th read and listed when it changed`);
     modes.forEach(([mode], i) => console.log(
-      `this machine alone (${base[i].groups} groups), ${mode}: ${base[i].mean.toFixed(2)} ms per read on average, ${base[i].listing.toFixed(2)} ms for a read that lists the tree`,
+      `this machine alone (${base[i].groups} groups), ${mode}: ${base[i].mean.toFixed(3)} ms CPU per read (median of 5-read cycles), ${base[i].listing.toFixed(2)} ms for a read that lists the tree`,
     ));
+    if (native) console.log(`  native / TypeScript: ${(base[1].mean / base[0].mean).toFixed(2)}× (kept fds), ${(base[4].mean / base[3].mean).toFixed(2)}× (budget ${big})`);
     let have = 0;
     for (const n of [50, 500]) {
       for (; have < n; have++) for (const p of made) fs.mkdirSync(path.join(p, `g${have}`));
-      modes.forEach(([mode, max], i) => {
-        const r = timeReads(n >= 500 ? 15 : 30, max);
+      const rs = timeModes(n >= 500 ? 15 : 30, modes);
+      modes.forEach(([mode], i) => {
+        const r = rs[i];
         console.log(
-          `+${n} cgroups (${r.groups} in all), ${mode}: ${r.mean.toFixed(2)} ms per read on average (${(((r.mean - base[i].mean) / n) * 1000).toFixed(0)} µs per added group), ` +
-          `${r.listing.toFixed(2)} ms for a read that lists the tree; ${((100 * r.mean) / 1000).toFixed(2)}% of a core at the 1 s process interval; ${r.fds} fds kept`,
+          `+${n} cgroups (${r.groups} in all), ${mode}: ${r.mean.toFixed(3)} ms CPU per read (${(((r.mean - base[i].mean) / n) * 1000).toFixed(0)} µs per added group), ` +
+          `${r.listing.toFixed(2)} ms for a read that lists the tree; ${((100 * r.mean) / 1000).toFixed(3)}% of a core at the 1 s process interval; ${r.fds} fds kept`,
         );
       });
+      if (native) console.log(`  native / TypeScript at +${n}: ${(rs[1].mean / rs[0].mean).toFixed(2)}× (kept fds), ${(rs[4].mean / rs[3].mean).toFixed(2)}× (budget ${big})`);
     }
   } finally {
     for (const p of made) {

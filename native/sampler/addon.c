@@ -11,10 +11,12 @@
  *   trimFilePages(out: Float64Array of TRIM_N)  unmaps clean read-only file pages (trim.c); 0 or -errno
  *   sdLayout / sdOpen / sdDump / sdPump / sdLookup / sdTake / sdParse / sdClose  the connections tier's sock_diag
  *                                               socket (sockdiag.c)
+ *   cgLayout / cgCreate / cgTree / cgBind / cgRead / cgCheck / cgRaw / cgKept / cgClose  the cgroup tier's reads (cgroup.c)
  */
 #include <node_api.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cgroup.h"
 #include "fdsocks.h"
 #include "layout.h"
 #include "procs.h"
@@ -382,6 +384,15 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
     {"sdTake", NULL, js_sd_take, NULL, NULL, NULL, napi_default, NULL},
     {"sdParse", NULL, js_sd_parse, NULL, NULL, NULL, napi_default, NULL},
     {"sdClose", NULL, js_sd_close, NULL, NULL, NULL, napi_default, NULL},
+    {"cgLayout", NULL, js_cg_layout, NULL, NULL, NULL, napi_default, NULL},
+    {"cgCreate", NULL, js_cg_create, NULL, NULL, NULL, napi_default, NULL},
+    {"cgTree", NULL, js_cg_tree, NULL, NULL, NULL, napi_default, NULL},
+    {"cgBind", NULL, js_cg_bind, NULL, NULL, NULL, napi_default, NULL},
+    {"cgRead", NULL, js_cg_read, NULL, NULL, NULL, napi_default, NULL},
+    {"cgCheck", NULL, js_cg_check, NULL, NULL, NULL, napi_default, NULL},
+    {"cgRaw", NULL, js_cg_raw, NULL, NULL, NULL, napi_default, NULL},
+    {"cgKept", NULL, js_cg_kept, NULL, NULL, NULL, napi_default, NULL},
+    {"cgClose", NULL, js_cg_close, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof d / sizeof *d, d);
   return exports;

@@ -12,7 +12,8 @@ import { NodeTier } from './node-tier';
 import { ProcExtras, ProcReader } from './procs';
 import { SystemReader } from './system';
 import { Timings } from './timings';
-import { CgroupReader } from './cgroups/tier';
+import type { CgroupReader } from './cgroups/tier';
+import { cgroupReaderFor } from './native/cgroups';
 import { cgroupFdBudget } from './cgroups/keptfds';
 import { FdBudget } from './fdbudget';
 import type { CgroupTable } from '../model/cgroups';
@@ -136,7 +137,7 @@ export class Sampler {
       })
       : null;
     this.shim = opts.shim === false || this.procs === null ? null : new ShimReader({ procRoot: opts.procRoot });
-    this.cgroupReader = opts.cgroups ? new CgroupReader({ root: opts.cgroupRoot, clkTck: this.host.clk_tck, maxKeptFds: cgroupFds }) : null;
+    this.cgroupReader = opts.cgroups ? cgroupReaderFor(addon, { root: opts.cgroupRoot, clkTck: this.host.clk_tck, maxKeptFds: cgroupFds }) : null;
     // Due half a system tick early, so that timer jitter never pushes a read to the next tick.
     this.procDueNs = BigInt(Math.round((this.procIntervalMs - this.intervalMs / 2) * 1e6));
     this.cgroupDueNs = BigInt(Math.round((Math.max(this.procIntervalMs, CGROUP_MIN_INTERVAL_MS) - this.intervalMs / 2) * 1e6));

@@ -1,12 +1,9 @@
 import * as fs from 'fs';
 import type { CgroupLayout, CgroupSample, CgroupTable } from '../../model/cgroups';
-import { parsePressure } from '../parse/pressure';
-import {
-  blkioDevs, Limit, nsToUs, parseCfs, parseCpuMax, parseGauge, parseIoStat, parseKeyedOnly, parseLevel, parseLimit, ticksToUs,
-} from '../parse/cgroupfs';
 import type { FdBudget } from '../fdbudget';
 import { ReadBuf, readOnce } from '../procfile';
 import { cgroupFdBudget, DIR_FD, DirFds, dropAll, dropFd, isCgroupFs, readKept, subdirCount } from './keptfds';
+import { sampleGroup } from './group';
 import { detectLayout, Hierarchy } from './layout';
 
 /**
@@ -43,7 +40,7 @@ export interface CgroupTierOptions {
   maxKeptFds?: number;
 }
 
-interface Node {
+export interface CgroupNode {
   path: string;
   depth: number;
   /** The hierarchies this path exists in. */
@@ -64,24 +61,6 @@ interface Node {
   gone?: boolean;
 }
 
-const limitValue = (l: Limit): number | null => (typeof l === 'number' ? l : null);
-
-/** memory.max (v2) or memory.limit_in_bytes (v1): the limit, and whether there is one (null: unreadable). */
-function setMemLimit(g: CgroupSample, text: string): void {
-  const l = parseLimit(text);
-  g.mem_max_bytes = limitValue(l);
-  g.mem_limited = l === null ? null : l !== 'max';
-}
-
-/** The keys each keyed file is read for (parseKeyedOnly). */
-const V2_CPU_STAT = ['usage_usec', 'user_usec', 'system_usec', 'nr_periods', 'nr_throttled', 'throttled_usec'];
-const V2_MEMORY_STAT = ['anon', 'file', 'kernel_stack', 'slab', 'kernel', 'inactive_file'];
-const MEMORY_EVENTS = ['oom', 'oom_kill'];
-const CPUACCT_STAT = ['user', 'system'];
-const V1_CPU_STAT = ['nr_periods', 'nr_throttled', 'throttled_time'];
-const V1_MEMORY_STAT = ['total_rss', 'rss', 'total_cache', 'cache', 'total_inactive_file', 'inactive_file'];
-const OOM_CONTROL = ['oom_kill'];
-
 /**
  * Reads the cgroup tree: every group's CPU, throttling, memory, I/O, pids and pressure files, as raw
  * counters, through kept fds on a cgroup filesystem (keptfds.ts). The layout is detected once; the tree
@@ -94,15 +73,15 @@ export class CgroupReader {
   readonly layout: CgroupLayout;
   readonly maxDepth: number;
   readonly maxGroups: number;
-  private readonly hierarchies: Hierarchy[];
-  private readonly clkTck: number;
+  protected readonly hierarchies: Hierarchy[];
+  protected readonly clkTck: number;
   private readonly rb = new ReadBuf(8192);
   private readonly rewalkEvery: number;
   private readonly listEvery: number;
   /** Hierarchies on a real cgroup filesystem: their files are read through kept fds. */
-  private readonly keep: Set<Hierarchy>;
-  private readonly budget: FdBudget;
-  private tree: { nodes: Node[]; truncated: boolean } | null = null;
+  protected readonly keep: Set<Hierarchy>;
+  protected readonly budget: FdBudget;
+  private tree: { nodes: CgroupNode[]; truncated: boolean } | null = null;
   private sinceWalk = 0;
   private sinceList = 0;
 
@@ -133,6 +112,7 @@ export class CgroupReader {
     if (this.tree === null || this.sinceWalk >= this.rewalkEvery) {
       if (this.tree === null || this.sinceList >= this.listEvery || !this.unchanged(this.tree.nodes)) {
         this.tree = this.walk(this.tree?.nodes ?? []);
+        this.listed(this.tree.nodes);
         this.sinceList = 0;
       }
       this.sinceWalk = 0;
@@ -140,7 +120,7 @@ export class CgroupReader {
     this.sinceWalk++;
     this.sinceList++;
     const { nodes, truncated } = this.tree;
-    const groups = nodes.map((n) => this.readGroup(n));
+    const groups = this.readGroups(nodes);
     if (!nodes.some((n) => n.gone === true)) return { mono_ns: nowNs, layout: this.layout, groups, truncated };
     // A group went away between the listing and this read: left out now, and the tree listed afresh next
     // time (the listing closes the fds of what has gone).
@@ -154,7 +134,7 @@ export class CgroupReader {
    * group listed before keeps its fds (of the files still listed); the fds of groups no longer listed are
    * closed.
    */
-  private walk(before: Node[]): { nodes: Node[]; truncated: boolean } {
+  private walk(before: CgroupNode[]): { nodes: CgroupNode[]; truncated: boolean } {
     const tree = this.list();
     const kept = new Map(before.map((n) => [n.path, n.fds]));
     for (const n of tree.nodes) {
@@ -175,9 +155,9 @@ export class CgroupReader {
     return tree;
   }
 
-  private list(): { nodes: Node[]; truncated: boolean } {
+  private list(): { nodes: CgroupNode[]; truncated: boolean } {
     if (this.hierarchies.length === 0) return { nodes: [], truncated: false };
-    const nodes: Node[] = [this.node('/', 0, this.hierarchies)];
+    const nodes: CgroupNode[] = [this.node('/', 0, this.hierarchies)];
     let truncated = false;
     for (let i = 0; i < nodes.length; i++) {
       const n = nodes[i];
@@ -224,12 +204,12 @@ export class CgroupReader {
     return { nodes, truncated };
   }
 
-  private node(path: string, depth: number, inH: Hierarchy[]): Node {
+  private node(path: string, depth: number, inH: Hierarchy[]): CgroupNode {
     return { path, depth, in: inH, files: new Map(), fds: new Map(), subdirs: new Map(), controllers: new Map() };
   }
 
   /** A v2 group's cgroup.controllers, through its kept fds (`fds`) or, when listing, open + read + close. */
-  private controllersOf(h: Hierarchy, n: Node, fds: DirFds | null): string | null {
+  private controllersOf(h: Hierarchy, n: CgroupNode, fds: DirFds | null): string | null {
     if (n.files.get(h)?.has('cgroup.controllers') !== true) return null;
     const dir = `${h.dir}${n.path === '/' ? '' : n.path}`;
     const len = fds === null ? readOnce(`${dir}/cgroup.controllers`, this.rb) : readKept(dir, 'cgroup.controllers', fds, this.budget, this.rb);
@@ -243,7 +223,7 @@ export class CgroupReader {
    * ENODEV at the next read, which lists the tree again. false (list it) when any directory cannot be
    * checked: no kept fd for it (a fixture tree, the fd budget spent).
    */
-  private unchanged(nodes: Node[]): boolean {
+  protected unchanged(nodes: CgroupNode[]): boolean {
     for (const n of nodes) {
       for (const h of n.in) {
         if (!this.keep.has(h)) return false;
@@ -259,7 +239,7 @@ export class CgroupReader {
     return true;
   }
 
-  private text(h: Hierarchy, n0: Node, file: string): string | null {
+  private text(h: Hierarchy, n0: CgroupNode, file: string): string | null {
     if (n0.files.get(h)?.has(file) !== true) return null;
     const dir = `${h.dir}${n0.path === '/' ? '' : n0.path}`;
     let n: number | null;
@@ -278,149 +258,11 @@ export class CgroupReader {
     return this.rb.buf.toString('utf8', 0, n);
   }
 
-  private readGroup(n: Node): CgroupSample {
-    const g: CgroupSample = {
-      path: n.path, depth: n.depth,
-      cpu_usage_usec: null, cpu_user_usec: null, cpu_system_usec: null,
-      nr_periods: null, nr_throttled: null, throttled_usec: null, cpu_quota_usec: null, cpu_period_usec: null,
-      mem_current_bytes: null, mem_peak_bytes: null, mem_max_bytes: null, mem_high_bytes: null, mem_limited: null,
-      mem_anon_bytes: null, mem_file_bytes: null, mem_kernel_bytes: null, mem_inactive_file_bytes: null,
-      oom: null, oom_kill: null, io: null, pids_current: null, pids_max: null,
-      psi: { cpu: null, memory: null, io: null },
-    };
-    // v1 controllers first: on a hybrid layout they hold the figures, the unified tree only PSI and usage.
-    for (const h of n.in) if (!h.v2) this.readV1(h, n, g);
-    for (const h of n.in) if (h.v2) this.readV2(h, n, g);
-    return g;
-  }
+  /** A new listing (the native reader hands it to the core). */
+  protected listed(_nodes: CgroupNode[]): void {}
 
-  private readV2(h: Hierarchy, p: Node, g: CgroupSample): void {
-    const t = (f: string): string | null => this.text(h, p, f);
-    // On a hybrid layout v1 cpuacct and cpu.stat have filled all six already: the unified file (one of the
-    // dearer reads, 3-4 µs) would change nothing.
-    const cpuFilled = g.cpu_usage_usec !== null && g.cpu_user_usec !== null && g.cpu_system_usec !== null &&
-      g.nr_periods !== null && g.nr_throttled !== null && g.throttled_usec !== null;
-    const cpu = cpuFilled ? null : t('cpu.stat');
-    if (cpu !== null) {
-      const k = parseKeyedOnly(cpu, V2_CPU_STAT);
-      g.cpu_usage_usec ??= k.get('usage_usec') ?? null;
-      g.cpu_user_usec ??= k.get('user_usec') ?? null;
-      g.cpu_system_usec ??= k.get('system_usec') ?? null;
-      // nr_periods and the rest appear only with the cpu controller enabled for the group.
-      g.nr_periods ??= k.get('nr_periods') ?? null;
-      g.nr_throttled ??= k.get('nr_throttled') ?? null;
-      g.throttled_usec ??= k.get('throttled_usec') ?? null;
-    }
-    const max = t('cpu.max');
-    const m = max === null ? null : parseCpuMax(max);
-    if (m !== null && g.cpu_period_usec === null) {
-      g.cpu_quota_usec = m.quota;
-      g.cpu_period_usec = m.period;
-    }
-    const cur = t('memory.current');
-    if (cur !== null) g.mem_current_bytes ??= parseGauge(cur);
-    const peak = t('memory.peak');
-    if (peak !== null) g.mem_peak_bytes ??= parseGauge(peak);
-    const mmax = t('memory.max');
-    if (mmax !== null && g.mem_limited === null) setMemLimit(g, mmax);
-    const high = t('memory.high');
-    if (high !== null) g.mem_high_bytes ??= limitValue(parseLimit(high));
-    const stat = t('memory.stat');
-    if (stat !== null) {
-      const k = parseKeyedOnly(stat, V2_MEMORY_STAT);
-      const num = (key: string): number | null => { const v = k.get(key); return v === undefined ? null : Number(v); };
-      g.mem_anon_bytes ??= num('anon');
-      g.mem_file_bytes ??= num('file');
-      // `kernel` since 5.18; before it, kernel stacks and slab are most of it.
-      const ks = num('kernel_stack');
-      const slab = num('slab');
-      g.mem_kernel_bytes ??= num('kernel') ?? (ks !== null && slab !== null ? ks + slab : null);
-      g.mem_inactive_file_bytes ??= num('inactive_file');
-    }
-    const ev = t('memory.events');
-    if (ev !== null) {
-      const k = parseKeyedOnly(ev, MEMORY_EVENTS);
-      g.oom ??= k.get('oom') ?? null;
-      g.oom_kill ??= k.get('oom_kill') ?? null;
-    }
-    const io = t('io.stat');
-    if (io !== null) g.io ??= parseIoStat(io);
-    const pc = t('pids.current');
-    if (pc !== null) g.pids_current ??= parseGauge(pc);
-    const pm = t('pids.max');
-    if (pm !== null) g.pids_max ??= limitValue(parseLimit(pm));
-    for (const r of ['cpu', 'memory', 'io'] as const) {
-      const s = t(`${r}.pressure`);
-      if (s !== null && g.psi[r] === null) {
-        const ps = parsePressure(s);
-        if (ps.some !== null || ps.full !== null) g.psi[r] = ps;
-      }
-    }
-  }
-
-  private readV1(h: Hierarchy, p: Node, g: CgroupSample): void {
-    const t = (f: string): string | null => this.text(h, p, f);
-    const c = h.controllers;
-    if (c.has('cpuacct')) {
-      const usage = t('cpuacct.usage');
-      g.cpu_usage_usec ??= usage === null ? null : nsToUs(parseLevel(usage));
-      const u = t('cpuacct.usage_user');
-      const s = t('cpuacct.usage_sys');
-      if (u !== null && s !== null) {
-        g.cpu_user_usec ??= nsToUs(parseLevel(u));
-        g.cpu_system_usec ??= nsToUs(parseLevel(s));
-      } else {
-        const st = t('cpuacct.stat');
-        if (st !== null) {
-          const k = parseKeyedOnly(st, CPUACCT_STAT);
-          g.cpu_user_usec ??= ticksToUs(k.get('user'), this.clkTck);
-          g.cpu_system_usec ??= ticksToUs(k.get('system'), this.clkTck);
-        }
-      }
-    }
-    if (c.has('cpu')) {
-      const st = t('cpu.stat');
-      if (st !== null) {
-        const k = parseKeyedOnly(st, V1_CPU_STAT);
-        g.nr_periods ??= k.get('nr_periods') ?? null;
-        g.nr_throttled ??= k.get('nr_throttled') ?? null;
-        g.throttled_usec ??= nsToUs(k.get('throttled_time'));
-      }
-      const q = t('cpu.cfs_quota_us');
-      const per = t('cpu.cfs_period_us');
-      const cfs = q === null || per === null ? null : parseCfs(q, per);
-      if (cfs !== null && g.cpu_period_usec === null) {
-        g.cpu_quota_usec = cfs.quota;
-        g.cpu_period_usec = cfs.period;
-      }
-    }
-    if (c.has('memory')) {
-      const u = t('memory.usage_in_bytes');
-      if (u !== null) g.mem_current_bytes ??= parseGauge(u);
-      const peak = t('memory.max_usage_in_bytes');
-      if (peak !== null) g.mem_peak_bytes ??= parseGauge(peak);
-      const lim = t('memory.limit_in_bytes');
-      if (lim !== null && g.mem_limited === null) setMemLimit(g, lim);
-      const stat = t('memory.stat');
-      if (stat !== null) {
-        const k = parseKeyedOnly(stat, V1_MEMORY_STAT);
-        // usage_in_bytes counts the descendants (use_hierarchy): so do the total_* lines.
-        const num = (key: string): number | null => { const v = k.get(`total_${key}`) ?? k.get(key); return v === undefined ? null : Number(v); };
-        g.mem_anon_bytes ??= num('rss');
-        g.mem_file_bytes ??= num('cache');
-        g.mem_inactive_file_bytes ??= num('inactive_file');
-      }
-      const kmem = t('memory.kmem.usage_in_bytes');
-      if (kmem !== null) g.mem_kernel_bytes ??= parseGauge(kmem);
-      const oc = t('memory.oom_control');
-      if (oc !== null) g.oom_kill ??= parseKeyedOnly(oc, OOM_CONTROL).get('oom_kill') ?? null;
-    }
-    if (c.has('pids')) {
-      const pc = t('pids.current');
-      if (pc !== null) g.pids_current ??= parseGauge(pc);
-      const pm = t('pids.max');
-      if (pm !== null) g.pids_max ??= limitValue(parseLimit(pm));
-    }
-    if (c.has('blkio')) g.io ??= blkioDevs(t('blkio.throttle.io_service_bytes'), t('blkio.throttle.io_serviced'));
+  /** Reads every listed group, setting `gone` on those whose directory has gone (the native reader overrides this: src/sampler/native/cgroups.ts). */
+  protected readGroups(nodes: CgroupNode[]): CgroupSample[] {
+    return nodes.map((n) => sampleGroup(n.path, n.depth, n.in, (h, f) => this.text(h, n, f), this.clkTck));
   }
 }
