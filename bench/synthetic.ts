@@ -387,7 +387,7 @@ export class SynthSource {
   }
 
   /**
-   * The sampler's rule (src/sampler/sampler.ts extrasFor): each process gets the latest and previous reads
+   * The sampler's rule (src/sampler/attach.ts, Attachments): each process gets the latest and previous reads
    * it was given; one that held no socket at its last two reads keeps that zero pair.
    */
   private attachTcp(table: ProcSample[], conns: ConnsSample): void {

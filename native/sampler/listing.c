@@ -47,10 +47,16 @@ static void merge_by_length(listing_t *l) {
   memcpy(l->tkey, l->key, (size_t)l->n * sizeof *l->key);
   memcpy(l->tpid, l->pid, (size_t)l->n * sizeof *l->pid);
   for (int len = 0; len <= 10; len++) at[len] = start[len];
+  /* Only the lengths present are compared (a machine's pids have a few lengths, not ten). */
+  int live[10], nlive = 0;
+  for (int len = 1; len <= 10; len++)
+    if (start[len] < start[len + 1]) live[nlive++] = len;
   for (long o = 0; o < l->n; o++) {
     int best = -1;
-    for (int len = 1; len <= 10; len++)
+    for (int q = 0; q < nlive; q++) {
+      int len = live[q];
       if (at[len] < start[len + 1] && (best < 0 || l->tkey[at[len]] < l->tkey[at[best]])) best = len;
+    }
     l->key[o] = l->tkey[at[best]];
     l->pid[o] = l->tpid[at[best]++];
   }

@@ -449,10 +449,15 @@ export function deriveProcs(prev: ProcTable | null, curr: ProcTable | null, host
     let p: ProcSample | undefined;
     let at = -1;
     if (pl !== null) {
-      for (let k = j; k < pl.length && k < j + LOOKAHEAD; k++) {
-        if (pl[k].pid === c.pid) {
-          at = k;
-          break;
+      // The very sample first (a process that did not run): its pid is the same without reading either
+      // object, which at +1000 rows are spread over the heap (a cache miss each).
+      if (j < pl.length && pl[j] === c) at = j;
+      else {
+        for (let k = j; k < pl.length && k < j + LOOKAHEAD; k++) {
+          if (pl[k].pid === c.pid) {
+            at = k;
+            break;
+          }
         }
       }
     }

@@ -14,6 +14,7 @@ import { pidOf } from './pid';
 import { ThreadTimes } from './threads';
 import { Timings } from './timings';
 import { UserNames } from './users';
+import { attachedTo, carries, ProcExtras } from './attach';
 
 export interface ProcReaderOptions {
   procRoot?: string;
@@ -36,14 +37,6 @@ export interface ProcReaderOptions {
   cgroupPaths?: boolean;
   timings?: Timings | null;
 }
-
-/**
- * What other tiers attach to a process sample (TCP counters, the shim's file); same objects while unchanged.
- * The answer may be one object refilled at each call: copy its fields at once.
- */
-export type ProcExtras = ((pid: number, startTime: number) => Pick<ProcSample, 'tcp' | 'tcp_prev' | 'shim'>) & { done?: () => void };
-
-const NO_EXTRAS: ProcExtras = () => ({ tcp: null, tcp_prev: null, shim: null });
 
 /** Per-process reader state. The fds are bound to one task: after it exits they read ESRCH, never another pid's data. */
 interface Entry {
@@ -176,7 +169,7 @@ export class ProcReader {
     }
   }
 
-  read(nowNs: bigint, extras: ProcExtras = NO_EXTRAS): ProcTable {
+  read(nowNs: bigint, extras: ProcExtras | null = null): ProcTable {
     const t0 = this.timings ? process.hrtime.bigint() : 0n;
     const gen = ++this.gen;
     this.goneBefore = this.goneNow;
@@ -214,8 +207,8 @@ export class ProcReader {
         e.pendingSched = null; // read again on the next tick, with the rest
         const last = e.last;
         if (last === null) continue;
-        const x = extras(e.pid, e.start);
-        const now = x.tcp !== last.tcp || x.tcp_prev !== last.tcp_prev || x.shim !== last.shim ? { ...last, ...x } : last;
+        const x = attachedTo(extras, e.pid, e.start);
+        const now = carries(last, x) ? last : { ...last, tcp: x.tcp, tcp_prev: x.tcp_prev, shim: x.shim };
         e.last = now;
         procs.push(now);
         continue;
@@ -229,7 +222,7 @@ export class ProcReader {
       e.last = sample;
       procs.push(sample);
     }
-    extras.done?.();
+    extras?.done();
     for (const e of this.entries.values()) if (e.gen !== gen) this.drop(e);
     if (this.timings) this.timings.add('procs', process.hrtime.bigint() - t0);
     return { mono_ns: nowNs, procs };
@@ -314,7 +307,7 @@ export class ProcReader {
    * A due io/fd read can be skipped only when its last two reads were equal (a rate of 0 on screen).
    * A schedstat that moved is kept for readSchedstat, not read twice.
    */
-  private notRun(e: Entry, nowNs: bigint, extras: ProcExtras): boolean {
+  private notRun(e: Entry, nowNs: bigint, extras: ProcExtras | null): boolean {
     const last = e.last;
     const sc = e.schedCopy;
     // After a tick left out inside execve, the exec's end may lie in a schedstat already taken: read in full.
@@ -322,8 +315,7 @@ export class ProcReader {
     if (nowNs - e.cmdlineAt >= this.cmdlineRefreshNs) return false;
     if (nowNs >= e.slowDue && !(e.slow !== null && sameSlow(e.slow, e.slowPrev))) return false;
     if (this.goneNow.has(last.ppid) || this.goneBefore.has(last.ppid)) return false;
-    const x = extras(e.pid, e.start);
-    if (x.tcp !== last.tcp || x.tcp_prev !== last.tcp_prev || x.shim !== last.shim) return false;
+    if (!carries(last, attachedTo(extras, e.pid, e.start))) return false;
     let m: number | null;
     try {
       m = preadAll(e.schedFd, this.schedRb);
@@ -398,7 +390,7 @@ export class ProcReader {
     e.cmdlineTruncated = c.truncated;
   }
 
-  private update(e: Entry, st: PidStat, nowNs: bigint, extras: ProcExtras): ProcSample | null {
+  private update(e: Entry, st: PidStat, nowNs: bigint, extras: ProcExtras | null): ProcSample | null {
     // An exec keeps pid and start time but brings a new image (new comm, or at least a new code address):
     // the command line changed with it. A process first read between fork and exec had its parent's.
     // The same program with none mapped any more (startcode 0: exiting, a zombie) reads an empty command
@@ -459,7 +451,7 @@ export class ProcReader {
       invol_ctxsw: e.invol,
       slow: e.slow,
       slow_prev: e.slowPrev,
-      ...extras(e.pid, e.start),
+      ...attachedTo(extras, e.pid, e.start),
     };
   }
 

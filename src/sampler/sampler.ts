@@ -1,15 +1,15 @@
-import type { HostInfo, ProcSample, ProcTable, ProcTcp, Sample } from '../model';
-import type { ConnsSample } from '../model/conns';
+import type { HostInfo, ProcTable, Sample } from '../model';
+import { Attachments } from './attach';
 import { ConnsTier } from './conns/tier';
 import { ShimReader } from './shim/reader';
-import { shimKey, ShimProcSample, ShimTable } from '../model/shim';
+import type { ShimTable } from '../model/shim';
 import { FsUsage } from './fsusage';
 import { readHostInfo } from './host';
 import { chooseSampler, loadNative, noteOnce, SamplerKind } from './native/load';
 import { NativeProcReader } from './native/procs';
 import { NativeSystemReader } from './native/system';
 import { NodeTier } from './node-tier';
-import { ProcExtras, ProcReader } from './procs';
+import { ProcReader } from './procs';
 import { SystemReader } from './system';
 import { Timings } from './timings';
 import type { CgroupReader } from './cgroups/tier';
@@ -62,11 +62,6 @@ export interface SamplerOptions {
 /** The cgroup tier's shortest interval: it reads on process ticks at least this far apart. */
 export const CGROUP_MIN_INTERVAL_MS = 1000;
 
-/** A process's TCP counters at a read where it held no socket and had never moved a byte. */
-function idleTcp(t: ProcTcp): boolean {
-  return t.conns === 0 && t.since_ns === null && t.tx_bytes === 0 && t.rx_bytes === 0 && t.retrans === 0;
-}
-
 export { DEFAULT_INTERVAL_MS, DEFAULT_PROC_INTERVAL_MS, MIN_PROC_INTERVAL_MS, samplerIntervals };
 
 /**
@@ -95,10 +90,8 @@ export class Sampler {
    * process table holds): what `vigil run` sums for its summary.
    */
   onShimRead: ((table: ShimTable) => void) | null = null;
-  /** Per pid: the connections-tier reads its ProcSamples carry as tcp and tcp_prev. */
-  private readonly tcpHist = new Map<number, { start: number; cur: ProcTcp; prev: ProcTcp | null; stamp: number }>();
-  private extrasStamp = 0;
-  private connsIndex: { conns: ConnsSample; byPid: Map<number, ConnsSample['procs'][number]>; denied: Set<number> } | null = null;
+  /** What the process readers attach to each process besides /proc (src/sampler/attach.ts). */
+  private readonly attachments = new Attachments();
   private readonly procDueNs: bigint;
   private readonly cgroupDueNs: bigint;
 
@@ -159,7 +152,11 @@ export class Sampler {
     }
     const sys = this.system.read(nowNs);
     const conns = this.conns?.latest() ?? null;
-    if (procsDue) this.lastProcs = this.procs!.read(nowNs, this.extrasFor(conns, nowNs));
+    if (procsDue) {
+      const shims = this.shim?.read(nowNs) ?? null;
+      if (shims !== null) this.onShimRead?.(shims);
+      this.lastProcs = this.procs!.read(nowNs, this.attachments.prepare(conns, shims));
+    }
     // The cgroup tier reads on the process tier's ticks (on its own when there is none), at most once a
     // second like the slow per-process files: at --proc-interval 100 ten reads a second of every group's
     // cpu.stat, memory.stat, io.stat and pressure were 0.6-1 % of a core, for aggregates nobody reads at
@@ -175,61 +172,6 @@ export class Sampler {
     if (this.cgroupReader !== null) out.cgroups = this.lastCgroups;
     if (this.node !== null) out.node = this.node.sample(nowNs, BigInt(this.intervalMs) * 1_000_000n);
     return out;
-  }
-
-  /**
-   * What the process reader attaches to each process besides /proc: the connections tier's latest and
-   * previous per-process TCP counters, and the shim's counter file. A process the tier saw no socket of
-   * holds none (zero counters, a rate of 0); one whose fds it could not read gets null (unknown). Keyed by
-   * pid and start time, so a reused pid starts afresh. The objects stay the same while nothing changed,
-   * which lets the reader keep an idle process's previous sample.
-   */
-  private extrasFor(conns: ConnsSample | null, nowNs: bigint): ProcExtras {
-    // Indexed once per read of the connections tier (once a second), not at every process tick.
-    if (conns !== null && this.connsIndex?.conns !== conns) {
-      this.connsIndex = { conns, byPid: new Map(conns.procs.map((p) => [p.pid, p])), denied: new Set(conns.denied) };
-    }
-    const byPid = conns === null ? null : this.connsIndex!.byPid;
-    const denied = conns === null ? null : this.connsIndex!.denied;
-    const shims = this.shim?.read(nowNs) ?? null;
-    if (shims !== null) this.onShimRead?.(shims);
-    const byKey = shims === null || shims.procs.length === 0 ? null : new Map(shims.procs.map((s) => [shimKey(s.pid, s.start_time), s]));
-    // Entries the readers asked about this time are stamped; done() drops the rest. The answer is one
-    // object, refilled at each call: the readers copy its three fields at once (no object, no set entry per
-    // process per tick).
-    const stamp = ++this.extrasStamp;
-    const x: Pick<ProcSample, 'tcp' | 'tcp_prev' | 'shim'> = { tcp: null, tcp_prev: null, shim: null };
-    const answer = (tcp: ProcTcp | null, prev: ProcTcp | null, shim: ShimProcSample | null): typeof x => {
-      x.tcp = tcp;
-      x.tcp_prev = prev;
-      x.shim = shim;
-      return x;
-    };
-    const extras: ProcExtras = (pid, start) => {
-      let h = this.tcpHist.get(pid);
-      if (h !== undefined) h.stamp = stamp;
-      const shim = byKey?.get(shimKey(pid, start)) ?? null;
-      if (conns === null || denied!.has(pid)) return answer(null, null, shim);
-      if (h !== undefined && h.start !== start) h = undefined;
-      if (h === undefined || h.cur.mono_ns !== conns.mono_ns) {
-        const c = byPid!.get(pid);
-        // Still no socket, as at the last two reads: the same zero pair (a rate of 0) keeps serving.
-        if (c === undefined && h !== undefined && h.prev !== null && idleTcp(h.cur) && idleTcp(h.prev)) return answer(h.cur, h.prev, shim);
-        const cur: ProcTcp = c
-          ? { mono_ns: conns.mono_ns, since_ns: c.since_ns, tx_bytes: c.tcp_tx_bytes, rx_bytes: c.tcp_rx_bytes, retrans: c.tcp_retrans, conns: c.tcp }
-          : { mono_ns: conns.mono_ns, since_ns: null, tx_bytes: 0, rx_bytes: 0, retrans: 0, conns: 0 };
-        h = { start, cur, prev: h?.cur ?? null, stamp };
-        this.tcpHist.set(pid, h);
-      }
-      return answer(h.cur, h.prev, shim);
-    };
-    extras.done = () => {
-      // forEach, not for-of over entries: no [pid, h] pair per process per tick.
-      this.tcpHist.forEach((h, pid, hist) => {
-        if (h.stamp !== stamp) hist.delete(pid);
-      });
-    };
-    return extras;
   }
 
   /** Why the connections tier is not running, or null (shown once by the UI). */

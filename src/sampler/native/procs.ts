@@ -8,7 +8,8 @@
 import type { ProcSample, ProcSlow, ProcTable } from '../../model';
 import { cgroupBuf, readCgroup } from '../cgroup';
 import { CMDLINE_MAX, parseCmdline } from '../parse/cmdline';
-import type { ProcExtras, ProcReaderOptions } from '../procs';
+import { attachedTo, carries, NOTHING_ATTACHED, ProcExtras } from '../attach';
+import type { ProcReaderOptions } from '../procs';
 import { Timings } from '../timings';
 import { UserNames } from '../users';
 import type { NativeAddon } from './load';
@@ -20,11 +21,15 @@ const PF_SAME_SLOW = PF_SAME | PF_SLOW;
 /** The options of the TypeScript ProcReader, with the same meanings and defaults. */
 export type NativeProcOptions = ProcReaderOptions;
 
-const NO_EXTRAS: ProcExtras = () => ({ tcp: null, tcp_prev: null, shim: null });
-
 /** What this side keeps per slot of the core (a slot is one process until PF_NEW says otherwise). */
 class Slots {
   last: (ProcSample | null)[] = [];
+  /**
+   * 1 when the slot's last sample carries nothing from the other tiers (tcp, tcp_prev and shim null): with
+   * nothing to attach this read, an unchanged row is passed on without touching its object (at +1000 the
+   * samples are spread over the heap, and reading each one's fields was a cache miss per row).
+   */
+  bare = new Uint8Array(512);
   comm: string[] = [];
   cmdline: string[] = [];
   truncated: boolean[] = [];
@@ -32,8 +37,19 @@ class Slots {
   slow: (ProcSlow | null)[] = [];
   slowPrev: (ProcSlow | null)[] = [];
 
+  setLast(s: number, sample: ProcSample): void {
+    this.last[s] = sample;
+    if (s >= this.bare.length) {
+      const b = new Uint8Array(Math.max(2 * this.bare.length, s + 1));
+      b.set(this.bare);
+      this.bare = b;
+    }
+    this.bare[s] = sample.tcp === null && sample.tcp_prev === null && sample.shim === null ? 1 : 0;
+  }
+
   reset(s: number): void {
     this.last[s] = null;
+    if (s < this.bare.length) this.bare[s] = 0;
     this.slow[s] = null;
     this.slowPrev[s] = null;
     this.comm[s] = '';
@@ -101,7 +117,7 @@ export class NativeProcReader {
     this.ensure(this.addon.procDiscover(this.h, nowNs));
   }
 
-  read(nowNs: bigint, extras: ProcExtras = NO_EXTRAS): ProcTable {
+  read(nowNs: bigint, extras: ProcExtras | null = null): ProcTable {
     const t0 = this.timings ? process.hrtime.bigint() : 0n;
     let n = this.addon.procRead(this.h, nowNs);
     if (n < 0) {
@@ -111,23 +127,30 @@ export class NativeProcReader {
     const { f, u, cap, slots } = this;
     // No closure per row: this loop runs for every process at every process tick. P.SLOT and P.FLAGS are
     // per row; every other column is per slot (i = col * cap + slot) and holds the slot's last row.
-    const procs: ProcSample[] = [];
+    // Sized once (n is the row count): no regrowth while pushing a row per process.
+    const procs = new Array<ProcSample>(n);
+    let k = 0;
     for (let r = 0; r < n; r++) {
       // As int32: a slot indexes JS arrays, and a double key takes V8's generic keyed load.
       const s = f[P.SLOT * cap + r] | 0;
       const flags = f[P.FLAGS * cap + r] | 0;
       if (flags === PF_SAME_ONLY || flags === PF_SAME_SLOW) {
         // The common row: a process that has not run since its last row, and nothing new to attach.
+        if (extras === null && s < slots.bare.length && slots.bare[s] === 1) {
+          procs[k++] = slots.last[s] as ProcSample;
+          continue;
+        }
         const last = slots.last[s];
         if (last !== null) {
-          const x = extras(last.pid, last.start_time);
-          if (x.tcp === last.tcp && x.tcp_prev === last.tcp_prev && x.shim === last.shim) {
-            procs.push(last);
+          // With nothing attached to any process this read (extras null), no lookup at all.
+          const x = extras === null ? NOTHING_ATTACHED : extras.get(last.pid, last.start_time);
+          if (carries(last, x)) {
+            procs[k++] = last;
           } else {
             // Every /proc value is as in the last row: only what the other tiers attach is new.
             const now: ProcSample = { ...last, tcp: x.tcp, tcp_prev: x.tcp_prev, shim: x.shim };
-            slots.last[s] = now;
-            procs.push(now);
+            slots.setLast(s, now);
+            procs[k++] = now;
           }
           continue;
         }
@@ -151,10 +174,10 @@ export class NativeProcReader {
       }
       const pid = f[P.PID * cap + s];
       const start = f[P.START * cap + s];
-      const x = extras(pid, start);
+      const x = attachedTo(extras, pid, start);
       const last = slots.last[s];
-      if (flags & PF_SAME && last && x.tcp === last.tcp && x.tcp_prev === last.tcp_prev && x.shim === last.shim) {
-        procs.push(last);
+      if (flags & PF_SAME && last && carries(last, x)) {
+        procs[k++] = last;
         continue;
       }
       const uid = numberAt(f, P.UID * cap + s);
@@ -193,10 +216,11 @@ export class NativeProcReader {
         tcp_prev: x.tcp_prev,
         shim: x.shim,
       };
-      slots.last[s] = sample;
-      procs.push(sample);
+      slots.setLast(s, sample);
+      procs[k++] = sample;
     }
-    extras.done?.();
+    procs.length = k;
+    extras?.done();
     if (this.timings) this.timings.add('procs', process.hrtime.bigint() - t0);
     return { mono_ns: nowNs, procs };
   }
