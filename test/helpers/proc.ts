@@ -23,13 +23,14 @@ export function child(t: { teardown(fn: () => void): void }, cmd: string, args: 
   return c;
 }
 
-/** Waits until the child's /proc/PID/stat shows it exec'd into `comm`. */
-export async function waitForComm(pid: number, comm: string, timeoutMs = 5000): Promise<void> {
+/** Waits until the child's /proc/PID/stat shows it exec'd into `comm` (and, given one, in `state`). */
+export async function waitForComm(pid: number, comm: string, timeoutMs = 20_000, state?: string): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     try {
       const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (s.slice(s.indexOf('(') + 1, s.lastIndexOf(')')) === comm) return;
+      const close = s.lastIndexOf(')');
+      if (s.slice(s.indexOf('(') + 1, close) === comm && (state === undefined || s[close + 2] === state)) return;
     } catch {
       // not there yet
     }

@@ -127,7 +127,8 @@ t.test('a process named "a) R 1 (b" is read with the right ppid', async (t) => {
   const weird = path.join(dir, 'a) R 1 (b');
   fs.symlinkSync('/bin/sleep', weird);
   const c = child(t, weird, ['30']);
-  await waitForComm(c.pid!, 'a) R 1 (b');
+  // Asleep first: just after exec, on a loaded machine, it can still be running (R) when read.
+  await waitForComm(c.pid!, 'a) R 1 (b', 20_000, 'S');
   const s = newSampler();
   t.teardown(() => s.close());
   const p = s.sample().procs?.procs.find((x) => x.pid === c.pid);
