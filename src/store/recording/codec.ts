@@ -23,6 +23,7 @@
  * Reading uses `.safeIntegers()`: integers come back as bigint, REALs as number.
  */
 import { Counter, fromBig } from '../../model/counter';
+import { newRow, packed } from './new-row';
 
 export type Kind = 'c' | 'g' | 'f' | 'r' | 'ra' | 'rg' | 't' | 'pc' | 'pg';
 export interface Col {
@@ -43,7 +44,12 @@ export interface RowClocks {
   base: readonly bigint[];
   gap: readonly number[];
 }
-export const NO_CLOCKS: RowClocks = { base: [], gap: [] };
+export const NO_CLOCKS: RowClocks = rowClocks([], []);
+
+/** A tick's clocks, in arrays of one elements kind whatever they hold (see new-row.ts). */
+export function rowClocks(base: readonly bigint[], gap: readonly number[]): RowClocks {
+  return { base: packed(base), gap: packed(gap) };
+}
 
 /** A value as the model holds it. */
 export type Val = Counter | string | null;
@@ -130,39 +136,41 @@ export function encodeRow(
     }
     if (!changed) return null;
   }
-  const vals = new Array<unknown>(n);
+  // Pushed in column order into a newRow (one elements kind): stores into `new Array(n)` moved it from
+  // small integers to doubles to anything, a new array map each time and a recompile of this function.
+  const vals = newRow() as unknown[];
   for (let i = 0; i < n; i++) {
     const col = cols[i];
     const c = curr[i];
     if (c === null) {
-      vals[i] = null;
+      vals.push(null);
       continue;
     }
     switch (col.kind) {
       case 'c':
-        vals[i] = abs ? counterBind(c as Counter) : counterDiff(c as Counter, (prev as Val[])[i] as Counter);
+        vals.push(abs ? counterBind(c as Counter) : counterDiff(c as Counter, (prev as Val[])[i] as Counter));
         break;
       case 'g':
-        vals[i] = abs ? c : num(c as number) - num((prev as Val[])[i] as number);
+        vals.push(abs ? c : num(c as number) - num((prev as Val[])[i] as number));
         break;
       case 'f':
-        vals[i] = abs ? (centi(c as number) ?? c) : (centi(c as number) as number) - (centi((prev as Val[])[i] as number) as number);
+        vals.push(abs ? (centi(c as number) ?? c) : (centi(c as number) as number) - (centi((prev as Val[])[i] as number) as number));
         break;
       case 'r':
       case 'rg':
-        vals[i] = typeof c === 'bigint' ? BigInt.asIntN(64, c) : col.kind === 'rg' && !abs ? (c as number) - (clocks.gap[col.clock ?? 0] ?? 0) : c;
+        vals.push(typeof c === 'bigint' ? BigInt.asIntN(64, c) : col.kind === 'rg' && !abs ? (c as number) - (clocks.gap[col.clock ?? 0] ?? 0) : c);
         break;
       case 'ra':
-        vals[i] = fromBig(baseOf(clocks, col) - BigInt(c as Counter));
+        vals.push(fromBig(baseOf(clocks, col) - BigInt(c as Counter)));
         break;
       case 't':
-        vals[i] = abs || c !== (prev as Val[])[i] ? c : null;
+        vals.push(abs || c !== (prev as Val[])[i] ? c : null);
         break;
       case 'pc':
       case 'pg': {
         const base = curr[col.ref as number];
-        if (base === null) vals[i] = col.kind === 'pc' ? counterBind(c as Counter) : c;
-        else vals[i] = col.kind === 'pc' ? counterDiff(base as Counter, c as Counter) : num(base as number) - num(c as number);
+        if (base === null) vals.push(col.kind === 'pc' ? counterBind(c as Counter) : c);
+        else vals.push(col.kind === 'pc' ? counterDiff(base as Counter, c as Counter) : num(base as number) - num(c as number));
         break;
       }
     }
