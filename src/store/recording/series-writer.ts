@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { Col, encodeRow, NO_CLOCKS, RowClocks, Val } from './codec';
+import { Col, encodeRow, NO_CLOCKS, RowClocks, sameShapeCols, Val } from './codec';
 import type { Item } from './flatten';
 import type { SeriesSpec } from './series';
 
@@ -72,17 +72,14 @@ export class SeriesWriter {
   private readonly closeEntity: Statement | null;
   private readonly insertCarry: Statement;
   private readonly keyed: boolean;
-  /**
-   * spec.values with every property present: the specs' columns are literals with and without `ref` and
-   * `clock`, three object shapes that encodeRow met one by one as series first wrote (a recompile each).
-   */
+  /** spec.values in one object shape (see sameShapeCols: encodeRow met the three one by one, a recompile each). */
   private readonly cols: Col[];
   rows = 0;
 
   constructor(db: Database, private readonly spec: SeriesSpec) {
     const q = (n: number): string => new Array(n).fill('?').join(', ');
     this.keyed = spec.entity !== null || spec.owner !== undefined;
-    this.cols = spec.values.map((c) => ({ name: c.name, kind: c.kind, ref: c.ref, clock: c.clock }));
+    this.cols = sameShapeCols(spec.values);
     // Columns by name: a file whose columns are in another order, or that gained columns this vigil does
     // not know, is written correctly (see columns.ts for the reading side).
     const names = [...(this.keyed ? ['s', 'e', 'k'] : ['s', 'k']), ...spec.values.map((c) => c.name)];

@@ -8,7 +8,7 @@ import * as os from 'os';
 import Database from 'better-sqlite3';
 import { EXIT, VigilError } from '../../infra/errors';
 import type { HostInfo, ProcSample, Sample } from '../../model';
-import { rowClocks, Val } from './codec';
+import { primeEncoder, rowClocks, Val } from './codec';
 import { newRow } from './new-row';
 import type { ConnsSample } from '../../model/conns';
 import {
@@ -48,6 +48,8 @@ const PROC_KEY_NS = BigInt(PROC_KEYFRAME_MS) * NS_PER_MS;
 const CONNS_KEY_NS = BigInt(CONNS_KEYFRAME_MS) * NS_PER_MS;
 const CGROUPS_KEY_NS = BigInt(CGROUPS_KEYFRAME_MS) * NS_PER_MS;
 const NO_IDENT: Val[] = newRow();
+/** The writer connection's page cache (see the constructor). */
+export const WRITER_CACHE_KIB = 1024;
 
 interface PendingStep {
   key: string;
@@ -129,8 +131,15 @@ export class RecordingWriter {
     this.insertStep = db.prepare(
       'INSERT OR REPLACE INTO alert_step (alert, t, value, peak, average, samples, clearing) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
+    // SQLite's page cache for this connection, in KiB. better-sqlite3 builds SQLite with 16 MB, and a
+    // recorder that only appends kept every page it ever wrote until the cache was full: up to 16 MB of
+    // resident memory after an hour (issue 16's budget for all of record is 50 MB). What appending needs
+    // is the path to the last page of each table and index, a few hundred KiB; a page evicted and needed
+    // again is one pread from the OS's cache.
+    db.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
     if (opts.maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.floor(opts.maxPageCount)}`);
     this.lastS = Number((db.prepare('SELECT coalesce(max(s), 0) AS m FROM sample').get() as { m: number }).m);
+    primeOnce();
     this.commit = db.transaction((batch: Sample[], alerts: BreachRecord[], steps: PendingStep[]) => this.writeBatch(batch, alerts, steps));
     this.startSession(opts);
   }
@@ -419,6 +428,15 @@ export class RecordingWriter {
     this.series.sock.write(s, flattenSocks(conns.tcp), key);
     this.series.sockProc.write(s, flattenSockProcs(conns.procs), key);
   }
+}
+
+let primed = false;
+
+/** The codec primed once per process (see primeEncoder), by the first writer. */
+function primeOnce(): void {
+  if (primed) return;
+  primed = true;
+  primeEncoder();
 }
 
 function fileSize(p: string): number | null {
