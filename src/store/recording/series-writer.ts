@@ -16,6 +16,7 @@ interface Live {
 }
 
 function sameIdent(a: Val[], b: Val[]): boolean {
+  if (a === b) return true; // an idle process's cached item: the very array written last
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
