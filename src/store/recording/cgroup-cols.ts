@@ -12,6 +12,7 @@ import { CGROUP_IO_RAW, CGROUP_RAW } from '../../model/fields/cgroup';
 import type { PsiResource } from '../../model';
 import type { Col, Val } from './codec';
 import type { Item } from './flatten';
+import { newRow } from './new-row';
 
 const RES = ['cpu', 'memory', 'io'] as const;
 const LINES = ['some', 'full'] as const;
@@ -33,7 +34,8 @@ export const CGROUP_COLUMNS: readonly Col[] = [
 
 export function flattenCgroups(table: CgroupTable): Item[] {
   return table.groups.map((g) => {
-    const vals: Val[] = SCALARS.map(([k]) => g[k] as Val);
+    const vals = newRow();
+    for (const [k] of SCALARS) vals.push(g[k] as Val);
     vals.push(g.mem_limited === null ? null : g.mem_limited ? 1 : 0, g.io === null ? 0 : 1);
     const io = g.io === null ? null : ioTotals(g.io);
     for (const k of IO) vals.push(io === null ? null : io[k]);

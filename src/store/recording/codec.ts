@@ -23,6 +23,7 @@
  * Reading uses `.safeIntegers()`: integers come back as bigint, REALs as number.
  */
 import { Counter, fromBig } from '../../model/counter';
+import { newRow, packed } from './new-row';
 
 export type Kind = 'c' | 'g' | 'f' | 'r' | 'ra' | 'rg' | 't' | 'pc' | 'pg';
 export interface Col {
@@ -43,7 +44,12 @@ export interface RowClocks {
   base: readonly bigint[];
   gap: readonly number[];
 }
-export const NO_CLOCKS: RowClocks = { base: [], gap: [] };
+export const NO_CLOCKS: RowClocks = rowClocks([], []);
+
+/** A tick's clocks, in arrays of one elements kind whatever they hold (see new-row.ts). */
+export function rowClocks(base: readonly bigint[], gap: readonly number[]): RowClocks {
+  return { base: packed(base), gap: packed(gap) };
+}
 
 /** A value as the model holds it. */
 export type Val = Counter | string | null;
@@ -103,6 +109,44 @@ function centi(v: number): number | null {
 }
 
 /**
+ * Columns with every property present, in one order: one object shape for encodeRow to read (the series'
+ * column literals, with and without `ref` and `clock`, are three).
+ */
+export function sameShapeCols(cols: readonly Col[]): Col[] {
+  return cols.map((c) => ({ name: c.name, kind: c.kind, ref: c.ref, clock: c.clock }));
+}
+
+/**
+ * Runs every branch of encodeRow a few times (absolute and difference rows, nulls, small and large
+ * numbers, BigInts, text), with rows of the writer's own kinds. A recorder meets some branches only
+ * minutes in (a counter past 2^53, a first two-decimal value, a column appearing), and each one met after
+ * V8 optimised encodeRow threw the optimised code away: six to twelve compiles in the first minutes.
+ * Primed, it is optimised once with feedback for every branch. Costs well under a millisecond, once.
+ */
+export function primeEncoder(): void {
+  const kinds: Kind[] = ['c', 'g', 'f', 'r', 'ra', 'rg', 't', 'pc', 'pg'];
+  const cols = sameShapeCols(kinds.map((kind) => (kind === 'pc' || kind === 'pg' ? { name: kind, kind, ref: 0 } : { name: kind, kind })));
+  const clocks = rowClocks([1n << 40n], [1e9]);
+  const rows: Val[][] = [
+    [1, 2, 0.25, 3, 5n, 7, 'a', 0, 1],
+    [2 ** 40, 2 ** 40, 0.5, 2 ** 40, 6n, 1e9, 'b', 2 ** 40, 2 ** 40 - 5],
+    [2n ** 60n, 3, 0.125, 2n ** 60n, 7n, 1e9 + 1, 'b', 2n ** 60n, 1],
+    [null, null, null, null, null, null, null, null, null],
+    [3, 4, 1.5, 4, 8n, 9, 'c', 3, 2],
+    [null, 4, 1.5, 4, 8n, 9, 'c', 3, 2], // a relative column without its base
+  ].map((r) => packed(r));
+  for (let k = 0; k < 4; k++) {
+    for (let i = 0; i < rows.length; i++) {
+      const prev = rows[(i + rows.length - 1) % rows.length];
+      encodeRow(cols, rows[i], null, true, clocks);
+      encodeRow(cols, rows[i], prev, false, clocks);
+      encodeRow(cols, rows[i], rows[i], false, clocks);
+      encodeRow(cols, rows[i], prev, true, clocks);
+    }
+  }
+}
+
+/**
  * Encodes one row. Returns null when the row may be skipped: not forced absolute and nothing that matters
  * changed since `prev`. A difference row is impossible when a counter or gauge appears (null → value):
  * then the row is absolute.
@@ -130,39 +174,41 @@ export function encodeRow(
     }
     if (!changed) return null;
   }
-  const vals = new Array<unknown>(n);
+  // Pushed in column order into a newRow (one elements kind): stores into `new Array(n)` moved it from
+  // small integers to doubles to anything, a new array map each time and a recompile of this function.
+  const vals = newRow() as unknown[];
   for (let i = 0; i < n; i++) {
     const col = cols[i];
     const c = curr[i];
     if (c === null) {
-      vals[i] = null;
+      vals.push(null);
       continue;
     }
     switch (col.kind) {
       case 'c':
-        vals[i] = abs ? counterBind(c as Counter) : counterDiff(c as Counter, (prev as Val[])[i] as Counter);
+        vals.push(abs ? counterBind(c as Counter) : counterDiff(c as Counter, (prev as Val[])[i] as Counter));
         break;
       case 'g':
-        vals[i] = abs ? c : num(c as number) - num((prev as Val[])[i] as number);
+        vals.push(abs ? c : num(c as number) - num((prev as Val[])[i] as number));
         break;
       case 'f':
-        vals[i] = abs ? (centi(c as number) ?? c) : (centi(c as number) as number) - (centi((prev as Val[])[i] as number) as number);
+        vals.push(abs ? (centi(c as number) ?? c) : (centi(c as number) as number) - (centi((prev as Val[])[i] as number) as number));
         break;
       case 'r':
       case 'rg':
-        vals[i] = typeof c === 'bigint' ? BigInt.asIntN(64, c) : col.kind === 'rg' && !abs ? (c as number) - (clocks.gap[col.clock ?? 0] ?? 0) : c;
+        vals.push(typeof c === 'bigint' ? BigInt.asIntN(64, c) : col.kind === 'rg' && !abs ? (c as number) - (clocks.gap[col.clock ?? 0] ?? 0) : c);
         break;
       case 'ra':
-        vals[i] = fromBig(baseOf(clocks, col) - BigInt(c as Counter));
+        vals.push(fromBig(baseOf(clocks, col) - BigInt(c as Counter)));
         break;
       case 't':
-        vals[i] = abs || c !== (prev as Val[])[i] ? c : null;
+        vals.push(abs || c !== (prev as Val[])[i] ? c : null);
         break;
       case 'pc':
       case 'pg': {
         const base = curr[col.ref as number];
-        if (base === null) vals[i] = col.kind === 'pc' ? counterBind(c as Counter) : c;
-        else vals[i] = col.kind === 'pc' ? counterDiff(base as Counter, c as Counter) : num(base as number) - num(c as number);
+        if (base === null) vals.push(col.kind === 'pc' ? counterBind(c as Counter) : c);
+        else vals.push(col.kind === 'pc' ? counterDiff(base as Counter, c as Counter) : num(base as number) - num(c as number));
         break;
       }
     }

@@ -23,6 +23,7 @@ import type {
 } from '../../model';
 import type { ConnsProcSample, TcpSockSample, TcpState } from '../../model/conns';
 import type { Val } from './codec';
+import { newRow, pick } from './new-row';
 import {
   ABSENT, CPU_FIELDS, DISK_FIELDS, FS_FIELDS, MEM_FIELDS, NET_FIELDS, PROC_FIELDS, PSI_LINES, PSI_RESOURCES, SERIES, SLOW_FIELDS, SNMP_FIELDS,
   SOCK_FIELDS, SOCK_PROC_FIELDS, SYS_COLUMNS, TCP_FIELDS, VMSTAT_FIELDS,
@@ -48,7 +49,7 @@ function pushCpu(out: Val[], c: CpuTimes | null): void {
 }
 
 export function flattenSys(s: Omit<SystemSample, 'net' | 'disks' | 'fs'>): Val[] {
-  const out: Val[] = [];
+  const out = newRow();
   let absent = 0;
   const st = s.stat;
   if (st.total === null) absent |= ABSENT.stat_total;
@@ -129,17 +130,18 @@ export function buildCpu(v: Val[], at = 0): CpuTimes {
 
 export function flattenCores(cores: (CpuTimes | null)[]): Item[] {
   const out: Item[] = [];
-  cores.forEach((c, i) => {
-    if (c === null) return;
-    const vals: Val[] = [];
+  for (let i = 0; i < cores.length; i++) {
+    const c = cores[i];
+    if (c === null) continue;
+    const vals = newRow();
     pushCpu(vals, c);
     out.push({ key: String(i), ident: [i], vals });
-  });
+  }
   return out;
 }
 
 export function flattenNet(net: NetDevSample[]): Item[] {
-  return net.map((n) => ({ key: n.iface, ident: [n.iface, n.ifindex], vals: NET_FIELDS.map((f) => n[f]) }));
+  return net.map((n) => ({ key: n.iface, ident: [n.iface, n.ifindex], vals: pick(n, NET_FIELDS) }));
 }
 
 export function buildNet(ident: Val[], v: Val[]): NetDevSample {
@@ -149,7 +151,7 @@ export function buildNet(ident: Val[], v: Val[]): NetDevSample {
 }
 
 export function flattenDisks(disks: DiskSample[]): Item[] {
-  return disks.map((d) => ({ key: d.device, ident: [d.device, d.major, d.minor], vals: DISK_FIELDS.map((f) => d[f]) }));
+  return disks.map((d) => ({ key: d.device, ident: [d.device, d.major, d.minor], vals: pick(d, DISK_FIELDS) }));
 }
 
 export function buildDisk(ident: Val[], v: Val[]): DiskSample {
@@ -159,7 +161,7 @@ export function buildDisk(ident: Val[], v: Val[]): DiskSample {
 }
 
 export function flattenFs(fs: FsSample[]): Item[] {
-  return fs.map((f) => ({ key: f.mount, ident: [f.mount, f.source, f.fstype], vals: FS_FIELDS.map((k) => f[k]) }));
+  return fs.map((f) => ({ key: f.mount, ident: [f.mount, f.source, f.fstype], vals: pick(f, FS_FIELDS) }));
 }
 
 export function buildFs(ident: Val[], v: Val[]): FsSample {
@@ -268,15 +270,19 @@ export function buildProc(ident: Val[], v: Val[], io: Val[], t: Val[], shim: Pro
 
 /*
  * A process's values by name (series.ts PROC_FIELDS), as two functions generated once from that list: an
- * array literal and an object literal are what V8 makes fast (a loop over field names does the same
- * work 2 to 6 times slower, in the writer and the reader of every process row). The names are checked
+ * array push of every field and an object literal are what V8 makes fast (a loop over field names does the
+ * same work 2 to 6 times slower, in the writer and the reader of every process row). The names are checked
  * to be plain identifiers; a column a file lacks arrives here as null.
  */
 const PROC_NAMES = PROC_FIELDS.map(([f]) => {
   if (!/^[a-z_][a-z0-9_]*$/.test(f)) throw new Error(`bad process field name ${f}`);
   return f;
 });
-const procVals = new Function('p', `return [${PROC_NAMES.map((f) => `p.${f}`).join(', ')}];`) as (p: ProcSample) => Val[];
+// Pushed into a newRow(), not an array literal: a literal's first rows take the kind of their first values
+// (small integers), and idle processes keep those rows as their previous values for as long as they live.
+const procVals = new Function('newRow', `return (p) => { const r = newRow(); r.push(${PROC_NAMES.map((f) => `p.${f}`).join(', ')}); return r; };`)(
+  newRow,
+) as (p: ProcSample) => Val[];
 const makeProc = new Function(
   'ident', 'v', 'slow', 'slow_prev', 'tcp', 'tcp_prev', 'shim',
   `return {
@@ -294,7 +300,8 @@ export function flattenSocks(socks: TcpSockSample[]): Item[] {
   const out = new Array<Item>(socks.length);
   for (let i = 0; i < socks.length; i++) {
     const k = socks[i];
-    const vals: Val[] = [k.state];
+    const vals = newRow();
+    vals.push(k.state);
     for (const f of SOCK_FIELDS) vals.push(k[f]);
     vals.push(k.pids.join(','));
     out[i] = { key: String(k.cookie), ident: [k.cookie, k.family, k.local, k.remote, k.local_port, k.remote_port, k.uid], vals };
@@ -320,7 +327,7 @@ export function buildSock(ident: Val[], v: Val[]): TcpSockSample {
 
 export function flattenSockProcs(procs: ConnsProcSample[]): Item[] {
   return procs.map((p) => {
-    const vals: Val[] = SOCK_PROC_FIELDS.map((f) => p[f]);
+    const vals = pick(p, SOCK_PROC_FIELDS);
     vals.push(monoVal(p.since_ns));
     return { key: String(p.pid), ident: [p.pid, p.comm], vals };
   });

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { encodeRow, NO_CLOCKS, RowClocks, Val } from './codec';
+import { Col, encodeRow, NO_CLOCKS, RowClocks, sameShapeCols, Val } from './codec';
 import type { Item } from './flatten';
 import type { SeriesSpec } from './series';
 
@@ -16,6 +16,7 @@ interface Live {
 }
 
 function sameIdent(a: Val[], b: Val[]): boolean {
+  if (a === b) return true; // an idle process's cached item: the very array written last
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
@@ -72,11 +73,14 @@ export class SeriesWriter {
   private readonly closeEntity: Statement | null;
   private readonly insertCarry: Statement;
   private readonly keyed: boolean;
+  /** spec.values in one object shape (see sameShapeCols: encodeRow met the three one by one, a recompile each). */
+  private readonly cols: Col[];
   rows = 0;
 
   constructor(db: Database, private readonly spec: SeriesSpec) {
     const q = (n: number): string => new Array(n).fill('?').join(', ');
     this.keyed = spec.entity !== null || spec.owner !== undefined;
+    this.cols = sameShapeCols(spec.values);
     // Columns by name: a file whose columns are in another order, or that gained columns this vigil does
     // not know, is written correctly (see columns.ts for the reading side).
     const names = [...(this.keyed ? ['s', 'e', 'k'] : ['s', 'k']), ...spec.values.map((c) => c.name)];
@@ -124,7 +128,7 @@ export class SeriesWriter {
         if (!this.live.has(it.key)) seen++;
         l = { e, ident: it.ident, vals: it.vals, dirty: false, absS: s, seen: w };
         this.live.set(it.key, l);
-        this.put(s, l.e, encodeRow(this.spec.values, it.vals, null, true, clocks));
+        this.put(s, l.e, encodeRow(this.cols, it.vals, null, true, clocks));
         es[i] = e;
         continue;
       }
@@ -140,16 +144,16 @@ export class SeriesWriter {
       }
       if (keyframe && this.keyed && !l.dirty) {
         // Unchanged since its latest absolute row: carried, unless it changed now (then that row is absolute).
-        const row = encodeRow(this.spec.values, it.vals, l.vals, false, clocks);
+        const row = encodeRow(this.cols, it.vals, l.vals, false, clocks);
         if (row === null) carried.push([l.e, l.absS]);
         else {
-          this.put(s, l.e, encodeRow(this.spec.values, it.vals, null, true, clocks));
+          this.put(s, l.e, encodeRow(this.cols, it.vals, null, true, clocks));
           l.absS = s;
         }
         l.vals = it.vals;
         continue;
       }
-      const row = encodeRow(this.spec.values, it.vals, l.vals, keyframe, clocks);
+      const row = encodeRow(this.cols, it.vals, l.vals, keyframe, clocks);
       if (row !== null) {
         this.put(s, l.e, row);
         l.dirty = row.k === 0;

@@ -12,6 +12,7 @@ import { MEM_RAW, VM_RAW } from '../../model/fields/memory';
 import { NET_RAW, SNMP_RAW } from '../../model/fields/net';
 import { PROC_RAW } from '../../model/fields/proc';
 import type { Col, Kind, Val } from './codec';
+import { newRow } from './new-row';
 import { SHIM_COLUMNS } from './shim-cols';
 import { CGROUP_COLUMNS } from './cgroup-cols';
 
@@ -115,7 +116,11 @@ const SYS_PART_AT = [0, 1, 2].map((part) => SYS_COLUMNS.flatMap((c, i) => (sysPa
 
 /** The values of sys, sys_avg and snmp. */
 export function splitSys(v: Val[]): Val[][] {
-  return SYS_PART_AT.map((at) => at.map((i) => v[i]));
+  return SYS_PART_AT.map((at) => {
+    const r = newRow();
+    for (let j = 0; j < at.length; j++) r.push(v[at[j]]);
+    return r;
+  });
 }
 
 export function joinSys(parts: Val[][]): Val[] {

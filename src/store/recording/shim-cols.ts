@@ -25,6 +25,7 @@ import { Counter, parseCounter } from '../../model/counter';
 import { CLASSES, FNS, NHIST } from '../../sampler/shim/layout';
 import type { ShimAlloc, ShimDest, ShimProcSample } from '../../model/shim';
 import type { Col, Val } from './codec';
+import { newRow } from './new-row';
 
 const ALLOC_FIELDS = [
   'malloc_calls', 'calloc_calls', 'realloc_calls', 'memalign_calls', 'free_calls', 'alloc_bytes', 'free_bytes', 'inherited_bytes',
@@ -72,7 +73,8 @@ function parseDests(text: string | null): ShimDest[] {
 
 /** A shim read as proc_shim's values, in SHIM_COLUMNS order. */
 export function flattenShim(s: ShimProcSample): Val[] {
-  const out: Val[] = [s.attached ? 1 : 0, s.exited ? 1 : 0, s.attaches];
+  const out = newRow();
+  out.push(s.attached ? 1 : 0, s.exited ? 1 : 0, s.attaches);
   for (const cls of CLASSES) for (const fn of FNS) out.push(s.io[cls][fn].calls, s.io[cls][fn].bytes);
   for (const cls of CLASSES) out.push(s.connect[cls].attempts, s.connect[cls].failures);
   out.push(s.connect_latency.count, s.connect_latency.sum_ns);

@@ -8,7 +8,8 @@ import * as os from 'os';
 import Database from 'better-sqlite3';
 import { EXIT, VigilError } from '../../infra/errors';
 import type { HostInfo, ProcSample, Sample } from '../../model';
-import type { Val } from './codec';
+import { primeEncoder, rowClocks, Val } from './codec';
+import { newRow } from './new-row';
 import type { ConnsSample } from '../../model/conns';
 import {
   advanceEpoch, flattenCores, flattenDisks, flattenFs, flattenNet, flattenProc, flattenSockProcs, flattenSocks, flattenSys, Item, noSocketTcpVals,
@@ -46,7 +47,15 @@ const SYS_KEY_NS = BigInt(SYS_KEYFRAME_MS) * NS_PER_MS;
 const PROC_KEY_NS = BigInt(PROC_KEYFRAME_MS) * NS_PER_MS;
 const CONNS_KEY_NS = BigInt(CONNS_KEYFRAME_MS) * NS_PER_MS;
 const CGROUPS_KEY_NS = BigInt(CGROUPS_KEYFRAME_MS) * NS_PER_MS;
-const NO_IDENT: Val[] = [];
+const NO_IDENT: Val[] = newRow();
+/** The writer connection's page cache (see the constructor). */
+export const WRITER_CACHE_KIB = 1024;
+
+interface PendingStep {
+  key: string;
+  t: number;
+  step: BreachStep;
+}
 
 /** A process as the last tick flattened it, and its proc_io item (keyed by its entity id). */
 interface ProcFlat {
@@ -67,7 +76,9 @@ export class RecordingWriter {
   private readonly insertStep: Database.Statement;
   private buffered: Sample[] = [];
   private pendingAlerts: BreachRecord[] = [];
-  private pendingSteps: { key: string; t: number; step: BreachStep }[] = [];
+  private pendingSteps: PendingStep[] = [];
+  /** writeBatch in a transaction, made once (better-sqlite3 builds four wrapper functions per call). */
+  private readonly commit: (batch: Sample[], alerts: BreachRecord[], steps: PendingStep[]) => void;
   /** The row id of each open breach this session wrote (steps refer to it), by breachKey. */
   private readonly alertIds = new Map<string, number>();
   /** Each open breach's last step written: an evaluation that changed nothing gets no row. */
@@ -120,8 +131,16 @@ export class RecordingWriter {
     this.insertStep = db.prepare(
       'INSERT OR REPLACE INTO alert_step (alert, t, value, peak, average, samples, clearing) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
+    // SQLite's page cache for this connection, in KiB. better-sqlite3 builds SQLite with 16 MB, and a
+    // recorder that only appends kept every page it ever wrote until the cache was full: up to 16 MB of
+    // resident memory after an hour (issue 16's budget for all of record is 50 MB). What appending needs
+    // is the path to the last page of each table and index, a few hundred KiB; a page evicted and needed
+    // again is one pread from the OS's cache.
+    db.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
     if (opts.maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.floor(opts.maxPageCount)}`);
     this.lastS = Number((db.prepare('SELECT coalesce(max(s), 0) AS m FROM sample').get() as { m: number }).m);
+    primeOnce();
+    this.commit = db.transaction((batch: Sample[], alerts: BreachRecord[], steps: PendingStep[]) => this.writeBatch(batch, alerts, steps));
     this.startSession(opts);
   }
 
@@ -193,26 +212,29 @@ export class RecordingWriter {
     this.pendingAlerts = [];
     this.pendingSteps = [];
     try {
-      this.db.transaction(() => {
-        for (const s of batch) this.writeOne(s);
-        for (const a of alerts) {
-          const { id } = this.upsertAlert.get(toRow(a)) as { id: number };
-          this.alertIds.set(breachKey(a), id);
-        }
-        for (const { key, t, step } of steps) {
-          const id = this.alertIds.get(key);
-          if (id !== undefined) this.insertStep.run(id, t, step.value, step.peak, step.average, step.samples, step.clearing ? 1 : 0);
-        }
-        // Ended breaches take no more steps.
-        for (const a of alerts) {
-          if (a.end_t === null) continue;
-          this.alertIds.delete(breachKey(a));
-          this.lastSteps.delete(breachKey(a));
-        }
-      })();
+      this.commit(batch, alerts, steps);
     } catch (err) {
       this.failed = true;
       throw writeError(this.file, err);
+    }
+  }
+
+  /** One second's rows: its samples, then the breaches handed over with it and their steps. */
+  private writeBatch(batch: Sample[], alerts: BreachRecord[], steps: PendingStep[]): void {
+    for (const s of batch) this.writeOne(s);
+    for (const a of alerts) {
+      const { id } = this.upsertAlert.get(toRow(a)) as { id: number };
+      this.alertIds.set(breachKey(a), id);
+    }
+    for (const { key, t, step } of steps) {
+      const id = this.alertIds.get(key);
+      if (id !== undefined) this.insertStep.run(id, t, step.value, step.peak, step.average, step.samples, step.clearing ? 1 : 0);
+    }
+    // Ended breaches take no more steps.
+    for (const a of alerts) {
+      if (a.end_t === null) continue;
+      this.alertIds.delete(breachKey(a));
+      this.lastSteps.delete(breachKey(a));
     }
   }
 
@@ -297,72 +319,85 @@ export class RecordingWriter {
     if (what !== 0) this.insertKeyframe.run(s, what);
     if (sysKey) this.sysKeyNs = sample.mono_ns;
     this.firstOfSession = false;
-    const sys = sample.sys;
+    this.writeSys(s, sample.sys, sysKey);
+    if (procTick) this.writeProcs(s, sample.mono_ns, procs, conns, procKey);
+    if (connsTick) this.writeConns(s, sample.mono_ns, conns, connsKey);
+    if (cgTick) this.writeCgroups(s, sample.mono_ns, cg, cgKey);
+    this.samples++;
+  }
+
+  /*
+   * writeOne's parts are methods of their own: writeOne runs ten times a second and the process tier once,
+   * and V8 compiled a writeOne holding everything before the process paths had run, then threw it away
+   * when they did (four compiles in the first minute). Each part is now compiled for its own feedback.
+   */
+
+  /** The machine-wide series: one row each (or one per core, interface, disk, mount) when it changed. */
+  private writeSys(s: number, sys: Sample['sys'], sysKey: boolean): void {
     const [main, avg, snmp] = splitSys(flattenSys(sys));
-    this.series.sys.write(s, [{ key: '', ident: [], vals: main }], sysKey);
-    this.series.sysAvg.write(s, [{ key: '', ident: [], vals: avg }], sysKey);
-    this.series.snmp.write(s, [{ key: '', ident: [], vals: snmp }], sysKey);
+    this.series.sys.write(s, [{ key: '', ident: NO_IDENT, vals: main }], sysKey);
+    this.series.sysAvg.write(s, [{ key: '', ident: NO_IDENT, vals: avg }], sysKey);
+    this.series.snmp.write(s, [{ key: '', ident: NO_IDENT, vals: snmp }], sysKey);
     this.series.cpu.write(s, flattenCores(sys.stat.cores), sysKey);
     this.series.net.write(s, flattenNet(sys.net), sysKey);
     this.series.disk.write(s, flattenDisks(sys.disks), sysKey);
     this.series.fs.write(s, flattenFs(sys.fs), sysKey);
-    if (procTick) {
-      // The table's clock, and the connections read it was joined with (the table's own when there is none).
-      const connsNs = conns?.mono_ns ?? procs.mono_ns;
-      this.insertProcTick.run(s, sample.mono_ns - procs.mono_ns, conns === null ? null : procs.mono_ns - conns.mono_ns);
-      if (procKey) this.procKeyNs = procs.mono_ns;
-      const gap = this.lastProcNs === null ? 0 : Number(procs.mono_ns - this.lastProcNs);
-      const connsGap = this.lastProcConnsNs === null ? 0 : Number(connsNs - this.lastProcConnsNs);
-      this.lastProcNs = procs.mono_ns;
-      this.lastProcConnsNs = connsNs;
-      const n = procs.procs.length;
-      const items = new Array<ProcItem>(n);
-      const flats = new Array<ProcFlat | undefined>(n);
-      for (let i = 0; i < n; i++) {
-        const p = procs.procs[i];
-        flats[i] = this.flat.get(p);
-        items[i] = flats[i]?.item ?? flattenProc(p);
-      }
-      const clocks = { base: [procs.mono_ns, connsNs], gap: [gap, connsGap] };
-      const es = this.series.proc.write(s, items, procKey, clocks);
-      const io = new Array<Item>(n);
-      for (let i = 0; i < n; i++) {
-        let f = flats[i];
-        if (f === undefined || f.io.e !== es[i]) {
-          f = { item: items[i], io: { key: String(es[i]), ident: NO_IDENT, vals: items[i].io, e: es[i] } };
-          this.flat.set(procs.procs[i], f);
-        }
-        flats[i] = f;
-        io[i] = f.io;
-      }
-      this.series.procIo.write(s, io, procKey, clocks);
-      // A process that has held no socket, not written yet, stays without a proc_tcp row (see noSocketTcpVals).
-      const epochs = new Map<number, TcpEpoch>();
-      const tcp: Item[] = [];
-      for (let i = 0; i < n; i++) {
-        const ep = this.tcpEpochs.get(es[i]) ?? { c1: null, c2: null };
-        advanceEpoch(ep, conns === null ? null : connsNs);
-        epochs.set(es[i], ep);
-        const key = flats[i]!.io.key;
-        if (!this.series.procTcp.has(key) && sameVals(items[i].tcp, this.noSocketVals(conns !== null, ep))) continue;
-        tcp.push({ key, ident: NO_IDENT, vals: items[i].tcp, e: es[i] });
-      }
-      this.tcpEpochs = epochs;
-      this.series.procTcp.write(s, tcp, procKey, clocks);
-      // Only processes that run with the vigil run shim have proc_shim rows; one whose file went away while
-      // it lived gets a row of NULLs (it reads as having no shim again).
-      const shim: Item[] = [];
-      for (let i = 0; i < n; i++) {
-        const sh = procs.procs[i].shim;
-        const key = flats[i]!.io.key;
-        if (sh === null && !this.series.procShim.has(key)) continue;
-        shim.push({ key, ident: NO_IDENT, vals: sh === null ? [...NO_SHIM_VALS] : flattenShim(sh), e: es[i] });
-      }
-      this.series.procShim.write(s, shim, procKey, clocks);
+  }
+
+  /** One read of the process table: its tick row, then each series of the processes that changed. */
+  private writeProcs(s: number, sampleNs: bigint, procs: NonNullable<Sample['procs']>, conns: ConnsSample | null, procKey: boolean): void {
+    // The table's clock, and the connections read it was joined with (the table's own when there is none).
+    const connsNs = conns?.mono_ns ?? procs.mono_ns;
+    this.insertProcTick.run(s, sampleNs - procs.mono_ns, conns === null ? null : procs.mono_ns - conns.mono_ns);
+    if (procKey) this.procKeyNs = procs.mono_ns;
+    const gap = this.lastProcNs === null ? 0 : Number(procs.mono_ns - this.lastProcNs);
+    const connsGap = this.lastProcConnsNs === null ? 0 : Number(connsNs - this.lastProcConnsNs);
+    this.lastProcNs = procs.mono_ns;
+    this.lastProcConnsNs = connsNs;
+    const n = procs.procs.length;
+    const items = new Array<ProcItem>(n);
+    const flats = new Array<ProcFlat | undefined>(n);
+    for (let i = 0; i < n; i++) {
+      const p = procs.procs[i];
+      flats[i] = this.flat.get(p);
+      items[i] = flats[i]?.item ?? flattenProc(p);
     }
-    if (connsTick) this.writeConns(s, sample.mono_ns, conns, connsKey);
-    if (cgTick) this.writeCgroups(s, sample.mono_ns, cg, cgKey);
-    this.samples++;
+    const clocks = rowClocks([procs.mono_ns, connsNs], [gap, connsGap]);
+    const es = this.series.proc.write(s, items, procKey, clocks);
+    const io = new Array<Item>(n);
+    for (let i = 0; i < n; i++) {
+      let f = flats[i];
+      if (f === undefined || f.io.e !== es[i]) {
+        f = { item: items[i], io: { key: String(es[i]), ident: NO_IDENT, vals: items[i].io, e: es[i] } };
+        this.flat.set(procs.procs[i], f);
+      }
+      flats[i] = f;
+      io[i] = f.io;
+    }
+    this.series.procIo.write(s, io, procKey, clocks);
+    // A process that has held no socket, not written yet, stays without a proc_tcp row (see noSocketTcpVals).
+    const epochs = new Map<number, TcpEpoch>();
+    const tcp: Item[] = [];
+    for (let i = 0; i < n; i++) {
+      const ep = this.tcpEpochs.get(es[i]) ?? { c1: null, c2: null };
+      advanceEpoch(ep, conns === null ? null : connsNs);
+      epochs.set(es[i], ep);
+      const key = flats[i]!.io.key;
+      if (!this.series.procTcp.has(key) && sameVals(items[i].tcp, this.noSocketVals(conns !== null, ep))) continue;
+      tcp.push({ key, ident: NO_IDENT, vals: items[i].tcp, e: es[i] });
+    }
+    this.tcpEpochs = epochs;
+    this.series.procTcp.write(s, tcp, procKey, clocks);
+    // Only processes that run with the vigil run shim have proc_shim rows; one whose file went away while
+    // it lived gets a row of NULLs (it reads as having no shim again).
+    const shim: Item[] = [];
+    for (let i = 0; i < n; i++) {
+      const sh = procs.procs[i].shim;
+      const key = flats[i]!.io.key;
+      if (sh === null && !this.series.procShim.has(key)) continue;
+      shim.push({ key, ident: NO_IDENT, vals: sh === null ? [...NO_SHIM_VALS] : flattenShim(sh), e: es[i] });
+    }
+    this.series.procShim.write(s, shim, procKey, clocks);
   }
 
   /** noSocketTcpVals(has, ep), built once per distinct epoch (only compared, never stored or changed). */
@@ -393,6 +428,15 @@ export class RecordingWriter {
     this.series.sock.write(s, flattenSocks(conns.tcp), key);
     this.series.sockProc.write(s, flattenSockProcs(conns.procs), key);
   }
+}
+
+let primed = false;
+
+/** The codec primed once per process (see primeEncoder), by the first writer. */
+function primeOnce(): void {
+  if (primed) return;
+  primed = true;
+  primeEncoder();
 }
 
 function fileSize(p: string): number | null {
