@@ -107,6 +107,8 @@ export function markedTitle(title: string, mark: string, width: number): string 
 export interface ProcessesView {
   label: string;
   lines: string[];
+  /** Each row's cells as segments (CellPainter paints the ones that changed); null for the header and the selected row. */
+  segs: (string[] | null)[];
   /** Header x ranges, for sorting by a click. */
   columns: { key: ColumnKey; x0: number; x1: number }[];
   /** Index in `rows` of the first row shown (after scrolling). */
@@ -174,33 +176,45 @@ interface LineMemo {
   theme: Theme;
   key: string;
   line: string;
+  /** The line's cells, column by column with the ' ' between them as segments of their own (CellPainter). */
+  segs: string[];
 }
 const lineMemo = new WeakMap<ProcSnap, LineMemo>();
 
-function rowLine(r: Row, cols: { key: ColumnKey; width: number }[], colsKey: string, marked: boolean, theme: Theme): string {
+/** One column's cell of a row: fitted, escaped, coloured by its level. */
+function cellText(r: Row, c: { key: ColumnKey; width: number }, marked: boolean, theme: Theme): string {
+  const def = COLUMNS[c.key];
+  if (c.key === 'command') {
+    if (marked) return `${theme.fg('red', '!')}${fitted(def.cell(r.proc), ' ' + r.prefix, c.width - 1)}`;
+    return fitted(def.cell(r.proc), r.prefix, c.width);
+  }
+  // A user or cgroup name can hold anything a path may: escaped as the command is.
+  if (c.key === 'user' || c.key === 'cgroup') return safeFit(def.cell(r.proc), c.width, def.align);
+  const text = fit(def.cell(r.proc), c.width, def.align);
+  const lv = def.level?.(r.proc) ?? null;
+  return lv !== null && lv >= 1 ? theme.level(lv, text) : text;
+}
+
+function rowLine(r: Row, cols: { key: ColumnKey; width: number }[], colsKey: string, marked: boolean, theme: Theme): LineMemo {
   const key = `${colsKey}\0${r.prefix}\0${marked ? 1 : 0}`;
   const hit = lineMemo.get(r.proc);
-  if (hit !== undefined && hit.key === key && hit.theme === theme) return hit.line;
-  const line = cols
-    .map((c) => {
-      const def = COLUMNS[c.key];
-      if (c.key === 'command') {
-        if (marked) return `${theme.fg('red', '!')}${fitted(def.cell(r.proc), ' ' + r.prefix, c.width - 1)}`;
-        return fitted(def.cell(r.proc), r.prefix, c.width);
-      }
-      // A user or cgroup name can hold anything a path may: escaped as the command is.
-      if (c.key === 'user' || c.key === 'cgroup') return safeFit(def.cell(r.proc), c.width, def.align);
-      const text = fit(def.cell(r.proc), c.width, def.align);
-      const lv = def.level?.(r.proc) ?? null;
-      return lv !== null && lv >= 1 ? theme.level(lv, text) : text;
-    })
-    .join(' ');
+  if (hit !== undefined && hit.key === key && hit.theme === theme) return hit;
+  const segs = new Array<string>(Math.max(0, cols.length * 2 - 1));
+  for (let j = 0; j < cols.length; j++) {
+    if (j > 0) segs[2 * j - 1] = ' ';
+    segs[2 * j] = cellText(r, cols[j], marked, theme);
+  }
+  const line = segs.join('');
   if (hit !== undefined) {
     hit.theme = theme;
     hit.key = key;
     hit.line = line;
-  } else lineMemo.set(r.proc, { theme, key, line });
-  return line;
+    hit.segs = segs;
+    return hit;
+  }
+  const memo = { theme, key, line, segs };
+  lineMemo.set(r.proc, memo);
+  return memo;
 }
 
 /** Formats the header and only the rows on screen. */
@@ -222,16 +236,19 @@ export function processesView(input: ProcessesInput): ProcessesView {
   const visible = Math.max(0, height - 1);
   const top = scrollFor(input.selected, input.top, visible, rows.length);
   const lines = [theme.header(head)];
+  const segs: (string[] | null)[] = [null];
   const colsKey = cols.map((c) => `${c.key}:${c.width}`).join(',');
   for (let i = top; i < Math.min(rows.length, top + visible); i++) {
     const r = rows[i];
-    const line = rowLine(r, cols, colsKey, input.mark?.(r.proc) === true, theme);
-    lines.push(i === input.selected ? theme.selected(line) : line);
+    const memo = rowLine(r, cols, colsKey, input.mark?.(r.proc) === true, theme);
+    // The selected row takes one colour whole: painted as one line.
+    lines.push(i === input.selected ? theme.selected(memo.line) : memo.line);
+    segs.push(i === input.selected ? null : memo.segs);
   }
   const parts = [`processes ${rows.length}/${input.total}`];
   if (state.filter !== '') parts.push(`filter "${sanitizeTagged(state.filter)}"`);
   if (state.tree) parts.push('tree');
   if (state.follow !== null) parts.push(`follow ${state.follow.pid}`);
   if (input.note) parts.push(input.note);
-  return { label: parts.join(' · '), lines, columns, top };
+  return { label: parts.join(' · '), lines, segs, columns, top };
 }
