@@ -53,21 +53,51 @@ export const SORT_VALUE = Object.fromEntries(
   PROC_FIELDS.flatMap((f) => ('pane' in f ? [[f.pane.id, SORT_BY[f.pane.id] ?? ((p: ProcSnap) => p[f.key] as number | string | null)]] : [])),
 ) as { [K in ColumnKey]: (p: ProcSnap) => number | string | null };
 
-function compare(key: ColumnKey, descending: boolean): (a: ProcSnap, b: ProcSnap) => number {
+/** Two sort values in order: "no value" below every number; numbers numerically; text by code unit. */
+function compareValues(x: number | string | null, y: number | string | null): number {
+  if (x === y) return 0;
+  if (x === null) return -1;
+  if (y === null) return 1;
+  if (typeof x === 'number' && typeof y === 'number') return x - y;
+  return String(x) < String(y) ? -1 : 1;
+}
+
+/** The reference order: the sort value read at every comparison (sortProcs reads it once per process). */
+export function compare(key: ColumnKey, descending: boolean): (a: ProcSnap, b: ProcSnap) => number {
   const get = SORT_VALUE[key];
   return (a, b) => {
-    const x = get(a);
-    const y = get(b);
-    let c: number;
-    if (x === y) c = 0;
-    else if (x === null) c = -1;
-    else if (y === null) c = 1;
-    else if (typeof x === 'number' && typeof y === 'number') c = x - y;
-    else c = String(x) < String(y) ? -1 : 1;
+    let c = compareValues(get(a), get(b));
     if (descending) c = -c;
     // Ties by pid, so the order is stable from one frame to the next.
     return c !== 0 ? c : a.pid - b.pid;
   };
+}
+
+/**
+ * `list` in compare()'s order, each process's sort value read once rather than at each of its log n
+ * comparisons (for the command column, a lower-cased command line each time), indices sorted in a
+ * typed array. Sorts in place and returns `list`.
+ */
+export function sortProcs(list: ProcSnap[], key: ColumnKey, descending: boolean): ProcSnap[] {
+  const n = list.length;
+  if (n < 2) return list;
+  const get = SORT_VALUE[key];
+  const values = new Array<number | string | null>(n);
+  const pids = new Float64Array(n);
+  const idx = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    values[i] = get(list[i]);
+    pids[i] = list[i].pid;
+    idx[i] = i;
+  }
+  const sign = descending ? -1 : 1;
+  idx.sort((a, b) => {
+    const c = sign * compareValues(values[a], values[b]);
+    return c !== 0 ? c : pids[a] - pids[b];
+  });
+  const from = list.slice();
+  for (let i = 0; i < n; i++) list[i] = from[idx[i]];
+  return list;
 }
 
 export function matchesFilter(p: ProcSnap, filter: string): boolean {
@@ -109,10 +139,9 @@ export function tableRows(procs: ProcSnap[], state: TableState): Row[] {
     set = set.filter((p) => keep.has(p.pid));
   }
   const matching = state.filter === '' ? null : new Set(set.filter((p) => matchesFilter(p, state.filter)).map((p) => p.pid));
-  const cmp = compare(state.sortKey, state.descending);
   if (!state.tree) {
     const flat = matching === null ? [...set] : set.filter((p) => matching.has(p.pid));
-    return flat.sort(cmp).map((proc) => ({ proc, prefix: '' }));
+    return sortProcs(flat, state.sortKey, state.descending).map((proc) => ({ proc, prefix: '' }));
   }
   // Tree: matches keep their ancestors, so that the structure stays readable.
   const byPid = new Map(set.map((p) => [p.pid, p]));
@@ -140,11 +169,11 @@ export function tableRows(procs: ProcSnap[], state: TableState): Row[] {
     if (seen.has(p.pid)) return;
     seen.add(p.pid);
     out.push({ proc: p, prefix: depth === 0 ? '' : `${lead}${last ? '└─' : '├─'}` });
-    const kids = (children.get(p.pid) ?? []).sort(cmp);
+    const kids = sortProcs(children.get(p.pid) ?? [], state.sortKey, state.descending);
     const nextLead = depth === 0 ? '' : `${lead}${last ? '  ' : '│ '}`;
     kids.forEach((k, i) => walk(k, nextLead, i === kids.length - 1, depth + 1));
   };
-  roots.sort(cmp).forEach((r, i) => walk(r, '', i === roots.length - 1, 0));
+  sortProcs(roots, state.sortKey, state.descending).forEach((r, i) => walk(r, '', i === roots.length - 1, 0));
   // A parent loop (two reads straddling a pid's reuse can produce one) has no root: show it flat.
   for (const p of shown) if (!seen.has(p.pid)) walk(p, '', true, 0);
   return out;
