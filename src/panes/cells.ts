@@ -27,9 +27,12 @@ type Cell = [number, string];
 export type Segments = readonly (readonly string[] | null | undefined)[];
 
 interface ShownSegs {
-  segs: readonly string[];
-  xs: number[];
-  attrs: number[];
+  /** null: the row was not (or not wholly) painted from segments. */
+  segs: readonly string[] | null;
+  /** Entries of xs and attrs in use: one per segment reached, and one for where the last ended. */
+  n: number;
+  xs: Float64Array;
+  attrs: Float64Array;
 }
 type Row = Cell[] & { dirty?: boolean };
 
@@ -163,14 +166,16 @@ export class CellPainter {
 
   /** Whether every character of a changed line takes one cell: of its segments, only those not painted at their place before are read. */
   private oneCell(line: string, parts: readonly string[] | null | undefined, before: ShownSegs | undefined): boolean {
-    if (parts == null || before === undefined) return ONE_CELL.test(line);
-    for (let i = 0; i < parts.length; i++) if (parts[i] !== before.segs[i] && !ONE_CELL.test(parts[i])) return false;
+    const segs = before?.segs;
+    if (parts == null || segs == null) return ONE_CELL.test(line);
+    for (let i = 0; i < parts.length; i++) if (parts[i] !== segs[i] && !ONE_CELL.test(parts[i])) return false;
     return true;
   }
 
   /** One line into the cells [xi, xl) of `row`, marking the row when a cell changes; false on a tag blessed would not take. */
   private paintRow(line: string, r: number, row: Row, xi: number, xl: number): boolean {
-    this.shownSegs[r] = undefined;
+    const shown = this.shownSegs[r];
+    if (shown !== undefined) shown.segs = null;
     this.depth[0] = this.depth[1] = this.depth[2] = 0;
     this.runAttr = this.dattr;
     const x = this.paintRun(line, row, xi, xl);
@@ -186,22 +191,33 @@ export class CellPainter {
    * that column, not its command line.
    */
   private paintSegs(parts: readonly string[], r: number, row: Row, xi: number, xl: number): boolean {
-    const before = this.shownSegs[r];
-    this.shownSegs[r] = undefined;
+    // Kept from paint to paint (rewritten in place: no arrays per repainted row).
+    let shown = this.shownSegs[r];
+    const valid = shown !== undefined && shown.segs !== null;
+    if (shown === undefined) this.shownSegs[r] = shown = { segs: null, n: 0, xs: new Float64Array(parts.length + 1), attrs: new Float64Array(parts.length + 1) };
+    const prev = valid ? shown.segs : null;
+    const prevN = shown.n;
+    shown.segs = null;
+    if (shown.xs.length < parts.length + 1) {
+      shown.xs = new Float64Array(parts.length + 1);
+      shown.attrs = new Float64Array(parts.length + 1);
+    }
+    const { xs, attrs } = shown;
     const depth = this.depth;
     depth[0] = depth[1] = depth[2] = 0;
     this.runAttr = this.dattr;
-    const xs: number[] = [];
-    const attrs: number[] = [];
     let x = xi;
     let balanced = true;
-    for (let i = 0; i < parts.length && x < xl; i++) {
+    let i = 0;
+    for (; i < parts.length && x < xl; i++) {
       const seg = parts[i];
-      xs.push(x);
-      attrs.push(this.runAttr);
-      if (balanced && before !== undefined && before.segs[i] === seg && before.xs[i] === x && before.attrs[i] === this.runAttr && i + 1 < before.xs.length) {
-        x = before.xs[i + 1];
-        this.runAttr = before.attrs[i + 1];
+      // xs[i + 1] and attrs[i + 1] are still the last paint's here: written on the next turn.
+      const same = balanced && prev !== null && i + 1 < prevN && prev[i] === seg && xs[i] === x && attrs[i] === this.runAttr;
+      xs[i] = x;
+      attrs[i] = this.runAttr;
+      if (same) {
+        x = xs[i + 1];
+        this.runAttr = attrs[i + 1];
         continue;
       }
       x = this.paintRun(seg, row, x, xl);
@@ -209,10 +225,13 @@ export class CellPainter {
       // A tag left open carries into the next segment: from there on, nothing is skipped.
       if (depth[0] + depth[1] + depth[2] !== 0) balanced = false;
     }
-    xs.push(x);
-    attrs.push(this.runAttr);
+    xs[i] = x;
+    attrs[i] = this.runAttr;
     for (let c = x; c < xl; c++) put(row, c, this.dattr, 32);
-    if (balanced) this.shownSegs[r] = { segs: parts, xs, attrs };
+    if (balanced) {
+      shown.segs = parts;
+      shown.n = i + 1;
+    }
     return true;
   }
 
