@@ -97,7 +97,7 @@ function procsAt(frame: number, hostile: boolean, rnd: () => number): ProcSnap[]
 }
 
 /** Frames of the process table: figures move, rows change places, the selection moves, the view scrolls. */
-function tableFrames(state: TableState, w: number, h: number, theme: Theme, hostile: boolean, seed: number): PaneView[] {
+function tableFrames(state: TableState, w: number, h: number, themeOf: Theme | (() => Theme), hostile: boolean, seed: number): PaneView[] {
   const rnd = prng(seed);
   let prev: ProcSnap[] = [];
   const views: PaneView[] = [];
@@ -108,6 +108,7 @@ function tableFrames(state: TableState, w: number, h: number, theme: Theme, host
     prev = procs;
     const rows = tableRows(procs, state);
     const marked = (p: ProcSnap): boolean => p.pid % 11 === 0 && f > 2;
+    const theme = typeof themeOf === 'function' ? themeOf() : themeOf;
     const v = processesView({ rows, total: procs.length, state, selected: f === 4 ? -1 : (f * 7) % Math.max(1, rows.length), top: f === 5 ? 20 : 0, width: w, height: h, theme, mark: marked });
     views.push({ label: v.label, lines: v.lines, segs: v.segs });
   }
@@ -193,4 +194,19 @@ t.test('segments that leave a tag open, or disagree with their line, still paint
     { label: 'x', lines: ['{bold}ab{/bold} cf', 'x q' + 'w'.repeat(50)], segs: [['{bold}ab{/bold}', ' ', 'cf'], ['x', ' ', 'q' + 'w'.repeat(50)]] },
   ];
   sequence(t, 'open tags and plain lines between segmented ones', frames, w, h);
+});
+
+t.test('rows made from the last frame\'s cells of the same process are the rows made from nothing', async (t) => {
+  // A theme made anew for every frame matches no memo: its lines are formatted from the snapshot alone.
+  for (const [w, h] of [[76, 20], [196, 46]]) {
+    for (const hostile of [false, true]) {
+      for (const sortKey of COLUMN_ORDER) {
+        const state: TableState = { sortKey, descending: true, filter: '', tree: sortKey.length % 2 === 0, follow: null };
+        const kept = tableFrames(state, w, h, makeTheme(true), hostile, 11);
+        const fresh = tableFrames(state, w, h, () => makeTheme(true), hostile, 11);
+        t.same(kept.map((v) => v.lines), fresh.map((v) => v.lines), `${w}x${h} hostile ${hostile} sort ${sortKey}: same lines`);
+        t.same(kept.map((v) => v.segs?.map((x) => x?.join('') ?? null)), kept.map((v) => v.lines.map((l, i) => (v.segs?.[i] ? l : null))), `${w}x${h} hostile ${hostile} sort ${sortKey}: segments join to their lines`);
+      }
+    }
+  }
 });
