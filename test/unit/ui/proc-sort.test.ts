@@ -1,5 +1,5 @@
 /**
- * sortProcs (each sort value read once, indices sorted in a typed array) against the reference order
+ * sortProcs (a made sort value read once per process) against the reference order
  * (compare(), the value read at every comparison): the same order for every sort key, both ways, with
  * ties, missing values, equal commands in other cases and hostile text.
  */
