@@ -53,7 +53,7 @@ export const SORT_VALUE = Object.fromEntries(
   PROC_FIELDS.flatMap((f) => ('pane' in f ? [[f.pane.id, SORT_BY[f.pane.id] ?? ((p: ProcSnap) => p[f.key] as number | string | null)]] : [])),
 ) as { [K in ColumnKey]: (p: ProcSnap) => number | string | null };
 
-/** Two sort values in order: "no value" below every number; numbers numerically; text by code unit. */
+/** Two sort values in compare()'s order: "no value" below every number; numbers numerically; text by code unit. */
 function compareValues(x: number | string | null, y: number | string | null): number {
   if (x === y) return 0;
   if (x === null) return -1;
@@ -65,8 +65,16 @@ function compareValues(x: number | string | null, y: number | string | null): nu
 /** The reference order: the sort value read at every comparison (sortProcs reads it once per process). */
 export function compare(key: ColumnKey, descending: boolean): (a: ProcSnap, b: ProcSnap) => number {
   const get = SORT_VALUE[key];
+  // compareValues written out: this comparator runs n log n times a sort, ten sorts a second.
   return (a, b) => {
-    let c = compareValues(get(a), get(b));
+    const x = get(a);
+    const y = get(b);
+    let c: number;
+    if (x === y) c = 0;
+    else if (x === null) c = -1;
+    else if (y === null) c = 1;
+    else if (typeof x === 'number' && typeof y === 'number') c = x - y;
+    else c = String(x) < String(y) ? -1 : 1;
     if (descending) c = -c;
     // Ties by pid, so the order is stable from one frame to the next.
     return c !== 0 ? c : a.pid - b.pid;
