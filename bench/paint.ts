@@ -3,14 +3,15 @@
  * The side-by-side TUI bench (side.ts) measures everything a TUI costs, and there the sampler's /proc reads
  * (kernel time that moves with the machine's load) drown a change to the panes. Here each build's own
  * modules make the same frames from the same synthetic data into a 200x50 in-memory blessed screen, with
- * vigil's draw (its output dropped), in alternating blocks of 100 frames; CPU time per frame, medians and
- * per-block ratios against the first build.
+ * vigil's draw (its output dropped), in alternating blocks of 300 frames, each block in a child process after 1000 frames of warm-up;
+ * CPU time per frame, medians and per-block ratios against the first build.
  *   processes  the table at --proc-interval 100: BENCH_PAINT_PROCS processes (1700), a tenth of them ran
  *              since the last frame (new ProcSnaps, as derive gives them), sorted by CPU% (BENCH_PAINT_SORT)
  *   cpu+mem    the cpu and memory panes, a new Snapshot every frame (what moves at defaults 10 times a second)
  *   BENCH_PAINT_DISTS=old=/tmp/base/dist,new=dist   the builds' dist directories (default: this one)
  *   BENCH_PAINT_TREE=1                              the table as a tree
  */
+import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { PassThrough } from 'stream';
 import * as blessed from 'blessed';
@@ -21,7 +22,9 @@ const PROCS = Number(process.env.BENCH_PAINT_PROCS ?? 1700);
 const SORT = process.env.BENCH_PAINT_SORT ?? 'cpu';
 const TREE = process.env.BENCH_PAINT_TREE === '1';
 const BLOCKS = 10;
-const FRAMES = 100;
+const FRAMES = 300;
+/** Frames before a block is measured: V8 settles on this code over the first several hundred. */
+const WARMUP = 1000;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- modules of another build, loaded by path
 type Mod = Record<string, any>;
@@ -46,12 +49,10 @@ function prng(seed: number): () => number {
 }
 
 interface Build {
-  name: string;
   frames: Record<string, () => void>;
-  ms: Record<string, number[]>;
 }
 
-function load(name: string, dist: string): Build {
+function load(dist: string): Build {
   const req = (m: string): Mod => require(path.resolve(dist, 'src', m)) as Mod;
   const { BoxPane } = req('panes/pane');
   const { CellDraw } = req('ui/draw');
@@ -111,27 +112,32 @@ function load(name: string, dist: string): Build {
     };
   };
 
-  return { name, frames: { processes: table(), 'cpu+mem': cpuMem() }, ms: { processes: [], 'cpu+mem': [] } };
+  return { frames: { processes: table(), 'cpu+mem': cpuMem() } };
+}
+
+/**
+ * One block in a child process of its own: two builds loaded into one process share blessed's module
+ * state and V8's feedback for the code they share, and measured each other (a build alone, 0.55 ms a
+ * frame; beside the other, 0.44 and 0.66).
+ */
+function block(dist: string, kind: string): number {
+  const out = spawnSync(process.execPath, [__filename, '--child', dist, kind], { encoding: 'utf8', env: process.env });
+  const ms = Number(out.stdout.trim().split('\n').pop());
+  if (out.status !== 0 || !Number.isFinite(ms)) throw new Error(`paint child (${dist} ${kind}): ${out.stderr.trim() || out.stdout.trim()}`);
+  return ms;
 }
 
 export async function benchPaint(): Promise<void> {
   const specs = (process.env.BENCH_PAINT_DISTS ?? `this=${path.join(__dirname, '..')}`).split(',');
   const builds = specs.map((spec) => {
     const [name, dist] = spec.includes('=') ? spec.split('=') : [spec, spec];
-    return load(name, dist);
+    return { name, dist, ms: {} as Record<string, number[]> };
   });
-  console.log(`\n== paint: the panes' frame path in process, ${builds.map((b) => b.name).join(' vs ')}; ${PROCS} processes sorted by ${SORT}${TREE ? ' (tree)' : ''}, ${BLOCKS} blocks of ${FRAMES} frames`);
-  for (const kind of Object.keys(builds[0].frames)) {
-    // Warm-up: V8 compiles what runs often.
-    for (const b of builds) for (let i = 0; i < 300; i++) b.frames[kind]();
-    for (let k = 0; k < BLOCKS; k++) {
-      for (const b of builds) {
-        const t0 = process.cpuUsage();
-        for (let i = 0; i < FRAMES; i++) b.frames[kind]();
-        const u = process.cpuUsage(t0);
-        b.ms[kind].push((u.user + u.system) / 1000 / FRAMES);
-      }
-    }
+  const kinds = ['processes', 'cpu+mem'];
+  console.log(`\n== paint: the panes' frame path, ${builds.map((b) => b.name).join(' vs ')}; ${PROCS} processes sorted by ${SORT}${TREE ? ' (tree)' : ''}, ${BLOCKS} interleaved blocks of ${FRAMES} frames, each in a process of its own after ${WARMUP} frames of warm-up`);
+  for (const kind of kinds) {
+    for (const b of builds) b.ms[kind] = [];
+    for (let k = 0; k < BLOCKS; k++) for (const b of builds) b.ms[kind].push(block(b.dist, kind));
     for (const b of builds) {
       const line = `  ${kind.padEnd(10)} ${b.name.padEnd(8)} ${fmt(median(b.ms[kind]), 3)} ms/frame`;
       if (b === builds[0]) console.log(line);
@@ -141,4 +147,15 @@ export async function benchPaint(): Promise<void> {
       }
     }
   }
+}
+
+if (require.main === module && process.argv[2] === '--child') {
+  const [dist, kind] = process.argv.slice(3);
+  const frame = load(dist).frames[kind];
+  for (let i = 0; i < WARMUP; i++) frame();
+  const t0 = process.cpuUsage();
+  for (let i = 0; i < FRAMES; i++) frame();
+  const u = process.cpuUsage(t0);
+  console.log((u.user + u.system) / 1000 / FRAMES);
+  process.exit(0);
 }
