@@ -168,6 +168,9 @@ export class CellPainter {
   private oneCell(line: string, parts: readonly string[] | null | undefined, before: ShownSegs | undefined): boolean {
     const segs = before?.segs;
     if (parts == null || segs == null) return ONE_CELL.test(line);
+    // One test of the line costs about what two of segments do: segments only when one or two changed.
+    let changed = 0;
+    for (let i = 0; i < parts.length; i++) if (parts[i] !== segs[i] && ++changed > 2) return ONE_CELL.test(line);
     for (let i = 0; i < parts.length; i++) if (parts[i] !== segs[i] && !ONE_CELL.test(parts[i])) return false;
     return true;
   }
