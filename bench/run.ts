@@ -13,6 +13,7 @@ import { benchNative } from './native';
 import { benchNativeCore } from './native-core';
 import { benchNativeFloor } from './native-floor';
 import { benchNodeTier } from './node-tier';
+import { benchPaint } from './paint';
 import { benchPrometheus } from './prometheus';
 import { benchRecord } from './record';
 import { benchReplayCgroups } from './replay-cgroups';
@@ -45,6 +46,7 @@ const benches: Record<string, () => Promise<void>> = {
   cgroups: benchCgroups,
   'replay-cgroups': benchReplayCgroups,
   side: benchSide,
+  paint: benchPaint,
 };
 
 async function main(): Promise<void> {

@@ -93,13 +93,17 @@ export function cpuView(input: ViewInput): PaneView {
   const hourH = chartRows - recentH;
   const charts = chartLines(input, RECENT_S, chartW, recentH, '60s').concat(chartLines(input, HOUR_S, chartW, hourH, '1h'));
   const lines: string[] = [];
+  // A chart line mostly stays the string it was while its core's figures move: the two as segments.
+  const segs: (string[] | null)[] = [];
   for (let r = 0; r < chartRows; r++) {
     const left = charts[r] ?? ' '.repeat(chartW);
     const right = cores.lines[r];
     lines.push(right === undefined ? left : `${left} ${right}`);
+    segs.push(right === undefined ? null : [left, ' ', right]);
   }
   lines.push(stats);
+  segs.push(null);
   let online = 0;
   for (let i = 0; i < snap.cores.length; i++) if (snap.cores[i].online) online++;
-  return { label: `cpu ${online}/${snap.cores.length} cores`, lines };
+  return { label: `cpu ${online}/${snap.cores.length} cores`, lines, segs };
 }

@@ -1,6 +1,6 @@
 import * as blessed from 'blessed';
 import type { Rect } from './view';
-import { CellPainter } from './cells';
+import { CellPainter, type Segments } from './cells';
 import type { PaneView } from './view';
 
 type Cells = ([number, string][] & { dirty?: boolean })[];
@@ -38,6 +38,7 @@ interface BoxInternals {
 export class BoxPane {
   readonly box: blessed.Widgets.BoxElement;
   private lastLines: readonly string[] = [];
+  private lastSegs: Segments | undefined = undefined;
   private lastLabel = '';
   /** Border, label or place changed: blessed paints the whole box. */
   private sceneDirty = true;
@@ -100,7 +101,7 @@ export class BoxPane {
     if (this.contentDirty) {
       this.painter ??= new CellPainter(box.screen, box.sattr(box.style));
       const labelClear = this.lastLabel === '' || (bordered && this.labelOnBorder());
-      if (!labelClear || !this.painter.paint(this.lastLines, lpos, bordered)) return false;
+      if (!labelClear || !this.painter.paint(this.lastLines, lpos, bordered, this.lastSegs)) return false;
       this.contentDirty = false;
       this.blessedStale = true;
     }
@@ -195,6 +196,7 @@ export class BoxPane {
     // Line by line: joining every pane's lines to compare them was a string per pane per frame.
     if (!sameLines(view.lines, this.lastLines)) {
       this.lastLines = view.lines;
+      this.lastSegs = view.segs;
       this.contentDirty = true;
     }
   }

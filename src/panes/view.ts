@@ -23,6 +23,11 @@ export interface PaneView {
   /** The border label. */
   label: string;
   lines: string[];
+  /**
+   * Optional: some lines cut into segments that join to them (CellPainter paints only the segments that
+   * changed). Every segment closes the tags it opens.
+   */
+  segs?: (readonly string[] | null)[];
 }
 
 /** Where a pane stands on the screen, in cells: the layout (src/ui/layout.ts) hands one to each pane. */
