@@ -22,15 +22,46 @@ const WINDOW_MS = Number(process.env.BENCH_DURATION_MS ?? 10_000);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 40_000);
 const LOADS = (process.env.BENCH_LOADS ?? '0,300,1000').split(',').map(Number);
 const OTHER = process.env.BENCH_OTHER_DIST ?? null;
-const FOREVER = String(365 * 86_400_000);
+/*
+ * Each tool also measures itself over its own warm-up and a span a little longer than the windows, and
+ * prints its CPU ms per tick: on a loaded machine a starved tool does fewer ticks in a window, which the
+ * CPU % of the windows does not see and the per-tick figure does (the C loops catch up on missed ticks).
+ */
+const SELF_MS = String(WINDOWS * WINDOW_MS + 3_000);
 
 interface Tool {
   name: string;
   child: ChildProcess;
+  /** The tool's own {"ticks","cpuMsPerTick"} line, once it has exited. */
+  report: Promise<{ ticks: number; cpuMsPerTick: number } | null>;
 }
 
 function start(name: string, cmd: string, args: string[]): Tool {
-  return { name, child: spawn(cmd, args, { stdio: 'ignore', env: { ...process.env, VIGIL_SAMPLER: 'native', BENCH_WARMUP_MS: '0' } }) };
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, VIGIL_SAMPLER: 'native', BENCH_WARMUP_MS: String(WARMUP_MS) } });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  const report = new Promise<{ ticks: number; cpuMsPerTick: number } | null>((resolve) => {
+    child.on('close', () => {
+      try {
+        resolve(JSON.parse(out.trim().split('\n').pop() ?? ''));
+      } catch {
+        resolve(null);
+      }
+    });
+  });
+  return { name, child, report };
+}
+
+/** The median of the windows a tool was alive for. */
+const med = (xs: number[]): number => median(xs.filter((v) => Number.isFinite(v)));
+
+/** Process CPU ms, or null once it has gone (a tool that ended its own span a little early). */
+function cpuMsOrNull(pid: number): number | null {
+  try {
+    return cpuMsOf(pid);
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -64,22 +95,23 @@ export async function benchNativeFloor(): Promise<void> {
       const stop = await idleProcesses(load);
       const tools: Tool[] = [];
       try {
-        tools.push(start('C floor', floor, ['100', '100', FOREVER, '0']));
-        tools.push(start("C floor, Sample's reads", floor, ['100', '100', FOREVER, '0', 'sample']));
-        if (core !== null) tools.push(start('C core alone', core, ['100', '100', FOREVER, '0']));
-        if (otherCore !== null) tools.push(start(`C core alone (${OTHER})`, otherCore, ['100', '100', FOREVER, '0']));
-        tools.push(start('native', process.execPath, [path.join(__dirname, 'native-core-child.js'), 'native', '100', FOREVER]));
-        if (OTHER !== null) tools.push(start(`native (${OTHER})`, process.execPath, [path.join(OTHER, 'bench', 'native-core-child.js'), 'native', '100', FOREVER]));
+        const c = ['100', '100', SELF_MS, String(WARMUP_MS)];
+        tools.push(start('C floor', floor, c));
+        tools.push(start("C floor, Sample's reads", floor, [...c, 'sample']));
+        if (core !== null) tools.push(start('C core alone', core, c));
+        if (otherCore !== null) tools.push(start(`C core alone (${OTHER})`, otherCore, c));
+        tools.push(start('native', process.execPath, [path.join(__dirname, 'native-core-child.js'), 'native', '100', SELF_MS]));
+        if (OTHER !== null) tools.push(start(`native (${OTHER})`, process.execPath, [path.join(OTHER, 'bench', 'native-core-child.js'), 'native', '100', SELF_MS]));
         await sleep(WARMUP_MS);
         const loadavg0 = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
         const pct: number[][] = tools.map(() => []);
-        let c0 = tools.map((x) => cpuMsOf(x.child.pid!));
+        let c0 = tools.map((x) => cpuMsOrNull(x.child.pid!));
         let t0 = Date.now();
         for (let w = 0; w < WINDOWS; w++) {
           await sleep(WINDOW_MS);
-          const c1 = tools.map((x) => cpuMsOf(x.child.pid!));
+          const c1 = tools.map((x) => cpuMsOrNull(x.child.pid!));
           const t1 = Date.now();
-          tools.forEach((_, i) => pct[i].push((100 * (c1[i] - c0[i])) / (t1 - t0)));
+          tools.forEach((_, i) => pct[i].push(c0[i] === null || c1[i] === null ? NaN : (100 * (c1[i]! - c0[i]!)) / (t1 - t0)));
           c0 = c1;
           t0 = t1;
         }
@@ -88,14 +120,21 @@ export async function benchNativeFloor(): Promise<void> {
         // Each tool's ratio to each floor (tools 0 and 1), per window, then the median.
         const against = (i: number, f: number, label: string): string => {
           const r = pct[i].map((p, w) => p / pct[f][w]);
-          return `\n${''.padEnd(28)} ${fmt(median(r)).padStart(6)} x ${label} (median of the windows' ratios: ${r.map((v) => fmt(v)).join(' ')})`;
+          return `\n${''.padEnd(28)} ${fmt(med(r)).padStart(6)} x ${label} (median of the windows' ratios: ${r.map((v) => fmt(v)).join(' ')})`;
         };
         tools.forEach((x, i) => {
           console.log(
-            `${x.name.padEnd(28)} ${fmt(median(pct[i])).padStart(6)} %   windows ${pct[i].map((p) => fmt(p)).join(' ')}` +
+            `${x.name.padEnd(28)} ${fmt(med(pct[i])).padStart(6)} %   windows ${pct[i].map((p) => fmt(p)).join(' ')}` +
               (i === 0 ? '' : against(i, 0, 'C floor (reads alone)')) +
               (i <= 1 ? '' : against(i, 1, "C floor, Sample's reads")),
           );
+        });
+        const reports = await Promise.all(tools.map((x) => Promise.race([x.report, sleep(60_000).then(() => null)])));
+        console.log(`CPU ms per tick, each over its own ${SELF_MS} ms after its warm-up (ticks done; ratio to the C floor / to the C floor of the Sample's reads):`);
+        tools.forEach((x, i) => {
+          const r = reports[i];
+          const per = (f: number): string => (r && reports[f] ? fmt(r.cpuMsPerTick / reports[f]!.cpuMsPerTick) : '-');
+          console.log(`  ${x.name.padEnd(28)} ${r ? `${r.cpuMsPerTick.toFixed(3).padStart(7)} ms (${r.ticks} ticks)` : 'no report'}   ${per(0)} x / ${per(1)} x`);
         });
       } finally {
         for (const x of tools) x.child.kill('SIGKILL');
