@@ -1,9 +1,13 @@
 /*
  * The read floor of issue 2's schedule, in C: what the kernel and this machine charge for the reads alone.
- *   floor INTERVAL_MS PROC_INTERVAL_MS DURATION_MS WARMUP_MS
+ *   floor INTERVAL_MS PROC_INTERVAL_MS DURATION_MS WARMUP_MS [sample]
  * Every INTERVAL_MS: one pread of each system file vigil reads every tick. Every PROC_INTERVAL_MS: a readdir
  * of /proc and one pread of each pid's schedstat through a kept fd (the least that tells whether a process
  * ran). Nothing is parsed. Prints {"ticks":N,"cpuMsPerTick":X} for the DURATION_MS after WARMUP_MS.
+ *
+ * With "sample": the same, plus the other reads vigil's Sample needs on top of those schedstats, by the
+ * reading policy of src/sampler/procs.ts (see floor-sample.c). Still unparsed: bytes are compared, and
+ * only the fields that decide a read (utime, stime, thread count) are located.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -14,6 +18,8 @@
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "floor-sample.c"
 
 /* The same files as SYSTEM_FILES in src/sampler/system.ts. */
 static const char *SYSTEM_FILES[] = {
@@ -45,8 +51,9 @@ static int read_pid_max(void) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 5) {
-    fprintf(stderr, "usage: floor INTERVAL_MS PROC_INTERVAL_MS DURATION_MS WARMUP_MS\n");
+  int sample = argc == 6 && strcmp(argv[5], "sample") == 0;
+  if (argc != 5 && !sample) {
+    fprintf(stderr, "usage: floor INTERVAL_MS PROC_INTERVAL_MS DURATION_MS WARMUP_MS [sample]\n");
     return 2;
   }
   long interval = atol(argv[1]), proc_every = atol(argv[2]) / atol(argv[1]);
@@ -75,7 +82,9 @@ int main(int argc, char **argv) {
     while (next.tv_nsec >= 1000000000L) { next.tv_nsec -= 1000000000L; next.tv_sec++; }
     clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
     for (size_t i = 0; i < NSYS; i++) if (sys[i] >= 0 && pread(sys[i], buf, sizeof buf, 0) < 0) { close(sys[i]); sys[i] = -1; }
-    if (ticks % proc_every == 0) {
+    if (sample && ticks % proc_every == 0) {
+      if (!sample_tick(pid_max, mono_ms())) return 1;
+    } else if (ticks % proc_every == 0) {
       DIR *d = opendir("/proc");
       struct dirent *e;
       while (d && (e = readdir(d))) {

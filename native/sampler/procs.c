@@ -436,7 +436,7 @@ static void read_schedstat(procs_t *p, slot_t *e, const pstat_t *st, int64_t now
   else {
     char base[4200];
     snprintf(base, sizeof base, "%s/%d", p->root, e->pid);
-    tt_multi(&e->sched, base, &p->budget, &p->rb, st->threads, st->utime + st->stime, &s, now);
+    tt_multi(&e->sched, base, e->pid, &p->budget, &p->rb, st->threads, st->utime + st->stime, &s, now);
   }
 }
 

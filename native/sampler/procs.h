@@ -61,7 +61,8 @@ int parse_schedstat(const char *buf, size_t n, sched_t *s);
 
 /* ThreadTimes. */
 void tt_single(ttimes_t *t, int pid, const sched_t *s, budget_t *budget);
-void tt_multi(ttimes_t *t, const char *base, budget_t *budget, rbuf_t *rb, int64_t threads, uint64_t ticks, const sched_t *main, int64_t now);
+/* main: the main thread's schedstat (/proc/PID/schedstat), read this tick. */
+void tt_multi(ttimes_t *t, const char *base, int pid, budget_t *budget, rbuf_t *rb, int64_t threads, uint64_t ticks, const sched_t *main, int64_t now);
 void tt_close(ttimes_t *t, budget_t *budget);
 
 typedef struct {

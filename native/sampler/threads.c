@@ -2,7 +2,8 @@
  * A process's scheduler time summed over its threads, as ThreadTimes in src/sampler/threads.ts:
  * run += Σ per-thread Δrun (likewise wait and timeslices); a thread first seen adds its whole value, a
  * counter that fell (a reused tid) adds its whole value. Thread fds are kept; task/ is listed again only
- * when the thread count changed or a kept fd reports its thread gone.
+ * when the thread count changed or a kept fd reports its thread gone. The main thread (tid = pid) is not
+ * read again under task/: /proc/PID/schedstat, read just before, is its schedstat (same task, same file).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -75,8 +76,12 @@ void tt_single(ttimes_t *t, int pid, const sched_t *s, budget_t *b) {
   t->t[0].last = *s;
 }
 
-static int read_thread(const char *base, thr_t *th, rbuf_t *rb, sched_t *out) {
+static int read_thread(const char *base, thr_t *th, rbuf_t *rb, sched_t *out, int pid, const sched_t *main) {
   ssize_t n;
+  if (th->tid == pid) {
+    *out = *main;
+    return 1;
+  }
   if (th->fd < 0) {
     char path[4200];
     snprintf(path, sizeof path, "%s/task/%d/schedstat", base, th->tid);
@@ -99,7 +104,7 @@ static int open_thread(const char *base, int tid, budget_t *b) {
   return fd;
 }
 
-void tt_multi(ttimes_t *t, const char *base, budget_t *b, rbuf_t *rb, int64_t threads, uint64_t ticks, const sched_t *main, int64_t now) {
+void tt_multi(ttimes_t *t, const char *base, int pid, budget_t *b, rbuf_t *rb, int64_t threads, uint64_t ticks, const sched_t *main, int64_t now) {
   if (t->seen && threads == t->listed_for && now - t->seen_at < FULL_READ_NS && t->seen_ticks == ticks &&
       t->seen_run == main->run && t->seen_wait == main->wait)
     return;
@@ -115,7 +120,7 @@ void tt_multi(ttimes_t *t, const char *base, budget_t *b, rbuf_t *rb, int64_t th
   int relist = t->listed_for != threads;
   if (!relist) {
     for (int i = 0; i < t->n; i++) {
-      if (!read_thread(base, &t->t[i], rb, &got[i])) {
+      if (!read_thread(base, &t->t[i], rb, &got[i], pid, main)) {
         relist = 1; /* a thread exited: others may have started */
         break;
       }
@@ -159,12 +164,12 @@ void tt_multi(ttimes_t *t, const char *base, budget_t *b, rbuf_t *rb, int64_t th
         t->t[old].fd = -1;
       } else {
         th.tid = (int)tid;
-        th.fd = open_thread(base, (int)tid, b);
+        th.fd = (int)tid == pid ? -1 : open_thread(base, (int)tid, b);
         th.has_last = 0;
       }
       sched_t s;
       if (old >= 0 && have[old]) s = got[old];
-      else if (!read_thread(base, &th, rb, &s)) {
+      else if (!read_thread(base, &th, rb, &s, pid, main)) {
         release(&th, b);
         continue;
       }

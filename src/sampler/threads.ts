@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import { Counter, counterAdd, counterDelta } from '../model/counter';
 import { FdBudget } from './fdbudget';
 import { closeQuietly, isDenied, isGone, O_READ, preadAll, ReadBuf, readOnce } from './procfile';
@@ -31,11 +32,15 @@ export class ThreadTimes {
   private listedFor = -1;
   /** What the last full read saw of the whole process, to tell whether its threads can have moved. */
   private seen: { ticks: Counter; run: Counter; wait: Counter; atNs: bigint } | null = null;
+  /** The main thread (tid = pid): /proc/PID/schedstat, read just before updateMulti, is its schedstat. */
+  private readonly mainTid: number;
 
   constructor(
     private readonly base: string,
     private readonly budget: FdBudget,
-  ) {}
+  ) {
+    this.mainTid = pidOf(path.basename(base));
+  }
 
   /** Reads the main thread through the process's own schedstat fd (single-threaded processes). */
   updateSingle(pid: number, s: Schedstat): void {
@@ -70,10 +75,12 @@ export class ThreadTimes {
     }
     // Read into `got` first and commit at the end, so that a relist half way keeps what was read.
     const got = new Map<number, Schedstat>();
+    // The main thread is not read again under task/ (as native/sampler/threads.c).
+    const main = hint?.main ?? null;
     let relist = this.listedFor !== threadCount;
     if (!relist) {
       for (const [tid, st] of this.threads) {
-        const s = this.readThread(tid, st, rb);
+        const s = this.readThread(tid, st, rb, main);
         if (s === null) {
           relist = true; // a thread exited: others may have started
           break;
@@ -93,8 +100,8 @@ export class ThreadTimes {
       for (const name of names) {
         const tid = pidOf(name);
         if (tid === 0) continue;
-        const st = this.threads.get(tid) ?? { fd: this.openThread(tid), last: null };
-        const s = got.get(tid) ?? this.readThread(tid, st, rb);
+        const st = this.threads.get(tid) ?? { fd: main !== null && tid === this.mainTid ? null : this.openThread(tid), last: null };
+        const s = got.get(tid) ?? this.readThread(tid, st, rb, main);
         if (s === null) {
           this.release(st);
           continue;
@@ -144,7 +151,8 @@ export class ThreadTimes {
     }
   }
 
-  private readThread(tid: number, st: ThreadState, rb: ReadBuf): Schedstat | null {
+  private readThread(tid: number, st: ThreadState, rb: ReadBuf, main: Schedstat | null): Schedstat | null {
+    if (main !== null && tid === this.mainTid) return main;
     let n: number | null;
     if (st.fd === null) n = readOnce(`${this.base}/task/${tid}/schedstat`, rb);
     else {
