@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
+import { FdBudget } from '../../src/sampler/fdbudget';
 
 /** Ground truth read by the test itself, independently of vigil's readers. */
 export function schedstatRunNs(pid: number): number {
@@ -37,4 +38,13 @@ export async function waitForComm(pid: number, comm: string, timeoutMs = 20_000,
     await sleep(10);
   }
   throw new Error(`pid ${pid} never became ${comm}`);
+}
+
+/**
+ * The kept-fd budget for one of two process readers in one test process. Each reader alone budgets most of
+ * RLIMIT_NOFILE (vigil runs one); two of them over the live /proc of a machine with 2,500+ processes went
+ * past the limit together and an open failed with EMFILE.
+ */
+export function sharedFdBudget(): number {
+  return Math.floor(new FdBudget().limit / 2);
 }

@@ -17,6 +17,7 @@ import { ProcReader } from '../../../src/sampler/procs';
 import { SHARED_SYSTEM_FILES, SharedSystemFile, SystemReader } from '../../../src/sampler/system';
 import { becomeZombie, bornInExec, enterExec, finishExec } from '../../helpers/exec-fixture';
 import { FIXTURES as FIXTURE_ROOT } from '../../helpers/paths';
+import { sharedFdBudget } from '../../helpers/proc';
 
 const { addon, error } = loadNative();
 const skip = addon ? false : `the native sampler core is not built here (${error})`;
@@ -35,7 +36,7 @@ function copyTree(t: Test, name: string): string {
 
 /** Both readers of both tiers over one root, read at the same clock. */
 function pair(t: Test, root: string, sysRoot = path.join(root, 'no-sys'), procIntervalMs = 100) {
-  const opts = { procRoot: root, passwdPath: path.join(root, 'passwd'), pageSize: PAGE, procIntervalMs };
+  const opts = { procRoot: root, passwdPath: path.join(root, 'passwd'), pageSize: PAGE, procIntervalMs, maxKeptFds: sharedFdBudget() };
   const ts = { sys: new SystemReader({ procRoot: root, sysRoot }), procs: new ProcReader(opts) };
   const nat = { sys: new NativeSystemReader(addon!, { procRoot: root, sysRoot }), procs: new NativeProcReader(addon!, opts) };
   t.teardown(() => {

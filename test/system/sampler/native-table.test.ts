@@ -12,6 +12,7 @@ import { loadNative } from '../../../src/sampler/native/load';
 import { NativeProcReader } from '../../../src/sampler/native/procs';
 import { ProcReader } from '../../../src/sampler/procs';
 import { FIXTURES } from '../../helpers/paths';
+import { sharedFdBudget } from '../../helpers/proc';
 
 const { addon, error } = loadNative();
 const skip = addon ? false : `the native sampler core is not built here (${error})`;
@@ -70,7 +71,7 @@ t.test('fixture: name order, growth past the capacity, slots freed and reused: e
 });
 
 t.test('live /proc: the rows of both readers come in the same (name) order', { skip }, async (t) => {
-  const opts = { procRoot: '/proc', pageSize: 4096, procIntervalMs: 1000 };
+  const opts = { procRoot: '/proc', pageSize: 4096, procIntervalMs: 1000, maxKeptFds: sharedFdBudget() };
   const ts = new ProcReader(opts);
   const nat = new NativeProcReader(addon!, opts);
   t.teardown(() => {

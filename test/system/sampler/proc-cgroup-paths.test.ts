@@ -8,6 +8,7 @@ import t from 'tap';
 import { loadNative } from '../../../src/sampler/native/load';
 import { NativeProcReader } from '../../../src/sampler/native/procs';
 import { ProcReader } from '../../../src/sampler/procs';
+import { sharedFdBudget } from '../../helpers/proc';
 
 const { addon } = loadNative();
 
@@ -16,7 +17,7 @@ t.test('live /proc: cgroup null without cgroup paths, the path with them, the sa
   t.teardown(() => child.kill('SIGKILL'));
   await new Promise((r) => setTimeout(r, 100));
   const truth = fs.readFileSync(`/proc/${child.pid}/cgroup`, 'utf8');
-  const base = { pageSize: 4096, procIntervalMs: 1000 };
+  const base = { pageSize: 4096, procIntervalMs: 1000, maxKeptFds: sharedFdBudget() };
   const kinds: [string, (o: typeof base & { cgroupPaths?: boolean }) => ProcReader | NativeProcReader][] = [['TypeScript', (o) => new ProcReader(o)]];
   if (addon) kinds.push(['native', (o) => new NativeProcReader(addon, o)]);
   for (const [label, make] of kinds) {
