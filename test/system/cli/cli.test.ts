@@ -50,7 +50,8 @@ t.test('vigil sample --count 2 prints two JSON snapshots', async (t) => {
   for (const l of lines) {
     const s = JSON.parse(l);
     t.type(s.t, 'number');
-    t.ok(s.interval_ms > 50 && s.interval_ms < 1000, `interval ${s.interval_ms}`);
+    // Not a timing check: a sane positive gap (at load 17 one took 1.6 s).
+    t.ok(s.interval_ms > 50 && s.interval_ms < 10_000, `interval ${s.interval_ms}`);
     t.ok(Array.isArray(s.cores) && s.cores.length >= 1);
     t.type(s.mem.mem_total_bytes, 'number');
     t.ok(s.net.find((n: { iface: string }) => n.iface === 'lo'));
@@ -58,7 +59,9 @@ t.test('vigil sample --count 2 prints two JSON snapshots', async (t) => {
 });
 
 t.test('vigil sample shows the process table on its own tier', async (t) => {
-  const r = await vigil(['sample', '--count', '4', '--interval', '100', '--proc-interval', '200']);
+  // The process tier 50 times slower than the system tier: on a loaded machine late 100 ms ticks made
+  // every line a process tick when it was only twice as slow.
+  const r = await vigil(['sample', '--count', '4', '--interval', '100', '--proc-interval', '5000']);
   t.equal(r.code, 0, r.stderr);
   const snaps = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
   const withProcs = snaps.filter((s) => s.procs !== null);
