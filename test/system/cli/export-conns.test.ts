@@ -57,13 +57,13 @@ t.test('conns and procs exports of a recording with known loopback traffic', asy
   await until(() => {
     const c = lastConns(file);
     return childSocks(c).length === 2 && peerSocks(c).length === 2;
-  }, 20_000, "both ends' sockets, with their pids, in the recording");
+  }, 60_000, "both ends' sockets, with their pids, in the recording"); // the sweep at 2,600 processes and load 17 took more than 20 s
   await traffic.send();
   // Until a read with the traffic's last bytes is in the file, then one more process-table read.
   await until(() => {
     const s = childSocks(lastConns(file));
     return s.length === 2 && s.every((k) => Number(k.bytes_acked) >= UP && Number(k.bytes_received) >= DOWN);
-  }, 20_000, 'the traffic in the recording');
+  }, 60_000, 'the traffic in the recording');
   await new Promise((r) => setTimeout(r, 800));
   rec.kill('SIGINT');
   const done = await rec.done;
