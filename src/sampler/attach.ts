@@ -63,8 +63,8 @@ interface TcpHist {
   stamp: number;
 }
 
-/** Reads between two sweeps of the TCP history when no connections read forces one. */
-const SWEEP_READS = 10;
+/** Reads between two sweeps of the TCP history (a departed process's lingers until one). */
+const SWEEP_READS = 50;
 
 /**
  * A process the connections tier saw no socket of holds none (zero counters, a rate of 0); one whose fds
@@ -84,6 +84,8 @@ const SWEEP_READS = 10;
 export class Attachments implements ProcExtras {
   /** Per pid: the connections-tier reads its ProcSamples carry as tcp and tcp_prev. */
   private readonly tcpHist = new Map<number, TcpHist>();
+  /** The pids whose history is not settled(): kept by get() and done(), so prepare() does not walk them all. */
+  private readonly unsettled = new Set<number>();
   private stamp = 0;
   private conns: ConnsSample | null = null;
   // Indexed once per read of the connections tier (once a second), not at every process tick.
@@ -102,6 +104,9 @@ export class Attachments implements ProcExtras {
   private sinceSweep = 0;
   /** The answer, refilled at each get(): the readers copy its three fields at once. */
   private readonly x: Attached = { tcp: null, tcp_prev: null, shim: null };
+
+  /** `sweepReads`: reads between two sweeps of the history (tests sweep often). */
+  constructor(private readonly sweepReads = SWEEP_READS) {}
 
   /** This read's extras, or null when no process gets anything (get() would answer nothing for all). */
   prepare(conns: ConnsSample | null, shims: ShimTable | null): ProcExtras | null {
@@ -125,9 +130,8 @@ export class Attachments implements ProcExtras {
       }
     }
     this.conns = conns;
-    this.sweep = ++this.sinceSweep >= SWEEP_READS;
+    this.sweep = ++this.sinceSweep >= this.sweepReads;
     if (conns !== null && prevConns !== conns) {
-      this.sweep = true;
       for (const pid of this.denied) changed.add(pid);
       if (this.indexed !== conns) {
         this.indexed = conns;
@@ -136,9 +140,7 @@ export class Attachments implements ProcExtras {
       }
       for (const pid of this.denied) changed.add(pid);
       for (const pid of this.byPid.keys()) changed.add(pid);
-      this.tcpHist.forEach((h, pid) => {
-        if (!settled(h)) changed.add(pid);
-      });
+      for (const pid of this.unsettled) changed.add(pid);
     }
     // With no connections read and no history, get() would answer nulls to all.
     if (conns === null && this.byKey === null && this.tcpHist.size === 0) return null;
@@ -166,15 +168,17 @@ export class Attachments implements ProcExtras {
         : { mono_ns: conns.mono_ns, since_ns: null, tx_bytes: 0, rx_bytes: 0, retrans: 0, conns: 0 };
       h = { start, cur, prev: h?.cur ?? null, stamp: this.stamp };
       this.tcpHist.set(pid, h);
+      if (settled(h)) this.unsettled.delete(pid);
+      else this.unsettled.add(pid);
     }
     return this.answer(h.cur, h.prev, shim);
   }
 
   /**
    * Forgets the history of processes that left the table. Not at every read: the same() rows are not
-   * asked, so the rows themselves say who is alive, and walking them is done at each connections read
-   * (the only reads where history moves) and every SWEEP_READS reads. Between sweeps a departed pid's
-   * history lingers, harmlessly: a new process on that pid has another start time and starts afresh.
+   * asked, so the rows themselves say who is alive, and walking them is done every SWEEP_READS reads.
+   * Between sweeps a departed pid's history lingers, harmlessly: a new process on that pid has another
+   * start time and starts afresh, and a lingering unsettled pid only makes same() false for its pid.
    */
   done(procs: readonly ProcSample[]): void {
     if (!this.sweep) return;
@@ -188,7 +192,10 @@ export class Attachments implements ProcExtras {
     }
     // forEach, not for-of over entries: no [pid, h] pair per process.
     hist.forEach((h, pid) => {
-      if (h.stamp !== stamp) hist.delete(pid);
+      if (h.stamp !== stamp) {
+        hist.delete(pid);
+        this.unsettled.delete(pid);
+      }
     });
   }
 

@@ -112,7 +112,8 @@ function sequence(t: Test, kind: 'ts' | 'native', seed: number, steps: number): 
   const make = (): Reader => (kind === 'ts' ? new ProcReader(opts) : new NativeProcReader(addon!, opts));
   const fast = make();
   const full = make();
-  const at = new Attachments();
+  // Sweeps of the history at 1 to 4 reads apart: a sweep must never drop a live process's.
+  const at = new Attachments(1 + (seed % 4));
   const ref = new FullAttachments();
   let conns: ConnsSample | null = null;
   let connsSec = 0;
