@@ -14,7 +14,7 @@ import { pidOf } from './pid';
 import { ThreadTimes } from './threads';
 import { Timings } from './timings';
 import { UserNames } from './users';
-import { attachedTo, carries, ProcExtras } from './attach';
+import { attachedTo, bare, carries, ProcExtras } from './attach';
 
 export interface ProcReaderOptions {
   procRoot?: string;
@@ -222,7 +222,7 @@ export class ProcReader {
       e.last = sample;
       procs.push(sample);
     }
-    extras?.done();
+    extras?.done(procs);
     for (const e of this.entries.values()) if (e.gen !== gen) this.drop(e);
     if (this.timings) this.timings.add('procs', process.hrtime.bigint() - t0);
     return { mono_ns: nowNs, procs };
@@ -295,6 +295,17 @@ export class ProcReader {
   }
 
   /**
+   * Whether the process's last sample carries what the other tiers attach this read. A sample emitted at
+   * the previous read (e.gen) carries that read's attachments: when they are the same() for its pid, no
+   * lookup. With no extras at all, it must carry nothing.
+   */
+  private stillCarries(e: Entry, last: ProcSample, extras: ProcExtras | null): boolean {
+    if (extras === null) return bare(last);
+    if (e.gen === this.gen - 1 && extras.same(e.pid)) return true;
+    return carries(last, extras.get(e.pid, e.start));
+  }
+
+  /**
    * Whether the process's previous sample still holds because the process has not run since it was
    * taken: it is single-threaded and its schedstat (on-CPU ns, run-queue ns, times scheduled in) reads
    * the same bytes. Everything else in stat, io and fd/ moves only while the process runs, except:
@@ -315,7 +326,7 @@ export class ProcReader {
     if (nowNs - e.cmdlineAt >= this.cmdlineRefreshNs) return false;
     if (nowNs >= e.slowDue && !(e.slow !== null && sameSlow(e.slow, e.slowPrev))) return false;
     if (this.goneNow.has(last.ppid) || this.goneBefore.has(last.ppid)) return false;
-    if (!carries(last, attachedTo(extras, e.pid, e.start))) return false;
+    if (!this.stillCarries(e, last, extras)) return false;
     let m: number | null;
     try {
       m = preadAll(e.schedFd, this.schedRb);

@@ -68,6 +68,13 @@ export class NativeProcReader {
   private f = new Float64Array(NPROC_COLS * this.cap);
   private u = new BigUint64Array(NPROC_COLS * this.cap);
   private readonly slots = new Slots();
+  /**
+   * Per slot, the read that last emitted its row (0: none since the slot was reset). A row emitted at the
+   * previous read carries that read's attachments, so when they are the same() for its pid it needs no
+   * lookup. Reads are counted from 2, so that 0 is never "the previous read".
+   */
+  private seen = new Uint32Array(this.cap);
+  private reads = 1;
   private readonly root: string;
   private readonly cgroupRb = cgroupBuf();
   private readonly cgroupPaths: boolean;
@@ -101,8 +108,10 @@ export class NativeProcReader {
   private ensure(need: number): void {
     if (need <= this.cap) return;
     const old = this.cap;
-    const { f, u } = this;
+    const { f, u, seen } = this;
     this.cap = Math.max(need, this.cap * 2);
+    this.seen = new Uint32Array(this.cap);
+    this.seen.set(seen);
     this.f = new Float64Array(NPROC_COLS * this.cap);
     this.u = new BigUint64Array(NPROC_COLS * this.cap);
     for (let c = 0; c < NPROC_COLS; c++) {
@@ -124,7 +133,8 @@ export class NativeProcReader {
       this.ensure(-n);
       n = this.addon.procRead(this.h, nowNs);
     }
-    const { f, u, cap, slots } = this;
+    const { f, u, cap, slots, seen } = this;
+    const read = ++this.reads;
     // No closure per row: this loop runs for every process at every process tick. P.SLOT and P.FLAGS are
     // per row; every other column is per slot (i = col * cap + slot) and holds the slot's last row.
     // Sized once (n is the row count): no regrowth while pushing a row per process.
@@ -135,8 +145,11 @@ export class NativeProcReader {
       const s = f[P.SLOT * cap + r] | 0;
       const flags = f[P.FLAGS * cap + r] | 0;
       if (flags === PF_SAME_ONLY || flags === PF_SAME_SLOW) {
-        // The common row: a process that has not run since its last row, and nothing new to attach.
-        if (extras === null && s < slots.bare.length && slots.bare[s] === 1) {
+        // The common row: a process that has not run since its last row, and nothing new to attach:
+        // nothing attached to any process and none to this one, or its row from the previous read and
+        // the same attachments as then. Neither looks at the row's object.
+        if (extras === null ? s < slots.bare.length && slots.bare[s] === 1 : seen[s] === read - 1 && extras.same(f[P.PID * cap + s])) {
+          seen[s] = read;
           procs[k++] = slots.last[s] as ProcSample;
           continue;
         }
@@ -144,6 +157,7 @@ export class NativeProcReader {
         if (last !== null) {
           // With nothing attached to any process this read (extras null), no lookup at all.
           const x = extras === null ? NOTHING_ATTACHED : extras.get(last.pid, last.start_time);
+          seen[s] = read;
           if (carries(last, x)) {
             procs[k++] = last;
           } else {
@@ -155,7 +169,10 @@ export class NativeProcReader {
           continue;
         }
       }
-      if (flags & PF_NEW) slots.reset(s);
+      if (flags & PF_NEW) {
+        slots.reset(s);
+        seen[s] = 0;
+      }
       if (flags & PF_STRINGS) {
         this.strings(s);
         // New, or comm/cmdline changed (an exec): where the TypeScript tier reads the cgroup too.
@@ -176,6 +193,7 @@ export class NativeProcReader {
       const start = f[P.START * cap + s];
       const x = attachedTo(extras, pid, start);
       const last = slots.last[s];
+      seen[s] = read;
       if (flags & PF_SAME && last && carries(last, x)) {
         procs[k++] = last;
         continue;
@@ -220,7 +238,7 @@ export class NativeProcReader {
       procs[k++] = sample;
     }
     procs.length = k;
-    extras?.done();
+    extras?.done(procs);
     if (this.timings) this.timings.add('procs', process.hrtime.bigint() - t0);
     return { mono_ns: nowNs, procs };
   }
