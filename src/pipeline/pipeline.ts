@@ -50,10 +50,13 @@ export class Pipeline {
   constructor(readonly feed: Feed, opts: PipelineOptions) {
     this.alerts = opts.alerts ?? null;
     const rules = this.alerts?.engine.rules ?? null;
-    this.window = opts.window ?? (rules === null ? null : new HistoryWindow(alertWindowOptions(rules, feed.intervalMs, feed.procIntervalMs)));
+    this.pushes = feed.keepWindow === undefined;
+    // A window pushed here keeps only the series the rules read (a process slot has cells for those
+    // alone); one a feed rebuilds itself (replay's bulk loads) keeps every series it is given.
+    const own = rules === null ? null : alertWindowOptions(rules, feed.intervalMs, feed.procIntervalMs);
+    this.window = opts.window ?? (own === null ? null : new HistoryWindow(this.pushes ? own : { ...own, series: null }));
     this.sinks = opts.sinks;
     if (this.window !== null) feed.keepWindow?.(this.window);
-    this.pushes = feed.keepWindow === undefined;
     // A window of its own, pushed here and nowhere else, each push stepped on at once: the rules may keep
     // their own record of what reached it (the headless commands; the screen's window is shared).
     if (opts.window === undefined && this.window !== null && this.pushes) this.alerts?.engine.seesEveryPush();

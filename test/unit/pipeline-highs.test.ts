@@ -34,15 +34,26 @@ function feed(keeps: boolean): Feed {
   return f;
 }
 
-function walksLeftOut(keeps: boolean, window?: HistoryWindow): number {
+function run(keeps: boolean, window?: HistoryWindow): { engine: AlertEngine; p: Pipeline } {
   const engine = new AlertEngine(compileRules(null, 'test.json'));
   const p = new Pipeline(feed(keeps), { window, alerts: { engine, close: async () => [] }, sinks: [] });
   p.start(() => undefined);
-  return engine.skippedWalks;
+  return { engine, p };
 }
+
+const walksLeftOut = (keeps: boolean, window?: HistoryWindow): number => run(keeps, window).engine.skippedWalks;
 
 t.test('only a pipeline that owns and pushes its window', async (t) => {
   t.ok(walksLeftOut(false) > 200 * 10, 'headless (serve, record): idle processes are passed over');
   t.equal(walksLeftOut(false, new HistoryWindow()), 0, 'a window handed in (the screen\'s): every process is looked at');
   t.equal(walksLeftOut(true), 0, 'a feed that keeps the window (replay): every process is looked at');
+});
+
+t.test('only a window the pipeline owns and pushes keeps just the rules\' series', async (t) => {
+  const rules = compileRules(null, 'test.json');
+  t.same(run(false).p.window?.options.series, [...new Set(rules.map((r) => r.metric))], 'headless (serve, record): the rules\' series');
+  t.equal(run(true).p.window?.options.series, null, 'a feed that keeps the window (replay): every series');
+  const screen = new HistoryWindow();
+  t.equal(run(false, screen).p.window, screen, 'a window handed in (the screen\'s) is used as it is');
+  t.equal(screen.options.series, null);
 });

@@ -180,6 +180,13 @@ const monoVal = (ns: bigint | null): Val => (ns === null ? null : fromBig(ns));
 const valMono = (v: Val): bigint | null => (v === null ? null : BigInt(v as Counter));
 
 /**
+ * The proc_tcp values of a process without a connections read: every process that holds no socket
+ * shares this one array (only read: the codec rewrites a value only when it is a non-finite number),
+ * instead of a row of nulls each kept for as long as the process lives.
+ */
+const NO_TCP: Val[] = [null, null, ...TCP_FIELDS.map(() => null), null, null, ...TCP_FIELDS.map(() => null)];
+
+/**
  * One process. Slow-tier and connections-tier times go in as absolute monotonic times (the codec's
  * 'ra' stores them as ages against the tick's clocks); their previous reads as a gap and values (stored
  * as deltas against the latest read).
@@ -194,10 +201,13 @@ export function flattenProc(p: ProcSample): ProcItem {
   for (const f of SLOW_FIELDS) io.push(sp === null ? null : sp[f]);
   const t = p.tcp;
   const tp = t === null ? null : p.tcp_prev;
-  const tcp: Val[] = [t === null ? null : t.mono_ns, t === null ? null : monoVal(t.since_ns)];
-  for (const f of TCP_FIELDS) tcp.push(t === null ? null : t[f]);
-  tcp.push(tp === null ? null : Number((t as ProcTcp).mono_ns - tp.mono_ns), tp === null ? null : monoVal(tp.since_ns));
-  for (const f of TCP_FIELDS) tcp.push(tp === null ? null : tp[f]);
+  let tcp = NO_TCP;
+  if (t !== null) {
+    tcp = [t.mono_ns, monoVal(t.since_ns)];
+    for (const f of TCP_FIELDS) tcp.push(t[f]);
+    tcp.push(tp === null ? null : Number(t.mono_ns - tp.mono_ns), tp === null ? null : monoVal(tp.since_ns));
+    for (const f of TCP_FIELDS) tcp.push(tp === null ? null : tp[f]);
+  }
   return {
     key: String(p.pid),
     ident: [p.pid, p.start_time, p.comm, p.cmdline, p.cmdline_truncated ? 1 : 0, p.kthread ? 1 : 0, p.uid, p.user],

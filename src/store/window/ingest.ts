@@ -9,7 +9,7 @@ import { acceptable, addSample, CELL, MAX, MIN, S, W } from './cells';
 import {
   CGROUP_SERIES, CORE_SERIES, DISK_SERIES, FS_SERIES, isSeriesName, NET_SERIES, PROC_SERIES, procSubject, SERIES, SeriesName, SYSTEM_SERIES,
 } from './series';
-import { PM, PROC_METRIC_INDEX, ProcIdentity, ProcMeta, WindowState } from './state';
+import type { ProcIdentity, ProcMeta, WindowState } from './state';
 
 interface Entry<T> {
   name: SeriesName;
@@ -82,7 +82,7 @@ export class Ingest {
   private readonly DISK: Entry<Snapshot['disks'][number]>[];
   private readonly FS: Entry<Snapshot['fs'][number]>[];
   private readonly CGROUP: Entry<CgroupSnap>[];
-  /** Indexes into PROC (a process slot's cell layout is fixed) of the process series kept. */
+  /** Indexes into PROC of the process series kept, in the order of a process slot's cells (WindowState.procMetrics). */
   private readonly procMetrics: number[];
   private plain: Int32Array;
   private groups = {
@@ -112,7 +112,7 @@ export class Ingest {
     this.DISK = kept(DISK, only);
     this.FS = kept(FS, only);
     this.CGROUP = kept(CGROUP, only);
-    this.procMetrics = PROC.map((e, m) => (only === null || only.has(e.name) ? m : -1)).filter((m) => m >= 0);
+    this.procMetrics = st.procMetrics.map((name) => PROC.findIndex((e) => e.name === name));
     this.plain = new Int32Array(this.PLAIN.length).fill(-1);
   }
 
@@ -251,7 +251,7 @@ export class Ingest {
       const slot = slots[i];
       if (slot < 0) continue;
       const p = list[i];
-      const base = slot * PM * CELL;
+      const base = slot * nm * CELL;
       const at = slot * nm;
       if (valsOf[slot] !== p) {
         valsOf[slot] = p;
@@ -262,7 +262,7 @@ export class Ingest {
       }
       for (let k = 0; k < nm; k++) {
         const v = vals[at + k];
-        if (v === v) addSample(arr, base + ms[k] * CELL, v, w);
+        if (v === v) addSample(arr, base + k * CELL, v, w);
       }
     }
   }
@@ -320,7 +320,8 @@ export class Ingest {
       let base: number;
       if (info.family === 'proc') {
         const parsed = parseProcSubject(c.subject);
-        if (parsed === null) continue;
+        const m = st.procIndex.get(c.series);
+        if (parsed === null || m === undefined) continue;
         const full: ProcIdentity = names.get(c.subject) ?? { ...parsed, comm: '', user: null, cmdline: '' };
         let slot = st.procSlots.get(c.subject);
         if (slot === undefined) slot = st.procSlot(c.subject, full, end, wall_ms + 1000);
@@ -329,7 +330,7 @@ export class Ingest {
         meta.last_t = wall_ms + 1000;
         st.procSlots.touch(slot, sec);
         arr = st.tailProc();
-        base = (slot * PM + (PROC_METRIC_INDEX.get(c.series) as number)) * CELL;
+        base = (slot * st.pm + m) * CELL;
         sawProcs = true;
       } else {
         if ((info.subject === 'none') !== (c.subject === '')) continue;

@@ -22,7 +22,9 @@ export interface WindowOptions {
   recomputeEvery?: number;
   /**
    * Only these series take the values of pushed Snapshots (the window of a few alert rules, which reads
-   * nothing else); null: every series. Bulk loads (pushBucket) are not filtered. Default null.
+   * nothing else); null: every series. A process slot has cells for the process series listed and no
+   * others, so bulk loads (pushBucket) drop cells of the other process series; their system cells are
+   * not filtered. Default null.
    */
   series?: readonly SeriesName[] | null;
 }

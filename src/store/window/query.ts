@@ -7,7 +7,7 @@
  */
 import { Acc, CELL, MAX, S, W } from './cells';
 import { isSeriesName, SERIES, SeriesName } from './series';
-import { PM, PROC_METRIC_INDEX, WindowState } from './state';
+import type { WindowState } from './state';
 
 /** A value and how much time it rests on. value is null exactly when there is no data (seconds = 0). */
 export interface Covered {
@@ -63,8 +63,9 @@ function resolveAfresh(st: WindowState, series: SeriesName, subject: string): Ta
   const info = SERIES[series];
   if (info.family === 'proc') {
     const slot = st.procSlots.get(subject);
-    if (slot === undefined) return null;
-    return { proc: true, base: (slot * PM + (PROC_METRIC_INDEX.get(series) as number)) * CELL, slot: -1 };
+    const m = st.procIndex.get(series);
+    if (slot === undefined || m === undefined) return null;
+    return { proc: true, base: (slot * st.pm + m) * CELL, slot: -1 };
   }
   const slot = st.sysSlots.get(`${series}\0${subject}`);
   return slot === undefined ? null : { proc: false, base: slot * CELL, slot };
@@ -129,9 +130,9 @@ const procTarget: Target = { proc: true, base: 0, slot: -1 };
  */
 export function procAverage(st: WindowState, series: SeriesName, slot: number, seconds: number): number | null {
   const n = windowLength(st, seconds);
-  const m = PROC_METRIC_INDEX.get(series);
+  const m = st.procIndex.get(series);
   if (n === null || m === undefined) return null;
-  procTarget.base = (slot * PM + m) * CELL;
+  procTarget.base = (slot * st.pm + m) * CELL;
   const acc = walk(st, procTarget, st.now - n + 1, scratch);
   return acc.weight >= 0.5 ? acc.sum / acc.weight : null;
 }
@@ -145,7 +146,7 @@ export function procAverage(st: WindowState, series: SeriesName, slot: number, s
  */
 export function procMax(st: WindowState, series: SeriesName, slot: number, seconds: number): number | null {
   const n = windowLength(st, seconds);
-  const m = PROC_METRIC_INDEX.get(series);
+  const m = st.procIndex.get(series);
   if (n === null || m === undefined) return null;
   const key = m * 100_000 + n;
   let c = closedMax.get(st);
@@ -159,7 +160,7 @@ export function procMax(st: WindowState, series: SeriesName, slot: number, secon
     if (e.max.length < st.procSlots.cap) e.max = new Float64Array(st.procSlots.cap);
     e.max.fill(NaN);
   }
-  const base = (slot * PM + m) * CELL;
+  const base = (slot * st.pm + m) * CELL;
   let closed = e.max[slot];
   if (closed !== closed) {
     // Every cell of the window but the newest bucket's: fine buckets, then coarse ones, as walk() reads them.

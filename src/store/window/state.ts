@@ -5,7 +5,7 @@
  *
  * Two families share the list of 1 s buckets:
  *  - sys: one cell per (series, subject) slot, in every 1 s bucket for the whole horizon;
- *  - proc: one cell per (process slot × metric), in 1 s buckets for the newest procFineSeconds, then
+ *  - proc: one cell per (process slot × kept process series), in 1 s buckets for the newest procFineSeconds, then
  *    merged into procCoarseSeconds-wide CoarseBuckets (a second list) for the rest of the horizon.
  */
 import { ArrayPool, BucketList, CoarseBucket, grown, SecondBucket } from './bucket-list';
@@ -17,9 +17,6 @@ import { PROC_SERIES, ProcSeriesName, SeriesName } from './series';
 import { SlotTable } from './slots';
 
 export const PROC_METRICS = Object.keys(PROC_SERIES) as ProcSeriesName[];
-/** Cells per process slot. */
-export const PM = PROC_METRICS.length;
-export const PROC_METRIC_INDEX = new Map<string, number>(PROC_METRICS.map((m, i) => [m, i]));
 
 export interface SysSlotMeta {
   series: SeriesName;
@@ -64,9 +61,23 @@ export class WindowState {
   latestProcMono = -Infinity;
   /** Snapshots refused: out of order, or a non-finite time. */
   rejected = 0;
+  /**
+   * The process series kept (WindowOptions.series; all of them by default), in PROC_METRICS order: a
+   * process slot has a cell for each of these and no others, so a window kept for a rule or two on
+   * proc.cpu_pct holds one cell per process a second, not one per process series.
+   */
+  readonly procMetrics: readonly ProcSeriesName[];
+  /** Cells per process slot: procMetrics.length. */
+  readonly pm: number;
+  /** Series name → its cell's index within a process slot (kept series only). */
+  readonly procIndex: ReadonlyMap<string, number>;
 
   constructor(options?: WindowOptions) {
     this.opt = resolveOptions(options);
+    const only = this.opt.series === null ? null : new Set<string>(this.opt.series);
+    this.procMetrics = PROC_METRICS.filter((m) => only === null || only.has(m));
+    this.pm = this.procMetrics.length;
+    this.procIndex = new Map(this.procMetrics.map((m, i) => [m, i]));
     this.ring = new RawRing(this.opt.rawSamples, 0);
     this.running = new RunningSums(this.opt.trackedWindows, 0, this.opt.recomputeEvery);
   }
@@ -170,7 +181,7 @@ export class WindowState {
       first_mono_ms: monoMs, last_mono_ms: monoMs, last_t: wall, seq: -1,
     };
     const slot = this.procSlots.alloc(subject, meta, this.now);
-    this.procPool.resize(this.procSlots.highWater * PM * CELL);
+    this.procPool.resize(this.procSlots.highWater * this.pm * CELL);
     return slot;
   }
 
@@ -178,7 +189,7 @@ export class WindowState {
    *  process slots in use: call it after allocating this push's slots. */
   tailProc(): Float64Array {
     const t = this.list.tail as SecondBucket;
-    const size = this.procSlots.highWater * PM * CELL;
+    const size = this.procSlots.highWater * this.pm * CELL;
     if (t.proc === null) t.proc = this.procPool.take();
     else if (t.proc.length < size) t.proc = grown(t.proc, size);
     return t.proc;
