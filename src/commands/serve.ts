@@ -46,8 +46,30 @@ export function serveTiers(opts: Pick<ServeOptions, 'procTop' | 'procMatch' | 'a
  */
 export function serveParts(opts: Pick<ServeOptions, 'procTop' | 'procMatch' | 'alerts'>): DeriveParts {
   const rules = rulesParts(opts.alerts?.rules ?? []);
-  return { ...rules, procs: rules.procs || servesProcSeries(opts) };
+  return { ...rules, procs: rules.procs || servesProcSeries(opts), procFields: serveProcFields(opts) };
 }
+
+/**
+ * The process rows' fields serve reads at each tick: its process rules' metrics (`proc.cpu_pct`: cpu_pct)
+ * and, with per-process series, cpu_pct, which ranks the top N. Every other field is left null at each
+ * tick; /metrics derives the whole row of the processes it exports when scraped (PrometheusMetrics).
+ */
+export function serveProcFields(opts: Pick<ServeOptions, 'procTop' | 'procMatch' | 'alerts'>): string[] {
+  const fields = new Set<string>();
+  for (const r of opts.alerts?.rules ?? []) if (r.metric.startsWith('proc.')) fields.add(r.metric.slice('proc.'.length));
+  if (servesProcSeries(opts)) fields.add('cpu_pct');
+  return [...fields];
+}
+
+/**
+ * How often serve's connections tier reads (sock_diag dump and fd scan), ms. Its only readers are the
+ * vigil_process_tcp_* families, for the exported processes (top N, --proc-match): no node_exporter family
+ * reads it. Once a second it was a fifth of serve's CPU at 1,700 processes (its fd scan re-reads every fd
+ * table whose count moved, and chases each new socket's holder); every 5 s, those series are at most 5 s
+ * old (as status is), and a connection opened and closed between two reads is not counted (one shorter
+ * than a second was not counted before either). The counters stay what a read at that time gives.
+ */
+export const SERVE_CONNS_INTERVAL_MS = 5000;
 
 /** Per-process series are served: --proc-top above 0, or a --proc-match. */
 function servesProcSeries(opts: Pick<ServeOptions, 'procTop' | 'procMatch'>): boolean {
@@ -66,7 +88,7 @@ export async function runServe(opts: ServeOptions, log: NodeJS.WritableStream = 
   // process and per process a minute).
   const feed = new LiveFeed({
     intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs, ...tiers, node: true, nodeDisabled: nodeDisabledFor(opts.collectors ?? null),
-    procCgroupPaths: false, parts: serveParts(opts),
+    procCgroupPaths: false, parts: serveParts(opts), connsIntervalMs: SERVE_CONNS_INTERVAL_MS,
   });
   const srv = await startMetricsServer({
     listen: opts.listen, host: feed.host, procTop: opts.procTop, procMatch: opts.procMatch, collectors: opts.collectors ?? null, sources: scrapeSources(feed.host),
