@@ -542,7 +542,16 @@ export function deriveProcs(
     out[i] = procSnap(c, p, valid ? dtNs : 0, host, memTotal, want);
   }
   derivedOf.set(curr, { distinct, same, snaps: out, memTotal, host, want });
+  if (want !== ALL_PROC_GROUPS) partial.add(out);
   return out;
+}
+
+/** The row lists deriveProcs made with only some groups. */
+const partial = new WeakSet<readonly ProcSnap[]>();
+
+/** The rows were derived with only some fields (see DeriveParts.procFields): the others are null. */
+export function derivedInPart(rows: readonly ProcSnap[]): boolean {
+  return partial.has(rows);
 }
 
 /**

@@ -15,7 +15,7 @@
  * in as `sources`: this layer still reads nothing itself.
  */
 import { Registry } from 'prom-client';
-import { deriveProcRows } from '../../derive/derive';
+import { derivedInPart, deriveProcRows } from '../../derive/derive';
 import type { HostInfo, ProcSnap, ProcTable, Sample, Snapshot } from '../../model';
 import type { CgroupSnap, CgroupTable } from '../../model/cgroups';
 import { CGROUP_FAMILIES, CgroupRow, CgroupState, selectCgroups } from './cgroup-families';
@@ -72,7 +72,10 @@ export class PrometheusMetrics {
   /** The process table of the latest Sample and the one before it (what derive paired it with). */
   private procTable: ProcTable | null = null;
   private procPrev: ProcTable | null = null;
-  /** The pair procSnaps were derived from, and MemTotal then: the exported rows are derived whole from it. */
+  /**
+   * The pair procSnaps were derived from, and MemTotal then, when they were derived in part: the exported
+   * rows are derived whole from it. Null when they were derived whole.
+   */
   private procPair: { prev: ProcTable | null; curr: ProcTable; memTotal: number | null } | null = null;
   private readonly collectors: CollectorSet;
   private readonly stats = new CollectorStats();
@@ -133,7 +136,8 @@ export class PrometheusMetrics {
       this.snapshot = snapshot;
       if (snapshot.procs !== null) {
         this.procSnaps = snapshot.procs;
-        this.procPair = sample.procs === null ? null : { prev: this.procPrev, curr: sample.procs, memTotal: sample.sys.mem.total };
+        // Rows derived in part (serve): the exported ones are derived whole at the scrape (see wholeRows).
+        this.procPair = sample.procs === null || !derivedInPart(snapshot.procs) ? null : { prev: this.procPrev, curr: sample.procs, memTotal: sample.sys.mem.total };
       }
       if (snapshot.cgroups) this.cgroupSnaps = snapshot.cgroups;
     }
