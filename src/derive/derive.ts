@@ -452,6 +452,9 @@ interface Derived {
   memTotal: number | null;
   host: HostInfo;
   want: number;
+  /** Derived in part: each row's previous sample as found (undefined: none), and the table it came from. */
+  prevs: (ProcSample | undefined)[] | null;
+  prev: ProcTable | null;
 }
 const derivedOf = new WeakMap<ProcTable, Derived>();
 
@@ -487,6 +490,8 @@ export function deriveProcs(
   let distinct = true;
   const pids = pl === null ? new Set<number>() : null;
   let fresh: Set<number> | null = null;
+  // Derived in part, the exported rows are derived whole later from the same previous samples.
+  const prevs = want === ALL_PROC_GROUPS ? null : new Array<ProcSample | undefined>(n);
   let j = 0;
   for (let i = 0; i < n; i++) {
     const c = list[i];
@@ -523,6 +528,7 @@ export function deriveProcs(
         fresh.add(c.pid);
       }
     }
+    if (prevs !== null) prevs[i] = p;
     if (p === c && valid) {
       // The reader handed back the same sample: nothing moved, every rate is 0, the same snapshot holds.
       same[i] = 1;
@@ -541,7 +547,7 @@ export function deriveProcs(
     }
     out[i] = procSnap(c, p, valid ? dtNs : 0, host, memTotal, want);
   }
-  derivedOf.set(curr, { distinct, same, snaps: out, memTotal, host, want });
+  derivedOf.set(curr, { distinct, same, snaps: out, memTotal, host, want, prevs, prev });
   if (want !== ALL_PROC_GROUPS) partial.add(out);
   return out;
 }
@@ -555,17 +561,24 @@ export function derivedInPart(rows: readonly ProcSnap[]): boolean {
 }
 
 /**
- * The full rows (every field) of `procs` (samples of `curr`), as deriveProcs(prev, curr, host,
+ * The full rows (every field) of the processes at `indices` of `curr`, as deriveProcs(prev, curr, host,
  * memTotal) gives them: a consumer that derived the table with only some groups (serve) makes the whole
  * row of the few processes it exports, when it exports them. A process's previous sample is the one of
  * its pid in `prev` (deriveProcs' walk finds that very one; with a pid listed twice in prev, the last, as
  * its index does).
  */
-export function deriveProcRows(prev: ProcTable | null, curr: ProcTable, procs: readonly ProcSample[], host: HostInfo, memTotal: number | null): ProcSnap[] {
+export function deriveProcRows(prev: ProcTable | null, curr: ProcTable, indices: readonly number[], host: HostInfo, memTotal: number | null): ProcSnap[] {
   const dtNs = prev === null ? 0 : Number(curr.mono_ns - prev.mono_ns);
   const valid = prev !== null && dtNs >= Number(MIN_INTERVAL_NS);
-  const before = valid ? indexOf(prev) : null;
-  return procs.map((c) => procSnap(c, before === null ? undefined : before.get(c.pid), valid ? dtNs : 0, host, memTotal));
+  // The previous samples deriveProcs found, when it derived this pair in part: no pid index of the table.
+  const d = derivedOf.get(curr);
+  const found = valid && d !== undefined && d.prevs !== null && d.prev === prev ? d.prevs : null;
+  const before = valid && found === null ? indexOf(prev as ProcTable) : null;
+  return indices.map((i) => {
+    const c = curr.procs[i];
+    const p = found !== null ? found[i] : before === null ? undefined : before.get(c.pid);
+    return procSnap(c, p, valid ? dtNs : 0, host, memTotal);
+  });
 }
 
 type Snmp = NonNullable<Sample['sys']['snmp']>;

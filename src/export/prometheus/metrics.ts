@@ -214,8 +214,8 @@ export class PrometheusMetrics {
   private wholeRows(table: ProcTable | null, rows: ProcRow[]): void {
     const pair = this.procPair;
     if (table === null || pair === null || pair.curr !== table) return;
-    const picked = rows.filter((r) => r.snap !== null);
-    const whole = deriveProcRows(pair.prev, table, picked.map((r) => r.proc), this.host, pair.memTotal);
+    const picked = rows.filter((r) => r.snap !== null && r.index !== undefined);
+    const whole = deriveProcRows(pair.prev, table, picked.map((r) => r.index as number), this.host, pair.memTotal);
     for (let i = 0; i < picked.length; i++) picked[i].snap = whole[i];
   }
 
