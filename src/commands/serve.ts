@@ -46,19 +46,7 @@ export function serveTiers(opts: Pick<ServeOptions, 'procTop' | 'procMatch' | 'a
  */
 export function serveParts(opts: Pick<ServeOptions, 'procTop' | 'procMatch' | 'alerts'>): DeriveParts {
   const rules = rulesParts(opts.alerts?.rules ?? []);
-  return { ...rules, procs: rules.procs || servesProcSeries(opts), procFields: serveProcFields(opts) };
-}
-
-/**
- * The process rows' fields serve reads at each tick: its process rules' metrics (`proc.cpu_pct`: cpu_pct)
- * and, with per-process series, cpu_pct, which ranks the top N. Every other field is left null at each
- * tick; /metrics derives the whole row of the processes it exports when scraped (PrometheusMetrics).
- */
-export function serveProcFields(opts: Pick<ServeOptions, 'procTop' | 'procMatch' | 'alerts'>): string[] {
-  const fields = new Set<string>();
-  for (const r of opts.alerts?.rules ?? []) if (r.metric.startsWith('proc.')) fields.add(r.metric.slice('proc.'.length));
-  if (servesProcSeries(opts)) fields.add('cpu_pct');
-  return [...fields];
+  return { ...rules, procs: rules.procs || servesProcSeries(opts) };
 }
 
 /**

@@ -302,43 +302,6 @@ function indexOf(t: ProcTable): Map<number, ProcSample> {
 }
 
 /**
- * The rate groups of a process row, for a consumer that reads only some fields (`vigil serve`: its rules'
- * and the top-N ranking's cpu_pct). A row derived without a group has null in its fields; every other
- * field (identity, cpu_time_s, mem_pct, sizes, fds, tcp_conns) is a copy or one division, always made.
- */
-const G_CPU = 1; // cpu_pct, wait_pct
-const G_FAULTS = 2; // minflt, majflt, ctxsw per second
-const G_SLOW = 4; // /proc/PID/io rates
-const G_TCP = 8; // the connections tier's rates
-const G_SHIM = 16; // the shim's figures
-export const ALL_PROC_GROUPS = G_CPU | G_FAULTS | G_SLOW | G_TCP | G_SHIM;
-const GROUP_OF: Readonly<Record<string, number>> = {
-  cpu_pct: G_CPU, wait_pct: G_CPU,
-  minflt_per_s: G_FAULTS, majflt_per_s: G_FAULTS, ctxsw_per_s: G_FAULTS,
-  read_bytes_per_s: G_SLOW, write_bytes_per_s: G_SLOW, rchar_per_s: G_SLOW, wchar_per_s: G_SLOW,
-  tcp_tx_bytes_per_s: G_TCP, tcp_rx_bytes_per_s: G_TCP, tcp_retrans_per_s: G_TCP,
-  // net_* are the shim's figures when it is attached, else the TCP ones.
-  net_rx_bytes_per_s: G_TCP | G_SHIM, net_tx_bytes_per_s: G_TCP | G_SHIM, net_source: G_TCP | G_SHIM, shim: G_SHIM,
-};
-const ALWAYS = new Set(['pid', 'start_time', 'start_ms', 'ppid', 'comm', 'cmdline', 'user', 'cgroup', 'uid', 'state', 'kthread', 'threads', 'nice',
-  'cpu_time_s', 'mem_pct', 'rss_bytes', 'vsize_bytes', 'swap_bytes', 'fds', 'tcp_conns']);
-
-/**
- * The groups that make the named ProcSnap fields what the full derive gives (null: every field). A name
- * this table does not know asks for everything: a new field is never left null by mistake.
- */
-export function procGroups(fields: readonly string[] | null): number {
-  if (fields === null) return ALL_PROC_GROUPS;
-  let g = 0;
-  for (const f of fields) {
-    const k = GROUP_OF[f];
-    if (k !== undefined) g |= k;
-    else if (!ALWAYS.has(f)) return ALL_PROC_GROUPS;
-  }
-  return g;
-}
-
-/**
  * One process over the process tier's interval. A pid whose start time changed is a new process: no
  * rates (pid reuse never shows as a spike).
  *   cpu_pct  = 100 × Δrun_ns / Δt_ns (schedstat, summed over threads; 100% = one core, like top), or
@@ -350,7 +313,7 @@ export function procGroups(fields: readonly string[] | null): number {
  *   TCP bytes/s = Δ(tcpi_bytes_acked, tcpi_bytes_received sums) over the connections tier's interval.
  */
 function procSnap(
-  c: ProcSample, p: ProcSample | undefined, dtNs: number, host: HostInfo, memTotal: number | null, want: number = ALL_PROC_GROUPS,
+  c: ProcSample, p: ProcSample | undefined, dtNs: number, host: HostInfo, memTotal: number | null,
 ): ProcSnap {
   const same = p !== undefined && p.start_time === c.start_time;
   const dtS = dtNs / 1e9;
@@ -361,9 +324,7 @@ function procSnap(
   let ctxsw: number | null = null;
   if (same && dtNs > 0) {
     const prev = p as ProcSample;
-    if ((want & G_CPU) === 0) {
-      // Not asked for (see procGroups).
-    } else if (c.run_ns !== null && prev.run_ns !== null) {
+    if (c.run_ns !== null && prev.run_ns !== null) {
       const d = counterDelta(prev.run_ns, c.run_ns);
       cpu = d === null ? null : ok((100 * d) / dtNs);
       const w = c.wait_ns !== null && prev.wait_ns !== null ? counterDelta(prev.wait_ns, c.wait_ns) : null;
@@ -373,27 +334,25 @@ function procSnap(
       const ds = counterDelta(prev.stime, c.stime);
       cpu = du === null || ds === null ? null : ok((100 * (du + ds)) / host.clk_tck / dtS);
     }
-    if ((want & G_FAULTS) !== 0) {
-      minflt = rate(prev.minflt, c.minflt, dtS);
-      majflt = rate(prev.majflt, c.majflt, dtS);
-      ctxsw = rate(prev.timeslices, c.timeslices, dtS);
-    }
+    minflt = rate(prev.minflt, c.minflt, dtS);
+    majflt = rate(prev.majflt, c.majflt, dtS);
+    ctxsw = rate(prev.timeslices, c.timeslices, dtS);
   }
   // I/O per second over the slow tier's own interval (slow_prev → slow). No closures: this runs for
   // every process on every process tick.
   const s = c.slow;
   const sp = c.slow_prev;
   const slowS = s !== null && sp !== null && s.mono_ns - sp.mono_ns >= MIN_INTERVAL_NS ? Number(s.mono_ns - sp.mono_ns) / 1e9 : NaN;
-  const slowOk = (want & G_SLOW) !== 0 && s !== null && sp !== null && slowS === slowS;
+  const slowOk = s !== null && sp !== null && slowS === slowS;
   // TCP per second over the connections tier's own interval (tcp_prev → tcp), likewise.
   const t = c.tcp;
   const tp = c.tcp_prev;
   const tcpS = t !== null && tp !== null && t.mono_ns - tp.mono_ns >= MIN_INTERVAL_NS ? Number(t.mono_ns - tp.mono_ns) / 1e9 : NaN;
-  const tcpOk = (want & G_TCP) !== 0 && t !== null && tp !== null && tcpS === tcpS;
+  const tcpOk = t !== null && tp !== null && tcpS === tcpS;
   const tcpRx = tcpOk ? perSecond(tcpDelta(tp!, t!, RX), tcpS) : null;
   const tcpTx = tcpOk ? perSecond(tcpDelta(tp!, t!, TX), tcpS) : null;
   // The shim reads on the process tier: its rates cover the same interval as the CPU figures.
-  const shim = c.shim === null || (want & G_SHIM) === 0 ? null : deriveShim(same ? (p as ProcSample).shim : null, c.shim, BigInt(Math.round(dtNs)));
+  const shim = c.shim === null ? null : deriveShim(same ? (p as ProcSample).shim : null, c.shim, BigInt(Math.round(dtNs)));
   const viaShim = shim !== null && shim.attached;
   return {
     pid: c.pid,
@@ -431,13 +390,13 @@ function procSnap(
     tcp_conns: t?.conns ?? null,
     net_rx_bytes_per_s: viaShim ? shim.net_rx_bytes_per_s : tcpRx,
     net_tx_bytes_per_s: viaShim ? shim.net_tx_bytes_per_s : tcpTx,
-    net_source: viaShim ? 'shim' : t !== null && (want & G_TCP) !== 0 ? 'tcp' : null,
+    net_source: viaShim ? 'shim' : t !== null ? 'tcp' : null,
     shim,
   };
 }
 
 /** Snapshots of samples the reader found unchanged, by sample (a process that slept through the interval). */
-const unmoved = new WeakMap<ProcSample, { memTotal: number | null; want: number; snap: ProcSnap }>();
+const unmoved = new WeakMap<ProcSample, { memTotal: number | null; snap: ProcSnap }>();
 
 /**
  * What deriveProcs made of a table (as `curr`), for the next call, which has it as `prev`:
@@ -451,10 +410,6 @@ interface Derived {
   snaps: ProcSnap[];
   memTotal: number | null;
   host: HostInfo;
-  want: number;
-  /** Derived in part: each row's previous sample as found (undefined: none), and the table it came from. */
-  prevs: (ProcSample | undefined)[] | null;
-  prev: ProcTable | null;
 }
 const derivedOf = new WeakMap<ProcTable, Derived>();
 
@@ -470,9 +425,7 @@ const LOOKAHEAD = 8;
  * What the walk cannot place (a table out of that order, a pid listed twice) goes through the pid index
  * as before, with the same result.
  */
-export function deriveProcs(
-  prev: ProcTable | null, curr: ProcTable | null, host: HostInfo, memTotal: number | null, want: number = ALL_PROC_GROUPS,
-): ProcSnap[] | null {
+export function deriveProcs(prev: ProcTable | null, curr: ProcTable | null, host: HostInfo, memTotal: number | null): ProcSnap[] | null {
   if (curr === null || (prev !== null && curr.mono_ns === prev.mono_ns)) return null;
   const dtNs = prev === null ? 0 : Number(curr.mono_ns - prev.mono_ns);
   const valid = dtNs >= Number(MIN_INTERVAL_NS);
@@ -483,15 +436,13 @@ export function deriveProcs(
   const pd = prev !== null && valid ? derivedOf.get(prev) : undefined;
   // The walk needs a previous table proved to list each pid once; reuse of its snapshots, the same inputs.
   const pl = pd !== undefined && pd.distinct ? (prev as ProcTable).procs : null;
-  const reuse = pl !== null && pd!.memTotal === memTotal && pd!.host === host && pd!.want === want;
+  const reuse = pl !== null && pd!.memTotal === memTotal && pd!.host === host;
   let before: Map<number, ProcSample> | null = null;
   // curr lists each pid once if every row was walked to a row of a distinct prev (rows in increasing
   // order: distinct pids) or is unknown to prev, once. Without a walk, a set of pids proves it.
   let distinct = true;
   const pids = pl === null ? new Set<number>() : null;
   let fresh: Set<number> | null = null;
-  // Derived in part, the exported rows are derived whole later from the same previous samples.
-  const prevs = want === ALL_PROC_GROUPS ? null : new Array<ProcSample | undefined>(n);
   let j = 0;
   for (let i = 0; i < n; i++) {
     const c = list[i];
@@ -528,7 +479,6 @@ export function deriveProcs(
         fresh.add(c.pid);
       }
     }
-    if (prevs !== null) prevs[i] = p;
     if (p === c && valid) {
       // The reader handed back the same sample: nothing moved, every rate is 0, the same snapshot holds.
       same[i] = 1;
@@ -537,48 +487,18 @@ export function deriveProcs(
         continue;
       }
       const hit = unmoved.get(c);
-      if (hit !== undefined && hit.memTotal === memTotal && hit.want === want) {
+      if (hit !== undefined && hit.memTotal === memTotal) {
         out[i] = hit.snap;
         continue;
       }
-      out[i] = procSnap(c, p, dtNs, host, memTotal, want);
-      unmoved.set(c, { memTotal, want, snap: out[i] });
+      out[i] = procSnap(c, p, dtNs, host, memTotal);
+      unmoved.set(c, { memTotal, snap: out[i] });
       continue;
     }
-    out[i] = procSnap(c, p, valid ? dtNs : 0, host, memTotal, want);
+    out[i] = procSnap(c, p, valid ? dtNs : 0, host, memTotal);
   }
-  derivedOf.set(curr, { distinct, same, snaps: out, memTotal, host, want, prevs, prev });
-  if (want !== ALL_PROC_GROUPS) partial.add(out);
+  derivedOf.set(curr, { distinct, same, snaps: out, memTotal, host });
   return out;
-}
-
-/** The row lists deriveProcs made with only some groups. */
-const partial = new WeakSet<readonly ProcSnap[]>();
-
-/** The rows were derived with only some fields (see DeriveParts.procFields): the others are null. */
-export function derivedInPart(rows: readonly ProcSnap[]): boolean {
-  return partial.has(rows);
-}
-
-/**
- * The full rows (every field) of the processes at `indices` of `curr`, as deriveProcs(prev, curr, host,
- * memTotal) gives them: a consumer that derived the table with only some groups (serve) makes the whole
- * row of the few processes it exports, when it exports them. A process's previous sample is the one of
- * its pid in `prev` (deriveProcs' walk finds that very one; with a pid listed twice in prev, the last, as
- * its index does).
- */
-export function deriveProcRows(prev: ProcTable | null, curr: ProcTable, indices: readonly number[], host: HostInfo, memTotal: number | null): ProcSnap[] {
-  const dtNs = prev === null ? 0 : Number(curr.mono_ns - prev.mono_ns);
-  const valid = prev !== null && dtNs >= Number(MIN_INTERVAL_NS);
-  // The previous samples deriveProcs found, when it derived this pair in part: no pid index of the table.
-  const d = derivedOf.get(curr);
-  const found = valid && d !== undefined && d.prevs !== null && d.prev === prev ? d.prevs : null;
-  const before = valid && found === null ? indexOf(prev as ProcTable) : null;
-  return indices.map((i) => {
-    const c = curr.procs[i];
-    const p = found !== null ? found[i] : before === null ? undefined : before.get(c.pid);
-    return procSnap(c, p, valid ? dtNs : 0, host, memTotal);
-  });
 }
 
 type Snmp = NonNullable<Sample['sys']['snmp']>;
@@ -648,12 +568,6 @@ export interface DeriveParts {
   fs: boolean;
   procs: boolean;
   conns: boolean;
-  /**
-   * The process rows' fields the consumer reads (see procGroups): the others are null. Absent or null:
-   * every field. (`vigil serve`: its rules' and the top-N ranking's; /metrics derives the whole row of
-   * the processes it exports with deriveProcRows.)
-   */
-  procFields?: readonly string[] | null;
 }
 
 export const ALL_PARTS: Readonly<DeriveParts> = Object.freeze({ cores: true, net: true, disks: true, fs: true, procs: true, conns: true });
@@ -673,7 +587,7 @@ export function derive(prev: Sample, curr: Sample, host: HostInfo, parts: Readon
     cores[i] = coreObj(i, cc !== null, valid ? cpuPct(pc, cc) : NULL_CPU);
   }
   const mem = memSnap(cs.mem);
-  const procs = parts.procs ? deriveProcs(prev.procs, curr.procs, host, cs.mem.total, procGroups(parts.procFields ?? null)) : null;
+  const procs = parts.procs ? deriveProcs(prev.procs, curr.procs, host, cs.mem.total) : null;
   const snap = snapObj(
     curr.t,
     Number(curr.mono_ns) / 1e6,

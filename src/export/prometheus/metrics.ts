@@ -15,7 +15,6 @@
  * in as `sources`: this layer still reads nothing itself.
  */
 import { Registry } from 'prom-client';
-import { derivedInPart, deriveProcRows } from '../../derive/derive';
 import type { HostInfo, ProcSnap, ProcTable, Sample, Snapshot } from '../../model';
 import type { CgroupSnap, CgroupTable } from '../../model/cgroups';
 import { CGROUP_FAMILIES, CgroupRow, CgroupState, selectCgroups } from './cgroup-families';
@@ -69,14 +68,6 @@ export class PrometheusMetrics {
   private cgroupSnaps: CgroupSnap[] | null = null;
   private cgMemo: { table: CgroupTable | null; snaps: CgroupSnap[] | null; rows: CgroupRow[] } = { table: null, snaps: null, rows: [] };
   private memo: { table: ProcTable | null; snaps: ProcSnap[] | null; rows: ProcRow[] } = { table: null, snaps: null, rows: [] };
-  /** The process table of the latest Sample and the one before it (what derive paired it with). */
-  private procTable: ProcTable | null = null;
-  private procPrev: ProcTable | null = null;
-  /**
-   * The pair procSnaps were derived from, and MemTotal then, when they were derived in part: the exported
-   * rows are derived whole from it. Null when they were derived whole.
-   */
-  private procPair: { prev: ProcTable | null; curr: ProcTable; memTotal: number | null } | null = null;
   private readonly collectors: CollectorSet;
   private readonly stats = new CollectorStats();
   private readonly sources: ScrapeSources;
@@ -127,18 +118,10 @@ export class PrometheusMetrics {
    */
   update(sample: Sample, snapshot: Snapshot | null): void {
     this.sample = sample;
-    if (sample.procs !== this.procTable) {
-      this.procPrev = this.procTable;
-      this.procTable = sample.procs;
-    }
     this.keyed.sync(sample.node, this.host);
     if (snapshot !== null) {
       this.snapshot = snapshot;
-      if (snapshot.procs !== null) {
-        this.procSnaps = snapshot.procs;
-        // Rows derived in part (serve): the exported ones are derived whole at the scrape (see wholeRows).
-        this.procPair = sample.procs === null || !derivedInPart(snapshot.procs) ? null : { prev: this.procPrev, curr: sample.procs, memTotal: sample.sys.mem.total };
-      }
+      if (snapshot.procs !== null) this.procSnaps = snapshot.procs;
       if (snapshot.cgroups) this.cgroupSnaps = snapshot.cgroups;
     }
   }
@@ -200,23 +183,8 @@ export class PrometheusMetrics {
     const table = this.sample?.procs ?? null;
     if (table === this.memo.table && this.procSnaps === this.memo.snaps) return this.memo.rows;
     const rows = table === null ? [] : selectRows(table.procs, snapLookup(this.procSnaps), { top: this.top, match: this.match });
-    this.wholeRows(table, rows);
     this.memo = { table, snaps: this.procSnaps, rows };
     return rows;
-  }
-
-  /**
-   * The exported rows' derived figures, every field: the feed may derive only the fields its consumers
-   * read at each tick (serve: cpu_pct, which ranks the top N, and its rules'), so the whole row of the
-   * few exported processes is derived here, once per table, from the pair of tables derive was given:
-   * the very row a full derive gives.
-   */
-  private wholeRows(table: ProcTable | null, rows: ProcRow[]): void {
-    const pair = this.procPair;
-    if (table === null || pair === null || pair.curr !== table) return;
-    const picked = rows.filter((r) => r.snap !== null && r.index !== undefined);
-    const whole = deriveProcRows(pair.prev, table, picked.map((r) => r.index as number), this.host, pair.memTotal);
-    for (let i = 0; i < picked.length; i++) picked[i].snap = whole[i];
   }
 
 }

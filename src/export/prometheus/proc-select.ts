@@ -22,8 +22,6 @@ export interface ProcRow {
   proc: ProcSample;
   /** The derived row of the same process (same pid and start time), when known. */
   snap: ProcSnap | null;
-  /** Its position in the table it was chosen from (selectRows). */
-  index?: number;
 }
 
 export const DEFAULT_PROC_TOP = 20;
@@ -89,7 +87,7 @@ export function selectRows(procs: readonly ProcSample[], snapOf: SnapOf, opts: P
     }
   }
   const rows: ProcRow[] = [];
-  for (const i of chosen) rows.push({ proc: procs[i], snap: ownSnap(procs[i], snapOf(procs[i], i)), index: i });
+  for (const i of chosen) rows.push({ proc: procs[i], snap: ownSnap(procs[i], snapOf(procs[i], i)) });
   return rows.sort((a, b) => a.proc.pid - b.proc.pid);
 }
 
