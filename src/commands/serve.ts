@@ -49,6 +49,16 @@ export function serveParts(opts: Pick<ServeOptions, 'procTop' | 'procMatch' | 'a
   return { ...rules, procs: rules.procs || servesProcSeries(opts) };
 }
 
+/**
+ * How often serve's connections tier reads (sock_diag dump and fd scan), ms. Its only readers are the
+ * vigil_process_tcp_* families, for the exported processes (top N, --proc-match): no node_exporter family
+ * reads it. Once a second it was a fifth of serve's CPU at 1,700 processes (its fd scan re-reads every fd
+ * table whose count moved, and chases each new socket's holder); every 5 s, those series are at most 5 s
+ * old (as status is), and a connection opened and closed between two reads is not counted (one shorter
+ * than a second was not counted before either). The counters stay what a read at that time gives.
+ */
+export const SERVE_CONNS_INTERVAL_MS = 5000;
+
 /** Per-process series are served: --proc-top above 0, or a --proc-match. */
 function servesProcSeries(opts: Pick<ServeOptions, 'procTop' | 'procMatch'>): boolean {
   return opts.procTop > 0 || opts.procMatch !== null;
@@ -66,7 +76,7 @@ export async function runServe(opts: ServeOptions, log: NodeJS.WritableStream = 
   // process and per process a minute).
   const feed = new LiveFeed({
     intervalMs: opts.intervalMs, procIntervalMs: opts.procIntervalMs, ...tiers, node: true, nodeDisabled: nodeDisabledFor(opts.collectors ?? null),
-    procCgroupPaths: false, parts: serveParts(opts),
+    procCgroupPaths: false, parts: serveParts(opts), connsIntervalMs: SERVE_CONNS_INTERVAL_MS,
   });
   const srv = await startMetricsServer({
     listen: opts.listen, host: feed.host, procTop: opts.procTop, procMatch: opts.procMatch, collectors: opts.collectors ?? null, sources: scrapeSources(feed.host),
