@@ -543,6 +543,30 @@ static int psi_line(row_t *r, const char *text, size_t len, const char *kind, in
 
 /* ---- one group (group.ts) ---- */
 
+/* Memory in use, its peak and its limit: the same three files under v1's and v2's names. */
+static void mem_usage(row_t *r, group_t *g, int h, int cur_file, int peak_file, int limit_file) {
+  const int gauges[2][2] = {{cur_file, CG_MEM_CUR}, {peak_file, CG_MEM_PEAK}};
+  uint64_t v;
+  ssize_t n;
+  for (int i = 0; i < 2; i++) {
+    n = text(r, g, h, gauges[i][0]);
+    if (n >= 0) {
+      if (odd_bytes(r->c->b.buf, (size_t)n)) r->raw = 1;
+      if (note(r, plevel(r->c->b.buf, r->c->b.buf + n, &v))) or_ctr(r, gauges[i][1], v);
+    }
+  }
+  n = text(r, g, h, limit_file);
+  if (n >= 0 && isnull(r, CG_MEM_LIMITED)) {
+    if (odd_bytes(r->c->b.buf, (size_t)n)) r->raw = 1;
+    int l = plimit(r->c->b.buf, r->c->b.buf + n, &v);
+    if (l == LIM_EXOTIC) r->raw = 1;
+    else if (l != LIM_NULL) {
+      if (l == LIM_VAL) set_ctr(r, CG_MEM_MAX, v);
+      set_num(r, CG_MEM_LIMITED, l == LIM_VAL);
+    }
+  }
+}
+
 static void read_v1(row_t *r, group_t *g, int h) {
   unsigned k = r->c->kind[h];
   ssize_t n;
@@ -607,24 +631,7 @@ static void read_v1(row_t *r, group_t *g, int h) {
     }
   }
   if (k & HK_MEMORY) {
-    static const int gauges[2][2] = {{CF_MEM_USAGE, CG_MEM_CUR}, {CF_MEM_MAX_USAGE, CG_MEM_PEAK}};
-    for (int i = 0; i < 2; i++) {
-      n = text(r, g, h, gauges[i][0]);
-      if (n >= 0) {
-        if (odd_bytes(r->c->b.buf, (size_t)n)) r->raw = 1;
-        if (note(r, plevel(r->c->b.buf, r->c->b.buf + n, &v))) or_ctr(r, gauges[i][1], v);
-      }
-    }
-    n = text(r, g, h, CF_MEM_LIMIT);
-    if (n >= 0 && isnull(r, CG_MEM_LIMITED)) {
-      if (odd_bytes(r->c->b.buf, (size_t)n)) r->raw = 1;
-      int l = plimit(r->c->b.buf, r->c->b.buf + n, &v);
-      if (l == LIM_EXOTIC) r->raw = 1;
-      else if (l != LIM_NULL) {
-        if (l == LIM_VAL) set_ctr(r, CG_MEM_MAX, v);
-        set_num(r, CG_MEM_LIMITED, l == LIM_VAL);
-      }
-    }
+    mem_usage(r, g, h, CF_MEM_USAGE, CF_MEM_MAX_USAGE, CF_MEM_LIMIT);
     n = text(r, g, h, CF_MEM_STAT);
     if (n >= 0) {
       kd = (keyed_t){.keys = V1_MEMORY_STAT, .n = 6};
@@ -715,24 +722,7 @@ static void read_v2(row_t *r, group_t *g, int h) {
       }
     }
   }
-  static const int gauges[2][2] = {{CF_MEM_CURRENT, CG_MEM_CUR}, {CF_MEM_PEAK, CG_MEM_PEAK}};
-  for (int i = 0; i < 2; i++) {
-    n = text(r, g, h, gauges[i][0]);
-    if (n >= 0) {
-      if (odd_bytes(r->c->b.buf, (size_t)n)) r->raw = 1;
-      if (note(r, plevel(r->c->b.buf, r->c->b.buf + n, &v))) or_ctr(r, gauges[i][1], v);
-    }
-  }
-  n = text(r, g, h, CF_MEM_MAX);
-  if (n >= 0 && isnull(r, CG_MEM_LIMITED)) {
-    if (odd_bytes(r->c->b.buf, (size_t)n)) r->raw = 1;
-    int l = plimit(r->c->b.buf, r->c->b.buf + n, &v);
-    if (l == LIM_EXOTIC) r->raw = 1;
-    else if (l != LIM_NULL) {
-      if (l == LIM_VAL) set_ctr(r, CG_MEM_MAX, v);
-      set_num(r, CG_MEM_LIMITED, l == LIM_VAL);
-    }
-  }
+  mem_usage(r, g, h, CF_MEM_CURRENT, CF_MEM_PEAK, CF_MEM_MAX);
   n = text(r, g, h, CF_MEM_HIGH);
   if (n >= 0) {
     if (odd_bytes(r->c->b.buf, (size_t)n)) r->raw = 1;
