@@ -107,13 +107,17 @@ t.test('an existing file is appended to only if it is a vigil recording of this 
 t.test('disk full: one clear line, exit 74, a valid file', async (t) => {
   const dir = tmpDir(t);
   if (mountNs) {
-    // A 640 KiB tmpfs: room to create the file and record a few seconds, then ENOSPC.
+    // A small tmpfs: room to create the file and record a few seconds, then ENOSPC. 640 KiB, plus 1 KiB per
+    // process beyond 200: the first second's keyframe lists every process, and at 2,600 processes it did not
+    // fit, so the disk was full before any sample was committed.
+    const processes = fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n)).length;
+    const kib = 640 + Math.max(0, processes - 200);
     const mnt = path.join(dir, 'mnt');
     const out = path.join(dir, 'out');
     fs.mkdirSync(mnt);
     fs.mkdirSync(out);
     const r = inMountNs(
-      `mount -t tmpfs -o size=640k tmpfs ${mnt}; rc=0; ${process.execPath} ${CLI} record ${mnt}/full.vigil --duration 60s 2>${out}/stderr || rc=$?; ` +
+      `mount -t tmpfs -o size=${kib}k tmpfs ${mnt}; rc=0; ${process.execPath} ${CLI} record ${mnt}/full.vigil --duration 60s 2>${out}/stderr || rc=$?; ` +
         `echo $rc >${out}/rc; cp ${mnt}/full.vigil* ${out}/`,
       90_000,
     );
