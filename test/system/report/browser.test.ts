@@ -42,6 +42,7 @@ interface Plot {
   ctx: Ctx2d;
   bbox: { left: number; top: number; width: number; height: number };
   series: { show: boolean }[];
+  data: (number | null)[][];
   scales: { x: { min: number; max: number } };
   valToPos(v: number, scale: string, canvasPixels: boolean): number;
 }
@@ -125,6 +126,8 @@ interface ChartPixels {
   title: string;
   /** Pixels in the plot area close to one of its shown series' colours. */
   ink: number;
+  /** Whether every shown series is 0 or a gap throughout: its line lies on the axis, and may not show. */
+  flat: boolean;
 }
 
 /** Per chart: how many pixels of its plot area are of one of its (shown) series' colours. */
@@ -140,7 +143,8 @@ function chartInk(page: Page): Promise<ChartPixels[]> {
       for (let p = 0; p < img.length; p += 4) {
         if (cols.some((k) => Math.abs(img[p] - k[0]) + Math.abs(img[p + 1] - k[1]) + Math.abs(img[p + 2] - k[2]) < 60)) ink++;
       }
-      return { title: c.title, ink };
+      const flat = c.u.data.slice(1).every((ys, i) => !c.u.series[i + 1].show || ys.every((y) => y === null || y === 0));
+      return { title: c.title, ink, flat };
     });
   });
 }
@@ -281,7 +285,10 @@ t.test('a recorded burner, dd and breach, read in chromium', { skip: missing ?? 
   // Every chart drew its series; the strip and every sparkline drew.
   const ink = await chartInk(page);
   t.ok(ink.length >= 8, `${ink.length} charts`);
-  for (const c of ink) t.ok(c.ink >= 20, `${c.title}: ${c.ink} pixels of its series' colours`);
+  // A chart of values all 0 draws its line on the axis (CI had a group with CFS periods and no throttling:
+  // 5 pixels). Which such groups exist depends on the machine; every chart with a value must draw.
+  for (const c of ink) t.ok(c.flat || c.ink >= 20, `${c.title}: ${c.ink} pixels of its series' colours${c.flat ? ' (all its values are 0)' : ''}`);
+  t.ok(ink.filter((c) => !c.flat).length >= 8, `${ink.filter((c) => !c.flat).length} charts with values`);
   const other = await otherInk(page);
   t.ok(other.heat >= 100, `the per-core strip drew ${other.heat} pixels`);
   t.ok(other.sparks.length >= 10, `${other.sparks.length} sparklines`);
@@ -398,7 +405,7 @@ t.test('a recorded burner, dd and breach, read in chromium', { skip: missing ?? 
   t.ok(zoomed.charts.every((c, i) => c.min !== full.charts[i].min), 'every chart moved');
   t.same(zoomed.heat, zoomed.view, 'the per-core strip too');
   const inkZoomed = await chartInk(page);
-  t.ok(inkZoomed.every((c) => c.ink >= 5), `and they drew again (${inkZoomed.map((c) => `${c.title} ${c.ink}`).join(', ')})`);
+  t.ok(inkZoomed.every((c) => c.flat || c.ink >= 5), `and they drew again (${inkZoomed.map((c) => `${c.title} ${c.ink}${c.flat ? " (all 0)" : ""}`).join(", ")})`);
 
   // A click on the burner's row charts it on the same range.
   await page.click(`#procs-cpu tbody tr[data-pid="${firstCpu.pid}"]`);
