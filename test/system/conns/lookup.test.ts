@@ -94,7 +94,7 @@ for (const v of VARIANTS) {
     await looker.read(); // the first read always dumps
 
     c.write(Buffer.alloc(N));
-    for (let i = 0; i < 200 && p.received() < N; i++) await sleep(10);
+    for (const end = Date.now() + 30_000; Date.now() < end && p.received() < N; ) await sleep(10);
     await sleep(100); // the last ACK
     t.equal(p.received(), N, 'the server received every byte');
     const a = await lookupRead(looker);
@@ -111,7 +111,7 @@ for (const v of VARIANTS) {
     // Closing opens nothing: the next lookup read must see both ends gone (an RST: no TIME_WAIT either).
     const oldCookie = byPorts(a, lport, p.port)?.cookie;
     c.resetAndDestroy();
-    for (let i = 0; i < 100 && p.accepted.some((s) => !s.destroyed); i++) await sleep(10);
+    for (const end = Date.now() + 30_000; Date.now() < end && p.accepted.some((s) => !s.destroyed); ) await sleep(10);
     await sleep(50);
     const a2 = await lookupRead(looker);
     t.ok(a2, 'a read after the close was answered by lookups');
@@ -126,7 +126,7 @@ for (const v of VARIANTS) {
     const c2 = await connect('127.0.0.1', p.port, lport);
     t.teardown(() => c2.destroy());
     c2.write(Buffer.alloc(1000));
-    for (let i = 0; i < 200 && p.received() < N + 1000; i++) await sleep(10);
+    for (const end = Date.now() + 30_000; Date.now() < end && p.received() < N + 1000; ) await sleep(10);
     await sleep(100);
     const a3 = await looker.read();
     t.ok(looker.fullDumps > full, 'the connect() made the next read a full dump');
@@ -268,7 +268,7 @@ t.test('native: 40+ sockets (past the TypeScript path\'s 32) are read by lookups
   const clients: net.Socket[] = [];
   t.teardown(() => clients.forEach((c) => c.destroy()));
   for (let i = 0; i < 20; i++) clients.push(await connect('127.0.0.1', p.port));
-  for (let i = 0; i < 100 && p.accepted.length < 20; i++) await sleep(10);
+  for (const end = Date.now() + 30_000; Date.now() < end && p.accepted.length < 20; ) await sleep(10);
   const looker = new ConnsReader(VARIANTS[1].opts);
   const dumper = new ConnsReader({ ...VARIANTS[1].opts, fullDumpEveryMs: 0 });
   t.teardown(() => {
@@ -278,7 +278,7 @@ t.test('native: 40+ sockets (past the TypeScript path\'s 32) are read by lookups
   const first = await looker.read();
   t.ok(first.tcp.length > 32, `${first.tcp.length} TCP sockets on the machine`);
   clients.forEach((c, i) => c.write(Buffer.alloc(1000 * (i + 1))));
-  for (let i = 0; i < 200 && p.received() < 210_000; i++) await sleep(10);
+  for (const end = Date.now() + 30_000; Date.now() < end && p.received() < 210_000; ) await sleep(10);
   await sleep(100);
   const a = await lookupRead(looker);
   t.ok(a, 'a read was answered by lookups');

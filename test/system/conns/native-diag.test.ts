@@ -165,7 +165,7 @@ t.test('the tier reads through the native path when given the addon, and through
     tier.start();
     try {
       t.equal(tier.diagPath(), name, `${name}: the tier's sock_diag path`);
-      for (let i = 0; i < 200 && !seen.some((x) => x.tcp.some((k) => k.local_port === port && k.pids.includes(process.pid))); i++) await sleep(20);
+      for (const end = Date.now() + 30_000; Date.now() < end && !seen.some((x) => x.tcp.some((k) => k.local_port === port && k.pids.includes(process.pid))); ) await sleep(20);
       t.ok(seen.some((x) => x.tcp.some((k) => k.state === 'LISTEN' && k.local_port === port && k.pids.includes(process.pid))), `${name}: this test's listener, held by this process`);
     } finally {
       tier.stop();

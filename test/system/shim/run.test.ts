@@ -111,7 +111,9 @@ t.test('headless: counters of a command started by startRun, read with the reade
   t.equal(h.shimPath, built.shim);
   const reader = new ShimReader({ dirs: [{ path: dir, uid: process.geteuid!() }] });
   let sendto = 0;
-  for (let i = 0; i < 150 && sendto < 200; i++) {
+  // By deadline, not a count of tries: 150 tries of 20 ms (3 s) were not enough once in CI.
+  const end = Date.now() + 30_000;
+  while (Date.now() < end && sendto < 200) {
     const s = reader.read().procs.find((p) => p.pid === h.pid);
     sendto = s ? counterToNumber(s.io.udp.sendto.calls) : 0;
     if (sendto < 200) await new Promise((r) => setTimeout(r, 20));
