@@ -543,19 +543,32 @@ static int psi_line(row_t *r, const char *text, size_t len, const char *kind, in
 
 /* ---- one group (group.ts) ---- */
 
-/* Memory in use, its peak and its limit: the same three files under v1's and v2's names. */
-static void mem_usage(row_t *r, group_t *g, int h, int cur_file, int peak_file, int limit_file) {
-  const int gauges[2][2] = {{cur_file, CG_MEM_CUR}, {peak_file, CG_MEM_PEAK}};
+/* A file of one number (a level or a counter), added into col. */
+static void level_file(row_t *r, group_t *g, int h, int file, int col) {
   uint64_t v;
-  ssize_t n;
-  for (int i = 0; i < 2; i++) {
-    n = text(r, g, h, gauges[i][0]);
-    if (n >= 0) {
-      if (odd_bytes(r->c->b.buf, (size_t)n)) r->raw = 1;
-      if (note(r, plevel(r->c->b.buf, r->c->b.buf + n, &v))) or_ctr(r, gauges[i][1], v);
-    }
-  }
-  n = text(r, g, h, limit_file);
+  ssize_t n = text(r, g, h, file);
+  if (n < 0) return;
+  if (odd_bytes(r->c->b.buf, (size_t)n)) r->raw = 1;
+  if (note(r, plevel(r->c->b.buf, r->c->b.buf + n, &v))) or_ctr(r, col, v);
+}
+
+/* A limit file ("max" or a number): the number into col, "max" leaves it null. */
+static void limit_file(row_t *r, group_t *g, int h, int file, int col) {
+  uint64_t v;
+  ssize_t n = text(r, g, h, file);
+  if (n < 0) return;
+  if (odd_bytes(r->c->b.buf, (size_t)n)) r->raw = 1;
+  int l = plimit(r->c->b.buf, r->c->b.buf + n, &v);
+  if (l == LIM_EXOTIC) r->raw = 1;
+  else if (l == LIM_VAL) or_ctr(r, col, v);
+}
+
+/* Memory in use, its peak and its limit: the same three files under v1's and v2's names. */
+static void mem_usage(row_t *r, group_t *g, int h, int cur_file, int peak_file, int lim_file) {
+  uint64_t v;
+  level_file(r, g, h, cur_file, CG_MEM_CUR);
+  level_file(r, g, h, peak_file, CG_MEM_PEAK);
+  ssize_t n = text(r, g, h, lim_file);
   if (n >= 0 && isnull(r, CG_MEM_LIMITED)) {
     if (odd_bytes(r->c->b.buf, (size_t)n)) r->raw = 1;
     int l = plimit(r->c->b.buf, r->c->b.buf + n, &v);
@@ -643,11 +656,7 @@ static void read_v1(row_t *r, group_t *g, int h) {
         else if (kd.have[2 * i + 1]) or_ctr(r, cols[i], kd.v[2 * i + 1]);
       }
     }
-    n = text(r, g, h, CF_MEM_KMEM);
-    if (n >= 0) {
-      if (odd_bytes(r->c->b.buf, (size_t)n)) r->raw = 1;
-      if (note(r, plevel(r->c->b.buf, r->c->b.buf + n, &v))) or_ctr(r, CG_KERNEL, v);
-    }
+    level_file(r, g, h, CF_MEM_KMEM, CG_KERNEL);
     n = text(r, g, h, CF_MEM_OOM_CONTROL);
     if (n >= 0) {
       kd = (keyed_t){.keys = OOM_CONTROL, .n = 1};
@@ -656,18 +665,8 @@ static void read_v1(row_t *r, group_t *g, int h) {
     }
   }
   if (k & HK_PIDS) {
-    n = text(r, g, h, CF_PIDS_CURRENT);
-    if (n >= 0) {
-      if (odd_bytes(r->c->b.buf, (size_t)n)) r->raw = 1;
-      if (note(r, plevel(r->c->b.buf, r->c->b.buf + n, &v))) or_ctr(r, CG_PIDS_CUR, v);
-    }
-    n = text(r, g, h, CF_PIDS_MAX);
-    if (n >= 0) {
-      if (odd_bytes(r->c->b.buf, (size_t)n)) r->raw = 1;
-      int l = plimit(r->c->b.buf, r->c->b.buf + n, &v);
-      if (l == LIM_EXOTIC) r->raw = 1;
-      else if (l == LIM_VAL) or_ctr(r, CG_PIDS_MAX, v);
-    }
+    level_file(r, g, h, CF_PIDS_CURRENT, CG_PIDS_CUR);
+    limit_file(r, g, h, CF_PIDS_MAX, CG_PIDS_MAX);
   }
   /* `g.io ??= blkioDevs(t(..), t(..))`: neither file is read once io is set. */
   if ((k & HK_BLKIO) && isnull(r, CG_IO_N)) {
@@ -693,7 +692,6 @@ static void read_v1(row_t *r, group_t *g, int h) {
 
 static void read_v2(row_t *r, group_t *g, int h) {
   ssize_t n;
-  uint64_t v;
   keyed_t kd;
   /* On a hybrid layout v1 may have filled all six already: the unified file would change nothing. A raw
    * row reads it anyway: the reference decides on its own parse. */
@@ -723,13 +721,7 @@ static void read_v2(row_t *r, group_t *g, int h) {
     }
   }
   mem_usage(r, g, h, CF_MEM_CURRENT, CF_MEM_PEAK, CF_MEM_MAX);
-  n = text(r, g, h, CF_MEM_HIGH);
-  if (n >= 0) {
-    if (odd_bytes(r->c->b.buf, (size_t)n)) r->raw = 1;
-    int l = plimit(r->c->b.buf, r->c->b.buf + n, &v);
-    if (l == LIM_EXOTIC) r->raw = 1;
-    else if (l == LIM_VAL) or_ctr(r, CG_MEM_HIGH, v);
-  }
+  limit_file(r, g, h, CF_MEM_HIGH, CG_MEM_HIGH);
   n = text(r, g, h, CF_MEM_STAT);
   if (n >= 0) {
     kd = (keyed_t){.keys = V2_MEMORY_STAT, .n = 6};
@@ -755,18 +747,8 @@ static void read_v2(row_t *r, group_t *g, int h) {
   }
   n = text(r, g, h, CF_IO_STAT);
   if (n >= 0 && isnull(r, CG_IO_N)) pio_stat(r, r->c->b.buf, (size_t)n);
-  n = text(r, g, h, CF_PIDS_CURRENT);
-  if (n >= 0) {
-    if (odd_bytes(r->c->b.buf, (size_t)n)) r->raw = 1;
-    if (note(r, plevel(r->c->b.buf, r->c->b.buf + n, &v))) or_ctr(r, CG_PIDS_CUR, v);
-  }
-  n = text(r, g, h, CF_PIDS_MAX);
-  if (n >= 0) {
-    if (odd_bytes(r->c->b.buf, (size_t)n)) r->raw = 1;
-    int l = plimit(r->c->b.buf, r->c->b.buf + n, &v);
-    if (l == LIM_EXOTIC) r->raw = 1;
-    else if (l == LIM_VAL) or_ctr(r, CG_PIDS_MAX, v);
-  }
+  level_file(r, g, h, CF_PIDS_CURRENT, CG_PIDS_CUR);
+  limit_file(r, g, h, CF_PIDS_MAX, CG_PIDS_MAX);
   for (int res = 0; res < 3; res++) {
     n = text(r, g, h, CF_CPU_PRESSURE + res);
     int col = CG_PSI + res * 8;
