@@ -16,6 +16,7 @@ import * as path from 'path';
 import { PassThrough } from 'stream';
 import * as blessed from 'blessed';
 import type { ProcSnap, Snapshot } from '../src/model';
+import { prng } from '../src/store/window/synthetic';
 import { fmt, median } from './util';
 
 const PROCS = Number(process.env.BENCH_PAINT_PROCS ?? 1700);
@@ -34,18 +35,6 @@ function memoryScreen(): blessed.Widgets.Screen {
   const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => input });
   output.resume();
   return blessed.screen({ input, output, terminal: 'xterm-256color', warnings: false, fullUnicode: true, smartCSR: true, autoPadding: false } as unknown as blessed.Widgets.IScreenOptions);
-}
-
-/** Deterministic (mulberry32), the same sequence for every build. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Build {
